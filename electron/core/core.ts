@@ -1,0 +1,67 @@
+// The core: everything the product does, as plain Node modules behind one object. Hosts (Electron, the
+// browser host, the CLI) hold a Core and carry the API to it; tests exercise it directly.
+import { Store, type StoreOptions } from '../store/store.ts';
+import { SearchIndex } from '../search/index.ts';
+import { Sessions } from './sessions.ts';
+import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/routing.ts';
+import type { CoreEvent } from '../../shared/events.ts';
+
+export type CoreListener = (event: CoreEvent) => void;
+
+export interface CoreOptions extends StoreOptions {
+  /** Shown on the sign-in screen. */
+  deskName?: string;
+}
+
+export class Core {
+  readonly store: Store;
+  readonly search: SearchIndex;
+  readonly sessions: Sessions;
+  readonly deskName: string;
+  private readonly listeners = new Set<CoreListener>();
+  private cachedRouting: RoutingTable | null = null;
+
+  private constructor(profileDir: string, options: CoreOptions) {
+    this.store = new Store(profileDir, options);
+    this.search = new SearchIndex(this.store.db);
+    this.sessions = new Sessions(options.now);
+    this.deskName = options.deskName ?? 'IMS Desk';
+  }
+
+  static open(profileDir: string, options: CoreOptions = {}): Core {
+    return new Core(profileDir, options);
+  }
+
+  /** The routing table in force: the administrator's edited copy, or the shipped default. */
+  routingTable(): RoutingTable {
+    if (!this.cachedRouting) {
+      const stored = this.store.setting<unknown>('routing', null);
+      this.cachedRouting = stored ? routingTable.parse(stored) : DEFAULT_ROUTING;
+    }
+    return this.cachedRouting;
+  }
+
+  invalidateRouting(): void {
+    this.cachedRouting = null;
+  }
+
+  on(listener: CoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: CoreEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A failing listener (a closed window, a dropped connection) must not break the work that emitted.
+      }
+    }
+  }
+
+  close(): void {
+    this.listeners.clear();
+    this.store.close();
+  }
+}

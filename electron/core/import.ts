@@ -1,0 +1,140 @@
+// Bulk intake of submission files (JSON Lines): each line is validated, routed to a unit, given its due time,
+// and stored in its own transaction, so one bad line is reported with its number and reason while every
+// other line imports. Re-importing a file is idempotent by reference.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
+import { submissionRecord, describeIssues, type SubmissionRecord } from '../../shared/schemas/submission.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
+import type { Core } from './core.ts';
+import type { Actor } from '../store/store.ts';
+import { insertAllegation } from '../store/allegations.ts';
+import { planIntake } from './intake.ts';
+
+export interface ImportError {
+  line: number;
+  reference: string | null;
+  reason: string;
+}
+
+export interface ImportSummary {
+  file: string;
+  lines: number;
+  imported: number;
+  unchanged: number;
+  /** Already held under the same reference with different content: not overwritten. */
+  conflicts: number;
+  failed: number;
+  errors: ImportError[];
+  byUnit: Record<string, number>;
+  timeCritical: number;
+  sourceRedactions: number;
+  seconds: number;
+}
+
+export interface ImportProgress {
+  done: number;
+  totalBytes: number;
+  bytesRead: number;
+  imported: number;
+  unchanged: number;
+  failed: number;
+}
+
+/** At most this many errors are kept in the summary; the count covers all. */
+const MAX_ERRORS_KEPT = 1000;
+/** A line longer than this is refused without parsing (a corrupt or hostile file). */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+export async function importJsonl(
+  core: Core,
+  file: string,
+  actor: Actor,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportSummary> {
+  const started = performance.now();
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    throw new Error(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  if (!info.isFile()) throw new Error(`Cannot import ${file}: it is not a file`);
+
+  const summary: ImportSummary = { file, lines: 0, imported: 0, unchanged: 0, conflicts: 0, failed: 0, errors: [], byUnit: {}, timeCritical: 0, sourceRedactions: 0, seconds: 0 };
+  const fail = (line: number, reference: string | null, reason: string) => {
+    summary.failed++;
+    if (summary.errors.length < MAX_ERRORS_KEPT) summary.errors.push({ line, reference, reason });
+  };
+  const existing = core.store.db.prepare('SELECT submission_hash FROM allegations WHERE reference = ?');
+
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  let bytesRead = 0;
+  stream.on('data', (chunk) => {
+    bytesRead += Buffer.byteLength(chunk as string, 'utf8');
+  });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNo = 0;
+  let lastProgress = 0;
+  for await (const raw of lines) {
+    lineNo++;
+    const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (!text.trim()) continue;
+    summary.lines++;
+    if (text.length > MAX_LINE_BYTES) {
+      fail(lineNo, null, `line is ${text.length} characters long; the limit is ${MAX_LINE_BYTES}`);
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      fail(lineNo, null, `not valid JSON (${(error as Error).message})`);
+      continue;
+    }
+    const reference = typeof (json as { reference?: unknown })?.reference === 'string' ? ((json as { reference: string }).reference) : null;
+    const parsed = submissionRecord.safeParse(json);
+    if (!parsed.success) {
+      fail(lineNo, reference, describeIssues(parsed.error));
+      continue;
+    }
+    const record: SubmissionRecord = parsed.data;
+    const hash = createHash('sha256').update(canonicalJson(record)).digest('hex');
+    const held = existing.get(record.reference) as { submission_hash: string | null } | undefined;
+    if (held) {
+      if (held.submission_hash === hash) summary.unchanged++;
+      else {
+        summary.conflicts++;
+        if (summary.errors.length < MAX_ERRORS_KEPT) summary.errors.push({ line: lineNo, reference: record.reference, reason: 'already held with different content; not overwritten (open it to amend)' });
+      }
+      continue;
+    }
+    try {
+      const plan = planIntake(core, record);
+      const id = core.store.newId();
+      const { redactions } = core.store.mutate(
+        { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line: lineNo, unit: plan.unit } },
+        (m) => {
+          const r = insertAllegation(m, { id, submission: record, submissionHash: hash, ...plan }, () => core.store.newId());
+          core.search.indexAllegation(id);
+          return r;
+        },
+      );
+      summary.imported++;
+      summary.sourceRedactions += redactions;
+      summary.byUnit[plan.unit] = (summary.byUnit[plan.unit] ?? 0) + 1;
+      if (plan.timeCritical) summary.timeCritical++;
+    } catch (error) {
+      fail(lineNo, record.reference, `could not be stored: ${(error as Error).message}`);
+    }
+    const now = performance.now();
+    if (onProgress && now - lastProgress > 200) {
+      lastProgress = now;
+      onProgress({ done: summary.lines, totalBytes: info.size, bytesRead, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
+    }
+  }
+  onProgress?.({ done: summary.lines, totalBytes: info.size, bytesRead: info.size, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
+  summary.seconds = Math.round((performance.now() - started) / 10) / 100;
+  return summary;
+}

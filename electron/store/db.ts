@@ -1,0 +1,56 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export type Db = Database.Database;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- better-sqlite3 binds positional or named parameters
+export type Stmt = Database.Statement<any[]>;
+
+export const STORE_FILE = 'ims-desk.sqlite';
+
+/** Opens (creating if needed) the case store in a profile folder and brings its schema up to date. */
+export function openDatabase(profileDir: string, options: { readonly?: boolean } = {}): Db {
+  mkdirSync(profileDir, { recursive: true, mode: 0o700 });
+  const file = join(profileDir, STORE_FILE);
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (error) {
+    throw new Error(`Cannot open the case store at ${file}: ${(error as Error).message}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('trusted_schema = OFF');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
+    if (!options.readonly) migrate(db);
+  } catch (error) {
+    db.close();
+    const message = (error as { code?: string }).code === 'SQLITE_NOTADB' ? 'the file is not a case store (or is encrypted with another key)' : (error as Error).message;
+    throw new Error(`Cannot open the case store at ${file}: ${message}`);
+  }
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+export function migrate(db: Db): void {
+  const current = schemaVersion(db);
+  const latest = MIGRATIONS.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new Error(`the store was written by a newer IMS Desk (schema ${current}, this version knows ${latest}); update the app`);
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

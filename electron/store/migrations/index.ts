@@ -1,0 +1,15 @@
+// Numbered, code-first migrations. Append a file NNNN-name.ts exporting `sql` and list it here; never edit one
+// that has shipped (a desk's store may already have run it).
+import * as m0001 from './0001-case-store.ts';
+import * as m0002 from './0002-search-index.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'case-store', sql: m0001.sql },
+  { version: 2, name: 'search-index', sql: m0002.sql },
+];

@@ -1,0 +1,141 @@
+// The case store: the database plus the rule that every mutation is one transaction that also appends its
+// change (for sync) and its audit entry (hash-chained).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HybridClock } from '../../shared/hlc.ts';
+import { openDatabase, type Db, type Stmt } from './db.ts';
+import { AuditLog, type AuditEntryInput } from './audit.ts';
+import { UNITS } from '../../shared/units.ts';
+
+export interface Actor {
+  /** The local user, or null for the desk itself (CLI import, migrations). */
+  userId: string | null;
+  /** How the actor is named in the record ("Jane Okafor", "ims import (jo)"). */
+  name: string;
+}
+
+export type ChangeOp = 'insert' | 'update' | 'append';
+
+export interface MutationMeta {
+  actor: Actor;
+  /** Audit action, e.g. "allegation.import". */
+  action: string;
+  entity?: string;
+  entityId?: string;
+  allegationId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** What a mutation callback gets: the timestamps of this mutation and a way to record its changes. */
+export interface Mutation {
+  readonly db: Db;
+  readonly hlc: string;
+  /** ISO time of the mutation. */
+  readonly at: string;
+  readonly actor: Actor;
+  change(entity: string, entityId: string, op: ChangeOp, data: Record<string, unknown>, allegationId?: string | null): void;
+  /** Adds to the audit entry's details (e.g. counts known only after the work). */
+  note(details: Record<string, unknown>): void;
+}
+
+export interface StoreOptions {
+  /** Injectable wall clock for tests. */
+  now?: () => number;
+}
+
+export class Store {
+  readonly db: Db;
+  readonly profileDir: string;
+  readonly clientId: string;
+  readonly audit: AuditLog;
+  private readonly clock: HybridClock;
+  private readonly nowMs: () => number;
+  private readonly insertChange: Stmt;
+
+  constructor(profileDir: string, options: StoreOptions = {}) {
+    this.profileDir = profileDir;
+    this.nowMs = options.now ?? (() => Date.now());
+    this.db = openDatabase(profileDir);
+    this.clientId = this.ensureClientId();
+    const lastHlc = (this.db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').get() as { hlc: string } | undefined)?.hlc;
+    this.clock = new HybridClock(this.clientId, this.nowMs, lastHlc);
+    this.audit = new AuditLog(this.db);
+    this.insertChange = this.db.prepare(
+      'INSERT INTO changes (hlc, entity, entity_id, allegation_id, op, data, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.seedUnits();
+  }
+
+  now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  /**
+   * Runs `fn` in one transaction that also writes the change rows it records and one audit entry. If `fn`
+   * throws, nothing of it is kept.
+   */
+  mutate<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
+    return this.db.transaction(() => {
+      const hlc = this.clock.tick();
+      const at = this.now().toISOString();
+      const extra: Record<string, unknown> = {};
+      let changes = 0;
+      const mutation: Mutation = {
+        db: this.db,
+        hlc,
+        at,
+        actor: meta.actor,
+        change: (entity, entityId, op, data, allegationId) => {
+          this.insertChange.run(hlc, entity, entityId, allegationId ?? meta.allegationId ?? null, op, JSON.stringify(data), meta.actor.userId);
+          changes++;
+        },
+        note: (details) => Object.assign(extra, details),
+      };
+      const result = fn(mutation);
+      const entry: AuditEntryInput = {
+        at,
+        userId: meta.actor.userId,
+        actor: meta.actor.name,
+        action: meta.action,
+        entity: meta.entity ?? null,
+        entityId: meta.entityId ?? null,
+        allegationId: meta.allegationId ?? null,
+        details: { ...meta.details, ...extra, changes },
+      };
+      this.audit.append(entry);
+      return result;
+    })();
+  }
+
+  /** A setting stored as JSON, or the fallback. */
+  setting<T>(key: string, fallback: T): T {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : fallback;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private ensureClientId(): string {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'client_id'").get() as { value: string } | undefined;
+    if (row) return row.value;
+    // Short, URL-safe and unique enough to name this desk in clocks and references.
+    const id = randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('client_id', ?)").run(id);
+    return id;
+  }
+
+  private seedUnits(): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO units (code, name, kind, region, holidays) VALUES (@code, @name, @kind, @region, @holidays)
+       ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, region = excluded.region, holidays = excluded.holidays`,
+    );
+    this.db.transaction(() => {
+      for (const u of UNITS) upsert.run({ code: u.code, name: u.name, kind: u.kind, region: u.region, holidays: u.holidays });
+    })();
+  }
+}

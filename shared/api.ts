@@ -1,0 +1,31 @@
+// The API contract: every procedure the renderer (or any client) can call, declared once with its input and
+// output schemas and who may call it. The Electron IPC binding, the browser host's HTTP routes and the
+// renderer's client are all derived from this object, so a procedure cannot exist in one host and not another.
+import type { z } from 'zod';
+import { authApi } from './api/auth.ts';
+import { casesApi } from './api/cases.ts';
+import { searchApi } from './api/search.ts';
+
+export const api = {
+  ...authApi,
+  ...casesApi,
+  ...searchApi,
+} as const;
+
+export type Api = typeof api;
+export type ProcedureName = keyof Api;
+export type ApiInput<N extends ProcedureName> = z.input<Api[N]['input']>;
+export type ApiParsedInput<N extends ProcedureName> = z.output<Api[N]['input']>;
+export type ApiOutput<N extends ProcedureName> = z.output<Api[N]['output']>;
+
+export const PROCEDURE_NAMES = Object.keys(api) as ProcedureName[];
+
+export function isProcedureName(name: string): name is ProcedureName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+export type { Access, Procedure } from './api/procedure.ts';
+export { ApiError, type ApiFailure, type ApiResult } from './errors.ts';
+export type { UserView } from './api/auth.ts';
+export type { QueueBucket } from './api/cases.ts';
+export type { SearchHit } from './api/search.ts';

@@ -1,0 +1,169 @@
+// The allegation as the API returns it: everything the record holds, with ids so that parts can be referred to,
+// the normalised forms the product derived, and the workflow state. Source details are never in it: only
+// whether a restricted source record exists.
+import { z } from 'zod';
+import {
+  ADDRESS_TYPES,
+  CHANNELS,
+  GENDERS,
+  OCR_STATUSES,
+  OFFENCE_TYPES,
+  OUTCOMES,
+  REPORTER_TYPES,
+  RISK_RATINGS,
+  STATUSES,
+  SUBJECT_ROLES,
+  NFA_REASONS,
+} from '../domain.ts';
+import { isoDate, isoDateTime, reference, uuid } from './common.ts';
+
+export const subjectView = z.object({
+  id: uuid,
+  role: z.enum(SUBJECT_ROLES),
+  forename: z.string(),
+  middleNames: z.string(),
+  surname: z.string(),
+  knownAs: z.string(),
+  aliases: z.array(z.string()),
+  dob: isoDate.nullable(),
+  approxAge: z.number().int().nullable(),
+  gender: z.enum(GENDERS),
+  nationality: z.string(),
+});
+
+export const addressFields = z.object({
+  line1: z.string(),
+  line2: z.string(),
+  town: z.string(),
+  /** As written. */
+  postcode: z.string(),
+  /** Normalised full postcode, or null when partial or unusable. */
+  postcodeNormalised: z.string().nullable(),
+  postcodeDistrict: z.string().nullable(),
+});
+
+export const addressView = addressFields.extend({
+  id: uuid,
+  type: z.enum(ADDRESS_TYPES),
+  subjectId: uuid.nullable(),
+});
+
+export const businessView = z.object({
+  id: uuid,
+  name: z.string(),
+  type: z.string(),
+  address: addressFields.nullable(),
+});
+
+export const phoneView = z.object({ id: uuid, number: z.string(), e164: z.string().nullable(), national: z.string(), subjectId: uuid.nullable() });
+export const emailView = z.object({ id: uuid, email: z.string(), normalised: z.string(), subjectId: uuid.nullable() });
+export const vehicleView = z.object({ id: uuid, vrm: z.string(), normalised: z.string(), description: z.string(), subjectId: uuid.nullable() });
+export const travelView = z.object({
+  id: uuid,
+  flight: z.string(),
+  flightNumber: z.string().nullable(),
+  travelDate: isoDate.nullable(),
+  origin: z.string(),
+  destination: z.string(),
+  subjectId: uuid.nullable(),
+});
+
+export const noteView = z.object({
+  id: uuid,
+  date: isoDate,
+  author: z.string(),
+  authorUserId: z.string().nullable(),
+  text: z.string(),
+  createdAt: isoDateTime,
+  /** The note this one amends; the original stays (CPIA). */
+  amendsNoteId: uuid.nullable(),
+  amendedByNoteId: uuid.nullable(),
+});
+
+export const attachmentPageView = z.object({
+  page: z.number().int().min(1),
+  status: z.enum(OCR_STATUSES),
+  method: z.enum(['text_layer', 'ocr', 'legacy']).nullable(),
+  confidence: z.number().nullable(),
+  error: z.string().nullable(),
+  chars: z.number().int(),
+});
+
+export const attachmentView = z.object({
+  id: uuid,
+  fileName: z.string(),
+  mimeType: z.string(),
+  pages: z.number().int(),
+  contentHash: z.string().nullable(),
+  byteSize: z.number().int().nullable(),
+  ocrStatus: z.enum(OCR_STATUSES),
+  /** Text received with the attachment from a legacy system (no file held). */
+  legacyText: z.string(),
+  pageStatus: z.array(attachmentPageView),
+  addedAt: isoDateTime,
+  addedBy: z.string(),
+});
+
+export const unitHistoryView = z.object({
+  fromUnit: z.string().nullable(),
+  toUnit: z.string(),
+  reason: z.string(),
+  at: isoDateTime,
+  by: z.string(),
+});
+
+export const allegationRecord = z.object({
+  id: uuid,
+  reference,
+  submissionId: z.number().int().nullable(),
+  receivedAt: isoDateTime,
+  channel: z.enum(CHANNELS),
+  reporterType: z.enum(REPORTER_TYPES),
+  offenceTypes: z.array(z.enum(OFFENCE_TYPES)),
+  status: z.enum(STATUSES),
+  unit: z.string().nullable(),
+  routedBy: z.string().nullable(),
+  riskRating: z.enum(RISK_RATINGS).nullable(),
+  assessmentDueAt: isoDateTime.nullable(),
+  nextDueAt: isoDateTime.nullable(),
+  timeCritical: z.boolean(),
+  outcome: z.enum(OUTCOMES).nullable(),
+  nfaReason: z.enum(NFA_REASONS).nullable(),
+  freeText: z.string(),
+  scanMissingReason: z.string().nullable(),
+  subjects: z.array(subjectView),
+  addresses: z.array(addressView),
+  businesses: z.array(businessView),
+  phones: z.array(phoneView),
+  emails: z.array(emailView),
+  vehicles: z.array(vehicleView),
+  travel: z.array(travelView),
+  notes: z.array(noteView),
+  attachments: z.array(attachmentView),
+  unitHistory: z.array(unitHistoryView),
+  /** Whether restricted source details exist. The details themselves are only in the source pane. */
+  hasSource: z.boolean(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export type AllegationRecord = z.infer<typeof allegationRecord>;
+
+/** One row of a work queue: enough to choose what to open next, nothing restricted. */
+export const queueRow = z.object({
+  id: uuid,
+  reference,
+  receivedAt: isoDateTime,
+  channel: z.enum(CHANNELS),
+  reporterType: z.enum(REPORTER_TYPES),
+  offenceTypes: z.array(z.enum(OFFENCE_TYPES)),
+  status: z.enum(STATUSES),
+  unit: z.string().nullable(),
+  mainSubject: z.string(),
+  postcode: z.string(),
+  assessmentDueAt: isoDateTime.nullable(),
+  nextDueAt: isoDateTime.nullable(),
+  timeCritical: z.boolean(),
+  attachments: z.number().int(),
+  notes: z.number().int(),
+});
+export type QueueRow = z.infer<typeof queueRow>;
