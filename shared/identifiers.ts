@@ -2,7 +2,8 @@
 // registrations and flight numbers, each in its canonical form, so that search and matching see them whether
 // they were typed into a form field or written in a letter.
 import { match as matchPostcodes } from 'postcode';
-import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from './normalise.ts';
+import { normaliseFlightNumber, normaliseVrm, parseUkPostcode } from './normalise.ts';
+import { findPhonesInText } from './phones-in-text.ts';
 
 export interface FoundIdentifier {
   kind: 'phone' | 'postcode' | 'vrm' | 'flight' | 'email';
@@ -14,7 +15,6 @@ export interface FoundIdentifier {
   index: number;
 }
 
-const PHONE = /(?:\+44\s?\(0\)\s?|\+44|\b0044|\(?\b0)\d[\d()\s.-]{7,16}\d/g;
 // Current-style UK registrations (two letters, two digits, three letters), with or without the space.
 const VRM = /\b([A-Z]{2}\d{2})\s?([A-Z]{3})\b/gi;
 // An airline designator and number, introduced by "flight" or standing as a token like "TK2584".
@@ -27,10 +27,7 @@ const NOT_FLIGHTS = new Set(['A4', 'A3', 'A5', 'M1', 'M6', 'M25', 'M4', 'M5', 'M
 export function findIdentifiers(text: string): FoundIdentifier[] {
   const out: FoundIdentifier[] = [];
   if (!text) return out;
-  for (const m of text.matchAll(PHONE)) {
-    const p = normalisePhone(m[0]);
-    if (p.valid) out.push({ kind: 'phone', text: m[0], value: p.national, index: m.index ?? 0 });
-  }
+  for (const p of findPhonesInText(text)) out.push({ kind: 'phone', text: p.text, value: p.national, index: p.index });
   const postcodeSpans: Array<[number, number]> = [];
   let from = 0;
   for (const raw of matchPostcodes(text)) {

@@ -2,6 +2,7 @@
 // notes name the reporter (37% of cases with source details showed them outside the pane, 000 §5.8): the
 // general record, the search index and exports get the redacted text; the original goes to restricted storage.
 import { normalisePhone } from './normalise.ts';
+import { findPhonesInText } from './phones-in-text.ts';
 
 export const SOURCE_MARKER = '[source withheld]';
 
@@ -41,20 +42,14 @@ function namePatterns(name: string): RegExp[] {
   return [new RegExp(`(?:\\b(?:${TITLE_WORDS})\\.?\\s+(?:\\d+\\s+)?)?\\b${full}\\b`, 'giu')];
 }
 
-const PHONE_CANDIDATE = /(?:\+|\(?\b0)[\d()\s.-]{8,20}\d/g;
-
 function redactPhones(text: string, phone: string): Redaction {
   const target = normalisePhone(phone).national;
   if (target.length < 9) return { text, count: 0 };
-  let count = 0;
-  const out = text.replace(PHONE_CANDIDATE, (match) => {
-    if (normalisePhone(match).national === target) {
-      count++;
-      return SOURCE_MARKER;
-    }
-    return match;
-  });
-  return { text: out, count };
+  const hits = findPhonesInText(text).filter((p) => p.national === target);
+  let out = text;
+  // Replace from the end so earlier offsets stay valid.
+  for (const h of hits.reverse()) out = out.slice(0, h.index) + SOURCE_MARKER + out.slice(h.index + h.text.length);
+  return { text: out, count: hits.length };
 }
 
 /** Replaces every place a source's name, phone (in any format), email or street address appears. */

@@ -20,12 +20,29 @@ export type QueryNode =
   | { kind: 'and' | 'or'; items: QueryNode[] }
   | { kind: 'not'; item: QueryNode };
 
+// Identifiers people type with spaces inside: kept together as one word so they can be canonicalised.
+const PHONE_AT = /^(?:\+44\s?\(0\)\s?|\+44\s?|0044\s?|\(?0)\d[\d()\s.-]{7,16}\d(?![\d])/;
+const POSTCODE_AT = /^[A-Za-z]{1,2}\d[A-Za-z\d]?\s+\d[A-Za-z]{2}(?![A-Za-z\d])/;
+
+function identifierAt(rest: string): string | null {
+  const phone = PHONE_AT.exec(rest)?.[0];
+  if (phone && normalisePhone(phone).valid) return phone;
+  const postcode = POSTCODE_AT.exec(rest)?.[0];
+  if (postcode && parseUkPostcode(postcode).postcode) return postcode;
+  return null;
+}
+
 function tokenize(q: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < q.length) {
     const c = q[i] as string;
-    if (/\s/.test(c)) {
+    const atWordStart = i === 0 || /[\s(]/.test(q[i - 1] as string);
+    const identifier = atWordStart ? identifierAt(q.slice(i)) : null;
+    if (identifier) {
+      out.push({ t: 'word', v: identifier });
+      i += identifier.length;
+    } else if (/\s/.test(c)) {
       i++;
     } else if (c === '"' || c === '“' || c === '”') {
       const end = q.slice(i + 1).search(/["“”]/);
@@ -129,6 +146,7 @@ function ftsWords(text: string): string[] {
 /** The canonical search form of one typed word: a phone as national digits, a postcode without its space. */
 export function canonicalTerm(word: string): string[] {
   const digits = word.replace(/[\s()+.-]/g, '');
+  if (/\s/.test(word) && parseUkPostcode(word).postcode) return [(parseUkPostcode(word).postcode as string).replace(' ', '')];
   if (/^\d{9,15}$/.test(digits) || /^\+\d{9,15}$/.test(word.replace(/[\s().-]/g, ''))) {
     const p = normalisePhone(word);
     if (p.national) return [p.national];

@@ -438,8 +438,11 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
 
 // ---------------------------------------------------------------------------------------------- queues
 
+/** The deadline a queue counts down to: initial assessment while new, then the service standard. */
+const DUE_SQL = `CASE WHEN a.status = 'closed' THEN NULL WHEN a.status = 'new' THEN coalesce(a.next_due_at, a.assessment_due_at) ELSE a.next_due_at END`;
+
 const QUEUE_SQL = `
-SELECT a.id, a.reference, a.received_at, a.channel, a.reporter_type, a.status, a.unit_code, a.assessment_due_at, a.next_due_at,
+SELECT ${DUE_SQL} AS due_at, a.id, a.reference, a.received_at, a.channel, a.reporter_type, a.status, a.unit_code, a.assessment_due_at, a.next_due_at,
        a.time_critical,
        (SELECT group_concat(offence_type, ',') FROM (SELECT offence_type FROM allegation_offences o WHERE o.allegation_id = a.id ORDER BY ordinal)) AS offences,
        (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id ORDER BY ordinal LIMIT 1) AS main_subject,
@@ -473,7 +476,7 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
   const rows = db
     .prepare(
       `${QUEUE_SQL}${clause}
-       ORDER BY a.time_critical DESC, coalesce(a.next_due_at, a.assessment_due_at, '9999') ASC, a.received_at ASC
+       ORDER BY a.time_critical DESC, coalesce(due_at, '9999') ASC, a.received_at ASC
        LIMIT ?`,
     )
     .all(...params, filter.limit) as Array<Record<string, unknown>>;
@@ -492,6 +495,7 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
       postcode: (r.postcode as string | null) ?? '',
       assessmentDueAt: (r.assessment_due_at as string | null) ?? null,
       nextDueAt: (r.next_due_at as string | null) ?? null,
+      dueAt: (r.due_at as string | null) ?? null,
       timeCritical: r.time_critical === 1,
       attachments: r.attachments as number,
       notes: r.notes as number,

@@ -162,6 +162,8 @@ export const queueRow = z.object({
   postcode: z.string(),
   assessmentDueAt: isoDateTime.nullable(),
   nextDueAt: isoDateTime.nullable(),
+  /** What the queue counts down to: initial assessment while new, then the service standard; none once closed. */
+  dueAt: isoDateTime.nullable(),
   timeCritical: z.boolean(),
   attachments: z.number().int(),
   notes: z.number().int(),

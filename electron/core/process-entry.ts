@@ -1,0 +1,54 @@
+// The core in its own process, so that SQL, import and OCR never stall the window (DESIGN.md: process model).
+// Electron starts it as a utilityProcess (messages on process.parentPort); tests and other hosts can start it
+// with child_process.fork (messages on process.send). The protocol is the same:
+//   -> { id, name, input, session }          <- { id, result }
+//                                            <- { event }
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { Core } from './core.ts';
+import { dispatch } from '../api/dispatch.ts';
+import { defaultProfileDir } from './profile.ts';
+import { z } from 'zod';
+
+const request = z.object({ id: z.number().int(), name: z.string().max(100), input: z.unknown(), session: z.string().max(200).nullable() });
+
+interface Port {
+  on(listener: (message: unknown) => void): void;
+  post(message: unknown): void;
+}
+
+function parentPort(): Port {
+  const electronPort = (process as unknown as { parentPort?: { on(e: 'message', l: (ev: { data: unknown }) => void): void; postMessage(m: unknown): void } }).parentPort;
+  if (electronPort) {
+    return { on: (l) => electronPort.on('message', (ev) => l(ev.data)), post: (m) => electronPort.postMessage(m) };
+  }
+  if (process.send) {
+    const send = process.send.bind(process);
+    return { on: (l) => process.on('message', l), post: (m) => void send(m) };
+  }
+  throw new Error('core process started without a parent to talk to');
+}
+
+const { values } = parseArgs({ options: { profile: { type: 'string' } }, strict: false });
+const port = parentPort();
+let core: Core;
+try {
+  core = Core.open(resolve(typeof values.profile === 'string' ? values.profile : defaultProfileDir()));
+} catch (error) {
+  port.post({ fatal: (error as Error).message });
+  process.exit(1);
+}
+core.on((event) => port.post({ event }));
+port.on((message) => {
+  const parsed = request.safeParse(message);
+  if (!parsed.success) return;
+  const { id, name, input, session } = parsed.data;
+  void dispatch(core, name, input, session).then((result) => port.post({ id, result }));
+});
+port.post({ ready: true });
+const shutdown = () => {
+  core.close();
+  process.exit(0);
+};
+process.on('SIGTERM', shutdown);
+process.on('disconnect', shutdown);

@@ -1,0 +1,52 @@
+// `npm run web`: the browser host on this machine's loopback, on the default profile (or --profile DIR).
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { Core } from '../core/core.ts';
+import { defaultProfileDir } from '../core/profile.ts';
+import { startWebHost } from './web.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string' },
+    port: { type: 'string' },
+    open: { type: 'boolean', default: true },
+    'no-open': { type: 'boolean', default: false },
+  },
+});
+
+const profile = resolve(values.profile ?? defaultProfileDir());
+const rendererDir = join(root, 'dist', 'renderer');
+if (!existsSync(join(rendererDir, 'index.html'))) {
+  process.stderr.write('The renderer is not built yet: run npm run build (npm run web does it for you).\n');
+  process.exit(1);
+}
+let core: Core;
+try {
+  core = Core.open(profile);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+const host = await startWebHost({
+  core,
+  rendererDir,
+  port: values.port ? Number(values.port) : 0,
+  log: (line) => process.stderr.write(`${line}\n`),
+});
+process.stdout.write(`IMS Desk (browser host) on profile ${profile}\nOpen: ${host.launchUrl}\n`);
+if (values.open && !values['no-open'] && process.platform === 'linux' && process.env.DISPLAY) {
+  spawn('xdg-open', [host.launchUrl], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+}
+const stop = () => {
+  void host.close().then(() => {
+    core.close();
+    process.exit(0);
+  });
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,224 @@
+// The browser host: serves the built renderer and the API on 127.0.0.1 only, behind a random per-launch token.
+// Used by the end-to-end tests, for development, and on machines where Electron cannot run.
+//
+// Guarding a loopback server: other local users and web pages can reach 127.0.0.1 too. So every request needs
+// the launch token's cookie (set once by opening the printed link); API calls also need a custom header
+// (a cross-site form cannot send one) and a Host header naming this loopback address (no DNS rebinding).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Core } from '../core/core.ts';
+import { dispatch } from '../api/dispatch.ts';
+import type { CoreEvent } from '../../shared/events.ts';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
+
+export interface WebHostOptions {
+  core: Core;
+  /** The built renderer (vite build output). */
+  rendererDir: string;
+  port?: number;
+  /** Fixed token (tests); random otherwise. */
+  token?: string;
+  log?: (line: string) => void;
+}
+
+export interface WebHost {
+  url: string;
+  /** The link that signs the browser in to this launch. */
+  launchUrl: string;
+  port: number;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'ims_launch';
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const CLIENT_HEADER = 'x-ims-client';
+export const SESSION_HEADER = 'x-ims-session';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/octet-stream',
+  '.ttf': 'font/ttf',
+};
+
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieValue(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return null;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { core, rendererDir } = options;
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const log = options.log ?? (() => {});
+  const eventStreams = new Set<ServerResponse>();
+  const unsubscribe = core.on((event: CoreEvent) => {
+    const line = `data: ${JSON.stringify(event)}\n\n`;
+    for (const res of eventStreams) res.write(line);
+  });
+  let port = 0;
+
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname);
+    } catch {
+      return sendText(res, 400, 'Bad path');
+    }
+    const root = normalize(rendererDir);
+    let file = normalize(join(root, rel));
+    if (file !== root && !file.startsWith(root + sep)) return sendText(res, 403, 'Forbidden');
+    let info = await stat(file).catch(() => null);
+    if (!info || info.isDirectory()) {
+      // Client-side routes fall back to the app shell; missing assets are 404s.
+      if (extname(rel)) return sendText(res, 404, 'Not found');
+      file = join(root, 'index.html');
+      info = await stat(file).catch(() => null);
+      if (!info) return sendText(res, 503, 'The renderer has not been built: run npm run build');
+    }
+    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Length': info.size,
+      'Cache-Control': file.includes(`${sep}assets${sep}`) ? 'private, max-age=31536000, immutable' : 'no-store',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    securityHeaders(res);
+    if (!allowedHosts().has(req.headers.host ?? '')) return sendText(res, 421, 'This server only answers on its loopback address');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+
+    // Opening the printed link: swap the token in the URL for a cookie, then drop it from the address bar.
+    const offered = url.searchParams.get('token');
+    if (offered !== null && req.method === 'GET') {
+      if (!sameSecret(offered, token)) return sendText(res, 403, 'This link is not valid for this launch of IMS Desk. Use the link it printed when it started.');
+      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(302, { Location: url.pathname || '/' });
+      return void res.end();
+    }
+    const cookie = cookieValue(req, COOKIE);
+    if (!cookie || !sameSecret(cookie, token)) {
+      return sendText(res, 403, 'Open IMS Desk with the link it printed when it started (it carries this launch\'s token).');
+    }
+
+    if (url.pathname.startsWith('/api/')) {
+      if (req.headers[CLIENT_HEADER] !== 'renderer') return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'Missing client header' } });
+      const session = (req.headers[SESSION_HEADER] as string | undefined) ?? null;
+      if (url.pathname === '/api/events' && req.method === 'GET') {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        eventStreams.add(res);
+        req.on('close', () => eventStreams.delete(res));
+        return;
+      }
+      const m = /^\/api\/call\/([a-zA-Z.]+)$/.exec(url.pathname);
+      if (!m || req.method !== 'POST') return sendJson(res, 404, { ok: false, error: { code: 'not_found', message: 'No such API route' } });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        return sendJson(res, 415, { ok: false, error: { code: 'bad_request', message: 'Send JSON' } });
+      }
+      let input: unknown;
+      try {
+        const body = await readBody(req);
+        input = body ? (JSON.parse(body) as { input?: unknown }).input : undefined;
+      } catch (error) {
+        const tooLarge = (error as Error).message === 'too large';
+        return sendJson(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'bad_request', message: tooLarge ? 'The request is too large' : 'The request body is not valid JSON' } });
+      }
+      const result = await dispatch(core, m[1] as string, input, session, (msg, err) => log(`${msg} ${err instanceof Error ? (err.stack ?? err.message) : ''}`));
+      return sendJson(res, 200, result);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    return serveStatic(req, res, url.pathname);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`request failed: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) sendText(res, 500, 'Internal error');
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: base,
+    launchUrl: `${base}/?token=${token}`,
+    port,
+    token,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        unsubscribe();
+        for (const res of eventStreams) res.end();
+        eventStreams.clear();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

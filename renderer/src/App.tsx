@@ -1,0 +1,61 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Center, Loader } from '@mantine/core';
+import type { UserView } from '../../shared/api.ts';
+import { call, hasSession, onSessionExpired, setSession } from './api/client.ts';
+import { SignInScreen } from './screens/SignInScreen.tsx';
+import { AppLayout } from './components/AppLayout.tsx';
+
+type AuthState = { phase: 'loading' } | { phase: 'signed-out'; needsSetup: boolean; deskName: string; notice?: string } | { phase: 'signed-in'; user: UserView };
+
+export function App() {
+  const [auth, setAuth] = useState<AuthState>({ phase: 'loading' });
+
+  const showSignIn = useCallback(async (notice?: string) => {
+    try {
+      const status = await call('auth.status', {});
+      setAuth({ phase: 'signed-out', needsSetup: status.needsSetup, deskName: status.deskName, ...(notice ? { notice } : {}) });
+    } catch (e) {
+      setAuth({ phase: 'signed-out', needsSetup: false, deskName: 'IMS Desk', notice: (e as Error).message });
+    }
+  }, []);
+
+  useEffect(() => {
+    if (hasSession()) {
+      call('auth.me', {})
+        .then((user) => setAuth({ phase: 'signed-in', user }))
+        .catch(() => void showSignIn());
+    } else void showSignIn();
+    return onSessionExpired(() => void showSignIn('Your session has ended. Sign in again to carry on.'));
+  }, [showSignIn]);
+
+  if (auth.phase === 'loading') {
+    return (
+      <Center h="100%">
+        <Loader aria-label="Loading IMS Desk" />
+      </Center>
+    );
+  }
+  if (auth.phase === 'signed-out') {
+    return (
+      <SignInScreen
+        needsSetup={auth.needsSetup}
+        deskName={auth.deskName}
+        notice={auth.notice}
+        onSignedIn={(token, user) => {
+          setSession(token);
+          setAuth({ phase: 'signed-in', user });
+        }}
+      />
+    );
+  }
+  return (
+    <AppLayout
+      user={auth.user}
+      onSignOut={async () => {
+        await call('auth.signOut', {}).catch(() => undefined);
+        setSession(null);
+        void showSignIn();
+      }}
+    />
+  );
+}

@@ -1,0 +1,109 @@
+// The renderer's API client, derived from the contract. In Electron it talks through window.ims (the preload
+// bridge); in a browser it talks to the browser host over HTTP. Screens see one typed `call`.
+import type { ApiInput, ApiOutput, ProcedureName } from '../../../shared/api.ts';
+import type { ApiFailure, ApiResult } from '../../../shared/errors.ts';
+import { coreEvent, type CoreEvent } from '../../../shared/events.ts';
+
+interface ElectronBridge {
+  host: 'electron';
+  call(name: string, input: unknown, session: string | null): Promise<ApiResult<unknown>>;
+  onEvent(listener: (event: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    ims?: ElectronBridge;
+  }
+}
+
+/** A failure the user should read: the core's message, plus messages per field for forms. */
+export class CallError extends Error {
+  readonly code: ApiFailure['code'];
+  readonly fields: Record<string, string>;
+  constructor(failure: ApiFailure) {
+    super(failure.message);
+    this.code = failure.code;
+    this.fields = failure.fields ?? {};
+  }
+}
+
+const SESSION_KEY = 'ims.session';
+let sessionToken: string | null = sessionStorage.getItem(SESSION_KEY);
+const sessionListeners = new Set<() => void>();
+
+export function setSession(token: string | null): void {
+  sessionToken = token;
+  if (token) sessionStorage.setItem(SESSION_KEY, token);
+  else sessionStorage.removeItem(SESSION_KEY);
+}
+
+export function hasSession(): boolean {
+  return sessionToken !== null;
+}
+
+/** Called when the core says the session has ended, so the app can return to sign-in. */
+export function onSessionExpired(listener: () => void): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+async function httpCall(name: string, input: unknown): Promise<ApiResult<unknown>> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer' };
+  if (sessionToken) headers['X-IMS-Session'] = sessionToken;
+  let res: Response;
+  try {
+    res = await fetch(`api/call/${name}`, { method: 'POST', headers, body: JSON.stringify({ input }) });
+  } catch {
+    return { ok: false, error: { code: 'unavailable', message: 'IMS Desk is not answering. Is it still running?' } };
+  }
+  if (!res.headers.get('content-type')?.includes('application/json')) {
+    return { ok: false, error: { code: 'unavailable', message: `IMS Desk answered ${res.status}: reopen it with the link it printed` } };
+  }
+  return (await res.json()) as ApiResult<unknown>;
+}
+
+export async function call<N extends ProcedureName>(name: N, input: ApiInput<N>): Promise<ApiOutput<N>> {
+  const result = window.ims ? await window.ims.call(name, input, sessionToken) : await httpCall(name, input);
+  if (!result.ok) {
+    if (result.error.code === 'unauthenticated' && sessionToken && name !== 'auth.signIn') {
+      setSession(null);
+      for (const l of sessionListeners) l();
+    }
+    throw new CallError(result.error);
+  }
+  return result.value as ApiOutput<N>;
+}
+
+/** Live events from the core (import progress, changes). */
+export function subscribeEvents(listener: (event: CoreEvent) => void): () => void {
+  const deliver = (raw: unknown) => {
+    const parsed = coreEvent.safeParse(raw);
+    if (parsed.success) listener(parsed.data);
+  };
+  if (window.ims) return window.ims.onEvent(deliver);
+  const controller = new AbortController();
+  void (async () => {
+    try {
+      const res = await fetch('api/events', { headers: { 'X-IMS-Client': 'renderer' }, signal: controller.signal });
+      const reader = res.body?.getReader();
+      if (!reader) return;
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (data) deliver(JSON.parse(data.slice(6)));
+        }
+      }
+    } catch {
+      // The stream ends when the page goes away or the host stops; nothing to do.
+    }
+  })();
+  return () => controller.abort();
+}

@@ -1,0 +1,80 @@
+import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { IconListDetails, IconLogout, IconSearch, IconShieldLock, IconUsers } from '@tabler/icons-react';
+import type { UserView } from '../../../shared/api.ts';
+import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain.ts';
+import { unitName } from '../../../shared/units.ts';
+import { href, navigate, useRoute } from '../router.ts';
+import { QueueScreen } from '../screens/QueueScreen.tsx';
+import { AllegationScreen } from '../screens/AllegationScreen.tsx';
+import { SearchScreen } from '../screens/SearchScreen.tsx';
+import { UsersScreen } from '../screens/UsersScreen.tsx';
+import { NotFound } from './NotFound.tsx';
+
+interface Props {
+  user: UserView;
+  onSignOut: () => void;
+}
+
+export function AppLayout({ user, onSignOut }: Props) {
+  const route = useRoute();
+  useHotkeys([
+    ['/', () => navigate({ name: 'search' })],
+    ['mod+K', () => navigate({ name: 'search' })],
+  ]);
+  const national = NATIONAL_ROLES.includes(user.role);
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppShell.Header style={{ background: 'var(--mantine-color-indigo-9)', borderBottom: 0 }}>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <ThemeIcon size={30} variant="white" radius="sm" aria-hidden>
+              <IconShieldLock size={18} color="var(--mantine-color-indigo-8)" />
+            </ThemeIcon>
+            <Title order={1} size="h4" c="white">
+              IMS Desk
+            </Title>
+            <Badge variant="light" color="gray.0" c="white" bg="rgba(255,255,255,0.15)" ml="xs">
+              {user.unit ? unitName(user.unit) : 'National'}
+            </Badge>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Box ta="right">
+              <Text size="sm" c="white" fw={600} lh={1.2}>
+                {user.displayName}
+              </Text>
+              <Text size="xs" c="indigo.1" lh={1.2}>
+                {ROLE_LABELS[user.role]}
+              </Text>
+            </Box>
+            <Tooltip label="Sign out">
+              <Button variant="subtle" color="gray.0" c="white" size="compact-sm" onClick={onSignOut} leftSection={<IconLogout size={16} />}>
+                Sign out
+              </Button>
+            </Tooltip>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <Stack gap={2}>
+          <NavLink href={href({ name: 'queue' })} label="Work queue" description={national ? 'Any unit' : unitName(user.unit)} leftSection={<IconListDetails size={18} />} active={route.name === 'queue'} />
+          <NavLink href={href({ name: 'search' })} label="Search" description="Press / anywhere" leftSection={<IconSearch size={18} />} active={route.name === 'search'} />
+          {(user.role === 'admin' || user.role === 'manager') && (
+            <NavLink href={href({ name: 'users' })} label="Users" description="Local accounts" leftSection={<IconUsers size={18} />} active={route.name === 'users'} />
+          )}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+        {route.name === 'queue' && <QueueScreen user={user} bucket={route.bucket} unit={route.unit} />}
+        {route.name === 'allegation' && <AllegationScreen reference={route.reference} />}
+        {route.name === 'search' && <SearchScreen initialQuery={route.q} />}
+        {route.name === 'users' && <UsersScreen user={user} />}
+        {route.name === 'not-found' && <NotFound />}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,47 @@
+import { Badge, Tooltip } from '@mantine/core';
+import { IconAlarm } from '@tabler/icons-react';
+import { STATUS_LABELS, type Status } from '../../../shared/domain.ts';
+import { formatDateTime, timeRemaining } from '../format.ts';
+
+const STATUS_COLOURS: Record<Status, string> = {
+  new: 'blue',
+  triaged: 'cyan',
+  in_research: 'violet',
+  with_ice: 'grape',
+  actioned: 'teal',
+  nfa: 'gray',
+  closed: 'dark',
+};
+
+const SHORT_LABELS: Partial<Record<Status, string>> = { actioned: 'Actioned', nfa: 'NFA' };
+
+/** The status; `short` for narrow columns, where the full label shows on hover. */
+export function StatusBadge({ status, short = false }: { status: Status; short?: boolean }) {
+  const badge = (
+    <Badge color={STATUS_COLOURS[status]} variant="light" size="sm">
+      {short ? (SHORT_LABELS[status] ?? STATUS_LABELS[status]) : STATUS_LABELS[status]}
+    </Badge>
+  );
+  return short && SHORT_LABELS[status] ? <Tooltip label={STATUS_LABELS[status]}>{badge}</Tooltip> : badge;
+}
+
+export function DueBadge({ due, closed, label = 'Due' }: { due: string | null; closed?: boolean; label?: string }) {
+  if (closed) return null;
+  const r = timeRemaining(due);
+  if (!r) return null;
+  return (
+    <Tooltip label={`${label} ${formatDateTime(due)}`}>
+      <Badge color={r.overdue ? 'red' : r.soon ? 'orange' : 'gray'} variant={r.overdue ? 'filled' : 'light'} size="sm">
+        {r.text}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export function TimeCriticalBadge() {
+  return (
+    <Badge color="red" variant="filled" size="sm" leftSection={<IconAlarm size={12} />}>
+      Time-critical
+    </Badge>
+  );
+}

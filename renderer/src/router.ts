@@ -1,0 +1,65 @@
+// Hash routes ("#/queue", "#/allegation/IMS-2026-000123"): the same build works under app:// in Electron and
+// http:// in the browser host, and the back button works in both.
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined }
+  | { name: 'allegation'; reference: string; tab?: string | undefined }
+  | { name: 'search'; q?: string | undefined }
+  | { name: 'users' }
+  | { name: 'not-found'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  switch (parts[0]) {
+    case undefined:
+    case 'queue':
+      return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined };
+    case 'allegation':
+      return parts[1] ? { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined } : { name: 'not-found', path };
+    case 'search':
+      return { name: 'search', q: params.get('q') ?? undefined };
+    case 'admin':
+      return parts[1] === 'users' ? { name: 'users' } : { name: 'not-found', path };
+    default:
+      return { name: 'not-found', path };
+  }
+}
+
+export function href(route: Route): string {
+  const q = (params: Record<string, string | undefined>) => {
+    const s = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString();
+    return s ? `?${s}` : '';
+  };
+  switch (route.name) {
+    case 'queue':
+      return `#/queue${q({ bucket: route.bucket, unit: route.unit })}`;
+    case 'allegation':
+      return `#/allegation/${encodeURIComponent(route.reference)}${q({ tab: route.tab })}`;
+    case 'search':
+      return `#/search${q({ q: route.q })}`;
+    case 'users':
+      return '#/admin/users';
+    case 'not-found':
+      return `#/${route.path}`;
+  }
+}
+
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const target = href(route);
+  if (options.replace) window.history.replaceState(null, '', target);
+  else window.location.hash = target;
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

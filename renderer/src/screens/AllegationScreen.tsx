@@ -1,0 +1,314 @@
+import { useState, type ReactNode } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Card,
+  Collapse,
+  Grid,
+  Group,
+  Loader,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Timeline,
+  Title,
+} from '@mantine/core';
+import { IconAlertCircle, IconArrowLeft, IconFileText, IconLock, IconNote, IconPaperclip } from '@tabler/icons-react';
+import type { AllegationRecord } from '../../../shared/schemas/record.ts';
+import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, RISK_RATING_LABELS, OUTCOME_LABELS } from '../../../shared/domain.ts';
+import { unitName } from '../../../shared/units.ts';
+import { useCall } from '../api/useCall.ts';
+import { age, formatDate, formatDateTime, plural } from '../format.ts';
+import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
+
+function Section({ title, count, icon, children }: { title: string; count?: number; icon?: ReactNode; children: ReactNode }) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return (
+    <Card withBorder padding="md" radius="sm" component="section" aria-labelledby={id}>
+      <Group gap={6} mb="sm">
+        {icon}
+        <Title order={3} size="h5" id={id}>
+          {title}
+        </Title>
+        {count !== undefined && (
+          <Badge size="sm" variant="light" color="gray">
+            {count}
+          </Badge>
+        )}
+      </Group>
+      {children}
+    </Card>
+  );
+}
+
+function Empty({ children }: { children: ReactNode }) {
+  return (
+    <Text size="sm" c="dimmed">
+      {children}
+    </Text>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+function fullName(s: AllegationRecord['subjects'][number]): string {
+  return [s.forename, s.middleNames, s.surname].filter(Boolean).join(' ') || '(no name given)';
+}
+
+function addressLine(a: { line1: string; line2: string; town: string; postcode: string }): string {
+  return [a.line1, a.line2, a.town, a.postcode].filter(Boolean).join(', ');
+}
+
+function AttachmentItem({ a }: { a: AllegationRecord['attachments'][number] }) {
+  const [open, setOpen] = useState(false);
+  const hasText = a.legacyText.length > 0 || a.pageStatus.some((p) => p.chars > 0);
+  return (
+    <Box>
+      <Group justify="space-between" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap">
+          <IconFileText size={18} aria-hidden />
+          <div>
+            <Text size="sm" fw={600}>
+              {a.fileName}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {a.mimeType} · {plural(a.pages, 'page')} · added {formatDateTime(a.addedAt)} by {a.addedBy}
+              {a.ocrStatus === 'legacy' ? ' · text from the legacy system (no file held)' : ` · text: ${a.ocrStatus}`}
+            </Text>
+          </div>
+        </Group>
+        {hasText && (
+          <Button size="compact-sm" variant="light" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+            {open ? 'Hide text' : 'Show text'}
+          </Button>
+        )}
+      </Group>
+      <Collapse expanded={open}>
+        <Box className="attachment-text" mt="xs" tabIndex={0} aria-label={`Text of ${a.fileName}`}>
+          {a.legacyText}
+        </Box>
+      </Collapse>
+    </Box>
+  );
+}
+
+export function AllegationScreen({ reference }: { reference: string }) {
+  const { data: r, error, loading } = useCall('allegations.get', { reference });
+
+  if (error) {
+    return (
+      <Stack>
+        <Anchor href="#/queue">
+          <Group gap={4}>
+            <IconArrowLeft size={16} /> Back to the queue
+          </Group>
+        </Anchor>
+        <Alert color="red" icon={<IconAlertCircle size={18} />} title={`Could not open ${reference}`}>
+          {error.message}
+        </Alert>
+      </Stack>
+    );
+  }
+  if (loading || !r) {
+    return (
+      <Group>
+        <Loader size="sm" />
+        <Text>Opening {reference}…</Text>
+      </Group>
+    );
+  }
+  const closed = r.status === 'closed';
+  return (
+    <Stack gap="md" maw={1400}>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Anchor href="#/queue" size="sm" onClick={(e) => { if (window.history.length > 1) { e.preventDefault(); window.history.back(); } }}>
+            <Group gap={4}>
+              <IconArrowLeft size={14} /> Back
+            </Group>
+          </Anchor>
+          <Group gap="sm" mt={4}>
+            <Title order={2} className="mono">
+              {r.reference}
+            </Title>
+            <StatusBadge status={r.status} />
+            {r.timeCritical && <TimeCriticalBadge />}
+          </Group>
+          <Text size="sm" c="dimmed">
+            {r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', ') || 'Offence not recorded'} · received {formatDateTime(r.receivedAt)} by {CHANNEL_LABELS[r.channel].toLowerCase()}
+          </Text>
+        </div>
+        <Card withBorder padding="sm">
+          <SimpleGrid cols={3} spacing="lg" verticalSpacing={4}>
+            <Field label="Unit">{unitName(r.unit)}</Field>
+            <Field label="Initial assessment">
+              <Group gap={4}>
+                {formatDateTime(r.assessmentDueAt)} <DueBadge due={r.assessmentDueAt} closed={closed || r.status !== 'new'} />
+              </Group>
+            </Field>
+            <Field label="Risk rating">{r.riskRating ? RISK_RATING_LABELS[r.riskRating] : 'Not yet assessed'}</Field>
+            <Field label="Reporter">{REPORTER_TYPE_LABELS[r.reporterType]}</Field>
+            <Field label="Outcome">{r.outcome ? OUTCOME_LABELS[r.outcome] : '—'}</Field>
+            <Field label="Routed">{r.routedBy ?? '—'}</Field>
+          </SimpleGrid>
+        </Card>
+      </Group>
+
+      <Alert variant="light" color={r.hasSource ? 'indigo' : 'gray'} icon={<IconLock size={18} />} title={r.hasSource ? 'Source details are restricted' : 'No source details recorded'}>
+        {r.hasSource
+          ? 'The person who reported this allegation is recorded in the restricted source pane, open only to staff allocated to this case and to the National Source Unit. Every opening is audited.'
+          : 'This allegation has no restricted source record (anonymous or not given).'}
+      </Alert>
+
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Stack gap="md">
+            <Section title="Account" icon={<IconFileText size={16} />}>
+              <Text className="record-text" size="sm">
+                {r.freeText || 'No account recorded.'}
+              </Text>
+            </Section>
+            <Section title="Subjects" count={r.subjects.length}>
+              {r.subjects.length === 0 ? (
+                <Empty>No subjects recorded.</Empty>
+              ) : (
+                <Table striped withRowBorders={false} fz="sm" aria-label="Subjects">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Name</Table.Th>
+                      <Table.Th>Role</Table.Th>
+                      <Table.Th>Date of birth</Table.Th>
+                      <Table.Th>Gender</Table.Th>
+                      <Table.Th>Nationality</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {r.subjects.map((s) => (
+                      <Table.Tr key={s.id}>
+                        <Table.Td>
+                          <Text size="sm" fw={600}>
+                            {fullName(s)}
+                          </Text>
+                          {(s.knownAs || s.aliases.length > 0) && (
+                            <Text size="xs" c="dimmed">
+                              known as {[s.knownAs, ...s.aliases].filter(Boolean).join(', ')}
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td>{s.role}</Table.Td>
+                        <Table.Td>{s.dob ? `${formatDate(s.dob)} (${age(s.dob)})` : s.approxAge ? `about ${s.approxAge}` : 'not known'}</Table.Td>
+                        <Table.Td>{GENDER_LABELS[s.gender]}</Table.Td>
+                        <Table.Td>{s.nationality || '—'}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+            </Section>
+            <Section title="Notes" count={r.notes.length} icon={<IconNote size={16} />}>
+              {r.notes.length === 0 ? (
+                <Empty>No notes yet.</Empty>
+              ) : (
+                <Timeline bulletSize={14} lineWidth={2}>
+                  {r.notes.map((n) => (
+                    <Timeline.Item key={n.id} title={<Text size="sm" fw={600}>{`${formatDate(n.date)} · ${n.author}`}</Text>}>
+                      <Text size="sm" className="record-text">
+                        {n.text}
+                      </Text>
+                      {n.amendedByNoteId && (
+                        <Text size="xs" c="orange.8">
+                          Amended by a later note; this original is kept.
+                        </Text>
+                      )}
+                    </Timeline.Item>
+                  ))}
+                </Timeline>
+              )}
+            </Section>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <Stack gap="md">
+            <Section title="Addresses" count={r.addresses.length}>
+              {r.addresses.length === 0 ? (
+                <Empty>No addresses recorded.</Empty>
+              ) : (
+                <Stack gap={6}>
+                  {r.addresses.map((a) => (
+                    <div key={a.id}>
+                      <Text size="sm">{addressLine(a)}</Text>
+                      <Text size="xs" c="dimmed">
+                        {a.type.replace('_', ' ')}
+                        {a.postcodeNormalised ? ` · ${a.postcodeNormalised}` : a.postcodeDistrict ? ` · district ${a.postcodeDistrict} (partial postcode)` : a.postcode ? ' · postcode not recognised' : ' · no postcode'}
+                      </Text>
+                    </div>
+                  ))}
+                </Stack>
+              )}
+            </Section>
+            <Section title="Businesses" count={r.businesses.length}>
+              {r.businesses.length === 0 ? (
+                <Empty>No businesses recorded.</Empty>
+              ) : (
+                <Stack gap={6}>
+                  {r.businesses.map((b) => (
+                    <div key={b.id}>
+                      <Text size="sm" fw={600}>
+                        {b.name} <Text span size="xs" c="dimmed">({b.type || 'type not given'})</Text>
+                      </Text>
+                      {b.address && <Text size="xs">{addressLine(b.address)}</Text>}
+                    </div>
+                  ))}
+                </Stack>
+              )}
+            </Section>
+            <Section title="Identifiers" count={r.phones.length + r.emails.length + r.vehicles.length + r.travel.length}>
+              <SimpleGrid cols={2} spacing="sm">
+                <Field label="Phones">{r.phones.length ? r.phones.map((p) => <div key={p.id}>{p.number}{p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}</div>) : '—'}</Field>
+                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}>{e.email}</div>) : '—'}</Field>
+                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono">{v.normalised || v.vrm}</div>) : '—'}</Field>
+                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono">{t.flightNumber ?? t.flight}{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
+              </SimpleGrid>
+            </Section>
+            <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>
+              {r.attachments.length === 0 ? (
+                <Empty>{r.channel === 'letter' || r.channel === 'fax' ? (r.scanMissingReason ? `No scan: ${r.scanMissingReason}` : 'The original scan is missing and no reason is recorded.') : 'No attachments.'}</Empty>
+              ) : (
+                <Stack gap="sm">
+                  {r.attachments.map((a) => (
+                    <AttachmentItem key={a.id} a={a} />
+                  ))}
+                </Stack>
+              )}
+            </Section>
+            <Section title="Routing history" count={r.unitHistory.length}>
+              <Stack gap={4}>
+                {r.unitHistory.map((h, i) => (
+                  <Text key={i} size="sm">
+                    {formatDateTime(h.at)} — {h.fromUnit ? `${unitName(h.fromUnit)} → ` : ''}
+                    {unitName(h.toUnit)} <Text span size="xs" c="dimmed">({h.reason}; {h.by})</Text>
+                  </Text>
+                ))}
+              </Stack>
+            </Section>
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

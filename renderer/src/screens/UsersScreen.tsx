@@ -1,0 +1,137 @@
+import { useState, type FormEvent } from 'react';
+import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertCircle, IconUserPlus } from '@tabler/icons-react';
+import type { UserView } from '../../../shared/api.ts';
+import { ROLES, ROLE_LABELS, NATIONAL_ROLES, type Role } from '../../../shared/domain.ts';
+import { UNITS, unitName } from '../../../shared/units.ts';
+import { call, CallError } from '../api/client.ts';
+import { useCall } from '../api/useCall.ts';
+import { formatDate } from '../format.ts';
+
+function AddUser({ onDone }: { onDone: () => void }) {
+  const [form, setForm] = useState({ username: '', displayName: '', role: 'analyst' as Role, unit: null as string | null, password: '' });
+  const [error, setError] = useState<CallError | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call('users.create', form);
+      onDone();
+    } catch (err) {
+      setError(err instanceof CallError ? err : new CallError({ code: 'internal', message: String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const f = error?.fields ?? {};
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        {error && (
+          <Alert color="red" icon={<IconAlertCircle size={18} />}>
+            {error.message}
+          </Alert>
+        )}
+        <TextInput label="Username" required value={form.username} onChange={(e) => setForm({ ...form, username: e.currentTarget.value })} error={f.username} data-autofocus />
+        <TextInput label="Full name" required value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })} error={f.displayName} />
+        <Select label="Role" required data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} value={form.role} onChange={(v) => v && setForm({ ...form, role: v as Role })} allowDeselect={false} />
+        <Select
+          label="Unit"
+          description={NATIONAL_ROLES.includes(form.role) ? 'Optional for national roles' : 'The unit whose queue this person works'}
+          data={UNITS.map((u) => ({ value: u.code, label: u.name }))}
+          value={form.unit}
+          onChange={(v) => setForm({ ...form, unit: v })}
+          searchable
+          clearable
+          error={f.unit}
+        />
+        <PasswordInput label="Initial password" description="At least 10 characters; tell them to change it" required value={form.password} onChange={(e) => setForm({ ...form, password: e.currentTarget.value })} error={f.password} />
+        <Group justify="flex-end">
+          <Button type="submit" loading={busy}>
+            Add user
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function UsersScreen({ user }: { user: UserView }) {
+  const { data, error, reload } = useCall('users.list', {});
+  const [adding, setAdding] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const admin = user.role === 'admin';
+
+  async function setActive(u: UserView, active: boolean) {
+    setActionError(null);
+    try {
+      await call('users.update', { id: u.id, active });
+      reload();
+    } catch (e) {
+      setActionError((e as Error).message);
+    }
+  }
+
+  return (
+    <Stack maw={1100}>
+      <Group justify="space-between">
+        <div>
+          <Title order={2}>Users</Title>
+          <Text size="sm" c="dimmed">
+            Local accounts on this desk, until the central server holds them.
+          </Text>
+        </div>
+        {admin && (
+          <Button leftSection={<IconUserPlus size={16} />} onClick={() => setAdding(true)}>
+            Add user
+          </Button>
+        )}
+      </Group>
+      {(error || actionError) && (
+        <Alert color="red" icon={<IconAlertCircle size={18} />}>
+          {error?.message ?? actionError}
+        </Alert>
+      )}
+      <Card withBorder padding={0}>
+        <Table striped highlightOnHover aria-label="Users">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Username</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Unit</Table.Th>
+              <Table.Th>Since</Table.Th>
+              <Table.Th>Active</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data?.map((u) => (
+              <Table.Tr key={u.id}>
+                <Table.Td fw={600}>{u.displayName}</Table.Td>
+                <Table.Td className="mono">{u.username}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light">{ROLE_LABELS[u.role]}</Badge>
+                </Table.Td>
+                <Table.Td>{u.unit ? unitName(u.unit) : 'National'}</Table.Td>
+                <Table.Td>{formatDate(u.createdAt)}</Table.Td>
+                <Table.Td>
+                  <Switch checked={u.active} disabled={!admin || u.id === user.id} onChange={(e) => void setActive(u, e.currentTarget.checked)} aria-label={`${u.displayName} can sign in`} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <Modal opened={adding} onClose={() => setAdding(false)} title="Add a user">
+        <AddUser
+          onDone={() => {
+            setAdding(false);
+            reload();
+          }}
+        />
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,42 @@
+// Shared helpers for the tests: temporary profiles, the corpus, signing in through the real dispatcher.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Core } from '../electron/core/core.ts';
+import { createUser } from '../electron/core/users.ts';
+import { dispatch } from '../electron/api/dispatch.ts';
+import type { Role } from '../shared/domain.ts';
+import type { ApiInput, ApiOutput, ProcedureName } from '../shared/api.ts';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DATA = join(ROOT, '..', 'shared', 'data');
+export const CORPUS_1K = join(DATA, 'corpus', 'allegations-1k.jsonl');
+export const CORPUS_10K = join(DATA, 'corpus', 'allegations-10k.jsonl');
+
+export function tempDir(prefix = 'ims-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+export async function addUser(core: Core, username: string, role: Role, unit: string | null) {
+  return createUser(core.store, { userId: null, name: 'test set-up' }, { username, displayName: username.replace(/\./g, ' '), role, unit, password: TEST_PASSWORD });
+}
+
+/** Signs in through the dispatcher and returns a typed caller bound to that session. */
+export async function signIn(core: Core, username: string) {
+  const r = await dispatch(core, 'auth.signIn', { username, password: TEST_PASSWORD }, null);
+  if (!r.ok) throw new Error(`sign-in failed: ${r.error.message}`);
+  const token = (r.value as { sessionToken: string }).sessionToken;
+  return {
+    token,
+    async call<N extends ProcedureName>(name: N, input: ApiInput<N>): Promise<ApiOutput<N>> {
+      const res = await dispatch(core, name, input, token);
+      if (!res.ok) throw Object.assign(new Error(res.error.message), { code: res.error.code, fields: res.error.fields });
+      return res.value as ApiOutput<N>;
+    },
+    raw: (name: string, input: unknown) => dispatch(core, name, input, token),
+  };
+}
