@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Core } from '../electron/core/core.ts';
+import type { Core } from '../electron/core/core.ts';
 import { createUser } from '../electron/core/users.ts';
 import { dispatch } from '../electron/api/dispatch.ts';
 import type { Role } from '../shared/domain.ts';

@@ -58,7 +58,7 @@ export async function importJsonl(
   try {
     info = await stat(file);
   } catch (error) {
-    throw new Error(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new Error(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
   }
   if (!info.isFile()) throw new Error(`Cannot import ${file}: it is not a file`);
 

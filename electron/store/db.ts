@@ -17,7 +17,7 @@ export function openDatabase(profileDir: string, options: { readonly?: boolean }
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (error) {
-    throw new Error(`Cannot open the case store at ${file}: ${(error as Error).message}`);
+    throw new Error(`Cannot open the case store at ${file}: ${(error as Error).message}`, { cause: error });
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -31,7 +31,7 @@ export function openDatabase(profileDir: string, options: { readonly?: boolean }
   } catch (error) {
     db.close();
     const message = (error as { code?: string }).code === 'SQLITE_NOTADB' ? 'the file is not a case store (or is encrypted with another key)' : (error as Error).message;
-    throw new Error(`Cannot open the case store at ${file}: ${message}`);
+    throw new Error(`Cannot open the case store at ${file}: ${message}`, { cause: error });
   }
   return db;
 }

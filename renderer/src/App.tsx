@@ -7,25 +7,28 @@ import { AppLayout } from './components/AppLayout.tsx';
 
 type AuthState = { phase: 'loading' } | { phase: 'signed-out'; needsSetup: boolean; deskName: string; notice?: string } | { phase: 'signed-in'; user: UserView };
 
+async function signedOut(notice?: string): Promise<AuthState> {
+  try {
+    const status = await call('auth.status', {});
+    return { phase: 'signed-out', needsSetup: status.needsSetup, deskName: status.deskName, ...(notice ? { notice } : {}) };
+  } catch (e) {
+    return { phase: 'signed-out', needsSetup: false, deskName: 'IMS Desk', notice: (e as Error).message };
+  }
+}
+
 export function App() {
   const [auth, setAuth] = useState<AuthState>({ phase: 'loading' });
-
-  const showSignIn = useCallback(async (notice?: string) => {
-    try {
-      const status = await call('auth.status', {});
-      setAuth({ phase: 'signed-out', needsSetup: status.needsSetup, deskName: status.deskName, ...(notice ? { notice } : {}) });
-    } catch (e) {
-      setAuth({ phase: 'signed-out', needsSetup: false, deskName: 'IMS Desk', notice: (e as Error).message });
-    }
-  }, []);
+  const showSignIn = useCallback((notice?: string) => void signedOut(notice).then(setAuth), []);
 
   useEffect(() => {
-    if (hasSession()) {
-      call('auth.me', {})
-        .then((user) => setAuth({ phase: 'signed-in', user }))
-        .catch(() => void showSignIn());
-    } else void showSignIn();
-    return onSessionExpired(() => void showSignIn('Your session has ended. Sign in again to carry on.'));
+    const restore = hasSession()
+      ? call('auth.me', {}).then(
+          (user): AuthState => ({ phase: 'signed-in', user }),
+          () => signedOut(),
+        )
+      : signedOut();
+    void restore.then(setAuth);
+    return onSessionExpired(() => showSignIn('Your session has ended. Sign in again to carry on.'));
   }, [showSignIn]);
 
   if (auth.phase === 'loading') {
@@ -54,7 +57,7 @@ export function App() {
       onSignOut={async () => {
         await call('auth.signOut', {}).catch(() => undefined);
         setSession(null);
-        void showSignIn();
+        showSignIn();
       }}
     />
   );

@@ -10,7 +10,10 @@ import { CORPUS_1K, tempDir } from '../helpers.ts';
 
 const actor = { userId: null, name: 'import test' };
 const lines = readFileSync(CORPUS_1K, 'utf8').trim().split('\n');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- corpus records are read as loose JSON
 const inputs = lines.map((l) => JSON.parse(l) as Record<string, any>);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const input = (i: number) => inputs[i] as Record<string, any>;
 
 /** The record as the API returns it, put back into the submission format's shape (without source). */
 function asSubmission(r: AllegationRecord): Record<string, unknown> {
@@ -112,17 +115,17 @@ describe('importing the submission format', () => {
 
   it('reports a malformed line with its number and reason, and imports the others', async () => {
     const file = join(tmp.dir, 'mixed.jsonl');
-    const good = (n: number) => JSON.stringify({ ...inputs[0], id: 900000 + n, reference: `IMS-2026-9${String(n).padStart(5, '0')}` });
+    const good = (n: number) => JSON.stringify({ ...input(0), id: 900000 + n, reference: `IMS-2026-9${String(n).padStart(5, '0')}` });
     const content = [
       `\uFEFF${good(1)}`,
       '{"reference": "IMS-2026-999999", "receivedAt": ',
       '',
-      JSON.stringify({ ...inputs[0], reference: 'IMS-2026-900003', receivedAt: 'yesterday' }),
-      JSON.stringify({ ...inputs[1], reference: 'IMS-2026-900004', subjects: [{ ...inputs[1].subjects[0], dob: '2099-01-01' }] }),
-      JSON.stringify({ ...inputs[0], reference: 'IMS-2026-900005', favouriteColour: 'blue' }),
-      JSON.stringify({ ...inputs[0], reference: 'nonsense' }),
+      JSON.stringify({ ...input(0), reference: 'IMS-2026-900003', receivedAt: 'yesterday' }),
+      JSON.stringify({ ...input(1), reference: 'IMS-2026-900004', subjects: [{ ...input(1).subjects[0], dob: '2099-01-01' }] }),
+      JSON.stringify({ ...input(0), reference: 'IMS-2026-900005', favouriteColour: 'blue' }),
+      JSON.stringify({ ...input(0), reference: 'nonsense' }),
       good(7),
-      JSON.stringify({ ...inputs[0], reference: 'IMS-2026-900008', subjects: [{ ...inputs[0].subjects[0], dob: '1990-02-30' }] }),
+      JSON.stringify({ ...input(0), reference: 'IMS-2026-900008', subjects: [{ ...input(0).subjects[0], dob: '1990-02-30' }] }),
     ].join('\r\n');
     writeFileSync(file, content);
     const s = await importJsonl(core, file, actor);
@@ -140,11 +143,11 @@ describe('importing the submission format', () => {
 
   it('does not overwrite a held record when the same reference arrives with other content', async () => {
     const file = join(tmp.dir, 'changed.jsonl');
-    writeFileSync(file, JSON.stringify({ ...inputs[5], freeText: 'A different account.' }));
+    writeFileSync(file, JSON.stringify({ ...input(5), freeText: 'A different account.' }));
     const s = await importJsonl(core, file, actor);
     expect(s).toMatchObject({ imported: 0, conflicts: 1 });
     expect(s.errors[0]?.reason).toMatch(/already held with different content/);
-    const id = findAllegationId(core.store.db, { reference: inputs[5].reference });
+    const id = findAllegationId(core.store.db, { reference: input(5).reference });
     expect(readAllegation(core.store.db, id as string)?.freeText).not.toBe('A different account.');
   });
 
@@ -156,9 +159,9 @@ describe('importing the submission format', () => {
   it('finds words from the form, notes and attachment text with first search', () => {
     const withAttachment = inputs.find((i) => i.attachments.length && /\b[A-Z]{2}\d{3,4}\b/.test(i.attachments[0].ocrText));
     expect(withAttachment).toBeTruthy();
-    const r = core.search.search(inputs[0].subjects[0].surname, 20);
-    expect(r.hits.some((h) => h.reference === inputs[0].reference)).toBe(true);
-    const phoneOtherFormat = inputs[0].phones[0].replace(/\s/g, '').replace(/^0/, '+44 ');
-    expect(core.search.search(phoneOtherFormat, 10).hits.map((h) => h.reference)).toContain(inputs[0].reference);
+    const r = core.search.search(input(0).subjects[0].surname, 20);
+    expect(r.hits.some((h) => h.reference === input(0).reference)).toBe(true);
+    const phoneOtherFormat = input(0).phones[0].replace(/\s/g, '').replace(/^0/, '+44 ');
+    expect(core.search.search(phoneOtherFormat, 10).hits.map((h) => h.reference)).toContain(input(0).reference);
   });
 });

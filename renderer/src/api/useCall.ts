@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ApiInput, ApiOutput, ProcedureName } from '../../../shared/api.ts';
 import { call, CallError } from './client.ts';
 
@@ -9,34 +9,34 @@ export interface CallState<T> {
   reload: () => void;
 }
 
-/** Calls a read procedure when the input changes; keeps the last data while reloading. */
+interface Settled<T> {
+  /** Which request (input and reload count) this answer belongs to. */
+  request: string;
+  data: T | undefined;
+  error: CallError | null;
+}
+
+/** Calls a read procedure whenever its input changes (null input: no call); keeps the last data while reloading. */
 export function useCall<N extends ProcedureName>(name: N, input: ApiInput<N> | null): CallState<ApiOutput<N>> {
-  const [data, setData] = useState<ApiOutput<N>>();
-  const [error, setError] = useState<CallError | null>(null);
-  const [loading, setLoading] = useState(input !== null);
   const [tick, setTick] = useState(0);
   const key = JSON.stringify(input);
-  const latest = useRef(0);
+  const request = `${name}:${key}:${tick}`;
+  const [settled, setSettled] = useState<Settled<ApiOutput<N>>>({ request: '', data: undefined, error: null });
 
   useEffect(() => {
     if (key === 'null') return;
-    const ticket = ++latest.current;
-    setLoading(true);
-    call(name, JSON.parse(key) as ApiInput<N>)
-      .then((value) => {
-        if (ticket !== latest.current) return;
-        setData(value);
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        if (ticket !== latest.current) return;
-        setError(e instanceof CallError ? e : new CallError({ code: 'internal', message: String(e) }));
-      })
-      .finally(() => {
-        if (ticket === latest.current) setLoading(false);
-      });
-  }, [name, key, tick]);
+    let current = true;
+    call(name, JSON.parse(key) as ApiInput<N>).then(
+      (value) => current && setSettled({ request, data: value, error: null }),
+      (e: unknown) =>
+        current && setSettled((s) => ({ request, data: s.data, error: e instanceof CallError ? e : new CallError({ code: 'internal', message: String(e) }) })),
+    );
+    return () => {
+      current = false;
+    };
+  }, [name, key, request]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  const loading = key !== 'null' && settled.request !== request;
+  return { data: settled.data, error: settled.request === request ? settled.error : null, loading, reload };
 }

@@ -101,6 +101,8 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam }: Prop
   const rows = table.getRowModel().rows;
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // TanStack Virtual returns functions the React Compiler cannot memoise; this component does not rely on that.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const [active, setActive] = useState(0);
   useEffect(() => setActive(0), [bucket, unit, filter]);

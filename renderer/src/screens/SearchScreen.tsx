@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconSearch } from '@tabler/icons-react';
 import { OFFENCE_TYPE_LABELS } from '../../../shared/domain.ts';
@@ -9,27 +9,17 @@ import { formatDate } from '../format.ts';
 import { StatusBadge } from '../components/badges.tsx';
 import { Snippet } from '../components/Snippet.tsx';
 
-export function SearchScreen({ initialQuery }: { initialQuery?: string | undefined }) {
-  const [text, setText] = useState(initialQuery ?? '');
-  const inputRef = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    setText(initialQuery ?? '');
-    inputRef.current?.focus();
-  }, [initialQuery]);
-  const { data, error, loading } = useCall('search.query', initialQuery ? { q: initialQuery, limit: 50 } : null);
-
+function SearchBox({ initialQuery, error }: { initialQuery: string; error: string | undefined }) {
+  const [text, setText] = useState(initialQuery);
   function submit(e: FormEvent) {
     e.preventDefault();
     if (text.trim()) navigate({ name: 'search', q: text.trim() });
   }
-
   return (
-    <Stack gap="md" maw={1100}>
-      <Title order={2}>Search</Title>
       <form onSubmit={submit} role="search">
         <Group align="flex-end" wrap="nowrap">
           <TextInput
-            ref={inputRef}
+            autoFocus
             style={{ flex: 1 }}
             label="Search everything the records hold"
             description='Form fields, accounts, notes and attachment text. Use "quotes" for a phrase, OR, NOT and ( ).'
@@ -37,11 +27,20 @@ export function SearchScreen({ initialQuery }: { initialQuery?: string | undefin
             leftSection={<IconSearch size={16} />}
             value={text}
             onChange={(e) => setText(e.currentTarget.value)}
-            error={error?.code === 'bad_request' ? error.message : undefined}
+            error={error}
           />
           <Button type="submit">Search</Button>
         </Group>
       </form>
+  );
+}
+
+export function SearchScreen({ initialQuery }: { initialQuery?: string | undefined }) {
+  const { data, error, loading } = useCall('search.query', initialQuery ? { q: initialQuery, limit: 50 } : null);
+  return (
+    <Stack gap="md" maw={1100}>
+      <Title order={2}>Search</Title>
+      <SearchBox key={initialQuery ?? ''} initialQuery={initialQuery ?? ''} error={error?.code === 'bad_request' ? error.message : undefined} />
       {error && error.code !== 'bad_request' && (
         <Alert color="red" icon={<IconAlertCircle size={18} />} title="Search failed">
           {error.message}

@@ -1,0 +1,78 @@
+// Lint, including the process boundaries of DESIGN.md: the renderer imports only shared/ and browser packages;
+// shared/ imports neither Node nor the DOM; only electron/main.ts and preload.ts import electron; the server
+// never imports electron/ or renderer/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'process', 'readline', 'stream', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
+const nodeImports = { group: ['node:*', ...NODE_BUILTINS], message: 'Node modules are not available here (process boundary, DESIGN.md).' };
+const nativeImports = { group: ['better-sqlite3', 'better-sqlite3-*', 'sharp', 'tesseract.js', '@napi-rs/*', '@electric-sql/*', 'pg'], message: 'Native and server packages belong to the core, never here.' };
+const electronPackage = { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'tests/e2e/screenshots/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-control-regex': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['electron/**/*.ts', 'server/**/*.ts', 'bench/**/*.ts', 'build/**/*.ts', 'tests/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronPackage] }] },
+  },
+  { files: ['electron/main.ts', 'electron/preload.ts'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronPackage],
+          patterns: [
+            nodeImports,
+            nativeImports,
+            { group: ['react', 'react-dom', '@mantine/*', '@tanstack/*'], message: 'shared/ is UI-free.' },
+            { group: ['**/electron/**', '**/renderer/**', '**/server/**'], message: 'shared/ depends on nothing of the product but itself.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', 'require', '__dirname'],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronPackage],
+          patterns: [
+            nodeImports,
+            nativeImports,
+            { group: ['**/electron/**', '**/server/**'], message: 'The renderer reaches the core only through the API client (window.ims or the browser host).' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname'],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronPackage], patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The server never imports the desktop app.' }] }],
+    },
+  },
+  {
+    files: ['bin/**/*.js', '*.config.{js,ts}'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);
