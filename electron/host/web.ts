@@ -92,6 +92,18 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+/** Answers 413, then lets the client finish sending (up to a bound) so it can read the answer. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('Connection', 'close');
+  sendJson(res, 413, { ok: false, error: { code: 'bad_request', message: `The request is too large (the limit is ${MAX_BODY_BYTES / 1024 / 1024} MB)` } });
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > 16 * MAX_BODY_BYTES) req.destroy();
+  });
+  req.resume();
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -177,13 +189,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
         return sendJson(res, 415, { ok: false, error: { code: 'bad_request', message: 'Send JSON' } });
       }
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuseTooLarge(req, res);
       let input: unknown;
       try {
         const body = await readBody(req);
         input = body ? (JSON.parse(body) as { input?: unknown }).input : undefined;
       } catch (error) {
-        const tooLarge = (error as Error).message === 'too large';
-        return sendJson(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'bad_request', message: tooLarge ? 'The request is too large' : 'The request body is not valid JSON' } });
+        if ((error as Error).message === 'too large') return refuseTooLarge(req, res);
+        return sendJson(res, 400, { ok: false, error: { code: 'bad_request', message: 'The request body is not valid JSON' } });
       }
       const result = await dispatch(core, m[1] as string, input, session, (msg, err) => log(`${msg} ${err instanceof Error ? (err.stack ?? err.message) : ''}`));
       return sendJson(res, 200, result);
