@@ -78,11 +78,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
-  const profile = resolve(values.profile ?? defaultProfileDir());
+  // Under `npm run ims -- …` the working directory is the package root; paths are meant from where npm was run.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const profile = resolve(cwd, values.profile ?? defaultProfileDir());
   let core: Core | null = null;
   try {
     core = Core.open(profile);
-    await run(core, command, args, values);
+    await run(core, command, args, values, cwd);
     return 0;
   } catch (error) {
     const message = error instanceof CliError || error instanceof ApiError || error instanceof QuerySyntaxError ? error.message : (error as Error).message;
@@ -102,13 +104,13 @@ interface Options {
   unit?: string;
 }
 
-async function run(core: Core, command: string, args: string[], opts: Options): Promise<void> {
+async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<void> {
   switch (command) {
     case 'import': {
       const file = args[0];
       if (!file) throw new CliError('which file? ims import FILE.jsonl');
       const tty = process.stderr.isTTY;
-      const summary = await importJsonl(core, resolve(file), { userId: null, name: actorName('import') }, (p) => {
+      const summary = await importJsonl(core, resolve(cwd, file), { userId: null, name: actorName('import') }, (p) => {
         if (tty) process.stderr.write(`\r${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%  ${p.imported} imported, ${p.unchanged} unchanged, ${p.failed} failed `);
       });
       if (tty) process.stderr.write('\n');
