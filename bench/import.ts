@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Core } from '../electron/core/core.ts';
 import { importJsonl } from '../electron/core/import.ts';
 
-const DEFAULT_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'corpus', 'allegations-10k.jsonl');
+const DATA = process.env.IMS_SHARED_DATA ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data');
+const DEFAULT_FILE = join(DATA, 'corpus', 'allegations-10k.jsonl');
 
 export async function run(args: string[]) {
   const { values } = parseArgs({ args, options: { file: { type: 'string' } } });

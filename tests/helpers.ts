@@ -1,5 +1,5 @@
 // Shared helpers for the tests: temporary profiles, the corpus, signing in through the real dispatcher.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,12 @@ import type { Role } from '../shared/domain.ts';
 import type { ApiInput, ApiOutput, ProcedureName } from '../shared/api.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const DATA = join(ROOT, '..', 'shared', 'data');
+/**
+ * The data given beside the repository (../shared/data): corpus, linkage benchmarks, scans, hostile inputs.
+ * IMS_SHARED_DATA points elsewhere when the checkout does not sit beside it.
+ */
+export const DATA = process.env.IMS_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data');
+if (!existsSync(DATA)) throw new Error(`The shared test data is not at ${DATA}: clone the repository beside ../shared or set IMS_SHARED_DATA`);
 export const CORPUS_1K = join(DATA, 'corpus', 'allegations-1k.jsonl');
 export const CORPUS_10K = join(DATA, 'corpus', 'allegations-10k.jsonl');
 

@@ -1,7 +1,7 @@
 // Writing and reading whole allegations. Every part of the record is its own table (subjects, addresses,
 // phones...) so that search, matching and sync can address it; reading reassembles the record the API returns.
 import type { Mutation } from './store.ts';
-import type { Db } from './db.ts';
+import { prepared, type Db } from './db.ts';
 import type { SubmissionRecord, SubmissionSource } from '../../shared/schemas/submission.ts';
 import type { AllegationRecord, QueueRow } from '../../shared/schemas/record.ts';
 import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/normalise.ts';
@@ -67,7 +67,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     updated_at: at,
     hlc,
   };
-  db.prepare(
+  prepared(db, 
     `INSERT INTO allegations (id, reference, submission_id, submission_hash, channel, reporter_type, received_at, status, unit_code,
        routed_by, assessment_due_at, next_due_at, time_critical, free_text, has_source, created_at, created_by, updated_at, hlc)
      VALUES (@id, @reference, @submission_id, @submission_hash, @channel, @reporter_type, @received_at, @status, @unit_code,
@@ -75,11 +75,11 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
   ).run(row);
   m.change('allegation', a.id, 'insert', { ...row, hlc: undefined }, a.id);
 
-  const offence = db.prepare('INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)');
+  const offence = prepared(db, 'INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)');
   s.offenceTypes.forEach((o, i) => offence.run(a.id, i, o));
   if (s.offenceTypes.length) m.change('allegation_offences', a.id, 'insert', { offenceTypes: s.offenceTypes }, a.id);
 
-  db.prepare('INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)').run(
     newId(),
     a.id,
     a.unit,
@@ -89,7 +89,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     hlc,
   );
 
-  const insertSubject = db.prepare(
+  const insertSubject = prepared(db, 
     `INSERT INTO subjects (id, allegation_id, ordinal, role, forename, middle_names, surname, known_as, dob, approx_age, gender, nationality, surname_key, forename_key, hlc)
      VALUES (@id, @allegation_id, @ordinal, @role, @forename, @middle_names, @surname, @known_as, @dob, @approx_age, @gender, @nationality, @surname_key, @forename_key, @hlc)`,
   );
@@ -115,7 +115,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     m.change('subject', r.id, 'insert', { ...r, hlc: undefined });
   });
 
-  const insertAddress = db.prepare(
+  const insertAddress = prepared(db, 
     `INSERT INTO addresses (id, allegation_id, ordinal, subject_id, business_id, type, line1, line2, town, postcode_raw, postcode, postcode_outward, postcode_district, postcode_area, hlc)
      VALUES (@id, @allegation_id, @ordinal, NULL, @business_id, @type, @line1, @line2, @town, @postcode_raw, @postcode, @postcode_outward, @postcode_district, @postcode_area, @hlc)`,
   );
@@ -142,7 +142,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
   };
   s.addresses.forEach((addr, i) => addAddress(i, addr.type, addr, null));
 
-  const insertBusiness = db.prepare(
+  const insertBusiness = prepared(db, 
     'INSERT INTO businesses (id, allegation_id, ordinal, name, type, name_key, hlc) VALUES (@id, @allegation_id, @ordinal, @name, @type, @name_key, @hlc)',
   );
   s.businesses.forEach((b, i) => {
@@ -152,7 +152,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     if (b.address) addAddress(s.addresses.length + i, 'business', b.address, r.id);
   });
 
-  const insertPhone = db.prepare(
+  const insertPhone = prepared(db, 
     'INSERT INTO phones (id, allegation_id, ordinal, subject_id, number_raw, e164, national, hlc) VALUES (@id, @allegation_id, @ordinal, NULL, @number_raw, @e164, @national, @hlc)',
   );
   s.phones.forEach((p, i) => {
@@ -162,7 +162,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     m.change('phone', r.id, 'insert', { ...r, hlc: undefined });
   });
 
-  const insertEmail = db.prepare(
+  const insertEmail = prepared(db, 
     'INSERT INTO emails (id, allegation_id, ordinal, subject_id, email_raw, email, hlc) VALUES (@id, @allegation_id, @ordinal, NULL, @email_raw, @email, @hlc)',
   );
   s.emails.forEach((e, i) => {
@@ -171,7 +171,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     m.change('email', r.id, 'insert', { ...r, hlc: undefined });
   });
 
-  const insertVehicle = db.prepare(
+  const insertVehicle = prepared(db, 
     "INSERT INTO vehicles (id, allegation_id, ordinal, subject_id, vrm_raw, vrm, description, hlc) VALUES (@id, @allegation_id, @ordinal, NULL, @vrm_raw, @vrm, '', @hlc)",
   );
   s.vehicles.forEach((v, i) => {
@@ -180,7 +180,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     m.change('vehicle', r.id, 'insert', { ...r, hlc: undefined });
   });
 
-  const insertTravel = db.prepare(
+  const insertTravel = prepared(db, 
     `INSERT INTO travel (id, allegation_id, ordinal, subject_id, flight_raw, flight_number, travel_date, origin, destination, hlc)
      VALUES (@id, @allegation_id, @ordinal, NULL, @flight_raw, @flight_number, NULL, '', '', @hlc)`,
   );
@@ -190,7 +190,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     m.change('travel', r.id, 'insert', { ...r, hlc: undefined });
   });
 
-  const insertNote = db.prepare(
+  const insertNote = prepared(db, 
     `INSERT INTO notes (id, allegation_id, note_date, author_name, author_user_id, text, amends_note_id, created_at, hlc)
      VALUES (@id, @allegation_id, @note_date, @author_name, NULL, @text, NULL, @created_at, @hlc)`,
   );
@@ -201,7 +201,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     m.change('note', id, 'append', { ...r, hlc: undefined });
   });
 
-  const insertAttachment = db.prepare(
+  const insertAttachment = prepared(db, 
     `INSERT INTO attachments (id, allegation_id, ordinal, file_name, mime_type, content_hash, byte_size, pages, ocr_status, legacy_text, reveals_source, added_at, added_by, hlc)
      VALUES (@id, @allegation_id, @ordinal, @file_name, @mime_type, NULL, NULL, @pages, 'legacy', @legacy_text, @reveals_source, @added_at, @added_by, @hlc)`,
   );
@@ -227,7 +227,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
   });
 
   if (source) writeSource(m, a.id, source);
-  const insertRestricted = db.prepare(
+  const insertRestricted = prepared(db, 
     'INSERT INTO restricted_texts (allegation_id, part, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)',
   );
   for (const r of restricted) {
@@ -239,8 +239,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
 }
 
 function writeSource(m: Mutation, allegationId: string, source: SubmissionSource): void {
-  m.db
-    .prepare('INSERT INTO source_details (allegation_id, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?)')
+  prepared(m.db, 'INSERT INTO source_details (allegation_id, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?)')
     .run(allegationId, PLAIN_FORMAT, Buffer.from(JSON.stringify(source), 'utf8'), m.at, m.hlc);
   m.change('source_details', allegationId, 'insert', { restricted: true }, allegationId);
 }
@@ -272,15 +271,15 @@ interface AllegationRow {
 
 export function findAllegationId(db: Db, key: { id: string } | { reference: string }): string | null {
   const row = ('id' in key
-    ? db.prepare('SELECT id FROM allegations WHERE id = ?').get(key.id)
-    : db.prepare('SELECT id FROM allegations WHERE reference = ?').get(key.reference)) as { id: string } | undefined;
+    ? prepared(db, 'SELECT id FROM allegations WHERE id = ?').get(key.id)
+    : prepared(db, 'SELECT id FROM allegations WHERE reference = ?').get(key.reference)) as { id: string } | undefined;
   return row?.id ?? null;
 }
 
 export function readAllegation(db: Db, id: string): AllegationRecord | null {
-  const a = db.prepare('SELECT * FROM allegations WHERE id = ?').get(id) as AllegationRow | undefined;
+  const a = prepared(db, 'SELECT * FROM allegations WHERE id = ?').get(id) as AllegationRow | undefined;
   if (!a) return null;
-  const all = <T>(sql: string): T[] => db.prepare(sql).all(id) as T[];
+  const all = <T>(sql: string): T[] => prepared(db, sql).all(id) as T[];
 
   const offenceTypes = all<{ offence_type: AllegationRecord['offenceTypes'][number] }>(
     'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal',
@@ -364,8 +363,7 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     amendedByNoteId: amendedBy.get(r.id as string) ?? null,
   }));
 
-  const pageRows = db
-    .prepare(
+  const pageRows = prepared(db, 
       `SELECT p.attachment_id, p.page_no, p.status, p.method, p.confidence, p.error, length(p.text) AS chars
        FROM attachment_pages p JOIN attachments a ON a.id = p.attachment_id WHERE a.allegation_id = ? ORDER BY p.page_no`,
     )
@@ -472,9 +470,8 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
   }
   if (filter.timeCriticalOnly) where.push('a.time_critical = 1');
   const clause = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  const total = (db.prepare(`SELECT count(*) AS n FROM allegations a${clause}`).get(...params) as { n: number }).n;
-  const rows = db
-    .prepare(
+  const total = (prepared(db, `SELECT count(*) AS n FROM allegations a${clause}`).get(...params) as { n: number }).n;
+  const rows = prepared(db, 
       `${QUEUE_SQL}${clause}
        ORDER BY a.time_critical DESC, coalesce(due_at, '9999') ASC, a.received_at ASC
        LIMIT ?`,

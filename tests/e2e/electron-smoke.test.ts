@@ -2,20 +2,21 @@
 // machines where it cannot be downloaded (these development machines, CI) the test is skipped and says why.
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { ROOT, tempDir } from '../helpers.ts';
 
 const require = createRequire(import.meta.url);
 
+/** The installed Electron binary, without triggering the package's download-on-first-use. */
 function electronBinary(): string | null {
-  try {
-    const path = require('electron') as string;
-    return existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
+  const pkg = dirname(require.resolve('electron/package.json'));
+  const pathFile = join(pkg, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 const binary = electronBinary();
