@@ -44,6 +44,8 @@ export interface ImportProgress {
 
 /** At most this many errors are kept in the summary; the count covers all. */
 const MAX_ERRORS_KEPT = 1000;
+/** Records stored per SQLite transaction. */
+const BATCH_SIZE = 200;
 /** A line longer than this is refused without parsing (a corrupt or hostile file). */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -68,6 +70,51 @@ export async function importJsonl(
     if (summary.errors.length < MAX_ERRORS_KEPT) summary.errors.push({ line, reference, reason });
   };
   const existing = core.store.db.prepare('SELECT submission_hash FROM allegations WHERE reference = ?');
+  /** References met earlier in this file, with their content hash: a repeat is treated like a held record. */
+  const seen = new Map<string, string>();
+
+  interface Pending {
+    line: number;
+    record: SubmissionRecord;
+    hash: string;
+  }
+  let batch: Pending[] = [];
+
+  // A batch of records shares one SQLite transaction (one commit, one FTS5 segment) for speed; each record is
+  // still its own mutation in a savepoint, with its own change rows and audit entry, so one that fails to store
+  // rolls back alone and is reported.
+  const storeBatch = core.store.db.transaction((items: Pending[]) => {
+    for (const { line, record, hash } of items) {
+      try {
+        const plan = planIntake(core, record);
+        const id = core.store.newId();
+        const { redactions } = core.store.mutate(
+          { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line, unit: plan.unit } },
+          (m) => {
+            const r = insertAllegation(m, { id, submission: record, submissionHash: hash, ...plan }, () => core.store.newId());
+            core.search.indexAllegation(id);
+            return r;
+          },
+        );
+        summary.imported++;
+        summary.sourceRedactions += redactions;
+        summary.byUnit[plan.unit] = (summary.byUnit[plan.unit] ?? 0) + 1;
+        if (plan.timeCritical) summary.timeCritical++;
+      } catch (error) {
+        fail(line, record.reference, `could not be stored: ${(error as Error).message}`);
+      }
+    }
+  });
+  const flush = () => {
+    if (!batch.length) return;
+    storeBatch(batch);
+    batch = [];
+    const now = performance.now();
+    if (onProgress && now - lastProgress > 200) {
+      lastProgress = now;
+      onProgress({ done: summary.lines, totalBytes: info.size, bytesRead, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
+    }
+  };
 
   const stream = createReadStream(file, { encoding: 'utf8' });
   let bytesRead = 0;
@@ -93,7 +140,7 @@ export async function importJsonl(
       fail(lineNo, null, `not valid JSON (${(error as Error).message})`);
       continue;
     }
-    const reference = typeof (json as { reference?: unknown })?.reference === 'string' ? ((json as { reference: string }).reference) : null;
+    const reference = typeof (json as { reference?: unknown })?.reference === 'string' ? (json as { reference: string }).reference : null;
     const parsed = submissionRecord.safeParse(json);
     if (!parsed.success) {
       fail(lineNo, reference, describeIssues(parsed.error));
@@ -101,39 +148,20 @@ export async function importJsonl(
     }
     const record: SubmissionRecord = parsed.data;
     const hash = createHash('sha256').update(canonicalJson(record)).digest('hex');
-    const held = existing.get(record.reference) as { submission_hash: string | null } | undefined;
-    if (held) {
-      if (held.submission_hash === hash) summary.unchanged++;
+    const heldHash = seen.get(record.reference) ?? (existing.get(record.reference) as { submission_hash: string | null } | undefined)?.submission_hash;
+    if (heldHash !== undefined) {
+      if (heldHash === hash) summary.unchanged++;
       else {
         summary.conflicts++;
         if (summary.errors.length < MAX_ERRORS_KEPT) summary.errors.push({ line: lineNo, reference: record.reference, reason: 'already held with different content; not overwritten (open it to amend)' });
       }
       continue;
     }
-    try {
-      const plan = planIntake(core, record);
-      const id = core.store.newId();
-      const { redactions } = core.store.mutate(
-        { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line: lineNo, unit: plan.unit } },
-        (m) => {
-          const r = insertAllegation(m, { id, submission: record, submissionHash: hash, ...plan }, () => core.store.newId());
-          core.search.indexAllegation(id);
-          return r;
-        },
-      );
-      summary.imported++;
-      summary.sourceRedactions += redactions;
-      summary.byUnit[plan.unit] = (summary.byUnit[plan.unit] ?? 0) + 1;
-      if (plan.timeCritical) summary.timeCritical++;
-    } catch (error) {
-      fail(lineNo, record.reference, `could not be stored: ${(error as Error).message}`);
-    }
-    const now = performance.now();
-    if (onProgress && now - lastProgress > 200) {
-      lastProgress = now;
-      onProgress({ done: summary.lines, totalBytes: info.size, bytesRead, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
-    }
+    seen.set(record.reference, hash);
+    batch.push({ line: lineNo, record, hash });
+    if (batch.length >= BATCH_SIZE) flush();
   }
+  flush();
   onProgress?.({ done: summary.lines, totalBytes: info.size, bytesRead: info.size, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   return summary;
