@@ -1,12 +1,14 @@
 // The service-standard clock. Initial assessment is due within 2 working days of receipt (the Ministerial
 // target that 39% of allegations missed, 000 §3.8, §4.32); bank holidays come from date-holidays (maintained
 // upstream), for England and Wales, Scotland or Northern Ireland according to the unit. All working-day
-// arithmetic happens on the UK calendar (Europe/London), whatever the machine's time zone.
+// arithmetic happens on the UK calendar (Europe/London, shared/uk-time.ts), whatever the machine's time zone.
 import Holidays from 'date-holidays';
 import type { RiskRating } from './domain.ts';
 import type { HolidayJurisdiction } from './units.ts';
+import { endOfUkDay, ukDate } from './uk-time.ts';
 
-const ZONE = 'Europe/London';
+export { endOfUkDay, ukDate };
+
 export const ASSESSMENT_WORKING_DAYS = 2;
 /** Time-critical allegations go to the duty intelligence manager with a 24-hour standard (000 §4.35). */
 export const TIME_CRITICAL_HOURS = 24;
@@ -46,38 +48,6 @@ export function bankHolidays(year: number, jurisdiction: HolidayJurisdiction): M
     holidayCache.set(key, days);
   }
   return days;
-}
-
-const partsFormatter = new Intl.DateTimeFormat('en-GB', {
-  timeZone: ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** The UK calendar date (YYYY-MM-DD) of an instant. */
-export function ukDate(instant: Date): string {
-  const p = Object.fromEntries(partsFormatter.formatToParts(instant).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** Minutes the UK is ahead of UTC at an instant (0 in winter, 60 in summer time). */
-function ukOffsetMinutes(instant: Date): number {
-  const p = Object.fromEntries(partsFormatter.formatToParts(instant).map((x) => [x.type, Number(x.value)]));
-  const asUtc = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The last moment (23:59:59.999 UK time) of a UK calendar date. */
-export function endOfUkDay(date: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const utcGuess = Date.UTC(y, m - 1, d, 23, 59, 59, 999);
-  const offset = ukOffsetMinutes(new Date(utcGuess));
-  return new Date(utcGuess - offset * 60_000);
 }
 
 function addDays(date: string, n: number): string {

@@ -1,0 +1,38 @@
+// UK civil time (Europe/London) from any machine's zone: the calendar the service standards and the
+// reporters' "tomorrow" and "this Friday" are counted in.
+const ZONE = 'Europe/London';
+
+const partsFormatter = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function parts(instant: Date): Record<string, number> {
+  return Object.fromEntries(partsFormatter.formatToParts(instant).filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
+}
+
+/** The UK calendar date (YYYY-MM-DD) of an instant. */
+export function ukDate(instant: Date): string {
+  const p = parts(instant);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** Minutes the UK is ahead of UTC at an instant (0 in winter, 60 in summer time). */
+export function ukOffsetMinutes(instant: Date): number {
+  const p = parts(instant);
+  const asUtc = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The last moment (23:59:59.999 UK time) of a UK calendar date. */
+export function endOfUkDay(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const utcGuess = Date.UTC(y, m - 1, d, 23, 59, 59, 999);
+  return new Date(utcGuess - ukOffsetMinutes(new Date(utcGuess)) * 60_000);
+}

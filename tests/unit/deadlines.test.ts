@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { detectDeadlines } from '../../shared/deadlines.ts';
+
+// Received on Wednesday 4 March 2026 at 10:00 (UK): the reference for every relative date below.
+const RECEIVED = new Date('2026-03-04T10:00:00Z');
+
+// [sentence as a reporter would write it, the date of the event, or null when nothing is time-critical]
+const CASES: Array<[string, string | null]> = [
+  ['The appeal hearing is this Friday and he will disappear after it.', '2026-03-06'],
+  ['He is flying out tomorrow on TK2584 from Manchester.', '2026-03-05'],
+  ['They are moving next week to a new address in Leeds.', '2026-03-11'],
+  ['The wedding is on 12 March at the register office.', '2026-03-12'],
+  ['His flight is on 12/03 at 7am from Stansted.', '2026-03-12'],
+  ['She leaves for Lagos on the 14th.', '2026-03-14'],
+  ['Court date is 20th March 2026 at Taylor House.', null],
+  ['He said he is going back to Pakistan in two weeks.', '2026-03-18'],
+  ['Her interview at the Home Office is on Monday.', '2026-03-09'],
+  ['She came to the UK 4 yrs ago and never went back.', null],
+  ['I see him at the gym every Friday.', null],
+  ['He works there from Monday to Saturday.', null],
+  ['The marriage ceremony is booked for Saturday 7 March.', '2026-03-07'],
+  ['A lorry with the cigarettes is arriving tonight at the unit.', '2026-03-04'],
+  ['They have booked flights to Istanbul for 10 March.', '2026-03-10'],
+  ['He has a tribunal on 9/3/2026 and plans to abscond.', '2026-03-09'],
+  ['The nikah is planned for next Sunday.', '2026-03-15'],
+  ['She is moving out this weekend with the children.', '2026-03-07'],
+  ['He reports to Eaton House on Thursday but says he will not go.', '2026-03-05'],
+  ['The consignment is due for collection on 6 March from Dover.', '2026-03-06'],
+  ['He was deported in 2019 and came back in a lorry.', null],
+  ['She has been working there since January.', null],
+  ['He is travelling to Birmingham on Friday to collect documents.', '2026-03-06'],
+  ['Last week he was seen at the car wash.', null],
+  ['He has a bail hearing tomorrow morning.', '2026-03-05'],
+  ['The family plan to leave the country on 1 April.', null],
+  ['They are getting married on the 8th at the mosque.', '2026-03-08'],
+  ['His visa expires on 10 March and he will not leave.', '2026-03-10'],
+  ['The coach to Poland leaves on Tuesday night.', '2026-03-10'],
+  ['He goes to the mosque on Fridays.', null],
+  ['Removal directions are set for 13 March but he has moved.', '2026-03-13'],
+  ['The workers are picked up at 7am every morning.', null],
+  ['He has a biometrics appointment on 11/03.', '2026-03-11'],
+  ['She said she is flying to Dubai in 3 days with the boy.', '2026-03-07'],
+];
+
+describe('time-critical deadlines in the account', () => {
+  it.each(CASES)('%s', (sentence, expected) => {
+    const found = detectDeadlines(sentence, RECEIVED);
+    if (expected === null) expect(found).toEqual([]);
+    else expect(found[0]?.date).toBe(expected);
+  });
+
+  it('reads dates on UK time: late evening receipt in summer is still that day', () => {
+    const lateEvening = new Date('2026-07-02T23:30:00Z'); // 00:30 on 3 July in the UK
+    expect(detectDeadlines('He is flying out tomorrow.', lateEvening)[0]?.date).toBe('2026-07-04');
+  });
+
+  it('gives the sentence and the kind of event for the person who decides', () => {
+    const [d] = detectDeadlines('Nothing else to add. The appeal hearing is this Friday. Please act.', RECEIVED);
+    expect(d).toMatchObject({ text: 'this Friday', event: 'hearing', sentence: 'The appeal hearing is this Friday.', daysAfterReceipt: 2 });
+  });
+
+  it('finds nothing in an empty account', () => {
+    expect(detectDeadlines('', RECEIVED)).toEqual([]);
+  });
+});
