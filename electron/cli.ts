@@ -8,6 +8,10 @@ import { defaultProfileDir } from './core/profile.ts';
 import { importJsonl } from './core/import.ts';
 import { findAllegationId, readAllegation } from './store/allegations.ts';
 import { storeStats } from './core/stats.ts';
+import { queueRows } from './store/allegations.ts';
+import { BUCKETS } from './api/cases.ts';
+import { unitByCode, UNIT_CODES } from '../shared/units.ts';
+import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search-query.ts';
 import { createUser } from './core/users.ts';
 import { ROLES, type Role } from '../shared/domain.ts';
@@ -24,6 +28,11 @@ Commands:
   show REF [--json]            an allegation, everything but its source details
   search QUERY [--json]        search form fields, notes and attachment text
   stats [--json]               counts over the store
+  queue --unit UNIT [--bucket B] [--json]
+                               a unit's work, most urgent first (NAT is the sift queue); buckets: all_open,
+                               new, awaiting_assessment, in_research, awaiting_compliance, closed
+  queue --role duty-manager [--unit UNIT] [--json]
+                               time-critical work for the duty intelligence manager
   users add --username U --name "Full Name" --role ROLE [--unit UNIT]
                                add a local account (password from IMS_NEW_PASSWORD or a prompt)
   users list [--json]          local accounts
@@ -65,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
         name: { type: 'string' },
         role: { type: 'string' },
         unit: { type: 'string' },
+        bucket: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -96,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 interface Options {
+  bucket?: string;
   json?: boolean;
   limit?: string;
   username?: string;
@@ -153,6 +164,8 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       else process.stdout.write(`${stats.allegations} allegations, ${stats.subjects} subjects, ${stats.notes} notes, ${stats.attachments} attachments\n`);
       return;
     }
+    case 'queue':
+      return queueCommand(core, opts);
     case 'users':
       return usersCommand(core, args, opts);
     case 'audit': {
@@ -165,6 +178,26 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     default:
       throw new CliError(`unknown command ${command}\n${USAGE}`);
+  }
+}
+
+function queueCommand(core: Core, opts: Options): void {
+  const unit = opts.unit?.toUpperCase();
+  if (unit && !unitByCode(unit)) throw new CliError(`unknown unit ${opts.unit}; units: ${UNIT_CODES.join(', ')}`);
+  let result;
+  if (opts.role) {
+    if (opts.role !== 'duty-manager' && opts.role !== 'duty_manager') throw new CliError('--role takes duty-manager (the time-critical queue)');
+    result = { view: 'time_critical', unit: unit ?? null, ...queueRows(core.store.db, { unit: unit ?? null, statuses: BUCKETS.all_open.statuses, timeCriticalOnly: true, limit: 100_000 }) };
+  } else {
+    if (!unit) throw new CliError('which queue? ims queue --unit WMID (or --role duty-manager)');
+    const bucket = (opts.bucket ?? 'all_open') as QueueBucket;
+    if (!(bucket in BUCKETS)) throw new CliError(`--bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
+    result = { view: 'unit', unit, bucket, ...queueRows(core.store.db, { unit, ...BUCKETS[bucket], limit: 100_000 }) };
+  }
+  if (opts.json) print(result);
+  else {
+    process.stdout.write(`${result.total} allegations\n`);
+    for (const r of result.rows) process.stdout.write(`${r.reference}  ${r.timeCritical ? 'TIME-CRITICAL ' : ''}due ${r.dueAt ?? '-'}  ${r.status}  ${r.mainSubject}\n`);
   }
 }
 

@@ -5,11 +5,13 @@ import type { z } from 'zod';
 import { authApi } from './api/auth.ts';
 import { casesApi } from './api/cases.ts';
 import { searchApi } from './api/search.ts';
+import { intakeApi } from './api/intake.ts';
 
 export const api = {
   ...authApi,
   ...casesApi,
   ...searchApi,
+  ...intakeApi,
 } as const;
 
 export type Api = typeof api;
@@ -27,5 +29,5 @@ export function isProcedureName(name: string): name is ProcedureName {
 export type { Access, Procedure } from './api/procedure.ts';
 export { ApiError, type ApiFailure, type ApiResult } from './errors.ts';
 export type { UserView } from './api/auth.ts';
-export type { QueueBucket } from './api/cases.ts';
+export type { QueueBucket, QueueView } from './api/cases.ts';
 export type { SearchHit } from './api/search.ts';

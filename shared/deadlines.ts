@@ -26,13 +26,13 @@ export interface DetectedDeadline {
 // Words that say the date is of an event that will not wait. Longer phrases first.
 const EVENTS: Array<[RegExp, string]> = [
   [/\b(appeal|hearing|tribunal|court|trial|sentencing|bail)\b/i, 'hearing'],
-  [/\b(flight|flying|fly|flies|plane|airport|depart(?:s|ing|ure)?|boarding|booked)\b/i, 'flight'],
   [/\b(wedding|marriage|marry|marrying|married|ceremony|registry|register office|nikah)\b/i, 'wedding'],
-  [/\b(moving|move|moves|relocat\w*|leaving|leave|leaves|going back|go back|returning|return)\b/i, 'moving'],
+  [/\b(flight|flying|fly|flies|plane|airport|depart(?:s|ing|ure)?|boarding)\b/i, 'flight'],
   [/\b(removal|removed|deport\w*|detention|reporting|reports? to|sign(?:ing)? on)\b/i, 'removal'],
   [/\b(interview|appointment|biometric\w*|visa expires?|expir\w+|deadline)\b/i, 'appointment'],
+  [/\b(moving|move|moves|relocat\w*|leaving|leave|leaves|going back|go back|returning|return)\b/i, 'moving'],
   [/\b(arriv\w+|coming over|landing|lorry|shipment|consignment|delivery|collect\w*|pick(?:ing)? up)\b/i, 'arrival'],
-  [/\b(travel\w*|trip|holiday|abroad|ferry|crossing|coach)\b/i, 'travel'],
+  [/\b(travel\w*|trip|holiday|abroad|ferry|crossing|coach|booked)\b/i, 'travel'],
 ];
 
 /** Mentions that are routine, not a deadline ("every Friday", "on Fridays", "last week"). */

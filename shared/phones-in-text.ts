@@ -39,6 +39,11 @@ export function findPhonesInText(text: string): PhoneInText[] {
       if (!fallback && plausible(p.national)) fallback = hit;
     }
     const chosen = found ?? fallback;
+    // "(07700 900999)": the bracket opens the aside, not the area code.
+    if (chosen?.text.startsWith('(') && !chosen.text.includes(')')) {
+      chosen.text = chosen.text.slice(1);
+      chosen.index += 1;
+    }
     if (chosen) out.push(chosen);
   }
   return out;

@@ -1,7 +1,7 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
 import { ApiError } from '../../shared/errors.ts';
-import { findAllegationId, queueRows, readAllegation } from '../store/allegations.ts';
+import { findAllegationId, queueRows, readAllegation, type QueueFilter } from '../store/allegations.ts';
 import { UNITS } from '../../shared/units.ts';
 import { NATIONAL_ROLES, type Status } from '../../shared/domain.ts';
 import type { QueueBucket } from '../../shared/api.ts';
@@ -9,13 +9,16 @@ import { storeStats } from '../core/stats.ts';
 
 type CaseProcedures = 'units.list' | 'queue.list' | 'allegations.get' | 'stats.get';
 
-const BUCKET_STATUSES: Record<QueueBucket, readonly Status[]> = {
-  all_open: ['new', 'triaged', 'in_research', 'with_ice', 'actioned', 'nfa'],
-  new: ['new'],
-  awaiting_assessment: ['new'],
-  in_research: ['triaged', 'in_research', 'with_ice'],
-  awaiting_compliance: ['actioned', 'nfa'],
-  closed: ['closed'],
+const OPEN: readonly Status[] = ['new', 'triaged', 'in_research', 'with_ice', 'actioned', 'nfa'];
+
+/** Which allegations each bucket of a unit's queue holds. */
+export const BUCKETS: Record<QueueBucket, Pick<QueueFilter, 'statuses' | 'allocated'>> = {
+  all_open: { statuses: OPEN },
+  new: { statuses: ['new'], allocated: false },
+  awaiting_assessment: { statuses: ['new'], allocated: true },
+  in_research: { statuses: ['triaged', 'in_research', 'with_ice'] },
+  awaiting_compliance: { statuses: ['actioned', 'nfa'] },
+  closed: { statuses: ['closed'] },
 };
 
 export const caseHandlers: Handlers<CaseProcedures> = {
@@ -23,13 +26,23 @@ export const caseHandlers: Handlers<CaseProcedures> = {
 
   'queue.list': (ctx, input) => {
     const user = requireUser(ctx);
+    const national = NATIONAL_ROLES.includes(user.role);
+    const db = ctx.core.store.db;
+    if (input.view === 'mine') {
+      const { total, rows } = queueRows(db, { unit: null, statuses: OPEN, allocatedTo: user.id, limit: input.limit });
+      return { view: input.view, unit: null, bucket: input.bucket, total, rows };
+    }
     const unit = input.unit ?? user.unit_code;
-    if (input.unit && input.unit !== user.unit_code && !NATIONAL_ROLES.includes(user.role)) {
+    if (input.unit && input.unit !== user.unit_code && !national) {
       throw new ApiError('forbidden', `Your queue is ${user.unit_code ?? 'national'}; only national roles can open another unit's queue`);
     }
-    if (!unit && !NATIONAL_ROLES.includes(user.role)) throw new ApiError('bad_request', 'Your account has no unit: ask an administrator to set one');
-    const { total, rows } = queueRows(ctx.core.store.db, { unit: unit ?? null, statuses: BUCKET_STATUSES[input.bucket], limit: input.limit });
-    return { unit: unit ?? null, bucket: input.bucket, total, rows };
+    if (input.view === 'time_critical') {
+      const { total, rows } = queueRows(db, { unit: unit ?? null, statuses: OPEN, timeCriticalOnly: true, limit: input.limit });
+      return { view: input.view, unit: unit ?? null, bucket: input.bucket, total, rows };
+    }
+    if (!unit && !national) throw new ApiError('bad_request', 'Your account has no unit: ask an administrator to set one');
+    const { total, rows } = queueRows(db, { unit: unit ?? null, ...BUCKETS[input.bucket], limit: input.limit });
+    return { view: input.view, unit: unit ?? null, bucket: input.bucket, total, rows };
   },
 
   'allegations.get': (ctx, input) => {

@@ -9,6 +9,7 @@ import { findUserById } from '../core/users.ts';
 import { authHandlers } from './auth.ts';
 import { caseHandlers } from './cases.ts';
 import { searchHandlers } from './search.ts';
+import { intakeHandlers } from './intake.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -16,6 +17,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...authHandlers,
   ...caseHandlers,
   ...searchHandlers,
+  ...intakeHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

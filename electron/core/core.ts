@@ -3,6 +3,7 @@
 import { Store, type StoreOptions } from '../store/store.ts';
 import { SearchIndex } from '../search/index.ts';
 import { Sessions } from './sessions.ts';
+import { ImportJobs } from './import-jobs.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/routing.ts';
 import type { CoreEvent } from '../../shared/events.ts';
 
@@ -17,6 +18,7 @@ export class Core {
   readonly store: Store;
   readonly search: SearchIndex;
   readonly sessions: Sessions;
+  readonly importJobs: ImportJobs;
   readonly deskName: string;
   private readonly listeners = new Set<CoreListener>();
   private cachedRouting: RoutingTable | null = null;
@@ -25,6 +27,7 @@ export class Core {
     this.store = new Store(profileDir, options);
     this.search = new SearchIndex(this.store.db);
     this.sessions = new Sessions(options.now);
+    this.importJobs = new ImportJobs(this);
     this.deskName = options.deskName ?? 'IMS Desk';
   }
 

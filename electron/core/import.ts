@@ -11,6 +11,7 @@ import type { Core } from './core.ts';
 import type { Actor } from '../store/store.ts';
 import { insertAllegation } from '../store/allegations.ts';
 import { planIntake } from './intake.ts';
+import { contentFromSubmission } from './content.ts';
 
 export interface ImportError {
   line: number;
@@ -86,12 +87,13 @@ export async function importJsonl(
   const storeBatch = core.store.db.transaction((items: Pending[]) => {
     for (const { line, record, hash } of items) {
       try {
-        const plan = planIntake(core, record);
+        const content = contentFromSubmission(record);
+        const plan = planIntake(core, content, 'imported', record.status);
         const id = core.store.newId();
         const { redactions } = core.store.mutate(
           { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line, unit: plan.unit } },
           (m) => {
-            const r = insertAllegation(m, { id, submission: record, submissionHash: hash, ...plan }, () => core.store.newId());
+            const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId());
             core.search.indexAllegation(id);
             return r;
           },

@@ -1,32 +1,51 @@
 // What intake decides about a new allegation before it is stored: its unit (routing by the postcode of the
-// alleged offence), when initial assessment is due, and whether it is time-critical.
+// alleged offence), when initial assessment is due, and whether it is time-critical (an imminent event in the
+// account or attachment text sends it to the duty intelligence manager with a 24-hour standard).
 import type { Core } from './core.ts';
-import type { SubmissionRecord } from '../../shared/schemas/submission.ts';
-import { routeRecord } from '../../shared/routing.ts';
-import { assessmentDueAt } from '../../shared/clock.ts';
+import type { AllegationContent, TimeCriticalPlan } from '../store/allegations.ts';
+import { routeRecord, type RoutingDecision } from '../../shared/routing.ts';
+import { assessmentDueAt, timeCriticalDueAt } from '../../shared/clock.ts';
 import { unitByCode } from '../../shared/units.ts';
+import { detectDeadlines, type DetectedDeadline } from '../../shared/deadlines.ts';
 import type { Status } from '../../shared/domain.ts';
 
 export interface IntakePlan {
   status: Status;
   unit: string;
   routedBy: string;
-  assessmentDueAt: string | null;
+  assessmentDueAt: string;
   nextDueAt: string | null;
-  timeCritical: boolean;
+  timeCritical: TimeCriticalPlan | null;
+  deadlines: DetectedDeadline[];
 }
 
-export function planIntake(core: Core, record: SubmissionRecord): IntakePlan {
-  const decision = routeRecord(core.routingTable(), record);
+export function routeContent(core: Core, content: Pick<AllegationContent, 'offenceTypes' | 'addresses' | 'businesses'>): RoutingDecision {
+  return routeRecord(core.routingTable(), content);
+}
+
+/** The texts read for deadlines: the account, and text that came with the allegation. */
+function triageText(content: AllegationContent): string {
+  return [content.freeText, ...content.legacyAttachments.map((a) => a.text)].filter(Boolean).join('\n\n');
+}
+
+/**
+ * `how`: 'imported' keeps the status the submission carried (legacy records arrive already worked);
+ * 'entered' starts at new.
+ */
+export function planIntake(core: Core, content: AllegationContent, how: 'imported' | 'entered', status: Status = 'new'): IntakePlan {
+  const decision = routeContent(core, content);
   const unit = unitByCode(decision.unit);
-  const received = new Date(record.receivedAt);
+  const received = new Date(content.receivedAt);
   const due = assessmentDueAt(received, unit?.holidays ?? 'england-wales');
+  const deadlines = detectDeadlines(triageText(content), received);
+  const first = deadlines[0];
   return {
-    status: record.status,
+    status: how === 'imported' ? status : 'new',
     unit: decision.unit,
     routedBy: decision.reason,
     assessmentDueAt: due.toISOString(),
     nextDueAt: null,
-    timeCritical: false,
+    timeCritical: first ? { deadline: first.date, evidence: deadlines.map(({ index: _i, ...d }) => d), dueAt: timeCriticalDueAt(received).toISOString() } : null,
+    deadlines,
   };
 }

@@ -2,84 +2,156 @@
 // phones...) so that search, matching and sync can address it; reading reassembles the record the API returns.
 import type { Mutation } from './store.ts';
 import { prepared, type Db } from './db.ts';
-import type { SubmissionRecord, SubmissionSource } from '../../shared/schemas/submission.ts';
 import type { AllegationRecord, QueueRow } from '../../shared/schemas/record.ts';
-import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/normalise.ts';
 import { redactSource } from '../../shared/redact.ts';
-import type { Status } from '../../shared/domain.ts';
+import type { Channel, OffenceType, ReporterType, Status } from '../../shared/domain.ts';
+import {
+  ADDRESSES,
+  BUSINESSES,
+  EMAILS,
+  insertPart,
+  PHONES,
+  SUBJECTS,
+  TRAVEL,
+  VEHICLES,
+  type AddressContent,
+  type BusinessContent,
+  type SubjectContent,
+  type TravelContent,
+  type VehicleContent,
+} from './parts.ts';
 
-/** An allegation ready to be stored: the submission's content plus what intake decided about it. */
+/** What an allegation holds, whichever way it arrived (a submission file, the electronic form). */
+export interface AllegationContent {
+  reference: string;
+  submissionId: number | null;
+  receivedAt: string;
+  channel: Channel;
+  reporterType: ReporterType;
+  offenceTypes: readonly OffenceType[];
+  freeText: string;
+  scanMissingReason: string | null;
+  subjects: SubjectContent[];
+  addresses: AddressContent[];
+  businesses: Array<BusinessContent & { address: Omit<AddressContent, 'type'> | null }>;
+  phones: string[];
+  emails: string[];
+  vehicles: VehicleContent[];
+  travel: TravelContent[];
+  /** Notes that came with it (legacy export); notes written here go through notes.add. */
+  notes: Array<{ date: string; author: string; text: string }>;
+  /** Attachments known only by the text a legacy system held (no file). */
+  legacyAttachments: Array<{ fileName: string; mimeType: string; pages: number; text: string }>;
+  source: SourceIdentifiersPayload | null;
+}
+
+/** The restricted source record: only ever stored in source_details. */
+export interface SourceIdentifiersPayload {
+  name: string;
+  phone: string;
+  email: string;
+  address: string;
+  relationship: string;
+  organisation: string;
+  [key: string]: unknown;
+}
+
+/** An allegation ready to be stored: its content plus what intake decided about it. */
 export interface NewAllegation {
   id: string;
-  submission: SubmissionRecord;
+  content: AllegationContent;
   submissionHash: string | null;
   status: Status;
   unit: string;
   routedBy: string;
   assessmentDueAt: string | null;
   nextDueAt: string | null;
-  timeCritical: boolean;
+  timeCritical: TimeCriticalPlan | null;
+}
+
+export interface TimeCriticalPlan {
+  deadline: string;
+  evidence: unknown[];
+  dueAt: string;
 }
 
 export const PLAIN_FORMAT = 'plain-json-v0';
 
-/** The parts of the record that may reveal the source and are redacted before storage, with their originals. */
-interface RestrictedOriginal {
-  part: string;
-  text: string;
+/**
+ * Withholds a known source's identifiers from open text, keeping each original in restricted storage so that
+ * nothing is lost. Returns the text to store openly.
+ */
+export class SourceWithholder {
+  private readonly source: SourceIdentifiersPayload | null;
+  readonly originals: Array<{ part: string; text: string }> = [];
+  count = 0;
+  constructor(source: SourceIdentifiersPayload | null) {
+    this.source = source;
+  }
+  text(part: string, text: string): string {
+    if (!this.source) return text;
+    const r = redactSource(text, this.source);
+    if (r.count > 0) {
+      this.originals.push({ part, text });
+      this.count += r.count;
+    }
+    return r.text;
+  }
+  /** Stores the originals; call once the parts they belong to exist. */
+  flush(m: Mutation, allegationId: string): void {
+    for (const r of this.originals.splice(0)) {
+      prepared(
+        m.db,
+        `INSERT INTO restricted_texts (allegation_id, part, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (allegation_id, part) DO UPDATE SET format = excluded.format, payload = excluded.payload, updated_at = excluded.updated_at, hlc = excluded.hlc`,
+      ).run(allegationId, r.part, PLAIN_FORMAT, Buffer.from(JSON.stringify({ text: r.text }), 'utf8'), m.at, m.hlc);
+      // The change log says that a restricted original exists, never what it says.
+      m.change('restricted_text', `${allegationId}:${r.part}`, 'insert', { part: r.part, restricted: true }, allegationId);
+    }
+  }
 }
 
 export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => string): { redactions: number } {
-  const s = a.submission;
-  const { db, hlc, at } = m;
-  const source = s.source;
-  const restricted: RestrictedOriginal[] = [];
-  let redactions = 0;
-  const withhold = (part: string, text: string): string => {
-    if (!source) return text;
-    const r = redactSource(text, source);
-    if (r.count > 0) {
-      restricted.push({ part, text });
-      redactions += r.count;
-    }
-    return r.text;
-  };
-
-  const freeText = withhold('freeText', s.freeText);
+  const c = a.content;
+  const { hlc, at } = m;
+  const withheld = new SourceWithholder(c.source);
+  const tc = a.timeCritical;
   const row = {
     id: a.id,
-    reference: s.reference,
-    submission_id: s.id ?? null,
+    reference: c.reference,
+    submission_id: c.submissionId,
     submission_hash: a.submissionHash,
-    channel: s.channel,
-    reporter_type: s.reporterType,
-    received_at: new Date(s.receivedAt).toISOString(),
+    channel: c.channel,
+    reporter_type: c.reporterType,
+    received_at: new Date(c.receivedAt).toISOString(),
     status: a.status,
     unit_code: a.unit,
     routed_by: a.routedBy,
     assessment_due_at: a.assessmentDueAt,
     next_due_at: a.nextDueAt,
-    time_critical: a.timeCritical ? 1 : 0,
-    free_text: freeText,
-    has_source: source ? 1 : 0,
+    time_critical: tc ? 1 : 0,
+    time_critical_state: tc ? 'detected' : null,
+    time_critical_deadline: tc?.deadline ?? null,
+    time_critical_evidence: JSON.stringify(tc?.evidence ?? []),
+    time_critical_due_at: tc?.dueAt ?? null,
+    free_text: withheld.text('freeText', c.freeText),
+    scan_missing_reason: c.scanMissingReason,
+    has_source: c.source ? 1 : 0,
     created_at: at,
     created_by: m.actor.name,
     updated_at: at,
     hlc,
   };
-  prepared(db, 
-    `INSERT INTO allegations (id, reference, submission_id, submission_hash, channel, reporter_type, received_at, status, unit_code,
-       routed_by, assessment_due_at, next_due_at, time_critical, free_text, has_source, created_at, created_by, updated_at, hlc)
-     VALUES (@id, @reference, @submission_id, @submission_hash, @channel, @reporter_type, @received_at, @status, @unit_code,
-       @routed_by, @assessment_due_at, @next_due_at, @time_critical, @free_text, @has_source, @created_at, @created_by, @updated_at, @hlc)`,
-  ).run(row);
-  m.change('allegation', a.id, 'insert', { ...row, hlc: undefined }, a.id);
+  const keys = Object.keys(row);
+  prepared(m.db, `INSERT INTO allegations (${keys.join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`).run(row);
+  const { hlc: _hlc, ...data } = row;
+  m.change('allegation', a.id, 'insert', data, a.id);
 
-  const offence = prepared(db, 'INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)');
-  s.offenceTypes.forEach((o, i) => offence.run(a.id, i, o));
-  if (s.offenceTypes.length) m.change('allegation_offences', a.id, 'insert', { offenceTypes: s.offenceTypes }, a.id);
+  const offence = prepared(m.db, 'INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)');
+  c.offenceTypes.forEach((o, i) => offence.run(a.id, i, o));
+  if (c.offenceTypes.length) m.change('allegation_offences', a.id, 'insert', { offenceTypes: c.offenceTypes }, a.id);
 
-  prepared(db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)').run(
+  prepared(m.db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)').run(
     newId(),
     a.id,
     a.unit,
@@ -89,126 +161,39 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     hlc,
   );
 
-  const insertSubject = prepared(db, 
-    `INSERT INTO subjects (id, allegation_id, ordinal, role, forename, middle_names, surname, known_as, dob, approx_age, gender, nationality, surname_key, forename_key, hlc)
-     VALUES (@id, @allegation_id, @ordinal, @role, @forename, @middle_names, @surname, @known_as, @dob, @approx_age, @gender, @nationality, @surname_key, @forename_key, @hlc)`,
-  );
-  s.subjects.forEach((subj, i) => {
-    const r = {
-      id: newId(),
-      allegation_id: a.id,
-      ordinal: i,
-      role: subj.role,
-      forename: subj.forename,
-      middle_names: subj.middleNames,
-      surname: subj.surname,
-      known_as: subj.knownAs,
-      dob: subj.dob,
-      approx_age: subj.approxAge,
-      gender: subj.gender,
-      nationality: subj.nationality,
-      surname_key: foldName(subj.surname),
-      forename_key: foldName(subj.forename),
-      hlc,
-    };
-    insertSubject.run(r);
-    m.change('subject', r.id, 'insert', { ...r, hlc: undefined });
+  c.subjects.forEach((subject, i) => insertPart(m, SUBJECTS, a.id, i, subject, newId()));
+  c.addresses.forEach((address, i) => insertPart(m, ADDRESSES, a.id, i, address, newId()));
+  c.businesses.forEach((b, i) => {
+    const businessId = insertPart(m, BUSINESSES, a.id, i, b, newId());
+    if (b.address) insertPart(m, ADDRESSES, a.id, c.addresses.length + i, { ...b.address, type: 'business', businessId }, newId());
   });
+  c.phones.forEach((number, i) => insertPart(m, PHONES, a.id, i, { number }, newId()));
+  c.emails.forEach((email, i) => insertPart(m, EMAILS, a.id, i, { email }, newId()));
+  c.vehicles.forEach((v, i) => insertPart(m, VEHICLES, a.id, i, v, newId()));
+  c.travel.forEach((t, i) => insertPart(m, TRAVEL, a.id, i, t, newId()));
 
-  const insertAddress = prepared(db, 
-    `INSERT INTO addresses (id, allegation_id, ordinal, subject_id, business_id, type, line1, line2, town, postcode_raw, postcode, postcode_outward, postcode_district, postcode_area, hlc)
-     VALUES (@id, @allegation_id, @ordinal, NULL, @business_id, @type, @line1, @line2, @town, @postcode_raw, @postcode, @postcode_outward, @postcode_district, @postcode_area, @hlc)`,
-  );
-  const addAddress = (ordinal: number, type: string, addr: { line1: string; line2: string; town: string; postcode: string }, businessId: string | null) => {
-    const pc = parseUkPostcode(addr.postcode);
-    const r = {
-      id: newId(),
-      allegation_id: a.id,
-      ordinal,
-      business_id: businessId,
-      type,
-      line1: addr.line1,
-      line2: addr.line2,
-      town: addr.town,
-      postcode_raw: addr.postcode,
-      postcode: pc.postcode,
-      postcode_outward: pc.outward,
-      postcode_district: pc.district,
-      postcode_area: pc.area,
-      hlc,
-    };
-    insertAddress.run(r);
-    m.change('address', r.id, 'insert', { ...r, hlc: undefined });
-  };
-  s.addresses.forEach((addr, i) => addAddress(i, addr.type, addr, null));
-
-  const insertBusiness = prepared(db, 
-    'INSERT INTO businesses (id, allegation_id, ordinal, name, type, name_key, hlc) VALUES (@id, @allegation_id, @ordinal, @name, @type, @name_key, @hlc)',
-  );
-  s.businesses.forEach((b, i) => {
-    const r = { id: newId(), allegation_id: a.id, ordinal: i, name: b.name, type: b.type, name_key: foldName(b.name), hlc };
-    insertBusiness.run(r);
-    m.change('business', r.id, 'insert', { ...r, hlc: undefined });
-    if (b.address) addAddress(s.addresses.length + i, 'business', b.address, r.id);
-  });
-
-  const insertPhone = prepared(db, 
-    'INSERT INTO phones (id, allegation_id, ordinal, subject_id, number_raw, e164, national, hlc) VALUES (@id, @allegation_id, @ordinal, NULL, @number_raw, @e164, @national, @hlc)',
-  );
-  s.phones.forEach((p, i) => {
-    const n = normalisePhone(p);
-    const r = { id: newId(), allegation_id: a.id, ordinal: i, number_raw: p, e164: n.e164, national: n.national, hlc };
-    insertPhone.run(r);
-    m.change('phone', r.id, 'insert', { ...r, hlc: undefined });
-  });
-
-  const insertEmail = prepared(db, 
-    'INSERT INTO emails (id, allegation_id, ordinal, subject_id, email_raw, email, hlc) VALUES (@id, @allegation_id, @ordinal, NULL, @email_raw, @email, @hlc)',
-  );
-  s.emails.forEach((e, i) => {
-    const r = { id: newId(), allegation_id: a.id, ordinal: i, email_raw: e, email: normaliseEmail(e), hlc };
-    insertEmail.run(r);
-    m.change('email', r.id, 'insert', { ...r, hlc: undefined });
-  });
-
-  const insertVehicle = prepared(db, 
-    "INSERT INTO vehicles (id, allegation_id, ordinal, subject_id, vrm_raw, vrm, description, hlc) VALUES (@id, @allegation_id, @ordinal, NULL, @vrm_raw, @vrm, '', @hlc)",
-  );
-  s.vehicles.forEach((v, i) => {
-    const r = { id: newId(), allegation_id: a.id, ordinal: i, vrm_raw: v, vrm: normaliseVrm(v), hlc };
-    insertVehicle.run(r);
-    m.change('vehicle', r.id, 'insert', { ...r, hlc: undefined });
-  });
-
-  const insertTravel = prepared(db, 
-    `INSERT INTO travel (id, allegation_id, ordinal, subject_id, flight_raw, flight_number, travel_date, origin, destination, hlc)
-     VALUES (@id, @allegation_id, @ordinal, NULL, @flight_raw, @flight_number, NULL, '', '', @hlc)`,
-  );
-  s.flights.forEach((f, i) => {
-    const r = { id: newId(), allegation_id: a.id, ordinal: i, flight_raw: f, flight_number: normaliseFlightNumber(f), hlc };
-    insertTravel.run(r);
-    m.change('travel', r.id, 'insert', { ...r, hlc: undefined });
-  });
-
-  const insertNote = prepared(db, 
+  const insertNote = prepared(
+    m.db,
     `INSERT INTO notes (id, allegation_id, note_date, author_name, author_user_id, text, amends_note_id, created_at, hlc)
      VALUES (@id, @allegation_id, @note_date, @author_name, NULL, @text, NULL, @created_at, @hlc)`,
   );
-  s.notes.forEach((n) => {
+  for (const n of c.notes) {
     const id = newId();
-    const r = { id, allegation_id: a.id, note_date: n.date, author_name: n.author, text: withhold(`note:${id}`, n.text), created_at: at, hlc };
+    const r = { id, allegation_id: a.id, note_date: n.date, author_name: n.author, text: withheld.text(`note:${id}`, n.text), created_at: at, hlc };
     insertNote.run(r);
-    m.change('note', id, 'append', { ...r, hlc: undefined });
-  });
+    const { hlc: _h, ...noteData } = r;
+    m.change('note', id, 'append', noteData, a.id);
+  }
 
-  const insertAttachment = prepared(db, 
+  const insertAttachment = prepared(
+    m.db,
     `INSERT INTO attachments (id, allegation_id, ordinal, file_name, mime_type, content_hash, byte_size, pages, ocr_status, legacy_text, reveals_source, added_at, added_by, hlc)
      VALUES (@id, @allegation_id, @ordinal, @file_name, @mime_type, NULL, NULL, @pages, 'legacy', @legacy_text, @reveals_source, @added_at, @added_by, @hlc)`,
   );
-  s.attachments.forEach((att, i) => {
+  c.legacyAttachments.forEach((att, i) => {
     const id = newId();
-    const before = restricted.length;
-    const legacyText = withhold(`attachment:${id}`, att.ocrText);
+    const before = withheld.originals.length;
+    const legacyText = withheld.text(`attachment:${id}`, att.text);
     const r = {
       id,
       allegation_id: a.id,
@@ -217,31 +202,36 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
       mime_type: att.mimeType,
       pages: att.pages,
       legacy_text: legacyText,
-      reveals_source: restricted.length > before ? 1 : 0,
+      reveals_source: withheld.originals.length > before ? 1 : 0,
       added_at: at,
       added_by: m.actor.name,
       hlc,
     };
     insertAttachment.run(r);
-    m.change('attachment', id, 'insert', { ...r, hlc: undefined });
+    const { hlc: _h, ...attData } = r;
+    m.change('attachment', id, 'insert', attData, a.id);
   });
 
-  if (source) writeSource(m, a.id, source);
-  const insertRestricted = prepared(db, 
-    'INSERT INTO restricted_texts (allegation_id, part, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  for (const r of restricted) {
-    insertRestricted.run(a.id, r.part, PLAIN_FORMAT, Buffer.from(JSON.stringify({ text: r.text }), 'utf8'), at, hlc);
-    // The change log says that a restricted original exists, never what it says.
-    m.change('restricted_text', `${a.id}:${r.part}`, 'insert', { part: r.part, restricted: true }, a.id);
-  }
-  return { redactions };
+  if (c.source) writeSource(m, a.id, c.source);
+  withheld.flush(m, a.id);
+  return { redactions: withheld.count };
 }
 
-function writeSource(m: Mutation, allegationId: string, source: SubmissionSource): void {
-  prepared(m.db, 'INSERT INTO source_details (allegation_id, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?)')
-    .run(allegationId, PLAIN_FORMAT, Buffer.from(JSON.stringify(source), 'utf8'), m.at, m.hlc);
+export function writeSource(m: Mutation, allegationId: string, source: SourceIdentifiersPayload): void {
+  prepared(
+    m.db,
+    `INSERT INTO source_details (allegation_id, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (allegation_id) DO UPDATE SET format = excluded.format, payload = excluded.payload, updated_at = excluded.updated_at, hlc = excluded.hlc`,
+  ).run(allegationId, PLAIN_FORMAT, Buffer.from(JSON.stringify(source), 'utf8'), m.at, m.hlc);
+  prepared(m.db, 'UPDATE allegations SET has_source = 1 WHERE id = ?').run(allegationId);
   m.change('source_details', allegationId, 'insert', { restricted: true }, allegationId);
+}
+
+/** The restricted source record of an allegation, for the core's own use (redaction); never returned by the API here. */
+export function readSourceForCore(db: Db, allegationId: string): SourceIdentifiersPayload | null {
+  const row = prepared(db, 'SELECT format, payload FROM source_details WHERE allegation_id = ?').get(allegationId) as { format: string; payload: Buffer } | undefined;
+  if (!row || row.format !== PLAIN_FORMAT) return null;
+  return JSON.parse(row.payload.toString('utf8')) as SourceIdentifiersPayload;
 }
 
 // ---------------------------------------------------------------------------------------------- reading
@@ -265,6 +255,14 @@ interface AllegationRow {
   free_text: string;
   scan_missing_reason: string | null;
   has_source: number;
+  assessed_at: string | null;
+  time_critical_state: 'detected' | 'confirmed' | 'dismissed' | null;
+  time_critical_deadline: string | null;
+  time_critical_evidence: string;
+  time_critical_due_at: string | null;
+  time_critical_decided_at: string | null;
+  time_critical_decided_by: string | null;
+  time_critical_reason: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -285,7 +283,7 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal',
   ).map((r) => r.offence_type);
 
-  const subjects = all<Record<string, unknown>>('SELECT * FROM subjects WHERE allegation_id = ? ORDER BY ordinal').map((r) => ({
+  const subjects = all<Record<string, unknown>>('SELECT * FROM subjects WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
     id: r.id as string,
     role: r.role as AllegationRecord['subjects'][number]['role'],
     forename: r.forename as string,
@@ -299,7 +297,7 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     nationality: r.nationality as string,
   }));
 
-  const addressRows = all<Record<string, unknown>>('SELECT * FROM addresses WHERE allegation_id = ? ORDER BY ordinal');
+  const addressRows = all<Record<string, unknown>>('SELECT * FROM addresses WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal');
   const addressFields = (r: Record<string, unknown>) => ({
     line1: r.line1 as string,
     line2: r.line2 as string,
@@ -312,34 +310,34 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     .filter((r) => r.business_id === null)
     .map((r) => ({ id: r.id as string, type: r.type as AllegationRecord['addresses'][number]['type'], subjectId: (r.subject_id as string | null) ?? null, ...addressFields(r) }));
   const businessAddress = new Map(addressRows.filter((r) => r.business_id !== null).map((r) => [r.business_id as string, addressFields(r)]));
-  const businesses = all<Record<string, unknown>>('SELECT * FROM businesses WHERE allegation_id = ? ORDER BY ordinal').map((r) => ({
+  const businesses = all<Record<string, unknown>>('SELECT * FROM businesses WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
     id: r.id as string,
     name: r.name as string,
     type: r.type as string,
     address: businessAddress.get(r.id as string) ?? null,
   }));
 
-  const phones = all<Record<string, unknown>>('SELECT * FROM phones WHERE allegation_id = ? ORDER BY ordinal').map((r) => ({
+  const phones = all<Record<string, unknown>>('SELECT * FROM phones WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
     id: r.id as string,
     number: r.number_raw as string,
     e164: (r.e164 as string | null) ?? null,
     national: r.national as string,
     subjectId: (r.subject_id as string | null) ?? null,
   }));
-  const emails = all<Record<string, unknown>>('SELECT * FROM emails WHERE allegation_id = ? ORDER BY ordinal').map((r) => ({
+  const emails = all<Record<string, unknown>>('SELECT * FROM emails WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
     id: r.id as string,
     email: r.email_raw as string,
     normalised: r.email as string,
     subjectId: (r.subject_id as string | null) ?? null,
   }));
-  const vehicles = all<Record<string, unknown>>('SELECT * FROM vehicles WHERE allegation_id = ? ORDER BY ordinal').map((r) => ({
+  const vehicles = all<Record<string, unknown>>('SELECT * FROM vehicles WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
     id: r.id as string,
     vrm: r.vrm_raw as string,
     normalised: r.vrm as string,
     description: r.description as string,
     subjectId: (r.subject_id as string | null) ?? null,
   }));
-  const travel = all<Record<string, unknown>>('SELECT * FROM travel WHERE allegation_id = ? ORDER BY ordinal').map((r) => ({
+  const travel = all<Record<string, unknown>>('SELECT * FROM travel WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
     id: r.id as string,
     flight: r.flight_raw as string,
     flightNumber: (r.flight_number as string | null) ?? null,
@@ -399,6 +397,17 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     by: r.by_user as string,
   }));
 
+  const allocatedTo = prepared(
+    db,
+    `SELECT l.user_id, u.display_name, l.allocated_at, l.allocated_by FROM allocations l JOIN users u ON u.id = l.user_id
+     WHERE l.allegation_id = ? AND l.ended_at IS NULL ORDER BY l.allocated_at`,
+  )
+    .all(id)
+    .map((r) => {
+      const x = r as { user_id: string; display_name: string; allocated_at: string; allocated_by: string };
+      return { userId: x.user_id, name: x.display_name, since: x.allocated_at, by: x.allocated_by };
+    });
+
   return {
     id: a.id,
     reference: a.reference,
@@ -414,6 +423,19 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     assessmentDueAt: a.assessment_due_at,
     nextDueAt: a.next_due_at,
     timeCritical: a.time_critical === 1,
+    timeCriticalDetail: a.time_critical_state
+      ? {
+          state: a.time_critical_state,
+          deadline: a.time_critical_deadline,
+          evidence: JSON.parse(a.time_critical_evidence) as NonNullable<AllegationRecord['timeCriticalDetail']>['evidence'],
+          dueAt: a.time_critical_due_at,
+          decidedBy: a.time_critical_decided_by,
+          decidedAt: a.time_critical_decided_at,
+          reason: a.time_critical_reason,
+        }
+      : null,
+    assessedAt: a.assessed_at,
+    allocatedTo,
     outcome: a.outcome,
     nfaReason: a.nfa_reason,
     freeText: a.free_text,
@@ -436,15 +458,22 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
 
 // ---------------------------------------------------------------------------------------------- queues
 
-/** The deadline a queue counts down to: initial assessment while new, then the service standard. */
-const DUE_SQL = `CASE WHEN a.status = 'closed' THEN NULL WHEN a.status = 'new' THEN coalesce(a.next_due_at, a.assessment_due_at) ELSE a.next_due_at END`;
+/**
+ * The deadline a queue counts down to: for new work, initial assessment (or, if sooner, the 24-hour standard of a
+ * time-critical allegation); after assessment, the service standard its risk rating set; none once closed.
+ */
+const DUE_SQL = `CASE
+  WHEN a.status = 'closed' THEN NULL
+  WHEN a.status = 'new' AND a.time_critical = 1 AND a.time_critical_due_at IS NOT NULL THEN min(a.time_critical_due_at, coalesce(a.assessment_due_at, a.time_critical_due_at))
+  WHEN a.status = 'new' THEN coalesce(a.next_due_at, a.assessment_due_at)
+  ELSE a.next_due_at END`;
 
 const QUEUE_SQL = `
 SELECT ${DUE_SQL} AS due_at, a.id, a.reference, a.received_at, a.channel, a.reporter_type, a.status, a.unit_code, a.assessment_due_at, a.next_due_at,
        a.time_critical,
        (SELECT group_concat(offence_type, ',') FROM (SELECT offence_type FROM allegation_offences o WHERE o.allegation_id = a.id ORDER BY ordinal)) AS offences,
-       (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id ORDER BY ordinal LIMIT 1) AS main_subject,
-       (SELECT coalesce(postcode, postcode_outward, postcode_raw) FROM addresses d WHERE d.allegation_id = a.id ORDER BY ordinal LIMIT 1) AS postcode,
+       (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS main_subject,
+       (SELECT coalesce(postcode, postcode_outward, postcode_raw) FROM addresses d WHERE d.allegation_id = a.id AND d.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS postcode,
        (SELECT count(*) FROM attachments t WHERE t.allegation_id = a.id) AS attachments,
        (SELECT count(*) FROM notes n WHERE n.allegation_id = a.id) AS notes
 FROM allegations a`;
@@ -452,7 +481,12 @@ FROM allegations a`;
 export interface QueueFilter {
   unit: string | null;
   statuses: readonly Status[];
+  /** Only time-critical work still flagged (the duty intelligence manager's queue). */
   timeCriticalOnly?: boolean;
+  /** true: only work allocated to someone; false: only unallocated work. */
+  allocated?: boolean;
+  /** Only work allocated to this user. */
+  allocatedTo?: string;
   limit: number;
 }
 
@@ -469,6 +503,13 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
     params.push(...filter.statuses);
   }
   if (filter.timeCriticalOnly) where.push('a.time_critical = 1');
+  const activeAllocation = 'SELECT 1 FROM allocations l WHERE l.allegation_id = a.id AND l.ended_at IS NULL';
+  if (filter.allocated === true) where.push(`EXISTS (${activeAllocation})`);
+  if (filter.allocated === false) where.push(`NOT EXISTS (${activeAllocation})`);
+  if (filter.allocatedTo) {
+    where.push(`EXISTS (${activeAllocation} AND l.user_id = ?)`);
+    params.push(filter.allocatedTo);
+  }
   const clause = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const total = (prepared(db, `SELECT count(*) AS n FROM allegations a${clause}`).get(...params) as { n: number }).n;
   const rows = prepared(db, 

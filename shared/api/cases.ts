@@ -13,6 +13,9 @@ export const unitView = z.object({
 
 export const QUEUE_BUCKETS = ['all_open', 'new', 'awaiting_assessment', 'in_research', 'awaiting_compliance', 'closed'] as const;
 export type QueueBucket = (typeof QUEUE_BUCKETS)[number];
+/** unit: a unit's queue by bucket; time_critical: the duty intelligence manager's; mine: allocated to me. */
+export const QUEUE_VIEWS = ['unit', 'time_critical', 'mine'] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
 
 export const statsView = z.object({
   allegations: z.number().int(),
@@ -39,11 +42,12 @@ export const casesApi = {
     access: 'signed_in',
     mutates: false,
     input: z.object({
+      view: z.enum(QUEUE_VIEWS).default('unit'),
       unit: z.string().optional(),
       bucket: z.enum(QUEUE_BUCKETS).default('all_open'),
       limit: z.number().int().min(1).max(200_000).default(100_000),
     }),
-    output: z.object({ unit: z.string().nullable(), bucket: z.enum(QUEUE_BUCKETS), total: z.number().int(), rows: z.array(queueRow) }),
+    output: z.object({ view: z.enum(QUEUE_VIEWS), unit: z.string().nullable(), bucket: z.enum(QUEUE_BUCKETS), total: z.number().int(), rows: z.array(queueRow) }),
   }),
   'allegations.get': procedure({
     summary: 'Everything an allegation holds, by id or reference; source details are never included.',

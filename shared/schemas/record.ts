@@ -104,6 +104,26 @@ export const attachmentView = z.object({
   addedBy: z.string(),
 });
 
+export const detectedDeadline = z.object({
+  date: isoDate,
+  text: z.string(),
+  sentence: z.string(),
+  event: z.string(),
+  daysAfterReceipt: z.number().int(),
+});
+
+export const timeCriticalView = z.object({
+  state: z.enum(['detected', 'confirmed', 'dismissed']),
+  deadline: isoDate.nullable(),
+  evidence: z.array(detectedDeadline),
+  dueAt: isoDateTime.nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: isoDateTime.nullable(),
+  reason: z.string().nullable(),
+});
+
+export const allocationView = z.object({ userId: uuid, name: z.string(), since: isoDateTime, by: z.string() });
+
 export const unitHistoryView = z.object({
   fromUnit: z.string().nullable(),
   toUnit: z.string(),
@@ -127,6 +147,9 @@ export const allegationRecord = z.object({
   assessmentDueAt: isoDateTime.nullable(),
   nextDueAt: isoDateTime.nullable(),
   timeCritical: z.boolean(),
+  timeCriticalDetail: timeCriticalView.nullable(),
+  assessedAt: isoDateTime.nullable(),
+  allocatedTo: z.array(allocationView),
   outcome: z.enum(OUTCOMES).nullable(),
   nfaReason: z.enum(NFA_REASONS).nullable(),
   freeText: z.string(),

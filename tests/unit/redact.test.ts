@@ -36,5 +36,6 @@ describe('phones in running text', () => {
     expect(findPhonesInText('FAX    FROM: 07722 918954    20th january 2020 10:51').map((p) => p.national)).toEqual(['07722918954']);
     expect(findPhonesInText('ring 0113 496 0000 or +44 (0)7700 900123.').map((p) => p.national)).toEqual(['01134960000', '07700900123']);
     expect(findPhonesInText('paid £350 a week for 70 hours since 2019')).toEqual([]);
+    expect(findPhonesInText('Letter from Jan (07700 900999) and (07884) 617150.').map((p) => p.text)).toEqual(['07700 900999', '(07884) 617150']);
   });
 });

@@ -1,0 +1,326 @@
+// The work done on allegations after they arrive: creating one from the electronic form, amending it (every
+// replaced value kept), allocating, reallocating to another unit with a reason, the initial assessment that sets
+// the service standard, confirming or dismissing the time-critical flag, and appending notes.
+import type { Core } from './core.ts';
+import type { Actor, Mutation } from '../store/store.ts';
+import { prepared } from '../store/db.ts';
+import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, writeSource, type AllegationContent } from '../store/allegations.ts';
+import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
+import { contentFromForm } from './content.ts';
+import { planIntake } from './intake.ts';
+import { formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
+import { ApiError } from '../../shared/errors.ts';
+import { NATIONAL_ROLES, type RiskRating } from '../../shared/domain.ts';
+import { serviceStandardDueAt } from '../../shared/clock.ts';
+import { unitByCode, unitName } from '../../shared/units.ts';
+import type { UserRow } from './users.ts';
+import type { AllegationRecord } from '../../shared/schemas/record.ts';
+import type { DetectedDeadline } from '../../shared/deadlines.ts';
+import { ukDate } from '../../shared/uk-time.ts';
+
+interface AllegationState {
+  id: string;
+  reference: string;
+  unit_code: string | null;
+  status: string;
+  received_at: string;
+  time_critical: number;
+  time_critical_state: string | null;
+  free_text: string;
+  channel: string;
+  reporter_type: string;
+  scan_missing_reason: string | null;
+}
+
+function load(core: Core, id: string): AllegationState {
+  const row = prepared(core.store.db, 'SELECT * FROM allegations WHERE id = ?').get(id) as AllegationState | undefined;
+  if (!row) throw new ApiError('not_found', 'No such allegation');
+  return row;
+}
+
+function record(core: Core, id: string): AllegationRecord {
+  return readAllegation(core.store.db, id) as AllegationRecord;
+}
+
+/**
+ * Who may work an allegation: national roles anywhere; others in the allegation's own unit, or when it is
+ * allocated to them; a sifter also while it sits in the NAT sift.
+ */
+export function canWork(core: Core, user: UserRow, a: Pick<AllegationState, 'id' | 'unit_code'>): boolean {
+  if (NATIONAL_ROLES.includes(user.role)) return true;
+  if (user.unit_code && user.unit_code === a.unit_code) return true;
+  if (user.role === 'sifter' && a.unit_code === 'NAT') return true;
+  return Boolean(prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(a.id, user.id));
+}
+
+function requireWork(core: Core, user: UserRow, a: AllegationState): void {
+  if (!canWork(core, user, a)) {
+    throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you or reallocate it`);
+  }
+}
+
+export function actorFor(user: UserRow): Actor {
+  return { userId: user.id, name: `${user.display_name} (${user.username})` };
+}
+
+function checkForm(core: Core, form: AllegationForm): void {
+  const problems = formProblems(form, core.store.now());
+  const keys = Object.keys(problems);
+  if (keys.length) {
+    const first = keys[0] as string;
+    throw new ApiError('bad_request', `${keys.length === 1 ? 'One thing needs' : `${keys.length} things need`} attention before saving: ${first.replace(/\./g, ' ')} ${problems[first]}`, problems);
+  }
+}
+
+/** A reference for an allegation made on this desk: IMS-YEAR-NNNNNN-DESK, unique without asking the server. */
+function nextReference(m: Mutation, receivedAt: string, desk: string): string {
+  const year = Number(ukDate(new Date(receivedAt)).slice(0, 4));
+  const row = prepared(m.db, 'INSERT INTO reference_sequences (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last').get(year) as { last: number };
+  const suffix = desk.replace(/[^A-Za-z0-9]/g, '').slice(0, 6).toUpperCase();
+  return `IMS-${year}-${String(row.last).padStart(6, '0')}-${suffix}`;
+}
+
+export interface Created {
+  id: string;
+  reference: string;
+  unit: string;
+  unitName: string;
+  routedBy: string;
+  assessmentDueAt: string;
+  timeCritical: boolean;
+  deadline: Omit<DetectedDeadline, 'index'> | null;
+}
+
+export function createAllegation(core: Core, user: UserRow, form: AllegationForm, draftId?: string): Created {
+  checkForm(core, form);
+  const id = core.store.newId();
+  const actor = actorFor(user);
+  const created = core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details: { channel: form.channel } }, (m) => {
+    const reference = nextReference(m, form.receivedAt, core.store.clientId);
+    const content: AllegationContent = contentFromForm(form, reference);
+    const plan = planIntake(core, content, 'entered');
+    insertAllegation(m, { id, content, submissionHash: null, ...plan }, () => core.store.newId());
+    if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
+    m.note({ reference, unit: plan.unit, timeCritical: Boolean(plan.timeCritical) });
+    core.search.indexAllegation(id);
+    const first = plan.deadlines[0];
+    return {
+      id,
+      reference,
+      unit: plan.unit,
+      unitName: unitName(plan.unit),
+      routedBy: plan.routedBy,
+      assessmentDueAt: plan.assessmentDueAt,
+      timeCritical: Boolean(plan.timeCritical),
+      deadline: first ? { date: first.date, text: first.text, sentence: first.sentence, event: first.event, daysAfterReceipt: first.daysAfterReceipt } : null,
+    };
+  });
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: created.reference });
+  return created;
+}
+
+function diffParts<T extends { id?: string | undefined }>(
+  m: Mutation,
+  spec: PartSpec<Omit<T, 'id'>>,
+  allegationId: string,
+  current: string[],
+  items: T[],
+  newId: () => string,
+  after?: (item: T, id: string, ordinal: number) => void,
+): void {
+  const kept = new Set<string>();
+  items.forEach((item, ordinal) => {
+    const { id, ...content } = item;
+    if (id && current.includes(id)) {
+      updatePart(m, spec, allegationId, id, ordinal, content);
+      kept.add(id);
+      after?.(item, id, ordinal);
+    } else {
+      const created = insertPart(m, spec, allegationId, ordinal, content, newId());
+      after?.(item, created, ordinal);
+    }
+  });
+  for (const id of current) if (!kept.has(id)) removePart(m, spec.table, spec.entity, allegationId, id);
+}
+
+export function updateAllegation(core: Core, user: UserRow, id: string, form: AllegationForm, draftId?: string): AllegationRecord {
+  const a = load(core, id);
+  requireWork(core, user, a);
+  if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
+  checkForm(core, form);
+  const newId = () => core.store.newId();
+  core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
+    const source = form.source && Object.values(form.source).some((v) => v.trim()) ? form.source : readSourceForCore(m.db, id);
+    if (form.source && Object.values(form.source).some((v) => v.trim())) writeSource(m, id, { ...form.source });
+    const withheld = new SourceWithholder(source);
+    const scalars: Record<string, unknown> = {
+      channel: form.channel,
+      reporter_type: form.reporterType,
+      received_at: new Date(form.receivedAt).toISOString(),
+      free_text: withheld.text('freeText', form.freeText.trim()),
+      scan_missing_reason: form.scanMissingReason.trim() || null,
+    };
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(scalars)) {
+      const was = (a as unknown as Record<string, unknown>)[k];
+      if (was !== v) {
+        before[k] = was;
+        after[k] = v;
+      }
+    }
+    // Re-read the account for deadlines while nobody has decided on the flag yet.
+    if ('free_text' in after && (a.time_critical_state === null || a.time_critical_state === 'detected')) {
+      const plan = planIntake(core, { ...contentFromForm(form, a.reference) }, 'entered');
+      after.time_critical = plan.timeCritical ? 1 : 0;
+      after.time_critical_state = plan.timeCritical ? 'detected' : null;
+      after.time_critical_deadline = plan.timeCritical?.deadline ?? null;
+      after.time_critical_evidence = JSON.stringify(plan.timeCritical?.evidence ?? []);
+      after.time_critical_due_at = plan.timeCritical?.dueAt ?? null;
+    }
+    if (Object.keys(after).length) {
+      const sets = Object.keys(after).map((k) => `${k} = @${k}`);
+      prepared(m.db, `UPDATE allegations SET ${sets.join(', ')}, updated_at = @updated_at, hlc = @hlc WHERE id = @id`).run({ ...after, updated_at: m.at, hlc: m.hlc, id });
+      m.change('allegation', id, 'update', { before, after });
+    }
+    withheld.flush(m, id);
+
+    const offences = (prepared(m.db, 'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal').all(id) as Array<{ offence_type: string }>).map((o) => o.offence_type);
+    if (offences.join(',') !== form.offenceTypes.join(',')) {
+      prepared(m.db, 'DELETE FROM allegation_offences WHERE allegation_id = ?').run(id);
+      form.offenceTypes.forEach((o, i) => prepared(m.db, 'INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)').run(id, i, o));
+      m.change('allegation_offences', id, 'update', { before: offences, after: form.offenceTypes });
+    }
+
+    const ids = (table: string, extra = '') => (prepared(m.db, `SELECT id FROM ${table} WHERE allegation_id = ? AND removed_at IS NULL${extra}`).all(id) as Array<{ id: string }>).map((r) => r.id);
+    diffParts(m, SUBJECTS, id, ids('subjects'), form.subjects.map((s) => ({ ...s, dob: s.dob || null, approxAge: s.dob ? null : s.approxAge })), newId);
+    diffParts(m, ADDRESSES, id, ids('addresses', ' AND business_id IS NULL'), form.addresses, newId);
+    const businessCount = form.addresses.length;
+    diffParts(m, BUSINESSES, id, ids('businesses'), form.businesses.map(({ address: _a, ...b }, i) => ({ ...b, index: i })), newId, (item, businessId, ordinal) => {
+      const address = form.businesses[(item as { index: number }).index]?.address ?? null;
+      const existing = prepared(m.db, 'SELECT id FROM addresses WHERE business_id = ? AND removed_at IS NULL').get(businessId) as { id: string } | undefined;
+      if (address && Object.values(address).some((v) => v.trim())) {
+        const content = { ...address, type: 'business', businessId };
+        if (existing) updatePart(m, ADDRESSES, id, existing.id, businessCount + ordinal, content);
+        else insertPart(m, ADDRESSES, id, businessCount + ordinal, content, newId());
+      } else if (existing) removePart(m, 'addresses', 'address', id, existing.id);
+    });
+    diffParts(m, PHONES, id, ids('phones'), form.phones, newId);
+    diffParts(m, EMAILS, id, ids('emails'), form.emails, newId);
+    diffParts(m, VEHICLES, id, ids('vehicles'), form.vehicles, newId);
+    diffParts(m, TRAVEL, id, ids('travel'), form.travel.map((t) => ({ ...t, travelDate: t.travelDate || null })), newId);
+    if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
+    core.search.indexAllegation(id);
+  });
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
+
+export function reallocate(core: Core, user: UserRow, id: string, unit: string, reason: string): AllegationRecord {
+  const a = load(core, id);
+  requireWork(core, user, a);
+  if (!unitByCode(unit)) throw new ApiError('bad_request', `Unknown unit ${unit}`, { unit: 'choose a unit' });
+  if (unit === a.unit_code) throw new ApiError('bad_request', `${a.reference} is already with ${unitName(unit)}`, { unit: 'choose another unit' });
+  core.store.mutate({ actor: actorFor(user), action: 'allegation.reallocate', entity: 'allegation', entityId: id, allegationId: id, details: { from: a.unit_code, to: unit, reason } }, (m) => {
+    prepared(m.db, 'UPDATE allegations SET unit_code = ?, routed_by = ?, updated_at = ?, hlc = ? WHERE id = ?').run(unit, `reallocated: ${reason}`, m.at, m.hlc, id);
+    const historyId = core.store.newId();
+    prepared(m.db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(historyId, id, a.unit_code, unit, reason, m.at, m.actor.name, m.hlc);
+    // Allocations belong to the unit that held it; the new unit allocates its own people.
+    prepared(m.db, 'UPDATE allocations SET ended_at = ?, hlc = ? WHERE allegation_id = ? AND ended_at IS NULL').run(m.at, m.hlc, id);
+    m.change('allegation', id, 'update', { before: { unit_code: a.unit_code }, after: { unit_code: unit } });
+    m.change('unit_history', historyId, 'append', { from_unit: a.unit_code, to_unit: unit, reason });
+    core.search.indexAllegation(id);
+  });
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
+
+export function allocate(core: Core, user: UserRow, id: string, toUserId: string | undefined): AllegationRecord {
+  const a = load(core, id);
+  requireWork(core, user, a);
+  const target = toUserId ?? user.id;
+  if (target !== user.id && !['duty_manager', 'manager', 'admin'].includes(user.role)) {
+    throw new ApiError('forbidden', 'Only managers and duty managers allocate work to other people');
+  }
+  const person = prepared(core.store.db, 'SELECT id, display_name, active FROM users WHERE id = ?').get(target) as { id: string; display_name: string; active: number } | undefined;
+  if (!person || person.active !== 1) throw new ApiError('bad_request', 'That person has no active account');
+  if (prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(id, target)) return record(core, id);
+  core.store.mutate({ actor: actorFor(user), action: 'allegation.allocate', entity: 'allegation', entityId: id, allegationId: id, details: { to: target } }, (m) => {
+    const allocationId = core.store.newId();
+    prepared(m.db, 'INSERT INTO allocations (id, allegation_id, user_id, allocated_at, allocated_by, hlc) VALUES (?, ?, ?, ?, ?, ?)').run(allocationId, id, target, m.at, m.actor.name, m.hlc);
+    m.change('allocation', allocationId, 'insert', { user_id: target });
+  });
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
+
+export function assess(core: Core, user: UserRow, id: string, rating: RiskRating, note: string): AllegationRecord {
+  const a = load(core, id);
+  requireWork(core, user, a);
+  if (a.status !== 'new') throw new ApiError('conflict', `${a.reference} has already been assessed`);
+  core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating } }, (m) => {
+    const due = serviceStandardDueAt(new Date(m.at), rating).toISOString();
+    prepared(m.db, "UPDATE allegations SET status = 'triaged', risk_rating = ?, assessed_at = ?, next_due_at = ?, updated_at = ?, hlc = ? WHERE id = ?").run(rating, m.at, due, m.at, m.hlc, id);
+    m.change('allegation', id, 'update', { before: { status: a.status }, after: { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due } });
+    if (note) appendNote(m, core, user, id, note, null);
+    core.search.indexAllegation(id);
+  });
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
+
+export function decideTimeCritical(core: Core, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
+  const a = load(core, id);
+  requireWork(core, user, a);
+  const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
+  core.store.mutate({ actor: actorFor(user), action: `allegation.time_critical.${decision}`, entity: 'allegation', entityId: id, allegationId: id, details: { reason } }, (m) => {
+    const dueAt = decision === 'confirm' ? (prepared(m.db, 'SELECT time_critical_due_at AS d FROM allegations WHERE id = ?').get(id) as { d: string | null }).d ?? new Date(Date.parse(m.at) + 24 * 3_600_000).toISOString() : null;
+    prepared(
+      m.db,
+      'UPDATE allegations SET time_critical = ?, time_critical_state = ?, time_critical_due_at = ?, time_critical_decided_at = ?, time_critical_decided_by = ?, time_critical_reason = ?, updated_at = ?, hlc = ? WHERE id = ?',
+    ).run(decision === 'confirm' ? 1 : 0, state, dueAt, m.at, m.actor.name, reason, m.at, m.hlc, id);
+    m.change('allegation', id, 'update', { before: { time_critical_state: a.time_critical_state }, after: { time_critical_state: state, reason } });
+  });
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
+
+function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string, text: string, amends: string | null): string {
+  const id = core.store.newId();
+  const source = readSourceForCore(m.db, allegationId);
+  const withheld = new SourceWithholder(source);
+  const row = {
+    id,
+    allegation_id: allegationId,
+    note_date: ukDate(new Date(m.at)),
+    author_name: user.display_name,
+    author_user_id: user.id,
+    text: withheld.text(`note:${id}`, text),
+    amends_note_id: amends,
+    created_at: m.at,
+    hlc: m.hlc,
+  };
+  prepared(
+    m.db,
+    `INSERT INTO notes (id, allegation_id, note_date, author_name, author_user_id, text, amends_note_id, created_at, hlc)
+     VALUES (@id, @allegation_id, @note_date, @author_name, @author_user_id, @text, @amends_note_id, @created_at, @hlc)`,
+  ).run(row);
+  withheld.flush(m, allegationId);
+  const { hlc: _h, ...data } = row;
+  m.change('note', id, 'append', data, allegationId);
+  return id;
+}
+
+export function addNote(core: Core, user: UserRow, allegationId: string, text: string, amendsNoteId?: string): AllegationRecord {
+  const a = load(core, allegationId);
+  requireWork(core, user, a);
+  if (amendsNoteId && !prepared(core.store.db, 'SELECT 1 FROM notes WHERE id = ? AND allegation_id = ?').get(amendsNoteId, allegationId)) {
+    throw new ApiError('bad_request', 'The note to amend is not on this allegation');
+  }
+  core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
+    appendNote(m, core, user, allegationId, text, amendsNoteId ?? null);
+    core.search.indexAllegation(allegationId);
+  });
+  core.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
+  return record(core, allegationId);
+}

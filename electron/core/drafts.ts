@@ -1,0 +1,91 @@
+// Drafts: the electronic form autosaves while it is typed, so closing the window mid-form loses nothing.
+// A draft belongs to the person typing it. What they typed into the restricted source section is kept apart
+// from the rest (and is never written to the change log or the audit log).
+import type { Core } from './core.ts';
+import type { UserRow } from './users.ts';
+import { prepared } from '../store/db.ts';
+import { PLAIN_FORMAT } from '../store/allegations.ts';
+import { ApiError } from '../../shared/errors.ts';
+
+/** A draft is whatever the form held, even half-typed: it is checked when saved as an allegation, not before. */
+const MAX_DRAFT_BYTES = 2 * 1024 * 1024;
+
+function splitSource(form: unknown): { rest: unknown; source: unknown } {
+  if (form && typeof form === 'object' && 'source' in form) {
+    const { source, ...rest } = form as Record<string, unknown>;
+    return { rest, source };
+  }
+  return { rest: form, source: null };
+}
+
+export function saveDraft(core: Core, user: UserRow, input: { id?: string | undefined; allegationId: string | null; form: unknown }): { id: string; updatedAt: string } {
+  const { rest, source } = splitSource(input.form);
+  const data = JSON.stringify(rest ?? {});
+  if (data.length > MAX_DRAFT_BYTES) throw new ApiError('bad_request', 'The form is too large to save as a draft');
+  const sourcePayload = source ? Buffer.from(JSON.stringify(source), 'utf8') : null;
+  const now = core.store.now().toISOString();
+  const db = core.store.db;
+  if (input.id) {
+    const existing = prepared(db, 'SELECT user_id FROM drafts WHERE id = ?').get(input.id) as { user_id: string } | undefined;
+    if (existing && existing.user_id !== user.id) throw new ApiError('forbidden', 'That draft belongs to someone else');
+    if (existing) {
+      prepared(db, 'UPDATE drafts SET data = ?, source_format = ?, source_payload = ?, updated_at = ? WHERE id = ?').run(data, sourcePayload ? PLAIN_FORMAT : null, sourcePayload, now, input.id);
+      return { id: input.id, updatedAt: now };
+    }
+  }
+  const id = input.id ?? core.store.newId();
+  prepared(db, 'INSERT INTO drafts (id, user_id, allegation_id, data, source_format, source_payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    id,
+    user.id,
+    input.allegationId,
+    data,
+    sourcePayload ? PLAIN_FORMAT : null,
+    sourcePayload,
+    now,
+    now,
+  );
+  return { id, updatedAt: now };
+}
+
+interface DraftRow {
+  id: string;
+  user_id: string;
+  allegation_id: string | null;
+  data: string;
+  source_format: string | null;
+  source_payload: Buffer | null;
+  updated_at: string;
+}
+
+export function getDraft(core: Core, user: UserRow, id: string): { id: string; allegationId: string | null; form: unknown; updatedAt: string } {
+  const row = prepared(core.store.db, 'SELECT * FROM drafts WHERE id = ?').get(id) as DraftRow | undefined;
+  if (!row || row.user_id !== user.id) throw new ApiError('not_found', 'No such draft (it may have been saved as an allegation already)');
+  const form = JSON.parse(row.data) as Record<string, unknown>;
+  if (row.source_payload && row.source_format === PLAIN_FORMAT) form.source = JSON.parse(row.source_payload.toString('utf8'));
+  return { id: row.id, allegationId: row.allegation_id, form, updatedAt: row.updated_at };
+}
+
+export function listDrafts(core: Core, user: UserRow) {
+  const rows = prepared(
+    core.store.db,
+    'SELECT d.id, d.allegation_id, d.data, d.updated_at, a.reference FROM drafts d LEFT JOIN allegations a ON a.id = d.allegation_id WHERE d.user_id = ? ORDER BY d.updated_at DESC',
+  ).all(user.id) as Array<{ id: string; allegation_id: string | null; data: string; updated_at: string; reference: string | null }>;
+  return rows.map((r) => {
+    const form = JSON.parse(r.data) as { channel?: string; freeText?: string; subjects?: Array<{ forename?: string; surname?: string }> };
+    const subject = form.subjects?.[0];
+    const who = subject ? [subject.forename, subject.surname].filter(Boolean).join(' ') : '';
+    const text = (form.freeText ?? '').trim().slice(0, 80);
+    return {
+      id: r.id,
+      allegationId: r.allegation_id,
+      reference: r.reference,
+      summary: [r.reference ? `Amending ${r.reference}` : `New ${form.channel?.replace('_', ' ') ?? 'allegation'}`, who, text].filter(Boolean).join(' · ') || 'Empty form',
+      updatedAt: r.updated_at,
+    };
+  });
+}
+
+export function discardDraft(core: Core, user: UserRow, id: string): void {
+  const info = prepared(core.store.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(id, user.id);
+  if (info.changes === 0) throw new ApiError('not_found', 'No such draft');
+}
