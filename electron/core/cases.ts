@@ -8,7 +8,7 @@ import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, 
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
 import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';
-import { formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
+import { fieldLabel, formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { NATIONAL_ROLES, type RiskRating } from '../../shared/domain.ts';
 import { serviceStandardDueAt } from '../../shared/clock.ts';
@@ -68,7 +68,7 @@ function checkForm(core: Core, form: AllegationForm): void {
   const keys = Object.keys(problems);
   if (keys.length) {
     const first = keys[0] as string;
-    throw new ApiError('bad_request', `${keys.length === 1 ? 'One thing needs' : `${keys.length} things need`} attention before saving: ${first.replace(/\./g, ' ')} ${problems[first]}`, problems);
+    throw new ApiError('bad_request', `${keys.length === 1 ? 'One thing needs' : `${keys.length} things need`} attention before saving, starting with: ${fieldLabel(first)} ${problems[first]}.`, problems);
   }
 }
 

@@ -2,8 +2,9 @@
 // Used by the end-to-end tests, for development, and on machines where Electron cannot run.
 //
 // Guarding a loopback server: other local users and web pages can reach 127.0.0.1 too. So every request needs
-// the launch token's cookie (set once by opening the printed link); API calls also need a custom header
-// (a cross-site form cannot send one) and a Host header naming this loopback address (no DNS rebinding).
+// the launch token's cookie (set once by opening the printed link; SameSite=Lax so a bookmark or a new tab
+// still opens the app); API calls also need a custom header, which a cross-site page cannot send without a CORS
+// preflight this server never grants, and a Host header naming this loopback address (no DNS rebinding).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -165,7 +166,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const offered = url.searchParams.get('token');
     if (offered !== null && req.method === 'GET') {
       if (!sameSecret(offered, token)) return sendText(res, 403, 'This link is not valid for this launch of IMS Desk. Use the link it printed when it started.');
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Lax; Path=/`);
       res.writeHead(302, { Location: url.pathname || '/' });
       return void res.end();
     }

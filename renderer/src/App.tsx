@@ -57,6 +57,8 @@ export function App() {
       onSignOut={async () => {
         await call('auth.signOut', {}).catch(() => undefined);
         setSession(null);
+        // The next person to sign in starts at their own queue, not at what the last one had open.
+        window.history.replaceState(null, '', '#/queue');
         showSignIn();
       }}
     />

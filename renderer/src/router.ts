@@ -3,8 +3,12 @@
 import { useEffect, useState } from 'react';
 
 export type Route =
-  | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined }
+  | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined; view?: string | undefined }
   | { name: 'allegation'; reference: string; tab?: string | undefined }
+  | { name: 'new'; draft?: string | undefined }
+  | { name: 'edit'; reference: string }
+  | { name: 'import' }
+  | { name: 'routing' }
   | { name: 'search'; q?: string | undefined }
   | { name: 'users' }
   | { name: 'not-found'; path: string };
@@ -16,13 +20,18 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case undefined:
     case 'queue':
-      return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined };
+      return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined, view: params.get('view') ?? undefined };
     case 'allegation':
+      if (parts[1] && parts[2] === 'edit') return { name: 'edit', reference: parts[1] };
       return parts[1] ? { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined } : { name: 'not-found', path };
+    case 'new':
+      return { name: 'new', draft: params.get('draft') ?? undefined };
+    case 'import':
+      return { name: 'import' };
     case 'search':
       return { name: 'search', q: params.get('q') ?? undefined };
     case 'admin':
-      return parts[1] === 'users' ? { name: 'users' } : { name: 'not-found', path };
+      return parts[1] === 'users' ? { name: 'users' } : parts[1] === 'routing' ? { name: 'routing' } : { name: 'not-found', path };
     default:
       return { name: 'not-found', path };
   }
@@ -35,9 +44,17 @@ export function href(route: Route): string {
   };
   switch (route.name) {
     case 'queue':
-      return `#/queue${q({ bucket: route.bucket, unit: route.unit })}`;
+      return `#/queue${q({ view: route.view, bucket: route.bucket, unit: route.unit })}`;
     case 'allegation':
       return `#/allegation/${encodeURIComponent(route.reference)}${q({ tab: route.tab })}`;
+    case 'new':
+      return `#/new${q({ draft: route.draft })}`;
+    case 'edit':
+      return `#/allegation/${encodeURIComponent(route.reference)}/edit`;
+    case 'import':
+      return '#/import';
+    case 'routing':
+      return '#/admin/routing';
     case 'search':
       return `#/search${q({ q: route.q })}`;
     case 'users':

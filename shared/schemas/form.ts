@@ -129,6 +129,42 @@ export function formProblems(form: AllegationForm, now: Date): Record<string, st
   return problems;
 }
 
+const FIELD_NAMES: Record<string, string> = {
+  receivedAt: 'When received',
+  freeText: 'Account',
+  offenceTypes: 'Offence types',
+  channel: 'Channel',
+  reporterType: 'Reported by',
+  subjects: 'Subject',
+  addresses: 'Address',
+  businesses: 'Business',
+  phones: 'Phone',
+  emails: 'Email',
+  vehicles: 'Vehicle',
+  travel: 'Journey',
+  source: 'Reporter',
+  dob: 'date of birth',
+  surname: 'surname',
+  postcode: 'postcode',
+  line1: 'address',
+  name: 'name',
+  number: 'number',
+  email: 'email',
+  vrm: 'registration',
+  flight: 'flight number',
+  travelDate: 'date',
+  phone: 'phone',
+  address: 'address',
+};
+
+/** A field path as people say it: "subjects.0.dob" -> "Subject 1 date of birth". */
+export function fieldLabel(path: string): string {
+  return path
+    .split('.')
+    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : (FIELD_NAMES[part] ?? part)))
+    .join(' ');
+}
+
 /** Things to tell the person entering the form that do not stop it being saved. */
 export function formWarnings(form: AllegationForm, attachments: number): string[] {
   const warnings: string[] = [];

@@ -59,7 +59,7 @@ describe('the browser host', () => {
     expect(opened.status).toBe(302);
     const setCookie = String(opened.headers['set-cookie']);
     expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
     cookie = setCookie.split(';')[0] as string;
     const page = await http('/', { headers: { Cookie: cookie } });
     expect(page.status).toBe(200);

@@ -47,12 +47,12 @@ export function onSessionExpired(listener: () => void): () => void {
   return () => sessionListeners.delete(listener);
 }
 
-async function httpCall(name: string, input: unknown): Promise<ApiResult<unknown>> {
+async function httpCall(name: string, input: unknown, keepalive: boolean): Promise<ApiResult<unknown>> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer' };
   if (sessionToken) headers['X-IMS-Session'] = sessionToken;
   let res: Response;
   try {
-    res = await fetch(`api/call/${name}`, { method: 'POST', headers, body: JSON.stringify({ input }) });
+    res = await fetch(`api/call/${name}`, { method: 'POST', headers, body: JSON.stringify({ input }), keepalive });
   } catch {
     return { ok: false, error: { code: 'unavailable', message: 'IMS Desk is not answering. Is it still running?' } };
   }
@@ -62,8 +62,9 @@ async function httpCall(name: string, input: unknown): Promise<ApiResult<unknown
   return (await res.json()) as ApiResult<unknown>;
 }
 
-export async function call<N extends ProcedureName>(name: N, input: ApiInput<N>): Promise<ApiOutput<N>> {
-  const result = window.ims ? await window.ims.call(name, input, sessionToken) : await httpCall(name, input);
+/** `keepalive`: the request outlives the page (saving a draft as the window closes). */
+export async function call<N extends ProcedureName>(name: N, input: ApiInput<N>, options: { keepalive?: boolean } = {}): Promise<ApiOutput<N>> {
+  const result = window.ims ? await window.ims.call(name, input, sessionToken) : await httpCall(name, input, options.keepalive ?? false);
   if (!result.ok) {
     if (result.error.code === 'unauthenticated' && sessionToken && name !== 'auth.signIn') {
       setSession(null);

@@ -1,6 +1,6 @@
 import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconListDetails, IconLogout, IconSearch, IconShieldLock, IconUsers } from '@tabler/icons-react';
+import { IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldLock, IconUsers } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain.ts';
 import { unitName } from '../../../shared/units.ts';
@@ -9,6 +9,9 @@ import { QueueScreen } from '../screens/QueueScreen.tsx';
 import { AllegationScreen } from '../screens/AllegationScreen.tsx';
 import { SearchScreen } from '../screens/SearchScreen.tsx';
 import { UsersScreen } from '../screens/UsersScreen.tsx';
+import { AllegationFormScreen } from '../screens/AllegationFormScreen.tsx';
+import { ImportScreen } from '../screens/ImportScreen.tsx';
+import { RoutingScreen } from '../screens/RoutingScreen.tsx';
 import { NotFound } from './NotFound.tsx';
 
 interface Props {
@@ -21,6 +24,8 @@ export function AppLayout({ user, onSignOut }: Props) {
   useHotkeys([
     ['/', () => navigate({ name: 'search' })],
     ['mod+K', () => navigate({ name: 'search' })],
+    ['N', () => user.role !== 'nsu' && navigate({ name: 'new' })],
+    ['G', () => navigate({ name: 'queue' })],
   ]);
   const national = NATIONAL_ROLES.includes(user.role);
 
@@ -62,15 +67,26 @@ export function AppLayout({ user, onSignOut }: Props) {
       <AppShell.Navbar p="xs" aria-label="Main">
         <Stack gap={2}>
           <NavLink href={href({ name: 'queue' })} label="Work queue" description={national ? 'Any unit' : unitName(user.unit)} leftSection={<IconListDetails size={18} />} active={route.name === 'queue'} />
+          {user.role !== 'nsu' && (
+            <NavLink href={href({ name: 'new' })} label="New allegation" description="Press N anywhere" leftSection={<IconPlus size={18} />} active={route.name === 'new'} />
+          )}
           <NavLink href={href({ name: 'search' })} label="Search" description="Press / anywhere" leftSection={<IconSearch size={18} />} active={route.name === 'search'} />
+          {['sifter', 'manager', 'admin'].includes(user.role) && (
+            <NavLink href={href({ name: 'import' })} label="Import" description="Files of online forms" leftSection={<IconFileImport size={18} />} active={route.name === 'import'} />
+          )}
+          {user.role === 'admin' && <NavLink href={href({ name: 'routing' })} label="Routing" description="Postcode → unit table" leftSection={<IconRoute size={18} />} active={route.name === 'routing'} />}
           {(user.role === 'admin' || user.role === 'manager') && (
             <NavLink href={href({ name: 'users' })} label="Users" description="Local accounts" leftSection={<IconUsers size={18} />} active={route.name === 'users'} />
           )}
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
-        {route.name === 'queue' && <QueueScreen user={user} bucket={route.bucket} unit={route.unit} />}
-        {route.name === 'allegation' && <AllegationScreen reference={route.reference} />}
+        {route.name === 'queue' && <QueueScreen user={user} bucket={route.bucket} unit={route.unit} view={route.view} />}
+        {route.name === 'allegation' && <AllegationScreen reference={route.reference} user={user} tab={route.tab} />}
+        {route.name === 'new' && <AllegationFormScreen draftId={route.draft} />}
+        {route.name === 'edit' && <AllegationFormScreen reference={route.reference} />}
+        {route.name === 'import' && <ImportScreen />}
+        {route.name === 'routing' && <RoutingScreen user={user} />}
         {route.name === 'search' && <SearchScreen initialQuery={route.q} />}
         {route.name === 'users' && <UsersScreen user={user} />}
         {route.name === 'not-found' && <NotFound />}

@@ -38,10 +38,14 @@ export function DueBadge({ due, closed, label = 'Due' }: { due: string | null; c
   );
 }
 
-export function TimeCriticalBadge() {
+/** Time-critical work: the alarm, and (in queues) how long is left of the 24-hour standard. */
+export function TimeCriticalBadge({ due }: { due?: string | null }) {
+  const r = due === undefined ? null : timeRemaining(due);
   return (
-    <Badge color="red" variant="filled" size="sm" leftSection={<IconAlarm size={12} />}>
-      Time-critical
-    </Badge>
+    <Tooltip label={due ? `Time-critical: duty intelligence manager to act by ${formatDateTime(due)}` : 'Time-critical'}>
+      <Badge color="red" variant="filled" size="sm" leftSection={<IconAlarm size={12} aria-hidden />}>
+        {r ? `Time-critical · ${r.text}` : 'Time-critical'}
+      </Badge>
+    </Tooltip>
   );
 }

@@ -17,7 +17,9 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlertCircle, IconArrowLeft, IconFileText, IconLock, IconNote, IconPaperclip } from '@tabler/icons-react';
+import { IconAlarm, IconAlertCircle, IconArrowLeft, IconCheck, IconFileText, IconLock, IconNote, IconPaperclip } from '@tabler/icons-react';
+import type { UserView } from '../../../shared/api.ts';
+import { CaseActions } from '../components/CaseActions.tsx';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, RISK_RATING_LABELS, OUTCOME_LABELS } from '../../../shared/domain.ts';
 import { unitName } from '../../../shared/units.ts';
@@ -70,8 +72,8 @@ function fullName(s: AllegationRecord['subjects'][number]): string {
   return [s.forename, s.middleNames, s.surname].filter(Boolean).join(' ') || '(no name given)';
 }
 
-function addressLine(a: { line1: string; line2: string; town: string; postcode: string }): string {
-  return [a.line1, a.line2, a.town, a.postcode].filter(Boolean).join(', ');
+function addressLine(a: { line1: string; line2: string; town: string; postcode: string; postcodeNormalised: string | null }): string {
+  return [a.line1, a.line2, a.town, a.postcodeNormalised ?? a.postcode].filter(Boolean).join(', ');
 }
 
 function AttachmentItem({ a }: { a: AllegationRecord['attachments'][number] }) {
@@ -107,8 +109,10 @@ function AttachmentItem({ a }: { a: AllegationRecord['attachments'][number] }) {
   );
 }
 
-export function AllegationScreen({ reference }: { reference: string }) {
-  const { data: r, error, loading } = useCall('allegations.get', { reference });
+export function AllegationScreen({ reference, user, tab }: { reference: string; user: UserView; tab?: string | undefined }) {
+  const { data, error, loading } = useCall('allegations.get', { reference });
+  const [changed, setChanged] = useState<AllegationRecord | null>(null);
+  const r = changed && changed.reference === reference ? changed : data;
 
   if (error) {
     return (
@@ -124,7 +128,7 @@ export function AllegationScreen({ reference }: { reference: string }) {
       </Stack>
     );
   }
-  if (loading || !r) {
+  if (!r && loading) {
     return (
       <Group>
         <Loader size="sm" />
@@ -132,7 +136,9 @@ export function AllegationScreen({ reference }: { reference: string }) {
       </Group>
     );
   }
+  if (!r) return null;
   const closed = r.status === 'closed';
+  const tc = r.timeCriticalDetail;
   return (
     <Stack gap="md" maw={1400}>
       <Group justify="space-between" align="flex-start">
@@ -165,9 +171,39 @@ export function AllegationScreen({ reference }: { reference: string }) {
             <Field label="Reporter">{REPORTER_TYPE_LABELS[r.reporterType]}</Field>
             <Field label="Outcome">{r.outcome ? OUTCOME_LABELS[r.outcome] : '—'}</Field>
             <Field label="Routed">{r.routedBy ?? '—'}</Field>
+            <Field label="Allocated to">{r.allocatedTo.length ? r.allocatedTo.map((a) => a.name).join(', ') : 'Nobody yet'}</Field>
+            <Field label="Assessed">{r.assessedAt ? formatDateTime(r.assessedAt) : '—'}</Field>
+            <Field label="Next due">
+              <Group gap={4}>
+                {formatDateTime(r.nextDueAt)} <DueBadge due={r.nextDueAt} closed={closed} />
+              </Group>
+            </Field>
           </SimpleGrid>
         </Card>
       </Group>
+
+      <CaseActions record={r} user={user} onChanged={setChanged} />
+
+      {tab === 'created' && (
+        <Alert color="teal" icon={<IconCheck size={18} />} title="Allegation saved" role="status">
+          {r.reference} is with {unitName(r.unit)} ({r.routedBy}). Initial assessment is due {formatDateTime(r.assessmentDueAt)}.
+          {r.timeCritical ? ' It is time-critical and is in the duty intelligence manager’s queue.' : ''}
+        </Alert>
+      )}
+
+      {tc && tc.state !== 'dismissed' && (
+        <Alert color="red" variant={tc.state === 'confirmed' ? 'filled' : 'light'} icon={<IconAlarm size={18} />} title={tc.state === 'confirmed' ? 'Time-critical (confirmed)' : 'Time-critical: detected on receipt'}>
+          <Text size="sm">
+            {tc.evidence[0]?.event ?? 'Event'} on {formatDate(tc.deadline)} — “{tc.evidence[0]?.sentence}”. Duty intelligence manager to act by {formatDateTime(tc.dueAt)}.
+            {tc.decidedBy ? ` Confirmed by ${tc.decidedBy}: ${tc.reason}` : ''}
+          </Text>
+        </Alert>
+      )}
+      {tc?.state === 'dismissed' && (
+        <Text size="sm" c="dimmed">
+          Time-critical flag dismissed by {tc.decidedBy} on {formatDateTime(tc.decidedAt)}: {tc.reason}
+        </Text>
+      )}
 
       <Alert variant="light" color={r.hasSource ? 'indigo' : 'gray'} icon={<IconLock size={18} />} title={r.hasSource ? 'Source details are restricted' : 'No source details recorded'}>
         {r.hasSource

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Alert, Badge, Group, Loader, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconArrowDown, IconArrowUp, IconFilter, IconPaperclip } from '@tabler/icons-react';
+import { Alert, Anchor, Badge, Button, Group, Loader, SegmentedControl, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertCircle, IconArrowDown, IconArrowUp, IconFilter, IconPaperclip, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   columnFilteringFeature,
@@ -16,12 +16,12 @@ import {
   useTable,
   type SortingState,
 } from '@tanstack/react-table';
-import type { QueueBucket, UserView } from '../../../shared/api.ts';
+import type { QueueBucket, QueueView, UserView } from '../../../shared/api.ts';
 import type { QueueRow } from '../../../shared/schemas/record.ts';
 import { CHANNEL_LABELS, NATIONAL_ROLES, OFFENCE_TYPE_LABELS } from '../../../shared/domain.ts';
 import { UNITS, unitName } from '../../../shared/units.ts';
 import { useCall } from '../api/useCall.ts';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 
@@ -62,28 +62,53 @@ const columns = helper.columns([
     sortFn: 'alphanumeric',
     cell: (c) => (
       <Group gap={4} wrap="nowrap">
-        {c.row.original.timeCritical && <TimeCriticalBadge />}
-        <DueBadge due={c.row.original.dueAt} />
+        {c.row.original.timeCritical ? <TimeCriticalBadge due={c.row.original.dueAt} /> : <DueBadge due={c.row.original.dueAt} />}
         {c.row.original.attachments > 0 && <IconPaperclip size={14} aria-label={`${c.row.original.attachments} attachments`} />}
       </Group>
     ),
   }),
 ]);
 
-const GRID = '150px 150px 120px minmax(140px, 1.2fr) minmax(140px, 1fr) 90px 190px 230px';
+const GRID = 'minmax(150px, 200px) 150px 120px minmax(140px, 1.2fr) minmax(140px, 1fr) 90px 150px 200px';
 const ROW_HEIGHT = 38;
 
 interface Props {
   user: UserView;
   bucket?: string | undefined;
   unit?: string | undefined;
+  view?: string | undefined;
 }
 
-export function QueueScreen({ user, bucket: bucketParam, unit: unitParam }: Props) {
+const VIEWS: Array<{ value: QueueView; label: string }> = [
+  { value: 'unit', label: 'Unit queue' },
+  { value: 'time_critical', label: 'Time-critical' },
+  { value: 'mine', label: 'My work' },
+];
+
+/** Unfinished forms: shown first, so nothing typed is forgotten. */
+function Drafts() {
+  const { data } = useCall('drafts.list', {});
+  if (!data?.length) return null;
+  return (
+    <Alert color="indigo" variant="light" icon={<IconPencil size={18} />} title={`${data.length} unfinished form${data.length === 1 ? '' : 's'}`}>
+      <Stack gap={2}>
+        {data.slice(0, 5).map((d) => (
+          <Anchor key={d.id} href={d.reference ? `#/new?draft=${d.id}` : href({ name: 'new', draft: d.id })} size="sm">
+            {d.summary} — saved {formatDateTime(d.updatedAt)}
+          </Anchor>
+        ))}
+      </Stack>
+    </Alert>
+  );
+}
+
+export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: viewParam }: Props) {
   const national = NATIONAL_ROLES.includes(user.role);
+  const view = (VIEWS.find((v) => v.value === viewParam)?.value ?? (user.role === 'duty_manager' ? 'time_critical' : 'unit')) as QueueView;
   const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? 'all_open') as QueueBucket;
-  const unit = national ? (unitParam ?? user.unit ?? 'NAT') : (user.unit ?? undefined);
-  const { data, error, loading } = useCall('queue.list', { bucket, ...(unit ? { unit } : {}) });
+  const unit = national ? (unitParam ?? user.unit ?? (view === 'time_critical' ? undefined : 'NAT')) : (user.unit ?? undefined);
+  const { data, error, loading } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
+  const canEnter = user.role !== 'nsu';
   const [filter, setFilter] = useState('');
   const [sorting, setSorting] = useState<SortingState>([]);
   const rowsData = useMemo(() => data?.rows ?? [], [data]);
@@ -132,12 +157,17 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam }: Prop
     <Stack gap="sm" h="calc(100vh - 52px - 2 * var(--mantine-spacing-md))">
       <Group justify="space-between" align="flex-end" wrap="nowrap">
         <div>
-          <Title order={2}>Work queue</Title>
+          <Title order={2}>{view === 'time_critical' ? 'Time-critical work' : view === 'mine' ? 'My work' : unit === 'NAT' ? 'NAT sift queue' : 'Work queue'}</Title>
           <Text size="sm" c="dimmed">
-            {unitName(unit)} · most urgent first: time-critical, then by due time
+            {view === 'mine' ? 'Allocated to you, any unit' : unit ? unitName(unit) : 'All units'} · most urgent first: time-critical, then by due time
           </Text>
         </div>
         <Group gap="sm" align="flex-end" wrap="nowrap">
+          {canEnter && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => navigate({ name: 'new' })}>
+              New allegation
+            </Button>
+          )}
           {national && (
             <Select
               label="Unit"
@@ -146,7 +176,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam }: Prop
               searchable
               value={unit ?? null}
               data={UNITS.map((u) => ({ value: u.code, label: u.name }))}
-              onChange={(v) => v && navigate({ name: 'queue', bucket, unit: v })}
+              onChange={(v) => v && navigate({ name: 'queue', view, bucket, unit: v })}
               allowDeselect={false}
             />
           )}
@@ -161,7 +191,16 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam }: Prop
           />
         </Group>
       </Group>
-      <Tabs value={bucket} onChange={(v) => v && navigate({ name: 'queue', bucket: v, ...(national && unit ? { unit } : {}) })}>
+      <Drafts />
+      <SegmentedControl
+        w="fit-content"
+        value={view}
+        onChange={(v) => navigate({ name: 'queue', view: v, ...(national && unit ? { unit } : {}) })}
+        data={VIEWS}
+        aria-label="Which queue"
+      />
+      {view === 'unit' && (
+      <Tabs value={bucket} onChange={(v) => v && navigate({ name: 'queue', view, bucket: v, ...(national && unit ? { unit } : {}) })}>
         <Tabs.List>
           {BUCKETS.map((b) => (
             <Tabs.Tab key={b.value} value={b.value}>
@@ -175,6 +214,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam }: Prop
           ))}
         </Tabs.List>
       </Tabs>
+      )}
       {error && (
         <Alert color="red" icon={<IconAlertCircle size={18} />} title="Could not load the queue">
           {error.message}
@@ -192,7 +232,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam }: Prop
         ref={scrollRef}
         className="queue-grid"
         role="grid"
-        aria-label={`Work queue, ${unitName(unit)}`}
+        aria-label={view === 'time_critical' ? 'Time-critical work' : view === 'mine' ? 'My work' : `Work queue, ${unitName(unit)}`}
         aria-rowcount={rows.length + 1}
         aria-activedescendant={activeRow ? `row-${activeRow.id}` : undefined}
         tabIndex={0}

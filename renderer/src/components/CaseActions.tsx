@@ -1,0 +1,171 @@
+// What a person can do to an allegation from its record: amend the form, allocate, record the initial
+// assessment, reallocate to another unit, decide on the time-critical flag, append a note. Each asks for what
+// the record must keep (a reason, a rating) and says clearly when it cannot be done.
+import { useState, type ReactNode } from 'react';
+import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, Textarea } from '@mantine/core';
+import { IconAlarm, IconAlertCircle, IconArrowsExchange, IconClipboardCheck, IconNote, IconPencil, IconUserCheck } from '@tabler/icons-react';
+import type { AllegationRecord } from '../../../shared/schemas/record.ts';
+import type { UserView } from '../../../shared/api.ts';
+import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shared/domain.ts';
+import { UNITS, unitName } from '../../../shared/units.ts';
+import { call, CallError } from '../api/client.ts';
+import { navigate } from '../router.ts';
+import { formatDate, formatDateTime } from '../format.ts';
+
+type Dialog = null | 'assess' | 'reallocate' | 'note' | 'confirm' | 'dismiss';
+
+function Problem({ error }: { error: string | null }) {
+  return error ? (
+    <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
+      {error}
+    </Alert>
+  ) : null;
+}
+
+function ActionModal({ title, opened, onClose, children }: { title: string; opened: boolean; onClose: () => void; children: ReactNode }) {
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} size="lg">
+      {children}
+    </Modal>
+  );
+}
+
+export function CaseActions({ record, user, onChanged }: { record: AllegationRecord; user: UserView; onChanged: (r: AllegationRecord) => void }) {
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [rating, setRating] = useState<RiskRating>('thirty_days');
+  const [text, setText] = useState('');
+  const [unit, setUnit] = useState<string | null>(null);
+  const closed = record.status === 'closed';
+  const mine = record.allocatedTo.some((a) => a.userId === user.id);
+
+  const open = (d: Dialog) => {
+    setError(null);
+    setText('');
+    setDialog(d);
+  };
+  async function run(action: () => Promise<AllegationRecord>) {
+    setBusy(true);
+    setError(null);
+    try {
+      onChanged(await action());
+      setDialog(null);
+    } catch (e) {
+      setError(e instanceof CallError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const tc = record.timeCriticalDetail;
+  return (
+    <>
+      <Group gap="xs" role="toolbar" aria-label="Actions on this allegation">
+        {!closed && (
+          <Button size="xs" variant="light" leftSection={<IconPencil size={14} />} onClick={() => navigate({ name: 'edit', reference: record.reference })}>
+            Amend form
+          </Button>
+        )}
+        {!closed && !mine && (
+          <Button size="xs" variant="light" leftSection={<IconUserCheck size={14} />} loading={busy && dialog === null} onClick={() => void run(() => call('allegations.allocate', { id: record.id }))}>
+            Allocate to me
+          </Button>
+        )}
+        {record.status === 'new' && ['analyst', 'duty_manager', 'manager'].includes(user.role) && (
+          <Button size="xs" leftSection={<IconClipboardCheck size={14} />} onClick={() => open('assess')}>
+            Record assessment
+          </Button>
+        )}
+        {!closed && (
+          <Button size="xs" variant="light" leftSection={<IconArrowsExchange size={14} />} onClick={() => open('reallocate')}>
+            Reallocate
+          </Button>
+        )}
+        {tc?.state === 'detected' && (
+          <>
+            <Button size="xs" color="red" leftSection={<IconAlarm size={14} />} onClick={() => open('confirm')}>
+              Confirm time-critical
+            </Button>
+            <Button size="xs" variant="light" color="gray" onClick={() => open('dismiss')}>
+              Dismiss flag
+            </Button>
+          </>
+        )}
+        <Button size="xs" variant="light" leftSection={<IconNote size={14} />} onClick={() => open('note')}>
+          Add note
+        </Button>
+      </Group>
+      {dialog === null && <Problem error={error} />}
+
+      <ActionModal title={`Initial assessment of ${record.reference}`} opened={dialog === 'assess'} onClose={() => setDialog(null)}>
+        <Stack>
+          <Problem error={error} />
+          <Radio.Group label="Risk rating" description="Sets the next service standard" value={rating} onChange={(v) => setRating(v as RiskRating)}>
+            <Stack gap={6} mt={6}>
+              {RISK_RATINGS.map((r) => (
+                <Radio key={r} value={r} label={RISK_RATING_LABELS[r]} />
+              ))}
+            </Stack>
+          </Radio.Group>
+          <Textarea label="Assessment note (optional)" autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+          <Group justify="flex-end">
+            <Button loading={busy} onClick={() => void run(() => call('allegations.assess', { id: record.id, riskRating: rating, note: text }))}>
+              Record assessment
+            </Button>
+          </Group>
+        </Stack>
+      </ActionModal>
+
+      <ActionModal title={`Reallocate ${record.reference}`} opened={dialog === 'reallocate'} onClose={() => setDialog(null)}>
+        <Stack>
+          <Problem error={error} />
+          <Text size="sm">Now with {unitName(record.unit)}. The move and its reason are kept in the routing history.</Text>
+          <Select label="New unit" searchable data={UNITS.filter((u) => u.code !== record.unit).map((u) => ({ value: u.code, label: u.name }))} value={unit} onChange={setUnit} />
+          <Textarea label="Reason" required autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+          <Group justify="flex-end">
+            <Button loading={busy} disabled={!unit} onClick={() => unit && void run(() => call('allegations.reallocate', { id: record.id, unit, reason: text }))}>
+              Reallocate
+            </Button>
+          </Group>
+        </Stack>
+      </ActionModal>
+
+      <ActionModal title={dialog === 'confirm' ? 'Confirm time-critical' : 'Dismiss the time-critical flag'} opened={dialog === 'confirm' || dialog === 'dismiss'} onClose={() => setDialog(null)}>
+        <Stack>
+          <Problem error={error} />
+          {tc && (
+            <Text size="sm">
+              Detected: {tc.evidence[0]?.event} on {formatDate(tc.deadline)} — “{tc.evidence[0]?.sentence}”
+            </Text>
+          )}
+          <Textarea label="Reason" required autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+          <Group justify="flex-end">
+            <Button
+              color={dialog === 'confirm' ? 'red' : 'gray'}
+              loading={busy}
+              onClick={() => void run(() => call('allegations.timeCritical', { id: record.id, decision: dialog === 'confirm' ? 'confirm' : 'dismiss', reason: text }))}
+            >
+              {dialog === 'confirm' ? 'Confirm' : 'Dismiss'}
+            </Button>
+          </Group>
+        </Stack>
+      </ActionModal>
+
+      <ActionModal title={`Note on ${record.reference}`} opened={dialog === 'note'} onClose={() => setDialog(null)}>
+        <Stack>
+          <Problem error={error} />
+          <Text size="xs" c="dimmed">
+            Notes are kept for disclosure: they cannot be edited afterwards, only amended by a later note. Dated {formatDateTime(new Date().toISOString())}.
+          </Text>
+          <Textarea label="Note" autosize minRows={4} value={text} onChange={(e) => setText(e.currentTarget.value)} data-autofocus />
+          <Group justify="flex-end">
+            <Button loading={busy} onClick={() => void run(() => call('notes.add', { allegationId: record.id, text }))}>
+              Add note
+            </Button>
+          </Group>
+        </Stack>
+      </ActionModal>
+    </>
+  );
+}

@@ -1,0 +1,239 @@
+import { useEffect, useState } from 'react';
+import { Alert, Anchor, Badge, Button, Card, Grid, Group, Kbd, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { IconAlarm, IconAlertCircle, IconArrowLeft, IconCheck, IconDeviceFloppy, IconRoute } from '@tabler/icons-react';
+import { allegationFormShape, emptyForm, type AllegationForm } from '../../../shared/schemas/form.ts';
+import { call, CallError } from '../api/client.ts';
+import { useFormState } from '../components/form/useFormState.ts';
+import { AccountSection, AddressesSection, BusinessesSection, IdentifiersSection, OffenceSection, ReceiptSection, SourceSection, SubjectsSection } from '../components/form/FormSections.tsx';
+import { href, navigate } from '../router.ts';
+import { formatDate, formatDateTime } from '../format.ts';
+
+type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number };
+
+/** Loads what the form starts from: a draft, an allegation to amend, or an empty form. */
+function useInitial(props: Props): { loaded: Loaded | null; error: string | null } {
+  const [state, setState] = useState<{ loaded: Loaded | null; error: string | null }>({ loaded: null, error: null });
+  const key = `${props.reference ?? ''}:${props.draftId ?? ''}`;
+  useEffect(() => {
+    let current = true;
+    const load = async (): Promise<Loaded> => {
+      if (props.draftId) {
+        const d = await call('drafts.get', { id: props.draftId });
+        // A draft holds whatever was typed; fill in anything it lacks so the form can show it.
+        const parsed = allegationFormShape.safeParse(d.form);
+        const form = parsed.success ? parsed.data : { ...emptyForm(new Date()), ...(d.form as Partial<AllegationForm>) };
+        let reference: string | null = null;
+        if (d.allegationId) reference = (await call('allegations.get', { id: d.allegationId })).reference;
+        return { form, draftId: d.id, allegationId: d.allegationId, reference, attachments: 0 };
+      }
+      if (props.reference) {
+        const record = await call('allegations.get', { reference: props.reference });
+        const f = await call('allegations.form', { id: record.id });
+        return { form: f.form, draftId: null, allegationId: record.id, reference: record.reference, attachments: f.attachments };
+      }
+      return { form: emptyForm(new Date()), draftId: null, allegationId: null, reference: null, attachments: 0 };
+    };
+    load().then(
+      (loaded) => current && setState({ loaded, error: null }),
+      (e: unknown) => current && setState({ loaded: null, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [key, props.draftId, props.reference]);
+  return state;
+}
+
+interface Props {
+  /** Amend this allegation; a new one when absent. */
+  reference?: string | undefined;
+  draftId?: string | undefined;
+}
+
+export function AllegationFormScreen(props: Props) {
+  const { loaded, error } = useInitial(props);
+  if (error) {
+    return (
+      <Alert color="red" icon={<IconAlertCircle size={18} />} title="Could not open the form">
+        {error}
+      </Alert>
+    );
+  }
+  if (!loaded) {
+    return (
+      <Group>
+        <Loader size="sm" /> <Text>Opening the form…</Text>
+      </Group>
+    );
+  }
+  return <FormEditor key={`${loaded.allegationId ?? 'new'}:${loaded.draftId ?? ''}`} loaded={loaded} />;
+}
+
+function FormEditor({ loaded }: { loaded: Loaded }) {
+  const [serverError, setServerError] = useState<CallError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const state = useFormState({
+    initial: loaded.form,
+    draftId: loaded.draftId,
+    allegationId: loaded.allegationId,
+    attachments: loaded.attachments,
+    // Keep the draft in the address, so reopening the window comes back to it.
+    onDraftId: (id) => {
+      if (!loaded.allegationId) window.history.replaceState(null, '', `#/new?draft=${id}`);
+    },
+  });
+  const { form, preview, save } = state;
+  const serverFields = serverError?.fields;
+  const p = { form, update: state.update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields) };
+  const problems = Object.keys(preview?.fields ?? {}).length;
+
+  async function submit() {
+    state.setSubmitted(true);
+    setServerError(null);
+    setBusy(true);
+    try {
+      const draftId = state.draftId.current ?? undefined;
+      if (loaded.allegationId) {
+        const r = await call('allegations.update', { id: loaded.allegationId, form, ...(draftId ? { draftId } : {}) });
+        navigate({ name: 'allegation', reference: r.reference });
+      } else {
+        const r = await call('allegations.create', { form, ...(draftId ? { draftId } : {}) });
+        navigate({ name: 'allegation', reference: r.reference, tab: 'created' });
+      }
+    } catch (e) {
+      setServerError(e instanceof CallError ? e : new CallError({ code: 'internal', message: String(e) }));
+      // Save what was typed, whatever went wrong.
+      void state.saveDraft();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function discard() {
+    const id = state.draftId.current;
+    if (id) await call('drafts.discard', { id }).catch(() => undefined);
+    navigate(loaded.reference ? { name: 'allegation', reference: loaded.reference } : { name: 'queue' });
+  }
+
+  useHotkeys([['mod+Enter', () => void submit()], ['mod+S', () => void state.saveDraft()]], []);
+
+  return (
+    <Stack gap="md" maw={1500}>
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Anchor href={loaded.reference ? href({ name: 'allegation', reference: loaded.reference }) : href({ name: 'queue' })} size="sm">
+            <Group gap={4}>
+              <IconArrowLeft size={14} /> {loaded.reference ? `Back to ${loaded.reference}` : 'Back to the queue'}
+            </Group>
+          </Anchor>
+          <Title order={2}>{loaded.reference ? `Amend ${loaded.reference}` : 'New allegation'}</Title>
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {save.kind === 'saving' && 'Saving draft…'}
+            {save.kind === 'saved' && `Draft saved ${formatDateTime(save.at)} — nothing typed is lost if you close the window`}
+            {save.kind === 'error' && `Draft not saved: ${save.message}`}
+            {save.kind === 'idle' && (loaded.draftId ? 'Carrying on from your draft' : 'Drafts save as you type')}
+          </Text>
+        </div>
+        <Group gap="xs">
+          <Button variant="default" onClick={() => void discard()}>
+            {state.hasDraft ? 'Discard draft' : 'Cancel'}
+          </Button>
+          <Button leftSection={<IconDeviceFloppy size={16} />} onClick={() => void submit()} loading={busy}>
+            {loaded.allegationId ? 'Save amendments' : 'Save allegation'} <Kbd ml={8} size="xs">Ctrl ↵</Kbd>
+          </Button>
+        </Group>
+      </Group>
+      {serverError && (
+        <Alert color="red" icon={<IconAlertCircle size={18} />} title={loaded.allegationId ? 'Not saved' : 'The allegation was not saved'} role="alert">
+          {serverError.message} Your entries are kept in the draft.
+        </Alert>
+      )}
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void submit();
+            }}
+            aria-label="Electronic form"
+            noValidate
+          >
+            <Stack gap="md">
+              <ReceiptSection p={p} autoFocus={!loaded.allegationId} />
+              <OffenceSection p={p} />
+              <AccountSection p={p} />
+              <SubjectsSection p={p} />
+              <AddressesSection p={p} />
+              <BusinessesSection p={p} />
+              <IdentifiersSection p={p} />
+              <SourceSection p={p} />
+            </Stack>
+          </form>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Card withBorder padding="md" style={{ position: 'sticky', top: 68 }} component="aside" aria-label="What saving will do">
+            <Stack gap="sm">
+              <Title order={3} size="h5">
+                On saving
+              </Title>
+              {!preview ? (
+                <Loader size="xs" />
+              ) : (
+                <>
+                  <Group gap={6} align="flex-start" wrap="nowrap">
+                    <IconRoute size={18} aria-hidden />
+                    <div>
+                      <Text size="sm" fw={600} data-testid="routes-to">
+                        Routes to {preview.routing.unitName}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {preview.routing.reason}
+                        {loaded.allegationId ? ' (amending does not move it: reallocate from the record)' : ''}
+                      </Text>
+                    </div>
+                  </Group>
+                  <Text size="sm">
+                    Initial assessment due <b>{formatDateTime(preview.assessmentDueAt)}</b>
+                    <Text span size="xs" c="dimmed">
+                      {' '}
+                      (2 working days)
+                    </Text>
+                  </Text>
+                  {preview.deadlines.length > 0 ? (
+                    <Alert color="red" icon={<IconAlarm size={18} />} title="Time-critical" p="xs">
+                      <Text size="sm">
+                        {preview.deadlines[0]?.event} on {formatDate(preview.deadlines[0]?.date)} (“{preview.deadlines[0]?.text}”). It will go to the duty intelligence manager, due{' '}
+                        {formatDateTime(preview.timeCriticalDueAt)}.
+                      </Text>
+                    </Alert>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      No imminent deadline found in the account.
+                    </Text>
+                  )}
+                  {preview.warnings.length > 0 && (
+                    <List size="sm" spacing={4} c="#8a3a08">
+                      {preview.warnings.map((w) => (
+                        <List.Item key={w}>{w}</List.Item>
+                      ))}
+                    </List>
+                  )}
+                  {problems > 0 ? (
+                    <Badge color="red" variant="light">
+                      {problems} to put right before saving
+                    </Badge>
+                  ) : (
+                    <Badge color="teal" variant="light" leftSection={<IconCheck size={12} />}>
+                      Ready to save
+                    </Badge>
+                  )}
+                </>
+              )}
+            </Stack>
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
