@@ -67,6 +67,7 @@ export function ImportScreen() {
             leftSection={<IconUpload size={16} />}
             disabled={busy}
             clearable
+            clearButtonProps={{ 'aria-label': 'Clear the chosen file' }}
           />
           <Button leftSection={<IconFileImport size={16} />} disabled={!file || busy} onClick={() => void start()} loading={busy}>
             Import
@@ -108,7 +109,7 @@ function ImportResult({ summary }: { summary: Summary }) {
             ['Imported', summary.imported, 'teal'],
             ['Already held', summary.unchanged + summary.conflicts, 'gray'],
             ['Failed', summary.failed, summary.failed ? 'red' : 'gray'],
-            ['Time-critical', summary.timeCritical, summary.timeCritical ? 'orange' : 'gray'],
+            ['Time-critical', summary.timeCritical, summary.timeCritical ? 'red' : 'gray'],
           ] as const
         ).map(([label, n, color]) => (
           <Card key={label} withBorder padding="sm">
