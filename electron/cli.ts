@@ -13,13 +13,17 @@ import { BUCKETS } from './api/cases.ts';
 import { unitByCode, UNIT_CODES } from '../shared/units.ts';
 import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search-query.ts';
-import { createUser } from './core/users.ts';
+import { createUser, findUserByName, type UserRow } from './core/users.ts';
+import { verifyPassword } from './core/passwords.ts';
+import { openSource } from './core/sources.ts';
+import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { ROLES, type Role } from '../shared/domain.ts';
 import { ApiError } from '../shared/errors.ts';
 import { newUser } from '../shared/api/auth.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
 import { formatRecordText } from './cli/format.ts';
 import { readSecret } from './cli/secret.ts';
+import { KeyError, keyringExists } from './vault/keyring.ts';
 
 const USAGE = `Usage: ims <command> [options]
 
@@ -37,6 +41,15 @@ Commands:
                                add a local account (password from IMS_NEW_PASSWORD or a prompt)
   users list [--json]          local accounts
   audit verify [--json]        check the audit log's hash chain
+  source REF --as USER --reason "…" [--json]
+                               open an allegation's restricted source pane as USER (allocated staff or NSU
+                               only; password from IMS_PASSWORD or a prompt); writes an audit entry first
+  nsu referrers [--json]       repeat referrers found from blind indexes (no source details)
+  nsu reveal GROUP --as USER --reason "…" [--json]
+                               NSU only: the source details behind a group, each release audited
+  vault status|rotate          the vault protecting source details; rotate re-wraps every data key
+
+The vault passphrase comes from IMS_PASSPHRASE, or is asked for at the terminal (import, source, nsu, vault).
 
 Options:
   --profile DIR                the data folder (default: IMS_PROFILE or ${defaultProfileDir()})
@@ -45,6 +58,26 @@ Options:
   -h, --help                   this help`;
 
 export class CliError extends Error {}
+
+/** Commands that read or write sealed source details, and so need the desk's vault passphrase. */
+const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault']);
+
+/** The passphrase from IMS_PASSPHRASE, or asked for at the terminal (twice when the vault is being created). */
+async function unlockVault(core: Core): Promise<void> {
+  const creating = !keyringExists(core.store.profileDir);
+  let passphrase = process.env.IMS_PASSPHRASE;
+  if (!passphrase) {
+    if (!process.stdin.isTTY) throw new CliError('the vault passphrase is needed: set IMS_PASSPHRASE or run this in a terminal to be asked');
+    passphrase = await readSecret(creating ? 'New vault passphrase for this desk (10 characters or more): ' : 'Vault passphrase: ');
+    if (creating && (await readSecret('The same passphrase again: ')) !== passphrase) throw new CliError('the two passphrases are not the same; nothing was created');
+  }
+  try {
+    await core.vault.unlock({ kind: 'passphrase', passphrase });
+  } catch (error) {
+    if (error instanceof KeyError) throw new CliError(error.message);
+    throw error;
+  }
+}
 
 function actorName(command: string): string {
   let who = 'unknown';
@@ -75,6 +108,8 @@ export async function main(argv: string[]): Promise<number> {
         role: { type: 'string' },
         unit: { type: 'string' },
         bucket: { type: 'string' },
+        as: { type: 'string' },
+        reason: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -94,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   let core: Core | null = null;
   try {
     core = Core.open(profile);
+    if (VAULT_COMMANDS.has(command)) await unlockVault(core);
     await run(core, command, args, values, cwd);
     return 0;
   } catch (error) {
@@ -106,6 +142,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 interface Options {
+  as?: string;
+  reason?: string;
   bucket?: string;
   json?: boolean;
   limit?: string;
@@ -166,6 +204,37 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'queue':
       return queueCommand(core, opts);
+    case 'source': {
+      const ref = args[0];
+      if (!ref) throw new CliError('which allegation? ims source IMS-2026-000123 --as USER --reason "…"');
+      const user = await signInAs(core, opts.as);
+      const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
+      if (!id) throw new CliError(`no allegation ${ref}`);
+      if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why you need to see it: --reason "…" (at least 5 characters)');
+      const paneView = openSource(core, user, id, opts.reason.trim());
+      if (opts.json) print(paneView);
+      else process.stdout.write(`${paneView.reference} source (audit entry ${paneView.auditEntry})\n${Object.entries(paneView.details).filter(([, v]) => v).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`);
+      return;
+    }
+    case 'nsu':
+      return nsuCommand(core, args, opts);
+    case 'vault': {
+      if (args[0] === 'status') {
+        const status = core.vault.status();
+        if (opts.json) print(status);
+        else process.stdout.write(`vault ${status.unlocked ? 'unlocked' : 'locked'}, key ${status.keyId}\n`);
+        return;
+      }
+      if (args[0] === 'rotate') {
+        const passphrase = process.env.IMS_NEW_PASSPHRASE ?? (process.stdin.isTTY ? await readSecret('New vault passphrase: ') : undefined);
+        if (!passphrase) throw new CliError('give the new passphrase in IMS_NEW_PASSPHRASE or at the prompt');
+        const result = await core.vault.rotate({ kind: 'passphrase', passphrase });
+        core.store.audit.record({ at: core.store.now().toISOString(), userId: null, actor: actorName('vault rotate'), action: 'vault.rotate', entity: 'vault', entityId: result.keyId, allegationId: null, details: { rewrapped: result.rewrapped } });
+        print(result);
+        return;
+      }
+      throw new CliError('usage: ims vault status|rotate');
+    }
     case 'users':
       return usersCommand(core, args, opts);
     case 'audit': {
@@ -199,6 +268,37 @@ function queueCommand(core: Core, opts: Options): void {
     process.stdout.write(`${result.total} allegations\n`);
     for (const r of result.rows) process.stdout.write(`${r.reference}  ${r.timeCritical ? 'TIME-CRITICAL ' : ''}due ${r.dueAt ?? '-'}  ${r.status}  ${r.mainSubject}\n`);
   }
+}
+
+/** The named local user, signed in with the password from IMS_PASSWORD or the prompt. */
+async function signInAs(core: Core, username: string | undefined): Promise<UserRow> {
+  if (!username) throw new CliError('who is asking? --as USERNAME (restricted details are released to a person, and audited)');
+  const user = findUserByName(core.store, username);
+  const password = process.env.IMS_PASSWORD ?? (process.stdin.isTTY ? await readSecret(`Password for ${username}: `) : undefined);
+  if (!password) throw new CliError(`the password for ${username} is needed: set IMS_PASSWORD or run this in a terminal`);
+  if (!user || user.active !== 1 || !(await verifyPassword(password, user.password_hash))) throw new CliError('the username or password is not right');
+  return user;
+}
+
+async function nsuCommand(core: Core, args: string[], opts: Options): Promise<void> {
+  if (args[0] === 'referrers') {
+    const groups = referrerGroups(core);
+    if (opts.json) print({ groups: groups.length, allegations: groups.reduce((n, g) => n + g.count, 0), items: groups });
+    else for (const g of groups) process.stdout.write(`${g.count} referrals ${g.firstAt.slice(0, 10)}..${g.lastAt.slice(0, 10)} ${g.allegations.map((a) => a.reference).join(' ')}${g.indicators.length ? `  [${g.indicators.map((i) => i.kind).join(', ')}]` : ''}\n`);
+    return;
+  }
+  if (args[0] === 'reveal') {
+    const group = args[1];
+    if (!group) throw new CliError('which group? ims nsu reveal GROUP --as USER --reason "…"');
+    const user = await signInAs(core, opts.as);
+    if (user.role !== 'nsu') throw new CliError('only the National Source Unit may reveal the source details behind a group');
+    if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why: --reason "…"');
+    const out = revealGroup(core, user, group, opts.reason.trim());
+    if (opts.json) print(out);
+    else for (const r of out) process.stdout.write(`${r.reference}  ${r.details.name}  ${r.details.phone}  ${r.details.email}\n`);
+    return;
+  }
+  throw new CliError('usage: ims nsu referrers|reveal');
 }
 
 async function usersCommand(core: Core, args: string[], opts: Options): Promise<void> {

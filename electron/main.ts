@@ -1,7 +1,7 @@
 // The Electron host, kept thin: a window, the app:// protocol serving the built renderer with a strict CSP,
 // the IPC binding to the core (which runs in a utilityProcess), and OS integration. Every capability lives in
 // the core, which the tests exercise without Electron.
-import { app, BrowserWindow, ipcMain, Menu, net, protocol, session, shell, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell, utilityProcess, type UtilityProcess } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from './host/csp.ts';
@@ -19,9 +19,30 @@ const pending = new Map<number, (result: unknown) => void>();
 
 function startCore(): void {
   core = utilityProcess.fork(join(__dirname, 'core-process.cjs'), ['--profile', app.getPath('userData')], { serviceName: 'IMS Desk core' });
-  core.on('message', (message: { id?: number; result?: unknown; event?: unknown; fatal?: string }) => {
+  core.on('message', (message: { id?: number; result?: unknown; event?: unknown; fatal?: string; ready?: boolean; keychain?: { id: number; op: 'encrypt' | 'decrypt'; data: string }; vault?: string; error?: string }) => {
     if (message.fatal) {
       console.error(`[ims] the core could not start: ${message.fatal}`);
+      dialog.showErrorBox('IMS Desk could not open its case store', message.fatal);
+      return;
+    }
+    // The vault's master key is wrapped by the OS keychain; the core asks, main answers.
+    if (message.ready) {
+      core?.postMessage({ unlockWithKeychain: true });
+      return;
+    }
+    if (message.keychain) {
+      const { id, op, data } = message.keychain;
+      try {
+        if (!safeStorage.isEncryptionAvailable()) throw new Error("the operating system's keychain is not available");
+        const out = op === 'encrypt' ? safeStorage.encryptString(Buffer.from(data, 'base64').toString('base64')) : Buffer.from(safeStorage.decryptString(Buffer.from(data, 'base64')), 'base64');
+        core?.postMessage({ keychainReply: { id, data: out.toString('base64') } });
+      } catch (error) {
+        core?.postMessage({ keychainReply: { id, error: (error as Error).message } });
+      }
+      return;
+    }
+    if (message.vault === 'locked') {
+      dialog.showErrorBox('The vault is locked', `Source details cannot be opened: ${message.error ?? 'unknown reason'}`);
       return;
     }
     if (message.event) {

@@ -6,12 +6,14 @@ import { authApi } from './api/auth.ts';
 import { casesApi } from './api/cases.ts';
 import { searchApi } from './api/search.ts';
 import { intakeApi } from './api/intake.ts';
+import { sourcesApi } from './api/sources.ts';
 
 export const api = {
   ...authApi,
   ...casesApi,
   ...searchApi,
   ...intakeApi,
+  ...sourcesApi,
 } as const;
 
 export type Api = typeof api;

@@ -167,7 +167,7 @@ export type AddressType = (typeof ADDRESS_TYPES)[number];
 export const LINK_JUDGEMENTS = ['duplicate', 'associated', 'not_a_match'] as const;
 export type LinkJudgement = (typeof LINK_JUDGEMENTS)[number];
 
-export const ROLES = ['analyst', 'sifter', 'compliance_officer', 'duty_manager', 'nsu', 'manager', 'admin'] as const;
+export const ROLES = ['analyst', 'sifter', 'compliance_officer', 'duty_manager', 'nsu', 'sacu', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   analyst: 'RIU analyst',
@@ -175,11 +175,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   compliance_officer: 'Compliance officer',
   duty_manager: 'Duty intelligence manager',
   nsu: 'National Source Unit officer',
+  sacu: 'Security and Anti-Corruption Unit',
   manager: 'Manager',
   admin: 'Administrator',
 };
 /** Roles whose work spans every unit rather than one. */
-export const NATIONAL_ROLES: readonly Role[] = ['nsu', 'manager', 'admin'];
+export const NATIONAL_ROLES: readonly Role[] = ['nsu', 'sacu', 'manager', 'admin'];
 
 export const OCR_STATUSES = ['none', 'pending', 'running', 'done', 'failed', 'text_layer', 'legacy'] as const;
 export type OcrStatus = (typeof OCR_STATUSES)[number];

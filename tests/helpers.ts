@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Core } from '../electron/core/core.ts';
+import { Core, type CoreOptions } from '../electron/core/core.ts';
 import { createUser } from '../electron/core/users.ts';
 import { dispatch } from '../electron/api/dispatch.ts';
 import type { Role } from '../shared/domain.ts';
@@ -25,6 +25,12 @@ export function tempDir(prefix = 'ims-test-'): { dir: string; cleanup: () => voi
 }
 
 export const TEST_PASSWORD = 'correct horse battery';
+export const TEST_PASSPHRASE = 'desk vault passphrase for tests';
+
+/** A core on a test profile with its vault unlocked (created on first use), as a desk runs. */
+export function openCore(dir: string, options: CoreOptions = {}): Promise<Core> {
+  return Core.openUnlocked(dir, { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, options);
+}
 
 export async function addUser(core: Core, username: string, role: Role, unit: string | null) {
   return createUser(core.store, { userId: null, name: 'test set-up' }, { username, displayName: username.replace(/\./g, ' '), role, unit, password: TEST_PASSWORD });

@@ -10,6 +10,7 @@ import { authHandlers } from './auth.ts';
 import { caseHandlers } from './cases.ts';
 import { searchHandlers } from './search.ts';
 import { intakeHandlers } from './intake.ts';
+import { sourceHandlers } from './sources.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -18,6 +19,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...caseHandlers,
   ...searchHandlers,
   ...intakeHandlers,
+  ...sourceHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -99,7 +99,7 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
     const reference = nextReference(m, form.receivedAt, core.store.clientId);
     const content: AllegationContent = contentFromForm(form, reference);
     const plan = planIntake(core, content, 'entered');
-    insertAllegation(m, { id, content, submissionHash: null, ...plan }, () => core.store.newId());
+    insertAllegation(m, { id, content, submissionHash: null, ...plan }, () => core.store.newId(), core.vault);
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
     m.note({ reference, unit: plan.unit, timeCritical: Boolean(plan.timeCritical) });
     core.search.indexAllegation(id);
@@ -150,8 +150,9 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
   checkForm(core, form);
   const newId = () => core.store.newId();
   core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
-    const source = form.source && Object.values(form.source).some((v) => v.trim()) ? form.source : readSourceForCore(m.db, id);
-    if (form.source && Object.values(form.source).some((v) => v.trim())) writeSource(m, id, { ...form.source });
+    const typedSource = form.source && Object.values(form.source).some((v) => v.trim()) ? { ...form.source } : null;
+    if (typedSource) writeSource(m, core.vault, id, typedSource);
+    const source = typedSource ?? (core.vault.unlocked ? readSourceForCore(m.db, core.vault, id) : null);
     const withheld = new SourceWithholder(source);
     const scalars: Record<string, unknown> = {
       channel: form.channel,
@@ -183,7 +184,7 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
       prepared(m.db, `UPDATE allegations SET ${sets.join(', ')}, updated_at = @updated_at, hlc = @hlc WHERE id = @id`).run({ ...after, updated_at: m.at, hlc: m.hlc, id });
       m.change('allegation', id, 'update', { before, after });
     }
-    withheld.flush(m, id);
+    withheld.flush(m, core.vault, id);
 
     const offences = (prepared(m.db, 'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal').all(id) as Array<{ offence_type: string }>).map((o) => o.offence_type);
     if (offences.join(',') !== form.offenceTypes.join(',')) {
@@ -287,7 +288,7 @@ export function decideTimeCritical(core: Core, user: UserRow, id: string, decisi
 
 function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string, text: string, amends: string | null): string {
   const id = core.store.newId();
-  const source = readSourceForCore(m.db, allegationId);
+  const source = core.vault.unlocked ? readSourceForCore(m.db, core.vault, allegationId) : null;
   const withheld = new SourceWithholder(source);
   const row = {
     id,
@@ -305,7 +306,7 @@ function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string
     `INSERT INTO notes (id, allegation_id, note_date, author_name, author_user_id, text, amends_note_id, created_at, hlc)
      VALUES (@id, @allegation_id, @note_date, @author_name, @author_user_id, @text, @amends_note_id, @created_at, @hlc)`,
   ).run(row);
-  withheld.flush(m, allegationId);
+  withheld.flush(m, core.vault, allegationId);
   const { hlc: _h, ...data } = row;
   m.change('note', id, 'append', data, allegationId);
   return id;

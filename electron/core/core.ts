@@ -4,6 +4,8 @@ import { Store, type StoreOptions } from '../store/store.ts';
 import { SearchIndex } from '../search/index.ts';
 import { Sessions } from './sessions.ts';
 import { ImportJobs } from './import-jobs.ts';
+import { Vault } from '../vault/vault.ts';
+import type { KeyWrapper } from '../vault/keyring.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/routing.ts';
 import type { CoreEvent } from '../../shared/events.ts';
 
@@ -19,6 +21,7 @@ export class Core {
   readonly search: SearchIndex;
   readonly sessions: Sessions;
   readonly importJobs: ImportJobs;
+  readonly vault: Vault;
   readonly deskName: string;
   private readonly listeners = new Set<CoreListener>();
   private cachedRouting: RoutingTable | null = null;
@@ -28,11 +31,25 @@ export class Core {
     this.search = new SearchIndex(this.store.db);
     this.sessions = new Sessions(options.now);
     this.importJobs = new ImportJobs(this);
+    this.vault = new Vault(this.store.db, profileDir);
+    this.store.audit.signer = (label, value) => this.vault.mac(label, value);
     this.deskName = options.deskName ?? 'IMS Desk';
   }
 
   static open(profileDir: string, options: CoreOptions = {}): Core {
     return new Core(profileDir, options);
+  }
+
+  /** Opens the core and unlocks its vault (creating the key ring on a new desk). */
+  static async openUnlocked(profileDir: string, wrapper: KeyWrapper, options: CoreOptions = {}): Promise<Core> {
+    const core = new Core(profileDir, options);
+    try {
+      await core.vault.unlock(wrapper);
+    } catch (error) {
+      core.close();
+      throw error;
+    }
+    return core;
   }
 
   /** The routing table in force: the administrator's edited copy, or the shipped default. */
@@ -64,6 +81,7 @@ export class Core {
   }
 
   close(): void {
+    this.vault.lock();
     this.listeners.clear();
     this.store.close();
   }

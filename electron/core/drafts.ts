@@ -4,7 +4,7 @@
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { prepared } from '../store/db.ts';
-import { PLAIN_FORMAT } from '../store/allegations.ts';
+import { SEALED_FORMAT } from '../store/allegations.ts';
 import { ApiError } from '../../shared/errors.ts';
 
 /** A draft is whatever the form held, even half-typed: it is checked when saved as an allegation, not before. */
@@ -22,25 +22,29 @@ export function saveDraft(core: Core, user: UserRow, input: { id?: string | unde
   const { rest, source } = splitSource(input.form);
   const data = JSON.stringify(rest ?? {});
   if (data.length > MAX_DRAFT_BYTES) throw new ApiError('bad_request', 'The form is too large to save as a draft');
-  const sourcePayload = source ? Buffer.from(JSON.stringify(source), 'utf8') : null;
+  const hasSource = source && typeof source === 'object' && Object.values(source as Record<string, unknown>).some((v) => typeof v === 'string' && v.trim());
+  // What was typed into the restricted section is sealed like any source detail (the vault must be unlocked).
+  const sourceFor = (id: string) => (hasSource ? core.vault.sealJson('drafts', `draft:${id}`, source) : null);
   const now = core.store.now().toISOString();
   const db = core.store.db;
   if (input.id) {
     const existing = prepared(db, 'SELECT user_id FROM drafts WHERE id = ?').get(input.id) as { user_id: string } | undefined;
     if (existing && existing.user_id !== user.id) throw new ApiError('forbidden', 'That draft belongs to someone else');
     if (existing) {
-      prepared(db, 'UPDATE drafts SET data = ?, source_format = ?, source_payload = ?, updated_at = ? WHERE id = ?').run(data, sourcePayload ? PLAIN_FORMAT : null, sourcePayload, now, input.id);
+      const sealed = sourceFor(input.id);
+      prepared(db, 'UPDATE drafts SET data = ?, source_format = ?, source_payload = ?, updated_at = ? WHERE id = ?').run(data, sealed ? SEALED_FORMAT : null, sealed, now, input.id);
       return { id: input.id, updatedAt: now };
     }
   }
   const id = input.id ?? core.store.newId();
+  const sealed = sourceFor(id);
   prepared(db, 'INSERT INTO drafts (id, user_id, allegation_id, data, source_format, source_payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     id,
     user.id,
     input.allegationId,
     data,
-    sourcePayload ? PLAIN_FORMAT : null,
-    sourcePayload,
+    sealed ? SEALED_FORMAT : null,
+    sealed,
     now,
     now,
   );
@@ -61,7 +65,7 @@ export function getDraft(core: Core, user: UserRow, id: string): { id: string; a
   const row = prepared(core.store.db, 'SELECT * FROM drafts WHERE id = ?').get(id) as DraftRow | undefined;
   if (!row || row.user_id !== user.id) throw new ApiError('not_found', 'No such draft (it may have been saved as an allegation already)');
   const form = JSON.parse(row.data) as Record<string, unknown>;
-  if (row.source_payload && row.source_format === PLAIN_FORMAT) form.source = JSON.parse(row.source_payload.toString('utf8'));
+  if (row.source_payload && row.source_format) form.source = core.vault.openJson('drafts', `draft:${row.id}`, row.source_payload, row.source_format);
   return { id: row.id, allegationId: row.allegation_id, form, updatedAt: row.updated_at };
 }
 

@@ -64,6 +64,8 @@ export async function importJsonl(
     throw new Error(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
   }
   if (!info.isFile()) throw new Error(`Cannot import ${file}: it is not a file`);
+  // Submissions carry source details, which are only ever stored sealed.
+  if (!core.vault.unlocked) throw new Error('The vault is locked: source details in the file could not be sealed. Give the desk passphrase (IMS_PASSPHRASE, or at the prompt) and import again.');
 
   const summary: ImportSummary = { file, lines: 0, imported: 0, unchanged: 0, conflicts: 0, failed: 0, errors: [], byUnit: {}, timeCritical: 0, sourceRedactions: 0, seconds: 0 };
   const fail = (line: number, reference: string | null, reason: string) => {
@@ -93,7 +95,7 @@ export async function importJsonl(
         const { redactions } = core.store.mutate(
           { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line, unit: plan.unit } },
           (m) => {
-            const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId());
+            const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId(), core.vault);
             core.search.indexAllegation(id);
             return r;
           },

@@ -39,7 +39,37 @@ try {
   process.exit(1);
 }
 core.on((event) => port.post({ event }));
+
+// The OS keychain (Electron safeStorage) is only reachable from the main process: ask it over the same channel.
+let nextKeychainCall = 1;
+const keychainCalls = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
+const keychain = (op: 'encrypt' | 'decrypt') => (data: Buffer) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const id = nextKeychainCall++;
+    keychainCalls.set(id, { resolve, reject });
+    port.post({ keychain: { id, op, data: data.toString('base64') } });
+  });
+const keychainReply = z.object({ keychainReply: z.object({ id: z.number().int(), data: z.string().optional(), error: z.string().optional() }) });
+
 port.on((message) => {
+  const reply = keychainReply.safeParse(message);
+  if (reply.success) {
+    const { id, data, error } = reply.data.keychainReply;
+    const call = keychainCalls.get(id);
+    keychainCalls.delete(id);
+    if (call) {
+      if (data !== undefined) call.resolve(Buffer.from(data, 'base64'));
+      else call.reject(new Error(error ?? 'the keychain did not answer'));
+    }
+    return;
+  }
+  if ((message as { unlockWithKeychain?: boolean } | null)?.unlockWithKeychain) {
+    core.vault.unlock({ kind: 'os-keychain', encrypt: keychain('encrypt'), decrypt: keychain('decrypt') }).then(
+      () => port.post({ vault: 'unlocked' }),
+      (error: unknown) => port.post({ vault: 'locked', error: (error as Error).message }),
+    );
+    return;
+  }
   const parsed = request.safeParse(message);
   if (!parsed.success) return;
   const { id, name, input, session } = parsed.data;

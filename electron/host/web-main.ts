@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { Core } from '../core/core.ts';
 import { defaultProfileDir } from '../core/profile.ts';
 import { startWebHost } from './web.ts';
+import { KeyError, keyringExists } from '../vault/keyring.ts';
+import { readSecret } from '../cli/secret.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -31,6 +33,27 @@ try {
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
+}
+
+// The vault protects source details; without its passphrase the desk runs, but restricted work is refused.
+const creating = !keyringExists(profile);
+let passphrase = process.env.IMS_PASSPHRASE;
+if (!passphrase && process.stdin.isTTY) {
+  passphrase = await readSecret(creating ? 'Choose a vault passphrase for this desk (10 characters or more; it protects source details): ' : 'Vault passphrase: ');
+  if (creating && (await readSecret('The same passphrase again: ')) !== passphrase) {
+    process.stderr.write('The two passphrases are not the same. Nothing was created; start again.\n');
+    process.exit(1);
+  }
+}
+if (passphrase) {
+  try {
+    await core.vault.unlock({ kind: 'passphrase', passphrase });
+  } catch (error) {
+    process.stderr.write(`${error instanceof KeyError ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+} else {
+  process.stderr.write('The vault stays locked (no IMS_PASSPHRASE and no terminal to ask): source details cannot be opened or imported.\n');
 }
 const host = await startWebHost({
   core,

@@ -4,6 +4,7 @@ import type { Mutation } from './store.ts';
 import { prepared, type Db } from './db.ts';
 import type { AllegationRecord, QueueRow } from '../../shared/schemas/record.ts';
 import { redactSource } from '../../shared/redact.ts';
+import { sourceKeys } from '../../shared/source-keys.ts';
 import type { Channel, OffenceType, ReporterType, Status } from '../../shared/domain.ts';
 import {
   ADDRESSES,
@@ -75,7 +76,14 @@ export interface TimeCriticalPlan {
   dueAt: string;
 }
 
-export const PLAIN_FORMAT = 'plain-json-v0';
+/** Seals restricted material and computes blind indexes: the vault, when it is unlocked. */
+export interface Sealer {
+  sealJson(scope: string, aad: string, value: unknown): Buffer;
+  blindIndex(kind: string, value: string): string;
+}
+
+export const SEALED_FORMAT = 'aes256gcm-v1';
+export const allegationScope = (allegationId: string) => `allegation:${allegationId}`;
 
 /**
  * Withholds a known source's identifiers from open text, keeping each original in restricted storage so that
@@ -97,21 +105,21 @@ export class SourceWithholder {
     }
     return r.text;
   }
-  /** Stores the originals; call once the parts they belong to exist. */
-  flush(m: Mutation, allegationId: string): void {
+  /** Stores the originals, sealed; call once the parts they belong to exist. */
+  flush(m: Mutation, sealer: Sealer, allegationId: string): void {
     for (const r of this.originals.splice(0)) {
       prepared(
         m.db,
         `INSERT INTO restricted_texts (allegation_id, part, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (allegation_id, part) DO UPDATE SET format = excluded.format, payload = excluded.payload, updated_at = excluded.updated_at, hlc = excluded.hlc`,
-      ).run(allegationId, r.part, PLAIN_FORMAT, Buffer.from(JSON.stringify({ text: r.text }), 'utf8'), m.at, m.hlc);
+      ).run(allegationId, r.part, SEALED_FORMAT, sealer.sealJson(allegationScope(allegationId), `text:${r.part}`, { text: r.text }), m.at, m.hlc);
       // The change log says that a restricted original exists, never what it says.
       m.change('restricted_text', `${allegationId}:${r.part}`, 'insert', { part: r.part, restricted: true }, allegationId);
     }
   }
 }
 
-export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => string): { redactions: number } {
+export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => string, sealer: Sealer): { redactions: number } {
   const c = a.content;
   const { hlc, at } = m;
   const withheld = new SourceWithholder(c.source);
@@ -212,26 +220,34 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     m.change('attachment', id, 'insert', attData, a.id);
   });
 
-  if (c.source) writeSource(m, a.id, c.source);
-  withheld.flush(m, a.id);
+  if (c.source) writeSource(m, sealer, a.id, c.source);
+  withheld.flush(m, sealer, a.id);
   return { redactions: withheld.count };
 }
 
-export function writeSource(m: Mutation, allegationId: string, source: SourceIdentifiersPayload): void {
+/** Stores the source details sealed, and their blind indexes for finding repeat referrers. */
+export function writeSource(m: Mutation, sealer: Sealer, allegationId: string, source: SourceIdentifiersPayload): void {
   prepared(
     m.db,
     `INSERT INTO source_details (allegation_id, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (allegation_id) DO UPDATE SET format = excluded.format, payload = excluded.payload, updated_at = excluded.updated_at, hlc = excluded.hlc`,
-  ).run(allegationId, PLAIN_FORMAT, Buffer.from(JSON.stringify(source), 'utf8'), m.at, m.hlc);
+  ).run(allegationId, SEALED_FORMAT, sealer.sealJson(allegationScope(allegationId), 'source', source), m.at, m.hlc);
+  prepared(m.db, 'DELETE FROM source_blind_index WHERE allegation_id = ?').run(allegationId);
+  const insert = prepared(m.db, 'INSERT OR IGNORE INTO source_blind_index (allegation_id, kind, digest) VALUES (?, ?, ?)');
+  for (const k of sourceKeys(source)) insert.run(allegationId, k.kind, sealer.blindIndex(k.kind, k.value));
   prepared(m.db, 'UPDATE allegations SET has_source = 1 WHERE id = ?').run(allegationId);
   m.change('source_details', allegationId, 'insert', { restricted: true }, allegationId);
 }
 
-/** The restricted source record of an allegation, for the core's own use (redaction); never returned by the API here. */
-export function readSourceForCore(db: Db, allegationId: string): SourceIdentifiersPayload | null {
+/** The restricted source record, opened for the core's own use (redacting new text); never returned from here to a caller. */
+export function readSourceForCore(db: Db, opener: Opener, allegationId: string): SourceIdentifiersPayload | null {
   const row = prepared(db, 'SELECT format, payload FROM source_details WHERE allegation_id = ?').get(allegationId) as { format: string; payload: Buffer } | undefined;
-  if (!row || row.format !== PLAIN_FORMAT) return null;
-  return JSON.parse(row.payload.toString('utf8')) as SourceIdentifiersPayload;
+  if (!row) return null;
+  return opener.openJson<SourceIdentifiersPayload>(allegationScope(allegationId), 'source', row.payload, row.format);
+}
+
+export interface Opener {
+  openJson<T>(scope: string, aad: string, payload: Buffer, format: string): T;
 }
 
 // ---------------------------------------------------------------------------------------------- reading

@@ -47,10 +47,21 @@ export function auditHash(seq: number, prevHash: string, e: AuditEntryInput): st
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** Signs the chain's head, so that entries cut from the end are noticed (the server countersigns at sync). */
+export type HeadSigner = (label: string, value: string) => string | null;
+
+interface Head {
+  seq: number;
+  hash: string;
+  mac: string | null;
+}
+
 export class AuditLog {
   private readonly db: Db;
   private readonly insert: Stmt;
   private readonly lastRow: Stmt;
+  private readonly writeHead: Stmt;
+  signer: HeadSigner | null = null;
 
   constructor(db: Db) {
     this.db = db;
@@ -59,6 +70,7 @@ export class AuditLog {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.lastRow = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.writeHead = db.prepare("INSERT INTO meta (key, value) VALUES ('audit_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   }
 
   /** Appends an entry; call inside the mutation's transaction so the entry and the change stand or fall together. */
@@ -68,6 +80,8 @@ export class AuditLog {
     const prev = last?.hash ?? GENESIS_HASH;
     const hash = auditHash(seq, prev, entry);
     this.insert.run(seq, entry.at, entry.userId, entry.actor, entry.action, entry.entity, entry.entityId, entry.allegationId, canonicalJson(entry.details), prev, hash);
+    const head: Head = { seq, hash, mac: this.signer?.('audit head', `${seq}:${hash}`) ?? null };
+    this.writeHead.run(JSON.stringify(head));
     return { seq, hash };
   }
 
@@ -104,6 +118,15 @@ export class AuditLog {
       if (hash !== row.hash) return { ok: false, entries: count, firstBadSeq: row.seq, problem: 'its content does not match its hash' };
       prev = row.hash;
       expectedSeq++;
+    }
+    const headRow = this.db.prepare("SELECT value FROM meta WHERE key = 'audit_head'").get() as { value: string } | undefined;
+    if (headRow) {
+      const head = JSON.parse(headRow.value) as Head;
+      if (head.seq !== count || head.hash !== prev) {
+        return { ok: false, entries: count, firstBadSeq: Math.min(head.seq, count + 1), problem: `the log ends at entry ${count} but its recorded head is entry ${head.seq}: entries were removed from the end` };
+      }
+      const expected = head.mac && this.signer ? this.signer('audit head', `${head.seq}:${head.hash}`) : null;
+      if (expected && expected !== head.mac) return { ok: false, entries: count, firstBadSeq: head.seq, problem: "the recorded head's signature does not verify" };
     }
     return { ok: true, entries: count };
   }

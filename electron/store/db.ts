@@ -25,6 +25,8 @@ export function openDatabase(profileDir: string, options: { readonly?: boolean }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('trusted_schema = OFF');
+    // Overwrite deleted and replaced content, so that text sealed in place leaves no plaintext in free pages.
+    db.pragma('secure_delete = ON');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
     if (!options.readonly) migrate(db);

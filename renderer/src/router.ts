@@ -9,6 +9,8 @@ export type Route =
   | { name: 'edit'; reference: string }
   | { name: 'import' }
   | { name: 'routing' }
+  | { name: 'nsu' }
+  | { name: 'audit' }
   | { name: 'search'; q?: string | undefined }
   | { name: 'users' }
   | { name: 'not-found'; path: string };
@@ -28,6 +30,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'new', draft: params.get('draft') ?? undefined };
     case 'import':
       return { name: 'import' };
+    case 'nsu':
+      return { name: 'nsu' };
+    case 'audit':
+      return { name: 'audit' };
     case 'search':
       return { name: 'search', q: params.get('q') ?? undefined };
     case 'admin':
@@ -55,6 +61,10 @@ export function href(route: Route): string {
       return '#/import';
     case 'routing':
       return '#/admin/routing';
+    case 'nsu':
+      return '#/nsu';
+    case 'audit':
+      return '#/audit';
     case 'search':
       return `#/search${q({ q: route.q })}`;
     case 'users':

@@ -3,10 +3,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { Core } from '../../electron/core/core.ts';
+import type { Core } from '../../electron/core/core.ts';
 import { importJsonl } from '../../electron/core/import.ts';
 import { startWebHost, type WebHost } from '../../electron/host/web.ts';
-import { ROOT, addUser, tempDir, TEST_PASSWORD } from '../helpers.ts';
+import { ROOT, addUser, tempDir, TEST_PASSWORD, openCore } from '../helpers.ts';
 import type { Role } from '../../shared/domain.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,7 +28,7 @@ export interface StartOptions {
 
 export async function startApp(options: StartOptions = {}): Promise<App> {
   const profile = tempDir('ims-e2e-');
-  const core = Core.open(join(profile.dir, 'profile'));
+  const core = await openCore(join(profile.dir, 'profile'));
   for (const file of options.seed ?? []) await importJsonl(core, file, { userId: null, name: 'e2e seed' });
   for (const u of options.users ?? []) await addUser(core, u.username, u.role, u.unit);
   const host = await startWebHost({ core, rendererDir: join(ROOT, 'dist', 'renderer') });

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../electron/core/core.ts';
+import type { Core } from '../../electron/core/core.ts';
 import { dispatch, handlers } from '../../electron/api/dispatch.ts';
 import { importJsonl } from '../../electron/core/import.ts';
 import { PROCEDURE_NAMES, api } from '../../shared/api.ts';
-import { addUser, CORPUS_1K, signIn, tempDir } from '../helpers.ts';
+import { addUser, CORPUS_1K, signIn, tempDir, openCore } from '../helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let core: Core;
 beforeAll(async () => {
   tmp = tempDir();
-  core = Core.open(tmp.dir);
+  core = await openCore(tmp.dir);
   await importJsonl(core, CORPUS_1K, { userId: null, name: 'test' });
   await addUser(core, 'ana.lyst', 'analyst', 'WMID');
   await addUser(core, 'ad.min', 'admin', null);

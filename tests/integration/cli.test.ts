@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS_1K, ROOT, tempDir } from '../helpers.ts';
+import { CORPUS_1K, ROOT, tempDir, TEST_PASSPHRASE } from '../helpers.ts';
 
 const IMS = join(ROOT, 'bin', 'ims.js');
 let tmp: ReturnType<typeof tempDir>;
 let profile: string;
 
 function ims(...args: string[]) {
-  const r = spawnSync(process.execPath, [IMS, ...args, '--profile', profile], { encoding: 'utf8', env: { ...process.env, IMS_NEW_PASSWORD: 'a long test password' } });
+  const r = spawnSync(process.execPath, [IMS, ...args, '--profile', profile], { encoding: 'utf8', env: { ...process.env, IMS_NEW_PASSWORD: 'a long test password', IMS_PASSPHRASE: TEST_PASSPHRASE } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

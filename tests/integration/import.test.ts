@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Core } from '../../electron/core/core.ts';
+import type { Core } from '../../electron/core/core.ts';
 import { importJsonl, type ImportSummary } from '../../electron/core/import.ts';
 import { findAllegationId, readAllegation } from '../../electron/store/allegations.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import { SOURCE_MARKER } from '../../shared/redact.ts';
-import { CORPUS_1K, tempDir } from '../helpers.ts';
+import { CORPUS_1K, tempDir, openCore } from '../helpers.ts';
 
 const actor = { userId: null, name: 'import test' };
 const lines = readFileSync(CORPUS_1K, 'utf8').trim().split('\n');
@@ -44,7 +44,7 @@ let core: Core;
 let first: ImportSummary;
 beforeAll(async () => {
   tmp = tempDir();
-  core = Core.open(tmp.dir);
+  core = await openCore(tmp.dir);
   first = await importJsonl(core, CORPUS_1K, actor);
 });
 afterAll(() => {
@@ -98,8 +98,10 @@ describe('importing the submission format', () => {
     const sample = withSource.find((i) => i.freeText.includes(i.source.name.split(' ').slice(-2).join(' ')) && i.source.name.includes(' '));
     if (sample) {
       const id = findAllegationId(core.store.db, { reference: sample.reference });
-      const row = core.store.db.prepare("SELECT payload FROM restricted_texts WHERE allegation_id = ? AND part = 'freeText'").get(id) as { payload: Buffer };
-      expect(JSON.parse(row.payload.toString('utf8')).text).toBe(sample.freeText);
+      const row = core.store.db.prepare("SELECT format, payload FROM restricted_texts WHERE allegation_id = ? AND part = 'freeText'").get(id) as { format: string; payload: Buffer };
+      expect(row.format).toBe('aes256gcm-v1');
+      expect(row.payload.toString('latin1')).not.toContain(sample.source.name);
+      expect(core.vault.openJson<{ text: string }>(`allegation:${id}`, 'text:freeText', row.payload, row.format).text).toBe(sample.freeText);
     }
     // The change log and the audit log never carry source details.
     const logs = (core.store.db.prepare('SELECT data FROM changes').all() as Array<{ data: string }>).map((r) => r.data).join('\n') + (core.store.db.prepare('SELECT details FROM audit_log').all() as Array<{ details: string }>).map((r) => r.details).join('\n');

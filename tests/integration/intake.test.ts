@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Core } from '../../electron/core/core.ts';
+import type { Core } from '../../electron/core/core.ts';
 import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
 import { DEFAULT_ROUTING } from '../../shared/routing.ts';
-import { addUser, CORPUS_1K, signIn, tempDir } from '../helpers.ts';
+import { addUser, CORPUS_1K, signIn, tempDir, openCore } from '../helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let core: Core;
@@ -31,7 +31,7 @@ function faxForm(overrides: Partial<AllegationFormInput> = {}): AllegationFormIn
 
 beforeAll(async () => {
   tmp = tempDir();
-  core = Core.open(tmp.dir, { now: () => NOW });
+  core = await openCore(tmp.dir, { now: () => NOW });
   await addUser(core, 'nat.sifter', 'sifter', 'NAT');
   await addUser(core, 'wm.analyst', 'analyst', 'WMID');
   await addUser(core, 'wm.duty', 'duty_manager', 'WMID');

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { Core } from '../../electron/core/core.ts';
+import type { Core } from '../../electron/core/core.ts';
 import { startWebHost, type WebHost } from '../../electron/host/web.ts';
-import { addUser, tempDir, TEST_PASSWORD } from '../helpers.ts';
+import { addUser, tempDir, TEST_PASSWORD, openCore } from '../helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let core: Core;
@@ -31,7 +31,7 @@ function api(name: string, input: unknown, extra: Record<string, string> = {}) {
 
 beforeAll(async () => {
   tmp = tempDir();
-  core = Core.open(join(tmp.dir, 'profile'));
+  core = await openCore(join(tmp.dir, 'profile'));
   await addUser(core, 'web.user', 'analyst', 'WMID');
   const rendererDir = join(tmp.dir, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });

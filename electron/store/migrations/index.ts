@@ -3,6 +3,7 @@
 import * as m0001 from './0001-case-store.ts';
 import * as m0002 from './0002-search-index.ts';
 import * as m0003 from './0003-intake.ts';
+import * as m0004 from './0004-vault.ts';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'case-store', sql: m0001.sql },
   { version: 2, name: 'search-index', sql: m0002.sql },
   { version: 3, name: 'intake', sql: m0003.sql },
+  { version: 4, name: 'vault', sql: m0004.sql },
 ];

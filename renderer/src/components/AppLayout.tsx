@@ -1,6 +1,6 @@
 import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldLock, IconUsers } from '@tabler/icons-react';
+import { IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain.ts';
 import { unitName } from '../../../shared/units.ts';
@@ -12,6 +12,8 @@ import { UsersScreen } from '../screens/UsersScreen.tsx';
 import { AllegationFormScreen } from '../screens/AllegationFormScreen.tsx';
 import { ImportScreen } from '../screens/ImportScreen.tsx';
 import { RoutingScreen } from '../screens/RoutingScreen.tsx';
+import { NsuScreen } from '../screens/NsuScreen.tsx';
+import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { NotFound } from './NotFound.tsx';
 
 interface Props {
@@ -74,6 +76,10 @@ export function AppLayout({ user, onSignOut }: Props) {
           {['sifter', 'manager', 'admin'].includes(user.role) && (
             <NavLink href={href({ name: 'import' })} label="Import" description="Files of online forms" leftSection={<IconFileImport size={18} />} active={route.name === 'import'} />
           )}
+          {user.role === 'nsu' && <NavLink href={href({ name: 'nsu' })} label="Repeat referrers" description="NSU workspace" leftSection={<IconUsersGroup size={18} />} active={route.name === 'nsu'} />}
+          {(user.role === 'sacu' || user.role === 'admin') && (
+            <NavLink href={href({ name: 'audit' })} label="Source access" description="Audit for SACU" leftSection={<IconShieldCheck size={18} />} active={route.name === 'audit'} />
+          )}
           {user.role === 'admin' && <NavLink href={href({ name: 'routing' })} label="Routing" description="Postcode → unit table" leftSection={<IconRoute size={18} />} active={route.name === 'routing'} />}
           {(user.role === 'admin' || user.role === 'manager') && (
             <NavLink href={href({ name: 'users' })} label="Users" description="Local accounts" leftSection={<IconUsers size={18} />} active={route.name === 'users'} />
@@ -87,6 +93,8 @@ export function AppLayout({ user, onSignOut }: Props) {
         {route.name === 'edit' && <AllegationFormScreen reference={route.reference} />}
         {route.name === 'import' && <ImportScreen />}
         {route.name === 'routing' && <RoutingScreen user={user} />}
+        {route.name === 'nsu' && <NsuScreen />}
+        {route.name === 'audit' && <AuditScreen />}
         {route.name === 'search' && <SearchScreen initialQuery={route.q} />}
         {route.name === 'users' && <UsersScreen user={user} />}
         {route.name === 'not-found' && <NotFound />}

@@ -17,9 +17,10 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconArrowLeft, IconCheck, IconFileText, IconLock, IconNote, IconPaperclip } from '@tabler/icons-react';
+import { IconAlarm, IconAlertCircle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
+import { SourcePane } from '../components/SourcePane.tsx';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, RISK_RATING_LABELS, OUTCOME_LABELS } from '../../../shared/domain.ts';
 import { unitName } from '../../../shared/units.ts';
@@ -205,11 +206,7 @@ export function AllegationScreen({ reference, user, tab }: { reference: string; 
         </Text>
       )}
 
-      <Alert variant="light" color={r.hasSource ? 'indigo' : 'gray'} icon={<IconLock size={18} />} title={r.hasSource ? 'Source details are restricted' : 'No source details recorded'}>
-        {r.hasSource
-          ? 'The person who reported this allegation is recorded in the restricted source pane, open only to staff allocated to this case and to the National Source Unit. Every opening is audited.'
-          : 'This allegation has no restricted source record (anonymous or not given).'}
-      </Alert>
+      <SourcePane key={r.id} allegationId={r.id} reference={r.reference} />
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>

@@ -1,0 +1,159 @@
+// The restricted source pane, the National Source Unit's workspace and the Security and Anti-Corruption Unit's
+// view of who opened which pane. Source details leave the core only through source.open and nsu.reveal, each
+// of which writes its audit entry first.
+import { z } from 'zod';
+import { isoDateTime, reference, uuid } from '../schemas/common.ts';
+import { OFFENCE_TYPES } from '../domain.ts';
+import { procedure } from './procedure.ts';
+
+const reason = z.string().trim().min(5, 'say why you need to see it (at least 5 characters)').max(1000);
+
+export const sourceDetails = z.object({
+  name: z.string(),
+  phone: z.string(),
+  email: z.string(),
+  address: z.string(),
+  relationship: z.string(),
+  organisation: z.string(),
+});
+export type SourceDetails = z.infer<typeof sourceDetails>;
+
+export const CONTACT_METHODS = ['telephone', 'email', 'letter', 'in_person', 'other'] as const;
+
+export const contactEntry = z.object({
+  id: uuid,
+  at: isoDateTime,
+  by: z.string(),
+  method: z.enum(CONTACT_METHODS),
+  direction: z.enum(['from_source', 'to_source']),
+  summary: z.string(),
+  tasking: z.boolean(),
+});
+
+export const sourcePane = z.object({
+  allegationId: uuid,
+  reference,
+  details: sourceDetails,
+  /** Text that revealed the source, as it was before the source was withheld from the open record. */
+  originals: z.array(z.object({ part: z.string(), label: z.string(), text: z.string() })),
+  contacts: z.array(contactEntry),
+  openedAt: isoDateTime,
+  auditEntry: z.number().int(),
+});
+export type SourcePane = z.infer<typeof sourcePane>;
+
+export const RISK_INDICATORS = ['many_referrals', 'same_subject', 'rising_frequency', 'tasking', 'status_drift'] as const;
+export const riskIndicator = z.object({ kind: z.enum(RISK_INDICATORS), explanation: z.string() });
+
+export const NSU_DECISIONS = ['same_person_noted', 'chis_review', 'not_same_person', 'no_action'] as const;
+export const NSU_DECISION_LABELS: Record<(typeof NSU_DECISIONS)[number], string> = {
+  same_person_noted: 'Same person: noted',
+  chis_review: 'Refer for CHIS review',
+  not_same_person: 'Not the same person',
+  no_action: 'No action',
+};
+
+export const referrerGroup = z.object({
+  groupKey: z.string(),
+  count: z.number().int(),
+  allegations: z.array(
+    z.object({ id: uuid, reference, receivedAt: isoDateTime, unit: z.string().nullable(), offenceTypes: z.array(z.enum(OFFENCE_TYPES)), mainSubject: z.string(), contacts: z.number().int() }),
+  ),
+  units: z.array(z.string()),
+  firstAt: isoDateTime,
+  lastAt: isoDateTime,
+  offenceTypes: z.array(z.enum(OFFENCE_TYPES)),
+  linkedBy: z.array(z.string()),
+  indicators: z.array(riskIndicator),
+  decisions: z.array(z.object({ decision: z.enum(NSU_DECISIONS), note: z.string(), by: z.string(), at: isoDateTime })),
+});
+export type ReferrerGroupView = z.infer<typeof referrerGroup>;
+
+export const auditEntryView = z.object({
+  seq: z.number().int(),
+  at: isoDateTime,
+  actor: z.string(),
+  userId: z.string().nullable(),
+  action: z.string(),
+  allegationId: z.string().nullable(),
+  reference: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+export const sourcesApi = {
+  'vault.status': procedure({
+    summary: 'Whether the vault that protects source details exists and is unlocked.',
+    access: 'signed_in',
+    mutates: false,
+    input: z.object({}),
+    output: z.object({ exists: z.boolean(), unlocked: z.boolean(), keyId: z.string().nullable(), plaintextRows: z.number().int() }),
+  }),
+  'source.status': procedure({
+    summary: 'Whether an allegation has a restricted source record, whether you may open it, and whom to ask if not.',
+    access: 'signed_in',
+    mutates: false,
+    input: z.object({ allegationId: uuid }),
+    output: z.object({ exists: z.boolean(), canOpen: z.boolean(), why: z.string(), askWho: z.array(z.string()), contacts: z.number().int() }),
+  }),
+  'source.open': procedure({
+    summary: 'Open the restricted source pane: an audit entry for SACU (who, when, which, why) is written before anything is shown.',
+    access: 'signed_in',
+    mutates: true,
+    input: z.object({ allegationId: uuid, reason }),
+    output: sourcePane,
+  }),
+  'source.update': procedure({
+    summary: "Correct or complete the source's details (staff allocated to the case, and NSU).",
+    access: 'signed_in',
+    mutates: true,
+    input: z.object({ allegationId: uuid, details: sourceDetails, reason }),
+    output: sourcePane,
+  }),
+  'source.addContact': procedure({
+    summary: 'Log a contact with the source; what was said is sealed, and tasking ("can you find out…") is flagged for NSU.',
+    access: 'signed_in',
+    mutates: true,
+    input: z.object({
+      allegationId: uuid,
+      method: z.enum(CONTACT_METHODS),
+      direction: z.enum(['from_source', 'to_source']),
+      summary: z.string().trim().min(3, 'say what was said').max(5000),
+    }),
+    output: sourcePane,
+  }),
+  'nsu.referrers': procedure({
+    summary: 'Repeat referrers: allegations grouped by the same reporting person, found from blind indexes without decrypting anyone.',
+    access: ['nsu'],
+    mutates: false,
+    input: z.object({ minCount: z.number().int().min(2).max(100).default(2) }),
+    output: z.array(referrerGroup),
+  }),
+  'nsu.reveal': procedure({
+    summary: "NSU only: the source details of every allegation in a group, with an audit entry for each before it is shown.",
+    access: ['nsu'],
+    mutates: true,
+    input: z.object({ groupKey: z.string().min(1), reason }),
+    output: z.array(z.object({ allegationId: uuid, reference, details: sourceDetails })),
+  }),
+  'nsu.decide': procedure({
+    summary: 'Record the NSU decision on a group of referrals, with its note (sealed).',
+    access: ['nsu'],
+    mutates: true,
+    input: z.object({ groupKey: z.string().min(1), decision: z.enum(NSU_DECISIONS), note: z.string().trim().min(3, 'add a note').max(5000) }),
+    output: referrerGroup,
+  }),
+  'audit.sourceAccess': procedure({
+    summary: 'SACU: who opened which source pane (and NSU reveals), when and why; filterable.',
+    access: ['sacu', 'admin'],
+    mutates: false,
+    input: z.object({ user: z.string().trim().max(100).optional(), reference: z.string().trim().max(40).optional(), from: isoDateTime.optional(), to: isoDateTime.optional(), limit: z.number().int().min(1).max(5000).default(500) }),
+    output: z.array(auditEntryView),
+  }),
+  'audit.verify': procedure({
+    summary: 'Check the whole audit chain; reports the first entry that does not verify.',
+    access: ['sacu', 'admin', 'manager'],
+    mutates: false,
+    input: z.object({}),
+    output: z.object({ ok: z.boolean(), entries: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable() }),
+  }),
+} as const;

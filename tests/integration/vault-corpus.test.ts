@@ -1,0 +1,144 @@
+// After importing the 10k corpus: no source name, phone number or email appears in plaintext anywhere under the
+// profile folder, and the NSU view finds the repeat referrers of the truth file from blind indexes alone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Core } from '../../electron/core/core.ts';
+import { addUser, CORPUS_10K, DATA, openCore, ROOT, signIn, tempDir, TEST_PASSPHRASE } from '../helpers.ts';
+
+interface Rec {
+  id: number;
+  reference: string;
+  source: { name: string; phone: string; email: string } | null;
+  [k: string]: unknown;
+}
+
+const records = readFileSync(CORPUS_10K, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
+const truth = JSON.parse(readFileSync(join(DATA, 'corpus', 'truth-10k.json'), 'utf8')) as { referrerClusters: Array<{ clusterId: number; members: Array<{ id: number; ref: string }> }> };
+
+/**
+ * The identifiers that must not appear. A value that is also someone else's open data (a source whose name is a
+ * subject's name in another allegation) is not the source's secret, and is left out.
+ */
+function secrets(): string[] {
+  const open = records
+    .map((r) => {
+      const { source, ...rest } = r;
+      // Subjects' names as the record shows them (forename and surname side by side) are open data too.
+      const names = ((rest.subjects ?? []) as Array<{ forename: string; middleNames: string; surname: string }>).flatMap((x) => [`${x.forename} ${x.surname}`, [x.forename, x.middleNames, x.surname].filter(Boolean).join(' ')]);
+      let text = `${JSON.stringify(rest)}\n${names.join('\n')}`;
+      text = text.toLowerCase();
+      for (const v of [source?.name, source?.phone, source?.email]) if (v) text = text.split(JSON.stringify(v.toLowerCase()).slice(1, -1)).join(' ');
+      return text;
+    })
+    .join('\n');
+  const out = new Set<string>();
+  for (const r of records) for (const v of [r.source?.name, r.source?.phone, r.source?.email]) if (v && v.length >= 6 && !open.includes(v.toLowerCase())) out.add(v.toLowerCase());
+  return [...out];
+}
+
+/** Aho-Corasick: every occurrence of many needles in one pass over the text. */
+function findAll(text: string, needles: string[]): Set<string> {
+  const next: Array<Map<string, number>> = [new Map()];
+  const fail: number[] = [0];
+  const out: Array<string | null> = [null];
+  for (const n of needles) {
+    let s = 0;
+    for (const ch of n) {
+      let t = next[s]?.get(ch);
+      if (t === undefined) {
+        t = next.push(new Map()) - 1;
+        fail.push(0);
+        out.push(null);
+        next[s]?.set(ch, t);
+      }
+      s = t;
+    }
+    out[s] = n;
+  }
+  const queue: number[] = [...(next[0]?.values() ?? [])];
+  const dict: number[] = new Array(next.length).fill(-1);
+  while (queue.length) {
+    const s = queue.shift() as number;
+    for (const [ch, t] of next[s] as Map<string, number>) {
+      let f = fail[s] as number;
+      while (f && !next[f]?.has(ch)) f = fail[f] as number;
+      const g = next[f]?.get(ch);
+      fail[t] = g !== undefined && g !== t ? g : 0;
+      dict[t] = out[fail[t] as number] ? (fail[t] as number) : (dict[fail[t] as number] as number);
+      queue.push(t);
+    }
+  }
+  const found = new Set<string>();
+  let s = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    while (s && !next[s]?.has(ch)) s = fail[s] as number;
+    s = next[s]?.get(ch) ?? 0;
+    if (out[s]) found.add(out[s] as string);
+    for (let d = dict[s] as number; d > 0; d = dict[d] as number) found.add(out[d] as string);
+  }
+  return found;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+let tmp: ReturnType<typeof tempDir>;
+let profile: string;
+let core: Core;
+beforeAll(() => {
+  tmp = tempDir();
+  profile = join(tmp.dir, 'profile');
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'ims.js'), 'import', CORPUS_10K, '--profile', profile], { encoding: 'utf8', env: { ...process.env, IMS_PASSPHRASE: TEST_PASSPHRASE } });
+  if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);
+  expect(JSON.parse(r.stdout)).toMatchObject({ imported: 10_000, failed: 0 });
+}, 600_000);
+afterAll(() => {
+  core?.close();
+  tmp.cleanup();
+});
+
+describe('after importing the 10k corpus', () => {
+  it('no source name, phone number or email is in plaintext anywhere under the profile (database, WAL, indexes, keys, logs)', () => {
+    const wanted = secrets();
+    expect(wanted.length).toBeGreaterThan(8000);
+    const files = filesUnder(profile);
+    expect(files.some((f) => f.endsWith('.sqlite'))).toBe(true);
+    const found: string[] = [];
+    // Case-folded, so "GARFIELD CLARKE" counts as much as "Garfield Clarke".
+    for (const file of files) for (const hit of findAll(readFileSync(file).toString('latin1').toLowerCase(), wanted)) found.push(`${hit} in ${file.slice(profile.length)}`);
+    expect(found.slice(0, 20)).toEqual([]);
+  }, 300_000);
+
+  it('the NSU view finds at least 95% of the repeat-referrer clusters, with no group of different people', async () => {
+    core = await openCore(profile);
+    await addUser(core, 'nsu.officer', 'nsu', null);
+    const nsu = await signIn(core, 'nsu.officer');
+    const groups = await nsu.call('nsu.referrers', { minCount: 2 });
+    const person = new Map<string, number>();
+    for (const c of truth.referrerClusters) for (const m of c.members) person.set(m.ref, c.clusterId);
+    const groupOf = new Map<string, number>();
+    groups.forEach((g, i) => g.allegations.forEach((a) => groupOf.set(a.reference, i)));
+    const falseGroups = groups.filter((g) => new Set(g.allegations.map((a) => person.get(a.reference) ?? `single:${a.reference}`)).size > 1);
+    const found = truth.referrerClusters.filter((c) => {
+      const counts = new Map<number, number>();
+      for (const m of c.members) {
+        const g = groupOf.get(m.ref);
+        if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
+      }
+      return Math.max(0, ...counts.values()) >= 2;
+    });
+    console.log(`[nsu] ${found.length}/${truth.referrerClusters.length} clusters found (${((100 * found.length) / truth.referrerClusters.length).toFixed(1)}%), ${groups.length} groups, ${falseGroups.length} false`);
+    expect(falseGroups.map((g) => g.allegations.map((a) => a.reference))).toEqual([]);
+    expect(found.length / truth.referrerClusters.length).toBeGreaterThanOrEqual(0.95);
+    // The list shows no plaintext source details.
+    const text = JSON.stringify(groups);
+    for (const r of records.slice(0, 500)) if (r.source?.email) expect(text.includes(r.source.email)).toBe(false);
+  });
+});
