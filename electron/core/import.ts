@@ -118,6 +118,7 @@ export async function importJsonl(
         (m) => {
           const r = insertAllegation(m, { id, submission: record, submissionHash: hash, ...plan }, () => core.store.newId());
           core.search.indexAllegation(id);
+          core.matching.indexAllegation(id);
           return r;
         },
       );

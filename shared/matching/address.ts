@@ -103,11 +103,13 @@ export function compareAddress(a: PreparedAddress, b: PreparedAddress, freq: Fre
       out.push({ field: 'postcode', level: 'different', weight: ADDRESS.postcodeDifferent * neg, a: a.postcode, b: b.postcode });
     }
   }
-  if (a.number && b.number) {
+  // Different UK districts are different places: the same street name and number there is coincidence.
+  const elsewhere = a.uk && b.uk && !!a.district && !!b.district && a.district !== b.district;
+  if (a.number && b.number && !(elsewhere && a.number === b.number)) {
     const same = a.number === b.number;
     out.push({ field: 'house_number', level: same ? 'exact' : 'different', weight: same ? ADDRESS.numberExact(freq.share('number', a.number)) : ADDRESS.numberDifferent * neg, a: a.number, b: b.number });
   }
-  if (a.street && b.street) {
+  if (a.street && b.street && !(elsewhere && streetsSimilar(a, b))) {
     if (a.street === b.street) {
       out.push({ field: 'street', level: 'exact', weight: ADDRESS.streetExact(freq.share('street', a.street)), a: a.streetWords.join(' '), b: b.streetWords.join(' ') });
     } else if (streetsSimilar(a, b)) {

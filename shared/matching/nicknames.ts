@@ -178,3 +178,16 @@ export function sameNameGroup(a: string, b: string): boolean {
 export function nameGroupIds(a: string): readonly number[] {
   return groupsByName.get(a) ?? [];
 }
+
+/** For each group, the first letters its names start with (blocking by initial must not lose Bill for William). */
+export function nameGroupInitials(): Map<number, string[]> {
+  const out = new Map<number, Set<string>>();
+  for (const [name, groups] of groupsByName) {
+    for (const g of groups) {
+      const set = out.get(g) ?? new Set<string>();
+      set.add(name[0] as string);
+      out.set(g, set);
+    }
+  }
+  return new Map([...out].map(([g, s]) => [g, [...s]]));
+}

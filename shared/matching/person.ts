@@ -139,7 +139,16 @@ export interface IdentityComparison {
   swapped: boolean;
 }
 
-export function compareIdentity(a: PreparedPerson, b: PreparedPerson, freq: Frequencies): IdentityComparison {
+export interface IdentityOptions {
+  /**
+   * Most bits the names together may give. Forename and surname frequencies multiply only if names are
+   * independent; in allegations both follow the person's community, so strangers share a full name far more
+   * often than the product of the two shares says. Unset: no cap (registers of independent names).
+   */
+  nameCap?: number;
+}
+
+export function compareIdentity(a: PreparedPerson, b: PreparedPerson, freq: Frequencies, opts: IdentityOptions = {}): IdentityComparison {
   const evidence: Evidence[] = [];
   // Names, in the written order and crossed (a part missing on either side counts nothing either way).
   const sur = surnamePart(a, b, freq);
@@ -161,6 +170,14 @@ export function compareIdentity(a: PreparedPerson, b: PreparedPerson, freq: Freq
     if (sur) evidence.push({ field: 'surname', level: sur.level, weight: sur.weight, a: a.surnameText || sur.a, b: b.surnameText || sur.b });
     if (fore) evidence.push({ field: 'forename', level: fore.level, weight: fore.weight, a: fore.a, b: fore.b });
     namesAgree = (sur ? sur.level !== 'different' : true) && (fore ? fore.level !== 'different' : true) && !!(sur || fore);
+  }
+
+  if (opts.nameCap !== undefined) {
+    const names = evidence.filter((e) => e.field === 'surname' || e.field === 'forename');
+    const positive = names.reduce((w, e) => w + Math.max(0, e.weight), 0);
+    if (positive > opts.nameCap) for (const e of names) if (e.weight > 0) e.weight *= opts.nameCap / positive;
+    // A first name with no surname on one side identifies nobody on its own.
+    if ((!a.family.length || !b.family.length) && !swapped) for (const e of names) if (e.weight > 0) e.weight *= 0.5;
   }
 
   if (a.dob && b.dob) {

@@ -91,7 +91,8 @@ export const GENDER_AGREE_BITS = 0.5;
 export const GENDER_DIFFER_BITS = -3;
 
 export function nationalityBits(agree: boolean, share: number): number {
-  return agree ? exactBits(0.7, share, 2.5) : -0.5;
+  // Nationality follows from the names more often than not: it adds little once they agree.
+  return agree ? exactBits(0.7, share, 1) : -0.5;
 }
 
 export const ADDRESS = {
@@ -122,4 +123,32 @@ export const IDENTIFIER = {
   idNumber: 16,
   idNumberTypo: 8,
   idNumberDifferent: -3,
+};
+
+/** Allegation-to-allegation evidence beyond the people in them. */
+export const ALLEGATION = {
+  /** People move between reports: a different address counts against a link, but only partly. */
+  addressDisagreement: 0.6,
+  /** Forename and surname together (see IdentityOptions.nameCap). */
+  nameCap: 12,
+  /** The same address is one fact however many of its parts agree. */
+  addressCap: 14,
+  addressFloor: -4,
+  postcodeInText: 5,
+  phone: 12,
+  phoneInText: 10,
+  email: 14,
+  emailInText: 12,
+  /** Flight numbers recur daily: one shared is a lead, not an identity. */
+  flight: 5,
+  flightInText: 4,
+  vehicle: 11,
+  vehicleMisread: 8,
+  inTextDiscount: 2,
+  /** Business names repeat across towns ("Royal Hand Car Wash"): the name alone counts only so much. */
+  businessNameCap: 7,
+  businessSimilar: 4,
+  businessAddressCap: 8,
+  /** A main subject matched at least this well makes a suggestion a likely duplicate rather than an associate. */
+  duplicateSubjectBits: 12,
 };

@@ -1,0 +1,137 @@
+// Candidates for one allegation, stored or being typed: blocking keys looked up in the match index, the
+// allegations sharing the most informative keys scored pairwise, judged pairs respected, the best returned
+// with score, label and explanation.
+import type { Db } from '../store/db.ts';
+import { buildProfile, compareAllegations, prepareAllegation, type AllegationDraft, type LinkLabel, type MatchProfile, type PreparedAllegation } from '../../shared/matching/allegation.ts';
+import { queryKeys } from '../../shared/matching/allegation-keys.ts';
+import type { Evidence } from '../../shared/matching/evidence.ts';
+import { explain, summarise, type ExplanationLine } from '../../shared/matching/explain.ts';
+import { roundScore, SUGGEST_THRESHOLD, LIST_FLOOR } from '../../shared/matching/score.ts';
+import type { LinkJudgement } from '../../shared/domain.ts';
+import type { MatchIndex } from './match-index.ts';
+
+/** A key holding more allegations than this says too little to be worth reading (a common surname alone). */
+const MAX_BLOCK = 1500;
+/** How many allegations, ranked by the keys they share, are scored in full. */
+const SCORED = 250;
+/** A pair judged "not a match" comes back only if its score has risen by at least this much since. */
+export const REPROPOSE_MARGIN = 0.1;
+
+export interface PriorJudgement {
+  judgement: LinkJudgement;
+  reason: string;
+  score: number | null;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export interface Candidate {
+  allegationId: string;
+  reference: string;
+  /** Probability of a link under the fixed prior (shared/matching/score.ts). */
+  score: number;
+  /** Total evidence in bits. */
+  weight: number;
+  label: LinkLabel;
+  /** The subjects that agree best (indexes into each record's subjects), when any do. */
+  subjects: { current: number; candidate: number; currentRole: string; candidateRole: string } | null;
+  summary: string;
+  explanation: ExplanationLine[];
+  evidence: Evidence[];
+  /** The latest judgement a person recorded on this pair, if any. */
+  judgement: PriorJudgement | null;
+  /** Judged "not a match" before, proposed again because new evidence raised the score. */
+  reproposed: boolean;
+}
+
+export interface CandidateQuery {
+  /** A stored allegation... */
+  id?: string;
+  /** ...or a record being typed (it may also carry the id of the stored record it is an edit of). */
+  draft?: AllegationDraft;
+  /** How many to return (default 5). */
+  limit?: number;
+  /** Include candidates below the suggestion threshold (labelled "weak"); default true. */
+  includeWeak?: boolean;
+  /** Include pairs already judged duplicate/associated (default true; they show as linked). */
+  includeLinked?: boolean;
+}
+
+export interface CandidateResult {
+  candidates: Candidate[];
+  /** How many allegations were scored in full, and how long it took. */
+  scored: number;
+  tookMs: number;
+}
+
+function latestJudgements(db: Db, id: string): Map<string, PriorJudgement> {
+  const rows = db
+    .prepare(
+      `SELECT allegation_a AS a, allegation_b AS b, judgement, reason, score, decided_by, decided_at FROM link_judgements
+       WHERE allegation_a = ? OR allegation_b = ? ORDER BY decided_at, rowid`,
+    )
+    .all(id, id) as Array<{ a: string; b: string; judgement: LinkJudgement; reason: string; score: number | null; decided_by: string; decided_at: string }>;
+  const out = new Map<string, PriorJudgement>();
+  for (const r of rows) out.set(r.a === id ? r.b : r.a, { judgement: r.judgement, reason: r.reason, score: r.score, decidedBy: r.decided_by, decidedAt: r.decided_at });
+  return out;
+}
+
+/** Ranks allegations by how many informative keys they share with the query (rarer keys count more). */
+function blockingCandidates(index: MatchIndex, profile: MatchProfile, exclude: number | null): number[] {
+  const tally = new Map<number, number>();
+  for (const key of queryKeys(profile)) {
+    const ns = index.lookup(key, MAX_BLOCK + 1);
+    if (!ns.length || ns.length > MAX_BLOCK) continue;
+    const w = 1 / Math.log2(2 + ns.length);
+    for (const n of ns) if (n !== exclude) tally.set(n, (tally.get(n) ?? 0) + w);
+  }
+  return [...tally.entries()]
+    .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+    .slice(0, SCORED)
+    .map(([n]) => n);
+}
+
+export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): CandidateResult {
+  const started = performance.now();
+  const limit = q.limit ?? 5;
+  const stored = q.id ? index.profileOf(q.id) : null;
+  const profile = q.draft ? buildProfile(q.draft) : stored?.profile;
+  if (!profile) throw new Error(q.id ? `no allegation ${q.id} in the match index` : 'give an allegation id or a draft');
+  const self = stored?.n ?? null;
+  const current: PreparedAllegation = prepareAllegation(profile);
+  const freq = index.frequencies();
+  const judged = q.id ? latestJudgements(db, q.id) : new Map<string, PriorJudgement>();
+  const refOf = db.prepare('SELECT reference FROM allegations WHERE id = ?').pluck();
+
+  const ns = blockingCandidates(index, profile, self);
+  const out: Candidate[] = [];
+  for (const n of ns) {
+    const row = index.profile(n);
+    if (!row || row.allegationId === q.id) continue;
+    const c = compareAllegations(current, prepareAllegation(row.profile), freq);
+    if (c.score < LIST_FLOOR) continue;
+    const judgement = judged.get(row.allegationId) ?? null;
+    let reproposed = false;
+    if (judgement?.judgement === 'not_a_match') {
+      if (judgement.score != null && c.score < judgement.score + REPROPOSE_MARGIN) continue;
+      reproposed = true;
+    } else if (judgement && q.includeLinked === false) continue;
+    if (c.score < SUGGEST_THRESHOLD && q.includeWeak === false) continue;
+    const link = c.subjects;
+    out.push({
+      allegationId: row.allegationId,
+      reference: (refOf.get(row.allegationId) as string | undefined) ?? '',
+      score: roundScore(c.score),
+      weight: Math.round(c.weight * 100) / 100,
+      label: c.label,
+      subjects: link ? { current: link.a, candidate: link.b, currentRole: link.roleA, candidateRole: link.roleB } : null,
+      summary: summarise(c.evidence),
+      explanation: explain(c.evidence),
+      evidence: c.evidence,
+      judgement,
+      reproposed,
+    });
+  }
+  out.sort((x, y) => y.weight - x.weight || (x.reference < y.reference ? -1 : 1));
+  return { candidates: out.slice(0, limit), scored: ns.length, tookMs: Math.round((performance.now() - started) * 100) / 100 };
+}
