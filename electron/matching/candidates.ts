@@ -106,9 +106,9 @@ export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): Ca
   const ns = blockingCandidates(index, profile, self);
   const out: Candidate[] = [];
   for (const n of ns) {
-    const row = index.profile(n);
+    const row = index.prepared(n);
     if (!row || row.allegationId === q.id) continue;
-    const c = compareAllegations(current, prepareAllegation(row.profile), freq);
+    const c = compareAllegations(current, row.prepared, freq);
     if (c.score < LIST_FLOOR) continue;
     const judgement = judged.get(row.allegationId) ?? null;
     let reproposed = false;

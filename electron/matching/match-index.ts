@@ -2,11 +2,14 @@
 // make weights frequency-aware. Kept current inside the mutation that changes an allegation (like search), and
 // rebuildable from the store at any time (it is derived data).
 import type { Db, Stmt } from '../store/db.ts';
-import { prepareAllegation, statValues, type MatchProfile } from '../../shared/matching/allegation.ts';
+import { prepareAllegation, statValues, type MatchProfile, type PreparedAllegation } from '../../shared/matching/allegation.ts';
 import { storedKeys } from '../../shared/matching/allegation-keys.ts';
 import { FrequencyTable, type FrequencyKind, type Frequencies } from '../../shared/matching/frequency.ts';
 import { keyHash } from '../../shared/matching/key-hash.ts';
 import { profileFromStore } from './store-profile.ts';
+
+/** Prepared allegations kept in memory (a few KB each). */
+const PREPARED_CACHE = 50_000;
 
 /** Bump when profiles or keys change meaning: older rows are then re-indexed by catchUp(). */
 export const PROFILE_VERSION = 1;
@@ -20,6 +23,7 @@ export interface ProfileRow {
 export class MatchIndex {
   private readonly db: Db;
   private freq: FrequencyTable | null = null;
+  private readonly cache = new Map<number, { allegationId: string; prepared: PreparedAllegation }>();
   private readonly selectOld: Stmt;
   private readonly insertProfile: Stmt;
   private readonly updateProfile: Stmt;
@@ -54,6 +58,7 @@ export class MatchIndex {
     let n: number;
     if (old) {
       n = old.n;
+      this.cache.delete(n);
       const before = JSON.parse(old.profile) as MatchProfile;
       for (const k of storedKeys(before)) this.deleteKey.run(keyHash(k), n);
       this.addStats(before, -1);
@@ -112,6 +117,21 @@ export class MatchIndex {
   profile(n: number): ProfileRow | null {
     const r = this.profileByN.get(n) as { n: number; allegation_id: string; profile: string } | undefined;
     return r ? { n: r.n, allegationId: r.allegation_id, profile: JSON.parse(r.profile) as MatchProfile } : null;
+  }
+
+  /**
+   * A stored allegation ready to compare, from a bounded cache: candidates recur across lookups (the same
+   * common names, the same busy addresses), and parsing and preparing is most of a comparison's cost.
+   */
+  prepared(n: number): { allegationId: string; prepared: PreparedAllegation } | null {
+    const hit = this.cache.get(n);
+    if (hit) return hit;
+    const row = this.profile(n);
+    if (!row) return null;
+    const entry = { allegationId: row.allegationId, prepared: prepareAllegation(row.profile) };
+    if (this.cache.size >= PREPARED_CACHE) this.cache.delete(this.cache.keys().next().value as number);
+    this.cache.set(n, entry);
+    return entry;
   }
 
   profileOf(allegationId: string): ProfileRow | null {

@@ -74,6 +74,13 @@ export function prepareAddress(a: AddressInput): PreparedAddress {
 export interface AddressComparisonOptions {
   /** How much disagreement counts (1 = fully, as in a register; less where people move between reports). */
   disagreement: number;
+  /**
+   * Towns are coarse (UK allegations: "London", "Birmingham"): at most this many bits. Unset: a town counts
+   * like any other field (FEBRL suburbs).
+   */
+  townCap?: number;
+  /** Most bits a street name and number may give when neither postcode nor town agrees. Unset: no cap. */
+  unlocatedStreetCap?: number;
 }
 
 /** The evidence from comparing one address with another. */
@@ -103,8 +110,8 @@ export function compareAddress(a: PreparedAddress, b: PreparedAddress, freq: Fre
       out.push({ field: 'postcode', level: 'different', weight: ADDRESS.postcodeDifferent * neg, a: a.postcode, b: b.postcode });
     }
   }
-  // Different UK districts are different places: the same street name and number there is coincidence.
-  const elsewhere = a.uk && b.uk && !!a.district && !!b.district && a.district !== b.district;
+  // Different UK districts or towns are different places: the same street name and number there is coincidence.
+  const elsewhere = (a.uk && b.uk && !!a.district && !!b.district && a.district !== b.district) || (!postcodeAgrees && !!a.town && !!b.town && a.town !== b.town && !(a.postcode && b.postcode));
   if (a.number && b.number && !(elsewhere && a.number === b.number)) {
     const same = a.number === b.number;
     out.push({ field: 'house_number', level: same ? 'exact' : 'different', weight: same ? ADDRESS.numberExact(freq.share('number', a.number)) : ADDRESS.numberDifferent * neg, a: a.number, b: b.number });
@@ -118,9 +125,17 @@ export function compareAddress(a: PreparedAddress, b: PreparedAddress, freq: Fre
       out.push({ field: 'street', level: 'different', weight: ADDRESS.streetDifferent * neg, a: a.streetWords.join(' '), b: b.streetWords.join(' ') });
     }
   }
+  // With no postcode or town agreeing, a street name and number alone ("12 High Street") is a weak coincidence.
+  const located = postcodeAgrees || (!!a.town && a.town === b.town);
+  if (!located && opts.unlocatedStreetCap !== undefined) {
+    const cap = opts.unlocatedStreetCap;
+    const place = out.filter((e) => (e.field === 'street' || e.field === 'house_number') && e.weight > 0);
+    const total = place.reduce((w, e) => w + e.weight, 0);
+    if (total > cap) for (const e of place) e.weight *= cap / total;
+  }
   // A UK town adds little to an agreeing postcode (they go together); elsewhere it is its own field.
   if (a.town && b.town && !(postcodeAgrees && a.uk)) {
-    if (a.town === b.town) out.push({ field: 'town', level: 'exact', weight: ADDRESS.townExact(freq.share('town', a.town)), a: a.town, b: b.town });
+    if (a.town === b.town) out.push({ field: 'town', level: 'exact', weight: Math.min(opts.townCap ?? Number.POSITIVE_INFINITY, ADDRESS.townExact(freq.share('town', a.town))), a: a.town, b: b.town });
     else if (jaroWinkler(a.town.replace(/ /g, ''), b.town.replace(/ /g, '')) >= 0.9) out.push({ field: 'town', level: 'similar', weight: ADDRESS.townSimilar, a: a.town, b: b.town });
     else out.push({ field: 'town', level: 'different', weight: ADDRESS.townDifferent * neg, a: a.town, b: b.town });
   }

@@ -194,7 +194,7 @@ function bestAddress(as: ReadonlyArray<{ address: PreparedAddress }>, bs: Readon
   let bestW = Number.NEGATIVE_INFINITY;
   for (const a of as) {
     for (const b of bs) {
-      const es = compareAddress(a.address, b.address, freq, { disagreement: ALLEGATION.addressDisagreement });
+      const es = compareAddress(a.address, b.address, freq, { disagreement: ALLEGATION.addressDisagreement, townCap: ALLEGATION.townCap, unlocatedStreetCap: ALLEGATION.unlocatedStreetCap });
       const w = sum(es);
       if (w > bestW) {
         bestW = w;
@@ -254,7 +254,7 @@ function sharedBusinesses(a: PreparedAllegation, b: PreparedAllegation, freq: Fr
         a: x.name,
         b: y.name,
       };
-      const where = x.address && y.address ? capped(compareAddress(x.address, y.address, freq, { disagreement: ALLEGATION.addressDisagreement }), ALLEGATION.businessAddressCap, -3) : [];
+      const where = x.address && y.address ? capped(compareAddress(x.address, y.address, freq, { disagreement: ALLEGATION.addressDisagreement, townCap: ALLEGATION.townCap, unlocatedStreetCap: ALLEGATION.unlocatedStreetCap }), ALLEGATION.businessAddressCap, -3) : [];
       const es = [name, ...where];
       const w = sum(es);
       if (w > bestW) {

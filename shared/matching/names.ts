@@ -29,6 +29,18 @@ export function significantTokens(tokens: readonly string[]): string[] {
  * Mohammed share one; so do Chowdhury and Choudhury, Quraishi and Qureshi, Hosseini and Hoseini.
  */
 export function nameSkeleton(token: string): string {
+  let cached = skeletons.get(token);
+  if (cached === undefined) {
+    cached = skeleton(token);
+    if (skeletons.size > 200_000) skeletons.clear();
+    skeletons.set(token, cached);
+  }
+  return cached;
+}
+
+const skeletons = new Map<string, string>();
+
+function skeleton(token: string): string {
   let s = token.replace(/[^a-z]/g, '');
   if (!s) return '';
   s = s

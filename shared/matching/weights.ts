@@ -130,7 +130,10 @@ export const ALLEGATION = {
   /** People move between reports: a different address counts against a link, but only partly. */
   addressDisagreement: 0.6,
   /** Forename and surname together (see IdentityOptions.nameCap). */
-  nameCap: 12,
+  nameCap: 10,
+  townCap: 2,
+  /** "12 High Street" with neither postcode nor town agreeing is a weak coincidence. */
+  unlocatedStreetCap: 4,
   /** The same address is one fact however many of its parts agree. */
   addressCap: 14,
   addressFloor: -4,
