@@ -16,6 +16,7 @@ import { newUser } from '../shared/api/auth.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
 import { formatRecordText } from './cli/format.ts';
 import { readSecret } from './cli/secret.ts';
+import { linkageCommand } from './cli/linkage.ts';
 
 const USAGE = `Usage: ims <command> [options]
 
@@ -28,6 +29,8 @@ Commands:
                                add a local account (password from IMS_NEW_PASSWORD or a prompt)
   users list [--json]          local accounts
   audit verify [--json]        check the audit log's hash chain
+  linkage --in A.csv [--in2 B.csv] --out pairs.csv [--use-id]
+                               the matcher over FEBRL-layout person records; writes rec_id_a,rec_id_b,score
 
 Options:
   --profile DIR                the data folder (default: IMS_PROFILE or ${defaultProfileDir()})
@@ -66,6 +69,10 @@ export async function main(argv: string[]): Promise<number> {
         role: { type: 'string' },
         unit: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        in: { type: 'string' },
+        in2: { type: 'string' },
+        out: { type: 'string' },
+        'use-id': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -77,6 +84,15 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
+  }
+  if (command === 'linkage') {
+    try {
+      print(linkageCommand(values));
+      return 0;
+    } catch (error) {
+      process.stderr.write(`ims linkage: ${(error as Error).message}\n`);
+      return 1;
+    }
   }
   const profile = resolve(values.profile ?? defaultProfileDir());
   let core: Core | null = null;
