@@ -45,7 +45,10 @@ export function compareDob(a: Dob, b: Dob): DobLevel {
   const same = (a.y === b.y ? 1 : 0) + (a.m === b.m ? 1 : 0) + (a.d === b.d ? 1 : 0);
   if (same === 2) {
     // A year off by one or ten, or a day or month mistyped; a year off by 37 is another person.
-    if (a.y !== b.y) return Math.abs(a.y - b.y) === 1 || Math.abs(a.y - b.y) === 10 || digitsDifferInOnePlace(String(a.y), String(b.y)) ? 'one_part_differs' : 'different';
+    if (a.y !== b.y) {
+      if (Math.abs(a.y - b.y) === 1 || Math.abs(a.y - b.y) === 10 || digitsDifferInOnePlace(String(a.y), String(b.y))) return 'one_part_differs';
+      return transposedOnce(String(a.y), String(b.y)) ? 'digits_transposed' : 'different';
+    }
     return 'one_part_differs';
   }
   if (transposedOnce(a.digits, b.digits)) return 'digits_transposed';

@@ -153,5 +153,5 @@ export const ALLEGATION = {
   businessSimilar: 4,
   businessAddressCap: 8,
   /** A main subject matched at least this well makes a suggestion a likely duplicate rather than an associate. */
-  duplicateSubjectBits: 12,
+  duplicateSubjectBits: 8,
 };
