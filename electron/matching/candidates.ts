@@ -94,7 +94,13 @@ function blockingCandidates(index: MatchIndex, profile: MatchProfile, exclude: n
 export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): CandidateResult {
   const started = performance.now();
   const limit = q.limit ?? 5;
-  const stored = q.id ? index.profileOf(q.id) : null;
+  let stored = q.id ? index.profileOf(q.id) : null;
+  if (q.id && !stored) {
+    // A store that predates the matching index, or an allegation written without it: index it now.
+    const id = q.id;
+    db.transaction(() => index.indexAllegation(id))();
+    stored = index.profileOf(id);
+  }
   const profile = q.draft ? buildProfile(q.draft) : stored?.profile;
   if (!profile) throw new Error(q.id ? `no allegation ${q.id} in the match index` : 'give an allegation id or a draft');
   const self = stored?.n ?? null;
