@@ -1,9 +1,10 @@
 // The duplicate/link panel: candidate latency and quality.
-//   npm run bench -- links [--n 100000] [--file F.jsonl --truth T.json] [--fresh] [--sample 5000] [--latency 1000]
+//   npm run bench -- links [--n 100000] [--file F.jsonl --truth T.json] [--bulk] [--fresh] [--sample 5000] [--latency 1000]
 // Linkage figures (FEBRL 1-3 at the panel's fixed threshold, fake_1000) come from the product's matcher through
 // ../shared/data/linkage/eval.mjs. Corpus figures: the shipped 10k corpus by default; --n generates a larger
 // one with ../shared/data/corpus/generate.js (cached in the temp folder, as is its imported profile, so a
-// second run does not import again; --fresh starts over).
+// second run does not import again; --fresh starts over). --bulk loads only what matching reads (see
+// _bulk-match-load.ts), for sizes the per-record import cannot reach in reasonable time (1M).
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { findCandidates } from '../electron/matching/candidates.ts';
 import { draftFromStore } from '../electron/matching/store-profile.ts';
 import { SUGGEST_THRESHOLD } from '../shared/matching/score.ts';
 import { corpusQuality, percentile } from './_corpus-quality.ts';
+import { bulkLoadForMatching } from './_bulk-match-load.ts';
 import { fake1000Quality, febrlQuality } from './_linkage-quality.ts';
 
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'corpus');
@@ -58,11 +60,11 @@ function latency(core: Core, count: number) {
 export async function run(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { n: { type: 'string' }, file: { type: 'string' }, truth: { type: 'string' }, fresh: { type: 'boolean', default: false }, sample: { type: 'string' }, latency: { type: 'string' }, 'skip-linkage': { type: 'boolean', default: false } },
+    options: { n: { type: 'string' }, file: { type: 'string' }, truth: { type: 'string' }, fresh: { type: 'boolean', default: false }, sample: { type: 'string' }, latency: { type: 'string' }, 'skip-linkage': { type: 'boolean', default: false }, bulk: { type: 'boolean', default: false } },
   });
   const n = Number(values.n ?? 10_000);
   const { file, truth } = corpusFiles(n, values.file, values.truth);
-  const profile = join(tmpdir(), 'ims-bench-links', `profile-${values.file ? 'custom' : n}`);
+  const profile = join(tmpdir(), 'ims-bench-links', `profile-${values.file ? 'custom' : n}${values.bulk ? '-bulk' : ''}`);
   const done = join(profile, 'imported.ok');
   if (values.fresh || !existsSync(done)) {
     rmSync(profile, { recursive: true, force: true });
@@ -72,10 +74,12 @@ export async function run(args: string[]) {
   try {
     let importSeconds: number | null = null;
     if (!existsSync(done)) {
-      const s = await importJsonl(core, file, { userId: null, name: 'bench links' });
+      const s = values.bulk ? await bulkLoadForMatching(core, file) : await importJsonl(core, file, { userId: null, name: 'bench links' });
       importSeconds = s.seconds;
       writeFileSync(done, JSON.stringify(s));
     }
+    // A store imported by an older build is brought up to this build's keys first (not timed).
+    if (!values.bulk) core.matching.catchUp();
     const allegations = (core.store.db.prepare('SELECT count(*) AS c FROM allegations').get() as { c: number }).c;
     // Latency first, from a cold cache, on random allegations.
     const lat = latency(core, Number(values.latency ?? 1000));
@@ -93,6 +97,7 @@ export async function run(args: string[]) {
     return {
       bench: 'links',
       allegations,
+      loadedBy: values.bulk ? 'bulk matching-only loader (bench/_bulk-match-load.ts)' : 'importJsonl',
       importSeconds,
       threshold: SUGGEST_THRESHOLD,
       latencyMs: lat,

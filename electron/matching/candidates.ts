@@ -13,7 +13,7 @@ import type { MatchIndex } from './match-index.ts';
 /** A key holding more allegations than this says too little to be worth reading (a common surname alone). */
 const MAX_BLOCK = 1500;
 /** How many allegations, ranked by the keys they share, are scored in full. */
-const SCORED = 250;
+const SCORED = 150;
 /** A pair judged "not a match" comes back only if its score has risen by at least this much since. */
 export const REPROPOSE_MARGIN = 0.1;
 
@@ -64,15 +64,10 @@ export interface CandidateResult {
   tookMs: number;
 }
 
-function latestJudgements(db: Db, id: string): Map<string, PriorJudgement> {
-  const rows = db
-    .prepare(
-      `SELECT allegation_a AS a, allegation_b AS b, judgement, reason, score, decided_by, decided_at FROM link_judgements
-       WHERE allegation_a = ? OR allegation_b = ? ORDER BY decided_at, rowid`,
-    )
-    .all(id, id) as Array<{ a: string; b: string; judgement: LinkJudgement; reason: string; score: number | null; decided_by: string; decided_at: string }>;
+/** The latest judgement on each pair that includes this allegation (a later judgement supersedes). */
+function latestJudgements(index: MatchIndex, id: string): Map<string, PriorJudgement> {
   const out = new Map<string, PriorJudgement>();
-  for (const r of rows) out.set(r.a === id ? r.b : r.a, { judgement: r.judgement, reason: r.reason, score: r.score, decidedBy: r.decided_by, decidedAt: r.decided_at });
+  for (const r of index.judgements(id)) out.set(r.a === id ? r.b : r.a, { judgement: r.judgement, reason: r.reason, score: r.score, decidedBy: r.decided_by, decidedAt: r.decided_at });
   return out;
 }
 
@@ -106,8 +101,7 @@ export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): Ca
   const self = stored?.n ?? null;
   const current: PreparedAllegation = prepareAllegation(profile);
   const freq = index.frequencies();
-  const judged = q.id ? latestJudgements(db, q.id) : new Map<string, PriorJudgement>();
-  const refOf = db.prepare('SELECT reference FROM allegations WHERE id = ?').pluck();
+  const judged = q.id ? latestJudgements(index, q.id) : new Map<string, PriorJudgement>();
 
   const ns = blockingCandidates(index, profile, self);
   const out: Candidate[] = [];
@@ -126,7 +120,7 @@ export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): Ca
     const link = c.subjects;
     out.push({
       allegationId: row.allegationId,
-      reference: (refOf.get(row.allegationId) as string | undefined) ?? '',
+      reference: index.reference(row.allegationId),
       score: roundScore(c.score),
       weight: Math.round(c.weight * 100) / 100,
       label: c.label,

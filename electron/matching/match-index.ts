@@ -7,12 +7,23 @@ import { storedKeys } from '../../shared/matching/allegation-keys.ts';
 import { FrequencyTable, type FrequencyKind, type Frequencies } from '../../shared/matching/frequency.ts';
 import { keyHash } from '../../shared/matching/key-hash.ts';
 import { profileFromStore } from './store-profile.ts';
+import type { LinkJudgement } from '../../shared/domain.ts';
 
 /** Prepared allegations kept in memory (a few KB each). */
 const PREPARED_CACHE = 50_000;
 
 /** Bump when profiles or keys change meaning: older rows are then re-indexed by catchUp(). */
-export const PROFILE_VERSION = 1;
+export const PROFILE_VERSION = 2;
+
+export interface JudgementRow {
+  a: string;
+  b: string;
+  judgement: LinkJudgement;
+  reason: string;
+  score: number | null;
+  decided_by: string;
+  decided_at: string;
+}
 
 export interface ProfileRow {
   n: number;
@@ -33,6 +44,8 @@ export class MatchIndex {
   private readonly lookupKey: Stmt;
   private readonly profileByN: Stmt;
   private readonly profileById: Stmt;
+  private readonly judgementRows: Stmt;
+  private readonly referenceOf: Stmt;
 
   constructor(db: Db) {
     this.db = db;
@@ -45,6 +58,11 @@ export class MatchIndex {
     this.lookupKey = db.prepare('SELECT n FROM match_keys WHERE key = ? LIMIT ?').pluck();
     this.profileByN = db.prepare('SELECT n, allegation_id, profile FROM match_profiles WHERE n = ?');
     this.profileById = db.prepare('SELECT n, allegation_id, profile FROM match_profiles WHERE allegation_id = ?');
+    this.judgementRows = db.prepare(
+      `SELECT allegation_a AS a, allegation_b AS b, judgement, reason, score, decided_by, decided_at FROM link_judgements
+       WHERE allegation_a = ? OR allegation_b = ? ORDER BY decided_at, rowid`,
+    );
+    this.referenceOf = db.prepare('SELECT reference FROM allegations WHERE id = ?').pluck();
   }
 
   /** Re-indexes one stored allegation. Call inside the mutation that changed it. */
@@ -137,6 +155,15 @@ export class MatchIndex {
   profileOf(allegationId: string): ProfileRow | null {
     const r = this.profileById.get(allegationId) as { n: number; allegation_id: string; profile: string } | undefined;
     return r ? { n: r.n, allegationId: r.allegation_id, profile: JSON.parse(r.profile) as MatchProfile } : null;
+  }
+
+  /** Every judgement recorded on a pair that includes this allegation, oldest first. */
+  judgements(allegationId: string): JudgementRow[] {
+    return this.judgementRows.all(allegationId, allegationId) as JudgementRow[];
+  }
+
+  reference(allegationId: string): string {
+    return (this.referenceOf.get(allegationId) as string | undefined) ?? '';
   }
 
   count(): number {

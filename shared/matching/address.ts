@@ -46,12 +46,13 @@ export function prepareAddress(a: AddressInput): PreparedAddress {
   const rawPc = (a.postcode ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
   const lines = foldName([a.line1, a.line2].filter(Boolean).join(' '));
   const tokens = lines ? lines.split(' ') : [];
+  // House numbers compare by their digits: "203B", "B/203" and "203" are one building.
   let number = (a.number ?? '').trim().replace(/\s+/g, '').toLowerCase() || null;
   const words: string[] = [];
   for (const t of tokens) {
     if (/^\d+[a-z]?$/.test(t)) {
       // The last number before the street name is the house number ("Flat 3, 12 High St" -> 12).
-      if (!a.number) number = t;
+      if (!a.number) number = t.replace(/[a-z]$/, '');
       continue;
     }
     if (DROP_WORDS.has(t) || /^\d/.test(t)) continue;

@@ -13,9 +13,10 @@ import { phoneticCodes } from './strings.ts';
 
 const GROUP_INITIALS = nameGroupInitials();
 
-/** The strongest phonetic code of a token, or the token itself when it has none. */
-function code(token: string): string {
-  return phoneticCodes(token)[0] ?? token;
+/** The phonetic codes of a token (both Double Metaphone readings: Jalal is JLL or ALL, Yalal ALL), or the token. */
+function codes(token: string): readonly string[] {
+  const c = phoneticCodes(token);
+  return c.length ? c : [token];
 }
 
 interface SubjectKeyParts {
@@ -50,19 +51,21 @@ function districts(p: MatchProfile): string[] {
 
 function nameKeysFor(surnames: readonly string[], forenames: readonly string[], year: number | null, dists: readonly string[], out: Set<string>, initials: (f: string) => string[]): void {
   for (const s of surnames) {
-    const sc = code(s);
-    out.add(`s:${sc}`);
     out.add(`sk:${nameSkeleton(s)}`);
-    if (year != null) out.add(`sy:${sc}|${year}`);
-    for (const f of forenames) for (const i of initials(f)) out.add(`sf:${sc}|${i}`);
-    if (!forenames.length) for (const d of dists) out.add(`sd:${sc}|${d}`);
+    for (const sc of codes(s)) {
+      out.add(`s:${sc}`);
+      if (year != null) out.add(`sy:${sc}|${year}`);
+      for (const f of forenames) for (const i of initials(f)) out.add(`sf:${sc}|${i}`);
+      if (!forenames.length) for (const d of dists) out.add(`sd:${sc}|${d}`);
+    }
   }
   for (const f of forenames) {
-    const fc = code(f);
-    // A surname typo that changes its sound keeps the forename and the surname's first letter.
-    for (const s of surnames) out.add(`fi:${fc}|${s[0]}`);
-    if (year != null) out.add(`fy:${fc}|${year}`);
-    for (const d of dists) out.add(`fd:${fc}|${d}`);
+    for (const fc of codes(f)) {
+      // A surname typo that changes its sound keeps the forename and the surname's first letter.
+      for (const s of surnames) out.add(`fi:${fc}|${s[0]}`);
+      if (year != null) out.add(`fy:${fc}|${year}`);
+      for (const d of dists) out.add(`fd:${fc}|${d}`);
+    }
   }
 }
 

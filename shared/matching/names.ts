@@ -25,8 +25,8 @@ export function significantTokens(tokens: readonly string[]): string[] {
 
 /**
  * A spelling skeleton for transliterated names: consonant digraphs simplified (kh, gh, dh, th, ph), q as k,
- * w after a vowel dropped, every run of vowels one vowel, doubled letters single. Mohamed, Muhammad and
- * Mohammed share one; so do Chowdhury and Choudhury, Quraishi and Qureshi, Hosseini and Hoseini.
+ * j as y (Jusuf/Yusuf, Jammeh/Yammeh), w after a vowel dropped, every run of vowels one vowel, doubled letters
+ * single. Mohamed, Muhammad and Mohammed share one; so do Chowdhury and Choudhury, Quraishi and Qureshi.
  */
 export function nameSkeleton(token: string): string {
   let cached = skeletons.get(token);
@@ -47,6 +47,7 @@ function skeleton(token: string): string {
     .replace(/ph/g, 'f')
     .replace(/ck/g, 'k')
     .replace(/q/g, 'k')
+    .replace(/j/g, 'y')
     .replace(/([kgdtb])h/g, '$1')
     .replace(/([aeiou])w/g, '$1')
     .replace(/(.)y/g, '$1i');
