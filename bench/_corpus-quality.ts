@@ -31,10 +31,18 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
 }
 
+/** Every k-th item, so that a sample spreads over the whole corpus (and over time). */
+function spread<T>(items: T[], n: number | undefined): T[] {
+  if (n === undefined || items.length <= n) return items;
+  const step = items.length / n;
+  return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)] as T);
+}
+
 /**
  * @param sampleWithoutPartner how many allegations with no partner to check (all when undefined).
+ * @param samplePartners how many planted re-reports/associates to check (all when undefined).
  */
-export function corpusQuality(core: Core, truthFile: string, sampleWithoutPartner?: number): CorpusQuality {
+export function corpusQuality(core: Core, truthFile: string, sampleWithoutPartner?: number, samplePartners?: number): CorpusQuality {
   const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as Truth;
   const refToId = new Map<string, string>();
   for (const r of core.store.db.prepare('SELECT id, reference FROM allegations').all() as Array<{ id: string; reference: string }>) refToId.set(r.reference, r.id);
@@ -56,7 +64,7 @@ export function corpusQuality(core: Core, truthFile: string, sampleWithoutPartne
   };
   const counts: Record<'re-report' | 'associate', { n: number; top5: number; above: number }> = { 're-report': { n: 0, top5: 0, above: 0 }, associate: { n: 0, top5: 0, above: 0 } };
   const misses: string[] = [];
-  for (const [ref, k] of kind) {
+  for (const [ref, k] of spread([...kind], samplePartners)) {
     const id = refToId.get(ref);
     if (!id) continue;
     const partners = cluster.get(ref) as Set<string>;
@@ -67,11 +75,7 @@ export function corpusQuality(core: Core, truthFile: string, sampleWithoutPartne
     else misses.push(`${k} ${ref}`);
     if (top.some((x) => partners.has(x.reference) && x.score >= SUGGEST_THRESHOLD)) c.above++;
   }
-  let without = [...refToId.keys()].filter((r) => !cluster.has(r));
-  if (sampleWithoutPartner !== undefined && without.length > sampleWithoutPartner) {
-    const step = without.length / sampleWithoutPartner;
-    without = Array.from({ length: sampleWithoutPartner }, (_, i) => without[Math.floor(i * step)] as string);
-  }
+  const without = spread([...refToId.keys()].filter((r) => !cluster.has(r)), sampleWithoutPartner);
   let alarms = 0;
   for (const ref of without) {
     const top = lookup(refToId.get(ref) as string);
