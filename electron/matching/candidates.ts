@@ -6,14 +6,19 @@ import { buildProfile, compareAllegations, prepareAllegation, type AllegationDra
 import { queryKeys } from '../../shared/matching/allegation-keys.ts';
 import type { Evidence } from '../../shared/matching/evidence.ts';
 import { explain, summarise, type ExplanationLine } from '../../shared/matching/explain.ts';
-import { roundScore, SUGGEST_THRESHOLD, LIST_FLOOR } from '../../shared/matching/score.ts';
+import { roundScore, SUGGEST_THRESHOLD, LIST_FLOOR_BITS } from '../../shared/matching/score.ts';
 import type { LinkJudgement } from '../../shared/domain.ts';
 import type { MatchIndex } from './match-index.ts';
 
 /** A key holding more allegations than this says too little to be worth reading (a common surname alone). */
-const MAX_BLOCK = 1500;
+export const MAX_BLOCK = 1000;
 /** How many allegations, ranked by the keys they share, are scored in full. */
-const SCORED = 150;
+export const SCORED = 50;
+/**
+ * How much sharing a key of each kind says, before block size: an identifier or a full postcode more than a
+ * name's sound. Only ranks which allegations get scored in full; the score itself comes from the comparison.
+ */
+const KEY_KIND_WEIGHT: Record<string, number> = { ph: 3, em: 3, v: 3, pc: 2.5, sn: 2, d: 2, b: 1.5, sy: 1.5, fy: 1.5, sf: 1.5, fl: 1, s: 1, sk: 1, fi: 1, fd: 1, sd: 1 };
 /** A pair judged "not a match" comes back only if its score has risen by at least this much since. */
 export const REPROPOSE_MARGIN = 0.1;
 
@@ -28,7 +33,7 @@ export interface PriorJudgement {
 export interface Candidate {
   allegationId: string;
   reference: string;
-  /** Probability of a link under the fixed prior (shared/matching/score.ts). */
+  /** Probability of a link, with the prior set by the store's size (shared/matching/score.ts). */
   score: number;
   /** Total evidence in bits. */
   weight: number;
@@ -55,6 +60,9 @@ export interface CandidateQuery {
   includeWeak?: boolean;
   /** Include pairs already judged duplicate/associated (default true; they show as linked). */
   includeLinked?: boolean;
+  /** Tuning (benchmarks): how many to score in full (default SCORED), largest block read (default MAX_BLOCK). */
+  scored?: number;
+  maxBlock?: number;
 }
 
 export interface CandidateResult {
@@ -72,17 +80,17 @@ function latestJudgements(index: MatchIndex, id: string): Map<string, PriorJudge
 }
 
 /** Ranks allegations by how many informative keys they share with the query (rarer keys count more). */
-function blockingCandidates(index: MatchIndex, profile: MatchProfile, exclude: number | null): number[] {
+function blockingCandidates(index: MatchIndex, profile: MatchProfile, exclude: number | null, maxBlock: number, scored: number): number[] {
   const tally = new Map<number, number>();
   for (const key of queryKeys(profile)) {
-    const ns = index.lookup(key, MAX_BLOCK + 1);
-    if (!ns.length || ns.length > MAX_BLOCK) continue;
-    const w = 1 / Math.log2(2 + ns.length);
+    const ns = index.lookup(key, maxBlock + 1);
+    if (!ns.length || ns.length > maxBlock) continue;
+    const w = (KEY_KIND_WEIGHT[key.slice(0, key.indexOf(':'))] ?? 1) / Math.log2(2 + ns.length);
     for (const n of ns) if (n !== exclude) tally.set(n, (tally.get(n) ?? 0) + w);
   }
   return [...tally.entries()]
     .sort((x, y) => y[1] - x[1] || x[0] - y[0])
-    .slice(0, SCORED)
+    .slice(0, scored)
     .map(([n]) => n);
 }
 
@@ -101,15 +109,16 @@ export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): Ca
   const self = stored?.n ?? null;
   const current: PreparedAllegation = prepareAllegation(profile);
   const freq = index.frequencies();
+  const population = index.population();
   const judged = q.id ? latestJudgements(index, q.id) : new Map<string, PriorJudgement>();
 
-  const ns = blockingCandidates(index, profile, self);
+  const ns = blockingCandidates(index, profile, self, q.maxBlock ?? MAX_BLOCK, q.scored ?? SCORED);
   const out: Candidate[] = [];
   for (const n of ns) {
     const row = index.prepared(n);
     if (!row || row.allegationId === q.id) continue;
-    const c = compareAllegations(current, row.prepared, freq);
-    if (c.score < LIST_FLOOR) continue;
+    const c = compareAllegations(current, row.prepared, freq, population);
+    if (c.weight < LIST_FLOOR_BITS) continue;
     const judgement = judged.get(row.allegationId) ?? null;
     let reproposed = false;
     if (judgement?.judgement === 'not_a_match') {

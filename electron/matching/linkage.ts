@@ -1,11 +1,11 @@
 // `ims linkage`: the product's own matcher over person records in the FEBRL column layout, so it can be judged
 // on public benchmarks. Blocking, then the pairwise comparison the panel uses, then every pair the panel would
-// list (score at or above LIST_FLOOR) written as rec_id_a,rec_id_b,score.
+// list (at least LIST_FLOOR_BITS of evidence) written as rec_id_a,rec_id_b,score.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FrequencyTable } from '../../shared/matching/frequency.ts';
 import { compareRecords, prepareRecord, type PreparedRecord } from '../../shared/matching/person-record.ts';
 import { addressKeys, idKeys, personKeys } from '../../shared/matching/blocking.ts';
-import { LIST_FLOOR } from '../../shared/matching/score.ts';
+import { LIST_FLOOR_BITS } from '../../shared/matching/score.ts';
 
 export const FEBRL_COLUMNS = ['rec_id', 'given_name', 'surname', 'street_number', 'address_1', 'address_2', 'suburb', 'postcode', 'state', 'date_of_birth', 'soc_sec_id'] as const;
 
@@ -19,8 +19,8 @@ export interface LinkageRecord {
 export interface LinkageOptions {
   /** Compare soc_sec_id too (off by default: an identifier like it rarely exists in allegations). */
   useId?: boolean;
-  /** Lowest score written (default LIST_FLOOR). */
-  minScore?: number;
+  /** Least evidence (bits) for a pair to be written (default LIST_FLOOR_BITS). */
+  minBits?: number;
   /** Blocks larger than this are too common to say anything and are skipped (other keys still pair their records). */
   maxBlock?: number;
 }
@@ -118,7 +118,7 @@ export function learnFrequencies(records: readonly LinkageRecord[]): FrequencyTa
 
 export function link(records: readonly LinkageRecord[], opts: LinkageOptions = {}): LinkageResult {
   const started = performance.now();
-  const minScore = opts.minScore ?? LIST_FLOOR;
+  const minBits = opts.minBits ?? LIST_FLOOR_BITS;
   const maxBlock = opts.maxBlock ?? 500;
   const linkage = records.some((r) => r.side !== records[0]?.side);
   const freq = learnFrequencies(records);
@@ -147,8 +147,8 @@ export function link(records: readonly LinkageRecord[], opts: LinkageOptions = {
         const a = records[i] as LinkageRecord;
         const b = records[j] as LinkageRecord;
         if (linkage && a.side === b.side) continue;
-        const c = compareRecords(a.prepared, b.prepared, freq);
-        if (c.score >= minScore) pairs.push({ a: a.id, b: b.id, score: c.score, weight: c.weight });
+        const c = compareRecords(a.prepared, b.prepared, freq, n);
+        if (c.weight >= minBits) pairs.push({ a: a.id, b: b.id, score: c.score, weight: c.weight });
       }
     }
   }

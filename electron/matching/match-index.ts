@@ -34,6 +34,7 @@ export interface ProfileRow {
 export class MatchIndex {
   private readonly db: Db;
   private freq: FrequencyTable | null = null;
+  private populationCount: number | null = null;
   private readonly cache = new Map<number, { allegationId: string; prepared: PreparedAllegation }>();
   private readonly selectOld: Stmt;
   private readonly insertProfile: Stmt;
@@ -83,6 +84,7 @@ export class MatchIndex {
       this.updateProfile.run(PROFILE_VERSION, JSON.stringify(profile), n);
     } else {
       n = Number(this.insertProfile.run(allegationId, PROFILE_VERSION, JSON.stringify(profile)).lastInsertRowid);
+      if (this.populationCount !== null) this.populationCount++;
     }
     for (const k of storedKeys(profile)) this.insertKey.run(keyHash(k), n);
     this.addStats(profile, 1);
@@ -168,5 +170,11 @@ export class MatchIndex {
 
   count(): number {
     return (this.db.prepare('SELECT count(*) AS c FROM match_profiles').get() as { c: number }).c;
+  }
+
+  /** How many allegations are indexed: the population that sets the prior. Counted once, then kept in step. */
+  population(): number {
+    if (this.populationCount === null) this.populationCount = this.count();
+    return this.populationCount;
   }
 }

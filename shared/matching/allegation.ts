@@ -276,7 +276,8 @@ function postcodesInText(a: PreparedAllegation, b: PreparedAllegation, addressAg
   return [];
 }
 
-export function compareAllegations(a: PreparedAllegation, b: PreparedAllegation, freq: Frequencies): AllegationComparison {
+/** @param population how many allegations the store holds (the prior: score.ts). */
+export function compareAllegations(a: PreparedAllegation, b: PreparedAllegation, freq: Frequencies, population?: number): AllegationComparison {
   const evidence: Evidence[] = [];
   const subjects = bestSubjects(a, b, freq);
   if (subjects) evidence.push(...subjects.evidence);
@@ -287,7 +288,7 @@ export function compareAllegations(a: PreparedAllegation, b: PreparedAllegation,
   evidence.push(...sharedIdentifiers(a.profile, b.profile));
   evidence.push(...sharedBusinesses(a, b, freq));
   const weight = sum(evidence);
-  const score = probability(weight);
+  const score = probability(weight, population);
   const link = subjects?.link ?? null;
   const sameSubject = !!link && link.roleA === 'main' && link.roleB === 'main' && link.weight >= ALLEGATION.duplicateSubjectBits;
   const label: LinkLabel = score < SUGGEST_THRESHOLD ? 'weak' : sameSubject ? 'likely_duplicate' : 'possible_associate';

@@ -33,7 +33,8 @@ export interface RecordComparison {
   evidence: Evidence[];
 }
 
-export function compareRecords(a: PreparedRecord, b: PreparedRecord, freq: Frequencies): RecordComparison {
+/** @param population how many records are being matched (the prior: score.ts). */
+export function compareRecords(a: PreparedRecord, b: PreparedRecord, freq: Frequencies, population?: number): RecordComparison {
   const identity = compareIdentity(a.person, b.person, freq);
   const evidence = [...identity.evidence];
   if (a.address && b.address) evidence.push(...compareAddress(a.address, b.address, freq, { disagreement: 1 }));
@@ -44,5 +45,5 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, freq: Frequ
   }
   let weight = 0;
   for (const e of evidence) weight += e.weight;
-  return { weight, score: probability(weight), evidence };
+  return { weight, score: probability(weight, population), evidence };
 }
