@@ -107,10 +107,14 @@ describe('business names', () => {
 });
 
 describe('score and explanation', () => {
-  it('turns evidence into a probability with a fixed threshold at even odds', () => {
-    expect(probability(10)).toBeCloseTo(0.5);
+  it('turns evidence into a probability with a fixed threshold at even odds, the prior set by the population', () => {
     expect(SUGGEST_THRESHOLD).toBe(0.5);
-    expect(probability(20)).toBeGreaterThan(0.99);
+    // About one partner among N records: log2(N) bits of evidence make a match as likely as not.
+    expect(probability(Math.log2(10_000), 10_000)).toBeCloseTo(0.5);
+    expect(probability(Math.log2(1_000_000), 1_000_000)).toBeCloseTo(0.5);
+    // The same evidence convinces less in a larger store, where strangers who agree on as much are commoner.
+    expect(probability(18, 10_000)).toBeGreaterThan(0.95);
+    expect(probability(18, 1_000_000)).toBeLessThan(0.5);
   });
   it('says which fields agreed and which differed, strongest first', () => {
     const c = identity({ forename: 'Bill', surname: 'Okafor', dob: '1970-01-02', gender: 'M' }, { forename: 'William', surname: 'Okafr', dob: '1970-01-02', gender: 'F' });
