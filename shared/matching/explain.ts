@@ -49,9 +49,32 @@ const LEVEL_WORDS: Record<string, string> = {
   misread: 'same but for a misread character',
 };
 
+/** Short forms for the one-line summary. */
+const SHORT_WORDS: Record<string, string> = {
+  exact: 'same',
+  equivalent: 'nickname or variant',
+  variant: 'spelling variant',
+  diminutive: 'shortened',
+  similar: 'similar',
+  phonetic: 'sounds alike',
+  initial: 'initial',
+  day_month_swapped: 'day/month swapped',
+  one_part_differs: 'one part mistyped',
+  digits_transposed: 'digits transposed',
+  year_only: 'year only',
+  near: 'within a year',
+  consistent: 'consistent',
+  roughly: 'roughly',
+  same_district: 'same district',
+  exact_in_text: 'in text',
+  misread: 'misread character',
+};
+
 export interface ExplanationLine {
   field: EvidenceField;
   label: string;
+  /** The comparison level (exact, typo, day_month_swapped...), for icons and styling. */
+  level: string;
   /** "agrees" (weight > 0.5 bits), "differs" (< -0.5), or "neutral". */
   direction: 'agrees' | 'differs' | 'neutral';
   /** Strength in bits, one decimal. */
@@ -68,14 +91,17 @@ export function explain(evidence: readonly Evidence[]): ExplanationLine[] {
       const values = e.a === e.b ? e.a : `${e.a} / ${e.b}`;
       const bits = Math.round(e.weight * 10) / 10;
       const direction = e.weight > 0.5 ? 'agrees' : e.weight < -0.5 ? 'differs' : 'neutral';
-      return { field: e.field, label, direction, bits, text: `${label}: ${how} — ${values} (${bits > 0 ? '+' : ''}${bits})` };
+      return { field: e.field, label, level: e.level, direction, bits, text: `${label}: ${how} — ${values} (${bits > 0 ? '+' : ''}${bits})` };
     });
 }
 
 /** "Agree: surname (typo), date of birth (day and month swapped), phone. Differ: postcode." */
 export function summarise(evidence: readonly Evidence[]): string {
   const lines = explain(evidence);
-  const agree = lines.filter((l) => l.direction === 'agrees').map((l) => `${l.label.toLowerCase()}${l.field === 'name_order' ? '' : ` (${LEVEL_WORDS[evidence.find((e) => e.field === l.field)?.level ?? ''] ?? ''})`}`);
-  const differ = lines.filter((l) => l.direction === 'differs').map((l) => l.label.toLowerCase());
+  // Names written the other way round are how the names agreed, not a disagreement.
+  const agree = lines
+    .filter((l) => l.direction === 'agrees' || l.field === 'name_order')
+    .map((l) => (l.field === 'name_order' ? 'names swapped' : `${l.label.toLowerCase()} (${SHORT_WORDS[l.level] ?? l.level.replace(/_/g, ' ')})`));
+  const differ = [...new Set(lines.filter((l) => l.direction === 'differs' && l.field !== 'name_order').map((l) => l.label.toLowerCase()))];
   return [agree.length ? `Agree: ${agree.join(', ')}.` : 'Nothing agrees strongly.', differ.length ? `Differ: ${differ.join(', ')}.` : ''].filter(Boolean).join(' ');
 }
