@@ -13,12 +13,33 @@ import type { MatchIndex } from './match-index.ts';
 /** A key holding more allegations than this says too little to be worth reading (a common surname alone). */
 export const MAX_BLOCK = 1000;
 /** How many allegations, ranked by the keys they share, are scored in full. */
-export const SCORED = 50;
+export const SCORED = 60;
 /**
  * How much sharing a key of each kind says, before block size: an identifier or a full postcode more than a
- * name's sound. Only ranks which allegations get scored in full; the score itself comes from the comparison.
+ * name's sound. Keys fall in families that say the same thing (every name key of a same-named stranger hits
+ * at once), so a candidate counts the best key of each family, not the sum. This only ranks which allegations
+ * get scored in full; the score itself comes from the comparison.
  */
-const KEY_KIND_WEIGHT: Record<string, number> = { ph: 3, em: 3, v: 3, pc: 2.5, sn: 2, d: 2, b: 1.5, sy: 1.5, fy: 1.5, sf: 1.5, fl: 1, s: 1, sk: 1, fi: 1, fd: 1, sd: 1 };
+const KEY_KINDS: Record<string, { family: number; weight: number }> = {
+  s: { family: 0, weight: 1 },
+  sk: { family: 0, weight: 1 },
+  sf: { family: 0, weight: 1.5 },
+  sy: { family: 0, weight: 1.5 },
+  fy: { family: 0, weight: 1.5 },
+  fi: { family: 0, weight: 1 },
+  fd: { family: 0, weight: 1 },
+  sd: { family: 0, weight: 1 },
+  d: { family: 1, weight: 2 },
+  pc: { family: 2, weight: 4 },
+  sn: { family: 2, weight: 3 },
+  ph: { family: 3, weight: 3 },
+  em: { family: 3, weight: 3 },
+  v: { family: 3, weight: 3 },
+  fl: { family: 3, weight: 1 },
+  b: { family: 4, weight: 3 },
+};
+const FAMILIES = 5;
+
 /** A pair judged "not a match" comes back only if its score has risen by at least this much since. */
 export const REPROPOSE_MARGIN = 0.1;
 
@@ -79,16 +100,27 @@ function latestJudgements(index: MatchIndex, id: string): Map<string, PriorJudge
   return out;
 }
 
-/** Ranks allegations by how many informative keys they share with the query (rarer keys count more). */
+/** Ranks allegations by the informative keys they share with the query (rarer keys count more). */
 function blockingCandidates(index: MatchIndex, profile: MatchProfile, exclude: number | null, maxBlock: number, scored: number): number[] {
-  const tally = new Map<number, number>();
+  const tally = new Map<number, number[]>();
   for (const key of queryKeys(profile)) {
     const ns = index.lookup(key, maxBlock + 1);
     if (!ns.length || ns.length > maxBlock) continue;
-    const w = (KEY_KIND_WEIGHT[key.slice(0, key.indexOf(':'))] ?? 1) / Math.log2(2 + ns.length);
-    for (const n of ns) if (n !== exclude) tally.set(n, (tally.get(n) ?? 0) + w);
+    const kind = KEY_KINDS[key.slice(0, key.indexOf(':'))] ?? { family: 0, weight: 1 };
+    const w = kind.weight / Math.log2(2 + ns.length);
+    for (const n of ns) {
+      if (n === exclude) continue;
+      let t = tally.get(n);
+      if (!t) {
+        t = new Array<number>(FAMILIES).fill(0);
+        tally.set(n, t);
+      }
+      if (w > (t[kind.family] as number)) t[kind.family] = w;
+    }
   }
-  return [...tally.entries()]
+  const ranked: Array<[number, number]> = [];
+  for (const [n, t] of tally) ranked.push([n, t.reduce((a, b) => a + b, 0)]);
+  return ranked
     .sort((x, y) => y[1] - x[1] || x[0] - y[0])
     .slice(0, scored)
     .map(([n]) => n);
