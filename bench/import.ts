@@ -17,7 +17,7 @@ export async function run(args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'ims-bench-import-'));
   const actor = { userId: null, name: 'bench' };
   try {
-    const core = Core.open(dir);
+    const core = await Core.openUnlocked(dir, { kind: 'passphrase', passphrase: process.env.IMS_PASSPHRASE ?? 'benchmark vault passphrase' });
     const first = await importJsonl(core, file, actor);
     const second = await importJsonl(core, file, actor);
     const count = (core.store.db.prepare('SELECT count(*) AS n FROM allegations').get() as { n: number }).n;

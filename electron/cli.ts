@@ -24,6 +24,7 @@ import { describeIssues } from '../shared/schemas/submission.ts';
 import { formatRecordText } from './cli/format.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
+import { linkageCommand } from './cli/linkage.ts';
 
 const USAGE = `Usage: ims <command> [options]
 
@@ -50,6 +51,8 @@ Commands:
   vault status|rotate          the vault protecting source details; rotate re-wraps every data key
 
 The vault passphrase comes from IMS_PASSPHRASE, or is asked for at the terminal (import, source, nsu, vault).
+  linkage --in A.csv [--in2 B.csv] --out pairs.csv [--use-id]
+                               the matcher over FEBRL-layout person records; writes rec_id_a,rec_id_b,score
 
 Options:
   --profile DIR                the data folder (default: IMS_PROFILE or ${defaultProfileDir()})
@@ -111,6 +114,10 @@ export async function main(argv: string[]): Promise<number> {
         as: { type: 'string' },
         reason: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        in: { type: 'string' },
+        in2: { type: 'string' },
+        out: { type: 'string' },
+        'use-id': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -125,6 +132,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   // Under `npm run ims -- …` the working directory is the package root; paths are meant from where npm was run.
   const cwd = process.env.INIT_CWD ?? process.cwd();
+  if (command === 'linkage') {
+    try {
+      print(linkageCommand(values, cwd));
+      return 0;
+    } catch (error) {
+      process.stderr.write(`ims linkage: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   const profile = resolve(cwd, values.profile ?? defaultProfileDir());
   let core: Core | null = null;
   try {

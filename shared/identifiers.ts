@@ -33,6 +33,8 @@ export function findIdentifiers(text: string): FoundIdentifier[] {
   for (const raw of matchPostcodes(text)) {
     const index = text.indexOf(raw, from);
     from = index + raw.length;
+    // Only a whole token: "BW16VT" inside the registration "BW16VTO" is not a postcode.
+    if (/[A-Za-z0-9]/.test(text[index - 1] ?? '') || /[A-Za-z0-9]/.test(text[index + raw.length] ?? '')) continue;
     const pc = parseUkPostcode(raw);
     if (pc.postcode) {
       out.push({ kind: 'postcode', text: raw, value: pc.postcode, index });

@@ -2,6 +2,7 @@
 // browser host, the CLI) hold a Core and carry the API to it; tests exercise it directly.
 import { Store, type StoreOptions } from '../store/store.ts';
 import { SearchIndex } from '../search/index.ts';
+import { MatchIndex } from '../matching/match-index.ts';
 import { Sessions } from './sessions.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
@@ -19,6 +20,7 @@ export interface CoreOptions extends StoreOptions {
 export class Core {
   readonly store: Store;
   readonly search: SearchIndex;
+  readonly matching: MatchIndex;
   readonly sessions: Sessions;
   readonly importJobs: ImportJobs;
   readonly vault: Vault;
@@ -29,6 +31,7 @@ export class Core {
   private constructor(profileDir: string, options: CoreOptions) {
     this.store = new Store(profileDir, options);
     this.search = new SearchIndex(this.store.db);
+    this.matching = new MatchIndex(this.store.db);
     this.sessions = new Sessions(options.now);
     this.importJobs = new ImportJobs(this);
     this.vault = new Vault(this.store.db, profileDir);

@@ -97,6 +97,7 @@ export async function importJsonl(
           (m) => {
             const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId(), core.vault);
             core.search.indexAllegation(id);
+            core.matching.indexAllegation(id);
             return r;
           },
         );

@@ -4,6 +4,7 @@ import * as m0001 from './0001-case-store.ts';
 import * as m0002 from './0002-search-index.ts';
 import * as m0003 from './0003-intake.ts';
 import * as m0004 from './0004-vault.ts';
+import * as m0005 from './0005-matching.ts';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'search-index', sql: m0002.sql },
   { version: 3, name: 'intake', sql: m0003.sql },
   { version: 4, name: 'vault', sql: m0004.sql },
+  { version: 5, name: 'matching', sql: m0005.sql },
 ];
