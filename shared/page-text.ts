@@ -1,0 +1,89 @@
+// A page's text built from its words, in visual rows: top to bottom, and left to right across the whole
+// width of the page. Forms and letters read that way ("Name: ... Date: ..." is one row), and FUNSD's
+// reference text is written that way. Every word keeps its box and its offset in the page text, so a
+// suggestion or a source detail found in the text can be shown (and blacked out) where it sits on the scan.
+
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface OcrWord {
+  text: string;
+  /** 0-100, from the OCR engine; 100 for words from a PDF text layer. */
+  confidence: number;
+  /** In pixels of the page image (see PageResult width/height). */
+  bbox: Box;
+}
+
+export interface PlacedWord extends OcrWord {
+  /** Offset of the word in the page text, and its end (exclusive). */
+  start: number;
+  end: number;
+  /** 0-based visual row. */
+  row: number;
+}
+
+export interface PageText {
+  text: string;
+  words: PlacedWord[];
+}
+
+/** Groups words into visual rows and writes them out, one row per line. */
+export function assemblePageText(words: readonly OcrWord[]): PageText {
+  const usable = words.filter((w) => w.text.trim() !== '');
+  const byCentre = [...usable].sort((a, b) => a.bbox.y0 + a.bbox.y1 - (b.bbox.y0 + b.bbox.y1));
+  const rows: Array<{ y0: number; y1: number; words: OcrWord[] }> = [];
+  for (const w of byCentre) {
+    const cy = (w.bbox.y0 + w.bbox.y1) / 2;
+    // A word joins the row its vertical centre falls within; rows are few, so a scan of them is cheap.
+    const row = rows.find((r) => cy >= r.y0 && cy <= r.y1);
+    if (row) row.words.push(w);
+    else rows.push({ y0: w.bbox.y0, y1: w.bbox.y1, words: [w] });
+  }
+  rows.sort((a, b) => a.y0 - b.y0);
+  const placed: PlacedWord[] = [];
+  let text = '';
+  rows.forEach((r, rowIndex) => {
+    if (rowIndex > 0) text += '\n';
+    r.words.sort((a, b) => a.bbox.x0 - b.bbox.x0);
+    r.words.forEach((w, k) => {
+      if (k > 0) text += ' ';
+      const word = w.text.trim();
+      placed.push({ ...w, text: word, start: text.length, end: text.length + word.length, row: rowIndex });
+      text += word;
+    });
+  });
+  return { text, words: placed };
+}
+
+/** Mean word confidence weighted by word length (long words say more about a page than stray marks). */
+export function meanConfidence(words: readonly OcrWord[]): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const w of words) {
+    const len = w.text.trim().length;
+    sum += w.confidence * len;
+    n += len;
+  }
+  return n === 0 ? null : Math.round((sum / n) * 10) / 10;
+}
+
+/** The boxes covering characters [start, end) of the page text: one box per row, clipped to the words. */
+export function boxesForSpan(words: readonly PlacedWord[], start: number, end: number): Box[] {
+  const perRow = new Map<number, Box>();
+  for (const w of words) {
+    if (w.end <= start || w.start >= end) continue;
+    const b = perRow.get(w.row);
+    if (!b) perRow.set(w.row, { ...w.bbox });
+    else {
+      b.x0 = Math.min(b.x0, w.bbox.x0);
+      b.y0 = Math.min(b.y0, w.bbox.y0);
+      b.x1 = Math.max(b.x1, w.bbox.x1);
+      b.y1 = Math.max(b.y1, w.bbox.y1);
+    }
+  }
+  return [...perRow.entries()].sort((a, b) => a[0] - b[0]).map(([, box]) => box);
+}
