@@ -67,11 +67,15 @@ async function cliPage(p: Page, tessdata: string, work: string): Promise<{ text:
   if (code !== 0) throw new Error(`tesseract exited ${code} on ${p.file} page ${p.page}`);
   const words: OcrWord[] = [];
   const k = 1 / pre.scale;
+  const lines = new Map<string, number>();
   for (const line of out.split('\n').slice(1)) {
     const c = line.split('\t');
     if (c[0] !== '5' || c.length < 12) continue;
     const [x, y, w, h] = [Number(c[6]), Number(c[7]), Number(c[8]), Number(c[9])];
-    words.push({ text: c.slice(11).join('\t'), confidence: Number(c[10]), bbox: { x0: x * k, y0: y * k, x1: (x + w) * k, y1: (y + h) * k } });
+    // block, paragraph and line numbers name the engine's line, as the blocks output does for ours.
+    const key = `${c[2]}.${c[3]}.${c[4]}`;
+    if (!lines.has(key)) lines.set(key, lines.size + 1);
+    words.push({ text: c.slice(11).join('\t'), confidence: Number(c[10]), line: lines.get(key), bbox: { x0: x * k, y0: y * k, x1: (x + w) * k, y1: (y + h) * k } });
   }
   const times = err.trim().split('\n').pop() ?? '';
   const secs = [...times.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);

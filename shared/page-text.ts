@@ -16,6 +16,8 @@ export interface OcrWord {
   confidence: number;
   /** In pixels of the page image (see PageResult width/height). */
   bbox: Box;
+  /** The engine's text line this word belongs to, when it says: words of one line stay together. */
+  line?: number;
 }
 
 export interface PlacedWord extends OcrWord {
@@ -31,19 +33,45 @@ export interface PageText {
   words: PlacedWord[];
 }
 
-/** Groups words into visual rows and writes them out, one row per line. */
+/**
+ * Groups words into visual rows and writes them out, one row per line. The engine's lines are kept whole;
+ * lines side by side (a form's label and its value, two columns of one row) join one row when they overlap
+ * vertically by at least half the smaller height.
+ */
 export function assemblePageText(words: readonly OcrWord[]): PageText {
-  const usable = words.filter((w) => w.text.trim() !== '');
-  const byCentre = [...usable].sort((a, b) => a.bbox.y0 + a.bbox.y1 - (b.bbox.y0 + b.bbox.y1));
+  const lines = new Map<string, OcrWord[]>();
+  words.forEach((w, i) => {
+    if (w.text.trim() === '') return;
+    const key = w.line === undefined ? `w${i}` : `l${w.line}`;
+    const l = lines.get(key);
+    if (l) l.push(w);
+    else lines.set(key, [w]);
+  });
+  const units = [...lines.values()].map((ws) => ({
+    words: ws,
+    y0: Math.min(...ws.map((w) => w.bbox.y0)),
+    y1: Math.max(...ws.map((w) => w.bbox.y1)),
+  }));
+  units.sort((a, b) => a.y0 + a.y1 - (b.y0 + b.y1));
   const rows: Array<{ y0: number; y1: number; words: OcrWord[] }> = [];
-  for (const w of byCentre) {
-    const cy = (w.bbox.y0 + w.bbox.y1) / 2;
-    // A word joins the row its vertical centre falls within; rows are few, so a scan of them is cheap.
-    const row = rows.find((r) => cy >= r.y0 && cy <= r.y1);
-    if (row) row.words.push(w);
-    else rows.push({ y0: w.bbox.y0, y1: w.bbox.y1, words: [w] });
+  for (const u of units) {
+    const h = Math.max(1, u.y1 - u.y0);
+    // Only recent rows can overlap a unit that comes later in centre order.
+    let joined = false;
+    for (let k = rows.length - 1; k >= Math.max(0, rows.length - 4); k--) {
+      const r = rows[k] as (typeof rows)[number];
+      const overlap = Math.min(r.y1, u.y1) - Math.max(r.y0, u.y0);
+      if (overlap >= 0.5 * Math.min(h, Math.max(1, r.y1 - r.y0))) {
+        r.words.push(...u.words);
+        r.y0 = Math.min(r.y0, u.y0);
+        r.y1 = Math.max(r.y1, u.y1);
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) rows.push({ y0: u.y0, y1: u.y1, words: [...u.words] });
   }
-  rows.sort((a, b) => a.y0 - b.y0);
+  rows.sort((a, b) => a.y0 + a.y1 - (b.y0 + b.y1));
   const placed: PlacedWord[] = [];
   let text = '';
   rows.forEach((r, rowIndex) => {

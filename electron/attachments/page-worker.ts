@@ -86,15 +86,19 @@ async function recognisePage(file: string, index: number): Promise<PageOcrResult
   const words: OcrWord[] = [];
   const k = 1 / pre.scale;
   // Boxes go back to the page image's own pixels, the frame the viewer and sanitised copies use.
+  let lineNo = 0;
   for (const block of data.blocks ?? [])
     for (const para of block.paragraphs)
-      for (const line of para.lines)
+      for (const line of para.lines) {
+        lineNo++;
         for (const w of line.words)
           words.push({
+            line: lineNo,
             text: w.text,
             confidence: Math.round(w.confidence * 10) / 10,
             bbox: { x0: Math.floor(w.bbox.x0 * k), y0: Math.floor(w.bbox.y0 * k), x1: Math.ceil(w.bbox.x1 * k), y1: Math.ceil(w.bbox.y1 * k) },
           });
+      }
   const assembled = assemblePageText(words);
   return { source: 'ocr', text: assembled.text, confidence: meanConfidence(assembled.words), words: assembled.words, width: raster.width, height: raster.height, preprocessing: pre, cpuMs: cpuMs() };
 }
