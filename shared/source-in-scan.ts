@@ -25,7 +25,7 @@ export interface SourceRegion {
 const SIGN_OFF = /^[ \t]*(?:yours[ \t]+(?:faithfully|sincerely|truly)|kind[ \t]+regards|best[ \t]+regards|regards|many[ \t]+thanks|thank[ \t]+you|signed)[ \t]*[,.]?[ \t]*$/gim;
 /** Sign-offs that do not identify anyone. */
 const ANONYMOUS = /^(?:anon(?:ymous)?|a[ \t]+concerned[ \t]+\w+|a[ \t]+(?:neighbour|friend|resident|member of the public)|concerned[ \t]+\w+|n\/?a)$/i;
-const SELF_INTRO = /\b(?:my name is|i am called|this is)[ \t]+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})/g;
+const SELF_INTRO = /\b(?:[Mm]y name is|I am called)[ \t]+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})/g;
 const FAX_FROM = /^[ \t]*(?:FAX[ \t]+)?FROM[ \t]*:[ \t]*(.*)$/gim;
 const CONTACT_CUE = /\b(?:my (?:phone|mobile|number|telephone|email|e-mail|address) is|(?:contact|call|ring|text|reach|email) me (?:on|at)|you can (?:contact|reach|call) me (?:on|at)|I live at|tel(?:ephone)?\s*:|mob(?:ile)?\s*:|e-?mail\s*:)/gi;
 const SALUTATION = /^[ \t]*(?:dear\b|to whom it may concern|to the home office|home office|immigration enforcement|re\s*:)/im;

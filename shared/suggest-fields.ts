@@ -226,10 +226,16 @@ export function suggestFields(pages: readonly PageTextInput[], exclude: Readonly
       if (id.kind === 'flight') continue; // flights come from findFlights, which also reads noisy digits and dates
       found.push({ kind: id.kind, text: id.text, value: id.value, start: id.index, end: id.index + id.text.length, cue: id.kind });
     }
+    const vehicles = findVehicles(p.text);
     found.push(...findFlights(p.text));
-    // Flights that stand as bare tokens ("TK2584") with no cue word, as identifiers finds them.
-    for (const id of ids) if (id.kind === 'flight' && !found.some((f) => f.kind === 'flight' && f.value === id.value)) found.push({ kind: 'flight', text: id.text, value: id.value, start: id.index, end: id.index + id.text.length, cue: 'flight number', ...flightDate(p.text, id.index + id.text.length) });
-    found.push(...findVehicles(p.text), ...findNames(p.text), ...findDobs(p.text), ...findAddresses(p.text, ids.filter((i) => i.kind === 'postcode')));
+    // Flights that stand as bare tokens ("TK2584") with no cue word, as identifiers finds them, unless the
+    // token is part of a registration ("K398" of "K398 KOJ").
+    for (const id of ids) {
+      if (id.kind !== 'flight' || found.some((f) => f.kind === 'flight' && f.value === id.value)) continue;
+      if (vehicles.some((v) => id.index < v.end && id.index + id.text.length > v.start)) continue;
+      found.push({ kind: 'flight', text: id.text, value: id.value, start: id.index, end: id.index + id.text.length, cue: 'flight number', ...flightDate(p.text, id.index + id.text.length) });
+    }
+    found.push(...vehicles, ...findNames(p.text), ...findDobs(p.text), ...findAddresses(p.text, ids.filter((i) => i.kind === 'postcode')));
     const seen = new Set<string>();
     found.sort((a, b) => a.start - b.start);
     for (const f of found) {
