@@ -1,5 +1,5 @@
 // OCR accuracy and throughput on real scans, ours against Debian's tesseract CLI.
-//   npm run bench -- ocr [--dir DIR] [--limit N] [--fax FILE] [--concurrency 2] [--cli-model same|debian] [--no-cli]
+//   npm run bench -- ocr [--dir DIR] [--limit N] [--fax FILE] [--concurrency 2] [--cli-model same|debian] [--no-cli] [--dump FILE]
 // DIR holds images/ and gt_text/ (default ../shared/data/ocr/funsd-training). Prints one JSON line.
 //
 // Both sides get the same preprocessing (our decoders and choosePreprocessing: 2x Lanczos upscale of
@@ -99,6 +99,7 @@ export async function run(args: string[]) {
       concurrency: { type: 'string' },
       'cli-model': { type: 'string' },
       'no-cli': { type: 'boolean' },
+      dump: { type: 'string' },
     },
   });
   const dir = values.dir ?? DEFAULT_DIR;
@@ -128,7 +129,7 @@ export async function run(args: string[]) {
 
   const pool = new OcrPool({ concurrency });
   await pool.probe(pages[0]?.file ?? faxFile); // workers up and the model loaded before the clock starts
-  const ours = { texts: new Map<Page, string>(), seconds: 0, cpuMs: 0, failed: 0 };
+  const ours = { texts: new Map<Page, string>(), words: new Map<Page, unknown>(), seconds: 0, cpuMs: 0, failed: 0 };
   const cli = { texts: new Map<Page, string>(), seconds: 0, cpuMs: 0 };
   try {
     for (let i = 0; i < pages.length; i += BATCH) {
@@ -138,6 +139,7 @@ export async function run(args: string[]) {
         const r = await pool.ocrPage(p.file, p.page);
         if (r.status !== 'done') ours.failed++;
         ours.texts.set(p, r.text);
+        if (values.dump) ours.words.set(p, r.words);
         ours.cpuMs += r.cpuMs;
       }));
       ours.seconds += (performance.now() - t0) / 1000;
@@ -151,6 +153,7 @@ export async function run(args: string[]) {
         cli.seconds += (performance.now() - t0) / 1000;
       }
     }
+    if (values.dump) writeFileSync(values.dump, JSON.stringify(pages.map((p) => ({ file: p.file, ours: ours.texts.get(p), oursWords: ours.words.get(p), cli: cli.texts.get(p) ?? null, reference: p.reference }))));
     const faxOurs = await Promise.all(faxPages.map(async (p) => cer((await pool.ocrPage(p.file, p.page)).text, p.reference)));
     const faxCli = cliVersion ? await Promise.all(faxPages.map(async (p) => cer((await cliPage(p, tessdata, work)).text, p.reference))) : [];
 
@@ -172,7 +175,7 @@ export async function run(args: string[]) {
       ours: { engine: 'tesseract.js 7, @tesseract.js-data/eng best_int', pagesPerSecond: round(oursRate, 3), cpuSecondsPerPage: round(ours.cpuMs / 1000 / pages.length, 3), failedPages: ours.failed, ...oursScore },
       cli: cliVersion
         ? { engine: cliVersion, model: cliModel === 'same' ? 'the npm package best_int model (same as ours)' : "Debian's tesseract-ocr-eng", pagesPerSecond: round(cliRate ?? 0, 3), cpuSecondsPerPage: round(cli.cpuMs / 1000 / pages.length, 3), ...score(cli.texts) }
-        : { available: false, note: 'Debian tesseract CLI not found (apt-get install -y tesseract-ocr): no comparison made' },
+        : { available: false, note: values['no-cli'] ? 'skipped (--no-cli)' : 'Debian tesseract CLI not found (apt-get install -y tesseract-ocr): no comparison made' },
       throughputRatio: cliRate ? round(oursRate / cliRate, 3) : null,
       fax: { file: faxFile, pages: faxPages.length, oursCer: faxOursCer, cliCer: faxCliCer },
       targets: {

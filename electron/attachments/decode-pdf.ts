@@ -4,7 +4,7 @@
 // limits): here we only make sure pdf.js is told the limits it understands and its errors read clearly.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { AttachmentError } from './errors.ts';
 import { checkPixels } from './decode-image.ts';
 import { RENDER_DPI, type DecodedDocument, type DecodeLimits, type DecodedPage } from './page-types.ts';
@@ -66,9 +66,9 @@ export async function openPdf(bytes: Buffer, limits: DecodeLimits): Promise<Deco
       if (index < 0 || index >= doc.numPages) throw new AttachmentError('not_found', `page ${index + 1} does not exist (the PDF has ${doc.numPages})`);
       try {
         const page = await doc.getPage(index + 1);
-        const viewport = page.getViewport({ scale: RENDER_DPI / 72 });
-        const width = Math.ceil(viewport.width);
-        const height = Math.ceil(viewport.height);
+        let viewport = page.getViewport({ scale: RENDER_DPI / 72 });
+        let width = Math.ceil(viewport.width);
+        let height = Math.ceil(viewport.height);
         const content = await page.getTextContent();
         const items = content.items.filter((i): i is TextItem & typeof i => 'str' in i);
         const visible = items.reduce((n, i) => n + i.str.replace(/\s/g, '').length, 0);
@@ -78,6 +78,14 @@ export async function openPdf(bytes: Buffer, limits: DecodeLimits): Promise<Deco
           const layer = assemblePageText(words);
           page.cleanup();
           return { kind: 'text', layer: { text: layer.text, words: layer.words, width, height } };
+        }
+        // A scan is rendered at the resolution it was scanned at (up to RENDER_DPI), so that it gets the same
+        // preprocessing as the same scan sent as an image: rendering a 100 dpi scan at 300 dpi blurs it.
+        const dpi = (await scanResolution(page)) ?? RENDER_DPI;
+        if (dpi !== RENDER_DPI) {
+          viewport = page.getViewport({ scale: dpi / 72 });
+          width = Math.ceil(viewport.width);
+          height = Math.ceil(viewport.height);
         }
         checkPixels(width, height, limits, what);
         const canvasFactory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: unknown; context: unknown }; destroy(c: unknown): void } }).canvasFactory;
@@ -94,7 +102,7 @@ export async function openPdf(bytes: Buffer, limits: DecodeLimits): Promise<Deco
         }
         canvasFactory.destroy(entry);
         page.cleanup();
-        return { kind: 'raster', raster: { data: grey, width, height, dpi: RENDER_DPI } };
+        return { kind: 'raster', raster: { data: grey, width, height, dpi } };
       } catch (err) {
         throw pdfError(err, what);
       }
@@ -103,6 +111,30 @@ export async function openPdf(bytes: Buffer, limits: DecodeLimits): Promise<Deco
       await task?.destroy();
     },
   };
+}
+
+/**
+ * The resolution of a scanned page: its largest image's pixels over the page width, when that image spans
+ * most of the page (a scanner's output). Null for anything else, which is rendered at RENDER_DPI.
+ */
+async function scanResolution(page: PDFPageProxy): Promise<number | null> {
+  const ops = await page.getOperatorList();
+  let widest = 0;
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    if (ops.fnArray[i] !== OPS.paintImageXObject) continue;
+    const name = (ops.argsArray[i] as unknown[])[0] as string;
+    try {
+      const objs = name.startsWith('g_') ? page.commonObjs : page.objs;
+      const img = objs.get(name) as { width?: number } | null;
+      widest = Math.max(widest, img?.width ?? 0);
+    } catch {
+      // Not resolved (a broken image): no estimate from it.
+    }
+  }
+  const pageInches = page.getViewport({ scale: 1 }).width / 72;
+  const dpi = widest / pageInches;
+  if (!(dpi >= 50)) return null;
+  return Math.min(RENDER_DPI, Math.round(dpi));
 }
 
 /** Splits a text item into words with boxes in the rendered page's pixels (width shared by characters). */

@@ -66,8 +66,9 @@ export async function openTiff(bytes: Buffer, limits: DecodeLimits): Promise<Dec
       const what = `Page ${index + 1} of this TIFF`;
       checkPixels(info.width, info.height, limits, what);
       const { xdpi, ydpi } = info;
-      // Fax standard mode (204 x 98): stretch rows to square pixels.
-      const rowFactor = xdpi && ydpi && xdpi / ydpi > 1.3 ? xdpi / ydpi : 1;
+      // Fax standard mode (204 x 98, half the lines of fine mode's 204 x 196): each row is repeated, a
+      // whole number of times, so that pixels are (near enough) square.
+      const rowFactor = xdpi && ydpi && xdpi / ydpi >= 1.5 ? Math.round(xdpi / ydpi) : 1;
       const height = Math.round(info.height * rowFactor);
       checkPixels(info.width, height, limits, what);
       try {

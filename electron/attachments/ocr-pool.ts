@@ -211,6 +211,11 @@ export class OcrPool {
     return (await this.run({ op: 'sanitise', file, page: page - 1, boxes, out }, this.pageTimeoutMs)) as SanitiseResult;
   }
 
+  /** Process ids of the workers (for diagnostics, and for tests that kill one). */
+  workerPids(): Array<{ pid: number | undefined; busy: boolean }> {
+    return this.slots.map((s) => ({ pid: s.child.pid, busy: s.task !== null }));
+  }
+
   stats(): PoolStats {
     return { workers: this.slots.length, busy: this.slots.filter((s) => s.task).length, queued: this.queue.length, restarts: this.restarts, completed: this.completed };
   }
