@@ -5,7 +5,7 @@
 // Both sides get the same preprocessing (our decoders and choosePreprocessing: 2x Lanczos upscale of
 // low-resolution pages, PSM 11, the resolution set), the same engine parameters, the same model (the npm
 // package's best_int, unless --cli-model debian), the same parallelism (2 at once; the CLI with
-// OMP_THREAD_LIMIT=1), and their words are put in reading order the same way. Each side's time runs from
+// OMP_THREAD_LIMIT=1), and their words are put in reading order, noise left out, the same way. Each side's time runs from
 // the original file to the page's text, preprocessing included. Pages run in interleaved batches (ours,
 // then the CLI's, on the same pages) so that a busy neighbour on the machine slows both alike.
 import { execFile, spawn } from 'node:child_process';
@@ -20,7 +20,7 @@ import { OcrPool } from '../electron/attachments/ocr-pool.ts';
 import { openDocument } from '../electron/attachments/document.ts';
 import { choosePreprocessing, prepareForOcr } from '../electron/attachments/preprocess.ts';
 import { defaultLangPath } from '../electron/attachments/tesseract-data.ts';
-import { assemblePageText, type OcrWord } from '../shared/page-text.ts';
+import { assemblePageText, isLikelyNoise, type OcrWord } from '../shared/page-text.ts';
 import { cer, mean, wer, werRawTokens } from './_text-metrics.ts';
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'ocr');
@@ -79,7 +79,7 @@ async function cliPage(p: Page, tessdata: string, work: string): Promise<{ text:
   }
   const times = err.trim().split('\n').pop() ?? '';
   const secs = [...times.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);
-  return { text: assemblePageText(words).text, cpuMs: Math.round(secs * 1000) };
+  return { text: assemblePageText(words.filter((w) => !isLikelyNoise(w))).text, cpuMs: Math.round(secs * 1000) };
 }
 
 async function runLanes<T>(items: T[], lanes: number, fn: (item: T) => Promise<void>): Promise<void> {

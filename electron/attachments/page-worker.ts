@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { createWorker, type Worker as TesseractWorker } from 'tesseract.js';
-import { assemblePageText, meanConfidence, type OcrWord } from '../../shared/page-text.ts';
+import { assemblePageText, isLikelyNoise, meanConfidence, type OcrWord } from '../../shared/page-text.ts';
 import { openDocument } from './document.ts';
 import { toFailure, AttachmentError } from './errors.ts';
 import { choosePreprocessing, prepareForOcr } from './preprocess.ts';
@@ -32,7 +32,7 @@ try {
   await tesseract.setParameters({
     // Retrying low-confidence lines inverted (white on black) costs time and changed nothing measurable
     // on letters and faxes, which are dark text on light paper.
-    tessedit_do_invert: '0',
+    tessedit_do_invert: process.env.IMS_EXP_INVERT ?? '0',
   });
 } catch (err) {
   send({ type: 'startup-failed', error: toFailure(err, 'ocr_failed', 'The OCR engine could not start') });
@@ -99,7 +99,7 @@ async function recognisePage(file: string, index: number): Promise<PageOcrResult
             bbox: { x0: Math.floor(w.bbox.x0 * k), y0: Math.floor(w.bbox.y0 * k), x1: Math.ceil(w.bbox.x1 * k), y1: Math.ceil(w.bbox.y1 * k) },
           });
       }
-  const assembled = assemblePageText(words);
+  const assembled = assemblePageText(words.filter((w) => !isLikelyNoise(w)));
   return { source: 'ocr', text: assembled.text, confidence: meanConfidence(assembled.words), words: assembled.words, width: raster.width, height: raster.height, preprocessing: pre, cpuMs: cpuMs() };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assemblePageText, boxesForSpan, meanConfidence, type OcrWord } from '../../shared/page-text.ts';
+import { assemblePageText, boxesForSpan, isLikelyNoise, meanConfidence, type OcrWord } from '../../shared/page-text.ts';
 
 const w = (text: string, x0: number, y0: number, line?: number, confidence = 90): OcrWord => ({ text, confidence, bbox: { x0, y0, x1: x0 + text.length * 10, y1: y0 + 20 }, ...(line === undefined ? {} : { line }) });
 
@@ -29,5 +29,13 @@ describe('page text in visual rows', () => {
     expect(meanConfidence([w('a', 0, 0, 1, 10), w('abcd', 0, 0, 1, 60)])).toBe(50);
     expect(meanConfidence([])).toBeNull();
     expect(assemblePageText([]).text).toBe('');
+  });
+
+  it('treats what the engine made of rules and specks as noise, and unsure real words too', () => {
+    expect(isLikelyNoise(w('———', 0, 0, 1, 45))).toBe(true);
+    expect(isLikelyNoise(w('emmeeeeeeeseac', 0, 0, 1, 0))).toBe(true);
+    expect(isLikelyNoise(w('$20,580.00', 0, 0, 1, 84))).toBe(false);
+    expect(isLikelyNoise(w('(31,000.00)', 0, 0, 1, 45))).toBe(false);
+    expect(isLikelyNoise(w('—', 0, 0, 1, 75))).toBe(false);
   });
 });
