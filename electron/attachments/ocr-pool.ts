@@ -27,6 +27,8 @@ export interface OcrPoolOptions {
   limits?: Partial<DecodeLimits>;
   /** The Node binary for workers (default process.execPath; Electron passes its own with ELECTRON_RUN_AS_NODE). */
   execPath?: string;
+  /** The worker script (default page-worker.ts beside this file; a bundled build passes its own output). */
+  workerEntry?: string;
 }
 
 export type PageStatus = 'done' | 'failed';
@@ -119,6 +121,7 @@ export class OcrPool {
   private readonly maxQueued: number;
   private readonly config: WorkerConfig;
   private readonly execPath: string;
+  private readonly workerEntry: string;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly roomWaiters: Array<() => void> = [];
@@ -139,6 +142,7 @@ export class OcrPool {
     checkLangPath(langPath);
     this.config = { langPath, limits: { ...DEFAULT_DECODE_LIMITS, ...options.limits } };
     this.execPath = options.execPath ?? process.execPath;
+    this.workerEntry = options.workerEntry ?? WORKER_ENTRY;
     for (let i = 0; i < this.concurrency; i++) this.slots.push(this.spawn());
     this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
     this.memoryTimer.unref();
@@ -256,7 +260,7 @@ export class OcrPool {
   }
 
   private spawn(): Slot {
-    const child = fork(WORKER_ENTRY, [], {
+    const child = fork(this.workerEntry, [], {
       execPath: this.execPath,
       // Our own flags only: the parent's (a test runner's loaders, an inspector) must not be inherited.
       execArgv: ['--max-old-space-size=1024', '--no-warnings'],
