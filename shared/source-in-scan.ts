@@ -22,7 +22,27 @@ export interface SourceRegion {
   details: { name?: string; phone?: string; email?: string; postcode?: string };
 }
 
-const SIGN_OFF = /^[ \t]*(?:yours[ \t]+(?:faithfully|sincerely|truly)|kind[ \t]+regards|best[ \t]+regards|regards|many[ \t]+thanks|thank[ \t]+you|signed)[ \t]*[,.]?[ \t]*$/gim;
+// Sign-offs, matched on their letters with up to two OCR slips ("Yours faithfu1ly", "Yoursfaithfully",
+// "-Yours faithfiilly"), so a misread line does not hide the name under it.
+const SIGN_OFFS = ['yoursfaithfully', 'yourssincerely', 'yourstruly', 'kindregards', 'bestregards', 'regards', 'manythanks', 'thankyou', 'signed'];
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+function isSignOff(line: string): boolean {
+  const key = line.toLowerCase().replace(/[1|!]/g, 'l').replace(/[^a-z]/g, '');
+  if (key.length < 6 || key.length > 20) return false;
+  return SIGN_OFFS.some((w) => editDistance(key, w) <= (w.length >= 12 ? 2 : w.length >= 9 ? 1 : 0));
+}
+/** A line of OCR debris ("1", "l", "~~", "|") between a sign-off and the name. */
+const DEBRIS = /^[^A-Za-z0-9]*[A-Za-z0-9]?[^A-Za-z0-9]*$/;
 /** Sign-offs that do not identify anyone. */
 const ANONYMOUS = /^(?:anon(?:ymous)?|a[ \t]+concerned[ \t]+\w+|a[ \t]+(?:neighbour|friend|resident|member of the public)|concerned[ \t]+\w+|n\/?a)$/i;
 const SELF_INTRO = /\b(?:[Mm]y name is|I am called)[ \t]+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})/g;
@@ -68,14 +88,15 @@ export function findSourceRegions(pages: readonly PageTextInput[]): SourceRegion
     };
 
     // The signature block: up to five lines after the sign-off, until a blank line follows text.
-    for (const m of text.matchAll(SIGN_OFF)) {
-      const after = linesFrom(text, (m.index ?? 0) + m[0].length + 1).slice(0, 6);
+    for (const signOff of linesFrom(text, 0).filter((l) => isSignOff(l.line))) {
+      const after = linesFrom(text, signOff.end + 1).slice(0, 6);
       let start = -1;
       let end = -1;
       let name: string | undefined;
       for (const l of after) {
-        const t = l.line.trim();
-        if (!t) {
+        // Leading debris ("-Miss Shanice Gordon") is not part of the name.
+        const t = l.line.trim().replace(/^[^A-Za-z0-9(+]+/, '');
+        if (!t || (start < 0 && DEBRIS.test(t))) {
           if (start >= 0) break;
           continue;
         }
@@ -123,12 +144,15 @@ export function findSourceRegions(pages: readonly PageTextInput[]): SourceRegion
       const sal = SALUTATION.exec(text);
       const head = sal ? text.slice(0, sal.index) : '';
       for (const l of linesFrom(head, 0)) {
-        const t = l.line.trim();
+        const t = l.line.trim().replace(/^[^A-Za-z0-9(+]+/, '');
         if (!t || /^(?:FAX|TO|FROM)\b/i.test(t)) continue;
         const ids = findIdentifiers(t).filter((i) => i.kind !== 'flight');
         const isDate = /\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{2,4})\b/.test(t);
         if (isDate && !ids.length) continue;
-        if (ids.length || looksLikeName(t) || /^\d+[A-Za-z]?\s+\w+/.test(t)) add('letterhead', l.start + l.line.indexOf(t), l.end, looksLikeName(t) ? { name: t } : {});
+        // "Office of Rt Hon Jack Green MP": an MP's or councillor's office names them.
+        const office = /^(?:(?:the\s+)?office of|from)[;:,.]?\s+(.+?)(?:\s+MP)?$/i.exec(t);
+        const name = office ? office[1] : looksLikeName(t) ? t : undefined;
+        if (ids.length || name || /^\d+[A-Za-z]?\s+\w+/.test(t)) add('letterhead', l.start + l.line.indexOf(t), l.end, name ? { name } : {});
       }
     }
   }
