@@ -130,6 +130,8 @@ export class OcrPool {
   private completed = 0;
   private closed = false;
   private startupFailure: AttachmentFailure | null = null;
+  /** Workers in a row that died before they were ready: a broken install, not a bad page. */
+  private startupCrashes = 0;
   private readonly memoryTimer: NodeJS.Timeout;
 
   constructor(options: OcrPoolOptions = {}) {
@@ -283,6 +285,7 @@ export class OcrPool {
   private onMessage(slot: Slot, m: WorkerReply): void {
     if (m.type === 'ready') {
       slot.ready = true;
+      this.startupCrashes = 0;
       this.dispatch();
     } else if (m.type === 'startup-failed') {
       // A worker that cannot start (no language data, a broken install) will not start next time either.
@@ -305,6 +308,12 @@ export class OcrPool {
     }
     if (index < 0) return;
     if (this.closed || this.startupFailure) {
+      return;
+    }
+    if (!slot.ready && !slot.killedFor && ++this.startupCrashes >= 3) {
+      const lastWords = slot.stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit code ${code}`;
+      this.startupFailure = { code: 'worker_crashed', message: `The OCR workers cannot start (${lastWords.slice(0, 300)})` };
+      for (const t of this.queue.splice(0)) t.reject(this.startupFailure);
       return;
     }
     this.restarts++;

@@ -147,3 +147,20 @@ describe('the pool contains failures and recovers', () => {
     }
   });
 });
+
+describe('a pool that cannot start', () => {
+  it('says so on every page instead of restarting workers forever', async () => {
+    const broken = new OcrPool({ concurrency: 1, workerEntry: join(tmp.dir, 'no-such-worker.ts') });
+    try {
+      const r = await broken.ocrAttachment(PAGE);
+      expect(r).toMatchObject({ status: 'failed', error: { code: 'worker_crashed', message: expect.stringMatching(/^The OCR workers cannot start/) } });
+      expect(broken.stats().restarts).toBe(2);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('refuses a language folder without the English model, before starting anything', () => {
+    expect(() => new OcrPool({ langPath: tmp.dir })).toThrow(/The OCR language data is missing: .*eng\.traineddata\.gz does not exist/);
+  });
+});
