@@ -55,7 +55,7 @@ async function cliPage(p: Page, tessdata: string, work: string): Promise<{ text:
   const pre = choosePreprocessing(page.raster);
   const png = join(work, `${basename(p.file)}-${p.page}.png`);
   writeFileSync(png, await prepareForOcr(page.raster, pre));
-  const args = [png, '-', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', pre.psm, '--dpi', String(pre.ocrDpi), '-c', 'tessedit_do_invert=0', '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
+  const args = [png, '-', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', pre.psm, '--dpi', String(pre.ocrDpi), '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
   // `times` reports the CPU time of the shell's children: the CLI's own, start-up included.
   const child = spawn('sh', ['-c', 'tesseract "$@" 2>/dev/null; s=$?; times >&2; exit $s', 'sh', ...args], { env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
   let out = '';
