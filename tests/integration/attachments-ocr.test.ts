@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { OcrPool, type OcrProgress } from '../../electron/attachments/ocr-pool.ts';
 import { openDocument } from '../../electron/attachments/document.ts';
-import { findSourceRegions } from '../../shared/source-in-scan.ts';
+import { analyseAttachment } from '../../electron/attachments/analyse.ts';
+import { sanitiseAttachment } from '../../electron/attachments/sanitise.ts';
 import { suggestFields } from '../../shared/suggest-fields.ts';
 import { makeScannedPdf, makeTextPdf } from '../pdf-maker.ts';
 import { DATA, tempDir } from '../helpers.ts';
@@ -110,20 +111,21 @@ describe('OCR of attachments, page by page', () => {
     await pool.sanitisePage(typed, 1, [], scan);
     const before = sha(scan);
 
-    const page = await pool.ocrPage(scan, 1);
+    const ocr = await pool.ocrAttachment(scan);
+    const page = ocr.pages[0]!;
     expect(page.status).toBe('done');
-    const regions = findSourceRegions([{ page: 1, text: page.text, words: page.words }]);
-    expect(regions.map((r) => [r.kind, r.text])).toEqual([
+    const { sourceRegions, suggestions } = analyseAttachment(ocr);
+    expect(sourceRegions.map((r) => [r.kind, r.text])).toEqual([
       ['fax-header', '0113 496 0000'],
       ['signature', 'Margaret Thompson'],
     ]);
-    const boxes = regions.flatMap((r) => r.boxes);
-    const out = join(tmp.dir, 'letter-sanitised.png');
-    const result = await pool.sanitisePage(scan, 1, boxes, out);
-    expect(result).toMatchObject({ width: page.width, height: page.height, boxes: 2 });
-    for (const box of boxes) expect(await allBlack(out, box)).toBe(true);
+    // The writer's number is for the restricted pane, not a suggestion for the form; the subject is.
+    expect(suggestions.map((s) => [s.kind, s.value])).toEqual([['name', 'Ying Hu']]);
+    const [copy] = await sanitiseAttachment(pool, scan, ocr.pageCount, sourceRegions, join(tmp.dir, 'sanitised'));
+    expect(copy).toMatchObject({ page: 1, width: page.width, height: page.height, boxes: 2 });
+    for (const box of sourceRegions.flatMap((r) => r.boxes)) expect(await allBlack(copy!.file, box)).toBe(true);
     // The rest of the page is still there to read, and the original is untouched.
-    const again = await pool.ocrPage(out, 1);
+    const again = await pool.ocrPage(copy!.file, 1);
     expect(again.text).toMatch(/nail bar/);
     expect(again.text).not.toMatch(/Thompson|496/);
     expect(sha(scan)).toBe(before);
