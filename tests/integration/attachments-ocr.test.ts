@@ -130,4 +130,19 @@ describe('OCR of attachments, page by page', () => {
     expect(again.text).not.toMatch(/Thompson|496/);
     expect(sha(scan)).toBe(before);
   });
+
+  it('holds back a long attachment so that no more than maxQueued pages wait at once', async () => {
+    const small = new OcrPool({ concurrency: 1, maxQueued: 2 });
+    try {
+      const pdf = join(tmp.dir, 'long.pdf');
+      writeFileSync(pdf, makeTextPdf(Array.from({ length: 12 }, (_, i) => [`This is page ${i + 1} of a long typed statement.`])));
+      const queued: number[] = [];
+      const r = await small.ocrAttachment(pdf, { onProgress: () => queued.push(small.stats().queued) });
+      expect(r.status).toBe('done');
+      expect(r.pages.map((p) => p.text)).toEqual(Array.from({ length: 12 }, (_, i) => `This is page ${i + 1} of a long typed statement.`));
+      expect(Math.max(...queued)).toBeLessThanOrEqual(2);
+    } finally {
+      await small.close();
+    }
+  });
 });
