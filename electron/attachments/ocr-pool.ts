@@ -103,6 +103,8 @@ interface Slot {
 const WORKER_ENTRY = fileURLToPath(new URL('./page-worker.ts', import.meta.url));
 const MEMORY_POLL_MS = 200;
 
+const seconds = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
+
 /** Resident memory of a process in MB, where the OS lets us read it cheaply (Linux); null elsewhere. */
 function rssMb(pid: number): number | null {
   try {
@@ -356,7 +358,7 @@ export class OcrPool {
       slot.task = task;
       slot.taskId = this.nextId++;
       slot.timer = setTimeout(
-        () => this.kill(slot, { code: 'timeout', message: `Reading this ${task.request.op === 'probe' ? 'file' : 'page'} took longer than ${Math.round(task.timeoutMs / 1000)} s, so it was stopped` }),
+        () => this.kill(slot, { code: 'timeout', message: `Reading this ${task.request.op === 'probe' ? 'file' : 'page'} took longer than ${seconds(task.timeoutMs)}, so it was stopped` }),
         task.timeoutMs,
       );
       slot.child.send({ ...task.request, id: slot.taskId } as WorkerRequest);

@@ -106,7 +106,7 @@ describe('the pool contains failures and recovers', () => {
     const strict = new OcrPool({ concurrency: 1, pageTimeoutMs: 300 });
     try {
       const r = await strict.ocrPage(PAGE, 1);
-      expect(r).toMatchObject({ status: 'failed', error: { code: 'timeout', message: 'Reading this page took longer than 0 s, so it was stopped' } });
+      expect(r).toMatchObject({ status: 'failed', error: { code: 'timeout', message: 'Reading this page took longer than 0.3 s, so it was stopped' } });
       expect(await strict.probe(FAX)).toEqual({ kind: 'tiff', pageCount: 3 });
       expect(strict.stats().restarts).toBe(1);
     } finally {
