@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations/index.ts';
 
@@ -20,6 +20,8 @@ export function openDatabase(profileDir: string, options: { readonly?: boolean }
     throw new Error(`Cannot open the case store at ${file}: ${(error as Error).message}`, { cause: error });
   }
   try {
+    // The store holds personal data: readable by this user only (the folder is 0700 too).
+    if (!options.readonly) chmodSync(file, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -89,7 +89,10 @@ export class Store {
         at,
         actor: meta.actor,
         change: (entity, entityId, op, data, allegationId) => {
-          this.insertChange.run(hlc, entity, entityId, allegationId ?? meta.allegationId ?? null, op, JSON.stringify(data), meta.actor.userId);
+          // An insert or an append is described by the row itself (sync sends the row as it stands, with its
+          // hlc); an update keeps what it replaced, which the row no longer holds (CPIA).
+          const kept = op === 'update' ? data : Object.fromEntries(Object.entries(data).filter(([k]) => k === 'restricted' || k === 'part'));
+          this.insertChange.run(hlc, entity, entityId, allegationId ?? meta.allegationId ?? null, op, JSON.stringify(kept), meta.actor.userId);
           changes++;
         },
         note: (details) => Object.assign(extra, details),
