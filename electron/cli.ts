@@ -17,6 +17,8 @@ import { createUser, findUserByName, type UserRow } from './core/users.ts';
 import { verifyPassword } from './core/passwords.ts';
 import { openSource } from './core/sources.ts';
 import { referrerGroups, revealGroup } from './core/nsu.ts';
+import { intelligenceReport } from './core/report.ts';
+import { reportText } from '../shared/report.ts';
 import { ROLES, type Role } from '../shared/domain.ts';
 import { ApiError } from '../shared/errors.ts';
 import { newUser } from '../shared/api/auth.ts';
@@ -49,6 +51,8 @@ Commands:
   nsu reveal GROUP --as USER --reason "…" [--json]
                                NSU only: the source details behind a group, each release audited
   vault status|rotate          the vault protecting source details; rotate re-wraps every data key
+  export REF --as USER [--json]
+                               the sanitised intelligence report (the source is never named)
 
 The vault passphrase comes from IMS_PASSPHRASE, or is asked for at the terminal (import, source, nsu, vault).
   linkage --in A.csv [--in2 B.csv] --out pairs.csv [--use-id]
@@ -63,7 +67,7 @@ Options:
 export class CliError extends Error {}
 
 /** Commands that read or write sealed source details, and so need the desk's vault passphrase. */
-const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault']);
+const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export']);
 
 /** The passphrase from IMS_PASSPHRASE, or asked for at the terminal (twice when the vault is being created). */
 async function unlockVault(core: Core): Promise<void> {
@@ -234,6 +238,17 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'nsu':
       return nsuCommand(core, args, opts);
+    case 'export': {
+      const ref = args[0];
+      if (!ref) throw new CliError('which allegation? ims export IMS-2026-000123 --as USER');
+      const user = await signInAs(core, opts.as);
+      const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
+      if (!id) throw new CliError(`no allegation ${ref}`);
+      const report = intelligenceReport(core, user, id);
+      if (opts.json) print(report);
+      else process.stdout.write(reportText(report));
+      return;
+    }
     case 'vault': {
       if (args[0] === 'status') {
         const status = core.vault.status();

@@ -3,10 +3,12 @@ import { requireUser } from './context.ts';
 import { addContact, openSource, sourceStatus, updateSource } from '../core/sources.ts';
 import { decideGroup, referrerGroups, revealGroup } from '../core/nsu.ts';
 import { prepared } from '../store/db.ts';
+import { intelligenceReport } from '../core/report.ts';
 
-type SourceProcedures = 'vault.status' | 'source.status' | 'source.open' | 'source.update' | 'source.addContact' | 'nsu.referrers' | 'nsu.reveal' | 'nsu.decide' | 'audit.sourceAccess' | 'audit.verify';
+type SourceProcedures = 'allegations.report' | 'vault.status' | 'source.status' | 'source.open' | 'source.update' | 'source.addContact' | 'nsu.referrers' | 'nsu.reveal' | 'nsu.decide' | 'audit.sourceAccess' | 'audit.verify';
 
 export const sourceHandlers: Handlers<SourceProcedures> = {
+  'allegations.report': (ctx, { id }) => intelligenceReport(ctx.core, requireUser(ctx), id),
   'vault.status': (ctx) => ctx.core.vault.status(),
   'source.status': (ctx, { allegationId }) => sourceStatus(ctx.core, requireUser(ctx), allegationId),
   'source.open': (ctx, { allegationId, reason }) => openSource(ctx.core, requireUser(ctx), allegationId, reason),

@@ -7,6 +7,7 @@ export type Route =
   | { name: 'allegation'; reference: string; tab?: string | undefined }
   | { name: 'new'; draft?: string | undefined }
   | { name: 'edit'; reference: string }
+  | { name: 'report'; reference: string }
   | { name: 'import' }
   | { name: 'routing' }
   | { name: 'nsu' }
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
       return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined, view: params.get('view') ?? undefined };
     case 'allegation':
       if (parts[1] && parts[2] === 'edit') return { name: 'edit', reference: parts[1] };
+      if (parts[1] && parts[2] === 'report') return { name: 'report', reference: parts[1] };
       return parts[1] ? { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined } : { name: 'not-found', path };
     case 'new':
       return { name: 'new', draft: params.get('draft') ?? undefined };
@@ -57,6 +59,8 @@ export function href(route: Route): string {
       return `#/new${q({ draft: route.draft })}`;
     case 'edit':
       return `#/allegation/${encodeURIComponent(route.reference)}/edit`;
+    case 'report':
+      return `#/allegation/${encodeURIComponent(route.reference)}/report`;
     case 'import':
       return '#/import';
     case 'routing':

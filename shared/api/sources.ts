@@ -80,7 +80,21 @@ export const auditEntryView = z.object({
   reason: z.string().nullable(),
 });
 
+export const intelligenceReport = z.object({
+  reference,
+  title: z.string(),
+  handling: z.string(),
+  sections: z.array(z.object({ heading: z.string(), lines: z.array(z.string()) })),
+});
+
 export const sourcesApi = {
+  'allegations.report': procedure({
+    summary: 'The sanitised intelligence report of an allegation for dissemination, print or export: the source is never named, only the reference to ask through.',
+    access: ['analyst', 'duty_manager', 'compliance_officer', 'manager', 'nsu', 'admin'],
+    mutates: false,
+    input: z.object({ id: uuid }),
+    output: intelligenceReport,
+  }),
   'vault.status': procedure({
     summary: 'Whether the vault that protects source details exists and is unlocked.',
     access: 'signed_in',

@@ -189,3 +189,33 @@ describe('the audit chain shows any tampering', () => {
     }
   });
 });
+
+describe('sanitised output', () => {
+  it('an intelligence report gives the reference to ask through, never the source, even for text written after intake', async () => {
+    core.close();
+    core = await CoreClass.openUnlocked(profile, { kind: 'passphrase', passphrase: 'a brand new desk passphrase' });
+    allocated = await signIn(core, 'allocated.analyst');
+    const created = await allocated.call('allegations.create', {
+      form: {
+        channel: 'telephone',
+        reporterType: 'public',
+        receivedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        offenceTypes: ['illegal_working'],
+        freeText: 'Caller reports cash-in-hand work at a car wash on Green Lane.',
+        subjects: [{ surname: 'Petrov', forename: 'Ivan' }],
+        addresses: [{ type: 'offence_location', line1: '1 Green Lane', postcode: 'N4 1AA' }],
+        source: { name: 'Anna Brown', phone: '07700 900111', email: '', address: '', relationship: 'neighbour', organisation: '' },
+      },
+    });
+    // A later note records a new number before anyone knew it was the caller's…
+    await allocated.call('allegations.allocate', { id: created.id });
+    await allocated.call('notes.add', { allegationId: created.id, text: 'Called back from 07700 900555 with more detail.' });
+    // …then the source pane is updated with it.
+    await allocated.call('source.update', { allegationId: created.id, details: { name: 'Anna Brown', phone: '07700 900555', email: '', address: '', relationship: 'neighbour', organisation: '' }, reason: 'New number from the caller' });
+    const report = await allocated.call('allegations.report', { id: created.id });
+    const text = JSON.stringify(report);
+    expect(text).not.toMatch(/Anna Brown|07700 900555|07700 900111/);
+    expect(text).toContain(`quoting ${created.reference}`);
+    expect(report.sections.find((s) => s.heading === 'Notes')?.lines[0]).toContain('[source withheld]');
+  });
+});

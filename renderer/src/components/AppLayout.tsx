@@ -13,6 +13,7 @@ import { AllegationFormScreen } from '../screens/AllegationFormScreen.tsx';
 import { ImportScreen } from '../screens/ImportScreen.tsx';
 import { RoutingScreen } from '../screens/RoutingScreen.tsx';
 import { NsuScreen } from '../screens/NsuScreen.tsx';
+import { ReportScreen } from '../screens/ReportScreen.tsx';
 import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { NotFound } from './NotFound.tsx';
 
@@ -91,6 +92,7 @@ export function AppLayout({ user, onSignOut }: Props) {
         {route.name === 'allegation' && <AllegationScreen reference={route.reference} user={user} tab={route.tab} />}
         {route.name === 'new' && <AllegationFormScreen draftId={route.draft} />}
         {route.name === 'edit' && <AllegationFormScreen reference={route.reference} />}
+        {route.name === 'report' && <ReportScreen reference={route.reference} />}
         {route.name === 'import' && <ImportScreen />}
         {route.name === 'routing' && <RoutingScreen user={user} />}
         {route.name === 'nsu' && <NsuScreen />}

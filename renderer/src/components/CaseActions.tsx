@@ -3,7 +3,7 @@
 // the record must keep (a reason, a rating) and says clearly when it cannot be done.
 import { useState, type ReactNode } from 'react';
 import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, Textarea } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconArrowsExchange, IconClipboardCheck, IconNote, IconPencil, IconUserCheck } from '@tabler/icons-react';
+import { IconAlarm, IconAlertCircle, IconArrowsExchange, IconClipboardCheck, IconFileReport, IconNote, IconPencil, IconUserCheck } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import type { UserView } from '../../../shared/api.ts';
 import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shared/domain.ts';
@@ -95,6 +95,11 @@ export function CaseActions({ record, user, onChanged }: { record: AllegationRec
         <Button size="xs" variant="light" leftSection={<IconNote size={14} />} onClick={() => open('note')}>
           Add note
         </Button>
+        {['analyst', 'duty_manager', 'compliance_officer', 'manager', 'nsu', 'admin'].includes(user.role) && (
+          <Button size="xs" variant="light" leftSection={<IconFileReport size={14} />} onClick={() => navigate({ name: 'report', reference: record.reference })}>
+            Intelligence report
+          </Button>
+        )}
       </Group>
       {dialog === null && <Problem error={error} />}
 
