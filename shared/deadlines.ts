@@ -73,8 +73,18 @@ function daysBetween(a: string, b: string): number {
 export function detectDeadlines(text: string, receivedAt: Date, windowDays: number = TIME_CRITICAL_WINDOW_DAYS): DetectedDeadline[] {
   if (!text.trim()) return [];
   const receivedDate = ukDate(receivedAt);
-  // chrono takes the zone as an offset in minutes (it does not read IANA names).
-  const results = parser.parse(text, { instant: receivedAt, timezone: ukOffsetMinutes(receivedAt) }, { forwardDate: true });
+  // Only sentences about an event can hold a deadline, so only those are given to chrono (which is slow).
+  const reference = { instant: receivedAt, timezone: ukOffsetMinutes(receivedAt) };
+  const results: Array<chrono.ParsedResult> = [];
+  // A sentence ends at . ! ? followed by a space or the end, or at a line break ("09.03.2026" stays whole).
+  for (const m of text.matchAll(/(?:[^.!?\n]|[.!?](?![\s]|$))+[.!?]*/g)) {
+    if (!EVENTS.some(([re]) => re.test(m[0]))) continue;
+    for (const r of parser.parse(m[0], reference, { forwardDate: true })) {
+      // Offsets into the whole text, as if it had been parsed at once.
+      (r as { index: number }).index = r.index + (m.index ?? 0);
+      results.push(r);
+    }
+  }
   const found: DetectedDeadline[] = [];
   for (const r of results) {
     if (ROUTINE_BEFORE.test(text.slice(Math.max(0, r.index - 12), r.index))) continue;

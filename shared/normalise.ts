@@ -50,9 +50,24 @@ export interface PhoneParts {
   valid: boolean;
 }
 
+// libphonenumber is thorough and slow; the same numbers recur (a record's phones are read for search, matching
+// and redaction), so results are remembered, within a bound.
+const phoneCache = new Map<string, PhoneParts>();
+const PHONE_CACHE_MAX = 20_000;
+
 /** Normalises a phone number as written; UK is the default country (07700 900123 = +44 7700 900123). */
 export function normalisePhone(raw: string | null | undefined): PhoneParts {
-  const text = (raw ?? '').trim();
+  const key = raw ?? '';
+  const hit = phoneCache.get(key);
+  if (hit) return hit;
+  const parts = parsePhone(key);
+  if (phoneCache.size >= PHONE_CACHE_MAX) phoneCache.clear();
+  phoneCache.set(key, parts);
+  return parts;
+}
+
+function parsePhone(raw: string): PhoneParts {
+  const text = raw.trim();
   const digits = text.replace(/\D/g, '');
   if (!digits) return { e164: null, national: '', valid: false };
   const parsed = parsePhoneNumberFromString(text, 'GB');

@@ -40,6 +40,7 @@ const CASES: Array<[string, string | null]> = [
   ['The workers are picked up at 7am every morning.', null],
   ['He has a biometrics appointment on 11/03.', '2026-03-11'],
   ['She said she is flying to Dubai in 3 days with the boy.', '2026-03-07'],
+  ['Hearing listed for 09.03.2026 at the county court.', '2026-03-09'],
 ];
 
 describe('time-critical deadlines in the account', () => {
