@@ -24,6 +24,10 @@ export class Core {
   private constructor(profileDir: string, options: CoreOptions) {
     this.store = new Store(profileDir, options);
     this.search = new SearchIndex(this.store.db);
+    // Every mutation re-indexes what it changed inside its own transaction; the timer catches up with writes
+    // made by other connections (workers, sync) within about a second.
+    this.store.onMutation(() => this.search.afterMutation());
+    this.search.startBackground();
     this.sessions = new Sessions(options.now);
     this.deskName = options.deskName ?? 'IMS Desk';
   }
@@ -61,6 +65,7 @@ export class Core {
   }
 
   close(): void {
+    this.search.stop();
     this.listeners.clear();
     this.store.close();
   }

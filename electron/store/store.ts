@@ -50,6 +50,7 @@ export class Store {
   private readonly clock: HybridClock;
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
+  private readonly mutationHooks: Array<() => void> = [];
 
   constructor(profileDir: string, options: StoreOptions = {}) {
     this.profileDir = profileDir;
@@ -95,6 +96,7 @@ export class Store {
         note: (details) => Object.assign(extra, details),
       };
       const result = fn(mutation);
+      for (const hook of this.mutationHooks) hook();
       const entry: AuditEntryInput = {
         at,
         userId: meta.actor.userId,
@@ -108,6 +110,14 @@ export class Store {
       this.audit.append(entry);
       return result;
     })();
+  }
+
+  /**
+   * Work that runs inside every mutation's transaction, after its changes and before its audit entry: derived
+   * data (the search index) is brought up to date atomically with the change that made it stale.
+   */
+  onMutation(hook: () => void): void {
+    this.mutationHooks.push(hook);
   }
 
   /** A setting stored as JSON, or the fallback. */

@@ -2,6 +2,7 @@
 // that has shipped (a desk's store may already have run it).
 import * as m0001 from './0001-case-store.ts';
 import * as m0002 from './0002-search-index.ts';
+import * as m0003 from './0003-search-v2.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'case-store', sql: m0001.sql },
   { version: 2, name: 'search-index', sql: m0002.sql },
+  { version: 3, name: 'search-v2', sql: m0003.sql },
 ];
