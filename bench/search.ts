@@ -13,20 +13,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Core } from '../electron/core/core.ts';
 import { importJsonl } from '../electron/core/import.ts';
-import { buildDocument } from '../electron/search/documents.ts';
 import { STORE_FILE } from '../electron/store/db.ts';
-import { foldName, normalisePhone, parseUkPostcode } from '../shared/normalise.ts';
-import { ftsWords } from '../shared/search-query.ts';
+import { queryScorer, type Query } from './_search-scoring.ts';
 
 const DATA = process.env.IMS_SHARED_DATA ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data');
 const CORPUS = join(DATA, 'corpus');
-
-interface Query {
-  qid: number;
-  cat: string;
-  q: string;
-  expect: { target?: number; surname?: string[]; postcode?: string; phone?: string; phrase?: string[]; self?: number; anyOf?: number[] };
-}
 
 function sizeName(n: number): string {
   return n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}m` : n % 1000 === 0 ? `${n / 1000}k` : String(n);
@@ -111,51 +102,7 @@ export async function run(args: string[]) {
     }
     const storeBytes = statSync(join(dir, STORE_FILE)).size;
 
-    const idBySubmission = db.prepare('SELECT id FROM allegations WHERE submission_id = ?').pluck();
-    const submissionOf = db.prepare('SELECT submission_id FROM allegations WHERE id = ?').pluck();
-    const surnames = db.prepare('SELECT surname FROM subjects WHERE allegation_id = ?').pluck();
-    const holds = (id: string, kind: 'postcode' | 'phone', value: string): boolean => {
-      const doc = buildDocument(db, id);
-      if (!doc) return false;
-      const keys = new Set(doc.columns.keys.split(' '));
-      if (kind === 'postcode') return keys.has((parseUkPostcode(value).postcode ?? value).replace(' ', '').toLowerCase());
-      return keys.has(normalisePhone(value).national || value);
-    };
-    const containsPhrase = (id: string, words: string[]): boolean => {
-      const doc = buildDocument(db, id);
-      if (!doc) return false;
-      const c = doc.columns;
-      const tokens = ftsWords([c.sname, c.gname, c.form, c.biz, c.body, c.notes, c.attach].join('\n'));
-      outer: for (let i = 0; i + words.length <= tokens.length; i++) {
-        for (let k = 0; k < words.length; k++) if (tokens[i + k] !== words[k]) continue outer;
-        return true;
-      }
-      return false;
-    };
-
-    const succeeded = (query: Query, ids: string[]): boolean => {
-      const e = query.expect;
-      const subs = ids.map((id) => submissionOf.get(id) as number);
-      if (query.cat === 'dup') return subs.some((s) => s !== e.self && (e.anyOf ?? []).includes(s));
-      if (e.target !== undefined && subs.includes(e.target)) return true;
-      switch (query.cat) {
-        case 'exact_surname':
-        case 'misspelt_surname': {
-          if (!ids.length) return false;
-          const want = new Set((e.surname ?? []).map((s) => foldName(s)));
-          const carrying = ids.filter((id) => (surnames.all(id) as string[]).some((s) => want.has(foldName(s)))).length;
-          return carrying >= Math.ceil(0.8 * Math.min(10, ids.length));
-        }
-        case 'postcode':
-          return ids.some((id) => holds(id, 'postcode', e.postcode ?? ''));
-        case 'phone':
-          return ids.some((id) => holds(id, 'phone', e.phone ?? ''));
-        case 'phrase':
-          return ids.some((id) => containsPhrase(id, e.phrase ?? []));
-        default:
-          return false;
-      }
-    };
+    const succeeded = queryScorer(db);
 
     const all = [...mix.queries, ...mix.dup];
     const passes = Math.max(1, Number(values.passes));
@@ -201,8 +148,6 @@ export async function run(args: string[]) {
     const dupRecall10 = mix.dup.filter((q) => ok.get(q.qid)).length / Math.max(1, mix.dup.length);
     const allegations = (db.prepare('SELECT count(*) AS n FROM allegations').get() as { n: number }).n;
     core.close();
-    // Check that the ids resolve (guards against scoring a store of another corpus).
-    void idBySubmission;
     return {
       bench: 'search',
       loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),

@@ -65,6 +65,8 @@ export const facet = {
   outcome: (v: string) => `out${v.replace(/[^a-z0-9]/gi, '')}`.toLowerCase(),
   dob: (v: string) => `dob${v.replace(/\D/g, '')}`,
   dobYear: (v: string) => `dobyr${v.slice(0, 4)}`,
+  /** A postcode district in the names table ("pdn13"): near matches of a person in the same district. */
+  district: (v: string) => `pd${v.toLowerCase()}`,
   /** A postcode area ("N", "SW"): lets near matches be found in the same part of the country. */
   area: (v: string) => `pcarea${v.toLowerCase()}`,
   /** The form holds no postcode (near matches: a record that cannot disagree on place). */
@@ -197,6 +199,31 @@ export function filtersFromPairs(pairs: readonly string[]): Record<string, unkno
       const values = value.split(',').map((v) => v.trim()).filter(Boolean);
       out[field] = [...((out[field] as string[] | undefined) ?? []), ...(field === 'units' ? values.map((v) => v.toUpperCase()) : values.map((v) => v.toLowerCase()))];
     } else out[field] = value;
+  }
+  return out;
+}
+
+const LIST_FIELDS = new Set<keyof SearchFilters>(['offenceTypes', 'channels', 'units', 'outcomes', 'statuses']);
+
+/** Filters as URL parameters (the search screen's address carries them, so back, reload and links work). */
+export function filtersToParams(f: SearchFilters | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!f) return out;
+  for (const [key, field] of Object.entries(CLI_FILTER_KEYS)) {
+    if (key === 'vrm') continue;
+    const v = f[field];
+    if (Array.isArray(v) ? v.length : v) out[key] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  return out;
+}
+
+/** The filters in URL parameters (unknown keys ignored; values validated later by searchFilters). */
+export function filtersFromParams(params: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(CLI_FILTER_KEYS)) {
+    const v = params[key]?.trim();
+    if (!v) continue;
+    out[field] = LIST_FIELDS.has(field) ? v.split(',').filter(Boolean) : v;
   }
   return out;
 }

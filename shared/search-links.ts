@@ -3,17 +3,12 @@
 import type { HitPlace } from './api/search.ts';
 
 export function placeLink(reference: string, place: HitPlace): string {
-  const params = new URLSearchParams();
-  if (place.kind === 'form') {
-    params.set('tab', 'form');
-    params.set('field', place.field);
-  } else if (place.kind === 'note') {
-    params.set('tab', 'notes');
-    params.set('note', place.noteId);
-  } else {
-    params.set('tab', 'attachments');
-    params.set('attachment', place.attachmentId);
-    if (place.page !== null) params.set('page', String(place.page));
+  const params: Array<[string, string]> = [];
+  if (place.kind === 'form') params.push(['tab', 'form'], ['field', place.field]);
+  else if (place.kind === 'note') params.push(['tab', 'notes'], ['note', place.noteId]);
+  else {
+    params.push(['tab', 'attachments'], ['attachment', place.attachmentId]);
+    if (place.page !== null) params.push(['page', String(place.page)]);
   }
-  return `#/allegation/${encodeURIComponent(reference)}?${params.toString()}`;
+  return `#/allegation/${encodeURIComponent(reference)}?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
 }

@@ -37,6 +37,7 @@ function simplify(token: string): string {
     .replace(/q/g, 'k')
     .replace(/x/g, 'ks')
     .replace(/sch/g, 'sh')
+    .replace(/tch/g, 'ch')
     .replace(/([kgdtb])h/g, '$1')
     .replace(/c(?=[aou])/g, 'k')
     .replace(/([aeiou])w(?![aeiou])/g, '$1')

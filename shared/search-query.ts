@@ -33,7 +33,12 @@ const FLIGHT_AT = /^(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s\d{1,4}(?![A-Za-z\d])/;
 
 function identifierAt(rest: string): string | null {
   const phone = PHONE_AT.exec(rest)?.[0];
-  if (phone && normalisePhone(phone).valid) return phone;
+  if (phone) {
+    // A number of the right length is kept whole even when no operator has that range (people mistype, and
+    // the index keeps such numbers too).
+    const p = normalisePhone(phone);
+    if (p.valid || /^0\d{9,10}$/.test(p.national)) return phone;
+  }
   const postcode = POSTCODE_AT.exec(rest)?.[0];
   if (postcode && parseUkPostcode(postcode).postcode) return postcode;
   const vrm = VRM_AT.exec(rest)?.[0];

@@ -27,6 +27,8 @@ export interface IndexDocument {
   names: string;
   /** Distinct name tokens, for the vocabulary. */
   nameTerms: Set<string>;
+  /** The form's place as blocking tokens for the names table: district, area, or "no postcode". */
+  blocking: string[];
   keys: ProfileKeys;
 }
 
@@ -188,6 +190,7 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
     },
     names: subjects.join('|'),
     nameTerms,
+    blocking: profile.pc.length || profile.out.length ? [...profile.out.map(facet.district), ...profile.area.map(facet.area)] : [facet.noPostcode],
     keys: profile,
   };
 }

@@ -18,7 +18,7 @@ import { canonicalFilters, facet, noFilters, type CanonicalFilters, type SearchF
 import { NAME_TIER_ORDER, type NameVariant } from '../../shared/search-names.ts';
 import { parseUkPostcode } from '../../shared/normalise.ts';
 import type { ProfileKeys } from './documents.ts';
-import { buildHit, type HighlightPlan } from './places.ts';
+import { buildHits, type HighlightPlan } from './places.ts';
 
 export interface SearchRequest {
   q: string;
@@ -48,6 +48,8 @@ const NAME_COLUMNS = '{sname gname}';
 const TIER_CAP = 200;
 /** Candidates fetched per near-match query. */
 const PARTIAL_CAP = 100;
+/** An unknown name found exactly in at most this many records' text ranks those before its corrections. */
+const RARE_EXACT = 5;
 /** Near matches are looked for only in queries of at most this many parts. */
 const MAX_PARTIAL_PARTS = 5;
 
@@ -112,22 +114,24 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
   for (const t of terms) if (t.kind === 'word' && t.nameLike) for (const n of t.names) planFor(n, t.text);
   const filterPlans = filters.names.map((n) => planFor(n, n));
 
-  /** A name token in the name fields, with its variants up to a tier (1: corrected, 2: fuzzy). */
-  const nameExpr = (token: string, maxTier: 0 | 1 | 2): string => {
+  /** A name token with its variants up to a tier (1: corrected, 2: fuzzy), for the names table. */
+  const namesOf = (token: string, maxTier: 0 | 1 | 2): string => {
     const plan = plans.get(token) as NamePlan;
     const terms = new Set<string>([token]);
     if (maxTier > 0) for (const v of plan.variants) if (NAME_TIER_ORDER[v.tier] <= maxTier) terms.add(v.term);
-    return terms.size === 1 ? `${NAME_COLUMNS}: ${quoteFts(token)}` : `${NAME_COLUMNS}: (${[...terms].map(quoteFts).join(' OR ')})`;
+    return terms.size === 1 ? quoteFts(token) : `(${[...terms].map(quoteFts).join(' OR ')})`;
   };
+  /** The same in the main index's name columns (for names inside OR or NOT, which the names table cannot serve). */
+  const nameExpr = (token: string, maxTier: 0 | 1 | 2): string => `${NAME_COLUMNS}: ${namesOf(token, maxTier)}`;
   const renderer = (tier: TierClass) => (term: QueryTerm): string | null => {
     if (term.kind !== 'word' || !term.nameLike || tier === 'anywhere') return exactTerm(term);
     const maxTier = tier === 'corrected' ? 1 : tier === 'fuzzy' ? 2 : 0;
     const parts = term.names.map((n) => nameExpr(n, maxTier));
     return parts.length === 1 ? (parts[0] as string) : `(${parts.join(' AND ')})`;
   };
-  const filterExpr = (tier: TierClass): string[] => {
+  const filterNames = (tier: TierClass): string[] => {
     const maxTier = tier === 'corrected' ? 1 : tier === 'fuzzy' ? 2 : 0;
-    return [...filterPlans.map((p) => nameExpr(p.token, maxTier)), ...filters.clauses];
+    return filterPlans.map((p) => namesOf(p.token, maxTier));
   };
   const combine = (parts: Array<string | null>): string | null => {
     const kept = parts.filter((p): p is string => !!p);
@@ -154,48 +158,82 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
         return node.items.some((i) => canMatch(i, tier));
     }
   };
-  const tiers: Array<{ tier: TierClass; match: string | null }> = [];
+  // Name-like words that are plain parts of the query (not inside OR or NOT) are looked up in the names
+  // table; everything else, and the filters, in the main index; the two are intersected.
+  const split = splitNames(analysed);
+  const tiers: Array<{ tier: TierClass; match: Match }> = [];
   const phraseQuery = analysed ? withNamePhrases(analysed) : null;
   for (const tier of ['exact', 'phrase', 'corrected', 'fuzzy', 'anywhere'] as const) {
-    const filterMax = tier === 'corrected' ? 1 : tier === 'fuzzy' ? 2 : 0;
+    const filterTier = tier === 'phrase' || tier === 'anywhere' ? 'exact' : tier;
+    const filterMax = filterTier === 'corrected' ? 1 : filterTier === 'fuzzy' ? 2 : 0;
     if (!filterPlans.every((p) => nameCanMatch(p.token, filterMax))) continue;
-    let query: string | null = null;
+    let names: Array<string | null> = [];
+    let rest: string | null = null;
     if (tier === 'phrase') {
       if (!phraseQuery || !canMatch(phraseQuery, 'exact')) continue;
-      query = renderFts(phraseQuery, renderer('exact'));
+      rest = renderFts(phraseQuery, renderer('exact'));
+    } else if (tier === 'anywhere') {
+      if (analysed) rest = renderFts(analysed, renderer('anywhere'));
     } else if (analysed) {
       if (!canMatch(analysed, tier)) continue;
-      query = renderFts(analysed, renderer(tier));
+      const maxTier = tier === 'corrected' ? 1 : tier === 'fuzzy' ? 2 : 0;
+      names = split.names.flatMap((t) => t.names.map((n) => namesOf(n, maxTier)));
+      rest = split.rest ? renderFts(split.rest, renderer(tier)) : null;
     }
-    const filterTier = tier === 'phrase' || tier === 'anywhere' ? 'exact' : tier;
-    const match = combine([query, ...filterExpr(filterTier)]);
-    if (tiers.some((t) => t.match === match)) continue;
+    const match: Match = { names: combine([...names, ...filterNames(filterTier)]), rest: combine([rest, ...filters.clauses]) };
+    if (tiers.some((t) => t.match.names === match.names && t.match.rest === match.rest)) continue;
     tiers.push({ tier, match });
   }
 
-  const run = (match: string | null, max: number): Array<{ doc: number; score: number }> => {
-    const range = filters.receivedFrom !== null || filters.receivedTo !== null;
-    const from = filters.receivedFrom ?? '0000';
-    const to = filters.receivedTo ?? '9999';
+  const range = filters.receivedFrom !== null || filters.receivedTo !== null;
+  const from = filters.receivedFrom ?? '0000';
+  const to = filters.receivedTo ?? '9999';
+  const run = (match: Match, max: number): Array<{ doc: number; score: number }> => {
+    type Row = { doc: number; score: number };
     try {
-      if (match === null) {
-        return prepared(db, 'SELECT doc, 0 AS score FROM search_docs WHERE in_fts = 1 AND received_at >= ? AND received_at <= ? ORDER BY doc DESC LIMIT ?').all(from, to, max) as Array<{ doc: number; score: number }>;
+      if (match.names === null && match.rest === null) {
+        return prepared(db, 'SELECT doc, 0 AS score FROM search_docs WHERE in_fts = 1 AND received_at >= ? AND received_at <= ? ORDER BY doc DESC LIMIT ?').all(from, to, max) as Row[];
       }
+      if (match.names === null) {
+        if (range) {
+          return prepared(
+            db,
+            `SELECT f.rowid AS doc, bm25(search_fts, ${WEIGHTS}) AS score FROM search_fts f JOIN search_docs d ON d.doc = f.rowid
+             WHERE search_fts MATCH ? AND d.received_at >= ? AND d.received_at <= ? ORDER BY f.rowid DESC LIMIT ?`,
+          ).all(match.rest, from, to, max) as Row[];
+        }
+        return prepared(db, `SELECT rowid AS doc, bm25(search_fts, ${WEIGHTS}) AS score FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?`).all(match.rest, max) as Row[];
+      }
+      // Names, intersected with the rest when there is one (both sides are small for a person query).
+      const base =
+        match.rest === null
+          ? 'SELECT rowid AS doc FROM search_names_fts WHERE search_names_fts MATCH ?'
+          : 'SELECT rowid AS doc FROM search_names_fts WHERE search_names_fts MATCH ? INTERSECT SELECT rowid FROM search_fts WHERE search_fts MATCH ?';
+      const args: unknown[] = match.rest === null ? [match.names] : [match.names, match.rest];
       if (range) {
-        return prepared(
-          db,
-          `SELECT f.rowid AS doc, bm25(search_fts, ${WEIGHTS}) AS score FROM search_fts f JOIN search_docs d ON d.doc = f.rowid
-           WHERE search_fts MATCH ? AND d.received_at >= ? AND d.received_at <= ? ORDER BY f.rowid DESC LIMIT ?`,
-        ).all(match, from, to, max) as Array<{ doc: number; score: number }>;
+        return prepared(db, `SELECT x.doc, 0 AS score FROM (${base}) x JOIN search_docs d ON d.doc = x.doc WHERE d.received_at >= ? AND d.received_at <= ? ORDER BY x.doc DESC LIMIT ?`).all(
+          ...args,
+          from,
+          to,
+          max,
+        ) as Row[];
       }
-      return prepared(db, `SELECT rowid AS doc, bm25(search_fts, ${WEIGHTS}) AS score FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?`).all(match, max) as Array<{
-        doc: number;
-        score: number;
-      }>;
+      return prepared(db, `SELECT doc, 0 AS score FROM (${base}) ORDER BY doc DESC LIMIT ?`).all(...args, max) as Row[];
     } catch (error) {
       throw new QuerySyntaxError(`The search could not be run: ${(error as Error).message}`);
     }
   };
+
+  // A word no subject is named but that the records' text holds a few times is specific: those exact matches
+  // come before spelling corrections of it ("Quillon" in one note beats names that look like it). A word the
+  // text holds often ("Hong" in Hong Kong) does not jump ahead of the names it may be a misspelling of.
+  const unknownNames = [...plans.values()].some((p) => !filterPlans.includes(p) && vocab.count(p.token) === 0);
+  const anywhereAt = tiers.findIndex((t) => t.tier === 'anywhere');
+  const correctedAt = tiers.findIndex((t) => t.tier === 'corrected' || t.tier === 'fuzzy');
+  if (unknownNames && anywhereAt > 0 && correctedAt >= 0 && correctedAt < anywhereAt) {
+    const few = run((tiers[anywhereAt] as { match: Match }).match, RARE_EXACT + 1).length;
+    if (few > 0 && few <= RARE_EXACT) tiers.splice(correctedAt, 0, ...tiers.splice(anywhereAt, 1));
+  }
 
   const found = new Map<number, Candidate>();
   let lowerBound = false;
@@ -214,15 +252,15 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
 
   // Near matches, when the full matches do not fill the page: records that agree with part of the query.
   if (analysed && found.size < needed && !request.exhaustive) {
-    const near = nearMatchBlocks(analysed, terms, [...plans.values()].filter((p) => !filterPlans.includes(p)), nameExpr, renderer, filterExpr('fuzzy'));
+    const near = nearMatchBlocks(analysed, terms, [...plans.values()].filter((p) => !filterPlans.includes(p)), namesOf, renderer, filterNames('fuzzy'), filters.clauses);
     const seenExpr = new Set<string>();
     let partials = 0;
     for (const block of near) {
-      const match = block.expr;
-      if (match === null || seenExpr.has(match)) continue;
+      const key = `${block.match.names}|${block.match.rest}`;
+      if ((block.match.names === null && block.match.rest === null) || seenExpr.has(key)) continue;
       if (block.lastResort && partials >= 30) continue;
-      seenExpr.add(match);
-      for (const r of run(match, PARTIAL_CAP)) {
+      seenExpr.add(key);
+      for (const r of run(block.match, PARTIAL_CAP)) {
         if (found.has(r.doc)) continue;
         found.set(r.doc, { doc: r.doc, tier: 'partial', bm25: r.score, subjectScore: 0, variantRank: 0, idField: 0, agreement: 0, why: block.label ? [block.label] : [] });
         partials++;
@@ -236,19 +274,27 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
   const place = placeOf(terms);
   // The highest document number stands in for the number of documents (count(*) would scan at 1M).
   const totalDocs = Math.max(1, (prepared(db, 'SELECT max(doc) AS n FROM search_docs').get() as { n: number | null }).n ?? 1);
-  const profileStmt = prepared(db, 'SELECT names, keys FROM search_docs WHERE doc = ?');
   const candidates = [...found.values()];
+  // Profiles in one statement (a lookup per candidate cost four times as much).
+  const profiles = new Map<number, Profile>();
+  for (const [doc, names, keys] of prepared(db, 'SELECT doc, names, keys FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))')
+    .raw()
+    .all(JSON.stringify(candidates.map((c) => c.doc))) as Array<[number, string, string]>) {
+    profiles.set(doc, readProfile(names, keys));
+  }
   for (const c of candidates) {
-    const row = profileStmt.get(c.doc) as { names: string; keys: string } | undefined;
-    if (!row) continue;
-    const profile = readProfile(row.names, row.keys);
+    const profile = profiles.get(c.doc);
+    if (!profile) continue;
     scoreNames(c, profile, allPlans);
     const held = new Set([...profile.keys.pc, ...profile.keys.out, ...profile.keys.ids]);
     c.idField = idTerms.filter((t) => t.value.every((v) => held.has(v)) || held.has(t.value.join(' '))).length;
     if (c.tier === 'partial' && (queryPlans.length || place)) personAgreement(c, profile, queryPlans, place, vocab, totalDocs);
   }
+  // Tiers rank in the order they were run (a rare exact word may have moved ahead of corrections).
+  const order = new Map<MatchTier, number>(tiers.map((t, i) => [t.tier, i]));
+  const rankOf = (t: MatchTier) => order.get(t) ?? TIER_INDEX[t] + 10;
   candidates.sort((a, b) => {
-    const t = TIER_INDEX[a.tier] - TIER_INDEX[b.tier];
+    const t = rankOf(a.tier) - rankOf(b.tier);
     if (t) return t;
     if (a.tier === 'partial') return b.agreement - a.agreement || a.variantRank - b.variantRank || b.doc - a.doc;
     return b.subjectScore - a.subjectScore || a.variantRank - b.variantRank || b.idField - a.idField || a.bm25 - b.bm25 || b.doc - a.doc;
@@ -258,13 +304,18 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
   const page = candidates.slice(offset, offset + limit);
   const highlight = highlightPlan(terms, allPlans);
   const hits: SearchHit[] = [];
-  if (request.detail !== false) {
-    const idOf = prepared(db, 'SELECT allegation_id FROM search_docs WHERE doc = ?').pluck();
+  if (request.detail !== false && page.length) {
+    const idOf = new Map<number, string>();
+    for (const [doc, id] of prepared(db, 'SELECT doc, allegation_id FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))')
+      .raw()
+      .all(JSON.stringify(page.map((c) => c.doc))) as Array<[number, string]>) {
+      idOf.set(doc, id);
+    }
+    const ids = page.map((c) => idOf.get(c.doc) ?? '');
+    const bodies = buildHits(db, ids, highlight);
     page.forEach((c, i) => {
-      const id = idOf.get(c.doc) as string | undefined;
-      if (!id) return;
-      const hit = buildHit(db, id, highlight);
-      if (hit) hits.push({ ...hit, score: offset + i + 1, tier: c.tier, why: c.why });
+      const body = bodies[i];
+      if (body) hits.push({ ...body, score: offset + i + 1, tier: c.tier, why: c.why });
     });
   }
   return {
@@ -344,51 +395,69 @@ function placeOf(terms: QueryTerm[]): QueryPlace | null {
 }
 
 /**
- * Blocks that find near matches of a query about a person (names and perhaps a place), each a cheap FTS5
- * query: all the names anywhere (the address moved); everyone at the place (the name changed); one of the
- * names in the same district or area; one name on a record with no postcode (it cannot disagree); one name
- * alone. Queries without names or a place fall back to dropping one part at a time.
+ * Blocks that find near matches of a query about a person (names and perhaps a place), each a cheap query:
+ * all the names, nearest spellings first (the address moved); everyone at the place (the name changed); one
+ * of the names in the same district or area; one name on a record with no postcode (it cannot disagree); one
+ * name alone. Queries without names or a place fall back to dropping one part at a time.
  */
 function nearMatchBlocks(
   analysed: AnalysedQuery,
   terms: QueryTerm[],
   plans: NamePlan[],
-  nameExpr: (token: string, maxTier: 0 | 1 | 2) => string,
+  namesOf: (token: string, maxTier: 0 | 1 | 2) => string,
   renderer: (tier: TierClass) => (term: QueryTerm) => string | null,
-  filters: string[],
-): Array<{ expr: string | null; label?: string; lastResort?: boolean }> {
-  const negatives = analysed.kind === 'and' ? analysed.items.filter((i) => i.kind === 'not').map((i) => renderFts(i, exactTerm)).filter((x): x is string => !!x) : [];
-  const build = (parts: Array<string | null>): string | null => {
-    const kept = [...parts, ...filters].filter((p): p is string => !!p);
+  filterNames: string[],
+  filterClauses: string[],
+): Array<{ match: Match; label?: string; lastResort?: boolean }> {
+  const and = (parts: Array<string | null>): string | null => {
+    const kept = parts.filter((p): p is string => !!p);
     if (!kept.length) return null;
-    let expr = kept.length === 1 ? (kept[0] as string) : kept.map((p) => `(${p})`).join(' AND ');
-    for (const n of negatives) expr = `(${expr}) NOT ${n}`;
-    return expr;
+    return kept.length === 1 ? (kept[0] as string) : kept.map((p) => `(${p})`).join(' AND ');
   };
+  const block = (names: Array<string | null>, rest: Array<string | null>) => ({ names: and([...names, ...filterNames]), rest: and([...rest, ...filterClauses]) });
   const place = placeOf(terms);
-  const blocks: Array<{ expr: string | null; label?: string; lastResort?: boolean }> = [];
+  const blocks: Array<{ match: Match; label?: string; lastResort?: boolean }> = [];
   if (plans.length || place) {
-    const anyName = (tier: 1 | 2) => (plans.length ? plans.map((p) => `(${nameExpr(p.token, tier)})`).join(' OR ') : null);
-    // All the names, nearest spellings first (a capped block of fuzzy spellings of common names would
-    // otherwise fill with the newest look-alikes).
-    const allNames = (tier: 1 | 2) => (plans.length ? plans.map((p) => `(${nameExpr(p.token, tier)})`).join(' AND ') : null);
-    if (plans.length) blocks.push({ expr: build([allNames(1)]) }, { expr: build([allNames(2)]) });
-    if (place) blocks.push({ expr: build([`{keys}: ${quoteFts(place.value)}`]) });
+    const anyName = (tier: 1 | 2) => `(${plans.map((p) => namesOf(p.token, tier)).join(' OR ')})`;
+    const allNames = (tier: 1 | 2) => plans.map((p) => namesOf(p.token, tier)).join(' AND ');
+    if (place) blocks.push({ match: block([], [`{keys}: ${quoteFts(place.value)}`]) });
     if (plans.length) {
-      if (place?.outward) blocks.push({ expr: build([`{keys}: ${quoteFts(place.outward)}`, anyName(2)]) });
-      if (place?.area) blocks.push({ expr: build([`{keys}: ${quoteFts(facet.area(place.area))}`, anyName(1)]) });
-      blocks.push({ expr: build([`{facets}: ${quoteFts(facet.noPostcode)}`, anyName(1)]) });
-      blocks.push({ expr: build([anyName(1)]), lastResort: true });
+      // Place tokens live in the names table too, so each block is one query on small doclists.
+      blocks.push({ match: block([allNames(1)], []) }, { match: block([allNames(2)], []) });
+      if (place?.outward) blocks.push({ match: block([anyName(2), quoteFts(facet.district(place.outward))], []) });
+      if (place?.area) blocks.push({ match: block([anyName(1), quoteFts(facet.area(place.area))], []) });
+      blocks.push({ match: block([anyName(1), quoteFts(facet.noPostcode)], []) });
+      blocks.push({ match: block([anyName(1)], []), lastResort: true });
     }
-    return blocks.filter((b) => b.expr !== null);
+    return blocks;
   }
   const parts = analysed.kind === 'and' ? analysed.items.filter((i) => i.kind !== 'not') : [];
+  const negatives = analysed.kind === 'and' ? analysed.items.filter((i) => i.kind === 'not') : [];
   if (parts.length < 2 || parts.length > MAX_PARTIAL_PARTS) return [];
   for (let i = 0; i < parts.length; i++) {
-    const rest = parts.filter((_, j) => j !== i);
-    blocks.push({ expr: build([renderFts(rest.length === 1 ? (rest[0] as AnalysedQuery) : { kind: 'and', items: rest }, renderer('fuzzy'))]), label: `${describeTerm(parts[i] as AnalysedQuery)} not matched` });
+    const rest: AnalysedQuery = { kind: 'and', items: [...parts.filter((_, j) => j !== i), ...negatives] };
+    blocks.push({ match: block([], [renderFts(rest, renderer('fuzzy'))]), label: `${describeTerm(parts[i] as AnalysedQuery)} not matched` });
   }
   return blocks;
+}
+
+/** A tier's query: name tokens for the names table, and the rest for the main index (either may be absent). */
+interface Match {
+  names: string | null;
+  rest: string | null;
+}
+
+/** The query's plain name-like words (parts of its top-level AND), and what is left of the query without them. */
+function splitNames(node: AnalysedQuery | null): { names: Array<Extract<QueryTerm, { kind: 'word' }>>; rest: AnalysedQuery | null } {
+  if (!node) return { names: [], rest: null };
+  const isName = (n: AnalysedQuery): n is { kind: 'term'; term: Extract<QueryTerm, { kind: 'word' }> } => n.kind === 'term' && n.term.kind === 'word' && n.term.nameLike;
+  if (isName(node)) return { names: [node.term], rest: null };
+  if (node.kind !== 'and') return { names: [], rest: node };
+  const names = node.items.filter(isName).map((n) => n.term);
+  const others = node.items.filter((n) => !isName(n));
+  // NOT alone cannot stand as a query: keep the names in the main index then.
+  if (others.length && others.every((o) => o.kind === 'not')) return { names: [], rest: node };
+  return { names, rest: others.length === 0 ? null : others.length === 1 ? (others[0] as AnalysedQuery) : { kind: 'and', items: others } };
 }
 
 /** Information (bits) carried by agreeing on a name held by `count` of `total` allegations. */
@@ -522,18 +591,19 @@ function highlightPlan(terms: QueryTerm[], plans: NamePlan[]): HighlightPlan {
   const ids = new Set<string>();
   for (const t of terms) {
     if (t.kind === 'word') {
-      if (t.words.length === 1) words.add(t.words[0] as string);
-      else phrases.push(t.words);
+      if (t.words.length > 1) phrases.push(t.words);
+      else if (!t.nameLike) words.add(t.words[0] as string);
     } else if (t.kind === 'phrase') phrases.push(t.words);
     else if (t.id === 'email') phrases.push(t.value);
     else for (const v of t.value) ids.add(v);
   }
-  const names = new Set<string>();
+  // Names (and the spellings they were found under) are marked as the query name they stand for.
+  const names = new Map<string, string>();
   for (const p of plans) {
-    names.add(p.token);
-    for (const v of p.variants) names.add(v.term);
+    for (const v of p.variants) if (!names.has(v.term)) names.set(v.term, p.token);
+    names.set(p.token, p.token);
   }
-  return { words, phrases, ids, names };
+  return { words, phrases, ids, names, parts: words.size + phrases.length + ids.size + new Set(names.values()).size };
 }
 
 function describeTerm(node: AnalysedQuery): string {

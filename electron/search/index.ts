@@ -104,6 +104,7 @@ export class SearchIndex {
     const started = performance.now();
     this.db.transaction(() => {
       this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('delete-all')");
+      this.db.exec("INSERT INTO search_names_fts (search_names_fts) VALUES ('delete-all')");
       this.db.exec('DELETE FROM search_names');
       this.db.exec("UPDATE search_docs SET in_fts = 0, names = '', keys = '{}'");
       this.db.exec('INSERT OR IGNORE INTO search_pending (allegation_id) SELECT id FROM allegations ORDER BY received_at, rowid');
@@ -112,6 +113,7 @@ export class SearchIndex {
     const allegations = await this.catchUp(onProgress);
     // One merge of all segments makes queries on a freshly built index cheaper.
     this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+    this.db.exec("INSERT INTO search_names_fts (search_names_fts) VALUES ('optimize')");
     return { allegations, seconds: Math.round((performance.now() - started) / 10) / 100 };
   }
 
@@ -160,7 +162,10 @@ export class SearchIndex {
     let docId: number;
     if (held) {
       docId = held.doc;
-      if (held.in_fts) prepared(this.db, 'DELETE FROM search_fts WHERE rowid = ?').run(docId);
+      if (held.in_fts) {
+        prepared(this.db, 'DELETE FROM search_fts WHERE rowid = ?').run(docId);
+        prepared(this.db, 'DELETE FROM search_names_fts WHERE rowid = ?').run(docId);
+      }
       for (const t of nameSet(held.names)) names.set(t, (names.get(t) ?? 0) - 1);
       prepared(this.db, "UPDATE search_docs SET received_at = ?, names = ?, keys = ?, in_fts = 1, indexed_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE doc = ?").run(
         doc.receivedAt,
@@ -191,6 +196,7 @@ export class SearchIndex {
       c.keys,
       c.facets,
     );
+    prepared(this.db, 'INSERT INTO search_names_fts (rowid, names) VALUES (?, ?)').run(docId, [...doc.nameTerms, ...doc.blocking].join(' '));
     for (const t of doc.nameTerms) names.set(t, (names.get(t) ?? 0) + 1);
   }
 

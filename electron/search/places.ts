@@ -16,8 +16,10 @@ export interface HighlightPlan {
   phrases: string[][];
   /** Canonical identifiers (lower case): phone digits, compact postcodes, districts, VRMs, flights. */
   ids: Set<string>;
-  /** Folded name tokens and their variants. */
-  names: Set<string>;
+  /** Folded name tokens and their variants, each with the query name it stands for. */
+  names: Map<string, string>;
+  /** How many distinct parts the query has (words, phrases, identifiers, names). */
+  parts: number;
 }
 
 /** Places shown per hit. */
@@ -35,8 +37,8 @@ const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCa
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** Spans [start, end) of the text that match, and how many distinct parts of the query they cover. */
-export function findSpans(text: string, plan: HighlightPlan): { spans: Array<[number, number]>; parts: number } {
-  const none = { spans: [] as Array<[number, number]>, parts: 0 };
+export function findSpans(text: string, plan: HighlightPlan): { spans: Array<[number, number]>; parts: number; covered: Set<string> } {
+  const none = { spans: [] as Array<[number, number]>, parts: 0, covered: new Set<string>() };
   if (!text) return none;
   const ascii = ASCII.test(text);
   // Lower case keeps offsets for ASCII text; other text is folded token by token below.
@@ -53,7 +55,7 @@ export function findSpans(text: string, plan: HighlightPlan): { spans: Array<[nu
   };
   let wordPossible = false;
   for (const w of plan.words) if (lower.includes(w)) wordPossible = true;
-  if (!wordPossible) for (const n of plan.names) if (lower.includes(n)) wordPossible = true;
+  if (!wordPossible) for (const n of plan.names.keys()) if (lower.includes(n)) wordPossible = true;
   if (!wordPossible) for (const p of plan.phrases) if (p[0] && lower.includes(p[0])) wordPossible = true;
   const ids = plan.ids.size > 0 && idPossible();
   if (!wordPossible && !ids) return none;
@@ -73,7 +75,7 @@ export function findSpans(text: string, plan: HighlightPlan): { spans: Array<[nu
         covered.add(`w:${tok.t}`);
       } else if (plan.names.has(tok.t)) {
         spans.push([tok.start, tok.end]);
-        covered.add(`n:${tok.t}`);
+        covered.add(`n:${plan.names.get(tok.t)}`);
       } else if (plan.ids.has(tok.t)) {
         spans.push([tok.start, tok.end]);
         covered.add(`i:${tok.t}`);
@@ -113,7 +115,7 @@ export function findSpans(text: string, plan: HighlightPlan): { spans: Array<[nu
     if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
     else merged.push([s[0], s[1]]);
   }
-  return { spans: merged, parts: covered.size };
+  return { spans: merged, parts: covered.size, covered };
 }
 
 /** A window of the text around its first hits, with the hits marked and whitespace collapsed. */
@@ -158,19 +160,20 @@ interface MetaRow {
  * ORDER BY here cost four times the lookups).
  */
 const PARTS_SQL = `
-SELECT 0 AS k, ordinal AS o, forename AS a, middle_names AS b, surname AS c, known_as AS d, aliases AS e, dob AS f, nationality AS g, role AS h FROM subjects WHERE allegation_id = @id
-UNION ALL SELECT 1, ordinal, line1, line2, town, postcode_raw, type, NULL, NULL, NULL FROM addresses WHERE allegation_id = @id
-UNION ALL SELECT 2, ordinal, name, type, NULL, NULL, NULL, NULL, NULL, NULL FROM businesses WHERE allegation_id = @id
-UNION ALL SELECT 3, ordinal, number_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM phones WHERE allegation_id = @id
-UNION ALL SELECT 4, ordinal, email_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM emails WHERE allegation_id = @id
-UNION ALL SELECT 5, ordinal, vrm_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM vehicles WHERE allegation_id = @id
-UNION ALL SELECT 6, ordinal, flight_raw, origin, destination, NULL, NULL, NULL, NULL, NULL FROM travel WHERE allegation_id = @id
-UNION ALL SELECT 7, rowid, id, note_date, author_name, text, NULL, NULL, NULL, NULL FROM notes WHERE allegation_id = @id
-UNION ALL SELECT 8, t.ordinal * 100000 + coalesce(p.page_no, 0), t.id, t.file_name, t.legacy_text, p.page_no, p.text, NULL, NULL, NULL
-  FROM attachments t LEFT JOIN attachment_pages p ON p.attachment_id = t.id AND p.text <> '' WHERE t.allegation_id = @id
-UNION ALL SELECT 9, ordinal, offence_type, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM allegation_offences WHERE allegation_id = @id`;
+SELECT allegation_id AS x, 0 AS k, ordinal AS o, forename AS a, middle_names AS b, surname AS c, known_as AS d, aliases AS e, dob AS f, nationality AS g, role AS h FROM subjects WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 1, ordinal, line1, line2, town, postcode_raw, type, NULL, NULL, NULL FROM addresses WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 2, ordinal, name, type, NULL, NULL, NULL, NULL, NULL, NULL FROM businesses WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 3, ordinal, number_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM phones WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 4, ordinal, email_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM emails WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 5, ordinal, vrm_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM vehicles WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 6, ordinal, flight_raw, origin, destination, NULL, NULL, NULL, NULL, NULL FROM travel WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 7, rowid, id, note_date, author_name, text, NULL, NULL, NULL, NULL FROM notes WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT t.allegation_id, 8, t.ordinal * 100000 + coalesce(p.page_no, 0), t.id, t.file_name, t.legacy_text, p.page_no, p.text, NULL, NULL, NULL
+  FROM attachments t LEFT JOIN attachment_pages p ON p.attachment_id = t.id AND p.text <> '' WHERE t.allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 9, ordinal, offence_type, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM allegation_offences WHERE allegation_id IN (SELECT value FROM json_each(@ids))`;
 
 interface PartRow {
+  x: string;
   k: number;
   o: number;
   a: string | null;
@@ -183,10 +186,29 @@ interface PartRow {
   h: string | null;
 }
 
-/** Everything a result shows about one allegation, with the places its match was found. */
-export function buildHit(db: Db, id: string, plan: HighlightPlan): Omit<SearchHit, 'score' | 'tier' | 'why'> | null {
-  const a = prepared(db, 'SELECT id, reference, received_at, status, channel, unit_code, free_text FROM allegations WHERE id = ?').get(id) as MetaRow | undefined;
-  if (!a) return null;
+export type HitBody = Omit<SearchHit, 'score' | 'tier' | 'why'>;
+
+/** Everything results show about these allegations (two statements for the page), in the order given. */
+export function buildHits(db: Db, ids: string[], plan: HighlightPlan): Array<HitBody | null> {
+  const json = JSON.stringify(ids);
+  const metas = new Map<string, MetaRow>();
+  for (const m of prepared(db, 'SELECT id, reference, received_at, status, channel, unit_code, free_text FROM allegations WHERE id IN (SELECT value FROM json_each(?))').all(json) as MetaRow[]) {
+    metas.set(m.id, m);
+  }
+  const parts = new Map<string, PartRow[]>();
+  for (const r of prepared(db, PARTS_SQL).all({ ids: json }) as PartRow[]) {
+    const list = parts.get(r.x);
+    if (list) list.push(r);
+    else parts.set(r.x, [r]);
+  }
+  return ids.map((id) => {
+    const a = metas.get(id);
+    return a ? buildHit(a, parts.get(id) ?? [], plan) : null;
+  });
+}
+
+/** One result: the allegation's summary, and the places its match was found with highlighted snippets. */
+function buildHit(a: MetaRow, rows: PartRow[], plan: HighlightPlan): HitBody {
   const places: PlaceText[] = [];
   const form = (field: string, text: string, order: number) => {
     if (text.trim()) places.push({ place: { kind: 'form', field }, text, order });
@@ -198,7 +220,7 @@ export function buildHit(db: Db, id: string, plan: HighlightPlan): Omit<SearchHi
   let accountAdded = false;
   let lastAttachment = '';
   const join = (...xs: Array<string | null>) => xs.filter(Boolean).join(' ');
-  for (const r of prepared(db, PARTS_SQL).all({ id }) as PartRow[]) {
+  for (const r of rows) {
     if (r.k > 6 && !accountAdded) {
       form('Account', a.free_text, 2);
       accountAdded = true;
@@ -251,10 +273,17 @@ export function buildHit(db: Db, id: string, plan: HighlightPlan): Omit<SearchHi
   }
   if (!accountAdded) form('Account', a.free_text, 2);
 
-  const scored = places
-    .map((p) => ({ p, ...findSpans(p.text, plan) }))
-    .filter((x) => x.parts > 0)
-    .sort((x, y) => y.parts - x.parts || x.p.order - y.p.order);
+  // Places in order (form, account, notes, attachments); stop once enough places cover every part of the query.
+  const scored: Array<{ p: PlaceText; spans: Array<[number, number]>; parts: number }> = [];
+  const coveredAll = new Set<string>();
+  for (const p of places) {
+    const r = findSpans(p.text, plan);
+    if (!r.parts) continue;
+    scored.push({ p, spans: r.spans, parts: r.parts });
+    for (const c of r.covered) coveredAll.add(c);
+    if (scored.length >= MAX_PLACES && coveredAll.size >= plan.parts) break;
+  }
+  scored.sort((x, y) => y.parts - x.parts || x.p.order - y.p.order);
   const chosen = scored.length ? scored.slice(0, MAX_PLACES) : places.slice(0, 1).map((p) => ({ p, spans: [] as Array<[number, number]>, parts: 0 }));
   return {
     allegationId: a.id,

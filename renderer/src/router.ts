@@ -4,10 +4,21 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined }
-  | { name: 'allegation'; reference: string; tab?: string | undefined }
-  | { name: 'search'; q?: string | undefined }
+  | { name: 'allegation'; reference: string; tab?: string | undefined; place?: AllegationPlace | undefined }
+  | { name: 'search'; q?: string | undefined; filters?: Record<string, string> | undefined; saved?: string | undefined }
   | { name: 'users' }
   | { name: 'not-found'; path: string };
+
+/** Where in an allegation a link points (a search hit): a form field, a note, or an attachment's page. */
+export interface AllegationPlace {
+  field?: string | undefined;
+  note?: string | undefined;
+  attachment?: string | undefined;
+  page?: number | undefined;
+}
+
+/** Search filter parameters carried in the search screen's address (see shared/search-filters.ts). */
+const SEARCH_FILTER_PARAMS = ['name', 'dob', 'postcode', 'phone', 'email', 'vehicle', 'flight', 'business', 'offence', 'channel', 'unit', 'outcome', 'status', 'from', 'to'];
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -18,9 +29,26 @@ export function parseRoute(hash: string): Route {
     case 'queue':
       return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined };
     case 'allegation':
-      return parts[1] ? { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined } : { name: 'not-found', path };
-    case 'search':
-      return { name: 'search', q: params.get('q') ?? undefined };
+      if (!parts[1]) return { name: 'not-found', path };
+      {
+        const page = Number(params.get('page'));
+        const place: AllegationPlace = {
+          field: params.get('field') ?? undefined,
+          note: params.get('note') ?? undefined,
+          attachment: params.get('attachment') ?? undefined,
+          page: Number.isInteger(page) && page > 0 ? page : undefined,
+        };
+        const hasPlace = Object.values(place).some((v) => v !== undefined);
+        return { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined, ...(hasPlace ? { place } : {}) };
+      }
+    case 'search': {
+      const filters: Record<string, string> = {};
+      for (const key of SEARCH_FILTER_PARAMS) {
+        const v = params.get(key);
+        if (v) filters[key] = v;
+      }
+      return { name: 'search', q: params.get('q') ?? undefined, filters: Object.keys(filters).length ? filters : undefined, saved: params.get('saved') ?? undefined };
+    }
     case 'admin':
       return parts[1] === 'users' ? { name: 'users' } : { name: 'not-found', path };
     default:
@@ -37,9 +65,15 @@ export function href(route: Route): string {
     case 'queue':
       return `#/queue${q({ bucket: route.bucket, unit: route.unit })}`;
     case 'allegation':
-      return `#/allegation/${encodeURIComponent(route.reference)}${q({ tab: route.tab })}`;
+      return `#/allegation/${encodeURIComponent(route.reference)}${q({
+        tab: route.tab,
+        field: route.place?.field,
+        note: route.place?.note,
+        attachment: route.place?.attachment,
+        page: route.place?.page !== undefined ? String(route.place.page) : undefined,
+      })}`;
     case 'search':
-      return `#/search${q({ q: route.q })}`;
+      return `#/search${q({ q: route.q, ...route.filters, saved: route.saved })}`;
     case 'users':
       return '#/admin/users';
     case 'not-found':

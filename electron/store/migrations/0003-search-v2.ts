@@ -42,6 +42,18 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
   tokenize = "unicode61 remove_diacritics 2"
 );
 
+-- Every name token of the allegation's subjects, without positions: name lookups (with their spelling variants)
+-- read only the doclists of names, not of every word of every text that happens to be spelt the same ("No",
+-- "Son", "Lee"). It also holds the form's place as blocking tokens (pdN13 district, pcareaN area, pcnone when
+-- there is no postcode), so near matches of a person are found with one cheap query per block.
+CREATE VIRTUAL TABLE search_names_fts USING fts5(
+  names,
+  content = '',
+  contentless_delete = 1,
+  detail = none,
+  tokenize = "unicode61 remove_diacritics 2"
+);
+
 -- Allegations whose index entry is out of date, oldest first.
 CREATE TABLE search_pending (
   seq           INTEGER PRIMARY KEY,

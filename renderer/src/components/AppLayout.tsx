@@ -71,7 +71,7 @@ export function AppLayout({ user, onSignOut }: Props) {
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
         {route.name === 'queue' && <QueueScreen user={user} bucket={route.bucket} unit={route.unit} />}
         {route.name === 'allegation' && <AllegationScreen reference={route.reference} />}
-        {route.name === 'search' && <SearchScreen initialQuery={route.q} />}
+        {route.name === 'search' && <SearchScreen q={route.q} filters={route.filters} saved={route.saved} />}
         {route.name === 'users' && <UsersScreen user={user} />}
         {route.name === 'not-found' && <NotFound />}
       </AppShell.Main>
