@@ -20,8 +20,27 @@ export interface ProfileKeys {
   ids: string[];
 }
 
+/**
+ * What a result shows without reading the record again: its summary and the text of each form field (the
+ * places a hit can match on the form). The account, notes and attachment text are read only for hits whose
+ * match is not found on the form.
+ */
+export interface HitDisplay {
+  reference: string;
+  status: string;
+  channel: string;
+  unit: string | null;
+  receivedAt: string;
+  offences: string[];
+  mainSubject: string;
+  postcode: string;
+  /** [field label, text] for each form field. */
+  fields: Array<[string, string]>;
+}
+
 export interface IndexDocument {
   receivedAt: string;
+  display: HitDisplay;
   columns: { sname: string; gname: string; form: string; biz: string; body: string; notes: string; attach: string; keys: string; facets: string };
   /** Per subject: "given tokens;surname tokens", subjects joined by "|". */
   names: string;
@@ -70,22 +89,32 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   const all = <T>(sql: string): T[] => prepared(db, sql).all(id) as T[];
 
   const form: string[] = [a.reference, CHANNEL_LABELS[a.channel] ?? a.channel];
+  const display: HitDisplay = { reference: a.reference, status: a.status, channel: a.channel, unit: a.unit_code, receivedAt: a.received_at, offences: [], mainSubject: '', postcode: '', fields: [] };
+  const field = (label: string, text: string) => {
+    if (text.trim()) display.fields.push([label, text]);
+  };
   const facets: string[] = [facet.channel(a.channel), facet.status(a.status), `rep${a.reporter_type.replace(/[^a-z]/g, '')}`];
   if (a.unit_code) facets.push(facet.unit(a.unit_code));
   if (a.outcome) facets.push(facet.outcome(a.outcome));
   for (const o of all<{ offence_type: OffenceType }>('SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal')) {
     form.push(OFFENCE_TYPE_LABELS[o.offence_type] ?? o.offence_type);
     facets.push(facet.offence(o.offence_type));
+    display.offences.push(o.offence_type);
   }
 
   const snames: string[] = [];
   const gnames: string[] = [];
   const subjects: string[] = [];
   const nameTerms = new Set<string>();
-  for (const s of all<{ forename: string; middle_names: string; surname: string; known_as: string; aliases: string; dob: string | null; nationality: string }>(
-    'SELECT forename, middle_names, surname, known_as, aliases, dob, nationality FROM subjects WHERE allegation_id = ? ORDER BY ordinal',
+  for (const s of all<{ forename: string; middle_names: string; surname: string; known_as: string; aliases: string; dob: string | null; nationality: string; role: string }>(
+    'SELECT forename, middle_names, surname, known_as, aliases, dob, nationality, role FROM subjects WHERE allegation_id = ? ORDER BY ordinal',
   )) {
-    const given = [s.forename, s.middle_names, s.known_as, ...(JSON.parse(s.aliases || '[]') as string[])].flatMap(nameTokens);
+    const aliases = JSON.parse(s.aliases || '[]') as string[];
+    const fullName = [s.forename, s.middle_names, s.surname].filter(Boolean).join(' ');
+    const extra = [s.known_as ? `known as ${s.known_as}` : '', aliases.length ? `aliases ${aliases.join(', ')}` : '', s.dob ? `born ${s.dob}` : '', s.nationality].filter(Boolean).join(', ');
+    if (!subjects.length) display.mainSubject = [s.forename, s.surname].filter(Boolean).join(' ');
+    field(subjects.length === 0 ? 'Subject' : `Subject ${subjects.length + 1} (${s.role})`, extra ? `${fullName} (${extra})` : fullName);
+    const given = [s.forename, s.middle_names, s.known_as, ...aliases].flatMap(nameTokens);
     const surname = nameTokens(s.surname);
     gnames.push(given.join(' '));
     snames.push(surname.join(' '));
@@ -103,10 +132,13 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   const addUnique = (list: string[], v: string | null | undefined) => {
     if (v && !list.includes(v)) list.push(v);
   };
-  for (const d of all<{ line1: string; line2: string; town: string; postcode_raw: string; postcode: string | null; postcode_outward: string | null; postcode_district: string | null; postcode_area: string | null }>(
-    'SELECT line1, line2, town, postcode_raw, postcode, postcode_outward, postcode_district, postcode_area FROM addresses WHERE allegation_id = ? ORDER BY ordinal',
+  for (const d of all<{ type: string; line1: string; line2: string; town: string; postcode_raw: string; postcode: string | null; postcode_outward: string | null; postcode_district: string | null; postcode_area: string | null }>(
+    'SELECT type, line1, line2, town, postcode_raw, postcode, postcode_outward, postcode_district, postcode_area FROM addresses WHERE allegation_id = ? ORDER BY ordinal',
   )) {
-    form.push([d.line1, d.line2, d.town, d.postcode_raw].filter(Boolean).join(', '));
+    const address = [d.line1, d.line2, d.town, d.postcode_raw].filter(Boolean).join(', ');
+    form.push(address);
+    field(`Address (${d.type.replace(/_/g, ' ')})`, address);
+    if (!display.postcode && d.postcode_raw) display.postcode = d.postcode_raw;
     const pc = d.postcode?.replace(' ', '').toLowerCase();
     addUnique(profile.pc, pc);
     addUnique(profile.out, d.postcode_outward?.toLowerCase());
@@ -124,23 +156,28 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   for (const b of all<{ name: string; type: string }>('SELECT name, type FROM businesses WHERE allegation_id = ? ORDER BY ordinal')) {
     biz.push(b.name);
     form.push(b.type);
+    field('Business', `${b.name}${b.type ? ` (${b.type})` : ''}`);
   }
   for (const p of all<{ number_raw: string; national: string }>('SELECT number_raw, national FROM phones WHERE allegation_id = ? ORDER BY ordinal')) {
     form.push(p.number_raw);
+    field('Phone', p.number_raw);
     if (p.national) addUnique(profile.ids, p.national);
   }
   for (const e of all<{ email_raw: string; email: string }>('SELECT email_raw, email FROM emails WHERE allegation_id = ? ORDER BY ordinal')) {
     form.push(e.email_raw);
+    field('Email', e.email_raw);
     addUnique(profile.ids, ftsWords(e.email).join(' '));
   }
   for (const v of all<{ vrm_raw: string; vrm: string }>('SELECT vrm_raw, vrm FROM vehicles WHERE allegation_id = ? ORDER BY ordinal')) {
     form.push(v.vrm_raw);
+    field('Vehicle', v.vrm_raw);
     addUnique(profile.ids, v.vrm.toLowerCase());
   }
   for (const t of all<{ flight_raw: string; flight_number: string | null; origin: string; destination: string }>(
     'SELECT flight_raw, flight_number, origin, destination FROM travel WHERE allegation_id = ? ORDER BY ordinal',
   )) {
     form.push([t.flight_raw, t.origin, t.destination].filter(Boolean).join(' '));
+    field('Flight', [t.flight_raw, t.origin, t.destination].filter(Boolean).join(' '));
     addUnique(profile.ids, t.flight_number?.toLowerCase());
   }
   for (const v of profile.ids) keys.add(v);
@@ -177,6 +214,7 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
 
   return {
     receivedAt: a.received_at,
+    display,
     columns: {
       sname: snames.join(' \n '),
       gname: gnames.join(' \n '),

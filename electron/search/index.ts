@@ -106,7 +106,7 @@ export class SearchIndex {
       this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('delete-all')");
       this.db.exec("INSERT INTO search_names_fts (search_names_fts) VALUES ('delete-all')");
       this.db.exec('DELETE FROM search_names');
-      this.db.exec("UPDATE search_docs SET in_fts = 0, names = '', keys = '{}'");
+      this.db.exec("UPDATE search_docs SET in_fts = 0, names = '', keys = '{}', display = '{}'");
       this.db.exec('INSERT OR IGNORE INTO search_pending (allegation_id) SELECT id FROM allegations ORDER BY received_at, rowid');
     })();
     this.vocab = null;
@@ -167,19 +167,21 @@ export class SearchIndex {
         prepared(this.db, 'DELETE FROM search_names_fts WHERE rowid = ?').run(docId);
       }
       for (const t of nameSet(held.names)) names.set(t, (names.get(t) ?? 0) - 1);
-      prepared(this.db, "UPDATE search_docs SET received_at = ?, names = ?, keys = ?, in_fts = 1, indexed_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE doc = ?").run(
+      prepared(this.db, "UPDATE search_docs SET received_at = ?, names = ?, keys = ?, display = ?, in_fts = 1, indexed_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE doc = ?").run(
         doc.receivedAt,
         doc.names,
         JSON.stringify(doc.keys),
+        JSON.stringify(doc.display),
         docId,
       );
     } else {
       docId = Number(
-        prepared(this.db, "INSERT INTO search_docs (allegation_id, received_at, names, keys, in_fts, indexed_at) VALUES (?, ?, ?, ?, 1, strftime('%Y-%m-%dT%H:%M:%fZ'))").run(
+        prepared(this.db, "INSERT INTO search_docs (allegation_id, received_at, names, keys, display, in_fts, indexed_at) VALUES (?, ?, ?, ?, ?, 1, strftime('%Y-%m-%dT%H:%M:%fZ'))").run(
           id,
           doc.receivedAt,
           doc.names,
           JSON.stringify(doc.keys),
+          JSON.stringify(doc.display),
         ).lastInsertRowid,
       );
     }

@@ -8,6 +8,7 @@ import { parseUkPostcode } from '../../shared/normalise.ts';
 import { placeLink } from '../../shared/search-links.ts';
 import type { HitPlace, SearchHit } from '../../shared/api/search.ts';
 import type { Channel, OffenceType, Status } from '../../shared/domain.ts';
+import type { HitDisplay } from './documents.ts';
 
 export interface HighlightPlan {
   /** Folded single words. */
@@ -144,138 +145,97 @@ export function snippet(text: string, spans: Array<[number, number]>): string {
   return `${start > 0 ? '…' : ''}${out}${end < text.length ? '…' : ''}`;
 }
 
-interface MetaRow {
-  id: string;
-  reference: string;
-  received_at: string;
-  status: Status;
-  channel: Channel;
-  unit_code: string | null;
-  free_text: string;
-}
+/** The texts of the allegations whose match was not found on the form: account, notes, attachment pages. */
+const TEXTS_SQL = `
+SELECT id AS x, 0 AS k, NULL AS a, NULL AS b, NULL AS c, free_text AS d, NULL AS e FROM allegations WHERE id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT allegation_id, 1, id, note_date, author_name, text, NULL FROM notes WHERE allegation_id IN (SELECT value FROM json_each(@ids))
+UNION ALL SELECT t.allegation_id, 2, t.id, t.file_name, t.legacy_text, p.page_no, p.text
+  FROM attachments t LEFT JOIN attachment_pages p ON p.attachment_id = t.id AND p.text <> '' WHERE t.allegation_id IN (SELECT value FROM json_each(@ids))`;
 
-/**
- * Every part of an allegation a hit can show, in one statement: k says which part. SQLite runs a UNION ALL's
- * parts in order and each part reads its (allegation_id, ordinal) index in order, so no sort is needed (an
- * ORDER BY here cost four times the lookups).
- */
-const PARTS_SQL = `
-SELECT allegation_id AS x, 0 AS k, ordinal AS o, forename AS a, middle_names AS b, surname AS c, known_as AS d, aliases AS e, dob AS f, nationality AS g, role AS h FROM subjects WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 1, ordinal, line1, line2, town, postcode_raw, type, NULL, NULL, NULL FROM addresses WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 2, ordinal, name, type, NULL, NULL, NULL, NULL, NULL, NULL FROM businesses WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 3, ordinal, number_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM phones WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 4, ordinal, email_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM emails WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 5, ordinal, vrm_raw, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM vehicles WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 6, ordinal, flight_raw, origin, destination, NULL, NULL, NULL, NULL, NULL FROM travel WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 7, rowid, id, note_date, author_name, text, NULL, NULL, NULL, NULL FROM notes WHERE allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT t.allegation_id, 8, t.ordinal * 100000 + coalesce(p.page_no, 0), t.id, t.file_name, t.legacy_text, p.page_no, p.text, NULL, NULL, NULL
-  FROM attachments t LEFT JOIN attachment_pages p ON p.attachment_id = t.id AND p.text <> '' WHERE t.allegation_id IN (SELECT value FROM json_each(@ids))
-UNION ALL SELECT allegation_id, 9, ordinal, offence_type, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM allegation_offences WHERE allegation_id IN (SELECT value FROM json_each(@ids))`;
-
-interface PartRow {
+interface TextRow {
   x: string;
   k: number;
-  o: number;
   a: string | null;
   b: string | null;
   c: string | null;
-  d: string | null;
+  d: string | number | null;
   e: string | null;
-  f: string | null;
-  g: string | null;
-  h: string | null;
 }
 
 export type HitBody = Omit<SearchHit, 'score' | 'tier' | 'why'>;
 
-/** Everything results show about these allegations (two statements for the page), in the order given. */
-export function buildHits(db: Db, ids: string[], plan: HighlightPlan): Array<HitBody | null> {
-  const json = JSON.stringify(ids);
-  const metas = new Map<string, MetaRow>();
-  for (const m of prepared(db, 'SELECT id, reference, received_at, status, channel, unit_code, free_text FROM allegations WHERE id IN (SELECT value FROM json_each(?))').all(json) as MetaRow[]) {
-    metas.set(m.id, m);
+interface Scored {
+  p: PlaceText;
+  spans: Array<[number, number]>;
+  parts: number;
+}
+
+/**
+ * What results show for these index documents, in the order given. The summary and form fields come from one
+ * row per hit (search_docs.display); the account, notes and attachment text are read — in one statement —
+ * only for hits whose match the form does not fully explain. A page of name-and-postcode results thus reads
+ * ten rows instead of a hundred scattered ones.
+ */
+export function buildHits(db: Db, docs: number[], plan: HighlightPlan): Array<HitBody | null> {
+  const rows = new Map<number, { id: string; display: HitDisplay }>();
+  for (const [doc, id, display] of prepared(db, 'SELECT doc, allegation_id, display FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))')
+    .raw()
+    .all(JSON.stringify(docs)) as Array<[number, string, string]>) {
+    rows.set(doc, { id, display: JSON.parse(display) as HitDisplay });
   }
-  const parts = new Map<string, PartRow[]>();
-  for (const r of prepared(db, PARTS_SQL).all({ ids: json }) as PartRow[]) {
-    const list = parts.get(r.x);
-    if (list) list.push(r);
-    else parts.set(r.x, [r]);
+  const formScored = new Map<number, { scored: Scored[]; covered: Set<string>; fields: PlaceText[] }>();
+  const needText: string[] = [];
+  for (const doc of docs) {
+    const row = rows.get(doc);
+    if (!row) continue;
+    const fields: PlaceText[] = (row.display.fields ?? []).map(([field, text]) => ({ place: { kind: 'form', field }, text, order: field.startsWith('Subject') ? 0 : 1 }));
+    const scored: Scored[] = [];
+    const covered = new Set<string>();
+    for (const p of fields) {
+      const r = findSpans(p.text, plan);
+      if (!r.parts) continue;
+      scored.push({ p, spans: r.spans, parts: r.parts });
+      for (const c of r.covered) covered.add(c);
+    }
+    formScored.set(doc, { scored, covered, fields });
+    if (plan.parts > 0 && covered.size < plan.parts) needText.push(row.id);
   }
-  return ids.map((id) => {
-    const a = metas.get(id);
-    return a ? buildHit(a, parts.get(id) ?? [], plan) : null;
+  const texts = new Map<string, TextRow[]>();
+  if (needText.length) {
+    for (const r of prepared(db, TEXTS_SQL).all({ ids: JSON.stringify(needText) }) as TextRow[]) {
+      const list = texts.get(r.x);
+      if (list) list.push(r);
+      else texts.set(r.x, [r]);
+    }
+  }
+  return docs.map((doc) => {
+    const row = rows.get(doc);
+    const form = formScored.get(doc);
+    return row && form ? buildHit(row.id, row.display, form, texts.get(row.id) ?? null, plan) : null;
   });
 }
 
 /** One result: the allegation's summary, and the places its match was found with highlighted snippets. */
-function buildHit(a: MetaRow, rows: PartRow[], plan: HighlightPlan): HitBody {
+function buildHit(id: string, d: HitDisplay, form: { scored: Scored[]; covered: Set<string>; fields: PlaceText[] }, texts: TextRow[] | null, plan: HighlightPlan): HitBody {
+  const scored = [...form.scored];
+  const coveredAll = new Set(form.covered);
   const places: PlaceText[] = [];
-  const form = (field: string, text: string, order: number) => {
-    if (text.trim()) places.push({ place: { kind: 'form', field }, text, order });
-  };
-  const offences: OffenceType[] = [];
-  let mainSubject = '';
-  let firstPostcode = '';
-  let subjectNo = 0;
-  let accountAdded = false;
   let lastAttachment = '';
-  const join = (...xs: Array<string | null>) => xs.filter(Boolean).join(' ');
-  for (const r of rows) {
-    if (r.k > 6 && !accountAdded) {
-      form('Account', a.free_text, 2);
-      accountAdded = true;
-    }
-    switch (r.k) {
-      case 0: {
-        const aliases = JSON.parse(r.e || '[]') as string[];
-        const name = join(r.a, r.b, r.c);
-        const extra = [r.d ? `known as ${r.d}` : '', aliases.length ? `aliases ${aliases.join(', ')}` : '', r.f ? `born ${r.f}` : '', r.g ?? ''].filter(Boolean).join(', ');
-        if (subjectNo === 0) mainSubject = join(r.a, r.c);
-        form(subjectNo === 0 ? 'Subject' : `Subject ${subjectNo + 1} (${r.h ?? ''})`, extra ? `${name} (${extra})` : name, 0);
-        subjectNo++;
-        break;
+  for (const r of texts ?? []) {
+    if (r.k === 0) {
+      if (typeof r.d === 'string' && r.d.trim()) places.push({ place: { kind: 'form', field: 'Account' }, text: r.d, order: 2 });
+    } else if (r.k === 1) {
+      places.push({ place: { kind: 'note', noteId: r.a ?? '', date: r.b ?? '', author: r.c ?? '' }, text: String(r.d ?? ''), order: 3 });
+    } else {
+      const attachmentId = r.a ?? '';
+      if (attachmentId !== lastAttachment) {
+        lastAttachment = attachmentId;
+        if (r.c) places.push({ place: { kind: 'attachment', attachmentId, page: null, fileName: r.b ?? '' }, text: r.c, order: 4 });
       }
-      case 1:
-        if (!firstPostcode && r.d) firstPostcode = r.d;
-        form(`Address (${(r.e ?? '').replace(/_/g, ' ')})`, [r.a, r.b, r.c, r.d].filter(Boolean).join(', '), 1);
-        break;
-      case 2:
-        form('Business', `${r.a ?? ''}${r.b ? ` (${r.b})` : ''}`, 1);
-        break;
-      case 3:
-        form('Phone', r.a ?? '', 1);
-        break;
-      case 4:
-        form('Email', r.a ?? '', 1);
-        break;
-      case 5:
-        form('Vehicle', r.a ?? '', 1);
-        break;
-      case 6:
-        form('Flight', join(r.a, r.b, r.c), 1);
-        break;
-      case 7:
-        places.push({ place: { kind: 'note', noteId: r.a ?? '', date: r.b ?? '', author: r.c ?? '' }, text: r.d ?? '', order: 3 });
-        break;
-      case 8: {
-        const attachmentId = r.a ?? '';
-        if (attachmentId !== lastAttachment) {
-          lastAttachment = attachmentId;
-          if (r.c) places.push({ place: { kind: 'attachment', attachmentId, page: null, fileName: r.b ?? '' }, text: r.c, order: 4 });
-        }
-        if (r.e && r.d !== null) places.push({ place: { kind: 'attachment', attachmentId, page: Number(r.d), fileName: r.b ?? '' }, text: r.e, order: 4 });
-        break;
-      }
-      case 9:
-        offences.push(r.a as OffenceType);
-        break;
+      if (r.e && r.d !== null) places.push({ place: { kind: 'attachment', attachmentId, page: Number(r.d), fileName: r.b ?? '' }, text: r.e, order: 4 });
     }
   }
-  if (!accountAdded) form('Account', a.free_text, 2);
-
-  // Places in order (form, account, notes, attachments); stop once enough places cover every part of the query.
-  const scored: Array<{ p: PlaceText; spans: Array<[number, number]>; parts: number }> = [];
-  const coveredAll = new Set<string>();
+  // Texts in order (account, notes, attachments); stop once enough places cover every part of the query.
   for (const p of places) {
     const r = findSpans(p.text, plan);
     if (!r.parts) continue;
@@ -284,17 +244,18 @@ function buildHit(a: MetaRow, rows: PartRow[], plan: HighlightPlan): HitBody {
     if (scored.length >= MAX_PLACES && coveredAll.size >= plan.parts) break;
   }
   scored.sort((x, y) => y.parts - x.parts || x.p.order - y.p.order);
-  const chosen = scored.length ? scored.slice(0, MAX_PLACES) : places.slice(0, 1).map((p) => ({ p, spans: [] as Array<[number, number]>, parts: 0 }));
+  const fallback = form.fields[0] ?? places[0];
+  const chosen = scored.length ? scored.slice(0, MAX_PLACES) : fallback ? [{ p: fallback, spans: [] as Array<[number, number]>, parts: 0 }] : [];
   return {
-    allegationId: a.id,
-    reference: a.reference,
-    receivedAt: a.received_at,
-    status: a.status,
-    channel: a.channel,
-    offenceTypes: offences,
-    unit: a.unit_code,
-    mainSubject,
-    postcode: firstPostcode,
-    matches: chosen.map(({ p, spans }) => ({ place: p.place, snippet: snippet(p.text, spans), link: placeLink(a.reference, p.place) })),
+    allegationId: id,
+    reference: d.reference,
+    receivedAt: d.receivedAt,
+    status: d.status as Status,
+    channel: d.channel as Channel,
+    offenceTypes: d.offences as OffenceType[],
+    unit: d.unit,
+    mainSubject: d.mainSubject,
+    postcode: d.postcode,
+    matches: chosen.map(({ p, spans }) => ({ place: p.place, snippet: snippet(p.text, spans), link: placeLink(d.reference, p.place) })),
   };
 }

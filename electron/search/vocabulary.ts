@@ -22,6 +22,8 @@ export class NameVocabulary {
   private readonly byBase = new Map<string, number[]>();
   private readonly byBigram = new Map<string, number[]>();
   private overlap = new Uint16Array(0);
+  /** Variants of recently typed names; cleared when a name appears in or disappears from the vocabulary. */
+  private readonly cache = new Map<string, NameVariant[]>();
 
   static load(db: Db): NameVocabulary {
     const v = new NameVocabulary();
@@ -41,6 +43,8 @@ export class NameVocabulary {
   /** Keeps the loaded vocabulary in step with the side table as allegations are indexed. */
   adjust(term: string, delta: number): void {
     let id = this.ids.get(term);
+    const before = id === undefined ? 0 : (this.counts[id] as number);
+    if (before === 0 || before + delta <= 0) this.cache.clear();
     if (id === undefined) {
       if (delta <= 0) return;
       id = this.terms.length;
@@ -69,6 +73,17 @@ export class NameVocabulary {
    * fuzzy ones (OSA within the fuzzy distance, same sound key). Only names some allegation holds are returned.
    */
   variants(token: string, maxTier: 1 | 2 = 2, limit = MAX_VARIANTS): NameVariant[] {
+    const key = `${maxTier}:${limit}:${token}`;
+    let cached = this.cache.get(key);
+    if (!cached) {
+      cached = this.computeVariants(token, maxTier, limit);
+      if (this.cache.size >= 5000) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, cached);
+    }
+    return cached;
+  }
+
+  private computeVariants(token: string, maxTier: 1 | 2, limit: number): NameVariant[] {
     const found = new Map<string, NameVariant>();
     const consider = (id: number, tier: NameVariant['tier'], distance: number) => {
       const term = this.terms[id] as string;

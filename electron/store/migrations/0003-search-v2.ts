@@ -20,13 +20,15 @@ DROP TABLE search_docs;
 
 -- doc: the allegation's number in the full-text index (stable: a rebuild keeps it; VACUUM cannot renumber an
 -- INTEGER PRIMARY KEY). names: "given;surname|given;surname" folded, per subject. keys: JSON of the form's
--- canonical identifiers (postcodes, districts, areas, phones, VRMs, flights, emails).
+-- canonical identifiers (postcodes, districts, areas, phones, VRMs, flights, emails). display: JSON of what a
+-- result shows and the text of each form field, so a page of results reads one row per hit.
 CREATE TABLE search_docs (
   doc           INTEGER PRIMARY KEY,
   allegation_id TEXT NOT NULL UNIQUE REFERENCES allegations(id),
   received_at   TEXT NOT NULL,
   names         TEXT NOT NULL DEFAULT '',
   keys          TEXT NOT NULL DEFAULT '{}',
+  display       TEXT NOT NULL DEFAULT '{}',
   in_fts        INTEGER NOT NULL DEFAULT 0 CHECK (in_fts IN (0, 1)),
   indexed_at    TEXT
 ) STRICT;
