@@ -160,7 +160,8 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
   // table; everything else, and the filters, in the main index; the two are intersected.
   const split = splitNames(analysed);
   const tiers: Array<{ tier: TierClass; match: Match }> = [];
-  const phraseQuery = analysed ? withNamePhrases(analysed) : null;
+  // Only runs of names someone holds make a "name in text" phrase; ordinary words ("illegal working") do not.
+  const phraseQuery = analysed ? withNamePhrases(analysed, (t) => t.names.every((n) => vocab.count(n) > 0)) : null;
   for (const tier of ['exact', 'phrase', 'corrected', 'fuzzy', 'anywhere'] as const) {
     const filterTier = tier === 'phrase' || tier === 'anywhere' ? 'exact' : tier;
     const filterMax = filterTier === 'corrected' ? 1 : filterTier === 'fuzzy' ? 2 : 0;
@@ -338,7 +339,7 @@ function interleaveNameInText(candidates: Candidate[]): void {
 }
 
 /** The query with each run of two or more name-like words (ANDed, in order) turned into one phrase. */
-function withNamePhrases(node: AnalysedQuery): AnalysedQuery | null {
+function withNamePhrases(node: AnalysedQuery, known: (t: Extract<QueryTerm, { kind: 'word' }>) => boolean): AnalysedQuery | null {
   let changed = false;
   const walk = (n: AnalysedQuery): AnalysedQuery => {
     if (n.kind === 'term') return n;
@@ -354,7 +355,7 @@ function withNamePhrases(node: AnalysedQuery): AnalysedQuery | null {
       run = [];
     };
     for (const item of n.items) {
-      if (item.kind === 'term' && item.term.kind === 'word' && item.term.nameLike) run.push(item.term);
+      if (item.kind === 'term' && item.term.kind === 'word' && item.term.nameLike && known(item.term)) run.push(item.term);
       else {
         close();
         items.push(walk(item));

@@ -243,8 +243,11 @@ describe('through the API', () => {
     // A new allegation about an Akram arrives.
     const file = join(tmp.dir, 'new.jsonl');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, JSON.stringify({ ...inputs[0], id: 999001, reference: 'IMS-2026-999001', subjects: [{ ...inputs[0]?.subjects[0], forename: 'Bilal' }], source: null }));
+    writeFileSync(file, JSON.stringify({ ...inputs[0], id: 999001, reference: 'IMS-2026-999001', subjects: [{ ...inputs[0]?.subjects[0], forename: 'Bilal' }], emails: ['B.Akram@Example.com'], source: null }));
     await importJsonl(core, file, { userId: null, name: 'test' });
+    // (The email filter and an email typed in the box find it in any case.)
+    expect(refs('', { email: 'b.akram@EXAMPLE.COM' })).toEqual(['IMS-2026-999001']);
+    expect(refs('B.AKRAM@example.com')).toEqual(['IMS-2026-999001']);
     list = await analyst.call('search.saved.list', {});
     expect(list[0]?.newSince).toBe(1);
     const run = await analyst.call('search.saved.run', { id: saved.id, limit: 10 });
