@@ -304,7 +304,12 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
   const highlight = highlightPlan(terms, allPlans);
   const hits: SearchHit[] = [];
   if (request.detail !== false && page.length) {
-    const bodies = buildHits(db, page.map((c) => c.doc), highlight);
+    const bodies = buildHits(
+      db,
+      page.map((c) => c.doc),
+      highlight,
+      new Set(page.filter((c) => c.tier === 'partial').map((c) => c.doc)),
+    );
     page.forEach((c, i) => {
       const body = bodies[i];
       if (body) hits.push({ ...body, score: offset + i + 1, tier: c.tier, why: c.why });

@@ -173,10 +173,10 @@ interface Scored {
 /**
  * What results show for these index documents, in the order given. The summary and form fields come from one
  * row per hit (search_docs.display); the account, notes and attachment text are read — in one statement —
- * only for hits whose match the form does not fully explain. A page of name-and-postcode results thus reads
+ * only for hits whose match the form does not fully explain (for near matches: not at all). A page of name-and-postcode results thus reads
  * ten rows instead of a hundred scattered ones.
  */
-export function buildHits(db: Db, docs: number[], plan: HighlightPlan): Array<HitBody | null> {
+export function buildHits(db: Db, docs: number[], plan: HighlightPlan, nearMatches: ReadonlySet<number> = new Set()): Array<HitBody | null> {
   const rows = new Map<number, { id: string; display: HitDisplay }>();
   for (const [doc, id, display] of prepared(db, 'SELECT doc, allegation_id, display FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))')
     .raw()
@@ -198,7 +198,10 @@ export function buildHits(db: Db, docs: number[], plan: HighlightPlan): Array<Hi
       for (const c of r.covered) covered.add(c);
     }
     formScored.set(doc, { scored, covered, fields });
-    if (plan.parts > 0 && covered.size < plan.parts) needText.push(row.id);
+    // A near match disagrees with part of the query by definition: its form fields that agree (and its "why")
+    // explain it, unless none does.
+    const wanted = nearMatches.has(doc) ? 1 : plan.parts;
+    if (plan.parts > 0 && covered.size < wanted) needText.push(row.id);
   }
   const texts = new Map<string, TextRow[]>();
   if (needText.length) {
