@@ -86,7 +86,8 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
   const limit = request.limit;
   const offset = request.offset ?? 0;
   const needed = request.exhaustive ?? offset + limit;
-  const cap = Math.max(TIER_CAP, needed * 4);
+  // A page of results ranks a few times its size; a saved search's full set of matches is capped at its size.
+  const cap = request.exhaustive ?? Math.max(TIER_CAP, needed * 4);
   const analysed = request.q.trim() ? analyseQuery(request.q) : null;
   const filters: CanonicalFilters = canonicalFilters(request.filters ?? {});
   if (!analysed && noFilters(request.filters)) throw new QuerySyntaxError('Type something to search for, or choose a filter.');
