@@ -21,6 +21,8 @@ const FLUSH_AFTER_MUTATION = 20;
 /** Allegations indexed per transaction by catch-up and rebuilds, and per timer tick. */
 const BATCH = 1000;
 const TIMER_BATCH = 200;
+/** A catch-up of at least this many allegations ends with a merge of the index segments. */
+const OPTIMIZE_AFTER = 10_000;
 
 export class SearchIndex {
   readonly db: Db;
@@ -96,7 +98,16 @@ export class SearchIndex {
     } finally {
       this.busy = wasBusy;
     }
+    // A large catch-up (a bulk import) leaves many small FTS segments; one merge makes every later query cheaper
+    // (100k: name-and-postcode p95 20 -> 13 ms CPU; the merge itself took 2.5 s).
+    if (done >= OPTIMIZE_AFTER) this.optimize();
     return done;
+  }
+
+  /** Merges the full-text indexes' segments into one each. */
+  optimize(): void {
+    this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+    this.db.exec("INSERT INTO search_names_fts (search_names_fts) VALUES ('optimize')");
   }
 
   /** Rebuilds the whole index from the store (ims reindex). Document numbers are kept, so saved searches stay valid. */
@@ -111,9 +122,7 @@ export class SearchIndex {
     })();
     this.vocab = null;
     const allegations = await this.catchUp(onProgress);
-    // One merge of all segments makes queries on a freshly built index cheaper.
-    this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
-    this.db.exec("INSERT INTO search_names_fts (search_names_fts) VALUES ('optimize')");
+    if (allegations < OPTIMIZE_AFTER) this.optimize();
     return { allegations, seconds: Math.round((performance.now() - started) / 10) / 100 };
   }
 
