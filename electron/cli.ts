@@ -19,6 +19,8 @@ import { openSource } from './core/sources.ts';
 import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { intelligenceReport } from './core/report.ts';
 import { reportText } from '../shared/report.ts';
+import { filtersFromPairs, searchFilters } from '../shared/search-filters.ts';
+import { hitsToCsv } from './search/csv.ts';
 import { ROLES, type Role } from '../shared/domain.ts';
 import { ApiError } from '../shared/errors.ts';
 import { newUser } from '../shared/api/auth.ts';
@@ -31,9 +33,15 @@ import { linkageCommand } from './cli/linkage.ts';
 const USAGE = `Usage: ims <command> [options]
 
 Commands:
-  import FILE.jsonl            import submissions (JSON Lines); prints a JSON summary
+  import FILE.jsonl [--bulk]   import submissions (JSON Lines); prints a JSON summary. --bulk: index once
+                               at the end instead of record by record (large files)
   show REF [--json]            an allegation, everything but its source details
-  search QUERY [--json]        search form fields, notes and attachment text
+  search QUERY [--filter k=v …] [--json|--csv]
+                               search form fields, notes and attachment text; names fuzzily, identifiers in
+                               any format. Filters: name, dob (date or year), postcode (or district), phone,
+                               email, vehicle, flight, business, offence, channel, unit, outcome, status
+                               (lists comma-separated), from, to (received, YYYY-MM-DD)
+  reindex [--json]             rebuild the search index from the store (progress on stderr)
   stats [--json]               counts over the store
   queue --unit UNIT [--bucket B] [--json]
                                a unit's work, most urgent first (NAT is the sift queue); buckets: all_open,
@@ -61,7 +69,7 @@ The vault passphrase comes from IMS_PASSPHRASE, or is asked for at the terminal 
 Options:
   --profile DIR                the data folder (default: IMS_PROFILE or ${defaultProfileDir()})
   --json                       machine-readable output
-  --limit N                    (search) at most N results (default 20)
+  --limit N                    (search) at most N results (default 20; with --csv up to 10000)
   -h, --help                   this help`;
 
 export class CliError extends Error {}
@@ -117,6 +125,9 @@ export async function main(argv: string[]): Promise<number> {
         bucket: { type: 'string' },
         as: { type: 'string' },
         reason: { type: 'string' },
+        filter: { type: 'string', multiple: true },
+        csv: { type: 'boolean', default: false },
+        bulk: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         in: { type: 'string' },
         in2: { type: 'string' },
@@ -166,6 +177,9 @@ interface Options {
   reason?: string;
   bucket?: string;
   json?: boolean;
+  csv?: boolean;
+  bulk?: boolean;
+  filter?: string[];
   limit?: string;
   username?: string;
   name?: string;
@@ -179,9 +193,15 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       const file = args[0];
       if (!file) throw new CliError('which file? ims import FILE.jsonl');
       const tty = process.stderr.isTTY;
-      const summary = await importJsonl(core, resolve(cwd, file), { userId: null, name: actorName('import') }, (p) => {
-        if (tty) process.stderr.write(`\r${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%  ${p.imported} imported, ${p.unchanged} unchanged, ${p.failed} failed `);
-      });
+      const summary = await importJsonl(
+        core,
+        resolve(cwd, file),
+        { userId: null, name: actorName('import') },
+        (p) => {
+          if (tty) process.stderr.write(`\r${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%  ${p.imported} imported, ${p.unchanged} unchanged, ${p.failed} failed `);
+        },
+        { deferIndex: opts.bulk === true },
+      );
       if (tty) process.stderr.write('\n');
       for (const e of summary.errors.slice(0, 20)) process.stderr.write(`line ${e.line}${e.reference ? ` (${e.reference})` : ''}: ${e.reason}\n`);
       if (summary.errors.length > 20) process.stderr.write(`… and ${summary.errors.length - 20} more (all are in the JSON summary)\n`);
@@ -200,20 +220,41 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'search': {
       const q = args.join(' ');
-      if (!q.trim()) throw new CliError('what to search for? ims search "flight TK2584"');
-      const limit = opts.limit ? Number(opts.limit) : 20;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError('--limit must be a whole number from 1 to 500');
+      const parsedFilters = searchFilters.safeParse(filtersFromPairs(opts.filter ?? []));
+      if (!parsedFilters.success) throw new CliError(describeIssues(parsedFilters.error));
+      const filters = Object.keys(parsedFilters.data).length ? parsedFilters.data : undefined;
+      if (!q.trim() && !filters) throw new CliError('what to search for? ims search "flight TK2584" [--filter postcode=N13]');
+      const limit = opts.limit ? Number(opts.limit) : opts.csv ? 1000 : 20;
+      const max = opts.csv ? 10_000 : 500;
+      if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new CliError(`--limit must be a whole number from 1 to ${max}`);
       const started = performance.now();
-      const result = core.search.search(q, limit);
-      const out = { query: q, total: result.total, tookMs: Math.round((performance.now() - started) * 10) / 10, hits: result.hits };
+      const result = core.search.search({ q, filters, limit });
+      const tookMs = Math.round((performance.now() - started) * 10) / 10;
+      if (opts.csv) {
+        process.stdout.write(hitsToCsv(result.hits));
+        return;
+      }
+      const out = { query: q, filters: filters ?? {}, total: result.total, totalIsLowerBound: result.totalIsLowerBound, readAs: result.readAs, pending: result.pending, tookMs, hits: result.hits };
       if (opts.json) print(out);
       else {
-        process.stdout.write(`${out.total} allegations match (${out.tookMs} ms)\n`);
+        process.stdout.write(`${out.total}${out.totalIsLowerBound ? '+' : ''} allegations match (${out.tookMs} ms)\n`);
+        for (const line of out.readAs) process.stdout.write(`  read as: ${line}\n`);
         for (const h of out.hits) {
-          const where = h.matches.map((m) => (m.place.kind === 'attachment' ? `${m.place.fileName}${m.place.page ? ` p.${m.place.page}` : ''}` : m.place.kind)).join(', ');
-          process.stdout.write(`${h.reference}  ${h.mainSubject || '(no subject)'}  [${where}]\n    ${h.matches[0]?.snippet.replace(/[\u0002\u0003]/g, '') ?? ''}\n`);
+          const where = h.matches.map((m) => (m.place.kind === 'attachment' ? `${m.place.fileName}${m.place.page ? ` p.${m.place.page}` : ''}` : m.place.kind === 'note' ? `note ${m.place.date}` : m.place.field)).join(', ');
+          process.stdout.write(`${h.reference}  ${h.mainSubject || '(no subject)'}  ${h.tier}${h.why.length ? ` (${h.why.join('; ')})` : ''}  [${where}]\n    ${h.matches[0]?.snippet.replace(/[\u0002\u0003]/g, '') ?? ''}\n`);
         }
       }
+      return;
+    }
+    case 'reindex': {
+      const tty = process.stderr.isTTY;
+      const result = await core.search.rebuild((p) => {
+        if (tty) process.stderr.write(`\rindexing ${p.done} of ${p.total} allegations (${Math.round((100 * p.done) / Math.max(1, p.total))}%) `);
+        else if (p.done === p.total || p.done % 10_000 === 0) process.stderr.write(`indexed ${p.done} of ${p.total}\n`);
+      });
+      if (tty) process.stderr.write('\n');
+      if (opts.json) print(result);
+      else process.stdout.write(`search index rebuilt: ${result.allegations} allegations in ${result.seconds} s\n`);
       return;
     }
     case 'stats': {

@@ -13,5 +13,6 @@ export const coreEvent = z.discriminatedUnion('type', [
     finished: z.boolean(),
   }),
   z.object({ type: z.literal('allegation.changed'), allegationId: z.string(), reference: z.string() }),
+  z.object({ type: z.literal('search.reindex'), done: z.number().int(), total: z.number().int(), finished: z.boolean() }),
 ]);
 export type CoreEvent = z.infer<typeof coreEvent>;

@@ -45,6 +45,10 @@ function namePatterns(name: string): RegExp[] {
 function redactPhones(text: string, phone: string): Redaction {
   const target = normalisePhone(phone).national;
   if (target.length < 9) return { text, count: 0 };
+  // Any way of writing the number keeps its digits after the trunk 0 together once separators are dropped;
+  // when they are absent, no number in the text can be this one (and parsing every digit group is the costly
+  // part of importing).
+  if (!text.replace(/\D/g, '').includes(target.startsWith('0') ? target.slice(1) : target)) return { text, count: 0 };
   const hits = findPhonesInText(text).filter((p) => p.national === target);
   let out = text;
   // Replace from the end so earlier offsets stay valid.
@@ -55,6 +59,10 @@ function redactPhones(text: string, phone: string): Redaction {
 /** Replaces every place a source's name, phone (in any format), email or street address appears. */
 export function redactSource(text: string, source: SourceIdentifiers): Redaction {
   if (!text) return { text, count: 0 };
+  // Cheap necessary conditions first: a name, email or street that does not appear (ignoring case) is not
+  // searched for with its regular expression.
+  const lower = text.toLowerCase();
+  const appears = (s: string | null | undefined) => !!s && lower.includes(s.toLowerCase());
   let out = text;
   let count = 0;
   const replaceAll = (re: RegExp) => {
@@ -63,8 +71,8 @@ export function redactSource(text: string, source: SourceIdentifiers): Redaction
       return SOURCE_MARKER;
     });
   };
-  if (source.email && source.email.includes('@')) replaceAll(new RegExp(escapeRegExp(source.email.trim()), 'gi'));
-  if (source.name) for (const re of namePatterns(source.name)) replaceAll(re);
+  if (source.email && source.email.includes('@') && appears(source.email.trim())) replaceAll(new RegExp(escapeRegExp(source.email.trim()), 'gi'));
+  if (source.name && appears(bareName(source.name).split(/\s+/).at(-1))) for (const re of namePatterns(source.name)) replaceAll(re);
   if (source.phone) {
     const r = redactPhones(out, source.phone);
     out = r.text;
@@ -72,7 +80,7 @@ export function redactSource(text: string, source: SourceIdentifiers): Redaction
   }
   if (source.address) {
     const street = source.address.split(',')[0]?.trim() ?? '';
-    if (street.length >= 6 && /\d/.test(street)) replaceAll(new RegExp(escapeRegExp(street).replace(/\s+/g, '\\s+'), 'gi'));
+    if (street.length >= 6 && /\d/.test(street) && appears(street.split(/\s+/).at(-1))) replaceAll(new RegExp(escapeRegExp(street).replace(/\s+/g, '\\s+'), 'gi'));
   }
   return { text: out, count };
 }

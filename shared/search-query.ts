@@ -1,7 +1,10 @@
 // The query language of the search box: words (all must match), "quoted phrases", AND / OR / NOT and
 // parentheses. Identifiers are put in canonical form on the way in, as they are in the index. A query the
 // parser cannot read gets a message that says what is wrong and where, never an exception from the engine.
-import { normalisePhone, parseUkPostcode } from './normalise.ts';
+// Each leaf is then read as what it is (analyseQuery): an identifier (phone, postcode or district, vehicle,
+// flight, email), a word that may be a name (searched fuzzily in the name fields), or a phrase.
+import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from './normalise.ts';
+import { NOT_NAMES } from './search-names.ts';
 
 export class QuerySyntaxError extends Error {
   constructor(message: string) {
@@ -23,12 +26,25 @@ export type QueryNode =
 // Identifiers people type with spaces inside: kept together as one word so they can be canonicalised.
 const PHONE_AT = /^(?:\+44\s?\(0\)\s?|\+44\s?|0044\s?|\(?0)\d[\d()\s.-]{7,16}\d(?![\d])/;
 const POSTCODE_AT = /^[A-Za-z]{1,2}\d[A-Za-z\d]?\s+\d[A-Za-z]{2}(?![A-Za-z\d])/;
+// Registrations written with their space: current ("AM55 LAP"), prefix ("H72 RFH") and suffix ("ABC 123D") styles.
+const VRM_AT = /^(?:[A-Za-z]{2}\d{2}\s[A-Za-z]{3}|[A-Za-z]\d{1,3}\s[A-Za-z]{3}|[A-Za-z]{3}\s\d{1,3}[A-Za-z])(?![A-Za-z\d])/;
+// A flight number written with a space ("VN 787", "BA 0098"): the airline code in capitals, as printed.
+const FLIGHT_AT = /^(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s\d{1,4}(?![A-Za-z\d])/;
 
 function identifierAt(rest: string): string | null {
   const phone = PHONE_AT.exec(rest)?.[0];
-  if (phone && normalisePhone(phone).valid) return phone;
+  if (phone) {
+    // A number of the right length is kept whole even when no operator has that range (people mistype, and
+    // the index keeps such numbers too).
+    const p = normalisePhone(phone);
+    if (p.valid || /^0\d{9,10}$/.test(p.national)) return phone;
+  }
   const postcode = POSTCODE_AT.exec(rest)?.[0];
   if (postcode && parseUkPostcode(postcode).postcode) return postcode;
+  const vrm = VRM_AT.exec(rest)?.[0];
+  if (vrm) return vrm;
+  const flight = FLIGHT_AT.exec(rest)?.[0];
+  if (flight && normaliseFlightNumber(flight)) return flight;
   return null;
 }
 
@@ -134,55 +150,134 @@ export function parseSearchQuery(q: string): QueryNode {
   return node;
 }
 
-/** Splits text into the tokens FTS5's unicode61 tokenizer would make (letters and digits). */
-function ftsWords(text: string): string[] {
+/** Splits text into the tokens FTS5's unicode61 tokenizer would make (letters and digits), folded. */
+export function ftsWords(text: string): string[] {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
+    .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
 }
 
-/** The canonical search form of one typed word: a phone as national digits, a postcode without its space. */
-export function canonicalTerm(word: string): string[] {
-  const digits = word.replace(/[\s()+.-]/g, '');
-  if (/\s/.test(word) && parseUkPostcode(word).postcode) return [(parseUkPostcode(word).postcode as string).replace(' ', '')];
-  if (/^\d{9,15}$/.test(digits) || /^\+\d{9,15}$/.test(word.replace(/[\s().-]/g, ''))) {
-    const p = normalisePhone(word);
-    if (p.national) return [p.national];
+export type IdentifierKind = 'phone' | 'postcode' | 'district' | 'vrm' | 'flight' | 'email';
+
+/** One leaf of a query, read for what it is. */
+export type QueryTerm =
+  /** `value`: the canonical index token(s) (national phone digits, compact postcode, VRM, flight, email words). */
+  | { kind: 'id'; id: IdentifierKind; text: string; value: string[] }
+  /** `words`: as the text columns tokenise it; `names`: folded name tokens; `nameLike`: searched as a name. */
+  | { kind: 'word'; text: string; words: string[]; names: string[]; nameLike: boolean }
+  | { kind: 'phrase'; text: string; words: string[] };
+
+export type AnalysedQuery =
+  | { kind: 'term'; term: QueryTerm }
+  | { kind: 'and' | 'or'; items: AnalysedQuery[] }
+  | { kind: 'not'; item: AnalysedQuery };
+
+const compact = (s: string) => s.replace(/[\s()+.-]/g, '');
+
+/** Reads one typed word: an identifier in canonical form, or a word (perhaps a name). */
+export function analyseWord(word: string): QueryTerm | null {
+  const text = word.trim();
+  if (!text) return null;
+  const digits = compact(text);
+  if (/^\+?\d{9,15}$/.test(digits)) {
+    const p = normalisePhone(text);
+    if (p.national) return { kind: 'id', id: 'phone', text, value: [p.national] };
   }
-  const pc = parseUkPostcode(word);
-  if (pc.postcode && word.replace(/\s/g, '').length >= 5) return [pc.postcode.replace(' ', '')];
-  return ftsWords(word);
+  const pc = parseUkPostcode(text);
+  if (pc.postcode && text.replace(/\s/g, '').length >= 5) return { kind: 'id', id: 'postcode', text, value: [pc.postcode.replace(' ', '').toLowerCase()] };
+  if (pc.outward && /^[A-Za-z]{1,2}\d[A-Za-z\d]?$/.test(text)) return { kind: 'id', id: 'district', text, value: [pc.outward.toLowerCase()] };
+  if (/^(?:[A-Za-z]{2}\d{2}\s?[A-Za-z]{3}|[A-Za-z]\d{1,3}\s[A-Za-z]{3}|[A-Za-z]{3}\s\d{1,3}[A-Za-z])$/.test(text)) {
+    return { kind: 'id', id: 'vrm', text, value: [normaliseVrm(text).toLowerCase()] };
+  }
+  const flightText = text.replace(/\s+/g, '');
+  if (/^(?:[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\d{1,4}[A-Za-z]?$/.test(flightText) && /\d{2}/.test(flightText)) {
+    const f = normaliseFlightNumber(flightText);
+    if (f) return { kind: 'id', id: 'flight', text, value: [f.toLowerCase()] };
+  }
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
+    const words = ftsWords(normaliseEmail(text));
+    if (words.length) return { kind: 'id', id: 'email', text, value: words };
+  }
+  const words = ftsWords(text);
+  if (!words.length) return null;
+  const names = foldName(text).split(' ').filter(Boolean);
+  const nameLike = names.length > 0 && names.every((n) => /^\p{L}{2,}$/u.test(n) && !NOT_NAMES.has(n));
+  return { kind: 'word', text, words, names, nameLike };
 }
 
-function quote(word: string): string {
+function analyseNode(node: QueryNode): AnalysedQuery | null {
+  switch (node.kind) {
+    case 'term': {
+      if (node.phrase) {
+        const words = ftsWords(node.text);
+        return words.length ? { kind: 'term', term: { kind: 'phrase', text: node.text, words } } : null;
+      }
+      const term = analyseWord(node.text);
+      return term ? { kind: 'term', term } : null;
+    }
+    case 'not': {
+      const item = analyseNode(node.item);
+      return item ? { kind: 'not', item } : null;
+    }
+    case 'and':
+    case 'or': {
+      const items = node.items.map(analyseNode).filter((x): x is AnalysedQuery => x !== null);
+      if (node.kind === 'or' && items.some((i) => i.kind === 'not')) throw new QuerySyntaxError('NOT cannot stand alone on one side of OR: write (word1 OR word2) NOT word3.');
+      if (!items.length) return null;
+      if (items.every((i) => i.kind === 'not')) throw new QuerySyntaxError('NOT needs something to exclude from: search for a word and add NOT word2.');
+      return items.length === 1 ? (items[0] as AnalysedQuery) : { kind: node.kind, items };
+    }
+  }
+}
+
+/** Parses and reads a query; throws QuerySyntaxError with a readable message. */
+export function analyseQuery(q: string): AnalysedQuery {
+  const node = parseSearchQuery(q);
+  if (node.kind === 'not') throw new QuerySyntaxError('NOT needs something to exclude from: search for a word and add NOT word2.');
+  const analysed = analyseNode(node);
+  if (!analysed) throw new QuerySyntaxError('The query has no words that can be searched for (only punctuation).');
+  return analysed;
+}
+
+/** The terms a record should agree with (not those under NOT), in the order typed. */
+export function positiveTerms(node: AnalysedQuery): QueryTerm[] {
+  if (node.kind === 'term') return [node.term];
+  if (node.kind === 'not') return [];
+  return node.items.flatMap(positiveTerms);
+}
+
+/** The canonical search form of one typed word: a phone as national digits, a postcode without its space. */
+export function canonicalTerm(word: string): string[] {
+  const t = analyseWord(word);
+  if (!t) return [];
+  if (t.kind === 'id') return t.id === 'email' ? t.value : t.value.map((v) => v.toUpperCase());
+  return t.words;
+}
+
+export function quoteFts(word: string): string {
   return `"${word.replace(/"/g, '""')}"`;
 }
 
-function termToFts(node: { text: string; phrase: boolean }): string | null {
-  if (node.phrase) {
-    const words = ftsWords(node.text);
-    return words.length ? quote(words.join(' ')) : null;
-  }
-  const words = canonicalTerm(node.text);
-  if (!words.length) return null;
-  return words.length === 1 ? quote(words[0] as string) : `(${words.map(quote).join(' AND ')})`;
-}
-
-function nodeToFts(node: QueryNode): string | null {
+/**
+ * Writes an analysed query as an FTS5 MATCH expression, each term written by `render` (which decides
+ * columns and variants). A term the renderer drops (null) is left out; NOT excludes with FTS5's binary NOT.
+ */
+export function renderFts(node: AnalysedQuery, render: (term: QueryTerm) => string | null): string | null {
   switch (node.kind) {
     case 'term':
-      return termToFts(node);
+      return render(node.term);
     case 'not':
-      return nodeToFts(node.item);
+      return renderFts(node.item, render);
     case 'or': {
-      const parts = node.items.map(nodeToFts).filter((x): x is string => !!x);
+      const parts = node.items.map((i) => renderFts(i, render)).filter((x): x is string => !!x);
       return parts.length ? `(${parts.join(' OR ')})` : null;
     }
     case 'and': {
-      const positives = node.items.filter((i) => i.kind !== 'not').map(nodeToFts).filter((x): x is string => !!x);
-      const negatives = node.items.filter((i) => i.kind === 'not').map(nodeToFts).filter((x): x is string => !!x);
+      const positives = node.items.filter((i) => i.kind !== 'not').map((i) => renderFts(i, render)).filter((x): x is string => !!x);
+      const negatives = node.items.filter((i) => i.kind === 'not').map((i) => renderFts(i, exactTerm)).filter((x): x is string => !!x);
       if (!positives.length) return null;
       let expr = positives.length === 1 ? (positives[0] as string) : `(${positives.join(' AND ')})`;
       for (const n of negatives) expr = `(${expr} NOT ${n})`;
@@ -191,11 +286,16 @@ function nodeToFts(node: QueryNode): string | null {
   }
 }
 
-/** Translates a typed query into an FTS5 MATCH expression. */
+/** A term exactly as typed, in any column. */
+export function exactTerm(term: QueryTerm): string {
+  if (term.kind === 'id') return term.id === 'email' ? quoteFts(term.value.join(' ')) : quoteFts(term.value[0] as string);
+  if (term.kind === 'phrase' || term.words.length > 1) return quoteFts(term.words.join(' '));
+  return quoteFts(term.words[0] as string);
+}
+
+/** Translates a typed query into an FTS5 MATCH expression with every term exact (the first tier). */
 export function toFtsMatch(q: string): string {
-  const node = parseSearchQuery(q);
-  if (node.kind === 'not') throw new QuerySyntaxError('NOT needs something to exclude from: search for a word and add NOT word2.');
-  const expr = nodeToFts(node);
+  const expr = renderFts(analyseQuery(q), exactTerm);
   if (!expr) throw new QuerySyntaxError('The query has no words that can be searched for (only punctuation).');
   return expr;
 }

@@ -1,16 +1,81 @@
 import type { Handlers } from './context.ts';
+import { actorOf, requireUser } from './context.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { QuerySyntaxError } from '../../shared/search-query.ts';
+import type { SearchResult } from '../search/engine.ts';
+import { createSavedSearch, listSavedSearches, removeSavedSearch, runSavedSearch } from '../search/saved.ts';
+import { hitsToCsv } from '../search/csv.ts';
 
-export const searchHandlers: Handlers<'search.query'> = {
+type SearchProcedures = 'search.query' | 'search.export' | 'search.saved.list' | 'search.saved.create' | 'search.saved.run' | 'search.saved.remove' | 'search.status' | 'search.reindex';
+
+/** A query the parser (or a filter) cannot read is the caller's to fix: a clear message, never an exception. */
+function readable<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) throw new ApiError('bad_request', error.message, { q: error.message });
+    throw error;
+  }
+}
+
+function view(r: SearchResult, started: number) {
+  return { total: r.total, totalIsLowerBound: r.totalIsLowerBound, hits: r.hits, readAs: r.readAs, pending: r.pending, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+export const searchHandlers: Handlers<SearchProcedures> = {
   'search.query': (ctx, input) => {
     const started = performance.now();
-    try {
-      const { total, hits } = ctx.core.search.search(input.q, input.limit);
-      return { total, hits, tookMs: Math.round((performance.now() - started) * 10) / 10 };
-    } catch (error) {
-      if (error instanceof QuerySyntaxError) throw new ApiError('bad_request', error.message, { q: error.message });
-      throw error;
-    }
+    return readable(() => view(ctx.core.search.search({ q: input.q, filters: input.filters, limit: input.limit, offset: input.offset }), started));
+  },
+
+  'search.export': (ctx, input) => {
+    const r = readable(() => ctx.core.search.search({ q: input.q, filters: input.filters, limit: input.limit }));
+    // Exports leave the desk: who exported what is audited (the rows carry no source details).
+    ctx.core.store.audit.record({
+      at: ctx.core.store.now().toISOString(),
+      userId: ctx.user?.id ?? null,
+      actor: actorOf(ctx).name,
+      action: 'search.export',
+      entity: null,
+      entityId: null,
+      allegationId: null,
+      details: { q: input.q, filters: input.filters ?? {}, rows: r.hits.length },
+    });
+    const stamp = ctx.core.store.now().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+    return { fileName: `ims-search-${stamp}.csv`, csv: hitsToCsv(r.hits), rows: r.hits.length, totalIsLowerBound: r.totalIsLowerBound || r.total > r.hits.length };
+  },
+
+  'search.saved.list': (ctx, input) => readable(() => listSavedSearches(ctx.core, requireUser(ctx).id, input.counts)),
+
+  'search.saved.create': (ctx, input) => readable(() => createSavedSearch(ctx.core, actorOf(ctx), requireUser(ctx).id, input)),
+
+  'search.saved.run': (ctx, input) => {
+    const started = performance.now();
+    const r = readable(() => runSavedSearch(ctx.core, actorOf(ctx), requireUser(ctx).id, input.id, input.limit, input.markSeen));
+    return { saved: r.saved, result: view(r.result, started), newSince: r.newSince, newAllegationIds: r.newAllegationIds };
+  },
+
+  'search.saved.remove': (ctx, input) => ({ removed: removeSavedSearch(ctx.core, actorOf(ctx), requireUser(ctx).id, input.id) }),
+
+  'search.status': (ctx) => {
+    const s = ctx.core.search.stats();
+    const p = ctx.core.search.pending();
+    return { documents: s.documents, pending: p.count, oldestPendingSeconds: p.oldestSeconds === null ? null : Math.round(p.oldestSeconds * 10) / 10, names: s.names };
+  },
+
+  'search.reindex': async (ctx) => {
+    ctx.core.store.audit.record({
+      at: ctx.core.store.now().toISOString(),
+      userId: ctx.user?.id ?? null,
+      actor: actorOf(ctx).name,
+      action: 'search.reindex',
+      entity: null,
+      entityId: null,
+      allegationId: null,
+      details: {},
+    });
+    const r = await ctx.core.search.rebuild((p) => ctx.core.emit({ type: 'search.reindex', done: p.done, total: p.total, finished: false }));
+    ctx.core.emit({ type: 'search.reindex', done: r.allegations, total: r.allegations, finished: true });
+    return r;
   },
 };

@@ -32,6 +32,10 @@ export class Core {
     this.store = new Store(profileDir, options);
     this.search = new SearchIndex(this.store.db);
     this.matching = new MatchIndex(this.store.db);
+    // Every mutation re-indexes what it changed inside its own transaction; the timer catches up with writes
+    // made by other connections (workers, sync) within about a second.
+    this.store.onMutation(() => this.search.afterMutation());
+    this.search.startBackground();
     this.sessions = new Sessions(options.now);
     this.importJobs = new ImportJobs(this);
     this.vault = new Vault(this.store.db, profileDir);
@@ -85,6 +89,7 @@ export class Core {
 
   close(): void {
     this.vault.lock();
+    this.search.stop();
     this.listeners.clear();
     this.store.close();
   }

@@ -50,11 +50,21 @@ const BATCH_SIZE = 200;
 /** A line longer than this is refused without parsing (a corrupt or hostile file). */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+export interface ImportOptions {
+  /**
+   * Bulk load: records are stored without being indexed one by one (each mutation still marks its allegation),
+   * and the search index catches up once at the end in large batches. Searches during the load see the index
+   * as it was, and say how many allegations wait to be indexed.
+   */
+  deferIndex?: boolean;
+}
+
 export async function importJsonl(
   core: Core,
   file: string,
   actor: Actor,
   onProgress?: (p: ImportProgress) => void,
+  options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const started = performance.now();
   let info;
@@ -94,9 +104,9 @@ export async function importJsonl(
         const id = core.store.newId();
         const { redactions } = core.store.mutate(
           { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line, unit: plan.unit } },
+          // The search index is updated by the store's mutation hook (or later, in bulk mode).
           (m) => {
             const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId(), core.vault);
-            core.search.indexAllegation(id);
             core.matching.indexAllegation(id);
             return r;
           },
@@ -129,6 +139,9 @@ export async function importJsonl(
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
   let lastProgress = 0;
+  const wasDeferred = core.search.deferred;
+  if (options.deferIndex) core.search.deferred = true;
+  try {
   for await (const raw of lines) {
     lineNo++;
     const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
@@ -167,6 +180,10 @@ export async function importJsonl(
     if (batch.length >= BATCH_SIZE) flush();
   }
   flush();
+  } finally {
+    core.search.deferred = wasDeferred;
+  }
+  if (options.deferIndex && !wasDeferred) await core.search.catchUp();
   onProgress?.({ done: summary.lines, totalBytes: info.size, bytesRead: info.size, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   return summary;

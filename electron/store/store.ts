@@ -1,6 +1,6 @@
 // The case store: the database plus the rule that every mutation is one transaction that also appends its
 // change (for sync) and its audit entry (hash-chained).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { HybridClock } from '../../shared/hlc.ts';
 import { openDatabase, type Db, type Stmt } from './db.ts';
 import { AuditLog, type AuditEntryInput } from './audit.ts';
@@ -50,6 +50,9 @@ export class Store {
   private readonly clock: HybridClock;
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
+  private readonly mutationHooks: Array<() => void> = [];
+  private idMs = 0;
+  private idSeq = 0;
 
   constructor(profileDir: string, options: StoreOptions = {}) {
     this.profileDir = profileDir;
@@ -69,8 +72,23 @@ export class Store {
     return new Date(this.nowMs());
   }
 
+  /**
+   * A new id: a time-ordered UUID (version 7, RFC 9562) — 48 bits of milliseconds, a counter within the
+   * millisecond, and 62 random bits — so ids made on different desks never collide, and each table's id index
+   * grows at its end instead of at a random leaf. With random (v4) ids every inserted row dirtied a random page of
+   * every id index: importing 30k allegations wrote 4.9 GB, and the cost grows with the store (1M: ~300 GB).
+   */
   newId(): string {
-    return randomUUID();
+    const now = Date.now();
+    this.idSeq = now === this.idMs ? this.idSeq + 1 : 0;
+    this.idMs = now;
+    const b = randomBytes(16);
+    b.writeUIntBE(now, 0, 6);
+    b[6] = 0x70 | ((this.idSeq >> 8) & 0x0f);
+    b[7] = this.idSeq & 0xff;
+    b[8] = ((b[8] as number) & 0x3f) | 0x80;
+    const h = b.toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
   /**
@@ -98,6 +116,7 @@ export class Store {
         note: (details) => Object.assign(extra, details),
       };
       const result = fn(mutation);
+      for (const hook of this.mutationHooks) hook();
       const entry: AuditEntryInput = {
         at,
         userId: meta.actor.userId,
@@ -111,6 +130,14 @@ export class Store {
       this.audit.append(entry);
       return result;
     })();
+  }
+
+  /**
+   * Work that runs inside every mutation's transaction, after its changes and before its audit entry: derived
+   * data (the search index) is brought up to date atomically with the change that made it stale.
+   */
+  onMutation(hook: () => void): void {
+    this.mutationHooks.push(hook);
   }
 
   /** A setting stored as JSON, or the fallback. */

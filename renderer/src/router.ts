@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined; view?: string | undefined }
-  | { name: 'allegation'; reference: string; tab?: string | undefined }
+  | { name: 'allegation'; reference: string; tab?: string | undefined; place?: AllegationPlace | undefined }
   | { name: 'new'; draft?: string | undefined }
   | { name: 'edit'; reference: string }
   | { name: 'report'; reference: string }
@@ -12,9 +12,20 @@ export type Route =
   | { name: 'routing' }
   | { name: 'nsu' }
   | { name: 'audit' }
-  | { name: 'search'; q?: string | undefined }
+  | { name: 'search'; q?: string | undefined; filters?: Record<string, string> | undefined; saved?: string | undefined }
   | { name: 'users' }
   | { name: 'not-found'; path: string };
+
+/** Where in an allegation a link points (a search hit): a form field, a note, or an attachment's page. */
+export interface AllegationPlace {
+  field?: string | undefined;
+  note?: string | undefined;
+  attachment?: string | undefined;
+  page?: number | undefined;
+}
+
+/** Search filter parameters carried in the search screen's address (see shared/search-filters.ts). */
+const SEARCH_FILTER_PARAMS = ['name', 'dob', 'postcode', 'phone', 'email', 'vehicle', 'flight', 'business', 'offence', 'channel', 'unit', 'outcome', 'status', 'from', 'to'];
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -25,9 +36,20 @@ export function parseRoute(hash: string): Route {
     case 'queue':
       return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined, view: params.get('view') ?? undefined };
     case 'allegation':
-      if (parts[1] && parts[2] === 'edit') return { name: 'edit', reference: parts[1] };
-      if (parts[1] && parts[2] === 'report') return { name: 'report', reference: parts[1] };
-      return parts[1] ? { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined } : { name: 'not-found', path };
+      if (!parts[1]) return { name: 'not-found', path };
+      if (parts[2] === 'edit') return { name: 'edit', reference: parts[1] };
+      if (parts[2] === 'report') return { name: 'report', reference: parts[1] };
+      {
+        const page = Number(params.get('page'));
+        const place: AllegationPlace = {
+          field: params.get('field') ?? undefined,
+          note: params.get('note') ?? undefined,
+          attachment: params.get('attachment') ?? undefined,
+          page: Number.isInteger(page) && page > 0 ? page : undefined,
+        };
+        const hasPlace = Object.values(place).some((v) => v !== undefined);
+        return { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined, ...(hasPlace ? { place } : {}) };
+      }
     case 'new':
       return { name: 'new', draft: params.get('draft') ?? undefined };
     case 'import':
@@ -36,8 +58,14 @@ export function parseRoute(hash: string): Route {
       return { name: 'nsu' };
     case 'audit':
       return { name: 'audit' };
-    case 'search':
-      return { name: 'search', q: params.get('q') ?? undefined };
+    case 'search': {
+      const filters: Record<string, string> = {};
+      for (const key of SEARCH_FILTER_PARAMS) {
+        const v = params.get(key);
+        if (v) filters[key] = v;
+      }
+      return { name: 'search', q: params.get('q') ?? undefined, filters: Object.keys(filters).length ? filters : undefined, saved: params.get('saved') ?? undefined };
+    }
     case 'admin':
       return parts[1] === 'users' ? { name: 'users' } : parts[1] === 'routing' ? { name: 'routing' } : { name: 'not-found', path };
     default:
@@ -54,7 +82,13 @@ export function href(route: Route): string {
     case 'queue':
       return `#/queue${q({ view: route.view, bucket: route.bucket, unit: route.unit })}`;
     case 'allegation':
-      return `#/allegation/${encodeURIComponent(route.reference)}${q({ tab: route.tab })}`;
+      return `#/allegation/${encodeURIComponent(route.reference)}${q({
+        tab: route.tab,
+        field: route.place?.field,
+        note: route.place?.note,
+        attachment: route.place?.attachment,
+        page: route.place?.page !== undefined ? String(route.place.page) : undefined,
+      })}`;
     case 'new':
       return `#/new${q({ draft: route.draft })}`;
     case 'edit':
@@ -70,7 +104,7 @@ export function href(route: Route): string {
     case 'audit':
       return '#/audit';
     case 'search':
-      return `#/search${q({ q: route.q })}`;
+      return `#/search${q({ q: route.q, ...route.filters, saved: route.saved })}`;
     case 'users':
       return '#/admin/users';
     case 'not-found':

@@ -161,9 +161,9 @@ describe('importing the submission format', () => {
   it('finds words from the form, notes and attachment text with first search', () => {
     const withAttachment = inputs.find((i) => i.attachments.length && /\b[A-Z]{2}\d{3,4}\b/.test(i.attachments[0].ocrText));
     expect(withAttachment).toBeTruthy();
-    const r = core.search.search(input(0).subjects[0].surname, 20);
+    const r = core.search.search({ q: input(0).subjects[0].surname, limit: 20 });
     expect(r.hits.some((h) => h.reference === input(0).reference)).toBe(true);
     const phoneOtherFormat = input(0).phones[0].replace(/\s/g, '').replace(/^0/, '+44 ');
-    expect(core.search.search(phoneOtherFormat, 10).hits.map((h) => h.reference)).toContain(input(0).reference);
+    expect(core.search.search({ q: phoneOtherFormat, limit: 10 }).hits.map((h) => h.reference)).toContain(input(0).reference);
   });
 });

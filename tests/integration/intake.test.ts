@@ -165,7 +165,7 @@ describe('working an allegation after intake', () => {
     // The removed phone is still in the store, marked removed.
     expect(core.store.db.prepare('SELECT removed_at FROM phones WHERE allegation_id = ?').get(created.id)).toEqual({ removed_at: expect.any(String) });
     // Search follows the amendment at once.
-    expect(core.search.search('Nowakowski', 5).hits.map((h) => h.reference)).toContain(created.reference);
+    expect(core.search.search({ q: 'Nowakowski', limit: 5 }).hits.map((h) => h.reference)).toContain(created.reference);
   });
 
   it('reallocates to another unit with a reason and keeps the history', async () => {

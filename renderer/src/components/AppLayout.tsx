@@ -97,7 +97,7 @@ export function AppLayout({ user, onSignOut }: Props) {
         {route.name === 'routing' && <RoutingScreen user={user} />}
         {route.name === 'nsu' && <NsuScreen />}
         {route.name === 'audit' && <AuditScreen />}
-        {route.name === 'search' && <SearchScreen initialQuery={route.q} />}
+        {route.name === 'search' && <SearchScreen q={route.q} filters={route.filters} saved={route.saved} />}
         {route.name === 'users' && <UsersScreen user={user} />}
         {route.name === 'not-found' && <NotFound />}
       </AppShell.Main>

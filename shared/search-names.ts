@@ -1,0 +1,152 @@
+// How search compares names as people write them: folded tokens, a spelling skeleton for transliterations
+// (Mohammed / Muhammad / Mohamed), a coarser sound key, and a bounded Damerau (optimal string alignment)
+// distance — transpositions are the commonest surname typo. Nicknames and spelling groups come from
+// shared/matching/nicknames.ts (the list matching uses), so both find the same people.
+import { foldName } from './normalise.ts';
+
+/** Words that are never taken for names when a query is read (they still match as words). */
+export const NOT_NAMES = new Set(
+  'a an and are as at be but by for from had has have he her him his i in is it its me my no not of on or our she so that the their them they this to was we were who with you'.split(' '),
+);
+
+/** Folded name tokens: lower case, no accents, letters and digits only ("Ó Brien-Smith" -> ["o", "brien", "smith"]). */
+export function nameTokens(raw: string | null | undefined): string[] {
+  const folded = foldName(raw);
+  return folded ? folded.split(' ') : [];
+}
+
+const skeletonCache = new Map<string, string>();
+const soundCache = new Map<string, string>();
+
+function cached(cache: Map<string, string>, key: string, make: (k: string) => string): string {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make(key);
+    if (cache.size > 100_000) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
+/** Spelling variations that do not change how a name sounds, applied before comparing shapes. */
+function simplify(token: string): string {
+  return token
+    .replace(/[^a-z]/g, '')
+    .replace(/ph/g, 'f')
+    .replace(/ck/g, 'k')
+    .replace(/q/g, 'k')
+    .replace(/x/g, 'ks')
+    .replace(/sch/g, 'sh')
+    .replace(/tch/g, 'ch')
+    .replace(/([kgdtb])h/g, '$1')
+    .replace(/c(?=[aou])/g, 'k')
+    .replace(/([aeiou])w(?![aeiou])/g, '$1')
+    .replace(/(.)y/g, '$1i')
+    .replace(/ie$/, 'i');
+}
+
+/**
+ * The spelling skeleton of a folded name token: digraphs simplified, every run of vowels one vowel, doubled
+ * letters single, the first letter kept. Mohammed, Muhammad and Mohamed share one; so do Chowdhury and
+ * Choudhury, Quraishi and Qureshi.
+ */
+export function nameSkeleton(token: string): string {
+  return cached(skeletonCache, token, (t) => {
+    const s = simplify(t);
+    if (!s) return '';
+    const first = s[0] as string;
+    return (first + s.slice(1).replace(/[aeiou]+/g, 'a')).replace(/(.)\1+/g, '$1');
+  });
+}
+
+/**
+ * A coarser sound key: the skeleton's consonants in sound classes, vowels dropped after the first letter
+ * ("Tchaikovsky" and "Chaikovski" agree). Used only for the fuzzy tier, where candidates are also ranked by
+ * edit distance.
+ */
+export function soundKey(token: string): string {
+  return cached(soundCache, token, (t) => {
+    const s = simplify(t);
+    if (!s) return '';
+    const cls = (c: string): string => {
+      if ('bp'.includes(c)) return 'p';
+      if ('ckgj'.includes(c)) return 'k';
+      if ('dt'.includes(c)) return 't';
+      if ('fvw'.includes(c)) return 'f';
+      if ('szc'.includes(c)) return 's';
+      if ('aeiouyh'.includes(c)) return '';
+      return c;
+    };
+    const first = s[0] as string;
+    let out = 'aeiou'.includes(first) ? 'a' : cls(first) || first;
+    for (const c of s.slice(1)) {
+      const k = cls(c);
+      if (k && !out.endsWith(k)) out += k;
+    }
+    return out;
+  });
+}
+
+/**
+ * Optimal string alignment distance (Damerau-Levenshtein where no substring is edited twice): insertions,
+ * deletions, substitutions and adjacent transpositions each cost 1. Returns `max + 1` as soon as the distance
+ * is known to exceed `max`, which keeps checking many candidates cheap.
+ */
+export function osaDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (la === 0) return lb;
+  if (lb === 0) return la;
+  let prev2: number[] = new Array<number>(lb + 1).fill(0);
+  let prev: number[] = new Array<number>(lb + 1);
+  let cur: number[] = new Array<number>(lb + 1);
+  for (let j = 0; j <= lb; j++) prev[j] = j;
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= lb; j++) {
+      const cb = b.charCodeAt(j - 1);
+      let v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (ca === cb ? 0 : 1));
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, (prev2[j - 2] as number) + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[lb] as number;
+}
+
+/** How many typing errors a name of this length may carry and still be offered as a correction. */
+export function allowedEdits(token: string): { corrected: number; fuzzy: number } {
+  const n = token.length;
+  if (n < 3) return { corrected: 0, fuzzy: 0 };
+  if (n < 5) return { corrected: 1, fuzzy: 1 };
+  if (n < 8) return { corrected: 1, fuzzy: 2 };
+  return { corrected: 2, fuzzy: 2 };
+}
+
+/**
+ * How a vocabulary name relates to a typed one. `equivalent`: the same name in another form (nickname,
+ * transliteration). `corrected`: a likely typo or spelling (within the corrected edit distance, or the same
+ * skeleton). `fuzzy`: further away but similar in shape or sound.
+ */
+export type NameTier = 'exact' | 'equivalent' | 'corrected' | 'fuzzy';
+export const NAME_TIER_ORDER: Record<NameTier, number> = { exact: 0, equivalent: 1, corrected: 1, fuzzy: 2 };
+
+export interface NameVariant {
+  term: string;
+  tier: NameTier;
+  /** Edit distance from the typed token (0 for exact; equivalents may be far in letters). */
+  distance: number;
+  /** How many allegations hold the name (from the vocabulary); frequent corrections are likelier meanings. */
+  count: number;
+}
+
+/** Orders variants: exact, then equivalent and corrected, then fuzzy; nearer first; then more frequent. */
+export function compareVariants(a: NameVariant, b: NameVariant): number {
+  return NAME_TIER_ORDER[a.tier] - NAME_TIER_ORDER[b.tier] || (a.tier === 'equivalent' ? 0 : a.distance) - (b.tier === 'equivalent' ? 0 : b.distance) || b.count - a.count || (a.term < b.term ? -1 : 1);
+}

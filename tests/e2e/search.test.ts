@@ -1,0 +1,104 @@
+// Search in Chromium through the browser host: a misspelt surname with a postcode typed without its space, a
+// flight number that only a faxed attachment's second page holds (the hit opens the allegation at that page),
+// the advanced panel's filters, a query the parser cannot read, saved searches and the accessibility check.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, signInAs, screenshot, seriousViolations, type App } from './harness.ts';
+import { CORPUS_1K } from '../helpers.ts';
+
+let app: App;
+let faxReference = '';
+let faxAttachmentId = '';
+
+beforeAll(async () => {
+  app = await startApp({ seed: [CORPUS_1K], users: [{ username: 'sam.ali', role: 'analyst', unit: 'LACAT' }] });
+  // The attachment work stores OCR'd pages in attachment_pages; a flight number only on page 2 of a fax.
+  const db = app.core.store.db;
+  const fax = db
+    .prepare("SELECT a.reference, t.id FROM attachments t JOIN allegations a ON a.id = t.allegation_id WHERE a.channel = 'fax' ORDER BY a.reference LIMIT 1")
+    .get() as { reference: string; id: string };
+  faxReference = fax.reference;
+  faxAttachmentId = fax.id;
+  const page = db.prepare("INSERT INTO attachment_pages (attachment_id, page_no, status, method, text, updated_at) VALUES (?, ?, 'done', 'ocr', ?, ?)");
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    page.run(fax.id, 1, 'FAX FROM: [source withheld]\nRE: enquiry about a lodger', now);
+    page.run(fax.id, 2, 'He showed me his ticket, flight QZ7713 to Lagos on Friday.', now);
+  })();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('searching the records', () => {
+  it('finds the right allegation from a misspelt surname and a postcode without its space', async () => {
+    const { page } = app;
+    await signInAs(page, 'sam.ali');
+    await page.getByRole('link', { name: /Search/ }).click();
+    await page.mouse.move(900, 700);
+    const box = page.getByRole('textbox', { name: /Search everything/ });
+    await box.waitFor();
+    // IMS-2020-000001 is Asma Akram at N13 1LB.
+    await box.fill('Akrem n131lb');
+    await page.keyboard.press('Enter');
+    const results = page.getByRole('list', { name: 'Results' });
+    await results.getByRole('listitem').first().waitFor();
+    await expect(results.getByRole('listitem').first().textContent()).resolves.toContain('IMS-2020-000001');
+    await expect(results.getByRole('listitem').first().textContent()).resolves.toContain('Corrected spelling');
+    await expect(page.getByText(/Read as Akrem: also Akram/).isVisible()).resolves.toBe(true);
+    // The postcode is marked in the address it matched, written with its space.
+    const first = results.getByRole('listitem').first();
+    await expect(first.locator('mark.hit').allTextContents()).resolves.toEqual(expect.arrayContaining(['Akram', 'N13 1LB']));
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'search-misspelt-surname');
+  });
+
+  it('says clearly what is wrong with a query it cannot read', async () => {
+    const { page } = app;
+    const box = page.getByRole('textbox', { name: /Search everything/ });
+    await box.fill('"no papers');
+    await page.keyboard.press('Enter');
+    await page.getByText('A quotation mark is not closed: add the closing " to end the phrase.').waitFor();
+    await box.fill('Akram NOT');
+    await page.keyboard.press('Enter');
+    await page.getByText('NOT must be followed by the word or "phrase" to exclude.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'search-bad-query');
+  });
+
+  it('finds a flight number that only page 2 of a faxed attachment holds, and opens the allegation at that page', async () => {
+    const { page } = app;
+    const box = page.getByRole('textbox', { name: /Search everything/ });
+    await box.fill('QZ 7713');
+    await page.keyboard.press('Enter');
+    const results = page.getByRole('list', { name: 'Results' });
+    await results.getByRole('link', { name: faxReference }).waitFor();
+    const hit = results.getByRole('listitem').first();
+    await expect(hit.textContent()).resolves.toContain(faxReference);
+    const where = hit.getByRole('link', { name: /page 2/ });
+    expect(await where.getAttribute('href')).toBe(`#/allegation/${faxReference}?tab=attachments&attachment=${faxAttachmentId}&page=2`);
+    await screenshot(page, 'search-attachment-page');
+    await where.click();
+    await page.getByRole('heading', { name: faxReference }).waitFor();
+    expect(page.url()).toContain(`tab=attachments&attachment=${faxAttachmentId}&page=2`);
+  });
+
+  it('narrows with the advanced panel and saves the search', async () => {
+    const { page } = app;
+    await page.goto(`${app.host.url}/#/search`);
+    await page.getByRole('button', { name: /Advanced search/ }).click();
+    await page.getByLabel('Subject name').fill('Asma Akram');
+    await page.getByLabel('Postcode or district').fill('N13');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByRole('list', { name: 'Results' });
+    await results.getByRole('listitem').first().waitFor();
+    await expect(results.getByRole('listitem').first().textContent()).resolves.toContain('IMS-2020-000001');
+    expect(page.url()).toContain('postcode=N13');
+    await page.getByLabel('Save this search as').fill('Asma Akram in N13');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const saved = page.getByRole('region', { name: 'Saved searches' });
+    await saved.getByRole('button', { name: 'Asma Akram in N13', exact: true }).waitFor();
+    await expect(saved.textContent()).resolves.toContain('0 new');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'search-advanced-saved');
+  });
+});
