@@ -25,6 +25,7 @@ import { formatRecordText } from './cli/format.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
 import { linkageCommand } from './cli/linkage.ts';
+import { candidatesFor, judgementsOf } from './core/links.ts';
 
 const USAGE = `Usage: ims <command> [options]
 
@@ -32,6 +33,9 @@ Commands:
   import FILE.jsonl            import submissions (JSON Lines); prints a JSON summary
   show REF [--json]            an allegation, everything but its source details
   search QUERY [--json]        search form fields, notes and attachment text
+  links REF [--limit N] [--json]
+                               candidates for an allegation (possible duplicates and associates) with score
+                               and explanation, and the judgements recorded on its pairs
   stats [--json]               counts over the store
   queue --unit UNIT [--bucket B] [--json]
                                a unit's work, most urgent first (NAT is the sift queue); buckets: all_open,
@@ -209,6 +213,30 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
           const where = h.matches.map((m) => (m.place.kind === 'attachment' ? `${m.place.fileName}${m.place.page ? ` p.${m.place.page}` : ''}` : m.place.kind)).join(', ');
           process.stdout.write(`${h.reference}  ${h.mainSubject || '(no subject)'}  [${where}]\n    ${h.matches[0]?.snippet.replace(/[\u0002\u0003]/g, '') ?? ''}\n`);
         }
+      }
+      return;
+    }
+    case 'links': {
+      const ref = args[0];
+      if (!ref) throw new CliError('which allegation? ims links IMS-2026-000123');
+      const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
+      if (!id) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
+      const limit = opts.limit ? Number(opts.limit) : 10;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CliError('--limit must be a whole number from 1 to 50');
+      const list = candidatesFor(core, id, { limit, includeWeak: true });
+      const out = {
+        reference: ref.trim().toUpperCase(),
+        threshold: list.threshold,
+        tookMs: list.tookMs,
+        open: list.open,
+        candidates: list.candidates.map(({ side: _side, ...c }) => c),
+        judgements: judgementsOf(core, id),
+      };
+      if (opts.json) print(out);
+      else {
+        process.stdout.write(`${out.candidates.length} candidates for ${out.reference} (${out.tookMs} ms), ${out.open} suggested and not yet judged\n`);
+        for (const c of out.candidates) process.stdout.write(`${c.reference}  ${c.score.toFixed(4)}  ${c.label}${c.reproposed ? ' (back after "not a match")' : ''}\n    ${c.summary}\n`);
+        for (const j of out.judgements) process.stdout.write(`judged ${j.judgement} with ${j.otherReference} by ${j.decidedBy} ${j.decidedAt}${j.superseded ? ' (superseded)' : ''}: ${j.reason}\n`);
       }
       return;
     }

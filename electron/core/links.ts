@@ -15,6 +15,7 @@ import { compareAllegations, prepareAllegation, type AllegationDraft } from '../
 import { explain, summarise } from '../../shared/matching/explain.ts';
 import { roundScore, SUGGEST_THRESHOLD } from '../../shared/matching/score.ts';
 import { businessKey } from '../../shared/matching/business.ts';
+import { compareDob, parseDob } from '../../shared/matching/dates.ts';
 import { foldName, parseUkPostcode } from '../../shared/normalise.ts';
 import { redactSource } from '../../shared/redact.ts';
 import { ApiError } from '../../shared/errors.ts';
@@ -380,6 +381,14 @@ function groupMembers(core: Core, allegationId: string): { ids: string[]; links:
   return { ids: [...seen], links: [...links.values()].filter((l) => seen.has(l.allegation_a) && seen.has(l.allegation_b)), truncated };
 }
 
+/** Birth dates that could be one person's as reporters write it (swapped day and month, a mistyped digit). */
+function sameBirth(a: string | null, b: string | null): boolean {
+  const x = parseDob(a);
+  const y = parseDob(b);
+  if (!x || !y) return true;
+  return ['exact', 'day_month_swapped', 'one_part_differs', 'digits_transposed'].includes(compareDob(x, y));
+}
+
 /** A person in the chart: the same name (in any order, any case or accent) and no conflicting birth date. */
 function personKey(s: AllegationRecord['subjects'][number]): string {
   const name = foldName([s.forename, s.surname].join(' ')).split(' ').filter(Boolean).sort().join(' ');
@@ -414,7 +423,7 @@ export function linkGroup(core: Core, allegationId: string): GroupView {
       const key = personKey(s);
       if (!key) continue;
       const known = people.get(key) ?? [];
-      let match = known.find((p) => !p.dob || !s.dob || p.dob === s.dob);
+      let match = known.find((p) => sameBirth(p.dob, s.dob));
       if (!match) {
         match = { dob: s.dob, id: `person:${key}:${known.length}` };
         known.push(match);
