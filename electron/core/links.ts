@@ -16,6 +16,7 @@ import { explain, summarise } from '../../shared/matching/explain.ts';
 import { roundScore, SUGGEST_THRESHOLD } from '../../shared/matching/score.ts';
 import { businessKey } from '../../shared/matching/business.ts';
 import { compareDob, parseDob } from '../../shared/matching/dates.ts';
+import { bestTokenMatch, nameTokens, significantTokens } from '../../shared/matching/names.ts';
 import { foldName, parseUkPostcode } from '../../shared/normalise.ts';
 import { redactSource } from '../../shared/redact.ts';
 import { ApiError } from '../../shared/errors.ts';
@@ -389,10 +390,28 @@ function sameBirth(a: string | null, b: string | null): boolean {
   return ['exact', 'day_month_swapped', 'one_part_differs', 'digits_transposed'].includes(compareDob(x, y));
 }
 
-/** A person in the chart: the same name (in any order, any case or accent) and no conflicting birth date. */
-function personKey(s: AllegationRecord['subjects'][number]): string {
-  const name = foldName([s.forename, s.surname].join(' ')).split(' ').filter(Boolean).sort().join(' ');
-  return name || foldName(s.knownAs);
+type Subject = AllegationRecord['subjects'][number];
+
+const CLOSE = new Set(['exact', 'equivalent', 'typo', 'variant']);
+const close = (x: string[], y: string[]) => {
+  const m = x.length && y.length ? bestTokenMatch(x, y) : null;
+  return !!m && CLOSE.has(m.level);
+};
+
+/**
+ * One person in the chart: names that agree as matching reads them (a typo, a nickname, a transliteration, the
+ * order swapped) and birth dates that could be one person's. Records judged linked often spell a name two ways.
+ */
+function samePerson(a: Subject, b: Subject): boolean {
+  if (!sameBirth(a.dob, b.dob)) return false;
+  const sa = significantTokens(nameTokens(a.surname));
+  const sb = significantTokens(nameTokens(b.surname));
+  const fa = nameTokens(a.forename);
+  const fb = nameTokens(b.forename);
+  if (!sa.length || !sb.length) return foldName(a.knownAs || a.forename) !== '' && foldName(a.knownAs || a.forename) === foldName(b.knownAs || b.forename);
+  const direct = close(sa, sb) && (!fa.length || !fb.length || close(fa, fb));
+  const swapped = fa.length > 0 && fb.length > 0 && close(sa, fb) && close(fa, sb);
+  return direct || swapped;
 }
 
 export function linkGroup(core: Core, allegationId: string): GroupView {
@@ -414,24 +433,21 @@ export function linkGroup(core: Core, allegationId: string): GroupView {
     const id = `${source}->${target}`;
     if (!edges.has(id)) edges.set(id, { id, source, target, label });
   };
-  // People with the same name are one node unless their birth dates differ.
-  const people = new Map<string, Array<{ dob: string | null; id: string }>>();
+  // People who are plainly the same person are one node (the first spelling met names it).
+  const people: Array<{ subject: Subject; id: string }> = [];
   for (const r of records) {
     const a = `allegation:${r.id}`;
     node(a, 'allegation', r.reference, r.reference);
     for (const s of r.subjects) {
-      const key = personKey(s);
-      if (!key) continue;
-      const known = people.get(key) ?? [];
-      let match = known.find((p) => sameBirth(p.dob, s.dob));
+      if (!foldName([s.forename, s.surname, s.knownAs].join(' '))) continue;
+      let match = people.find((p) => samePerson(p.subject, s));
       if (!match) {
-        match = { dob: s.dob, id: `person:${key}:${known.length}` };
-        known.push(match);
-        people.set(key, known);
-      } else if (!match.dob && s.dob) match.dob = s.dob;
+        match = { subject: s, id: `person:${people.length}` };
+        people.push(match);
+      } else if (!match.subject.dob && s.dob) match.subject = { ...match.subject, dob: s.dob };
       const label = [s.forename, s.surname].filter(Boolean).join(' ') || s.knownAs;
       const n = node(match.id, 'person', label, r.reference);
-      if (s.dob && !n.label.includes('(')) n.label = `${n.label} (${s.dob})`;
+      if (match.subject.dob && !n.label.includes('(')) n.label = `${n.label} (${match.subject.dob})`;
       edge(a, match.id, s.role);
     }
     for (const d of r.addresses) {

@@ -114,7 +114,7 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
     }
   }
   return (
-    <Modal opened={opened} onClose={onClose} title={`Outcome for ${record.reference}`} size="lg">
+    <Modal closeButtonProps={{ "aria-label": "Close" }} opened={opened} onClose={onClose} title={`Outcome for ${record.reference}`} size="lg">
       <Stack>
         <Problem error={error} />
         <Radio.Group label="Outcome" value={outcome} onChange={(v) => setOutcome(v as Outcome)}>
@@ -175,7 +175,7 @@ function SignOffDialog({ record, opened, onClose, onDone }: { record: Allegation
     }
   }
   return (
-    <Modal opened={opened} onClose={onClose} title={`Compliance check of ${record.reference}`} size="lg">
+    <Modal closeButtonProps={{ "aria-label": "Close" }} opened={opened} onClose={onClose} title={`Compliance check of ${record.reference}`} size="lg">
       <Stack>
         <Problem error={error} />
         <Checkbox.Group label="What you checked" description="Approving needs every item; the list is kept as the evidence of compliance (000 §4.39)" value={evidence} onChange={(v) => setEvidence(v as SignoffEvidence[])}>

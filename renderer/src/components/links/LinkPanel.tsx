@@ -48,7 +48,7 @@ export function JudgeDialog({
     }
   }
   return (
-    <Modal opened={candidate !== null} onClose={onClose} title={candidate ? `Judge ${candidate.reference}` : ''} size="lg">
+    <Modal closeButtonProps={{ "aria-label": "Close" }} opened={candidate !== null} onClose={onClose} title={candidate ? `Judge ${candidate.reference}` : ''} size="lg">
       <Stack>
         {error && (
           <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">

@@ -101,7 +101,7 @@ export function LiveCandidates({ live, busy, onCompare }: { live: Live | null; b
 
 export function CompareModal({ live, candidate, onClose }: { live: Live | null; candidate: CandidateView | null; onClose: () => void }) {
   return (
-    <Modal opened={candidate !== null && live !== null} onClose={onClose} title={candidate ? `What you are typing and ${candidate.reference}` : ''} size="80rem">
+    <Modal closeButtonProps={{ "aria-label": "Close" }} opened={candidate !== null && live !== null} onClose={onClose} title={candidate ? `What you are typing and ${candidate.reference}` : ''} size="80rem">
       {candidate && live && (
         <Stack>
           <LabelBadge label={candidate.label} score={candidate.score} />
@@ -124,7 +124,7 @@ export function IntakeWarning({ live, candidate, busy, error, onBack, onSave }: 
   const [reason, setReason] = useState('');
   const ok = reason.trim().length >= 5;
   return (
-    <Modal opened={candidate !== null} onClose={onBack} title={candidate ? `Before saving: ${candidate.reference} looks like ${candidate.label === 'likely_duplicate' ? 'the same allegation' : 'a linked allegation'}` : ''} size="80rem">
+    <Modal closeButtonProps={{ "aria-label": "Close" }} opened={candidate !== null} onClose={onBack} title={candidate ? `Before saving: ${candidate.reference} looks like ${candidate.label === 'likely_duplicate' ? 'the same allegation' : 'a linked allegation'}` : ''} size="80rem">
       {candidate && live && (
         <Stack>
           <Alert color="orange" icon={<IconAlertTriangle size={18} />} title={`${candidate.reference} is a strong candidate`}>
