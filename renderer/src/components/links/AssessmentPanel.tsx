@@ -23,7 +23,7 @@ import {
 import { CHECK_FINDINGS, CHECK_FINDING_LABELS, HOME_OFFICE_SYSTEMS, SIGNOFF_EVIDENCE, SIGNOFF_EVIDENCE_LABELS, type CheckFinding, type SignoffEvidence } from '../../../../shared/outcome.ts';
 import { call, CallError } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
-import { formatDateTime } from '../../format.ts';
+import { formatDateTime, plural } from '../../format.ts';
 
 const CHECK_ROLES = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
 
@@ -227,6 +227,7 @@ export function AssessmentPanel({ record, user, version, onRecord, onChanged }: 
         </Title>
       </Group>
       <Stack gap="sm">
+        {!wf.current && (
         <div>
           <Title order={4} size="h6" mb={4}>
             Before an outcome
@@ -252,10 +253,11 @@ export function AssessmentPanel({ record, user, version, onRecord, onChanged }: 
           </List>
           {wf.review && (
             <Text size="xs" c="dimmed" mt={4}>
-              Cross-check recorded by {wf.review.reviewedBy} on {formatDateTime(wf.review.reviewedAt)} ({wf.review.candidates} candidates on the panel then).
+              Cross-check recorded by {wf.review.reviewedBy} on {formatDateTime(wf.review.reviewedAt)} ({plural(wf.review.candidates, 'candidate')} on the panel then).
             </Text>
           )}
         </div>
+        )}
 
         {wf.current && (
           <Alert color={wf.status === 'closed' ? 'gray' : 'teal'} title={`${OUTCOME_LABELS[wf.current.outcome]}${wf.current.nfaReason ? ` — ${NFA_REASON_LABELS[wf.current.nfaReason]}` : ''}`} icon={<IconClipboardList size={18} />}>

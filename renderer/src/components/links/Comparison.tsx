@@ -17,12 +17,13 @@ export { LINK_JUDGEMENTS };
 /** "97% likely": the score as people read it. */
 export function scoreText(score: number): string {
   const pct = score * 100;
-  return `${pct >= 99.5 && pct < 100 ? '>99' : pct < 1 && pct > 0 ? '<1' : Math.round(pct)}% likely`;
+  // Never "100%": a person decides, and the score says how strongly the evidence points, not that it is so.
+  return `${pct >= 99.5 ? '>99' : pct < 1 ? '<1' : Math.round(pct)}% likely`;
 }
 
 export function LabelBadge({ label, score }: { label: string; score: number }) {
   return (
-    <Badge color={LABEL_COLOUR[label] ?? 'gray'} variant="light" size="sm">
+    <Badge color={LABEL_COLOUR[label] ?? 'gray'} variant="light" size="sm" styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}>
       {LABEL_TEXT[label] ?? label} · {scoreText(score)}
     </Badge>
   );
@@ -63,13 +64,19 @@ function Verdict({ lines }: { lines: ExplanationLineView[] }) {
   const bits = Math.round(lines.reduce((s, l) => s + l.bits, 0) * 10) / 10;
   const agrees = lines.some((l) => l.direction === 'agrees');
   const differs = lines.some((l) => l.direction === 'differs');
-  const colour = agrees && !differs ? 'teal' : differs && !agrees ? 'red' : 'yellow';
+  const colour = agrees && !differs ? 'teal.9' : differs && !agrees ? 'red.9' : 'yellow.9';
   const word = agrees && !differs ? 'Agrees' : differs && !agrees ? 'Differs' : agrees ? 'Partly agrees' : 'Neutral';
   return (
-    <Badge color={colour} variant="light" size="sm">
-      {word} ({bits > 0 ? '+' : ''}
-      {bits})
-    </Badge>
+    <Group gap={4} wrap="nowrap">
+      {agrees && !differs ? <IconCheck size={14} aria-hidden /> : differs && !agrees ? <IconX size={14} aria-hidden /> : <IconMinus size={14} aria-hidden />}
+      <Text size="sm" fw={600} c={colour}>
+        {word}{' '}
+        <Text span size="xs" c="dimmed">
+          ({bits > 0 ? '+' : ''}
+          {bits} bits)
+        </Text>
+      </Text>
+    </Group>
   );
 }
 
@@ -88,7 +95,7 @@ export function SideBySide({ current, candidate, explanation, currentTitle = 'Th
           </Table.Th>
           <Table.Th scope="col">{current.reference ? `${currentTitle} (${current.reference})` : currentTitle}</Table.Th>
           <Table.Th scope="col">Candidate {candidate.reference}</Table.Th>
-          <Table.Th w={130} scope="col">
+          <Table.Th w={170} scope="col">
             Comparison
           </Table.Th>
         </Table.Tr>

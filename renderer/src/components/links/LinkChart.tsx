@@ -19,6 +19,39 @@ const KIND_STYLE: Record<ChartNodeKind, { shape: string; colour: string }> = {
 
 type Chart = GroupView['chart'];
 
+/**
+ * Where each node goes: the allegations in a row (oldest first), what two or more of them share in the row
+ * below, between the records it joins, and what only one holds further down, under its record. Fixed positions
+ * keep the chart the same every time it is opened, which a force layout would not.
+ */
+function positions(chart: Chart): Map<string, { x: number; y: number }> {
+  const out = new Map<string, { x: number; y: number }>();
+  const allegations = chart.nodes.filter((n) => n.kind === 'allegation');
+  const xOf = new Map<string, number>();
+  allegations.forEach((n, i) => {
+    xOf.set(n.label, i * 240);
+    out.set(n.id, { x: i * 240, y: 0 });
+  });
+  const sharedAt = new Map<number, number>();
+  const privateAt = new Map<string, number>();
+  for (const n of chart.nodes) {
+    if (n.kind === 'allegation') continue;
+    const xs = n.allegations.map((r) => xOf.get(r) ?? 0);
+    if (n.allegations.length > 1) {
+      const mid = Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+      const k = sharedAt.get(mid) ?? 0;
+      sharedAt.set(mid, k + 1);
+      out.set(n.id, { x: mid + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * 120, y: 150 + (k % 2) * 30 });
+    } else {
+      const owner = n.allegations[0] ?? '';
+      const k = privateAt.get(owner) ?? 0;
+      privateAt.set(owner, k + 1);
+      out.set(n.id, { x: (xOf.get(owner) ?? 0) + ((k % 3) - 1) * 80, y: 300 + Math.floor(k / 3) * 70 + (k % 3 === 1 ? 0 : 25) });
+    }
+  }
+  return out;
+}
+
 function describe(n: Chart['nodes'][number]): string {
   return n.kind === 'allegation' ? `Allegation ${n.label}` : `${KIND_TEXT[n.kind]} ${n.label}, in ${n.allegations.join(', ')}`;
 }
@@ -26,6 +59,7 @@ function describe(n: Chart['nodes'][number]): string {
 export function LinkChart({ chart, current }: { chart: Chart; current: string }) {
   const box = useRef<HTMLDivElement>(null);
   const cy = useRef<Cy | null>(null);
+  const safeIds = useRef<Map<string, string>>(new Map());
   const [selected, setSelected] = useState<string | null>(null);
   // Keyboard order: allegations first, then what they share, then the rest.
   const order = useMemo(
@@ -36,11 +70,14 @@ export function LinkChart({ chart, current }: { chart: Chart; current: string })
 
   useEffect(() => {
     if (!box.current) return;
+    // Cytoscape's selectors want plain ids: the chart's own ids (with colons and spaces) map to n0, n1...
+    const safe = new Map(chart.nodes.map((n, i) => [n.id, `n${i}`]));
+    const original = new Map([...safe].map(([k, v]) => [v, k]));
     const instance = cytoscape({
       container: box.current,
       elements: [
-        ...chart.nodes.map((n) => ({ data: { id: n.id, label: n.label, kind: n.kind, shared: n.allegations.length > 1 ? 1 : 0, current: n.label === current ? 1 : 0 } })),
-        ...chart.edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, label: e.label, link: e.source.startsWith('allegation:') && e.target.startsWith('allegation:') ? 1 : 0 } })),
+        ...chart.nodes.map((n) => ({ data: { id: safe.get(n.id) as string, label: n.label, kind: n.kind, shared: n.allegations.length > 1 ? 1 : 0, current: n.label === current ? 1 : 0 } })),
+        ...chart.edges.map((e, i) => ({ data: { id: `e${i}`, source: safe.get(e.source) as string, target: safe.get(e.target) as string, label: e.label, link: e.source.startsWith('allegation:') && e.target.startsWith('allegation:') ? 1 : 0 } })),
       ],
       style: [
         {
@@ -68,15 +105,22 @@ export function LinkChart({ chart, current }: { chart: Chart; current: string })
         { selector: 'node[current = 1]', style: { 'border-width': 4, 'border-color': '#111111' } },
         { selector: 'node:selected', style: { 'overlay-color': '#f59f00', 'overlay-opacity': 0.35, 'overlay-padding': 6 } },
         { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa4ae', 'curve-style': 'bezier' } },
-        { selector: 'edge[link = 1]', style: { width: 3, 'line-color': '#c92a2a', 'line-style': 'dashed', label: 'data(label)', 'font-size': 9, color: '#8a1c1c', 'text-background-color': '#ffffff', 'text-background-opacity': 1 } },
+        { selector: 'edge[link = 1]', style: { width: 3, 'line-color': '#c92a2a', 'line-style': 'dashed', 'curve-style': 'unbundled-bezier', 'control-point-distances': [-60], 'control-point-weights': [0.5], label: 'data(label)', 'font-size': 9, color: '#8a1c1c', 'text-background-color': '#ffffff', 'text-background-opacity': 1 } },
       ],
-      layout: { name: 'concentric', concentric: (n: cytoscape.NodeSingular) => (n.data('kind') === 'allegation' ? 3 : n.data('shared') ? 2 : 1), levelWidth: () => 1, minNodeSpacing: 30, animate: false },
+      layout: { name: 'preset' },
       wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
     });
-    instance.on('tap', 'node', (evt) => setSelected(evt.target.id() as string));
+    const at = positions(chart);
+    instance.nodes().forEach((n) => {
+      const p = at.get(original.get(n.id()) ?? '');
+      if (p) n.position(p);
+    });
+    instance.fit(undefined, 24);
+    instance.on('tap', 'node', (evt) => setSelected(original.get(evt.target.id() as string) ?? null));
     instance.on('dbltap', 'node[kind = "allegation"]', (evt) => navigate({ name: 'allegation', reference: evt.target.data('label') as string }));
     cy.current = instance;
+    safeIds.current = safe;
     return () => {
       instance.destroy();
       cy.current = null;
@@ -87,7 +131,7 @@ export function LinkChart({ chart, current }: { chart: Chart; current: string })
     const instance = cy.current;
     if (!instance) return;
     instance.nodes().unselect();
-    if (selected) instance.getElementById(selected).select();
+    if (selected) instance.getElementById(safeIds.current.get(selected) ?? '').select();
   }, [selected]);
 
   function onKey(e: React.KeyboardEvent) {

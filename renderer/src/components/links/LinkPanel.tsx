@@ -12,8 +12,8 @@ import { STATUS_LABELS } from '../../../../shared/domain.ts';
 import { call, CallError } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { href } from '../../router.ts';
-import { formatDateTime } from '../../format.ts';
-import { Explanation, JUDGEMENT_COLOUR, JUDGEMENT_TEXT, LabelBadge, SideBySide } from './Comparison.tsx';
+import { formatDateTime, plural } from '../../format.ts';
+import { Explanation, JUDGEMENT_COLOUR, JUDGEMENT_TEXT, LabelBadge, scoreText, SideBySide } from './Comparison.tsx';
 import { LinkChart } from './LinkChart.tsx';
 
 const JUDGING_ROLES = ['analyst', 'sifter', 'duty_manager', 'compliance_officer', 'manager'];
@@ -81,7 +81,7 @@ function CandidateItem({ c, current, canJudge, onJudge }: { c: CandidateView; cu
     <Accordion.Item value={c.allegationId}>
       <Accordion.Control aria-label={`${c.reference}: ${c.label.replace('_', ' ')}, ${Math.round(c.score * 100)}% — ${c.summary}`}>
         <Group gap="sm" wrap="nowrap">
-          <Text fw={650} className="mono" size="sm">
+          <Text fw={650} className="mono" size="sm" style={{ whiteSpace: 'nowrap' }}>
             {c.reference}
           </Text>
           <LabelBadge label={c.label} score={c.score} />
@@ -267,7 +267,9 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
             {!list
               ? 'Looking for candidates…'
               : list.candidates.length === 0
-                ? 'No candidates: nothing in the store shares enough with this record.'
+                ? members > 1
+                  ? 'No other candidates: the records already linked are under “Linked records”.'
+                  : 'No candidates: nothing in the store shares enough with this record.'
                 : `${list.candidates.filter((c) => c.suggested).length} suggested, ${list.candidates.filter((c) => !c.suggested).length} weaker; ${list.open ? `${list.open} still to judge` : 'every suggestion judged'} (threshold ${Math.round(list.threshold * 100)}%). The system proposes; you decide.`}
           </Text>
         </div>
@@ -299,7 +301,7 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
       )}
       {judgements.data?.intakeWarnings.map((w) => (
         <Text size="xs" c="dimmed" key={`${w.allegationId}:${w.candidateId}`} mb={4}>
-          At intake, {w.decidedBy} saved {w.reference} with {w.candidateReference} shown as a strong candidate ({Math.round(w.score * 100)}%): “{w.reason}”.
+          At intake, {w.decidedBy} saved {w.reference} with {w.candidateReference} shown as a strong candidate ({scoreText(w.score)}): “{w.reason}”.
         </Text>
       ))}
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
@@ -308,7 +310,7 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
             Candidates {list ? `(${list.candidates.length})` : ''}
           </Tabs.Tab>
           <Tabs.Tab value="linked" leftSection={<IconShare size={14} />}>
-            Linked records and judgements ({members - 1} linked, {judgements.data?.judgements.length ?? 0} judgements)
+            Linked records and judgements ({members - 1} linked, {plural(judgements.data?.judgements.length ?? 0, 'judgement')})
           </Tabs.Tab>
           <Tabs.Tab value="chart">Link chart</Tabs.Tab>
         </Tabs.List>

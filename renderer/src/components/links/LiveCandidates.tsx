@@ -72,12 +72,10 @@ export function LiveCandidates({ live, busy, onCompare }: { live: Live | null; b
       <Stack gap="xs">
         {shown.map((c) => (
           <Card key={c.allegationId} withBorder padding="xs" bg={c.score >= (live?.strong ?? 1) ? 'red.0' : undefined}>
-            <Group justify="space-between" wrap="nowrap" gap="xs">
-              <Text fw={650} size="sm" className="mono">
-                {c.reference}
-              </Text>
-              <LabelBadge label={c.label} score={c.score} />
-            </Group>
+            <Text fw={650} size="sm" className="mono">
+              {c.reference}
+            </Text>
+            <LabelBadge label={c.label} score={c.score} />
             <Text size="xs" mt={2}>
               {c.side.subjects.map((s) => s.name).join('; ') || c.side.businesses[0] || c.side.addresses[0] || ''}
             </Text>
