@@ -3,7 +3,7 @@
 // reason in the panel; the judgement appears on both records and in the audit log, and the pair is not proposed
 // again. Then the case is finished: background check, cross-check, "NFA — duplicate" (which needs the linked
 // original) and the compliance officer's sign-off that closes it. The link chart works from the keyboard.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, signInAs, screenshot, seriousViolations, type App } from './harness.ts';
 import { createAllegation } from '../../electron/core/cases.ts';
 import { findUserByName } from '../../electron/core/users.ts';
@@ -40,6 +40,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
+});
+// What the screen showed when a step failed, to read beside the error.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await screenshot(app.page, `links-failed-${ctx.task.name.slice(0, 30).replace(/[^a-z]+/gi, '-')}`).catch(() => undefined);
 });
 
 const auditFor = (allegationId: string) =>

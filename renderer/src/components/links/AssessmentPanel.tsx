@@ -212,6 +212,8 @@ export function AssessmentPanel({ record, user, version, onRecord, onChanged }: 
   const canCheck = CHECK_ROLES.includes(user.role) && record.status !== 'closed';
   const canChoose = CHECK_ROLES.includes(user.role) && ['triaged', 'in_research', 'with_ice'].includes(record.status);
   const ready = wf.requirements.every((r) => r.met);
+  // An outcome imported with the record (no decision made here).
+  const legacy = !wf.current && ['actioned', 'nfa', 'closed'].includes(wf.status);
   const homeOffice = wf.checks.filter((c) => HOME_OFFICE_SYSTEMS.includes(c.system)).length;
   const done = (r: AllegationRecord) => {
     setDialog(null);
@@ -227,7 +229,13 @@ export function AssessmentPanel({ record, user, version, onRecord, onChanged }: 
         </Title>
       </Group>
       <Stack gap="sm">
-        {!wf.current && (
+        {legacy && (
+          <Text size="sm" c="dimmed">
+            {record.outcome ? `${OUTCOME_LABELS[record.outcome]}${record.nfaReason ? ` — ${NFA_REASON_LABELS[record.nfaReason]}` : ''}: ` : ''}
+            the outcome came with the record from the legacy system; its checks and sign-off are recorded there.
+          </Text>
+        )}
+        {!wf.current && !legacy && (
         <div>
           <Title order={4} size="h6" mb={4}>
             Before an outcome
@@ -284,7 +292,7 @@ export function AssessmentPanel({ record, user, version, onRecord, onChanged }: 
               Record outcome
             </Button>
           )}
-          {user.role === 'compliance_officer' && (record.status === 'actioned' || record.status === 'nfa') && (
+          {user.role === 'compliance_officer' && wf.current && (record.status === 'actioned' || record.status === 'nfa') && (
             <Button size="xs" leftSection={<IconShieldCheck size={14} />} onClick={() => setDialog('signoff')}>
               Compliance sign-off
             </Button>

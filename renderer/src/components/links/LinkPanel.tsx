@@ -221,6 +221,7 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
   const [open, setOpen] = useState<string | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
   const [reviewing, setReviewing] = useState(false);
+  const [reviewed, setReviewed] = useState<string | null>(null);
   const [tab, setTab] = useState<string | null>('candidates');
   const { reload: reloadCandidates } = candidates;
   const { reload: reloadJudgements } = judgements;
@@ -244,7 +245,8 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
     setReviewing(true);
     setReviewError(null);
     try {
-      await call('links.review', { allegationId, note: '' });
+      const r = await call('links.review', { allegationId, note: '' });
+      setReviewed(`Cross-check recorded ${formatDateTime(r.reviewedAt)}: ${plural(r.candidates.length, 'candidate')} on the panel, every suggestion judged.`);
       onChanged();
     } catch (e) {
       setReviewError(e instanceof CallError ? e.message : String(e));
@@ -279,6 +281,11 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
           </Button>
         )}
       </Group>
+      {reviewed && !reviewError && (
+        <Alert color="teal" role="status" mb="sm" p="xs">
+          {reviewed}
+        </Alert>
+      )}
       {reviewError && (
         <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert" mb="sm">
           {reviewError}
