@@ -18,6 +18,9 @@ import { draftFromStore } from '../electron/matching/store-profile.ts';
 import { SUGGEST_THRESHOLD } from '../shared/matching/score.ts';
 import { corpusQuality, percentile } from './_corpus-quality.ts';
 import { bulkLoadForMatching } from './_bulk-match-load.ts';
+import { candidatesFor, draftCandidates } from '../electron/core/links.ts';
+import { formFromRecord } from '../electron/core/content.ts';
+import { readAllegation } from '../electron/store/allegations.ts';
 import { fake1000Quality, febrlQuality } from './_linkage-quality.ts';
 
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'corpus');
@@ -58,6 +61,33 @@ function latency(core: Core, count: number, drafts_: boolean) {
   return { stored: stats(stored), draft: stats(drafts) };
 }
 
+/**
+ * What the panel's procedures cost end to end: links.candidates (candidates plus each one's side of the
+ * comparison, read from the store) and links.draftCandidates (a stored record's form, as if typed again).
+ */
+function panelLatency(core: Core, count: number) {
+  const ids = core.store.db.prepare('SELECT id FROM allegations ORDER BY random() LIMIT ?').pluck().all(count) as string[];
+  const stored: number[] = [];
+  const typed: number[] = [];
+  for (const id of ids) {
+    let t = performance.now();
+    candidatesFor(core, id, { limit: 6, includeWeak: true });
+    stored.push(performance.now() - t);
+    const record = readAllegation(core.store.db, id);
+    if (!record) continue;
+    const form = formFromRecord(record);
+    t = performance.now();
+    draftCandidates(core, form, undefined, 5);
+    typed.push(performance.now() - t);
+  }
+  const stats = (xs: number[]) => {
+    xs.sort((a, b) => a - b);
+    const r = (x: number) => Math.round(x * 100) / 100;
+    return { p50: r(percentile(xs, 0.5)), p95: r(percentile(xs, 0.95)), max: r(xs.at(-1) ?? 0), calls: xs.length };
+  };
+  return { 'links.candidates': stats(stored), 'links.draftCandidates': stats(typed) };
+}
+
 export async function run(args: string[]) {
   const { values } = parseArgs({
     args,
@@ -84,6 +114,8 @@ export async function run(args: string[]) {
     const allegations = (core.store.db.prepare('SELECT count(*) AS c FROM allegations').get() as { c: number }).c;
     // Latency first, from a cold cache, on random allegations.
     const lat = latency(core, Number(values.latency ?? 1000), !values.bulk);
+    // The panel's procedures as the screen calls them (the full store only: the bulk loader keeps no forms).
+    const panel = values.bulk ? null : panelLatency(core, Math.min(200, Number(values.latency ?? 1000)));
     // Beyond 20k allegations, quality is measured on an even spread of 5,000 of each kind (--sample N to change).
     const sample = values.sample ? Number(values.sample) : allegations > 20_000 ? 5000 : undefined;
     const quality = corpusQuality(core, truth, sample, allegations > 200_000 ? sample : undefined);
@@ -103,6 +135,7 @@ export async function run(args: string[]) {
       importSeconds,
       threshold: SUGGEST_THRESHOLD,
       latencyMs: lat,
+      panelLatencyMs: panel,
       corpus: { ...quality, misses: quality.misses.length },
       linkage,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -29,6 +29,7 @@ import { formatRecordText } from './cli/format.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
 import { linkageCommand } from './cli/linkage.ts';
+import { candidatesFor, judgementsOf } from './core/links.ts';
 
 const USAGE = `Usage: ims <command> [options]
 
@@ -42,6 +43,9 @@ Commands:
                                email, vehicle, flight, business, offence, channel, unit, outcome, status
                                (lists comma-separated), from, to (received, YYYY-MM-DD)
   reindex [--json]             rebuild the search index from the store (progress on stderr)
+  links REF [--limit N] [--json]
+                               candidates for an allegation (possible duplicates and associates) with score
+                               and explanation, and the judgements recorded on its pairs
   stats [--json]               counts over the store
   queue --unit UNIT [--bucket B] [--json]
                                a unit's work, most urgent first (NAT is the sift queue); buckets: all_open,
@@ -255,6 +259,30 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (tty) process.stderr.write('\n');
       if (opts.json) print(result);
       else process.stdout.write(`search index rebuilt: ${result.allegations} allegations in ${result.seconds} s\n`);
+      return;
+    }
+    case 'links': {
+      const ref = args[0];
+      if (!ref) throw new CliError('which allegation? ims links IMS-2026-000123');
+      const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
+      if (!id) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
+      const limit = opts.limit ? Number(opts.limit) : 10;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CliError('--limit must be a whole number from 1 to 50');
+      const list = candidatesFor(core, id, { limit, includeWeak: true });
+      const out = {
+        reference: ref.trim().toUpperCase(),
+        threshold: list.threshold,
+        tookMs: list.tookMs,
+        open: list.open,
+        candidates: list.candidates.map(({ side: _side, ...c }) => c),
+        judgements: judgementsOf(core, id),
+      };
+      if (opts.json) print(out);
+      else {
+        process.stdout.write(`${out.candidates.length} candidates for ${out.reference} (${out.tookMs} ms), ${out.open} suggested and not yet judged\n`);
+        for (const c of out.candidates) process.stdout.write(`${c.reference}  ${c.score.toFixed(4)}  ${c.label}${c.reproposed ? ' (back after "not a match")' : ''}\n    ${c.summary}\n`);
+        for (const j of out.judgements) process.stdout.write(`judged ${j.judgement} with ${j.otherReference} by ${j.decidedBy} ${j.decidedAt}${j.superseded ? ' (superseded)' : ''}: ${j.reason}\n`);
+      }
       return;
     }
     case 'stats': {

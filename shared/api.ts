@@ -7,6 +7,8 @@ import { casesApi } from './api/cases.ts';
 import { searchApi } from './api/search.ts';
 import { intakeApi } from './api/intake.ts';
 import { sourcesApi } from './api/sources.ts';
+import { linksApi } from './api/links.ts';
+import { assessmentApi } from './api/assessment.ts';
 
 export const api = {
   ...authApi,
@@ -14,6 +16,8 @@ export const api = {
   ...searchApi,
   ...intakeApi,
   ...sourcesApi,
+  ...linksApi,
+  ...assessmentApi,
 } as const;
 
 export type Api = typeof api;

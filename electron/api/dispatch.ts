@@ -11,6 +11,8 @@ import { caseHandlers } from './cases.ts';
 import { searchHandlers } from './search.ts';
 import { intakeHandlers } from './intake.ts';
 import { sourceHandlers } from './sources.ts';
+import { linkHandlers } from './links.ts';
+import { assessmentHandlers } from './assessment.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -20,6 +22,8 @@ export const handlers: Handlers<ProcedureName> = {
   ...searchHandlers,
   ...intakeHandlers,
   ...sourceHandlers,
+  ...linkHandlers,
+  ...assessmentHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -44,7 +44,7 @@ export const intakeHandlers: Handlers<IntakeProcedures> = {
       warnings: formWarnings(form, attachments),
     };
   },
-  'allegations.create': (ctx, { form, draftId }) => createAllegation(ctx.core, requireUser(ctx), form, draftId),
+  'allegations.create': (ctx, { form, draftId, linkWarning }) => createAllegation(ctx.core, requireUser(ctx), form, draftId, linkWarning),
   'allegations.update': (ctx, { id, form, draftId }) => updateAllegation(ctx.core, requireUser(ctx), id, form, draftId),
   'allegations.form': (ctx, { id }) => {
     const record = readAllegation(ctx.core.store.db, id);

@@ -17,6 +17,7 @@ import type { UserRow } from './users.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import type { DetectedDeadline } from '../../shared/deadlines.ts';
 import { ukDate } from '../../shared/uk-time.ts';
+import { strongCandidate, writeJudgement } from './links.ts';
 
 interface AllegationState {
   id: string;
@@ -91,11 +92,43 @@ export interface Created {
   deadline: Omit<DetectedDeadline, 'index'> | null;
 }
 
-export function createAllegation(core: Core, user: UserRow, form: AllegationForm, draftId?: string): Created {
+/** What the person saving a new allegation made of the strong candidate shown to them, and why they went on. */
+export interface LinkWarningAnswer {
+  candidateId: string;
+  choice: 'duplicate' | 'associated' | 'not_a_match' | 'undecided';
+  reason: string;
+}
+
+/**
+ * Runs a mutation that indexes for matching: if it rolls back, the match index's in-memory counts no longer
+ * agree with the store, so they are read again.
+ */
+function indexing<T>(core: Core, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    core.matching.forgetCaches();
+    throw error;
+  }
+}
+
+export function createAllegation(core: Core, user: UserRow, form: AllegationForm, draftId?: string, linkWarning?: LinkWarningAnswer): Created {
   checkForm(core, form);
+  // The intake warning (i2 iBase-style): a strong candidate is shown before saving, and going on needs a reason.
+  const strong = strongCandidate(core, form);
+  if (strong && linkWarning?.candidateId !== strong.allegationId) {
+    throw new ApiError(
+      'conflict',
+      `${strong.reference} looks like ${strong.label === 'likely_duplicate' ? 'the same allegation' : 'a linked allegation'} (score ${strong.score.toFixed(2)}: ${strong.summary}). Look at it before saving; to save anyway, say why.`,
+      { linkWarning: strong.allegationId },
+    );
+  }
+  if (linkWarning && !prepared(core.store.db, 'SELECT 1 FROM allegations WHERE id = ?').get(linkWarning.candidateId)) throw new ApiError('bad_request', 'The candidate shown is not in the store');
   const id = core.store.newId();
   const actor = actorFor(user);
-  const created = core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details: { channel: form.channel } }, (m) => {
+  const details: Record<string, unknown> = { channel: form.channel };
+  if (linkWarning) details.linkWarning = { candidate: linkWarning.candidateId, score: strong?.score ?? null, choice: linkWarning.choice, reason: linkWarning.reason };
+  const created = indexing(core, () => core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details }, (m) => {
     const reference = nextReference(m, form.receivedAt, core.store.clientId);
     const content: AllegationContent = contentFromForm(form, reference);
     const plan = planIntake(core, content, 'entered');
@@ -103,6 +136,25 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
     m.note({ reference, unit: plan.unit, timeCritical: Boolean(plan.timeCritical) });
     core.search.indexAllegation(id);
+    core.matching.indexAllegation(id);
+    if (linkWarning) {
+      const warningId = core.store.newId();
+      const label = strong?.label ?? 'weak';
+      prepared(m.db, 'INSERT INTO intake_link_warnings (id, allegation_id, candidate_id, score, label, choice, reason, decided_by, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        warningId,
+        id,
+        linkWarning.candidateId,
+        strong?.score ?? 0,
+        label,
+        linkWarning.choice,
+        linkWarning.reason,
+        m.actor.name,
+        m.at,
+        m.hlc,
+      );
+      m.change('intake_link_warning', warningId, 'append', { candidate_id: linkWarning.candidateId, score: strong?.score ?? 0, label, choice: linkWarning.choice, reason: linkWarning.reason });
+      if (linkWarning.choice !== 'undecided') writeJudgement(m, core, { allegationId: id, otherId: linkWarning.candidateId, judgement: linkWarning.choice, reason: linkWarning.reason, via: 'intake' });
+    }
     const first = plan.deadlines[0];
     return {
       id,
@@ -114,7 +166,7 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
       timeCritical: Boolean(plan.timeCritical),
       deadline: first ? { date: first.date, text: first.text, sentence: first.sentence, event: first.event, daysAfterReceipt: first.daysAfterReceipt } : null,
     };
-  });
+  }));
   core.emit({ type: 'allegation.changed', allegationId: id, reference: created.reference });
   return created;
 }
@@ -149,7 +201,7 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
   checkForm(core, form);
   const newId = () => core.store.newId();
-  core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
+  indexing(core, () => core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
     const typedSource = form.source && Object.values(form.source).some((v) => v.trim()) ? { ...form.source } : null;
     if (typedSource) writeSource(m, core.vault, id, typedSource);
     const source = typedSource ?? (core.vault.unlocked ? readSourceForCore(m.db, core.vault, id) : null);
@@ -212,7 +264,8 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
     diffParts(m, TRAVEL, id, ids('travel'), form.travel.map((t) => ({ ...t, travelDate: t.travelDate || null })), newId);
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
     core.search.indexAllegation(id);
-  });
+    core.matching.indexAllegation(id);
+  }));
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
@@ -265,6 +318,7 @@ export function assess(core: Core, user: UserRow, id: string, rating: RiskRating
     m.change('allegation', id, 'update', { before: { status: a.status }, after: { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due } });
     if (note) appendNote(m, core, user, id, note, null);
     core.search.indexAllegation(id);
+    if (note) core.matching.indexAllegation(id);
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
@@ -318,10 +372,12 @@ export function addNote(core: Core, user: UserRow, allegationId: string, text: s
   if (amendsNoteId && !prepared(core.store.db, 'SELECT 1 FROM notes WHERE id = ? AND allegation_id = ?').get(amendsNoteId, allegationId)) {
     throw new ApiError('bad_request', 'The note to amend is not on this allegation');
   }
-  core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
+  indexing(core, () => core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
     appendNote(m, core, user, allegationId, text, amendsNoteId ?? null);
     core.search.indexAllegation(allegationId);
-  });
+    // Identifiers written in notes (a phone number found on research) are evidence for matching too.
+    core.matching.indexAllegation(allegationId);
+  }));
   core.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
   return record(core, allegationId);
 }

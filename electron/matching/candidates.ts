@@ -40,13 +40,20 @@ const KEY_KINDS: Record<string, { family: number; weight: number }> = {
 };
 const FAMILIES = 5;
 
-/** A pair judged "not a match" comes back only if its score has risen by at least this much since. */
+/** A pair judged "not a match" comes back only if its score has risen by at least this much since... */
 export const REPROPOSE_MARGIN = 0.1;
+/**
+ * ...or its evidence by at least this many bits (16 times likelier): near certainty the probability saturates,
+ * and a phone number shared since would otherwise never bring back a pair judged at 0.97.
+ */
+export const REPROPOSE_MARGIN_BITS = 4;
 
 export interface PriorJudgement {
   judgement: LinkJudgement;
   reason: string;
   score: number | null;
+  /** Evidence in bits when judged, if recorded. */
+  weight: number | null;
   decidedBy: string;
   decidedAt: string;
 }
@@ -93,10 +100,17 @@ export interface CandidateResult {
   tookMs: number;
 }
 
+/** Whether new evidence has raised a pair's score (or evidence) past the margin since it was judged. */
+export function raisedSince(j: Pick<PriorJudgement, 'score' | 'weight'>, score: number, weight: number): boolean {
+  if (j.score == null) return true;
+  if (score >= j.score + REPROPOSE_MARGIN) return true;
+  return j.weight != null && weight >= j.weight + REPROPOSE_MARGIN_BITS;
+}
+
 /** The latest judgement on each pair that includes this allegation (a later judgement supersedes). */
 function latestJudgements(index: MatchIndex, id: string): Map<string, PriorJudgement> {
   const out = new Map<string, PriorJudgement>();
-  for (const r of index.judgements(id)) out.set(r.a === id ? r.b : r.a, { judgement: r.judgement, reason: r.reason, score: r.score, decidedBy: r.decided_by, decidedAt: r.decided_at });
+  for (const r of index.judgements(id)) out.set(r.a === id ? r.b : r.a, { judgement: r.judgement, reason: r.reason, score: r.score, weight: r.weight, decidedBy: r.decided_by, decidedAt: r.decided_at });
   return out;
 }
 
@@ -154,7 +168,7 @@ export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): Ca
     const judgement = judged.get(row.allegationId) ?? null;
     let reproposed = false;
     if (judgement?.judgement === 'not_a_match') {
-      if (judgement.score != null && c.score < judgement.score + REPROPOSE_MARGIN) continue;
+      if (!raisedSince(judgement, c.score, c.weight)) continue;
       reproposed = true;
     } else if (judgement && q.includeLinked === false) continue;
     if (c.score < SUGGEST_THRESHOLD && q.includeWeak === false) continue;

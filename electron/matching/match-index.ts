@@ -21,6 +21,8 @@ export interface JudgementRow {
   judgement: LinkJudgement;
   reason: string;
   score: number | null;
+  /** Evidence in bits when the judgement was made (older judgements may not have it). */
+  weight: number | null;
   decided_by: string;
   decided_at: string;
 }
@@ -60,7 +62,7 @@ export class MatchIndex {
     this.profileByN = db.prepare('SELECT n, allegation_id, profile FROM match_profiles WHERE n = ?');
     this.profileById = db.prepare('SELECT n, allegation_id, profile FROM match_profiles WHERE allegation_id = ?');
     this.judgementRows = db.prepare(
-      `SELECT allegation_a AS a, allegation_b AS b, judgement, reason, score, decided_by, decided_at FROM link_judgements
+      `SELECT allegation_a AS a, allegation_b AS b, judgement, reason, score, json_extract(evidence, '$.weight') AS weight, decided_by, decided_at FROM link_judgements
        WHERE allegation_a = ? OR allegation_b = ? ORDER BY decided_at, rowid`,
     );
     this.referenceOf = db.prepare('SELECT reference FROM allegations WHERE id = ?').pluck();
@@ -127,6 +129,13 @@ export class MatchIndex {
   /** Forgets the in-memory counts (after a rolled-back write, or a rebuild by another process). */
   reloadFrequencies(): void {
     this.freq = null;
+  }
+
+  /** Forgets everything held in memory (after a mutation that indexed and then rolled back). */
+  forgetCaches(): void {
+    this.freq = null;
+    this.populationCount = null;
+    this.cache.clear();
   }
 
   /** Allegations filed under a key, at most `limit` of them. */

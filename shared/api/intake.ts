@@ -50,10 +50,21 @@ export const intakeApi = {
     output: intakePreview,
   }),
   'allegations.create': procedure({
-    summary: 'Save a new allegation from the electronic form: it is routed, given its due time and triaged for time-critical content.',
+    summary: 'Save a new allegation from the electronic form: it is routed, given its due time and triaged for time-critical content. When its best candidate is strong, saving needs linkWarning (the candidate shown and a reason).',
     access: INTAKE_ROLES,
     mutates: true,
-    input: z.object({ form: allegationFormShape, draftId: uuid.optional() }),
+    input: z.object({
+      form: allegationFormShape,
+      draftId: uuid.optional(),
+      /** The strong candidate the person was shown before saving, what they made of it, and why they went on. */
+      linkWarning: z
+        .object({
+          candidateId: uuid,
+          choice: z.enum(['duplicate', 'associated', 'not_a_match', 'undecided']),
+          reason: z.string().trim().min(5, 'give a reason (at least 5 characters)').max(2000),
+        })
+        .optional(),
+    }),
     output: z.object({
       id: uuid,
       reference,

@@ -29,6 +29,18 @@ function faxForm(overrides: Partial<AllegationFormInput> = {}): AllegationFormIn
   };
 }
 
+/**
+ * Saves a form. The tests key the same fax again and again, which is what the intake warning is for (issue 6): it
+ * is answered as a person would, going on with a reason and leaving the judgement to the panel.
+ */
+async function create(input: { form: AllegationFormInput; draftId?: string }) {
+  const first = await sifter.raw('allegations.create', input);
+  if (first.ok) return first.value as Awaited<ReturnType<typeof sifter.call<'allegations.create'>>>;
+  const candidateId = first.error.fields?.linkWarning;
+  if (first.error.code !== 'conflict' || !candidateId) throw new Error(first.error.message);
+  return sifter.call('allegations.create', { ...input, linkWarning: { candidateId, choice: 'undecided', reason: 'the same fax keyed again in a test' } });
+}
+
 beforeAll(async () => {
   tmp = tempDir();
   core = await openCore(tmp.dir, { now: () => NOW });
@@ -69,7 +81,7 @@ describe('entering an allegation on the electronic form', () => {
   });
 
   it('flags "the appeal hearing is this Friday" for the duty intelligence manager with a 24-hour standard', async () => {
-    const created = await sifter.call('allegations.create', {
+    const created = await create({
       form: faxForm({ freeText: 'Writer says the subject will abscond: the appeal hearing is this Friday at Taylor House.', businesses: [], addresses: [{ type: 'home', line1: '4 Rose Lane', line2: '', town: 'Wolverhampton', postcode: 'WV3 0AA' }] }),
     });
     expect(created.timeCritical).toBe(true);
@@ -82,14 +94,14 @@ describe('entering an allegation on the electronic form', () => {
   });
 
   it('a dismissed flag leaves the duty manager queue', async () => {
-    const created = await sifter.call('allegations.create', { form: faxForm({ freeText: 'He is flying out tomorrow to Lagos and will not come back.' }) });
+    const created = await create({ form: faxForm({ freeText: 'He is flying out tomorrow to Lagos and will not come back.' }) });
     await duty.call('allegations.timeCritical', { id: created.id, decision: 'dismiss', reason: 'Flight is a holiday, return booked' });
     const q = await duty.call('queue.list', { view: 'time_critical' });
     expect(q.rows.map((r) => r.reference)).not.toContain(created.reference);
   });
 
   it('sends an allegation without a usable location to the NAT sift queue', async () => {
-    const created = await sifter.call('allegations.create', { form: faxForm({ businesses: [], addresses: [{ type: 'home', line1: 'Somewhere near the station', line2: '', town: '', postcode: '' }] }) });
+    const created = await create({ form: faxForm({ businesses: [], addresses: [{ type: 'home', line1: 'Somewhere near the station', line2: '', town: '', postcode: '' }] }) });
     expect(created).toMatchObject({ unit: 'NAT', routedBy: 'no usable location' });
     const sift = await sifter.call('queue.list', {});
     expect(sift.unit).toBe('NAT');
@@ -131,13 +143,13 @@ describe('entering an allegation on the electronic form', () => {
     // Another user cannot read it, and the draft table does not hold the source in its open column.
     await expect(analyst.call('drafts.get', { id: saved.id })).rejects.toMatchObject({ code: 'not_found' });
     expect((core.store.db.prepare('SELECT data FROM drafts WHERE id = ?').get(saved.id) as { data: string }).data).not.toContain('Kowalski');
-    const created = await sifter.call('allegations.create', { form: faxForm(), draftId: saved.id });
+    const created = await create({ form: faxForm(), draftId: saved.id });
     expect(created.reference).toBeTruthy();
     expect(await sifter.call('drafts.list', {})).toEqual([]);
   });
 
   it('stores source details typed in the restricted section only in the source table, and withholds them from the account', async () => {
-    const created = await sifter.call('allegations.create', {
+    const created = await create({
       form: faxForm({ freeText: 'Letter from Jan Kowalski (07700 900999) about the car wash owner paying cash.', source: { name: 'Jan Kowalski', phone: '07700 900999', email: '', address: '', relationship: 'neighbour', organisation: '' } }),
     });
     const record = await analyst.call('allegations.get', { id: created.id });
@@ -150,7 +162,7 @@ describe('entering an allegation on the electronic form', () => {
 
 describe('working an allegation after intake', () => {
   it('amends the form, keeping every replaced value in the change log', async () => {
-    const created = await sifter.call('allegations.create', { form: faxForm() });
+    const created = await create({ form: faxForm() });
     const { form } = await analyst.call('allegations.form', { id: created.id });
     const subject = form.subjects[0];
     const updated = await analyst.call('allegations.update', {
@@ -169,7 +181,7 @@ describe('working an allegation after intake', () => {
   });
 
   it('reallocates to another unit with a reason and keeps the history', async () => {
-    const created = await sifter.call('allegations.create', { form: faxForm() });
+    const created = await create({ form: faxForm() });
     await expect(analyst.call('allegations.reallocate', { id: created.id, unit: 'WMID', reason: 'no change' })).rejects.toMatchObject({ code: 'bad_request' });
     const moved = await analyst.call('allegations.reallocate', { id: created.id, unit: 'EMID', reason: 'Business is in Leicester, not Birmingham' });
     expect(moved.unit).toBe('EMID');
@@ -179,7 +191,7 @@ describe('working an allegation after intake', () => {
   });
 
   it('allocates, assesses with a risk rating that sets the next service standard, and moves through the buckets', async () => {
-    const created = await sifter.call('allegations.create', { form: faxForm() });
+    const created = await create({ form: faxForm() });
     await analyst.call('allegations.allocate', { id: created.id });
     const waiting = await analyst.call('queue.list', { bucket: 'awaiting_assessment' });
     expect(waiting.rows.map((r) => r.reference)).toContain(created.reference);
@@ -193,7 +205,7 @@ describe('working an allegation after intake', () => {
   });
 
   it('appends notes and amendments that keep the original', async () => {
-    const created = await sifter.call('allegations.create', { form: faxForm() });
+    const created = await create({ form: faxForm() });
     const withNote = await analyst.call('notes.add', { allegationId: created.id, text: 'CID check: no trace' });
     const original = withNote.notes[0]!;
     const amended = await analyst.call('notes.add', { allegationId: created.id, text: 'CID check: trace, visit visa expired 2024', amendsNoteId: original.id });

@@ -6,6 +6,7 @@ import * as m0003 from './0003-intake.ts';
 import * as m0004 from './0004-vault.ts';
 import * as m0005 from './0005-matching.ts';
 import * as m0006 from './0006-search-v2.ts';
+import * as m0007 from './0007-links.ts';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'vault', sql: m0004.sql },
   { version: 5, name: 'matching', sql: m0005.sql },
   { version: 6, name: 'search-v2', sql: m0006.sql },
+  { version: 7, name: 'links', sql: m0007.sql },
 ];

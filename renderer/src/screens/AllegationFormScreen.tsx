@@ -7,6 +7,9 @@ import { call, CallError } from '../api/client.ts';
 import { useFormState } from '../components/form/useFormState.ts';
 import { AccountSection, AddressesSection, BusinessesSection, IdentifiersSection, OffenceSection, ReceiptSection, SourceSection, SubjectsSection } from '../components/form/FormSections.tsx';
 import { href, navigate } from '../router.ts';
+import { CompareModal, IntakeWarning, LiveCandidates, useLiveCandidates, type WarningAnswer } from '../components/links/LiveCandidates.tsx';
+import type { CandidateView } from '../../../shared/api/links.ts';
+import type { ApiOutput } from '../../../shared/api.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 
 type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number };
@@ -84,13 +87,26 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
     },
   });
   const { form, preview, save } = state;
+  const { live, busy: looking } = useLiveCandidates(form, loaded.allegationId);
+  const [comparing, setComparing] = useState<CandidateView | null>(null);
+  // The intake warning: the strong candidate shown before a new allegation is saved, with what was matched.
+  const [warning, setWarning] = useState<{ live: ApiOutput<'links.draftCandidates'>; candidate: CandidateView } | null>(null);
+  const [warningError, setWarningError] = useState<string | null>(null);
   const serverFields = serverError?.fields;
   const p = { form, update: state.update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields) };
   const problems = Object.keys(preview?.fields ?? {}).length;
 
-  async function submit() {
+  /** The best candidate of the form as it stands, when strong enough to show before saving. */
+  async function strongCandidate(): Promise<{ live: ApiOutput<'links.draftCandidates'>; candidate: CandidateView } | null> {
+    const fresh = await call('links.draftCandidates', { form, limit: 5 });
+    const best = fresh.candidates[0];
+    return best && best.score >= fresh.strong ? { live: fresh, candidate: best } : null;
+  }
+
+  async function submit(answer?: WarningAnswer) {
     state.setSubmitted(true);
     setServerError(null);
+    setWarningError(null);
     setBusy(true);
     try {
       const draftId = state.draftId.current ?? undefined;
@@ -98,11 +114,30 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
         const r = await call('allegations.update', { id: loaded.allegationId, form, ...(draftId ? { draftId } : {}) });
         navigate({ name: 'allegation', reference: r.reference });
       } else {
-        const r = await call('allegations.create', { form, ...(draftId ? { draftId } : {}) });
+        if (!answer && problems === 0) {
+          const strong = await strongCandidate();
+          if (strong) {
+            setWarning(strong);
+            return;
+          }
+        }
+        const r = await call('allegations.create', { form, ...(draftId ? { draftId } : {}), ...(answer ? { linkWarning: answer } : {}) });
+        setWarning(null);
         navigate({ name: 'allegation', reference: r.reference, tab: 'created' });
       }
     } catch (e) {
-      setServerError(e instanceof CallError ? e : new CallError({ code: 'internal', message: String(e) }));
+      const error = e instanceof CallError ? e : new CallError({ code: 'internal', message: String(e) });
+      // A strong candidate the screen had not seen yet (stored a moment ago): show it, as on any save.
+      if (error.code === 'conflict' && error.fields.linkWarning) {
+        const strong = await strongCandidate().catch(() => null);
+        if (strong) {
+          setWarning(strong);
+          if (answer) setWarningError(error.message);
+          return;
+        }
+      }
+      if (answer) setWarningError(error.message);
+      else setServerError(error);
       // Save what was typed, whatever went wrong.
       void state.saveDraft();
     } finally {
@@ -172,7 +207,8 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
           </form>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Card withBorder padding="md" style={{ position: 'sticky', top: 68 }} component="aside" aria-label="What saving will do">
+          <Stack gap="md" style={{ position: 'sticky', top: 68, maxHeight: 'calc(100vh - 84px)', overflowY: 'auto' }}>
+          <Card withBorder padding="md" component="aside" aria-label="What saving will do">
             <Stack gap="sm">
               <Title order={3} size="h5">
                 On saving
@@ -232,8 +268,20 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
               )}
             </Stack>
           </Card>
+          <LiveCandidates live={live} busy={looking} onCompare={setComparing} />
+          </Stack>
         </Grid.Col>
       </Grid>
+      <CompareModal live={live} candidate={comparing} onClose={() => setComparing(null)} />
+      <IntakeWarning
+        key={warning?.candidate.allegationId ?? 'none'}
+        live={warning?.live ?? null}
+        candidate={warning?.candidate ?? null}
+        busy={busy}
+        error={warningError}
+        onBack={() => setWarning(null)}
+        onSave={(a) => void submit(a)}
+      />
     </Stack>
   );
 }

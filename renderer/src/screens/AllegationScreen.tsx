@@ -21,6 +21,8 @@ import { IconAlarm, IconAlertCircle, IconArrowLeft, IconCheck, IconFileText, Ico
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
 import { SourcePane } from '../components/SourcePane.tsx';
+import { LinkPanel } from '../components/links/LinkPanel.tsx';
+import { AssessmentPanel } from '../components/links/AssessmentPanel.tsx';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, RISK_RATING_LABELS, OUTCOME_LABELS } from '../../../shared/domain.ts';
 import { unitName } from '../../../shared/units.ts';
@@ -113,6 +115,9 @@ function AttachmentItem({ a }: { a: AllegationRecord['attachments'][number] }) {
 export function AllegationScreen({ reference, user, tab }: { reference: string; user: UserView; tab?: string | undefined }) {
   const { data, error, loading } = useCall('allegations.get', { reference });
   const [changed, setChanged] = useState<AllegationRecord | null>(null);
+  // Bumped when a judgement, check or outcome changes what the link and assessment panels show.
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
   const r = changed && changed.reference === reference ? changed : data;
 
   if (error) {
@@ -208,6 +213,8 @@ export function AllegationScreen({ reference, user, tab }: { reference: string; 
 
       <SourcePane key={r.id} allegationId={r.id} reference={r.reference} />
 
+      <LinkPanel key={`links:${r.id}`} allegationId={r.id} reference={r.reference} user={user} version={version} onChanged={bump} />
+
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
@@ -277,6 +284,7 @@ export function AllegationScreen({ reference, user, tab }: { reference: string; 
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="md">
+            <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} version={version} onRecord={setChanged} onChanged={bump} />
             <Section title="Addresses" count={r.addresses.length}>
               {r.addresses.length === 0 ? (
                 <Empty>No addresses recorded.</Empty>

@@ -1,0 +1,338 @@
+// The end of assessment: background checks on Home Office systems, the outcome (refused until what makes it
+// valid is recorded: shared/outcome.ts), and the compliance officer's sign-off with evidence of what was checked,
+// which alone closes a case (000 §4.38-4.39). Every decision is appended; a returned outcome stays in the history.
+import type { Core } from './core.ts';
+import { prepared } from '../store/db.ts';
+import { readAllegation } from '../store/allegations.ts';
+import { actorFor, canWork } from './cases.ts';
+import type { UserRow } from './users.ts';
+import { currentJudgements, latestReview, openCandidates } from './links.ts';
+import { ApiError } from '../../shared/errors.ts';
+import { unitName } from '../../shared/units.ts';
+import {
+  HOME_OFFICE_SYSTEMS,
+  hasFullAddress,
+  hasFullName,
+  outcomeProblems,
+  outcomeRequirements,
+  SIGNOFF_EVIDENCE,
+  type CheckFinding,
+  type DuplicateOriginal,
+  type OutcomeFacts,
+  type SignoffEvidence,
+} from '../../shared/outcome.ts';
+import type { CheckSystem, NfaReason, Outcome, OutcomeAction, Status } from '../../shared/domain.ts';
+import type { CheckView, OutcomeDecisionView, WorkflowView } from '../../shared/api/assessment.ts';
+import type { AllegationRecord } from '../../shared/schemas/record.ts';
+
+interface Row {
+  id: string;
+  reference: string;
+  unit_code: string | null;
+  status: Status;
+  received_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+}
+
+function load(core: Core, id: string): Row {
+  const row = prepared(core.store.db, 'SELECT id, reference, unit_code, status, received_at, closed_at, closed_by FROM allegations WHERE id = ?').get(id) as Row | undefined;
+  if (!row) throw new ApiError('not_found', 'No such allegation');
+  return row;
+}
+
+function requireWork(core: Core, user: UserRow, a: Row): void {
+  if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
+}
+
+function record(core: Core, id: string): AllegationRecord {
+  return readAllegation(core.store.db, id) as AllegationRecord;
+}
+
+// ------------------------------------------------------------------------------------------- checks
+
+export function listChecks(core: Core, allegationId: string): CheckView[] {
+  const rows = prepared(
+    core.store.db,
+    `SELECT c.id, c.system, c.subject_id, c.done_at, c.done_by, c.finding, c.result, s.forename, s.surname FROM checks c
+     LEFT JOIN subjects s ON s.id = c.subject_id WHERE c.allegation_id = ? ORDER BY c.done_at, c.rowid`,
+  ).all(allegationId) as Array<{ id: string; system: CheckSystem; subject_id: string | null; done_at: string; done_by: string; finding: CheckFinding; result: string; forename: string | null; surname: string | null }>;
+  return rows.map((r) => ({
+    id: r.id,
+    system: r.system,
+    subjectId: r.subject_id,
+    subjectName: r.subject_id ? [r.forename, r.surname].filter(Boolean).join(' ') || '(no name)' : null,
+    doneAt: r.done_at,
+    doneBy: r.done_by,
+    finding: r.finding,
+    result: r.result,
+  }));
+}
+
+function homeOfficeChecks(core: Core, allegationId: string): number {
+  return (prepared(core.store.db, `SELECT count(*) AS n FROM checks WHERE allegation_id = ? AND system IN (${HOME_OFFICE_SYSTEMS.map(() => '?').join(', ')})`).get(allegationId, ...HOME_OFFICE_SYSTEMS) as { n: number }).n;
+}
+
+export interface CheckInput {
+  allegationId: string;
+  system: CheckSystem;
+  subjectId: string | null;
+  doneAt?: string | undefined;
+  finding: CheckFinding;
+  result: string;
+}
+
+export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckView {
+  const a = load(core, input.allegationId);
+  requireWork(core, user, a);
+  if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead`);
+  if (input.subjectId && !prepared(core.store.db, 'SELECT 1 FROM subjects WHERE id = ? AND allegation_id = ? AND removed_at IS NULL').get(input.subjectId, a.id)) {
+    throw new ApiError('bad_request', 'That subject is not on this allegation', { subjectId: 'choose a subject of this allegation' });
+  }
+  const now = core.store.now();
+  const doneAt = input.doneAt ? new Date(input.doneAt) : now;
+  if (doneAt.getTime() > now.getTime() + 5 * 60_000) throw new ApiError('bad_request', 'A check cannot be done in the future', { doneAt: 'cannot be in the future' });
+  if (doneAt.getTime() < Date.parse(a.received_at) - 24 * 3_600_000) throw new ApiError('bad_request', 'The check is dated before the allegation was received', { doneAt: 'is before the allegation was received' });
+  const id = core.store.newId();
+  const view = core.store.mutate(
+    { actor: actorFor(user), action: 'check.add', entity: 'check', entityId: id, allegationId: a.id, details: { system: input.system, finding: input.finding, subjectId: input.subjectId } },
+    (m) => {
+      const row = { id, allegation_id: a.id, subject_id: input.subjectId, system: input.system, done_at: doneAt.toISOString(), done_by: m.actor.name, finding: input.finding, result: input.result, hlc: m.hlc };
+      prepared(m.db, 'INSERT INTO checks (id, allegation_id, subject_id, system, done_at, done_by, finding, result, hlc) VALUES (@id, @allegation_id, @subject_id, @system, @done_at, @done_by, @finding, @result, @hlc)').run(row);
+      const { hlc: _h, ...data } = row;
+      m.change('check', id, 'append', data);
+      return listChecks(core, a.id).find((c) => c.id === id) as CheckView;
+    },
+  );
+  core.emit({ type: 'allegation.changed', allegationId: a.id, reference: a.reference });
+  return view;
+}
+
+// ------------------------------------------------------------------------------------------- facts
+
+/** Earlier allegations judged (and still judged) the same allegation as this one. */
+function originals(core: Core, a: Row): DuplicateOriginal[] {
+  const out: DuplicateOriginal[] = [];
+  for (const [other, j] of currentJudgements(core, a.id)) {
+    if (j.judgement !== 'duplicate') continue;
+    const o = prepared(core.store.db, 'SELECT id, reference, received_at FROM allegations WHERE id = ?').get(other) as { id: string; reference: string; received_at: string };
+    // The original is the one received first (the reference breaks a tie).
+    const earlier = o.received_at < a.received_at || (o.received_at === a.received_at && o.reference < a.reference);
+    if (earlier) out.push({ allegationId: o.id, reference: o.reference, receivedAt: o.received_at, homeOfficeChecks: homeOfficeChecks(core, o.id) });
+  }
+  return out.sort((x, y) => (x.receivedAt < y.receivedAt ? -1 : 1));
+}
+
+export function outcomeFacts(core: Core, a: Row): OutcomeFacts {
+  const r = record(core, a.id);
+  const review = latestReview(core, a.id);
+  return {
+    status: a.status,
+    fullName: hasFullName(r.subjects),
+    fullAddress: hasFullAddress([...r.addresses, ...r.businesses.flatMap((b) => (b.address ? [b.address] : []))]),
+    homeOfficeChecks: homeOfficeChecks(core, a.id),
+    reviewedAt: review?.reviewedAt ?? null,
+    // Only an allegation still being worked needs its candidates looked at again.
+    openCandidates: a.status === 'closed' ? [] : openCandidates(core, a.id),
+    originals: originals(core, a),
+  };
+}
+
+// ------------------------------------------------------------------------------------------- decisions
+
+interface DecisionRow {
+  id: string;
+  outcome: Outcome;
+  nfa_reason: NfaReason | null;
+  duplicate_of: string | null;
+  duplicate_reference: string | null;
+  rationale: string;
+  review_id: string | null;
+  reviewed_at: string | null;
+  checks: string;
+  decided_by: string;
+  user_id: string | null;
+  decided_at: string;
+}
+
+function decisions(core: Core, allegationId: string): Array<OutcomeDecisionView & { userId: string | null }> {
+  const rows = prepared(
+    core.store.db,
+    `SELECT d.*, a.reference AS duplicate_reference, r.reviewed_at FROM outcome_decisions d
+     LEFT JOIN allegations a ON a.id = d.duplicate_of LEFT JOIN link_reviews r ON r.id = d.review_id
+     WHERE d.allegation_id = ? ORDER BY d.decided_at, d.rowid`,
+  ).all(allegationId) as DecisionRow[];
+  const actions = prepared(core.store.db, 'SELECT decision_id, action, detail FROM outcome_actions WHERE allegation_id = ? ORDER BY rowid').all(allegationId) as Array<{ decision_id: string | null; action: OutcomeAction; detail: string }>;
+  const signOffs = prepared(core.store.db, 'SELECT decision_id, decision, evidence, note, decided_by, decided_at FROM compliance_signoffs WHERE allegation_id = ? ORDER BY decided_at, rowid').all(allegationId) as Array<{
+    decision_id: string;
+    decision: 'approved' | 'returned';
+    evidence: string;
+    note: string;
+    decided_by: string;
+    decided_at: string;
+  }>;
+  return rows.map((d) => {
+    const s = signOffs.filter((x) => x.decision_id === d.id).at(-1);
+    return {
+      id: d.id,
+      outcome: d.outcome,
+      nfaReason: d.nfa_reason,
+      duplicateOf: d.duplicate_of ? { id: d.duplicate_of, reference: d.duplicate_reference ?? '' } : null,
+      actions: actions.filter((x) => x.decision_id === d.id).map((x) => ({ action: x.action, detail: x.detail })),
+      rationale: d.rationale,
+      decidedBy: d.decided_by,
+      decidedAt: d.decided_at,
+      checks: (JSON.parse(d.checks) as { homeOffice: number }).homeOffice,
+      reviewedAt: d.reviewed_at,
+      signOff: s ? { decision: s.decision, evidence: JSON.parse(s.evidence) as SignoffEvidence[], note: s.note, decidedBy: s.decided_by, decidedAt: s.decided_at } : null,
+      userId: d.user_id,
+    };
+  });
+}
+
+export function workflow(core: Core, allegationId: string): WorkflowView {
+  const a = load(core, allegationId);
+  const facts = outcomeFacts(core, a);
+  const review = latestReview(core, allegationId);
+  const history = decisions(core, allegationId).map(({ userId: _u, ...d }) => d);
+  const inForce = ['actioned', 'nfa', 'closed'].includes(a.status) ? (history.at(-1) ?? null) : null;
+  return {
+    allegationId,
+    status: a.status,
+    checks: listChecks(core, allegationId),
+    review: review ? { reviewedAt: review.reviewedAt, reviewedBy: review.reviewedBy, note: review.note, candidates: review.candidates.length } : null,
+    fullName: facts.fullName,
+    fullAddress: facts.fullAddress,
+    requirements: outcomeRequirements(facts),
+    originals: [...facts.originals],
+    current: inForce,
+    history: history.reverse(),
+    closedAt: a.closed_at,
+    closedBy: a.closed_by,
+  };
+}
+
+export interface OutcomeInput {
+  outcome: Outcome;
+  actions: Array<{ action: OutcomeAction; detail: string }>;
+  nfaReason: NfaReason | null;
+  duplicateOf: string | null;
+  rationale: string;
+}
+
+/** Records the outcome; the case then awaits the compliance officer (status actioned or nfa). */
+export function chooseOutcome(core: Core, user: UserRow, id: string, input: OutcomeInput): AllegationRecord {
+  const a = load(core, id);
+  requireWork(core, user, a);
+  const facts = outcomeFacts(core, a);
+  const seen = new Set<string>();
+  const actions = input.actions.filter((x) => (seen.has(x.action) ? false : (seen.add(x.action), true)));
+  // NFA — duplicate with one original: that original, unless the person named another.
+  const duplicateOf = input.duplicateOf ?? (input.nfaReason === 'duplicate' && facts.originals.length === 1 ? (facts.originals[0]?.allegationId ?? null) : null);
+  const choice = { outcome: input.outcome, actions: actions.map((x) => x.action), nfaReason: input.nfaReason, duplicateOf, rationale: input.rationale };
+  const problems = outcomeProblems(facts, choice);
+  if (problems.length) {
+    const fields: Record<string, string> = {};
+    for (const p of problems) if (!(p.field in fields)) fields[p.field] = p.message;
+    const first = problems[0] as { message: string };
+    throw new ApiError(problems.some((p) => p.field === 'status') ? 'conflict' : 'bad_request', `The outcome cannot be recorded yet: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}.`, fields);
+  }
+  const review = latestReview(core, id);
+  const status: Status = input.outcome === 'actioned' ? 'actioned' : 'nfa';
+  const decisionId = core.store.newId();
+  core.store.mutate(
+    {
+      actor: actorFor(user),
+      action: 'allegation.outcome',
+      entity: 'allegation',
+      entityId: id,
+      allegationId: id,
+      details: { outcome: input.outcome, nfaReason: input.nfaReason, duplicateOf, actions: choice.actions, rationale: input.rationale, homeOfficeChecks: facts.homeOfficeChecks, reviewId: review?.id ?? null },
+    },
+    (m) => {
+      prepared(
+        m.db,
+        `INSERT INTO outcome_decisions (id, allegation_id, outcome, nfa_reason, duplicate_of, rationale, review_id, checks, decided_by, user_id, decided_at, hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(decisionId, id, input.outcome, input.nfaReason, duplicateOf, input.rationale, review?.id ?? null, JSON.stringify({ homeOffice: facts.homeOfficeChecks, fullName: facts.fullName, fullAddress: facts.fullAddress }), m.actor.name, user.id, m.at, m.hlc);
+      m.change('outcome_decision', decisionId, 'append', { outcome: input.outcome, nfa_reason: input.nfaReason, duplicate_of: duplicateOf, rationale: input.rationale, review_id: review?.id ?? null, decided_by: m.actor.name, decided_at: m.at });
+      for (const x of actions) {
+        const actionId = core.store.newId();
+        prepared(m.db, 'INSERT INTO outcome_actions (id, allegation_id, action, detail, at, by_user, hlc, decision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(actionId, id, x.action, x.detail, m.at, m.actor.name, m.hlc, decisionId);
+        m.change('outcome_action', actionId, 'append', { action: x.action, detail: x.detail, decision_id: decisionId });
+      }
+      prepared(m.db, 'UPDATE allegations SET outcome = ?, nfa_reason = ?, outcome_at = ?, outcome_by = ?, status = ?, updated_at = ?, hlc = ? WHERE id = ?').run(
+        input.outcome,
+        input.nfaReason,
+        m.at,
+        m.actor.name,
+        status,
+        m.at,
+        m.hlc,
+        id,
+      );
+      m.change('allegation', id, 'update', { before: { status: a.status }, after: { status, outcome: input.outcome, nfa_reason: input.nfaReason, outcome_at: m.at, outcome_by: m.actor.name } });
+      core.search.indexAllegation(id);
+    },
+  );
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
+
+export interface SignOffInput {
+  decision: 'approve' | 'return';
+  evidence: SignoffEvidence[];
+  note: string;
+}
+
+/**
+ * The compliance officer's check. Approving needs every item of evidence confirmed and closes the case;
+ * returning needs a note and sends the case back to research with its outcome lifted (the decision is kept).
+ * Nobody signs off an outcome they chose themselves.
+ */
+export function signOff(core: Core, user: UserRow, id: string, input: SignOffInput): AllegationRecord {
+  const a = load(core, id);
+  requireWork(core, user, a);
+  if (a.status !== 'actioned' && a.status !== 'nfa') throw new ApiError('conflict', `${a.reference} has no outcome awaiting compliance`);
+  const decision = decisions(core, id).at(-1);
+  if (!decision) throw new ApiError('conflict', `${a.reference} has no recorded outcome decision to check (an imported outcome is signed off on the legacy system)`);
+  if (decision.userId === user.id) throw new ApiError('forbidden', 'You chose this outcome: another compliance officer must check it');
+  const evidence = SIGNOFF_EVIDENCE.filter((e) => input.evidence.includes(e));
+  const note = input.note.trim();
+  if (input.decision === 'approve') {
+    const missing = SIGNOFF_EVIDENCE.filter((e) => !evidence.includes(e));
+    if (missing.length) throw new ApiError('bad_request', `Confirm what you checked before approving (${missing.length} not confirmed)`, { evidence: 'confirm every item, or return the case with a note' });
+  } else if (note.length < 10) {
+    throw new ApiError('bad_request', 'Say what needs putting right (at least 10 characters)', { note: 'say what needs putting right' });
+  }
+  const approved = input.decision === 'approve';
+  const signoffId = core.store.newId();
+  core.store.mutate(
+    { actor: actorFor(user), action: approved ? 'compliance.approve' : 'compliance.return', entity: 'allegation', entityId: id, allegationId: id, details: { decisionId: decision.id, outcome: decision.outcome, evidence, note } },
+    (m) => {
+      prepared(m.db, 'INSERT INTO compliance_signoffs (id, allegation_id, decision_id, decision, evidence, note, decided_by, user_id, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        signoffId,
+        id,
+        decision.id,
+        approved ? 'approved' : 'returned',
+        JSON.stringify(evidence),
+        note,
+        m.actor.name,
+        user.id,
+        m.at,
+        m.hlc,
+      );
+      m.change('compliance_signoff', signoffId, 'append', { decision_id: decision.id, decision: approved ? 'approved' : 'returned', evidence, note, decided_by: m.actor.name, decided_at: m.at });
+      if (approved) {
+        prepared(m.db, "UPDATE allegations SET status = 'closed', closed_at = ?, closed_by = ?, updated_at = ?, hlc = ? WHERE id = ?").run(m.at, m.actor.name, m.at, m.hlc, id);
+        m.change('allegation', id, 'update', { before: { status: a.status }, after: { status: 'closed', closed_at: m.at, closed_by: m.actor.name } });
+      } else {
+        prepared(m.db, "UPDATE allegations SET status = 'in_research', outcome = NULL, nfa_reason = NULL, outcome_at = NULL, outcome_by = NULL, updated_at = ?, hlc = ? WHERE id = ?").run(m.at, m.hlc, id);
+        m.change('allegation', id, 'update', { before: { status: a.status, outcome: decision.outcome }, after: { status: 'in_research', outcome: null } });
+      }
+      core.search.indexAllegation(id);
+    },
+  );
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
