@@ -7,6 +7,7 @@ import { casesApi } from './api/cases.ts';
 import { searchApi } from './api/search.ts';
 import { intakeApi } from './api/intake.ts';
 import { sourcesApi } from './api/sources.ts';
+import { attachmentsApi } from './api/attachments.ts';
 
 export const api = {
   ...authApi,
@@ -14,6 +15,7 @@ export const api = {
   ...searchApi,
   ...intakeApi,
   ...sourcesApi,
+  ...attachmentsApi,
 } as const;
 
 export type Api = typeof api;

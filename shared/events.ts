@@ -1,5 +1,6 @@
 // The one typed event channel from the core to the renderer: progress of long work and live changes.
 import { z } from 'zod';
+import { OCR_STATUSES } from './domain.ts';
 
 export const coreEvent = z.discriminatedUnion('type', [
   z.object({
@@ -13,5 +14,22 @@ export const coreEvent = z.discriminatedUnion('type', [
     finished: z.boolean(),
   }),
   z.object({ type: z.literal('allegation.changed'), allegationId: z.string(), reference: z.string() }),
+  // Reading an attachment: queued, started (pages counted), each page as it lands, finished, sanitised copy made.
+  z.object({
+    type: z.literal('attachment.progress'),
+    attachmentId: z.string(),
+    allegationId: z.string(),
+    reference: z.string(),
+    fileName: z.string(),
+    stage: z.enum(['queued', 'started', 'page', 'finished', 'sanitised']),
+    status: z.enum(OCR_STATUSES),
+    pageCount: z.number().int(),
+    pagesDone: z.number().int(),
+    pagesFailed: z.number().int(),
+    page: z.number().int().nullable(),
+    finished: z.boolean(),
+  }),
+  // The NAT scan inbox changed (a scan arrived from the watched folder, or was attached).
+  z.object({ type: z.literal('scans.changed'), waiting: z.number().int() }),
 ]);
 export type CoreEvent = z.infer<typeof coreEvent>;

@@ -11,6 +11,7 @@ import { caseHandlers } from './cases.ts';
 import { searchHandlers } from './search.ts';
 import { intakeHandlers } from './intake.ts';
 import { sourceHandlers } from './sources.ts';
+import { attachmentHandlers } from './attachments.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -20,6 +21,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...searchHandlers,
   ...intakeHandlers,
   ...sourceHandlers,
+  ...attachmentHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -5,6 +5,7 @@ import * as m0002 from './0002-search-index.ts';
 import * as m0003 from './0003-intake.ts';
 import * as m0004 from './0004-vault.ts';
 import * as m0005 from './0005-matching.ts';
+import * as m0006 from './0006-attachments.ts';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'intake', sql: m0003.sql },
   { version: 4, name: 'vault', sql: m0004.sql },
   { version: 5, name: 'matching', sql: m0005.sql },
+  { version: 6, name: 'attachments', sql: m0006.sql },
 ];
