@@ -38,11 +38,22 @@ function splitAddress(written: string): { line1: string; town: string; postcode:
   return { line1: parts[0] ?? street, town: parts.slice(1).join(', '), postcode };
 }
 
+/** What suggestionOnForm reads: the electronic form, or a stored record (they share these fields). */
+export interface FormLike {
+  travel: ReadonlyArray<{ flight: string }>;
+  vehicles: ReadonlyArray<{ vrm: string }>;
+  phones: ReadonlyArray<{ number: string }>;
+  emails: ReadonlyArray<{ email: string }>;
+  addresses: ReadonlyArray<{ line1: string; postcode: string }>;
+  businesses: ReadonlyArray<{ address: { postcode: string } | null }>;
+  subjects: ReadonlyArray<{ forename: string; middleNames: string; surname: string; dob: string | null }>;
+}
+
 /**
- * Whether the form already holds what the suggestion says (so the viewer can say "on the form" instead of
- * offering it again).
+ * Whether the form (or the record) already holds what the suggestion says, so the viewer can say "on the form"
+ * instead of offering it again.
  */
-export function suggestionOnForm(form: AllegationForm, s: Pick<SuggestionView, 'kind' | 'value' | 'date'>): boolean {
+export function suggestionOnForm(form: FormLike, s: Pick<SuggestionView, 'kind' | 'value' | 'date'>): boolean {
   switch (s.kind) {
     case 'flight':
       return form.travel.some((t) => normaliseFlightNumber(t.flight) === s.value);

@@ -4,9 +4,10 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined; view?: string | undefined }
-  | { name: 'allegation'; reference: string; tab?: string | undefined }
-  | { name: 'new'; draft?: string | undefined }
-  | { name: 'edit'; reference: string }
+  | { name: 'allegation'; reference: string; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }
+  | { name: 'new'; draft?: string | undefined; scan?: string | undefined }
+  | { name: 'edit'; reference: string; draft?: string | undefined; added?: string | undefined }
+  | { name: 'scans' }
   | { name: 'import' }
   | { name: 'routing' }
   | { name: 'nsu' }
@@ -14,6 +15,14 @@ export type Route =
   | { name: 'search'; q?: string | undefined }
   | { name: 'users' }
   | { name: 'not-found'; path: string };
+
+/** Where in an allegation a link points (a search hit): a form field, a note, or an attachment's page. */
+export interface AllegationPlace {
+  field?: string | undefined;
+  note?: string | undefined;
+  attachment?: string | undefined;
+  page?: number | undefined;
+}
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -23,11 +32,23 @@ export function parseRoute(hash: string): Route {
     case undefined:
     case 'queue':
       return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined, view: params.get('view') ?? undefined };
-    case 'allegation':
-      if (parts[1] && parts[2] === 'edit') return { name: 'edit', reference: parts[1] };
-      return parts[1] ? { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined } : { name: 'not-found', path };
+    case 'allegation': {
+      if (parts[1] && parts[2] === 'edit') return { name: 'edit', reference: parts[1], draft: params.get('draft') ?? undefined, added: params.get('added') ?? undefined };
+      if (!parts[1]) return { name: 'not-found', path };
+      const page = Number(params.get('page'));
+      const place: AllegationPlace = {
+        field: params.get('field') ?? undefined,
+        note: params.get('note') ?? undefined,
+        attachment: params.get('attachment') ?? undefined,
+        page: Number.isInteger(page) && page > 0 ? page : undefined,
+      };
+      const hasPlace = Object.values(place).some((v) => v !== undefined);
+      return { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined, ...(hasPlace ? { place } : {}), q: params.get('q') ?? undefined };
+    }
     case 'new':
-      return { name: 'new', draft: params.get('draft') ?? undefined };
+      return { name: 'new', draft: params.get('draft') ?? undefined, scan: params.get('scan') ?? undefined };
+    case 'scans':
+      return { name: 'scans' };
     case 'import':
       return { name: 'import' };
     case 'nsu':
@@ -52,11 +73,20 @@ export function href(route: Route): string {
     case 'queue':
       return `#/queue${q({ view: route.view, bucket: route.bucket, unit: route.unit })}`;
     case 'allegation':
-      return `#/allegation/${encodeURIComponent(route.reference)}${q({ tab: route.tab })}`;
+      return `#/allegation/${encodeURIComponent(route.reference)}${q({
+        tab: route.tab,
+        field: route.place?.field,
+        note: route.place?.note,
+        attachment: route.place?.attachment,
+        page: route.place?.page !== undefined ? String(route.place.page) : undefined,
+        q: route.q,
+      })}`;
     case 'new':
-      return `#/new${q({ draft: route.draft })}`;
+      return `#/new${q({ draft: route.draft, scan: route.scan })}`;
     case 'edit':
-      return `#/allegation/${encodeURIComponent(route.reference)}/edit`;
+      return `#/allegation/${encodeURIComponent(route.reference)}/edit${q({ draft: route.draft, added: route.added })}`;
+    case 'scans':
+      return '#/scans';
     case 'import':
       return '#/import';
     case 'routing':
