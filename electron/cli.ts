@@ -65,6 +65,11 @@ Commands:
   vault status|rotate          the vault protecting source details; rotate re-wraps every data key
   export REF --as USER [--json]
                                the sanitised intelligence report (the source is never named)
+  attach REF FILE [--wait]     attach a scan (PDF, TIFF incl. fax, JPEG, PNG) to an allegation; with --wait, read
+                               it now (progress on stderr) and print the result, else IMS Desk reads it when it runs
+  ocr-status REF [--json]      how far each attachment of an allegation has been read, page by page
+  ocr-retry REF [--attachment ID] [--page N] [--wait]
+                               read again the pages that failed (or page N), and attachments not yet read
 
 The vault passphrase comes from IMS_PASSPHRASE, or is asked for at the terminal (import, source, nsu, vault).
   linkage --in A.csv [--in2 B.csv] --out pairs.csv [--use-id]
@@ -79,7 +84,7 @@ Options:
 export class CliError extends Error {}
 
 /** Commands that read or write sealed source details, and so need the desk's vault passphrase. */
-const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export']);
+const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export', 'attach', 'ocr-retry']);
 
 /** The passphrase from IMS_PASSPHRASE, or asked for at the terminal (twice when the vault is being created). */
 async function unlockVault(core: Core): Promise<void> {
@@ -137,6 +142,9 @@ export async function main(argv: string[]): Promise<number> {
         in2: { type: 'string' },
         out: { type: 'string' },
         'use-id': { type: 'boolean', default: false },
+        wait: { type: 'boolean', default: false },
+        page: { type: 'string' },
+        attachment: { type: 'string' },
       },
     });
   } catch (error) {
@@ -177,6 +185,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 interface Options {
+  wait?: boolean;
+  page?: string;
+  attachment?: string;
   as?: string;
   reason?: string;
   bucket?: string;
@@ -337,6 +348,10 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'users':
       return usersCommand(core, args, opts);
+    case 'attach':
+    case 'ocr-status':
+    case 'ocr-retry':
+      return attachmentCommand(core, command, args, opts, cwd);
     case 'audit': {
       if (args[0] !== 'verify') throw new CliError('usage: ims audit verify [--json]');
       const result = core.store.audit.verify();
@@ -399,6 +414,76 @@ async function nsuCommand(core: Core, args: string[], opts: Options): Promise<vo
     return;
   }
   throw new CliError('usage: ims nsu referrers|reveal');
+}
+
+function allegationByRef(core: Core, ref: string | undefined, usage: string): string {
+  if (!ref) throw new CliError(`which allegation? ${usage}`);
+  const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
+  if (!id) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
+  return id;
+}
+
+/** Prints each page as it is read, on stderr, until the attachments given have no work left. */
+async function readWithProgress(core: Core, ids: string[]): Promise<void> {
+  const off = core.on((e) => {
+    if (e.type !== 'attachment.progress' || !ids.includes(e.attachmentId)) return;
+    if (e.stage === 'started') process.stderr.write(`${e.fileName}: ${e.pageCount} page${e.pageCount === 1 ? '' : 's'}\n`);
+    if (e.stage === 'page') process.stderr.write(`${e.fileName}: page ${e.page} ${e.pagesDone + e.pagesFailed}/${e.pageCount} (${e.pagesFailed} failed)\n`);
+    if (e.stage === 'finished') process.stderr.write(`${e.fileName}: ${e.status}\n`);
+    if (e.stage === 'sanitised') process.stderr.write(`${e.fileName}: sanitised copy made (the scan reveals its writer)\n`);
+  });
+  try {
+    for (const id of ids) await core.attachments.whenIdle(id);
+  } finally {
+    off();
+  }
+}
+
+function ocrStatus(core: Core, allegationId: string) {
+  const reference = readAllegation(core.store.db, allegationId)?.reference;
+  const attachments = core.attachments.list(allegationId).map((a) => {
+    const pages = (core.store.db.prepare('SELECT page_no AS page, status, method, confidence, error, length(text) AS chars FROM attachment_pages WHERE attachment_id = ? ORDER BY page_no').all(a.id)) as Array<Record<string, unknown>>;
+    return { ...a, pageStatus: pages };
+  });
+  return { reference, attachments };
+}
+
+async function attachmentCommand(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<void> {
+  const actor = { userId: null, name: actorName(command) };
+  if (command === 'attach') {
+    const id = allegationByRef(core, args[0], 'ims attach IMS-2026-000123 scan.tif [--wait]');
+    const file = args[1];
+    if (!file) throw new CliError('which file? ims attach REF FILE [--wait]');
+    const result = await core.attachments.attachFile(actor, id, resolve(cwd, file), undefined, { read: opts.wait ?? false });
+    if (result.alreadyAttached) process.stderr.write(`${result.attachment.fileName} is already attached to ${args[0]} (the same file)\n`);
+    if (opts.wait && !result.alreadyAttached) await readWithProgress(core, [result.attachment.id]);
+    else if (!result.alreadyAttached) process.stderr.write('Attached; IMS Desk reads it when it next runs on this profile (or use --wait to read it now)\n');
+    const status = ocrStatus(core, id);
+    print({ alreadyAttached: result.alreadyAttached, attachment: status.attachments.find((a) => a.id === result.attachment.id) });
+    return;
+  }
+  if (command === 'ocr-status') {
+    const id = allegationByRef(core, args[0], 'ims ocr-status IMS-2026-000123 [--json]');
+    const status = ocrStatus(core, id);
+    if (opts.json) print(status);
+    else {
+      for (const a of status.attachments) {
+        process.stdout.write(`${a.fileName}  ${a.ocrStatus}  ${a.pagesDone}/${a.pages} pages read${a.pagesFailed ? `, ${a.pagesFailed} failed` : ''}${a.revealsSource ? '  [reveals its writer]' : ''}${a.error ? `  ${a.error.message}` : ''}\n`);
+        for (const p of a.pageStatus) if (p.status === 'failed') process.stdout.write(`    page ${String(p.page)}: ${String(p.error)}\n`);
+      }
+    }
+    return;
+  }
+  // ocr-retry
+  const id = allegationByRef(core, args[0], 'ims ocr-retry IMS-2026-000123 [--attachment ID] [--page N] [--wait]');
+  const page = opts.page ? Number(opts.page) : undefined;
+  if (page !== undefined && !(Number.isInteger(page) && page >= 1)) throw new CliError('--page must be a page number (1 or more)');
+  const targets = core.attachments.list(id).filter((a) => a.hasFile && (opts.attachment ? a.id === opts.attachment : page !== undefined || a.ocrStatus === 'failed' || a.ocrStatus === 'pending' || a.ocrStatus === 'running'));
+  if (targets.length === 0) throw new CliError(opts.attachment ? `no attachment ${opts.attachment} with a file on ${args[0]}` : `nothing to read again on ${args[0]}: every attachment has been read`);
+  const queued = targets.map((a) => ({ attachmentId: a.id, fileName: a.fileName, pages: core.attachments.retry({ user: null, name: actor.name }, a.id, page ? [page] : undefined, { read: opts.wait ?? false }).queued }));
+  if (!opts.wait) process.stderr.write('Marked to be read again; IMS Desk reads them when it next runs on this profile (or use --wait)\n');
+  if (opts.wait) await readWithProgress(core, targets.map((a) => a.id));
+  print({ queued, ...(opts.wait ? { status: ocrStatus(core, id) } : {}) });
 }
 
 async function usersCommand(core: Core, args: string[], opts: Options): Promise<void> {

@@ -9,6 +9,7 @@ import { intakeApi } from './api/intake.ts';
 import { sourcesApi } from './api/sources.ts';
 import { linksApi } from './api/links.ts';
 import { assessmentApi } from './api/assessment.ts';
+import { attachmentsApi } from './api/attachments.ts';
 
 export const api = {
   ...authApi,
@@ -18,6 +19,7 @@ export const api = {
   ...sourcesApi,
   ...linksApi,
   ...assessmentApi,
+  ...attachmentsApi,
 } as const;
 
 export type Api = typeof api;

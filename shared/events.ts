@@ -1,5 +1,6 @@
 // The one typed event channel from the core to the renderer: progress of long work and live changes.
 import { z } from 'zod';
+import { OCR_STATUSES } from './domain.ts';
 
 export const coreEvent = z.discriminatedUnion('type', [
   z.object({
@@ -14,5 +15,22 @@ export const coreEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('allegation.changed'), allegationId: z.string(), reference: z.string() }),
   z.object({ type: z.literal('search.reindex'), done: z.number().int(), total: z.number().int(), finished: z.boolean() }),
+  // Reading an attachment: queued, started (pages counted), each page as it lands, finished, sanitised copy made.
+  z.object({
+    type: z.literal('attachment.progress'),
+    attachmentId: z.string(),
+    allegationId: z.string(),
+    reference: z.string(),
+    fileName: z.string(),
+    stage: z.enum(['queued', 'started', 'page', 'finished', 'sanitised']),
+    status: z.enum(OCR_STATUSES),
+    pageCount: z.number().int(),
+    pagesDone: z.number().int(),
+    pagesFailed: z.number().int(),
+    page: z.number().int().nullable(),
+    finished: z.boolean(),
+  }),
+  // The NAT scan inbox changed (a scan arrived from the watched folder, or was attached).
+  z.object({ type: z.literal('scans.changed'), waiting: z.number().int() }),
 ]);
 export type CoreEvent = z.infer<typeof coreEvent>;

@@ -13,6 +13,7 @@ import { intakeHandlers } from './intake.ts';
 import { sourceHandlers } from './sources.ts';
 import { linkHandlers } from './links.ts';
 import { assessmentHandlers } from './assessment.ts';
+import { attachmentHandlers } from './attachments.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -24,6 +25,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...sourceHandlers,
   ...linkHandlers,
   ...assessmentHandlers,
+  ...attachmentHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -213,10 +213,11 @@ export class OcrPool {
 
   /**
    * Writes a copy of one page (1-based) as PNG with the given boxes (page-image pixels) blacked out. The
-   * original file is only read.
+   * original file is only read. With no boxes, this renders the page for a viewer; `priority` puts it ahead of
+   * the pages waiting to be read, so that a person looking at a scan does not wait behind a long batch.
    */
-  async sanitisePage(file: string, page: number, boxes: Box[], out: string): Promise<SanitiseResult> {
-    return (await this.run({ op: 'sanitise', file, page: page - 1, boxes, out }, this.pageTimeoutMs)) as SanitiseResult;
+  async sanitisePage(file: string, page: number, boxes: Box[], out: string, options: { priority?: boolean } = {}): Promise<SanitiseResult> {
+    return (await this.run({ op: 'sanitise', file, page: page - 1, boxes, out }, this.pageTimeoutMs, options.priority ?? false)) as SanitiseResult;
   }
 
   /** Process ids of the workers (for diagnostics, and for tests that kill one). */
@@ -254,11 +255,13 @@ export class OcrPool {
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
-  private run(request: RequestBody, timeoutMs: number): Promise<unknown> {
+  private run(request: RequestBody, timeoutMs: number, priority = false): Promise<unknown> {
     if (this.closed) return Promise.reject(new AttachmentError('cancelled', 'The OCR pool is closed'));
     if (this.startupFailure) return Promise.reject(new AttachmentError(this.startupFailure.code, this.startupFailure.message));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, timeoutMs, resolve, reject: (e) => reject(new AttachmentError(e.code, e.message)) });
+      const task: Task = { request, timeoutMs, resolve, reject: (e) => reject(new AttachmentError(e.code, e.message)) };
+      if (priority) this.queue.unshift(task);
+      else this.queue.push(task);
       this.dispatch();
     });
   }
@@ -300,6 +303,9 @@ export class OcrPool {
 
   private onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
     const index = this.slots.indexOf(slot);
+    // A dead process takes no more work: finishing its task dispatches the next one, which must not come here.
+    const wasReady = slot.ready;
+    slot.ready = false;
     if (slot.task) {
       const lastWords = slot.stderr.trim().split('\n').filter(Boolean).slice(-1)[0];
       const error: AttachmentFailure = slot.killedFor ?? {
@@ -312,7 +318,7 @@ export class OcrPool {
     if (this.closed || this.startupFailure) {
       return;
     }
-    if (!slot.ready && !slot.killedFor && ++this.startupCrashes >= 3) {
+    if (!wasReady && !slot.killedFor && ++this.startupCrashes >= 3) {
       const lastWords = slot.stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit code ${code}`;
       this.startupFailure = { code: 'worker_crashed', message: `The OCR workers cannot start (${lastWords.slice(0, 300)})` };
       for (const t of this.queue.splice(0)) t.reject(this.startupFailure);

@@ -20,21 +20,25 @@ sharp.cache(false);
 const config = JSON.parse(process.env.IMS_OCR_WORKER_CONFIG ?? '{}') as WorkerConfig;
 const send = (m: WorkerReply) => process.send?.(m);
 
+// Started without top-level await, so that the worker can be bundled as CommonJS for the packaged app.
 let tesseract: TesseractWorker;
-try {
-  checkLangPath(config.langPath);
-  tesseract = await createWorker('eng', 1, {
-    langPath: config.langPath,
-    gzip: true,
-    // The default cache writes ./eng.traineddata into the working directory and prefers it next time.
-    cacheMethod: 'none',
-    errorHandler: () => {},
-  });
-  // Tesseract's default retry of low-confidence lines as white-on-black text stays on: forms print labels
-  // in black bars (on FUNSD it costs about 5% more time for 0.0015 less CER).
-} catch (err) {
-  send({ type: 'startup-failed', error: toFailure(err, 'ocr_failed', 'The OCR engine could not start') });
-  process.exit(1);
+async function startEngine(): Promise<boolean> {
+  try {
+    checkLangPath(config.langPath);
+    tesseract = await createWorker('eng', 1, {
+      langPath: config.langPath,
+      gzip: true,
+      // The default cache writes ./eng.traineddata into the working directory and prefers it next time.
+      cacheMethod: 'none',
+      errorHandler: () => {},
+    });
+    // Tesseract's default retry of low-confidence lines as white-on-black text stays on: forms print labels
+    // in black bars (on FUNSD it costs about 5% more time for 0.0015 less CER).
+    return true;
+  } catch (err) {
+    send({ type: 'startup-failed', error: toFailure(err, 'ocr_failed', 'The OCR engine could not start') });
+    process.exit(1);
+  }
 }
 
 // The document last opened, so that the pages of one attachment do not re-parse the file each time.
@@ -102,14 +106,16 @@ async function sanitise(file: string, index: number, req: WorkerRequest & { op: 
   return { width: raster.width, height: raster.height, boxes: inside.length };
 }
 
-process.on('message', async (msg: WorkerRequest) => {
-  try {
-    const value = msg.op === 'probe' ? await probe(msg.file) : msg.op === 'page' ? await recognisePage(msg.file, msg.page) : await sanitise(msg.file, msg.page, msg);
-    send({ type: 'result', id: msg.id, ok: true, value });
-  } catch (err) {
-    send({ type: 'result', id: msg.id, ok: false, error: toFailure(err) });
-  }
-});
 // The pool going away (its process exits or closes the channel) ends this process too.
 process.on('disconnect', () => process.exit(0));
-send({ type: 'ready' });
+void startEngine().then(() => {
+  process.on('message', async (msg: WorkerRequest) => {
+    try {
+      const value = msg.op === 'probe' ? await probe(msg.file) : msg.op === 'page' ? await recognisePage(msg.file, msg.page) : await sanitise(msg.file, msg.page, msg);
+      send({ type: 'result', id: msg.id, ok: true, value });
+    } catch (err) {
+      send({ type: 'result', id: msg.id, ok: false, error: toFailure(err) });
+    }
+  });
+  send({ type: 'ready' });
+});

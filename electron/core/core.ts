@@ -6,6 +6,8 @@ import { MatchIndex } from '../matching/match-index.ts';
 import { Sessions } from './sessions.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
+import { Attachments, type AttachmentsOptions } from './attachments.ts';
+import { ScanInbox } from './scan-inbox.ts';
 import type { KeyWrapper } from '../vault/keyring.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/routing.ts';
 import type { CoreEvent } from '../../shared/events.ts';
@@ -15,6 +17,8 @@ export type CoreListener = (event: CoreEvent) => void;
 export interface CoreOptions extends StoreOptions {
   /** Shown on the sign-in screen. */
   deskName?: string;
+  /** Attachments: the OCR pool's options (workers, limits, the worker script in a bundled build). */
+  attachments?: AttachmentsOptions;
 }
 
 export class Core {
@@ -24,6 +28,8 @@ export class Core {
   readonly sessions: Sessions;
   readonly importJobs: ImportJobs;
   readonly vault: Vault;
+  readonly attachments: Attachments;
+  readonly scans: ScanInbox;
   readonly deskName: string;
   private readonly listeners = new Set<CoreListener>();
   private cachedRouting: RoutingTable | null = null;
@@ -40,6 +46,8 @@ export class Core {
     this.importJobs = new ImportJobs(this);
     this.vault = new Vault(this.store.db, profileDir);
     this.store.audit.signer = (label, value) => this.vault.mac(label, value);
+    this.attachments = new Attachments(this, options.attachments);
+    this.scans = new ScanInbox(this, this.attachments);
     this.deskName = options.deskName ?? 'IMS Desk';
   }
 
@@ -87,7 +95,19 @@ export class Core {
     }
   }
 
+  /**
+   * Starts the background work a running desk does: reading attachments left unread last time, and watching the
+   * NAT scan folder. Hosts call this; the CLI and tests run that work when they ask for it.
+   */
+  startBackground(): void {
+    this.attachments.sweepTemporary();
+    this.attachments.resume();
+    this.scans.start();
+  }
+
   close(): void {
+    this.scans.close();
+    this.attachments.close();
     this.vault.lock();
     this.search.stop();
     this.listeners.clear();

@@ -4,11 +4,14 @@
 //   -> { id, name, input, session }          <- { id, result }
 //                                            <- { event }
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { Core } from './core.ts';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Core, type CoreOptions } from './core.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { defaultProfileDir } from './profile.ts';
 import { z } from 'zod';
+import { createRequire } from 'node:module';
 
 const request = z.object({ id: z.number().int(), name: z.string().max(100), input: z.unknown(), session: z.string().max(200).nullable() });
 
@@ -29,11 +32,31 @@ function parentPort(): Port {
   throw new Error('core process started without a parent to talk to');
 }
 
+/**
+ * The OCR pool's workers. Bundled (build/build-electron.ts), the page worker is page-worker.cjs beside this file and
+ * runs on Electron's own binary as Node (the pool sets ELECTRON_RUN_AS_NODE); from source, the pool's defaults
+ * apply. Files electron-builder unpacks from the asar (the language model) are read from app.asar.unpacked.
+ */
+function attachmentOptions(): CoreOptions['attachments'] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundledWorker = join(here, 'page-worker.cjs');
+  if (!existsSync(bundledWorker)) return {};
+  const unpacked = (p: string) => p.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
+  let langPath: string | undefined;
+  try {
+    const modelDir = join(dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+    langPath = existsSync(unpacked(modelDir)) ? unpacked(modelDir) : modelDir;
+  } catch {
+    langPath = undefined; // the pool says clearly that the language data is missing
+  }
+  return { ocr: { workerEntry: bundledWorker, execPath: process.execPath, ...(langPath ? { langPath } : {}) } };
+}
+
 const { values } = parseArgs({ options: { profile: { type: 'string' } }, strict: false });
 const port = parentPort();
 let core: Core;
 try {
-  core = Core.open(resolve(typeof values.profile === 'string' ? values.profile : defaultProfileDir()));
+  core = Core.open(resolve(typeof values.profile === 'string' ? values.profile : defaultProfileDir()), { attachments: attachmentOptions() });
 } catch (error) {
   port.post({ fatal: (error as Error).message });
   process.exit(1);
@@ -65,7 +88,11 @@ port.on((message) => {
   }
   if ((message as { unlockWithKeychain?: boolean } | null)?.unlockWithKeychain) {
     core.vault.unlock({ kind: 'os-keychain', encrypt: keychain('encrypt'), decrypt: keychain('decrypt') }).then(
-      () => port.post({ vault: 'unlocked' }),
+      () => {
+        port.post({ vault: 'unlocked' });
+        // Attachments left unread last time, and the NAT scan folder: work that needs the vault open.
+        core.startBackground();
+      },
       (error: unknown) => port.post({ vault: 'locked', error: (error as Error).message }),
     );
     return;

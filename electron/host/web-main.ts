@@ -55,6 +55,10 @@ if (passphrase) {
 } else {
   process.stderr.write('The vault stays locked (no IMS_PASSPHRASE and no terminal to ask): source details cannot be opened or imported.\n');
 }
+// Attachments left unread last time are read again (that needs the vault: scan text may reveal the source);
+// the NAT scan folder is watched either way.
+if (core.vault.unlocked) core.startBackground();
+else core.scans.start();
 const host = await startWebHost({
   core,
   rendererDir,

@@ -4,9 +4,10 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined; view?: string | undefined }
-  | { name: 'allegation'; reference: string; tab?: string | undefined; place?: AllegationPlace | undefined }
-  | { name: 'new'; draft?: string | undefined }
-  | { name: 'edit'; reference: string }
+  | { name: 'allegation'; reference: string; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }
+  | { name: 'new'; draft?: string | undefined; scan?: string | undefined }
+  | { name: 'edit'; reference: string; draft?: string | undefined; added?: string | undefined }
+  | { name: 'scans' }
   | { name: 'report'; reference: string }
   | { name: 'import' }
   | { name: 'routing' }
@@ -35,23 +36,24 @@ export function parseRoute(hash: string): Route {
     case undefined:
     case 'queue':
       return { name: 'queue', bucket: params.get('bucket') ?? undefined, unit: params.get('unit') ?? undefined, view: params.get('view') ?? undefined };
-    case 'allegation':
+    case 'allegation': {
+      if (parts[1] && parts[2] === 'edit') return { name: 'edit', reference: parts[1], draft: params.get('draft') ?? undefined, added: params.get('added') ?? undefined };
       if (!parts[1]) return { name: 'not-found', path };
-      if (parts[2] === 'edit') return { name: 'edit', reference: parts[1] };
       if (parts[2] === 'report') return { name: 'report', reference: parts[1] };
-      {
-        const page = Number(params.get('page'));
-        const place: AllegationPlace = {
-          field: params.get('field') ?? undefined,
-          note: params.get('note') ?? undefined,
-          attachment: params.get('attachment') ?? undefined,
-          page: Number.isInteger(page) && page > 0 ? page : undefined,
-        };
-        const hasPlace = Object.values(place).some((v) => v !== undefined);
-        return { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined, ...(hasPlace ? { place } : {}) };
-      }
+      const page = Number(params.get('page'));
+      const place: AllegationPlace = {
+        field: params.get('field') ?? undefined,
+        note: params.get('note') ?? undefined,
+        attachment: params.get('attachment') ?? undefined,
+        page: Number.isInteger(page) && page > 0 ? page : undefined,
+      };
+      const hasPlace = Object.values(place).some((v) => v !== undefined);
+      return { name: 'allegation', reference: parts[1], tab: params.get('tab') ?? undefined, ...(hasPlace ? { place } : {}), q: params.get('q') ?? undefined };
+    }
     case 'new':
-      return { name: 'new', draft: params.get('draft') ?? undefined };
+      return { name: 'new', draft: params.get('draft') ?? undefined, scan: params.get('scan') ?? undefined };
+    case 'scans':
+      return { name: 'scans' };
     case 'import':
       return { name: 'import' };
     case 'nsu':
@@ -88,11 +90,14 @@ export function href(route: Route): string {
         note: route.place?.note,
         attachment: route.place?.attachment,
         page: route.place?.page !== undefined ? String(route.place.page) : undefined,
+        q: route.q,
       })}`;
     case 'new':
-      return `#/new${q({ draft: route.draft })}`;
+      return `#/new${q({ draft: route.draft, scan: route.scan })}`;
     case 'edit':
-      return `#/allegation/${encodeURIComponent(route.reference)}/edit`;
+      return `#/allegation/${encodeURIComponent(route.reference)}/edit${q({ draft: route.draft, added: route.added })}`;
+    case 'scans':
+      return '#/scans';
     case 'report':
       return `#/allegation/${encodeURIComponent(route.reference)}/report`;
     case 'import':

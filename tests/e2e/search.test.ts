@@ -3,7 +3,10 @@
 // the advanced panel's filters, a query the parser cannot read, saved searches and the accessibility check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, signInAs, screenshot, seriousViolations, type App } from './harness.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CORPUS_1K } from '../helpers.ts';
+import { faxOf, faxPages, letterScan } from '../scan-maker.ts';
 
 let app: App;
 let faxReference = '';
@@ -11,20 +14,20 @@ let faxAttachmentId = '';
 
 beforeAll(async () => {
   app = await startApp({ seed: [CORPUS_1K], users: [{ username: 'sam.ali', role: 'analyst', unit: 'LACAT' }] });
-  // The attachment work stores OCR'd pages in attachment_pages; a flight number only on page 2 of a fax.
+  // A two-page fine-mode G4 fax, read by the OCR pool like any attachment: the flight number is only on page 2.
   const db = app.core.store.db;
-  const fax = db
-    .prepare("SELECT a.reference, t.id FROM attachments t JOIN allegations a ON a.id = t.allegation_id WHERE a.channel = 'fax' ORDER BY a.reference LIMIT 1")
-    .get() as { reference: string; id: string };
-  faxReference = fax.reference;
-  faxAttachmentId = fax.id;
-  const page = db.prepare("INSERT INTO attachment_pages (attachment_id, page_no, status, method, text, updated_at) VALUES (?, ?, 'done', 'ocr', ?, ?)");
-  const now = new Date().toISOString();
-  db.transaction(() => {
-    page.run(fax.id, 1, 'FAX FROM: [source withheld]\nRE: enquiry about a lodger', now);
-    page.run(fax.id, 2, 'He showed me his ticket, flight QZ7713 to Lagos on Friday.', now);
-  })();
-});
+  faxReference = (db.prepare("SELECT reference FROM allegations WHERE channel = 'fax' ORDER BY reference LIMIT 1").get() as { reference: string }).reference;
+  const allegationId = (db.prepare('SELECT id FROM allegations WHERE reference = ?').get(faxReference) as { id: string }).id;
+  const pages = [
+    await faxOf(await letterScan(['FAX FROM: 0113 496 0000', '', 'RE: enquiry about a lodger', '', 'Please see over.'])),
+    await faxOf(await letterScan(['He showed me his ticket,', 'flight QZ7713 to Lagos on Friday.'])),
+  ];
+  const file = join(app.profile, 'fax two pages.tif');
+  writeFileSync(file, await faxPages(pages));
+  const { attachment } = await app.core.attachments.attachFile({ userId: null, name: 'e2e' }, allegationId, file);
+  faxAttachmentId = attachment.id;
+  await app.core.attachments.whenIdle(attachment.id);
+}, 180_000);
 afterAll(async () => {
   await app?.stop();
 });
@@ -75,11 +78,17 @@ describe('searching the records', () => {
     const hit = results.getByRole('listitem').first();
     await expect(hit.textContent()).resolves.toContain(faxReference);
     const where = hit.getByRole('link', { name: /page 2/ });
-    expect(await where.getAttribute('href')).toBe(`#/allegation/${faxReference}?tab=attachments&attachment=${faxAttachmentId}&page=2`);
+    expect(await where.getAttribute('href')).toBe(`#/allegation/${faxReference}?tab=attachments&attachment=${faxAttachmentId}&page=2&q=QZ%207713`);
     await screenshot(page, 'search-attachment-page');
     await where.click();
     await page.getByRole('heading', { name: faxReference }).waitFor();
     expect(page.url()).toContain(`tab=attachments&attachment=${faxAttachmentId}&page=2`);
+    // The viewer opens on page 2, with the searched words marked in its text.
+    await page.getByRole('region', { name: 'Page 2 of fax two pages.tif' }).waitFor();
+    const text = page.getByTestId('page-text');
+    await expect(text.textContent()).resolves.toContain('QZ7713');
+    await expect(text.locator('mark').allTextContents()).resolves.toEqual(expect.arrayContaining([expect.stringMatching(/QZ|7713/)]));
+    await screenshot(page, 'search-opens-viewer-page-2');
   });
 
   it('narrows with the advanced panel and saves the search', async () => {

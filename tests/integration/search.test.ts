@@ -165,6 +165,20 @@ describe('attachment text', () => {
     expect(hit?.matches[0]?.snippet).toContain('\u0002XQ 4410\u0003');
     expect(refs('"Zebulon Pardoe"')).toEqual([att.reference]);
   });
+
+  it('follows a page read again (recorded as an upsert) while its allegation already waits to be indexed', () => {
+    const att = core.store.db.prepare("SELECT t.id, t.allegation_id, a.reference FROM attachments t JOIN allegations a ON a.id = t.allegation_id ORDER BY a.reference LIMIT 1 OFFSET 1").get() as { id: string; allegation_id: string; reference: string };
+    const now = new Date().toISOString();
+    const upsert = core.store.db.prepare(
+      "INSERT INTO attachment_pages (attachment_id, page_no, status, method, text, updated_at) VALUES (?, 1, 'done', 'ocr', ?, ?) ON CONFLICT (attachment_id, page_no) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+    );
+    core.store.db.transaction(() => {
+      upsert.run(att.id, 'first reading', now);
+      // The allegation is now marked; the second write of the page must neither fail nor be lost.
+      expect(() => upsert.run(att.id, 'Second reading names Ottoline Varga.', now)).not.toThrow();
+    })();
+    expect(refs('Ottoline Varga')).toEqual([att.reference]);
+  });
 });
 
 describe('the index follows every change', () => {

@@ -7,6 +7,8 @@ import * as m0004 from './0004-vault.ts';
 import * as m0005 from './0005-matching.ts';
 import * as m0006 from './0006-search-v2.ts';
 import * as m0007 from './0007-links.ts';
+import * as m0008 from './0008-attachments.ts';
+import * as m0009 from './0009-search-marks.ts';
 
 export interface Migration {
   version: number;
@@ -22,4 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'matching', sql: m0005.sql },
   { version: 6, name: 'search-v2', sql: m0006.sql },
   { version: 7, name: 'links', sql: m0007.sql },
+  { version: 8, name: 'attachments', sql: m0008.sql },
+  { version: 9, name: 'search-marks', sql: m0009.sql },
 ];

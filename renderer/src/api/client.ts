@@ -75,14 +75,17 @@ export async function call<N extends ProcedureName>(name: N, input: ApiInput<N>,
   return result.value as ApiOutput<N>;
 }
 
-/** Live events from the core (import progress, changes). */
-export function subscribeEvents(listener: (event: CoreEvent) => void): () => void {
-  const deliver = (raw: unknown) => {
-    const parsed = coreEvent.safeParse(raw);
-    if (parsed.success) listener(parsed.data);
-  };
-  if (window.ims) return window.ims.onEvent(deliver);
+/**
+ * Live events from the core (import and OCR progress, changes). In the browser host every subscriber shares one
+ * event stream: a browser holds only six connections to a host, and screens with several live parts (the
+ * attachments, the viewer, the scan inbox badge) must not use them up.
+ */
+const eventListeners = new Set<(event: CoreEvent) => void>();
+let eventStream: AbortController | null = null;
+
+function openEventStream(): void {
   const controller = new AbortController();
+  eventStream = controller;
   void (async () => {
     try {
       const res = await fetch('api/events', { headers: { 'X-IMS-Client': 'renderer' }, signal: controller.signal });
@@ -99,12 +102,37 @@ export function subscribeEvents(listener: (event: CoreEvent) => void): () => voi
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
           const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) deliver(JSON.parse(data.slice(6)));
+          if (!data) continue;
+          const parsed = coreEvent.safeParse(JSON.parse(data.slice(6)));
+          if (parsed.success) for (const l of [...eventListeners]) l(parsed.data);
         }
       }
     } catch {
       // The stream ends when the page goes away or the host stops; nothing to do.
     }
+    // The host closed the stream while screens still listen: open it again after a moment.
+    if (eventStream === controller && !controller.signal.aborted && eventListeners.size > 0) {
+      setTimeout(() => {
+        if (eventStream === controller && eventListeners.size > 0) openEventStream();
+      }, 1000);
+    }
   })();
-  return () => controller.abort();
+}
+
+export function subscribeEvents(listener: (event: CoreEvent) => void): () => void {
+  if (window.ims) {
+    return window.ims.onEvent((raw: unknown) => {
+      const parsed = coreEvent.safeParse(raw);
+      if (parsed.success) listener(parsed.data);
+    });
+  }
+  eventListeners.add(listener);
+  if (!eventStream) openEventStream();
+  return () => {
+    eventListeners.delete(listener);
+    if (eventListeners.size === 0 && eventStream) {
+      eventStream.abort();
+      eventStream = null;
+    }
+  };
 }

@@ -1,6 +1,6 @@
 import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconScan, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain.ts';
 import { unitName } from '../../../shared/units.ts';
@@ -16,6 +16,8 @@ import { NsuScreen } from '../screens/NsuScreen.tsx';
 import { ReportScreen } from '../screens/ReportScreen.tsx';
 import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { NotFound } from './NotFound.tsx';
+import { ScansScreen } from '../screens/ScansScreen.tsx';
+import { useScanCount } from './attachments/useScanCount.ts';
 
 interface Props {
   user: UserView;
@@ -31,6 +33,7 @@ export function AppLayout({ user, onSignOut }: Props) {
     ['G', () => navigate({ name: 'queue' })],
   ]);
   const national = NATIONAL_ROLES.includes(user.role);
+  const scanCount = useScanCount(['sifter', 'manager', 'admin'].includes(user.role));
 
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
@@ -75,6 +78,24 @@ export function AppLayout({ user, onSignOut }: Props) {
           )}
           <NavLink href={href({ name: 'search' })} label="Search" description="Press / anywhere" leftSection={<IconSearch size={18} />} active={route.name === 'search'} />
           {['sifter', 'manager', 'admin'].includes(user.role) && (
+            <NavLink
+              href={href({ name: 'scans' })}
+              label={
+                <Group gap={6} wrap="nowrap">
+                  Scan inbox
+                  {scanCount > 0 && (
+                    <Badge size="xs" color="indigo" aria-label={`${scanCount} waiting`}>
+                      {scanCount}
+                    </Badge>
+                  )}
+                </Group>
+              }
+              description="Scans awaiting an allegation"
+              leftSection={<IconScan size={18} />}
+              active={route.name === 'scans'}
+            />
+          )}
+          {['sifter', 'manager', 'admin'].includes(user.role) && (
             <NavLink href={href({ name: 'import' })} label="Import" description="Files of online forms" leftSection={<IconFileImport size={18} />} active={route.name === 'import'} />
           )}
           {user.role === 'nsu' && <NavLink href={href({ name: 'nsu' })} label="Repeat referrers" description="NSU workspace" leftSection={<IconUsersGroup size={18} />} active={route.name === 'nsu'} />}
@@ -89,9 +110,10 @@ export function AppLayout({ user, onSignOut }: Props) {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
         {route.name === 'queue' && <QueueScreen user={user} bucket={route.bucket} unit={route.unit} view={route.view} />}
-        {route.name === 'allegation' && <AllegationScreen reference={route.reference} user={user} tab={route.tab} />}
-        {route.name === 'new' && <AllegationFormScreen draftId={route.draft} />}
-        {route.name === 'edit' && <AllegationFormScreen reference={route.reference} />}
+        {route.name === 'allegation' && <AllegationScreen reference={route.reference} user={user} tab={route.tab} place={route.place} q={route.q} />}
+        {route.name === 'new' && <AllegationFormScreen draftId={route.draft} scanId={route.scan} />}
+        {route.name === 'edit' && <AllegationFormScreen reference={route.reference} draftId={route.draft} added={route.added} />}
+        {route.name === 'scans' && <ScansScreen user={user} />}
         {route.name === 'report' && <ReportScreen reference={route.reference} />}
         {route.name === 'import' && <ImportScreen />}
         {route.name === 'routing' && <RoutingScreen user={user} />}

@@ -11,13 +11,16 @@ import { CompareModal, IntakeWarning, LiveCandidates, useLiveCandidates, type Wa
 import type { CandidateView } from '../../../shared/api/links.ts';
 import type { ApiOutput } from '../../../shared/api.ts';
 import { formatDate, formatDateTime } from '../format.ts';
+import type { ScanView } from '../../../shared/api/attachments.ts';
+import { ScanPreview } from './ScansScreen.tsx';
+import { FormSuggestions } from '../components/attachments/FormSuggestions.tsx';
 
-type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number };
+type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number; scan: ScanView | null };
 
 /** Loads what the form starts from: a draft, an allegation to amend, or an empty form. */
 function useInitial(props: Props): { loaded: Loaded | null; error: string | null } {
   const [state, setState] = useState<{ loaded: Loaded | null; error: string | null }>({ loaded: null, error: null });
-  const key = `${props.reference ?? ''}:${props.draftId ?? ''}`;
+  const key = `${props.reference ?? ''}:${props.draftId ?? ''}:${props.scanId ?? ''}`;
   useEffect(() => {
     let current = true;
     const load = async (): Promise<Loaded> => {
@@ -27,15 +30,26 @@ function useInitial(props: Props): { loaded: Loaded | null; error: string | null
         const parsed = allegationFormShape.safeParse(d.form);
         const form = parsed.success ? parsed.data : { ...emptyForm(new Date()), ...(d.form as Partial<AllegationForm>) };
         let reference: string | null = null;
-        if (d.allegationId) reference = (await call('allegations.get', { id: d.allegationId })).reference;
-        return { form, draftId: d.id, allegationId: d.allegationId, reference, attachments: 0 };
+        let attachments = 0;
+        if (d.allegationId) {
+          const record = await call('allegations.get', { id: d.allegationId });
+          reference = record.reference;
+          attachments = record.attachments.length;
+        }
+        return { form, draftId: d.id, allegationId: d.allegationId, reference, attachments, scan: null };
       }
       if (props.reference) {
         const record = await call('allegations.get', { reference: props.reference });
         const f = await call('allegations.form', { id: record.id });
-        return { form: f.form, draftId: null, allegationId: record.id, reference: record.reference, attachments: f.attachments };
+        return { form: f.form, draftId: null, allegationId: record.id, reference: record.reference, attachments: f.attachments, scan: null };
       }
-      return { form: emptyForm(new Date()), draftId: null, allegationId: null, reference: null, attachments: 0 };
+      if (props.scanId) {
+        // Keying an allegation from a scan in the inbox: the scan is attached when the allegation is saved.
+        const scan = (await call('scans.list', { include: 'all' })).scans.find((s) => s.id === props.scanId);
+        if (!scan || scan.status !== 'waiting') throw new Error(scan ? `${scan.fileName} is no longer waiting in the scan inbox` : 'That scan is not in the inbox');
+        return { form: emptyForm(new Date(), scan.kind === 'tiff' ? 'fax' : 'letter'), draftId: null, allegationId: null, reference: null, attachments: 1, scan };
+      }
+      return { form: emptyForm(new Date()), draftId: null, allegationId: null, reference: null, attachments: 0, scan: null };
     };
     load().then(
       (loaded) => current && setState({ loaded, error: null }),
@@ -44,7 +58,7 @@ function useInitial(props: Props): { loaded: Loaded | null; error: string | null
     return () => {
       current = false;
     };
-  }, [key, props.draftId, props.reference]);
+  }, [key, props.draftId, props.reference, props.scanId]);
   return state;
 }
 
@@ -52,6 +66,10 @@ interface Props {
   /** Amend this allegation; a new one when absent. */
   reference?: string | undefined;
   draftId?: string | undefined;
+  /** A new allegation keyed from this scan in the inbox. */
+  scanId?: string | undefined;
+  /** What was just added from an attachment: "path|what|where" (the viewer's "Add to form"). */
+  added?: string | undefined;
 }
 
 export function AllegationFormScreen(props: Props) {
@@ -70,10 +88,10 @@ export function AllegationFormScreen(props: Props) {
       </Group>
     );
   }
-  return <FormEditor key={`${loaded.allegationId ?? 'new'}:${loaded.draftId ?? ''}`} loaded={loaded} />;
+  return <FormEditor key={`${loaded.allegationId ?? 'new'}:${loaded.draftId ?? ''}`} loaded={loaded} added={props.added} />;
 }
 
-function FormEditor({ loaded }: { loaded: Loaded }) {
+function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefined }) {
   const [serverError, setServerError] = useState<CallError | null>(null);
   const [busy, setBusy] = useState(false);
   const state = useFormState({
@@ -95,6 +113,13 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
   const serverFields = serverError?.fields;
   const p = { form, update: state.update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields) };
   const problems = Object.keys(preview?.fields ?? {}).length;
+  const [addedPath = '', addedWhat, addedWhere] = (added ?? '').split('|');
+  const addedNote = added && addedWhat ? { what: addedWhat, where: addedWhere || 'an attachment' } : null;
+  // Bring the section that received the suggestion into view, so the person checks what was added.
+  useEffect(() => {
+    const section = { subjects: 'form-subjects', addresses: 'form-addresses', phones: 'form-identifiers', emails: 'form-identifiers', vehicles: 'form-identifiers', travel: 'form-identifiers' }[addedPath.split('.')[0] ?? ''];
+    if (section) document.getElementById(section)?.scrollIntoView({ block: 'start' });
+  }, [addedPath]);
 
   /** The best candidate of the form as it stands, when strong enough to show before saving. */
   async function strongCandidate(): Promise<{ live: ApiOutput<'links.draftCandidates'>; candidate: CandidateView } | null> {
@@ -123,6 +148,8 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
         }
         const r = await call('allegations.create', { form, ...(draftId ? { draftId } : {}), ...(answer ? { linkWarning: answer } : {}) });
         setWarning(null);
+        // The scan it was keyed from goes with it; if that fails the record shows its scan as missing.
+        if (loaded.scan) await call('scans.attach', { scanId: loaded.scan.id, allegationId: r.id }).catch(() => undefined);
         navigate({ name: 'allegation', reference: r.reference, tab: 'created' });
       }
     } catch (e) {
@@ -179,6 +206,11 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
           </Button>
         </Group>
       </Group>
+      {addedNote && (
+        <Alert color="teal" icon={<IconCheck size={18} />} title={`Added from ${addedNote.where}`} role="status">
+          {addedNote.what} is now on the form. Check it, then save the amendments (nothing is saved until you do).
+        </Alert>
+      )}
       {serverError && (
         <Alert color="red" icon={<IconAlertCircle size={18} />} title={loaded.allegationId ? 'Not saved' : 'The allegation was not saved'} role="alert">
           {serverError.message} Your entries are kept in the draft.
@@ -208,6 +240,11 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md" style={{ position: 'sticky', top: 68, maxHeight: 'calc(100vh - 84px)', overflowY: 'auto' }}>
+          {loaded.scan && (
+            <Card withBorder padding="sm" component="aside" aria-label="The scan being keyed">
+              <ScanPreview scan={loaded.scan} />
+            </Card>
+          )}
           <Card withBorder padding="md" component="aside" aria-label="What saving will do">
             <Stack gap="sm">
               <Title order={3} size="h5">
@@ -269,6 +306,16 @@ function FormEditor({ loaded }: { loaded: Loaded }) {
             </Stack>
           </Card>
           <LiveCandidates live={live} busy={looking} onCompare={setComparing} />
+          {loaded.allegationId && loaded.attachments > 0 && (
+            <FormSuggestions
+              allegationId={loaded.allegationId}
+              form={form}
+              onApply={(next) => {
+                state.setForm(next);
+                state.setDirty(true);
+              }}
+            />
+          )}
           </Stack>
         </Grid.Col>
       </Grid>

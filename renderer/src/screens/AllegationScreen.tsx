@@ -3,10 +3,7 @@ import {
   Alert,
   Anchor,
   Badge,
-  Box,
-  Button,
   Card,
-  Collapse,
   Grid,
   Group,
   Loader,
@@ -17,17 +14,21 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip } from '@tabler/icons-react';
+import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
 import { SourcePane } from '../components/SourcePane.tsx';
 import { LinkPanel } from '../components/links/LinkPanel.tsx';
 import { AssessmentPanel } from '../components/links/AssessmentPanel.tsx';
+import { AttachmentsPanel } from '../components/attachments/AttachmentsPanel.tsx';
+import { AttachmentViewer } from '../components/attachments/AttachmentViewer.tsx';
+import { scanMissing } from '../../../shared/attachments.ts';
+import type { AllegationPlace } from '../router.ts';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, RISK_RATING_LABELS, OUTCOME_LABELS } from '../../../shared/domain.ts';
 import { unitName } from '../../../shared/units.ts';
 import { useCall } from '../api/useCall.ts';
-import { age, formatDate, formatDateTime, plural } from '../format.ts';
+import { age, formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 
 function Section({ title, count, icon, children }: { title: string; count?: number; icon?: ReactNode; children: ReactNode }) {
@@ -79,41 +80,8 @@ function addressLine(a: { line1: string; line2: string; town: string; postcode: 
   return [a.line1, a.line2, a.town, a.postcodeNormalised ?? a.postcode].filter(Boolean).join(', ');
 }
 
-function AttachmentItem({ a }: { a: AllegationRecord['attachments'][number] }) {
-  const [open, setOpen] = useState(false);
-  const hasText = a.legacyText.length > 0 || a.pageStatus.some((p) => p.chars > 0);
-  return (
-    <Box>
-      <Group justify="space-between" wrap="nowrap">
-        <Group gap="xs" wrap="nowrap">
-          <IconFileText size={18} aria-hidden />
-          <div>
-            <Text size="sm" fw={600}>
-              {a.fileName}
-            </Text>
-            <Text size="xs" c="dimmed">
-              {a.mimeType} · {plural(a.pages, 'page')} · added {formatDateTime(a.addedAt)} by {a.addedBy}
-              {a.ocrStatus === 'legacy' ? ' · text from the legacy system (no file held)' : ` · text: ${a.ocrStatus}`}
-            </Text>
-          </div>
-        </Group>
-        {hasText && (
-          <Button size="compact-sm" variant="light" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
-            {open ? 'Hide text' : 'Show text'}
-          </Button>
-        )}
-      </Group>
-      <Collapse expanded={open}>
-        <Box className="attachment-text" mt="xs" tabIndex={0} aria-label={`Text of ${a.fileName}`}>
-          {a.legacyText}
-        </Box>
-      </Collapse>
-    </Box>
-  );
-}
-
-export function AllegationScreen({ reference, user, tab }: { reference: string; user: UserView; tab?: string | undefined }) {
-  const { data, error, loading } = useCall('allegations.get', { reference });
+export function AllegationScreen({ reference, user, tab, place, q }: { reference: string; user: UserView; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }) {
+  const { data, error, loading, reload } = useCall('allegations.get', { reference });
   const [changed, setChanged] = useState<AllegationRecord | null>(null);
   // Bumped when a judgement, check or outcome changes what the link and assessment panels show.
   const [version, setVersion] = useState(0);
@@ -160,6 +128,11 @@ export function AllegationScreen({ reference, user, tab }: { reference: string; 
             </Title>
             <StatusBadge status={r.status} />
             {r.timeCritical && <TimeCriticalBadge />}
+            {scanMissing({ channel: r.channel, attachments: r.attachments.length, scanMissingReason: r.scanMissingReason }) && (
+              <Badge color="red" variant="filled" leftSection={<IconAlertTriangle size={12} />} title="Letters and faxes need their original scan attached, or a recorded reason why not">
+                Original scan missing
+              </Badge>
+            )}
           </Group>
           <Text size="sm" c="dimmed">
             {r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', ') || 'Offence not recorded'} · received {formatDateTime(r.receivedAt)} by {CHANNEL_LABELS[r.channel].toLowerCase()}
@@ -211,7 +184,9 @@ export function AllegationScreen({ reference, user, tab }: { reference: string; 
         </Text>
       )}
 
-      <SourcePane key={r.id} allegationId={r.id} reference={r.reference} />
+      {tab === 'attachments' && place?.attachment && <AttachmentViewer key={place.attachment} attachmentId={place.attachment} page={place.page ?? 1} q={q ?? ''} record={r} />}
+
+      <SourcePane key={`${r.id}:${r.hasSource}`} allegationId={r.id} reference={r.reference} />
 
       <LinkPanel key={`links:${r.id}`} allegationId={r.id} reference={r.reference} user={user} version={version} onChanged={bump} />
 
@@ -327,15 +302,7 @@ export function AllegationScreen({ reference, user, tab }: { reference: string; 
               </SimpleGrid>
             </Section>
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>
-              {r.attachments.length === 0 ? (
-                <Empty>{r.channel === 'letter' || r.channel === 'fax' ? (r.scanMissingReason ? `No scan: ${r.scanMissingReason}` : 'The original scan is missing and no reason is recorded.') : 'No attachments.'}</Empty>
-              ) : (
-                <Stack gap="sm">
-                  {r.attachments.map((a) => (
-                    <AttachmentItem key={a.id} a={a} />
-                  ))}
-                </Stack>
-              )}
+              <AttachmentsPanel record={r} onChanged={reload} />
             </Section>
             <Section title="Routing history" count={r.unitHistory.length}>
               <Stack gap={4}>

@@ -141,8 +141,14 @@ function placeLabel(m: SearchHit['matches'][number]): string {
   return `${p.fileName}${p.page !== null ? `, page ${p.page}` : ''}`;
 }
 
-function Hit({ hit, isNew }: { hit: SearchHit; isNew: boolean }) {
-  const open = hit.matches[0]?.link ?? href({ name: 'allegation', reference: hit.reference });
+/** An attachment link carries the query, so the viewer marks the words that were searched for on the page. */
+function withTerms(link: string, q: string): string {
+  return q && link.includes('tab=attachments') ? `${link}&q=${encodeURIComponent(q)}` : link;
+}
+
+function Hit({ hit, isNew, q }: { hit: SearchHit; isNew: boolean; q: string }) {
+  const first = hit.matches[0]?.link;
+  const open = first ? withTerms(first, q) : href({ name: 'allegation', reference: hit.reference });
   return (
     <Card withBorder padding="sm">
       <Group justify="space-between" wrap="nowrap" align="flex-start">
@@ -178,7 +184,7 @@ function Hit({ hit, isNew }: { hit: SearchHit; isNew: boolean }) {
       <Stack gap={4} mt={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={`Where ${hit.reference} matched`}>
         {hit.matches.map((m, i) => (
           <Group key={i} gap="xs" wrap="nowrap" align="flex-start" component="li">
-            <Anchor href={m.link} size="xs" style={{ flexShrink: 0, minWidth: 150 }}>
+            <Anchor href={withTerms(m.link, q)} size="xs" style={{ flexShrink: 0, minWidth: 150 }}>
               <Badge size="sm" variant="outline" color={m.place.kind === 'attachment' ? 'orange' : m.place.kind === 'note' ? 'teal' : 'indigo'} style={{ cursor: 'pointer', textTransform: 'none' }}>
                 {placeLabel(m)}
               </Badge>
@@ -390,7 +396,7 @@ export function SearchScreen({ q, filters: filterParams, saved }: { q?: string |
                     Near matches — agree with part of the query
                   </Title>
                 )}
-                <Hit hit={h} isNew={!!run?.newIds.has(h.allegationId)} />
+                <Hit hit={h} isNew={!!run?.newIds.has(h.allegationId)} q={query} />
               </li>
             ))}
           </Stack>
