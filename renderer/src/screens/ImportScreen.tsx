@@ -17,7 +17,8 @@ export function ImportScreen() {
     () =>
       subscribeEvents((e) => {
         if (e.type === 'import.progress' && e.jobId === jobId && !e.finished) {
-          setPhase({ kind: 'importing', done: e.done, total: e.total ?? 0, imported: e.imported, failed: e.failed });
+          // Events travel apart from the call's answer and may arrive after it: never go back from the result.
+          setPhase((now) => (now.kind === 'importing' ? { kind: 'importing', done: e.done, total: e.total ?? 0, imported: e.imported, failed: e.failed } : now));
         }
       }),
     [jobId],

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openCore, tempDir, addUser, signIn, CORPUS_1K } from '../helpers.ts';
+const tmp = tempDir();
+const core = await openCore(join(tmp.dir, 'p'));
+await addUser(core, 'ad', 'admin', null);
+const admin = await signIn(core, 'ad');
+const lines = readFileSync(CORPUS_1K, 'utf8').trim().split('\n');
+const text = [...lines.slice(0, 400), '{"reference": "IMS-2026-999999", "receivedAt": "not a date"}', 'this line is not JSON'].join('\n');
+const t0 = Date.now();
+const { jobId, chunkBytes } = await admin.call('import.begin', { fileName: 'x.jsonl', size: Buffer.byteLength(text) });
+console.log('chunkBytes', chunkBytes);
+const buf = Buffer.from(text);
+for (let i = 0, at = 0; at < buf.length; i++, at += chunkBytes) await admin.call('import.chunk', { jobId, index: i, text: buf.subarray(at, at + chunkBytes).toString('utf8') });
+const s = await admin.call('import.finish', { jobId });
+console.log(Date.now() - t0, 'ms', JSON.stringify(s).slice(0, 300));
+core.close(); tmp.cleanup();
