@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePreprocessing, estimateDpi } from '../../electron/attachments/preprocess.ts';
+import { choosePreprocessing, estimateDpi, prepareForOcr } from '../../electron/attachments/preprocess.ts';
 
 describe('preprocessing chosen per page', () => {
   it('upscales a low-resolution scan 2x and reads it as sparse text, telling the engine the resolution', () => {
@@ -15,5 +15,14 @@ describe('preprocessing chosen per page', () => {
   it('estimates resolution from the shorter side of a letter-sized page, portrait or landscape', () => {
     expect(estimateDpi(2550, 3300)).toBe(300);
     expect(estimateDpi(3300, 2550)).toBe(300);
+  });
+
+  it('hands the engine one grey channel, uncompressed, upscaled as chosen', async () => {
+    const raster = { data: Buffer.alloc(40 * 30, 200), width: 40, height: 30, dpi: null };
+    const pgm = await prepareForOcr(raster, { sourceDpi: 100, dpiEstimated: true, scale: 2, psm: '11', ocrDpi: 200 });
+    const header = 'P5\n80 60\n255\n';
+    expect(pgm.subarray(0, header.length).toString('latin1')).toBe(header);
+    expect(pgm.length).toBe(header.length + 80 * 60);
+    expect(pgm[header.length + 100]).toBe(200);
   });
 });
