@@ -57,8 +57,8 @@ async function cliPage(p: Page, tessdata: string, work: string): Promise<{ text:
   await doc.close();
   if (page.kind !== 'raster') return { text: page.layer.text, cpuMs: 0 };
   const pre = choosePreprocessing(page.raster);
-  // The very bytes our engine is given (an uncompressed PGM), so that neither side decodes more than the other.
-  const image = join(work, `${basename(p.file)}-${p.page}.pgm`);
+  // The very bytes our engine is given (an uncompressed BMP), so that neither side decodes more than the other.
+  const image = join(work, `${basename(p.file)}-${p.page}.bmp`);
   writeFileSync(image, await prepareForOcr(page.raster, pre));
   const args = [image, '-', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', pre.psm, '--dpi', String(pre.ocrDpi), '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
   // `times` reports the CPU time of the shell's children: the CLI's own, start-up included.

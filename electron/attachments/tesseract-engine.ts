@@ -52,7 +52,7 @@ export interface PageSettings {
 }
 
 export interface TesseractEngine {
-  /** Recognises one greyscale image (a PGM, or any format Leptonica reads) and returns tesseract's TSV. */
+  /** Recognises one greyscale image (the BMP prepareForOcr makes, or any format Leptonica reads); returns TSV. */
   recognise(image: Uint8Array, settings: PageSettings): string;
 }
 
