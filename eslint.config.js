@@ -7,7 +7,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'process', 'readline', 'stream', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
 const nodeImports = { group: ['node:*', ...NODE_BUILTINS], message: 'Node modules are not available here (process boundary, DESIGN.md).' };
-const nativeImports = { group: ['better-sqlite3', 'better-sqlite3-*', 'sharp', 'tesseract.js', '@napi-rs/*', '@electric-sql/*', 'pg'], message: 'Native and server packages belong to the core, never here.' };
+const nativeImports = { group: ['better-sqlite3', 'better-sqlite3-*', 'sharp', 'tesseract.js-core', '@napi-rs/*', '@electric-sql/*', 'pg'], message: 'Native and server packages belong to the core, never here.' };
 const electronPackage = { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
 
 export default tseslint.config(

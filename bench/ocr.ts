@@ -21,6 +21,7 @@ import { OcrPool } from '../electron/attachments/ocr-pool.ts';
 import { openDocument } from '../electron/attachments/document.ts';
 import { choosePreprocessing, prepareForOcr } from '../electron/attachments/preprocess.ts';
 import { defaultLangPath } from '../electron/attachments/tesseract-data.ts';
+import { coreBuild } from '../electron/attachments/tesseract-engine.ts';
 import { assemblePageText, isLikelyNoise } from '../shared/page-text.ts';
 import { wordsFromTsv } from '../electron/attachments/tesseract-tsv.ts';
 import { cer, mean, wer, werRawTokens } from './_text-metrics.ts';
@@ -56,9 +57,10 @@ async function cliPage(p: Page, tessdata: string, work: string): Promise<{ text:
   await doc.close();
   if (page.kind !== 'raster') return { text: page.layer.text, cpuMs: 0 };
   const pre = choosePreprocessing(page.raster);
-  const png = join(work, `${basename(p.file)}-${p.page}.png`);
-  writeFileSync(png, await prepareForOcr(page.raster, pre));
-  const args = [png, '-', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', pre.psm, '--dpi', String(pre.ocrDpi), '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
+  // The very bytes our engine is given (an uncompressed BMP), so that neither side decodes more than the other.
+  const image = join(work, `${basename(p.file)}-${p.page}.bmp`);
+  writeFileSync(image, await prepareForOcr(page.raster, pre));
+  const args = [image, '-', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', pre.psm, '--dpi', String(pre.ocrDpi), '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
   // `times` reports the CPU time of the shell's children: the CLI's own, start-up included.
   const child = spawn('sh', ['-c', 'tesseract "$@" 2>/dev/null; s=$?; times >&2; exit $s', 'sh', ...args], { env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
   let out = '';
@@ -66,7 +68,7 @@ async function cliPage(p: Page, tessdata: string, work: string): Promise<{ text:
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  rmSync(png, { force: true });
+  rmSync(image, { force: true });
   if (code !== 0) throw new Error(`tesseract exited ${code} on ${p.file} page ${p.page}`);
   const words = wordsFromTsv(out, 1 / pre.scale);
   const times = err.trim().split('\n').pop() ?? '';
@@ -173,7 +175,7 @@ export async function run(args: string[]) {
       dir,
       pages: pages.length,
       concurrency,
-      ours: { engine: 'tesseract.js 7, @tesseract.js-data/eng best_int', pagesPerSecond: round(oursRate, 3), cpuSecondsPerPage: round(ours.cpuMs / 1000 / pages.length, 3), failedPages: ours.failed, ...oursScore },
+      ours: { engine: `tesseract.js-core 7 (${coreBuild()}), @tesseract.js-data/eng best_int`, pagesPerSecond: round(oursRate, 3), cpuSecondsPerPage: round(ours.cpuMs / 1000 / pages.length, 3), failedPages: ours.failed, ...oursScore },
       cli: cliVersion
         ? { engine: cliVersion, model: cliModel === 'same' ? 'the npm package best_int model (same as ours)' : "Debian's tesseract-ocr-eng", pagesPerSecond: round(cliRate ?? 0, 3), cpuSecondsPerPage: round(cli.cpuMs / 1000 / pages.length, 3), ...score(cli.texts) }
         : { available: false, note: values['no-cli'] ? 'skipped (--no-cli)' : 'Debian tesseract CLI not found (apt-get install -y tesseract-ocr): no comparison made' },

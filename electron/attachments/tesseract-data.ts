@@ -1,5 +1,4 @@
-// The English model, loaded from the @tesseract.js-data/eng package and never from a CDN: without a local
-// langPath an offline tesseract.js throws an uncaught "fetch failed" (or hangs, with an errorHandler).
+// The English model, read from the @tesseract.js-data/eng package and never fetched: the app runs offline.
 // The LSTM-only best_int model is as accurate here as the combined one and a pool of two needs 230 MB
 // instead of 380 MB.
 import { existsSync } from 'node:fs';
