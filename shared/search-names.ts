@@ -87,39 +87,6 @@ export function soundKey(token: string): string {
   });
 }
 
-/**
- * Optimal string alignment distance (Damerau-Levenshtein where no substring is edited twice): insertions,
- * deletions, substitutions and adjacent transpositions each cost 1. Returns `max + 1` as soon as the distance
- * is known to exceed `max`, which keeps checking many candidates cheap.
- */
-export function osaDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
-  if (a === b) return 0;
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > max) return max + 1;
-  if (la === 0) return lb;
-  if (lb === 0) return la;
-  let prev2: number[] = new Array<number>(lb + 1).fill(0);
-  let prev: number[] = new Array<number>(lb + 1);
-  let cur: number[] = new Array<number>(lb + 1);
-  for (let j = 0; j <= lb; j++) prev[j] = j;
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
-      const cb = b.charCodeAt(j - 1);
-      let v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (ca === cb ? 0 : 1));
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, (prev2[j - 2] as number) + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[lb] as number;
-}
-
 /** How many typing errors a name of this length may carry and still be offered as a correction. */
 export function allowedEdits(token: string): { corrected: number; fuzzy: number } {
   const n = token.length;

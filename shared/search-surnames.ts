@@ -2,6 +2,7 @@
 // distance cannot see (Zhang and Cheung share no letters that matter). Each line is one group; written for
 // this product from common usage. Gendered endings (Atanasova/Atanasov, Kowalska/Kowalski) are handled by rule
 // (surnameBase), diacritics by folding, and most spellings (Hussain/Hussein) by the skeleton and edit distance.
+import { indexNameGroups } from './name-groups.ts';
 const GROUPS = `
 zhang chang cheung cheong chong
 chen chan chin tan chun
@@ -115,16 +116,7 @@ okonkwo okonkow okonko
 nwosu nwozu
 `;
 
-const groupsByName = new Map<string, number[]>();
-GROUPS.trim()
-  .split('\n')
-  .forEach((line, i) => {
-    for (const name of line.trim().split(/\s+/)) {
-      const list = groupsByName.get(name) ?? [];
-      if (!list.includes(i)) list.push(i);
-      groupsByName.set(name, list);
-    }
-  });
+const groupsByName = indexNameGroups(GROUPS);
 
 /** The surname groups a folded name token belongs to (numbered apart from the given-name groups). */
 export function surnameGroupIds(token: string): readonly number[] {

@@ -6,7 +6,8 @@
 import type { Db } from '../store/db.ts';
 import { nameGroupIds } from '../../shared/matching/nicknames.ts';
 import { surnameBase, surnameGroupIds } from '../../shared/search-surnames.ts';
-import { allowedEdits, compareVariants, nameSkeleton, osaDistance, soundKey, type NameVariant } from '../../shared/search-names.ts';
+import { allowedEdits, compareVariants, nameSkeleton, soundKey, type NameVariant } from '../../shared/search-names.ts';
+import { osaDistance } from '../../shared/matching/strings.ts';
 
 /** At most this many variants of one typed name are searched for (the DESIGN.md tail came from unbounded ORs). */
 export const MAX_VARIANTS = 24;

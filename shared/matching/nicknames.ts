@@ -3,6 +3,7 @@
 // spellings of one name across transliterations (Mohammed, Muhammad, Mohamed). Each line is one group; a name
 // may sit in several groups (Alex is Alexander, Alexandra and Alexandru). Written for this product from common
 // usage; matching also accepts shortened forms without a list (Flori for Florin), see names.ts.
+import { indexNameGroups } from '../name-groups.ts';
 const GROUPS = `
 william bill billy will willy willie liam wills
 robert rob bob bobby robbie bert robin
@@ -153,16 +154,7 @@ emmanuel manny emma
 mohammed hamoudi
 `;
 
-const groupsByName = new Map<string, number[]>();
-GROUPS.trim()
-  .split('\n')
-  .forEach((line, i) => {
-    for (const name of line.trim().split(/\s+/)) {
-      const list = groupsByName.get(name) ?? [];
-      if (!list.includes(i)) list.push(i);
-      groupsByName.set(name, list);
-    }
-  });
+const groupsByName = indexNameGroups(GROUPS);
 
 /** True when the two folded given names are the same name in another form (nickname, diminutive, spelling). */
 export function sameNameGroup(a: string, b: string): boolean {

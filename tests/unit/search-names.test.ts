@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareVariants, nameSkeleton, nameTokens, osaDistance, soundKey, type NameVariant } from '../../shared/search-names.ts';
+import { compareVariants, nameSkeleton, nameTokens, soundKey, type NameVariant } from '../../shared/search-names.ts';
+import { osaDistance } from '../../shared/matching/strings.ts';
 import { surnameBase, surnameGroupIds } from '../../shared/search-surnames.ts';
 import { NameVocabulary } from '../../electron/search/vocabulary.ts';
 
