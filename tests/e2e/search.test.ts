@@ -91,6 +91,21 @@ describe('searching the records', () => {
     await screenshot(page, 'search-opens-viewer-page-2');
   });
 
+  it('opens a note hit at that note, and a form hit at the section holding the field, with the focus there', async () => {
+    const { page } = app;
+    const note = app.core.store.db
+      .prepare("SELECT a.reference, n.id FROM notes n JOIN allegations a ON a.id = n.allegation_id WHERE a.unit_code = 'LACAT' ORDER BY a.reference DESC, n.note_date DESC LIMIT 1")
+      .get() as { reference: string; id: string };
+    await page.goto(`${app.host.url}/#/allegation/${note.reference}?tab=notes&note=${note.id}`);
+    await page.getByRole('heading', { name: note.reference }).waitFor();
+    await page.waitForFunction((id) => document.activeElement?.id === `note-${id}`, note.id);
+    expect(await page.locator(`#note-${note.id}`).getAttribute('class')).toContain('place-target');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'search-opens-note');
+    await page.goto(`${app.host.url}/#/allegation/${note.reference}?tab=form&field=${encodeURIComponent('Address (home)')}`);
+    await page.waitForFunction(() => document.activeElement?.id === 'section-addresses-card');
+  });
+
   it('narrows with the advanced panel and saves the search', async () => {
     const { page } = app;
     await page.goto(`${app.host.url}/#/search`);

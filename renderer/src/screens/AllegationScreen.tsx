@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
@@ -31,10 +31,42 @@ import { useCall } from '../api/useCall.ts';
 import { age, formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 
+/** The section of the record a search hit's form field sits in ("Subject 2 (associate)" -> Subjects). */
+const FIELD_SECTIONS: Record<string, string> = {
+  Account: 'account',
+  Subject: 'subjects',
+  Address: 'addresses',
+  Business: 'businesses',
+  Phone: 'identifiers',
+  Email: 'identifiers',
+  Vehicle: 'identifiers',
+  Flight: 'identifiers',
+};
+
+/** Brings the place a link points at (a note, a form field's section) into view and gives it the focus. */
+function usePlaceFocus(loaded: boolean, place: AllegationPlace | undefined): void {
+  const target = place?.note ? `note-${place.note}` : place?.field ? `section-${FIELD_SECTIONS[place.field.split(' ')[0] ?? ''] ?? ''}-card` : null;
+  useEffect(() => {
+    if (!loaded || !target) return;
+    // Parts of the record mount a frame or two after it loads; look for the place until it is there.
+    let frame = 0;
+    let tries = 0;
+    const find = () => {
+      const el = document.getElementById(target);
+      if (el) {
+        el.scrollIntoView({ block: 'center' });
+        el.focus({ preventScroll: true });
+      } else if (++tries < 120) frame = requestAnimationFrame(find);
+    };
+    find();
+    return () => cancelAnimationFrame(frame);
+  }, [loaded, target]);
+}
+
 function Section({ title, count, icon, children }: { title: string; count?: number; icon?: ReactNode; children: ReactNode }) {
   const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
   return (
-    <Card withBorder padding="md" radius="sm" component="section" aria-labelledby={id}>
+    <Card withBorder padding="md" radius="sm" component="section" aria-labelledby={id} id={`${id}-card`} tabIndex={-1}>
       <Group gap={6} mb="sm">
         {icon}
         <Title order={3} size="h5" id={id}>
@@ -87,6 +119,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   const r = changed && changed.reference === reference ? changed : data;
+  usePlaceFocus(!!r, place);
 
   if (error) {
     return (
@@ -241,7 +274,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
               ) : (
                 <Timeline bulletSize={14} lineWidth={2}>
                   {r.notes.map((n) => (
-                    <Timeline.Item key={n.id} title={<Text size="sm" fw={600}>{`${formatDate(n.date)} · ${n.author}`}</Text>}>
+                    <Timeline.Item key={n.id} id={`note-${n.id}`} tabIndex={-1} className={place?.note === n.id ? 'place-target' : undefined} title={<Text size="sm" fw={600}>{`${formatDate(n.date)} · ${n.author}`}</Text>}>
                       <Text size="sm" className="record-text">
                         {n.text}
                       </Text>
