@@ -3,21 +3,12 @@
 // same description inserts a part, amends it (keeping what it replaced in the change log) and removes it (the
 // row stays, marked removed: nothing is deleted).
 import type { Mutation } from './store.ts';
+import type { ProfileSubject } from '../../shared/matching/allegation.ts';
 import { prepared } from './db.ts';
 import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/normalise.ts';
 
-export interface SubjectContent {
-  role: string;
-  forename: string;
-  middleNames: string;
-  surname: string;
-  knownAs: string;
-  aliases: string[];
-  dob: string | null;
-  approxAge: number | null;
-  gender: string;
-  nationality: string;
-}
+/** A subject as stored; matching profiles read the same shape. */
+export type SubjectContent = ProfileSubject;
 export interface AddressContent {
   type: string;
   line1: string;

@@ -22,6 +22,7 @@ import { Document, Page } from 'react-pdf';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import type { AttachmentDetail, BoxView, SuggestionView } from '../../../../shared/api/attachments.ts';
 import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments.ts';
+import { SuggestionValue } from './SuggestionValue.tsx';
 import { call, CallError, subscribeEvents } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDate, formatDateTime, plural } from '../../format.ts';
@@ -401,14 +402,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                     return (
                       <Group key={s.key} justify="space-between" wrap="nowrap" role="listitem" className={selected === s.key ? 'suggestion selected' : 'suggestion'} data-testid={`suggestion-${s.kind}-${s.value}`}>
                         <Box style={{ minWidth: 0 }}>
-                          <Group gap={6} wrap="nowrap">
-                            <Badge size="xs" variant="light">
-                              {SUGGESTION_LABELS[s.kind]}
-                            </Badge>
-                            <Text size="sm" fw={600} className="mono" truncate>
-                              {s.value}
-                            </Text>
-                          </Group>
+                          <SuggestionValue s={s} />
                           <Text size="xs" c="dimmed">
                             page {s.page} · {s.cue}
                             {s.date ? ` · ${formatDate(s.date)}` : ''}

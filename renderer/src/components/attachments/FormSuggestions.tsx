@@ -7,6 +7,7 @@ import type { AllegationForm } from '../../../../shared/schemas/form.ts';
 import type { SuggestionView } from '../../../../shared/api/attachments.ts';
 import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments.ts';
 import { call } from '../../api/client.ts';
+import { SuggestionValue } from './SuggestionValue.tsx';
 
 type Found = SuggestionView & { fileName: string; attachmentId: string };
 
@@ -39,14 +40,7 @@ export function FormSuggestions({ allegationId, form, onApply }: { allegationId:
           return (
             <Group key={`${s.attachmentId}:${s.key}`} justify="space-between" wrap="nowrap">
               <div style={{ minWidth: 0 }}>
-                <Group gap={6} wrap="nowrap">
-                  <Badge size="xs" variant="light">
-                    {SUGGESTION_LABELS[s.kind]}
-                  </Badge>
-                  <Text size="sm" fw={600} className="mono" truncate>
-                    {s.value}
-                  </Text>
-                </Group>
+                <SuggestionValue s={s} />
                 <Text size="xs" c="dimmed" truncate>
                   {s.fileName}, page {s.page} · {s.cue}
                 </Text>
