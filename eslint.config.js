@@ -9,6 +9,13 @@ const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto',
 const nodeImports = { group: ['node:*', ...NODE_BUILTINS], message: 'Node modules are not available here (process boundary, DESIGN.md).' };
 const nativeImports = { group: ['better-sqlite3', 'better-sqlite3-*', 'sharp', 'tesseract.js-core', '@napi-rs/*', '@electric-sql/*', 'pg'], message: 'Native and server packages belong to the core, never here.' };
 const electronPackage = { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
+const rendererPatterns = [
+  nodeImports,
+  nativeImports,
+  { group: ['**/electron/**', '**/server/**'], message: 'The renderer reaches the core only through the API client (window.ims or the browser host).' },
+];
+// A bare Mantine Loader is a span that cannot carry a name, so a screen reader meets silence (axe: aria-prohibited-attr).
+const bareSpinner = { name: '@mantine/core', importNames: ['Loader'], message: 'Use <Busy label=…> (components/Busy.tsx): a spinner says what is happening.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'tests/e2e/screenshots/**'] },
@@ -51,20 +58,11 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronPackage],
-          patterns: [
-            nodeImports,
-            nativeImports,
-            { group: ['**/electron/**', '**/server/**'], message: 'The renderer reaches the core only through the API client (window.ims or the browser host).' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: [electronPackage, bareSpinner], patterns: rendererPatterns }],
       'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname'],
     },
   },
+  { files: ['renderer/src/components/Busy.tsx'], rules: { 'no-restricted-imports': ['error', { paths: [electronPackage], patterns: rendererPatterns }] } },
   {
     files: ['server/**/*.ts'],
     rules: {

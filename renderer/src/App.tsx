@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Center, Loader } from '@mantine/core';
+import { Center } from '@mantine/core';
 import type { UserView } from '../../shared/api.ts';
 import { call, hasSession, onSessionExpired, setSession } from './api/client.ts';
 import { SignInScreen } from './screens/SignInScreen.tsx';
 import { AppLayout } from './components/AppLayout.tsx';
+import { Busy } from './components/Busy.tsx';
 
 type AuthState = { phase: 'loading' } | { phase: 'signed-out'; needsSetup: boolean; deskName: string; notice?: string } | { phase: 'signed-in'; user: UserView };
 
@@ -34,7 +35,7 @@ export function App() {
   if (auth.phase === 'loading') {
     return (
       <Center h="100%">
-        <Loader aria-label="Loading IMS Desk" />
+        <Busy size="md" label="Loading IMS Desk" />
       </Center>
     );
   }

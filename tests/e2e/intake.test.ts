@@ -166,4 +166,30 @@ describe('intake through the electronic form', () => {
     expect(await again.getByRole('checkbox', { name: 'Sham marriage' }).isChecked()).toBe(true);
     app.page = again;
   });
+
+  it('names its spinner while it looks for earlier reports, so a screen reader hears what the desk is doing', async () => {
+    const page = await app.context.newPage();
+    await page.goto(app.host.launchUrl);
+    await signInAs(page, 'wm.analyst');
+    await page.getByRole('heading', { name: /queue/ }).first().waitFor();
+    await page.keyboard.press('n');
+    await page.getByRole('heading', { name: 'New allegation' }).waitFor();
+    await page.getByRole('button', { name: 'Add subject' }).click();
+    // Hold the lookup so the spinner stays up long enough to be checked, whatever the machine's speed.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/call/links.draftCandidates', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('Surname').fill('Popa');
+    const spinner = page.getByRole('progressbar', { name: 'Looking for earlier reports' });
+    await spinner.waitFor();
+    await screenshot(page, 'live-candidates-looking');
+    expect(await seriousViolations(page)).toEqual([]);
+    release();
+    await spinner.waitFor({ state: 'hidden' });
+    await page.getByText('None so far.').waitFor();
+    await page.close();
+  });
 });

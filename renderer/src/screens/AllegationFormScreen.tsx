@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Grid, Group, Kbd, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Grid, Group, Kbd, List, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconAlarm, IconAlertCircle, IconArrowLeft, IconCheck, IconDeviceFloppy, IconRoute } from '@tabler/icons-react';
 import { allegationFormShape, emptyForm, type AllegationForm } from '../../../shared/schemas/form.ts';
@@ -14,6 +14,7 @@ import { formatDate, formatDateTime } from '../format.ts';
 import type { ScanView } from '../../../shared/api/attachments.ts';
 import { ScanPreview } from './ScansScreen.tsx';
 import { FormSuggestions } from '../components/attachments/FormSuggestions.tsx';
+import { Busy } from '../components/Busy.tsx';
 
 type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number; scan: ScanView | null };
 
@@ -82,11 +83,7 @@ export function AllegationFormScreen(props: Props) {
     );
   }
   if (!loaded) {
-    return (
-      <Group>
-        <Loader size="sm" /> <Text>Opening the form…</Text>
-      </Group>
-    );
+    return <Busy label="Opening the form…" shown />;
   }
   return <FormEditor key={`${loaded.allegationId ?? 'new'}:${loaded.draftId ?? ''}`} loaded={loaded} added={props.added} />;
 }
@@ -251,7 +248,7 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
                 On saving
               </Title>
               {!preview ? (
-                <Loader size="xs" />
+                <Busy size="xs" label="Working out where it will go" />
               ) : (
                 <>
                   <Group gap={6} align="flex-start" wrap="nowrap">

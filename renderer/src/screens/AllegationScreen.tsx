@@ -6,7 +6,6 @@ import {
   Card,
   Grid,
   Group,
-  Loader,
   SimpleGrid,
   Stack,
   Table,
@@ -30,6 +29,7 @@ import { unitName } from '../../../shared/units.ts';
 import { useCall } from '../api/useCall.ts';
 import { age, formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
+import { Busy } from '../components/Busy.tsx';
 
 /** The section of the record a search hit's form field sits in ("Subject 2 (associate)" -> Subjects). */
 const FIELD_SECTIONS: Record<string, string> = {
@@ -136,12 +136,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
     );
   }
   if (!r && loading) {
-    return (
-      <Group>
-        <Loader size="sm" />
-        <Text>Opening {reference}…</Text>
-      </Group>
-    );
+    return <Busy label={`Opening ${reference}…`} shown />;
   }
   if (!r) return null;
   const closed = r.status === 'closed';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Drawer, Group, Loader, NativeSelect, Stack, Table, Text, Textarea, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Drawer, Group, NativeSelect, Stack, Table, Text, Textarea, Title, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconEye, IconUsersGroup } from '@tabler/icons-react';
 import type { ReferrerGroupView } from '../../../shared/api/sources.ts';
 import { NSU_DECISIONS, NSU_DECISION_LABELS } from '../../../shared/api/sources.ts';
@@ -9,6 +9,7 @@ import { call, CallError } from '../api/client.ts';
 import { useCall } from '../api/useCall.ts';
 import { href } from '../router.ts';
 import { formatDate, formatDateTime } from '../format.ts';
+import { Busy } from '../components/Busy.tsx';
 
 const INDICATOR_LABELS: Record<ReferrerGroupView['indicators'][number]['kind'], string> = {
   many_referrals: 'Many referrals',
@@ -146,7 +147,7 @@ export function NsuScreen() {
         </Text>
       </div>
       {error && <Alert color="red">{error.message}</Alert>}
-      {loading && !data && <Loader size="sm" />}
+      {loading && !data && <Busy label="Loading the referrers" />}
       {data && (
         <Text size="sm" aria-live="polite">
           {groups.length} people have made more than one referral ({groups.reduce((n, g) => n + g.count, 0)} allegations); {groups.filter((g) => g.indicators.some((i) => i.kind === 'tasking' || i.kind === 'status_drift')).length} show a CHIS indicator.

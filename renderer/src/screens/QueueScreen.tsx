@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Loader, SegmentedControl, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, SegmentedControl, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconArrowDown, IconArrowUp, IconFilter, IconPaperclip, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
@@ -24,6 +24,7 @@ import { useCall } from '../api/useCall.ts';
 import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
+import { Busy } from '../components/Busy.tsx';
 
 const BUCKETS: Array<{ value: QueueBucket; label: string }> = [
   { value: 'all_open', label: 'All open' },
@@ -255,8 +256,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
         </div>
         {loading && !data ? (
           <Group p="lg" justify="center">
-            <Loader size="sm" />
-            <Text size="sm">Loading the queue…</Text>
+            <Busy label="Loading the queue…" shown />
           </Group>
         ) : rows.length === 0 ? (
           <Text p="lg" c="dimmed" ta="center">

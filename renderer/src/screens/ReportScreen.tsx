@@ -1,14 +1,15 @@
-import { Alert, Anchor, Button, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconPrinter } from '@tabler/icons-react';
 import { useCall } from '../api/useCall.ts';
 import { href } from '../router.ts';
+import { Busy } from '../components/Busy.tsx';
 
 /** The sanitised intelligence report, ready to print: the source is never named, only the reference. */
 export function ReportScreen({ reference }: { reference: string }) {
   const record = useCall('allegations.get', { reference });
   const { data, error } = useCall('allegations.report', record.data ? { id: record.data.id } : null);
   if (record.error || error) return <Alert color="red">{(record.error ?? error)?.message}</Alert>;
-  if (!data) return <Loader size="sm" />;
+  if (!data) return <Busy label="Loading the report" />;
   return (
     <Stack maw={900}>
       <Group justify="space-between" className="no-print">

@@ -3,7 +3,7 @@
 // the allegation is saved) or attaches it to an existing allegation. Refused files are listed with the reason;
 // the administrator sets the folder here.
 import { useEffect, useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Card, Collapse, Grid, Group, Loader, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Collapse, Grid, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconArrowLeft, IconArrowRight, IconCheck, IconFolder, IconPaperclip, IconPlus } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import type { ScanView } from '../../../shared/api/attachments.ts';
@@ -11,6 +11,7 @@ import { call, CallError, subscribeEvents } from '../api/client.ts';
 import { useCall } from '../api/useCall.ts';
 import { formatDateTime, plural } from '../format.ts';
 import { navigate } from '../router.ts';
+import { Busy } from '../components/Busy.tsx';
 
 export function ScanPreview({ scan }: { scan: Pick<ScanView, 'id' | 'fileName' | 'pages'> }) {
   const [page, setPage] = useState(1);
@@ -36,7 +37,7 @@ export function ScanPreview({ scan }: { scan: Pick<ScanView, 'id' | 'fileName' |
       </Group>
       {/* Focusable so that a keyboard user can scroll a page taller than the box. */}
       <div className="page-scroller" tabIndex={0} role="region" aria-label={`Scan ${scan.fileName}, page ${page}`} style={{ maxHeight: '70vh', overflow: 'auto' }}>
-        {error ? <Alert color="red">{error.message}</Alert> : !data || loading ? <Loader size="sm" aria-label="Loading the page" /> : <img src={`data:image/png;base64,${data.png}`} alt={`Page ${page} of ${scan.fileName}`} style={{ width: '100%', display: 'block' }} />}
+        {error ? <Alert color="red">{error.message}</Alert> : !data || loading ? <Busy label="Loading the page" /> : <img src={`data:image/png;base64,${data.png}`} alt={`Page ${page} of ${scan.fileName}`} style={{ width: '100%', display: 'block' }} />}
       </div>
     </Stack>
   );
@@ -151,7 +152,7 @@ export function ScansScreen({ user }: { user: UserView }) {
               Waiting ({waiting.length})
             </Title>
             {!data ? (
-              <Loader size="sm" />
+              <Busy label="Loading the scans" />
             ) : waiting.length === 0 ? (
               <Text size="sm" c="dimmed">
                 No scans are waiting.

@@ -2,7 +2,7 @@
 // where they matched (a form field, a note, an attachment page) and open the allegation there, saved searches
 // with what is new since last time, and CSV export.
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Collapse, Grid, Group, Loader, MultiSelect, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Collapse, Grid, Group, MultiSelect, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconAdjustmentsHorizontal, IconAlertCircle, IconBookmark, IconDownload, IconSearch } from '@tabler/icons-react';
 import { CHANNELS, CHANNEL_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, OUTCOMES, OUTCOME_LABELS, STATUSES, STATUS_LABELS } from '../../../shared/domain.ts';
 import { UNITS, unitName } from '../../../shared/units.ts';
@@ -14,6 +14,7 @@ import { href, navigate } from '../router.ts';
 import { formatDate, formatDateTime, plural } from '../format.ts';
 import { StatusBadge } from '../components/badges.tsx';
 import { Snippet } from '../components/Snippet.tsx';
+import { Busy } from '../components/Busy.tsx';
 
 const PAGE = 50;
 
@@ -361,9 +362,7 @@ export function SearchScreen({ q, filters: filterParams, saved }: { q?: string |
             </Alert>
           )}
           {loading && (
-            <Group>
-              <Loader size="sm" /> <Text size="sm">Searching…</Text>
-            </Group>
+            <Busy label="Searching…" shown />
           )}
           {data && !loading && (
             <Group justify="space-between" align="flex-start">

@@ -4,7 +4,7 @@
 // when the scan reveals its writer, the flag, the move into the restricted pane and the sanitised copy.
 // Deep links: #/allegation/REF?tab=attachments&attachment=ID&page=N[&q=terms] open it on that page.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ActionIcon, Alert, Badge, Box, Button, Card, Grid, Group, Loader, Modal, SegmentedControl, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Box, Button, Card, Grid, Group, Modal, SegmentedControl, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import {
   IconArrowLeft,
   IconArrowRight,
@@ -29,6 +29,7 @@ import { formatDate, formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
 import { readWhole, saveFile } from './files.ts';
 import { PDF_OPTIONS } from './pdf.ts';
+import { Busy } from '../Busy.tsx';
 
 const REGION_LABELS: Record<AttachmentDetail['source']['regions'][number]['kind'], string> = {
   signature: 'signature block',
@@ -102,11 +103,11 @@ function PdfPage({ id, page, width, children }: { id: string; page: number; widt
   // pdf.js takes the bytes to its worker: give it its own copy, once.
   const file = useMemo(() => (bytes ? { data: bytes.slice() } : null), [bytes]);
   if (error) return <Alert color="red">{error}</Alert>;
-  if (!file) return <Loader size="sm" aria-label="Loading the PDF" />;
+  if (!file) return <Busy label="Loading the PDF" />;
   return (
-    <Document file={file} options={PDF_OPTIONS} suspense={false} loading={<Loader size="sm" />} error={<Alert color="red">The PDF could not be shown.</Alert>}>
+    <Document file={file} options={PDF_OPTIONS} suspense={false} loading={<Busy label="Loading the PDF" />} error={<Alert color="red">The PDF could not be shown.</Alert>}>
       <div className="page-frame">
-        <Page pageNumber={page} width={width} suspense={false} renderTextLayer={false} renderAnnotationLayer={false} loading={<Loader size="sm" />} />
+        <Page pageNumber={page} width={width} suspense={false} renderTextLayer={false} renderAnnotationLayer={false} loading={<Busy label="Drawing the page" />} />
         {children}
       </div>
     </Document>
@@ -119,7 +120,7 @@ function ImagePage({ id, page, variant, width, children, onFrame }: { id: string
     if (data) onFrame({ width: data.width, height: data.height });
   }, [data, onFrame]);
   if (error) return <Alert color={error.code === 'forbidden' ? 'orange' : 'red'}>{error.message}</Alert>;
-  if (!data || loading) return <Loader size="sm" aria-label="Loading the page" />;
+  if (!data || loading) return <Busy label="Loading the page" />;
   return (
     <div className="page-frame" style={{ width }}>
       <img src={`data:image/png;base64,${data.png}`} alt={`Page ${page}${variant === 'sanitised' ? ' (sanitised copy)' : ''}`} style={{ width: '100%', display: 'block' }} />
@@ -174,7 +175,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   if (!detail) {
     return (
       <Card withBorder>
-        <Loader size="sm" aria-label="Opening the attachment" />
+        <Busy label="Opening the attachment" />
       </Card>
     );
   }

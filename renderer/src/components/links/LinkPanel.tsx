@@ -3,7 +3,7 @@
 // of linked records and its link chart; and the cross-check review an outcome needs. The system proposes, a
 // person decides (000 §4.13).
 import { useEffect, useState } from 'react';
-import { Accordion, Alert, Anchor, Badge, Button, Card, Group, Loader, Modal, Radio, Stack, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
+import { Accordion, Alert, Anchor, Badge, Button, Card, Group, Modal, Radio, Stack, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertCircle, IconChecklist, IconGitMerge, IconLink, IconShare } from '@tabler/icons-react';
 import type { ApiOutput, UserView } from '../../../../shared/api.ts';
 import type { CandidateView, JudgementView, LinkSide } from '../../../../shared/api/links.ts';
@@ -15,6 +15,7 @@ import { href } from '../../router.ts';
 import { formatDateTime, plural } from '../../format.ts';
 import { Explanation, JUDGEMENT_COLOUR, JUDGEMENT_TEXT, LabelBadge, scoreText, SideBySide } from './Comparison.tsx';
 import { LinkChart } from './LinkChart.tsx';
+import { Busy } from '../Busy.tsx';
 
 const JUDGING_ROLES = ['analyst', 'sifter', 'duty_manager', 'compliance_officer', 'manager'];
 
@@ -323,7 +324,7 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
         </Tabs.List>
         <Tabs.Panel value="candidates" pt="sm">
           {candidates.error && <Alert color="red">{candidates.error.message}</Alert>}
-          {!list && !candidates.error && <Loader size="sm" />}
+          {!list && !candidates.error && <Busy label="Looking for candidates" />}
           {list && list.candidates.length > 0 && (
             <Accordion variant="separated" value={expanded} onChange={setOpen} chevronPosition="left">
               {list.candidates.map((c) => (
@@ -356,7 +357,7 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
               </Text>
             )
           ) : (
-            <Loader size="sm" />
+            <Busy label="Drawing the link chart" />
           )}
         </Tabs.Panel>
       </Tabs>

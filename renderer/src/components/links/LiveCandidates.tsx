@@ -3,7 +3,7 @@
 // been typed. And the intake warning: saving a new allegation whose best candidate is strong shows it first, and
 // going on needs a reason (and, if the person has decided, their judgement), both recorded.
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Button, Card, Group, Loader, Modal, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Modal, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertTriangle, IconUsers } from '@tabler/icons-react';
 import type { ApiOutput } from '../../../../shared/api.ts';
 import type { CandidateView } from '../../../../shared/api/links.ts';
@@ -11,6 +11,7 @@ import type { AllegationForm } from '../../../../shared/schemas/form.ts';
 import { call } from '../../api/client.ts';
 import { href } from '../../router.ts';
 import { Explanation, LabelBadge, SideBySide } from './Comparison.tsx';
+import { Busy } from '../Busy.tsx';
 
 const LIVE_MS = 500;
 type Live = ApiOutput<'links.draftCandidates'>;
@@ -64,7 +65,7 @@ export function LiveCandidates({ live, busy, onCompare }: { live: Live | null; b
         <Title order={3} size="h5" id="live-candidates-title">
           Earlier reports that match
         </Title>
-        {busy && <Loader size="xs" aria-label="Looking" />}
+        {busy && <Busy size="xs" label="Looking for earlier reports" />}
       </Group>
       <Text size="sm" c="dimmed" aria-live="polite" mb="xs">
         {!live ? 'Type a subject, an address, a business or a phone number: earlier reports of the same people and places show here.' : shown.length === 0 ? 'None so far.' : `${shown.length} earlier ${shown.length === 1 ? 'report matches' : 'reports match'} what you have typed.`}
