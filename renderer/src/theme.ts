@@ -35,6 +35,8 @@ export const theme = createTheme({
   headings: { fontWeight: '650' },
   fontSizes: { xs: '12px', sm: '13px', md: '14px', lg: '16px', xl: '18px' },
   variantColorResolver: accessibleVariants,
+  // Modals, drawers and collapses open without sliding or fading for anyone who has asked their OS for less motion.
+  respectReducedMotion: true,
   components: {
     Badge: { defaultProps: { radius: 'sm' } },
   },

@@ -36,6 +36,8 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 900 },
+    // No fades or slides: an accessibility scan never meets a dialog half-drawn (the desk honours this setting).
+    reducedMotion: 'reduce',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -116,6 +116,8 @@ describe('intake through the electronic form', () => {
     await row.click();
     await page.getByText('Time-critical: detected on receipt').waitFor();
     await page.getByRole('button', { name: 'Confirm time-critical' }).click();
+    // The dialog is whole the moment it opens: the desk honours the OS's request for less motion.
+    expect(await page.getByRole('dialog').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
     await page.getByRole('dialog').getByLabel('Reason').fill('Hearing listed at Birmingham IAC on Friday');
     await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Time-critical (confirmed)').waitFor();
