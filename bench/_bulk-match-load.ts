@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Core } from '../electron/core/core.ts';
 import { buildProfile, type AllegationDraft } from '../shared/matching/allegation.ts';
-import { redactSource } from '../shared/redact.ts';
+import { redactSource } from '../shared/sources/redact.ts';
 import type { SubmissionSource } from '../shared/schemas/submission.ts';
 
 interface Line extends AllegationDraft {

@@ -4,8 +4,8 @@
 // duplicates, a record of the cluster other than the query's own.
 import type { Db } from '../electron/store/db.ts';
 import { buildDocument } from '../electron/search/documents.ts';
-import { foldName, normalisePhone, parseUkPostcode } from '../shared/normalise.ts';
-import { ftsWords } from '../shared/search-query.ts';
+import { foldName, normalisePhone, parseUkPostcode } from '../shared/text/normalise.ts';
+import { ftsWords } from '../shared/search/query.ts';
 
 export interface Query {
   qid: number;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { Core } from '../electron/core/core.ts';
 import { importJsonl } from '../electron/core/import.ts';
 import { STORE_FILE } from '../electron/store/db.ts';
-import { toFtsMatch } from '../shared/search-query.ts';
+import { toFtsMatch } from '../shared/search/query.ts';
 
 const require = createRequire(import.meta.url);
 const DATA = process.env.IMS_SHARED_DATA ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data');

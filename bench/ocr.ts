@@ -22,7 +22,7 @@ import { openDocument } from '../electron/attachments/document.ts';
 import { choosePreprocessing, prepareForOcr } from '../electron/attachments/preprocess.ts';
 import { defaultLangPath } from '../electron/attachments/tesseract-data.ts';
 import { coreBuild } from '../electron/attachments/tesseract-engine.ts';
-import { assemblePageText, isLikelyNoise } from '../shared/page-text.ts';
+import { assemblePageText, isLikelyNoise } from '../shared/attachments/page-text.ts';
 import { wordsFromTsv } from '../electron/attachments/tesseract-tsv.ts';
 import { cer, mean, wer, werRawTokens } from './_text-metrics.ts';
 

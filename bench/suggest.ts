@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { suggestFields, type SuggestedField } from '../shared/suggest-fields.ts';
-import { findSourceRegions } from '../shared/source-in-scan.ts';
-import { foldName, normalisePhone } from '../shared/normalise.ts';
+import { suggestFields, type SuggestedField } from '../shared/attachments/suggest-fields.ts';
+import { findSourceRegions } from '../shared/sources/in-scan.ts';
+import { foldName, normalisePhone } from '../shared/text/normalise.ts';
 
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'corpus');
 

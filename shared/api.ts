@@ -35,7 +35,7 @@ export function isProcedureName(name: string): name is ProcedureName {
 }
 
 export type { Access, Procedure } from './api/procedure.ts';
-export { ApiError, type ApiFailure, type ApiResult } from './errors.ts';
+export { ApiError, type ApiFailure, type ApiResult } from './api/errors.ts';
 export type { UserView } from './api/auth.ts';
 export type { QueueBucket, QueueView } from './api/cases.ts';
 export type { SearchHit } from './api/search.ts';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Core, type CoreOptions } from '../electron/core/core.ts';
 import { createUser } from '../electron/core/users.ts';
 import { dispatch } from '../electron/api/dispatch.ts';
-import type { Role } from '../shared/domain.ts';
+import type { Role } from '../shared/domain/vocabularies.ts';
 import type { ApiInput, ApiOutput, ProcedureName } from '../shared/api.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

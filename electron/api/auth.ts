@@ -1,6 +1,6 @@
 import type { Handlers } from './context.ts';
 import { actorOf, requireUser } from './context.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { countUsers, createUser, findUserByName, toUserView, updateUser } from '../core/users.ts';
 import { verifyPassword } from '../core/passwords.ts';
 import type { UserRow } from '../core/users.ts';

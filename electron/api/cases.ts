@@ -1,9 +1,9 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { findAllegationId, queueRows, readAllegation, type QueueFilter } from '../store/allegations.ts';
-import { UNITS } from '../../shared/units.ts';
-import { NATIONAL_ROLES, type Status } from '../../shared/domain.ts';
+import { UNITS } from '../../shared/domain/units.ts';
+import { NATIONAL_ROLES, type Status } from '../../shared/domain/vocabularies.ts';
 import type { QueueBucket } from '../../shared/api.ts';
 import { storeStats } from '../core/stats.ts';
 

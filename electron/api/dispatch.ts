@@ -2,7 +2,7 @@
 // runs the implementation and validates what it returns. Errors cross the boundary as { code, message }; an
 // unexpected one is logged here and reported without internals.
 import { api, isProcedureName, type ProcedureName } from '../../shared/api.ts';
-import { ApiError, type ApiResult } from '../../shared/errors.ts';
+import { ApiError, type ApiResult } from '../../shared/api/errors.ts';
 import type { ApiContext, Handler, Handlers } from './context.ts';
 import type { Core } from '../core/core.ts';
 import { findUserById } from '../core/users.ts';

@@ -7,8 +7,8 @@ import { discardDraft, getDraft, listDrafts, saveDraft } from '../core/drafts.ts
 import { resetRouting, routingState, updateRouting } from '../core/routing-admin.ts';
 import { readAllegation } from '../store/allegations.ts';
 import { formProblems, formWarnings } from '../../shared/schemas/form.ts';
-import { unitName } from '../../shared/units.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { unitName } from '../../shared/domain/units.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { canWork } from '../core/cases.ts';
 
 type IntakeProcedures =

@@ -1,7 +1,7 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
 import { candidatesFor, draftCandidates, intakeWarningsOf, judge, judgementsOf, linkGroup, recordReview } from '../core/links.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { prepared } from '../store/db.ts';
 
 type LinkProcedures = 'links.candidates' | 'links.draftCandidates' | 'links.judge' | 'links.judgements' | 'links.group' | 'links.review';

@@ -1,7 +1,7 @@
 import type { Handlers } from './context.ts';
 import { actorOf, requireUser } from './context.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { QuerySyntaxError } from '../../shared/search-query.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { QuerySyntaxError } from '../../shared/search/query.ts';
 import type { SearchResult } from '../search/engine.ts';
 import { createSavedSearch, listSavedSearches, removeSavedSearch, runSavedSearch } from '../search/saved.ts';
 import { hitsToCsv } from '../search/csv.ts';

@@ -8,8 +8,8 @@ import { getDocument, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfj
 import { AttachmentError } from './errors.ts';
 import { checkPixels } from './decode-image.ts';
 import { RENDER_DPI, type DecodedDocument, type DecodeLimits, type DecodedPage } from './page-types.ts';
-import type { OcrWord } from '../../shared/page-text.ts';
-import { assemblePageText } from '../../shared/page-text.ts';
+import type { OcrWord } from '../../shared/attachments/page-text.ts';
+import { assemblePageText } from '../../shared/attachments/page-text.ts';
 
 const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 const asDir = (p: string) => `${p}/`;

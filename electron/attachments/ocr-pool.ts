@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Box } from '../../shared/page-text.ts';
+import type { Box } from '../../shared/attachments/page-text.ts';
 import { AttachmentError, toFailure, type AttachmentFailure } from './errors.ts';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './page-types.ts';
 import { checkLangPath, defaultLangPath } from './tesseract-data.ts';

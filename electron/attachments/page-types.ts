@@ -1,5 +1,5 @@
 // What decoders hand to preprocessing and OCR, and what a recognised page looks like.
-import type { PlacedWord } from '../../shared/page-text.ts';
+import type { PlacedWord } from '../../shared/attachments/page-text.ts';
 import type { AttachmentKind } from './sniff.ts';
 
 /** A page as 8-bit greyscale pixels, square pixels (fax rows already duplicated). */

@@ -3,7 +3,7 @@
 // decoder) takes down only this process: the pool kills it at its time or memory limit and starts another.
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { assemblePageText, isLikelyNoise, meanConfidence } from '../../shared/page-text.ts';
+import { assemblePageText, isLikelyNoise, meanConfidence } from '../../shared/attachments/page-text.ts';
 import { openDocument } from './document.ts';
 import { toFailure, AttachmentError } from './errors.ts';
 import { choosePreprocessing, prepareForOcr } from './preprocess.ts';

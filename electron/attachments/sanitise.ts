@@ -2,7 +2,7 @@
 // The original blob is only read; the copy is what may be shown and shared outside the restricted pane.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Box } from '../../shared/page-text.ts';
+import type { Box } from '../../shared/attachments/page-text.ts';
 import type { OcrPool } from './ocr-pool.ts';
 
 export interface SanitisedPage {

@@ -1,5 +1,5 @@
 // Tesseract's TSV output as words: the same parser for tesseract.js (the pool) and the CLI (the benchmark).
-import type { OcrWord } from '../../shared/page-text.ts';
+import type { OcrWord } from '../../shared/attachments/page-text.ts';
 
 /**
  * Words from tesseract's TSV (level, page, block, paragraph, line, word, left, top, width, height, conf,

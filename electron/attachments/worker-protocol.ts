@@ -1,5 +1,5 @@
 // Messages between the OCR pool and its worker processes.
-import type { Box, PlacedWord } from '../../shared/page-text.ts';
+import type { Box, PlacedWord } from '../../shared/attachments/page-text.ts';
 import type { AttachmentFailure } from './errors.ts';
 import type { DecodeLimits } from './page-types.ts';
 import type { Preprocessing } from './preprocess.ts';

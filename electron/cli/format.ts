@@ -1,6 +1,6 @@
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
-import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, STATUS_LABELS } from '../../shared/domain.ts';
-import { unitName } from '../../shared/units.ts';
+import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, STATUS_LABELS } from '../../shared/domain/vocabularies.ts';
+import { unitName } from '../../shared/domain/units.ts';
 
 /** The record as readable text for a terminal. */
 export function formatRecordText(r: AllegationRecord): string {

@@ -1,5 +1,5 @@
 // The end of assessment: background checks on Home Office systems, the outcome (refused until what makes it
-// valid is recorded: shared/outcome.ts), and the compliance officer's sign-off with evidence of what was checked,
+// valid is recorded: shared/domain/outcome.ts), and the compliance officer's sign-off with evidence of what was checked,
 // which alone closes a case (000 §4.38-4.39). Every decision is appended; a returned outcome stays in the history.
 import type { Core } from './core.ts';
 import { prepared } from '../store/db.ts';
@@ -7,8 +7,8 @@ import { readAllegation } from '../store/allegations.ts';
 import { actorFor, canWork } from './cases.ts';
 import type { UserRow } from './users.ts';
 import { currentJudgements, latestReview, openCandidates } from './links.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { unitName } from '../../shared/units.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { unitName } from '../../shared/domain/units.ts';
 import {
   HOME_OFFICE_SYSTEMS,
   hasFullAddress,
@@ -20,8 +20,8 @@ import {
   type DuplicateOriginal,
   type OutcomeFacts,
   type SignoffEvidence,
-} from '../../shared/outcome.ts';
-import type { CheckSystem, NfaReason, Outcome, OutcomeAction, Status } from '../../shared/domain.ts';
+} from '../../shared/domain/outcome.ts';
+import type { CheckSystem, NfaReason, Outcome, OutcomeAction, Status } from '../../shared/domain/vocabularies.ts';
 import type { CheckView, OutcomeDecisionView, WorkflowView } from '../../shared/api/assessment.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 

@@ -22,13 +22,13 @@ import { pdfFromGreyPages } from '../attachments/pdf-writer.ts';
 import { MIME_TYPES, SNIFF_BYTES, sniffKind, type AttachmentKind } from '../attachments/sniff.ts';
 import { canWork, actorFor } from './cases.ts';
 import { mayOpenSource } from './sources.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { redactSource } from '../../shared/redact.ts';
-import { withholdFromPage, type WithheldRegion } from '../../shared/scan-withhold.ts';
-import type { PlacedWord } from '../../shared/page-text.ts';
-import type { OcrStatus } from '../../shared/domain.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { redactSource } from '../../shared/sources/redact.ts';
+import { withholdFromPage, type WithheldRegion } from '../../shared/sources/scan-withhold.ts';
+import type { PlacedWord } from '../../shared/attachments/page-text.ts';
+import type { OcrStatus } from '../../shared/domain/vocabularies.ts';
 import { UPLOAD_CHUNK_BYTES, type AttachmentDetail, type AttachmentSummary, type SuggestionView } from '../../shared/api/attachments.ts';
-import type { CoreEvent } from '../../shared/events.ts';
+import type { CoreEvent } from '../../shared/api/events.ts';
 
 /** Who writes what the OCR read: the desk itself, on behalf of whoever attached the file. */
 const OCR_ACTOR: Actor = { userId: null, name: 'IMS Desk OCR' };

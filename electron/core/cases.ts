@@ -9,14 +9,14 @@ import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS
 import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';
 import { fieldLabel, formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { NATIONAL_ROLES, type RiskRating } from '../../shared/domain.ts';
-import { serviceStandardDueAt } from '../../shared/clock.ts';
-import { unitByCode, unitName } from '../../shared/units.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { NATIONAL_ROLES, type RiskRating } from '../../shared/domain/vocabularies.ts';
+import { serviceStandardDueAt } from '../../shared/domain/clock.ts';
+import { unitByCode, unitName } from '../../shared/domain/units.ts';
 import type { UserRow } from './users.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
-import type { DetectedDeadline } from '../../shared/deadlines.ts';
-import { ukDate } from '../../shared/uk-time.ts';
+import type { DetectedDeadline } from '../../shared/domain/deadlines.ts';
+import { ukDate } from '../../shared/domain/uk-time.ts';
 import { strongCandidate, writeJudgement } from './links.ts';
 
 interface AllegationState {

@@ -9,8 +9,8 @@ import { Vault } from '../vault/vault.ts';
 import { Attachments, type AttachmentsOptions } from './attachments.ts';
 import { ScanInbox } from './scan-inbox.ts';
 import type { KeyWrapper } from '../vault/keyring.ts';
-import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/routing.ts';
-import type { CoreEvent } from '../../shared/events.ts';
+import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/domain/routing.ts';
+import type { CoreEvent } from '../../shared/api/events.ts';
 
 export type CoreListener = (event: CoreEvent) => void;
 

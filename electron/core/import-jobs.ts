@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { importJsonl, type ImportSummary } from './import.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { actorFor } from './cases.ts';
 
 const CHUNK_BYTES = 512 * 1024;

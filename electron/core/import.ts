@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
 import { submissionRecord, describeIssues, type SubmissionRecord } from '../../shared/schemas/submission.ts';
-import { canonicalJson } from '../../shared/canonical-json.ts';
+import { canonicalJson } from '../../shared/text/canonical-json.ts';
 import type { Core } from './core.ts';
 import type { Actor } from '../store/store.ts';
 import { insertAllegation } from '../store/allegations.ts';

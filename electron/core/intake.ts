@@ -3,11 +3,11 @@
 // account or attachment text sends it to the duty intelligence manager with a 24-hour standard).
 import type { Core } from './core.ts';
 import type { AllegationContent, TimeCriticalPlan } from '../store/allegations.ts';
-import { routeRecord, type RoutingDecision } from '../../shared/routing.ts';
-import { assessmentDueAt, timeCriticalDueAt } from '../../shared/clock.ts';
-import { unitByCode } from '../../shared/units.ts';
-import { detectDeadlines, type DetectedDeadline } from '../../shared/deadlines.ts';
-import type { Status } from '../../shared/domain.ts';
+import { routeRecord, type RoutingDecision } from '../../shared/domain/routing.ts';
+import { assessmentDueAt, timeCriticalDueAt } from '../../shared/domain/clock.ts';
+import { unitByCode } from '../../shared/domain/units.ts';
+import { detectDeadlines, type DetectedDeadline } from '../../shared/domain/deadlines.ts';
+import type { Status } from '../../shared/domain/vocabularies.ts';
 
 export interface IntakePlan {
   status: Status;

@@ -17,15 +17,15 @@ import { roundScore, SUGGEST_THRESHOLD } from '../../shared/matching/score.ts';
 import { businessKey } from '../../shared/matching/business.ts';
 import { compareDob, parseDob } from '../../shared/matching/dates.ts';
 import { bestTokenMatch, nameTokens, significantTokens } from '../../shared/matching/names.ts';
-import { foldName, parseUkPostcode } from '../../shared/normalise.ts';
-import { redactSource } from '../../shared/redact.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { unitName } from '../../shared/units.ts';
+import { foldName, parseUkPostcode } from '../../shared/text/normalise.ts';
+import { redactSource } from '../../shared/sources/redact.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { unitName } from '../../shared/domain/units.ts';
 import { STRONG_CANDIDATE, type CandidateView, type GroupView, type JudgementView, type LinkSide } from '../../shared/api/links.ts';
 import type { AllegationForm } from '../../shared/schemas/form.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
-import type { LinkJudgement } from '../../shared/domain.ts';
-import type { OpenCandidate } from '../../shared/outcome.ts';
+import type { LinkJudgement } from '../../shared/domain/vocabularies.ts';
+import type { OpenCandidate } from '../../shared/domain/outcome.ts';
 
 const ACCOUNT_EXCERPT = 600;
 

@@ -7,11 +7,11 @@ import type { UserRow } from './users.ts';
 import { actorFor } from './cases.ts';
 import { prepared } from '../store/db.ts';
 import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegations.ts';
-import { groupReferrals, type ReferralKeys } from '../../shared/referrer-groups.ts';
-import type { SourceKeyKind } from '../../shared/source-keys.ts';
+import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';
+import type { SourceKeyKind } from '../../shared/sources/keys.ts';
 import type { ReferrerGroupView, SourceDetails } from '../../shared/api/sources.ts';
-import { ApiError } from '../../shared/errors.ts';
-import type { OffenceType } from '../../shared/domain.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import type { OffenceType } from '../../shared/domain/vocabularies.ts';
 
 const DAY = 86_400_000;
 

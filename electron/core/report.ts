@@ -5,9 +5,9 @@ import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { actorFor } from './cases.ts';
 import { readAllegation, readSourceForCore } from '../store/allegations.ts';
-import { redactSource } from '../../shared/redact.ts';
-import { buildReport, type IntelligenceReport } from '../../shared/report.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { redactSource } from '../../shared/sources/redact.ts';
+import { buildReport, type IntelligenceReport } from '../../shared/domain/report.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 
 export function sanitisedRecord(core: Core, id: string): AllegationRecord {

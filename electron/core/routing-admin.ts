@@ -2,9 +2,9 @@
 // (every unit it names must exist) and kept in the audit log with the reason for the change.
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
-import { DEFAULT_ROUTING, routingTable, validateRoutingTable, type RoutingTable } from '../../shared/routing.ts';
-import { UNIT_CODES } from '../../shared/units.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { DEFAULT_ROUTING, routingTable, validateRoutingTable, type RoutingTable } from '../../shared/domain/routing.ts';
+import { UNIT_CODES } from '../../shared/domain/units.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { describeIssues } from '../../shared/schemas/submission.ts';
 import { prepared } from '../store/db.ts';
 import { actorFor } from './cases.ts';

@@ -12,7 +12,7 @@ import type { Attachments } from './attachments.ts';
 import { actorFor } from './cases.ts';
 import { prepared } from '../store/db.ts';
 import { ingestAttachment } from '../attachments/ingest.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import type { AttachmentSummary, ScanView } from '../../shared/api/attachments.ts';
 import { MIME_TYPES, type AttachmentKind } from '../attachments/sniff.ts';
 

@@ -6,7 +6,7 @@ import type { UserRow } from './users.ts';
 import { actorFor } from './cases.ts';
 import { prepared } from '../store/db.ts';
 import { allegationScope, readSourceForCore, SEALED_FORMAT, writeSource, type SourceIdentifiersPayload } from '../store/allegations.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import type { SourceDetails, SourcePane } from '../../shared/api/sources.ts';
 
 /** Staff asking a source to find something out: the mark of a possible CHIS relationship (000 §5.12-5.15). */

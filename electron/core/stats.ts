@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import { CHANNELS, OFFENCE_TYPES, STATUSES, type Channel, type OffenceType, type Status } from '../../shared/domain.ts';
+import { CHANNELS, OFFENCE_TYPES, STATUSES, type Channel, type OffenceType, type Status } from '../../shared/domain/vocabularies.ts';
 
 function countBy<K extends string>(db: Db, sql: string, keys: readonly K[]): Record<K, number> {
   const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;

@@ -1,10 +1,10 @@
 // Local accounts until the server holds them: who may sign in at this desk, with which role and unit.
 import type { Store, Actor } from '../store/store.ts';
-import type { Role } from '../../shared/domain.ts';
+import type { Role } from '../../shared/domain/vocabularies.ts';
 import type { UserView } from '../../shared/api.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { hashPassword } from './passwords.ts';
-import { unitByCode } from '../../shared/units.ts';
+import { unitByCode } from '../../shared/domain/units.ts';
 
 export interface UserRow {
   id: string;

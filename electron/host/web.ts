@@ -13,7 +13,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../core/core.ts';
 import { dispatch } from '../api/dispatch.ts';
-import type { CoreEvent } from '../../shared/events.ts';
+import type { CoreEvent } from '../../shared/api/events.ts';
 import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 export interface WebHostOptions {

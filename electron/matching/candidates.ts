@@ -7,7 +7,7 @@ import { queryKeys } from '../../shared/matching/allegation-keys.ts';
 import type { Evidence } from '../../shared/matching/evidence.ts';
 import { explain, summarise, type ExplanationLine } from '../../shared/matching/explain.ts';
 import { roundScore, SUGGEST_THRESHOLD, LIST_FLOOR_BITS } from '../../shared/matching/score.ts';
-import type { LinkJudgement } from '../../shared/domain.ts';
+import type { LinkJudgement } from '../../shared/domain/vocabularies.ts';
 import type { MatchIndex } from './match-index.ts';
 
 /** A key holding more allegations than this says too little to be worth reading (a common surname alone). */

@@ -7,7 +7,7 @@ import { storedKeys } from '../../shared/matching/allegation-keys.ts';
 import { FrequencyTable, type FrequencyKind, type Frequencies } from '../../shared/matching/frequency.ts';
 import { keyHash } from '../../shared/matching/key-hash.ts';
 import { profileFromStore } from './store-profile.ts';
-import type { LinkJudgement } from '../../shared/domain.ts';
+import type { LinkJudgement } from '../../shared/domain/vocabularies.ts';
 
 /** Prepared allegations kept in memory (a few KB each). */
 const PREPARED_CACHE = 50_000;

@@ -3,8 +3,8 @@
 // apostrophe; everything is quoted; lines end CRLF (RFC 4180).
 import type { SearchHit } from '../../shared/api/search.ts';
 import { MATCH_TIER_LABELS } from '../../shared/api/search.ts';
-import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, STATUS_LABELS } from '../../shared/domain.ts';
-import { unitName } from '../../shared/units.ts';
+import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, STATUS_LABELS } from '../../shared/domain/vocabularies.ts';
+import { unitName } from '../../shared/domain/units.ts';
 
 export const CSV_COLUMNS = ['Rank', 'Reference', 'Received', 'Status', 'Channel', 'Offences', 'Unit', 'Main subject', 'Postcode', 'Match', 'Matched in', 'Snippet', 'Link'] as const;
 

@@ -3,13 +3,13 @@
 // filters, and the small profile used to rank candidates. Source details are never read into it: the open text
 // was redacted at intake, and attachment page text is redacted again here in case a page was stored raw.
 import { prepared, type Db } from '../store/db.ts';
-import { findIdentifiers } from '../../shared/identifiers.ts';
-import { parseUkPostcode } from '../../shared/normalise.ts';
-import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, type Channel, type OffenceType } from '../../shared/domain.ts';
-import { facet } from '../../shared/search-filters.ts';
-import { nameTokens } from '../../shared/search-names.ts';
-import { ftsWords } from '../../shared/search-query.ts';
-import { redactSource, type SourceIdentifiers } from '../../shared/redact.ts';
+import { findIdentifiers } from '../../shared/text/identifiers.ts';
+import { parseUkPostcode } from '../../shared/text/normalise.ts';
+import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, type Channel, type OffenceType } from '../../shared/domain/vocabularies.ts';
+import { facet } from '../../shared/search/filters.ts';
+import { nameTokens } from '../../shared/search/names.ts';
+import { ftsWords } from '../../shared/search/query.ts';
+import { redactSource, type SourceIdentifiers } from '../../shared/sources/redact.ts';
 import { LEGACY_PLAIN_FORMAT } from '../vault/vault.ts';
 
 /** The form's identifiers, for ranking: postcodes (compact), outward codes, areas, and every other identifier. */

@@ -14,10 +14,10 @@
 import { prepared } from '../store/db.ts';
 import type { SearchIndex } from './index.ts';
 import type { MatchTier, SearchHit } from '../../shared/api/search.ts';
-import { analyseQuery, exactTerm, positiveTerms, quoteFts, renderFts, QuerySyntaxError, type AnalysedQuery, type QueryTerm } from '../../shared/search-query.ts';
-import { canonicalFilters, facet, noFilters, type CanonicalFilters, type SearchFilters } from '../../shared/search-filters.ts';
-import { NAME_TIER_ORDER, type NameVariant } from '../../shared/search-names.ts';
-import { parseUkPostcode } from '../../shared/normalise.ts';
+import { analyseQuery, exactTerm, positiveTerms, quoteFts, renderFts, QuerySyntaxError, type AnalysedQuery, type QueryTerm } from '../../shared/search/query.ts';
+import { canonicalFilters, facet, noFilters, type CanonicalFilters, type SearchFilters } from '../../shared/search/filters.ts';
+import { NAME_TIER_ORDER, type NameVariant } from '../../shared/search/names.ts';
+import { parseUkPostcode } from '../../shared/text/normalise.ts';
 import type { ProfileKeys } from './documents.ts';
 import { buildHits, type HighlightPlan } from './places.ts';
 

@@ -3,11 +3,11 @@
 // identifiers (in any format), and the best places are returned with a highlighted snippet and a link that
 // opens the allegation there. Snippets mark hits between \u0002 and \u0003 (rendered without HTML).
 import { prepared, type Db } from '../store/db.ts';
-import { findIdentifiers } from '../../shared/identifiers.ts';
-import { parseUkPostcode } from '../../shared/normalise.ts';
-import { placeLink } from '../../shared/search-links.ts';
+import { findIdentifiers } from '../../shared/text/identifiers.ts';
+import { parseUkPostcode } from '../../shared/text/normalise.ts';
+import { placeLink } from '../../shared/search/links.ts';
 import type { HitPlace, SearchHit } from '../../shared/api/search.ts';
-import type { Channel, OffenceType, Status } from '../../shared/domain.ts';
+import type { Channel, OffenceType, Status } from '../../shared/domain/vocabularies.ts';
 import type { HitDisplay } from './documents.ts';
 
 export interface HighlightPlan {

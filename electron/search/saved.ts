@@ -5,8 +5,8 @@
 import type { Core } from '../core/core.ts';
 import type { Actor } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { canonicalFilters, type SearchFilters } from '../../shared/search-filters.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { canonicalFilters, type SearchFilters } from '../../shared/search/filters.ts';
 import type { SavedSearchView } from '../../shared/api/search.ts';
 import type { SearchResult } from './engine.ts';
 

@@ -5,8 +5,8 @@
 // distance found through a bigram index, and a sound key for the fuzzy tier.
 import type { Db } from '../store/db.ts';
 import { nameGroupIds } from '../../shared/matching/nicknames.ts';
-import { surnameBase, surnameGroupIds } from '../../shared/search-surnames.ts';
-import { allowedEdits, compareVariants, nameSkeleton, soundKey, type NameVariant } from '../../shared/search-names.ts';
+import { surnameBase, surnameGroupIds } from '../../shared/search/surnames.ts';
+import { allowedEdits, compareVariants, nameSkeleton, soundKey, type NameVariant } from '../../shared/search/names.ts';
 import { osaDistance } from '../../shared/matching/strings.ts';
 
 /** At most this many variants of one typed name are searched for (the DESIGN.md tail came from unbounded ORs). */

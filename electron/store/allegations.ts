@@ -3,9 +3,9 @@
 import type { Mutation } from './store.ts';
 import { prepared, type Db } from './db.ts';
 import type { AllegationRecord, QueueRow } from '../../shared/schemas/record.ts';
-import { redactSource } from '../../shared/redact.ts';
-import { sourceKeys } from '../../shared/source-keys.ts';
-import type { Channel, OffenceType, ReporterType, Status } from '../../shared/domain.ts';
+import { redactSource } from '../../shared/sources/redact.ts';
+import { sourceKeys } from '../../shared/sources/keys.ts';
+import type { Channel, OffenceType, ReporterType, Status } from '../../shared/domain/vocabularies.ts';
 import {
   ADDRESSES,
   BUSINESSES,

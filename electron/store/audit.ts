@@ -1,7 +1,7 @@
 // The audit log is a hash chain: each entry's hash covers its content and the previous entry's hash, so an
 // edited, deleted or reordered row breaks every hash after it. The server countersigns the head at sync.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../shared/canonical-json.ts';
+import { canonicalJson } from '../../shared/text/canonical-json.ts';
 import type { Db, Stmt } from './db.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);

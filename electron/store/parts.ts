@@ -5,7 +5,7 @@
 import type { Mutation } from './store.ts';
 import type { ProfileSubject } from '../../shared/matching/allegation.ts';
 import { prepared } from './db.ts';
-import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/normalise.ts';
+import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/text/normalise.ts';
 
 /** A subject as stored; matching profiles read the same shape. */
 export type SubjectContent = ProfileSubject;

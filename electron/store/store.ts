@@ -1,10 +1,10 @@
 // The case store: the database plus the rule that every mutation is one transaction that also appends its
 // change (for sync) and its audit entry (hash-chained).
 import { randomBytes } from 'node:crypto';
-import { HybridClock } from '../../shared/hlc.ts';
+import { HybridClock } from '../../shared/sync/hlc.ts';
 import { openDatabase, type Db, type Stmt } from './db.ts';
 import { AuditLog, type AuditEntryInput } from './audit.ts';
-import { UNITS } from '../../shared/units.ts';
+import { UNITS } from '../../shared/domain/units.ts';
 
 export interface Actor {
   /** The local user, or null for the desk itself (CLI import, migrations). */

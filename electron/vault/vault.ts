@@ -7,7 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/db.ts';
-import { ApiError } from '../../shared/errors.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import { open, seal } from './aead.ts';
 import {
   createKeyring,

@@ -25,7 +25,7 @@ export interface AllegationPlace {
   page?: number | undefined;
 }
 
-/** Search filter parameters carried in the search screen's address (see shared/search-filters.ts). */
+/** Search filter parameters carried in the search screen's address (see shared/search/filters.ts). */
 const SEARCH_FILTER_PARAMS = ['name', 'dob', 'postcode', 'phone', 'email', 'vehicle', 'flight', 'business', 'offence', 'channel', 'unit', 'outcome', 'status', 'from', 'to'];
 
 export function parseRoute(hash: string): Route {

@@ -1,8 +1,8 @@
 // The end of assessment: background checks (which system, when, by whom, the result), the outcome with what
 // makes it valid, and the compliance officer's sign-off that closes the case (000 §3.7, §4.3-4.19, §4.38-4.39).
 import { z } from 'zod';
-import { CHECK_SYSTEMS, NFA_REASONS, OUTCOME_ACTIONS, OUTCOMES, STATUSES } from '../domain.ts';
-import { CHECK_FINDINGS, SIGNOFF_EVIDENCE } from '../outcome.ts';
+import { CHECK_SYSTEMS, NFA_REASONS, OUTCOME_ACTIONS, OUTCOMES, STATUSES } from '../domain/vocabularies.ts';
+import { CHECK_FINDINGS, SIGNOFF_EVIDENCE } from '../domain/outcome.ts';
 import { allegationRecord } from '../schemas/record.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { procedure } from './procedure.ts';

@@ -2,7 +2,7 @@
 // images and file bytes, suggested form fields, where a scan reveals its writer and its sanitised copy, retrying
 // failed pages; and the NAT scan inbox fed by a watched folder.
 import { z } from 'zod';
-import { OCR_STATUSES } from '../domain.ts';
+import { OCR_STATUSES } from '../domain/vocabularies.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { procedure } from './procedure.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../domain.ts';
+import { ROLES } from '../domain/vocabularies.ts';
 import { isoDateTime, uuid } from '../schemas/common.ts';
 import { procedure } from './procedure.ts';
 

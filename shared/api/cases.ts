@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, OFFENCE_TYPES, STATUSES } from '../domain.ts';
+import { CHANNELS, OFFENCE_TYPES, STATUSES } from '../domain/vocabularies.ts';
 import { allegationRecord, queueRow } from '../schemas/record.ts';
 import { reference, uuid } from '../schemas/common.ts';
 import { procedure } from './procedure.ts';

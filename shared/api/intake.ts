@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { RISK_RATINGS } from '../domain.ts';
+import { RISK_RATINGS } from '../domain/vocabularies.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { allegationFormShape } from '../schemas/form.ts';
-import { routingTable } from '../routing.ts';
+import { routingTable } from '../domain/routing.ts';
 import { allegationRecord, detectedDeadline } from '../schemas/record.ts';
 import { procedure } from './procedure.ts';
 

@@ -3,7 +3,7 @@
 // the cross-check review that must come before an outcome. Never automatic (000 §4.13): the system proposes,
 // a person decides.
 import { z } from 'zod';
-import { LINK_JUDGEMENTS, OFFENCE_TYPES, OUTCOMES, STATUSES } from '../domain.ts';
+import { LINK_JUDGEMENTS, OFFENCE_TYPES, OUTCOMES, STATUSES } from '../domain/vocabularies.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { allegationFormShape } from '../schemas/form.ts';
 import { procedure } from './procedure.ts';

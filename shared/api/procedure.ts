@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Role } from '../domain.ts';
+import type { Role } from '../domain/vocabularies.ts';
 
 /**
  * Who may call a procedure: anyone (signing in), any signed-in user, or the listed roles. Finer rules

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CHANNELS, OFFENCE_TYPES, STATUSES } from '../domain.ts';
+import { CHANNELS, OFFENCE_TYPES, STATUSES } from '../domain/vocabularies.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
-import { searchFilters } from '../search-filters.ts';
+import { searchFilters } from '../search/filters.ts';
 import { procedure } from './procedure.ts';
 
 /** Where in the record a hit matched: a field of the form, a note, or a page of an attachment. */

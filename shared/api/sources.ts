@@ -3,7 +3,7 @@
 // of which writes its audit entry first.
 import { z } from 'zod';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
-import { OFFENCE_TYPES } from '../domain.ts';
+import { OFFENCE_TYPES } from '../domain/vocabularies.ts';
 import { procedure } from './procedure.ts';
 
 const reason = z.string().trim().min(5, 'say why you need to see it (at least 5 characters)').max(1000);

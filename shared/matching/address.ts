@@ -2,7 +2,7 @@
 // other postcodes compared as letters and digits), the house number, the street with its type words
 // expanded ("Rd" = "Road"), the town. A person moves, so disagreement counts against a match only mildly
 // when the caller says so (allegations), and more in a single snapshot (a person register).
-import { parseUkPostcode, foldName } from '../normalise.ts';
+import { parseUkPostcode, foldName } from '../text/normalise.ts';
 import type { Evidence } from './evidence.ts';
 import type { Frequencies } from './frequency.ts';
 import { jaroWinkler, osaDistance } from './strings.ts';

@@ -10,8 +10,8 @@ import type { Frequencies, FrequencyKind } from './frequency.ts';
 import { compareIdentity, preparePerson, type PreparedPerson } from './person.ts';
 import { probability, SUGGEST_THRESHOLD } from './score.ts';
 import { ALLEGATION } from './weights.ts';
-import { findIdentifiers } from '../identifiers.ts';
-import { normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm } from '../normalise.ts';
+import { findIdentifiers } from '../text/identifiers.ts';
+import { normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm } from '../text/normalise.ts';
 
 /** What matching needs of an allegation, stored or being typed. Shaped like the submission format. */
 export interface AllegationDraft {

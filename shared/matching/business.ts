@@ -1,6 +1,6 @@
 // Business names as reporters write them: with or without "Ltd", "&" or "and", "Hand Car Wash" or "car wash".
 // The key keeps every distinctive word, so "Royal Nails" and "Royal Hand Car Wash" stay different businesses.
-import { foldName } from '../normalise.ts';
+import { foldName } from '../text/normalise.ts';
 import { jaroWinkler } from './strings.ts';
 
 const LEGAL = new Set(['ltd', 'limited', 'plc', 'llp', 'llc', 'inc', 'co', 'company', 'the', 'and', 'uk']);

@@ -1,7 +1,7 @@
 // Comparing names as people write them: the same name in another form (nickname, transliteration), with a
 // typo, sounding alike, shortened, or as an initial. The result is a level, from which weights.ts makes
 // evidence; names.ts says only how alike two names are, never how much that is worth.
-import { foldName } from '../normalise.ts';
+import { foldName } from '../text/normalise.ts';
 import { sameNameGroup } from './nicknames.ts';
 import { jaroWinkler, osaDistance, phoneticAgree } from './strings.ts';
 

@@ -3,7 +3,7 @@
 // spellings of one name across transliterations (Mohammed, Muhammad, Mohamed). Each line is one group; a name
 // may sit in several groups (Alex is Alexander, Alexandra and Alexandru). Written for this product from common
 // usage; matching also accepts shortened forms without a list (Flori for Florin), see names.ts.
-import { indexNameGroups } from '../name-groups.ts';
+import { indexNameGroups } from '../text/name-groups.ts';
 const GROUPS = `
 william bill billy will willy willie liam wills
 robert rob bob bobby robbie bert robin

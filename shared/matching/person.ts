@@ -7,7 +7,7 @@ import type { Evidence } from './evidence.ts';
 import type { Frequencies } from './frequency.ts';
 import { bestTokenMatch, betterLevel, compareJoined, compareNameTokens, nameTokens, significantTokens, type NameLevel } from './names.ts';
 import { ageGapBits, dobBits, forenameBits, GENDER_AGREE_BITS, GENDER_DIFFER_BITS, nationalityBits, surnameBits, SWAPPED_NAMES_BITS } from './weights.ts';
-import { foldName } from '../normalise.ts';
+import { foldName } from '../text/normalise.ts';
 
 export interface PersonInput {
   forename?: string | null;

@@ -2,9 +2,9 @@
 // allegation, an edit, and (leniently) a draft. Every rule gives its message at the field it concerns, so the
 // form can show it there; nothing typed is thrown away when a rule fails.
 import { z } from 'zod';
-import { ADDRESS_TYPES, CHANNELS, GENDERS, OFFENCE_TYPES, REPORTER_TYPES, SUBJECT_ROLES, PAPER_CHANNELS } from '../domain.ts';
+import { ADDRESS_TYPES, CHANNELS, GENDERS, OFFENCE_TYPES, REPORTER_TYPES, SUBJECT_ROLES, PAPER_CHANNELS } from '../domain/vocabularies.ts';
 import { isRealIsoDate, isoDateTime, uuid } from './common.ts';
-import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../normalise.ts';
+import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
 
 const str = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).default('');
 

@@ -14,7 +14,7 @@ import {
   STATUSES,
   SUBJECT_ROLES,
   NFA_REASONS,
-} from '../domain.ts';
+} from '../domain/vocabularies.ts';
 import { isoDate, isoDateTime, reference, uuid } from './common.ts';
 
 export const subjectView = z.object({

@@ -2,7 +2,7 @@
 // produce it (../shared/data/corpus/README.md). `ims import` and the import screen validate every line with it.
 // Unknown fields are refused rather than dropped: an import must never lose what it was given.
 import { z } from 'zod';
-import { CHANNELS, GENDERS, OFFENCE_TYPES, REPORTER_TYPES, STATUSES, SUBJECT_ROLES, ADDRESS_TYPES } from '../domain.ts';
+import { CHANNELS, GENDERS, OFFENCE_TYPES, REPORTER_TYPES, STATUSES, SUBJECT_ROLES, ADDRESS_TYPES } from '../domain/vocabularies.ts';
 import { isoDate, isoDateTime, reference, text } from './common.ts';
 
 export const submissionSubject = z

@@ -7,7 +7,7 @@ import type { Core } from '../../electron/core/core.ts';
 import { importJsonl } from '../../electron/core/import.ts';
 import { startWebHost, type WebHost } from '../../electron/host/web.ts';
 import { ROOT, addUser, tempDir, TEST_PASSWORD, openCore } from '../helpers.ts';
-import type { Role } from '../../shared/domain.ts';
+import type { Role } from '../../shared/domain/vocabularies.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'tests', 'e2e', 'screenshots');

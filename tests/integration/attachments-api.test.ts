@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/core.ts';
-import type { CoreEvent } from '../../shared/events.ts';
+import type { CoreEvent } from '../../shared/api/events.ts';
 import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
 import { readAllegation } from '../../electron/store/allegations.ts';
 import { allocate } from '../../electron/core/cases.ts';

@@ -8,7 +8,7 @@ import { OcrPool, type OcrProgress } from '../../electron/attachments/ocr-pool.t
 import { openDocument } from '../../electron/attachments/document.ts';
 import { analyseAttachment } from '../../electron/attachments/analyse.ts';
 import { sanitiseAttachment } from '../../electron/attachments/sanitise.ts';
-import { suggestFields } from '../../shared/suggest-fields.ts';
+import { suggestFields } from '../../shared/attachments/suggest-fields.ts';
 import { makeScannedPdf, makeTextPdf } from '../pdf-maker.ts';
 import { DATA, tempDir } from '../helpers.ts';
 import { cer } from '../../bench/_text-metrics.ts';

@@ -5,7 +5,7 @@ import type { Core } from '../../electron/core/core.ts';
 import { importJsonl, type ImportSummary } from '../../electron/core/import.ts';
 import { findAllegationId, readAllegation } from '../../electron/store/allegations.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
-import { SOURCE_MARKER } from '../../shared/redact.ts';
+import { SOURCE_MARKER } from '../../shared/sources/redact.ts';
 import { CORPUS_1K, tempDir, openCore } from '../helpers.ts';
 
 const actor = { userId: null, name: 'import test' };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Core } from '../../electron/core/core.ts';
 import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
-import { DEFAULT_ROUTING } from '../../shared/routing.ts';
+import { DEFAULT_ROUTING } from '../../shared/domain/routing.ts';
 import { addUser, CORPUS_1K, signIn, tempDir, openCore } from '../helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/core.ts';
-import type { CoreEvent } from '../../shared/events.ts';
+import type { CoreEvent } from '../../shared/api/events.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
 import { addUser, openCore, signIn, tempDir } from '../helpers.ts';
 import { FAX, FUNSD } from '../scan-maker.ts';

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import type { Core } from '../../electron/core/core.ts';
 import { importJsonl } from '../../electron/core/import.ts';
 import { STORE_FILE } from '../../electron/store/db.ts';
-import { foldName, normalisePhone, parseUkPostcode } from '../../shared/normalise.ts';
+import { foldName, normalisePhone, parseUkPostcode } from '../../shared/text/normalise.ts';
 import { CORPUS_1K, DATA, ROOT, addUser, openCore, signIn, tempDir } from '../helpers.ts';
 
 const lines = readFileSync(CORPUS_1K, 'utf8').trim().split('\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, assessmentDueAt, bankHolidays, isWorkingDay, serviceStandardDueAt, timelinessBucket, workingDaysBetween, timeCriticalDueAt } from '../../shared/clock.ts';
+import { addWorkingDays, assessmentDueAt, bankHolidays, isWorkingDay, serviceStandardDueAt, timelinessBucket, workingDaysBetween, timeCriticalDueAt } from '../../shared/domain/clock.ts';
 
 describe('working days on the UK calendar', () => {
   it('skips weekends', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDeadlines } from '../../shared/deadlines.ts';
+import { detectDeadlines } from '../../shared/domain/deadlines.ts';
 
 // Received on Wednesday 4 March 2026 at 10:00 (UK): the reference for every relative date below.
 const RECEIVED = new Date('2026-03-04T10:00:00Z');

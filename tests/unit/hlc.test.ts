@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HybridClock, formatHlc, parseHlc } from '../../shared/hlc.ts';
+import { HybridClock, formatHlc, parseHlc } from '../../shared/sync/hlc.ts';
 
 describe('hybrid logical clock', () => {
   it('follows wall time and orders as text', () => {

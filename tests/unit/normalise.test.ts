@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldName, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/normalise.ts';
+import { foldName, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/text/normalise.ts';
 
 describe('UK postcodes as people write them', () => {
   it.each([

@@ -1,6 +1,6 @@
-// The rules that make an outcome valid, as the screen and the core both read them (shared/outcome.ts).
+// The rules that make an outcome valid, as the screen and the core both read them (shared/domain/outcome.ts).
 import { describe, expect, it } from 'vitest';
-import { hasFullAddress, hasFullName, outcomeProblems, outcomeRequirements, type OutcomeFacts } from '../../shared/outcome.ts';
+import { hasFullAddress, hasFullName, outcomeProblems, outcomeRequirements, type OutcomeFacts } from '../../shared/domain/outcome.ts';
 
 const facts = (f: Partial<OutcomeFacts> = {}): OutcomeFacts => ({
   status: 'in_research',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assemblePageText, boxesForSpan, isLikelyNoise, meanConfidence, type OcrWord } from '../../shared/page-text.ts';
+import { assemblePageText, boxesForSpan, isLikelyNoise, meanConfidence, type OcrWord } from '../../shared/attachments/page-text.ts';
 
 const w = (text: string, x0: number, y0: number, line?: number, confidence = 90): OcrWord => ({ text, confidence, bbox: { x0, y0, x1: x0 + text.length * 10, y1: y0 + 20 }, ...(line === undefined ? {} : { line }) });
 

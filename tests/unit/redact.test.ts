@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSource, SOURCE_MARKER, bareName } from '../../shared/redact.ts';
+import { redactSource, SOURCE_MARKER, bareName } from '../../shared/sources/redact.ts';
 
 const source = { name: 'Mr Garfield Clarke', phone: '07813 382035', email: 'clarkeg@icloud.com', address: '53 Tottenham High Road, Liverpool, L7 9BH' };
 
@@ -32,7 +32,7 @@ describe('withholding a known source from open text', () => {
 
 describe('phones in running text', () => {
   it('does not swallow a date written after the number', async () => {
-    const { findPhonesInText } = await import('../../shared/phones-in-text.ts');
+    const { findPhonesInText } = await import('../../shared/text/phones-in-text.ts');
     expect(findPhonesInText('FAX    FROM: 07722 918954    20th january 2020 10:51').map((p) => p.national)).toEqual(['07722918954']);
     expect(findPhonesInText('ring 0113 496 0000 or +44 (0)7700 900123.').map((p) => p.national)).toEqual(['01134960000', '07700900123']);
     expect(findPhonesInText('paid £350 a week for 70 hours since 2019')).toEqual([]);

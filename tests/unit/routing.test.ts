@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTING, routePostcode, routeRecord, validateRoutingTable, LACAT_UNIT, NAT_UNIT, routingTable } from '../../shared/routing.ts';
-import { parseUkPostcode } from '../../shared/normalise.ts';
-import { UNITS, UNIT_CODES } from '../../shared/units.ts';
+import { DEFAULT_ROUTING, routePostcode, routeRecord, validateRoutingTable, LACAT_UNIT, NAT_UNIT, routingTable } from '../../shared/domain/routing.ts';
+import { parseUkPostcode } from '../../shared/text/normalise.ts';
+import { UNITS, UNIT_CODES } from '../../shared/domain/units.ts';
 
 // Every geographic UK postcode area (Royal Mail), plus the Crown dependencies and non-geographic areas.
 const UK_AREAS = 'AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE'.split(' ');

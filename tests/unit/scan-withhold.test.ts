@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { replacedSpans, withholdFromPage, withholdSpans } from '../../shared/scan-withhold.ts';
-import { SOURCE_MARKER } from '../../shared/redact.ts';
-import { assemblePageText } from '../../shared/page-text.ts';
-import { applySuggestion, scanMissing, suggestionOnForm } from '../../shared/attachments.ts';
+import { replacedSpans, withholdFromPage, withholdSpans } from '../../shared/sources/scan-withhold.ts';
+import { SOURCE_MARKER } from '../../shared/sources/redact.ts';
+import { assemblePageText } from '../../shared/attachments/page-text.ts';
+import { applySuggestion, scanMissing, suggestionOnForm } from '../../shared/attachments/rules.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
 
 const M = SOURCE_MARKER;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareVariants, nameSkeleton, nameTokens, soundKey, type NameVariant } from '../../shared/search-names.ts';
+import { compareVariants, nameSkeleton, nameTokens, soundKey, type NameVariant } from '../../shared/search/names.ts';
 import { osaDistance } from '../../shared/matching/strings.ts';
-import { surnameBase, surnameGroupIds } from '../../shared/search-surnames.ts';
+import { surnameBase, surnameGroupIds } from '../../shared/search/surnames.ts';
 import { NameVocabulary } from '../../electron/search/vocabulary.ts';
 
 describe('comparing names as people write them', () => {

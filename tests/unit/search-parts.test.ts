@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalFilters, filtersFromPairs, filtersFromParams, filtersToParams, searchFilters } from '../../shared/search-filters.ts';
-import { QuerySyntaxError } from '../../shared/search-query.ts';
-import { placeLink } from '../../shared/search-links.ts';
+import { canonicalFilters, filtersFromPairs, filtersFromParams, filtersToParams, searchFilters } from '../../shared/search/filters.ts';
+import { QuerySyntaxError } from '../../shared/search/query.ts';
+import { placeLink } from '../../shared/search/links.ts';
 import { findSpans, snippet, type HighlightPlan } from '../../electron/search/places.ts';
 import { csvCell, hitsToCsv } from '../../electron/search/csv.ts';
 import type { SearchHit } from '../../shared/api/search.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseQuery, analyseWord, parseSearchQuery, positiveTerms, toFtsMatch, QuerySyntaxError } from '../../shared/search-query.ts';
+import { analyseQuery, analyseWord, parseSearchQuery, positiveTerms, toFtsMatch, QuerySyntaxError } from '../../shared/search/query.ts';
 
 describe('the search box query language', () => {
   it('ANDs plain words and quotes every term for FTS5', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSourceRegions } from '../../shared/source-in-scan.ts';
+import { findSourceRegions } from '../../shared/sources/in-scan.ts';
 
 const LETTER = `Mrs Pooja Sandhu
 14 Elm Grove

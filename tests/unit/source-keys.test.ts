@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseEmailForMatching, sourceKeys } from '../../shared/source-keys.ts';
-import { groupReferrals, type ReferralKeys } from '../../shared/referrer-groups.ts';
+import { normaliseEmailForMatching, sourceKeys } from '../../shared/sources/keys.ts';
+import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';
 
 const keysOf = (s: Parameters<typeof sourceKeys>[0]) => Object.fromEntries(sourceKeys(s).map((k) => [k.kind, k.value]));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { suggestFields } from '../../shared/suggest-fields.ts';
-import { assemblePageText, type OcrWord } from '../../shared/page-text.ts';
+import { suggestFields } from '../../shared/attachments/suggest-fields.ts';
+import { assemblePageText, type OcrWord } from '../../shared/attachments/page-text.ts';
 
 const FAX = `FAX    FROM: 01143 037177    6 Jan 2020 07:03    P.001/001
 TO: Immigration Enforcement Allegations

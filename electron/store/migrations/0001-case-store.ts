@@ -3,7 +3,7 @@
 // - Nothing is deleted (000 §4.15, CPIA): triggers refuse DELETE on case data, and UPDATE on what is
 //   append-only (notes, judgements, checks, the change log, the audit log). Amendments are new rows.
 // - Every row that sync carries has an `hlc` (hybrid logical clock) timestamp of its last change.
-import { CHANNELS, REPORTER_TYPES, STATUSES, RISK_RATINGS, OUTCOMES, NFA_REASONS, ROLES, OCR_STATUSES, LINK_JUDGEMENTS, CHECK_SYSTEMS, OUTCOME_ACTIONS } from '../../../shared/domain.ts';
+import { CHANNELS, REPORTER_TYPES, STATUSES, RISK_RATINGS, OUTCOMES, NFA_REASONS, ROLES, OCR_STATUSES, LINK_JUDGEMENTS, CHECK_SYSTEMS, OUTCOME_ACTIONS } from '../../../shared/domain/vocabularies.ts';
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 

@@ -1,8 +1,8 @@
 // The renderer's API client, derived from the contract. In Electron it talks through window.ims (the preload
 // bridge); in a browser it talks to the browser host over HTTP. Screens see one typed `call`.
 import type { ApiInput, ApiOutput, ProcedureName } from '../../../shared/api.ts';
-import type { ApiFailure, ApiResult } from '../../../shared/errors.ts';
-import { coreEvent, type CoreEvent } from '../../../shared/events.ts';
+import type { ApiFailure, ApiResult } from '../../../shared/api/errors.ts';
+import { coreEvent, type CoreEvent } from '../../../shared/api/events.ts';
 
 interface ElectronBridge {
   host: 'electron';

@@ -2,8 +2,8 @@ import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, T
 import { useHotkeys } from '@mantine/hooks';
 import { IconScan, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
-import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain.ts';
-import { unitName } from '../../../shared/units.ts';
+import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
+import { unitName } from '../../../shared/domain/units.ts';
 import { href, navigate, useRoute } from '../router.ts';
 import { QueueScreen } from '../screens/QueueScreen.tsx';
 import { AllegationScreen } from '../screens/AllegationScreen.tsx';

@@ -6,8 +6,8 @@ import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, Textarea } fro
 import { IconAlarm, IconAlertCircle, IconArrowsExchange, IconClipboardCheck, IconFileReport, IconNote, IconPencil, IconUserCheck } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import type { UserView } from '../../../shared/api.ts';
-import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shared/domain.ts';
-import { UNITS, unitName } from '../../../shared/units.ts';
+import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shared/domain/vocabularies.ts';
+import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { call, CallError } from '../api/client.ts';
 import { navigate } from '../router.ts';
 import { formatDate, formatDateTime } from '../format.ts';

@@ -1,6 +1,6 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { IconAlarm } from '@tabler/icons-react';
-import { STATUS_LABELS, type Status } from '../../../shared/domain.ts';
+import { STATUS_LABELS, type Status } from '../../../shared/domain/vocabularies.ts';
 import { formatDateTime, timeRemaining } from '../format.ts';
 
 const STATUS_COLOURS: Record<Status, string> = {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, FileInput, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconAlertCircle, IconFileImport, IconUpload } from '@tabler/icons-react';
 import type { ApiOutput } from '../../../shared/api.ts';
-import { unitName } from '../../../shared/units.ts';
+import { unitName } from '../../../shared/domain/units.ts';
 import { call, CallError, subscribeEvents } from '../api/client.ts';
 
 type Summary = ApiOutput<'import.finish'>;

@@ -3,8 +3,8 @@ import { Alert, Anchor, Badge, Button, Card, Drawer, Group, NativeSelect, Stack,
 import { IconAlertCircle, IconEye, IconUsersGroup } from '@tabler/icons-react';
 import type { ReferrerGroupView } from '../../../shared/api/sources.ts';
 import { NSU_DECISIONS, NSU_DECISION_LABELS } from '../../../shared/api/sources.ts';
-import { OFFENCE_TYPE_LABELS } from '../../../shared/domain.ts';
-import { unitName } from '../../../shared/units.ts';
+import { OFFENCE_TYPE_LABELS } from '../../../shared/domain/vocabularies.ts';
+import { unitName } from '../../../shared/domain/units.ts';
 import { call, CallError } from '../api/client.ts';
 import { useCall } from '../api/useCall.ts';
 import { href } from '../router.ts';

@@ -18,8 +18,8 @@ import {
 } from '@tanstack/react-table';
 import type { QueueBucket, QueueView, UserView } from '../../../shared/api.ts';
 import type { QueueRow } from '../../../shared/schemas/record.ts';
-import { CHANNEL_LABELS, NATIONAL_ROLES, OFFENCE_TYPE_LABELS } from '../../../shared/domain.ts';
-import { UNITS, unitName } from '../../../shared/units.ts';
+import { CHANNEL_LABELS, NATIONAL_ROLES, OFFENCE_TYPE_LABELS } from '../../../shared/domain/vocabularies.ts';
+import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { useCall } from '../api/useCall.ts';
 import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';

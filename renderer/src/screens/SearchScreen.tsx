@@ -4,9 +4,9 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Collapse, Grid, Group, MultiSelect, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconAdjustmentsHorizontal, IconAlertCircle, IconBookmark, IconDownload, IconSearch } from '@tabler/icons-react';
-import { CHANNELS, CHANNEL_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, OUTCOMES, OUTCOME_LABELS, STATUSES, STATUS_LABELS } from '../../../shared/domain.ts';
-import { UNITS, unitName } from '../../../shared/units.ts';
-import { filtersFromParams, filtersToParams, noFilters, searchFilters, type SearchFilters } from '../../../shared/search-filters.ts';
+import { CHANNELS, CHANNEL_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, OUTCOMES, OUTCOME_LABELS, STATUSES, STATUS_LABELS } from '../../../shared/domain/vocabularies.ts';
+import { UNITS, unitName } from '../../../shared/domain/units.ts';
+import { filtersFromParams, filtersToParams, noFilters, searchFilters, type SearchFilters } from '../../../shared/search/filters.ts';
 import { MATCH_TIER_LABELS, type MatchTier, type SearchHit } from '../../../shared/api/search.ts';
 import { useCall } from '../api/useCall.ts';
 import { call, CallError } from '../api/client.ts';

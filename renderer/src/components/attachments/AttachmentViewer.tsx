@@ -21,7 +21,7 @@ import {
 import { Document, Page } from 'react-pdf';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import type { AttachmentDetail, BoxView, SuggestionView } from '../../../../shared/api/attachments.ts';
-import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments.ts';
+import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
 import { SuggestionValue } from './SuggestionValue.tsx';
 import { call, CallError, subscribeEvents } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';

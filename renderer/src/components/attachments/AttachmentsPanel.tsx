@@ -6,7 +6,7 @@ import { Alert, Badge, Box, Button, Collapse, Group, Progress, Stack, Text } fro
 import { IconAlertTriangle, IconEye, IconFileText, IconRefresh, IconShieldExclamation, IconUpload } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import type { AttachmentSummary } from '../../../../shared/api/attachments.ts';
-import { scanMissing } from '../../../../shared/attachments.ts';
+import { scanMissing } from '../../../../shared/attachments/rules.ts';
 import { call, CallError, subscribeEvents } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDateTime, plural } from '../../format.ts';

@@ -5,7 +5,7 @@ import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlus, IconSquareCheck } from '@tabler/icons-react';
 import type { AllegationForm } from '../../../../shared/schemas/form.ts';
 import type { SuggestionView } from '../../../../shared/api/attachments.ts';
-import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments.ts';
+import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
 import { call } from '../../api/client.ts';
 import { SuggestionValue } from './SuggestionValue.tsx';
 

@@ -1,6 +1,6 @@
 import { Badge, Group, Text } from '@mantine/core';
 import type { SuggestionView } from '../../../../shared/api/attachments.ts';
-import { SUGGESTION_LABELS } from '../../../../shared/attachments.ts';
+import { SUGGESTION_LABELS } from '../../../../shared/attachments/rules.ts';
 
 /** What a suggestion proposes, as the viewer and the form both list it: its kind, then the value. */
 export function SuggestionValue({ s }: { s: Pick<SuggestionView, 'kind' | 'value'> }) {

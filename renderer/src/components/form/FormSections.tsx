@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 import { ActionIcon, Button, Card, Checkbox, Group, NativeSelect, NumberInput, SimpleGrid, Stack, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
 import { IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { AllegationForm } from '../../../../shared/schemas/form.ts';
-import { ADDRESS_TYPES, CHANNELS, CHANNEL_LABELS, GENDERS, GENDER_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, PAPER_CHANNELS, REPORTER_TYPES, REPORTER_TYPE_LABELS, SUBJECT_ROLES } from '../../../../shared/domain.ts';
-import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../../../shared/normalise.ts';
+import { ADDRESS_TYPES, CHANNELS, CHANNEL_LABELS, GENDERS, GENDER_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, PAPER_CHANNELS, REPORTER_TYPES, REPORTER_TYPE_LABELS, SUBJECT_ROLES } from '../../../../shared/domain/vocabularies.ts';
+import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../../../shared/text/normalise.ts';
 import type { Path } from './useFormState.ts';
 
 export interface FieldProps {

@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 import { Badge, Group, List, Stack, Table, Text, ThemeIcon } from '@mantine/core';
 import { IconCheck, IconMinus, IconX } from '@tabler/icons-react';
 import type { ExplanationLineView, LinkSide } from '../../../../shared/api/links.ts';
-import { OFFENCE_TYPE_LABELS, OUTCOME_LABELS, STATUS_LABELS, LINK_JUDGEMENTS, type LinkJudgement } from '../../../../shared/domain.ts';
-import { unitName } from '../../../../shared/units.ts';
+import { OFFENCE_TYPE_LABELS, OUTCOME_LABELS, STATUS_LABELS, LINK_JUDGEMENTS, type LinkJudgement } from '../../../../shared/domain/vocabularies.ts';
+import { unitName } from '../../../../shared/domain/units.ts';
 import { formatDate, formatDateTime } from '../../format.ts';
 
 export const LABEL_TEXT: Record<string, string> = { likely_duplicate: 'Likely duplicate', possible_associate: 'Possible associate', weak: 'Weak' };

@@ -7,8 +7,8 @@ import { Accordion, Alert, Anchor, Badge, Button, Card, Group, Modal, Radio, Sta
 import { IconAlertCircle, IconChecklist, IconGitMerge, IconLink, IconShare } from '@tabler/icons-react';
 import type { ApiOutput, UserView } from '../../../../shared/api.ts';
 import type { CandidateView, JudgementView, LinkSide } from '../../../../shared/api/links.ts';
-import type { LinkJudgement } from '../../../../shared/domain.ts';
-import { STATUS_LABELS } from '../../../../shared/domain.ts';
+import type { LinkJudgement } from '../../../../shared/domain/vocabularies.ts';
+import { STATUS_LABELS } from '../../../../shared/domain/vocabularies.ts';
 import { call, CallError } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { href } from '../../router.ts';

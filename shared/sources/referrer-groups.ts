@@ -6,7 +6,7 @@
 //   forenames contradict (people share family email addresses; generated ones collide);
 // - a name alone (as written or as it sounds, with the same relationship to the subject) only attaches a
 //   referral that has nothing else to go on to the one group whose name it matches, and never starts a group.
-import type { SourceKeyKind } from './source-keys.ts';
+import type { SourceKeyKind } from './keys.ts';
 
 export interface ReferralKeys {
   id: string;

@@ -3,9 +3,9 @@
 // allegation's known source wherever the page repeats their name, phone, email or address (redact.ts). Both are
 // withheld from the open text (which search, matching and suggestions use) and blacked out in the sanitised
 // copy; the page as read is kept restricted.
-import { boxesForSpan, type Box, type PlacedWord } from './page-text.ts';
+import { boxesForSpan, type Box, type PlacedWord } from '../attachments/page-text.ts';
 import { redactSource, SOURCE_MARKER, type SourceIdentifiers } from './redact.ts';
-import { findSourceRegions, type SourceRegion } from './source-in-scan.ts';
+import { findSourceRegions, type SourceRegion } from './in-scan.ts';
 
 export interface Span {
   start: number;

@@ -1,8 +1,8 @@
 // Removing a known source's identifiers from text that is not restricted. Letters, faxes and MPs' covering
 // notes name the reporter (37% of cases with source details showed them outside the pane, 000 §5.8): the
 // general record, the search index and exports get the redacted text; the original goes to restricted storage.
-import { normalisePhone } from './normalise.ts';
-import { findPhonesInText } from './phones-in-text.ts';
+import { normalisePhone } from '../text/normalise.ts';
+import { findPhonesInText } from '../text/phones-in-text.ts';
 
 export const SOURCE_MARKER = '[source withheld]';
 

@@ -1,5 +1,5 @@
 // The end of assessment on an allegation: background checks (which system, when, by whom, the result), what an
-// outcome still needs (the same rules the core enforces, shared/outcome.ts), the outcome itself, and the
+// outcome still needs (the same rules the core enforces, shared/domain/outcome.ts), the outcome itself, and the
 // compliance officer's sign-off with evidence of what was checked, which alone closes the case.
 import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Group, List, Modal, NativeSelect, Radio, SimpleGrid, Stack, Table, Text, Textarea, TextInput, ThemeIcon, Title } from '@mantine/core';
@@ -19,8 +19,8 @@ import {
   type NfaReason,
   type Outcome,
   type OutcomeAction,
-} from '../../../../shared/domain.ts';
-import { CHECK_FINDINGS, CHECK_FINDING_LABELS, HOME_OFFICE_SYSTEMS, SIGNOFF_EVIDENCE, SIGNOFF_EVIDENCE_LABELS, type CheckFinding, type SignoffEvidence } from '../../../../shared/outcome.ts';
+} from '../../../../shared/domain/vocabularies.ts';
+import { CHECK_FINDINGS, CHECK_FINDING_LABELS, HOME_OFFICE_SYSTEMS, SIGNOFF_EVIDENCE, SIGNOFF_EVIDENCE_LABELS, type CheckFinding, type SignoffEvidence } from '../../../../shared/domain/outcome.ts';
 import { call, CallError } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDateTime, plural } from '../../format.ts';

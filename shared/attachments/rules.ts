@@ -1,9 +1,9 @@
 // Rules about attachments shared by the core and the renderer: whether a letter or fax lacks its original scan,
 // and how an accepted suggestion goes into the electronic form (a person clicks; nothing is added otherwise).
-import { PAPER_CHANNELS, type Channel } from './domain.ts';
-import type { AllegationForm } from './schemas/form.ts';
-import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from './normalise.ts';
-import type { SuggestionView } from './api/attachments.ts';
+import { PAPER_CHANNELS, type Channel } from '../domain/vocabularies.ts';
+import type { AllegationForm } from '../schemas/form.ts';
+import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
+import type { SuggestionView } from '../api/attachments.ts';
 
 /** Letters and faxes must carry their original scan, or a recorded reason why not (000 §4.30). */
 export function scanMissing(a: { channel: Channel; attachments: number; scanMissingReason: string | null }): boolean {

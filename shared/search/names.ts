@@ -2,7 +2,7 @@
 // (Mohammed / Muhammad / Mohamed), a coarser sound key, and a bounded Damerau (optimal string alignment)
 // distance — transpositions are the commonest surname typo. Nicknames and spelling groups come from
 // shared/matching/nicknames.ts (the list matching uses), so both find the same people.
-import { foldName } from './normalise.ts';
+import { foldName } from '../text/normalise.ts';
 
 /** Words that are never taken for names when a query is read (they still match as words). */
 export const NOT_NAMES = new Set(

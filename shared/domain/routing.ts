@@ -2,9 +2,9 @@
 // 19 RIUs; London goes to LACAT for initial assessment; no usable location goes to the NAT sift (000 §3.4).
 // The postcode -> unit table is data (default-routing.json, editable by an administrator), not code.
 import { z } from 'zod';
-import defaultRoutingJson from './routing/default-routing.json' with { type: 'json' };
-import { parseUkPostcode, type PostcodeParts } from './normalise.ts';
-import type { OffenceType } from './domain.ts';
+import defaultRoutingJson from './default-routing.json' with { type: 'json' };
+import { parseUkPostcode, type PostcodeParts } from '../text/normalise.ts';
+import type { OffenceType } from './vocabularies.ts';
 
 export const routingTable = z.object({
   version: z.number().int(),

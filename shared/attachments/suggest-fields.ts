@@ -4,8 +4,8 @@
 // decides (the inspection found 28% of records held details only in attachments, and a smuggler's flight
 // was missed because it was only in a scan: 000 §4.26, Figure 7).
 import * as chrono from 'chrono-node';
-import { findIdentifiers } from './identifiers.ts';
-import { foldName, normaliseFlightNumber, normaliseVrm } from './normalise.ts';
+import { findIdentifiers } from '../text/identifiers.ts';
+import { foldName, normaliseFlightNumber, normaliseVrm } from '../text/normalise.ts';
 import { boxesForSpan, type Box, type PlacedWord } from './page-text.ts';
 
 export type SuggestionKind = 'name' | 'dob' | 'address' | 'postcode' | 'phone' | 'email' | 'vrm' | 'flight';

@@ -2,11 +2,11 @@
 // the index holds for the exact-valued ones (channel, status, unit, offence, outcome, date of birth). Shared by
 // the API (validation), the CLI (--filter k=v) and the screen.
 import { z } from 'zod';
-import { CHANNELS, OFFENCE_TYPES, OUTCOMES, STATUSES } from './domain.ts';
-import { isoDate, isRealIsoDate } from './schemas/common.ts';
-import { normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from './normalise.ts';
-import { QuerySyntaxError, ftsWords } from './search-query.ts';
-import { nameTokens } from './search-names.ts';
+import { CHANNELS, OFFENCE_TYPES, OUTCOMES, STATUSES } from '../domain/vocabularies.ts';
+import { isoDate, isRealIsoDate } from '../schemas/common.ts';
+import { normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
+import { QuerySyntaxError, ftsWords } from './query.ts';
+import { nameTokens } from './names.ts';
 
 const shortText = z.string().trim().max(200);
 

@@ -1,8 +1,8 @@
 // The intelligence report of an allegation, as it may leave the unit (dissemination, print, export). It never
 // names the source: where the record would, it gives the allegation reference to ask the owning unit through
 // (000 §5.6). The core builds it from a record whose texts it has already re-checked against the sealed source.
-import type { AllegationRecord } from './schemas/record.ts';
-import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, STATUS_LABELS } from './domain.ts';
+import type { AllegationRecord } from '../schemas/record.ts';
+import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, STATUS_LABELS } from './vocabularies.ts';
 import { unitName } from './units.ts';
 
 export interface ReportSection {

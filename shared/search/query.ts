@@ -3,8 +3,8 @@
 // parser cannot read gets a message that says what is wrong and where, never an exception from the engine.
 // Each leaf is then read as what it is (analyseQuery): an identifier (phone, postcode or district, vehicle,
 // flight, email), a word that may be a name (searched fuzzily in the name fields), or a phrase.
-import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from './normalise.ts';
-import { NOT_NAMES } from './search-names.ts';
+import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
+import { NOT_NAMES } from './names.ts';
 
 export class QuerySyntaxError extends Error {
   constructor(message: string) {

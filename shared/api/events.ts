@@ -1,6 +1,6 @@
 // The one typed event channel from the core to the renderer: progress of long work and live changes.
 import { z } from 'zod';
-import { OCR_STATUSES } from './domain.ts';
+import { OCR_STATUSES } from '../domain/vocabularies.ts';
 
 export const coreEvent = z.discriminatedUnion('type', [
   z.object({

@@ -1,6 +1,6 @@
 // Where a search hit opens: the allegation at the place it matched. The attachment viewer reads
 // tab=attachments&attachment=ID&page=N; notes tab=notes&note=ID; the form tab=form&field=NAME.
-import type { HitPlace } from './api/search.ts';
+import type { HitPlace } from '../api/search.ts';
 
 export function placeLink(reference: string, place: HitPlace): string {
   const params: Array<[string, string]> = [];

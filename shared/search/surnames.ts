@@ -2,7 +2,7 @@
 // distance cannot see (Zhang and Cheung share no letters that matter). Each line is one group; written for
 // this product from common usage. Gendered endings (Atanasova/Atanasov, Kowalska/Kowalski) are handled by rule
 // (surnameBase), diacritics by folding, and most spellings (Hussain/Hussein) by the skeleton and edit distance.
-import { indexNameGroups } from './name-groups.ts';
+import { indexNameGroups } from '../text/name-groups.ts';
 const GROUPS = `
 zhang chang cheung cheong chong
 chen chan chin tan chun

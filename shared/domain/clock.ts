@@ -1,9 +1,9 @@
 // The service-standard clock. Initial assessment is due within 2 working days of receipt (the Ministerial
 // target that 39% of allegations missed, 000 §3.8, §4.32); bank holidays come from date-holidays (maintained
 // upstream), for England and Wales, Scotland or Northern Ireland according to the unit. All working-day
-// arithmetic happens on the UK calendar (Europe/London, shared/uk-time.ts), whatever the machine's time zone.
+// arithmetic happens on the UK calendar (Europe/London, shared/domain/uk-time.ts), whatever the machine's time zone.
 import Holidays from 'date-holidays';
-import type { RiskRating } from './domain.ts';
+import type { RiskRating } from './vocabularies.ts';
 import type { HolidayJurisdiction } from './units.ts';
 import { endOfUkDay, ukDate } from './uk-time.ts';
 

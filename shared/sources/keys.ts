@@ -4,7 +4,7 @@
 // NSU can group referrals by the same person without anyone decrypting the details.
 import { doubleMetaphone } from 'double-metaphone';
 import { bareName } from './redact.ts';
-import { foldName, normalisePhone, parseUkPostcode } from './normalise.ts';
+import { foldName, normalisePhone, parseUkPostcode } from '../text/normalise.ts';
 import { match as matchPostcodes } from 'postcode';
 
 export interface SourceLike {

@@ -2,10 +2,10 @@
 // is …", a fax header's "FROM: <number>", contact lines with the writer's phone, email or address, and the
 // letterhead above the salutation. 37% of cases with source details showed them outside the restricted
 // pane (000 §5.8): these regions are offered for the pane and blacked out in the sanitised copy.
-import { findIdentifiers } from './identifiers.ts';
-import { findPhonesInText } from './phones-in-text.ts';
-import { boxesForSpan, type Box } from './page-text.ts';
-import type { PageTextInput } from './suggest-fields.ts';
+import { findIdentifiers } from '../text/identifiers.ts';
+import { findPhonesInText } from '../text/phones-in-text.ts';
+import { boxesForSpan, type Box } from '../attachments/page-text.ts';
+import type { PageTextInput } from '../attachments/suggest-fields.ts';
 
 export type SourceRegionKind = 'signature' | 'self-introduction' | 'fax-header' | 'contact' | 'letterhead';
 

@@ -6,8 +6,8 @@
 //   address is known (000 §4.17-4.19: half the NFA non-actionable sample had none).
 // - Actioned carries at least one action; NFA non-actionable carries its reason; "duplicate" names the linked
 //   original (an earlier allegation judged the same).
-import { OUTCOME_ACTIONS, type CheckSystem, type NfaReason, type Outcome, type OutcomeAction, type Status } from './domain.ts';
-import { parseUkPostcode } from './normalise.ts';
+import { OUTCOME_ACTIONS, type CheckSystem, type NfaReason, type Outcome, type OutcomeAction, type Status } from './vocabularies.ts';
+import { parseUkPostcode } from '../text/normalise.ts';
 
 /** The Home Office systems whose checks count as background checks (000 §4.17-4.19; 004 §5.13). */
 export const HOME_OFFICE_SYSTEMS: readonly CheckSystem[] = ['cid_atlas', 'crs', 'pnc', 'warnings_index', 'nod'];
