@@ -3,6 +3,7 @@
 import { Store, type StoreOptions } from '../store/store.ts';
 import { SearchIndex } from '../search/index.ts';
 import { MatchIndex } from '../matching/match-index.ts';
+import { MiFactsIndex } from '../mi/facts-index.ts';
 import { Sessions } from './sessions.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
@@ -25,6 +26,8 @@ export class Core {
   readonly store: Store;
   readonly search: SearchIndex;
   readonly matching: MatchIndex;
+  /** Management information: the fact row of each allegation, kept current by every mutation. */
+  readonly mi: MiFactsIndex;
   readonly sessions: Sessions;
   readonly importJobs: ImportJobs;
   readonly vault: Vault;
@@ -42,6 +45,8 @@ export class Core {
     // made by other connections (workers, sync) within about a second.
     this.store.onMutation(() => this.search.afterMutation());
     this.search.startBackground();
+    this.mi = new MiFactsIndex(this.store.db, () => this.search.deferred);
+    this.store.onMutation(() => this.mi.afterMutation());
     this.sessions = new Sessions(options.now);
     this.importJobs = new ImportJobs(this);
     this.vault = new Vault(this.store.db, profileDir);
