@@ -3,15 +3,11 @@
 // no allegation is named, so the report carries no personal data.
 import PDFDocument from 'pdfkit';
 import type { MiReportView } from '../../shared/api/mi.ts';
-import { BREAKDOWN_COLUMNS, MI_GROUPS } from '../../shared/mi/measures.ts';
+import { BREAKDOWN_COLUMNS, MI_GROUPS, percent, shareBase } from '../../shared/mi/measures.ts';
 
 const MARGIN = 40;
 const A4_WIDTH = 595.28;
 const CONTENT = A4_WIDTH - 2 * MARGIN;
-
-function pct(n: number, of: number): string {
-  return of > 0 ? `${Math.round((1000 * n) / of) / 10}%` : '—';
-}
 
 export function miPdf(report: MiReportView, generatedBy: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Management information — ${report.scope.label}`, Author: 'IMS Desk', Subject: `${report.scope.from} to ${report.scope.to}` } });
@@ -54,10 +50,10 @@ export function miPdf(report: MiReportView, generatedBy: string): Promise<Buffer
     doc.font('Helvetica-Bold').fontSize(11).fillColor('#1a237e').text(g.title, MARGIN);
     doc.font('Helvetica').fontSize(8).fillColor('#555555').text(g.definition, { width: CONTENT });
     doc.moveDown(0.2);
-    const base = Math.max(1, report.total);
+    const base = shareBase(g, counts, report.total);
     const widths = [CONTENT * 0.6, CONTENT * 0.2, CONTENT * 0.2];
-    row(['Figure', 'Allegations', 'Share of all'], widths, true);
-    for (const k of keys) row([g.labels[k] ?? k, (counts[k] ?? 0).toLocaleString('en-GB'), pct(counts[k] ?? 0, base)], widths);
+    row(['Figure', 'Allegations', 'Share'], widths, true);
+    for (const k of keys) row([g.labels[k] ?? k, (counts[k] ?? 0).toLocaleString('en-GB'), percent(counts[k] ?? 0, base)], widths);
     if (!keys.length) row(['None in this period', '0', '—'], widths);
   }
 

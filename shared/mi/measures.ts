@@ -21,6 +21,8 @@ export interface MiGroup {
   definition: string;
   keys: readonly string[];
   labels: Readonly<Record<string, string>>;
+  /** What a figure's share is of: every allegation in scope, the group's figures added up, or one of its keys. */
+  share: 'total' | 'sum' | { key: string };
   /** The keys this fact counts under now (none, one or several). */
   of(f: MiFact, now: MiNow): readonly string[];
 }
@@ -44,6 +46,7 @@ const OUTCOME_KEYS = ['actioned', 'nfa_actionable', 'nfa_non_actionable', 'undec
 export const MI_GROUPS: readonly MiGroup[] = [
   {
     id: 'timeliness.buckets',
+    share: 'sum',
     title: 'Working days to initial assessment (Figure 8)',
     definition: 'Allegations received in the period by working days from receipt to initial assessment, counted in the owning unit’s calendar (weekends and its bank holidays excluded). Not known: no assessment recorded.',
     keys: TIMELINESS_BUCKETS,
@@ -52,6 +55,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'timeliness.target',
+    share: 'total',
     title: 'Against the 2-working-day target',
     definition: 'Within: assessed within 2 working days. Late: assessed after. Awaiting: not yet assessed (overdue once its due time has passed). Not recorded: concluded on a legacy system with no assessment date.',
     keys: TARGET_KEYS,
@@ -64,6 +68,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'timeCritical.standard',
+    share: { key: 'flagged' },
     title: 'Time-critical: action within 24 hours (000 §4.35)',
     definition: 'Flagged: time-critical content found on receipt. Dismissed: the flag was dismissed with a reason. Met: assessed within 24 hours of receipt; missed: assessed later; open: not yet assessed (overdue after 24 hours). Not recorded: concluded on a legacy system with no assessment date.',
     keys: TC_KEYS,
@@ -78,6 +83,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'riskRatings.assigned',
+    share: 'sum',
     title: 'Risk ratings given on assessment (000 §3.8)',
     definition: 'The risk rating recorded at initial assessment, which sets the service standard for developing the information.',
     keys: [...RISK_RATINGS, 'not_assessed'],
@@ -86,6 +92,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'riskRatings.standard',
+    share: 'total',
     title: 'Service standards met, by risk rating',
     definition: 'Met: an outcome was chosen within the standard the risk rating set (immediate, 4 hours, 48 hours, 30 days from assessment). Missed: chosen later. Open: no outcome yet (overdue once the standard has passed).',
     keys: RISK_RATINGS.flatMap((r) => STANDARD_KEYS.map((k) => `${r}:${k}`)),
@@ -99,6 +106,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'outcomes.category',
+    share: 'sum',
     title: 'Outcomes (000 §3.7)',
     definition: 'The outcome in force. Undecided: still being worked. Legacy: concluded on a legacy system with no outcome category recorded (the inspection found a third wrongly categorised, 000 §4.3).',
     keys: OUTCOME_KEYS,
@@ -107,6 +115,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'outcomes.nfaReason',
+    share: 'sum',
     title: 'Why not actionable',
     definition: 'The reason recorded for NFA non-actionable outcomes.',
     keys: NFA_REASONS,
@@ -115,6 +124,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'outcomes.action',
+    share: 'total',
     title: 'Actions recorded (Figure 2)',
     definition: 'Allegations with at least one action of each kind recorded with its recipient (one allegation may have several).',
     keys: OUTCOME_ACTIONS,
@@ -123,6 +133,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'outcomes.result',
+    share: 'total',
     title: 'Results of actions (000 §4.9)',
     definition: 'What recipients reported back, by allegation (one allegation may have several results), and allegations with actions still awaiting a result.',
     keys: [...RESULTS, 'awaiting'],
@@ -134,6 +145,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'reporters.type',
+    share: 'sum',
     title: 'Who reported (Figure 10)',
     definition: 'The reporter type recorded on the allegation.',
     keys: REPORTER_TYPES,
@@ -142,6 +154,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'reporters.channel',
+    share: 'sum',
     title: 'How it arrived',
     definition: 'The channel recorded on the allegation (online form and email told apart, 000 §4.23).',
     keys: CHANNELS,
@@ -150,6 +163,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'dataQuality.form',
+    share: 'sum',
     title: 'Electronic form complete (Figure 6)',
     definition: 'Complete: an offence type, a named subject or a business, a located address (full postcode, or first line and town) and an account of at least 20 characters.',
     keys: ['complete', 'incomplete'],
@@ -158,6 +172,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'dataQuality.paperScan',
+    share: { key: 'paper' },
     title: 'Letters and faxes: original scan (000 §4.30)',
     definition: 'Allegations received by letter or fax: with the original scan attached, without it but with a recorded reason, or missing both.',
     keys: ['paper', 'attached', 'reason', 'missing'],
@@ -166,6 +181,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'dataQuality.source',
+    share: 'total',
     title: 'Source details in the restricted pane (000 §5.8)',
     definition: 'With source: source details held in the restricted pane. Withheld: the source was also named outside the pane (a scan, the account) and the desk moved it into restricted storage. Awaiting sanitised copy: a scan names its writer and its sanitised copy is not made yet (the original stays restricted meanwhile).',
     keys: ['with_source', 'withheld', 'awaiting_sanitised'],
@@ -180,6 +196,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'grading.assessed',
+    share: 'sum',
     title: 'Graded (3x5x2)',
     definition: 'Of the allegations assessed here, those with a complete 3x5x2 grading and harm rating.',
     keys: ['graded', 'ungraded'],
@@ -188,6 +205,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'assurance.closure',
+    share: { key: 'closed' },
     title: 'Compliance sign-off with evidence (000 §4.39)',
     definition: 'Closed allegations, and of them those closed by a compliance officer who confirmed every checklist item; the others were closed on a legacy system.',
     keys: ['closed', 'signed_off', 'without_signoff'],
@@ -196,6 +214,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'assurance.sample',
+    share: { key: 'sampled' },
     title: 'Managers’ sample checks',
     definition: 'Allegations drawn into a manager’s monthly random sample, those checked, and those where the check found issues.',
     keys: ['sampled', 'checked', 'with_issues'],
@@ -204,6 +223,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
   },
   {
     id: 'followUps.due',
+    share: 'total',
     title: 'Follow-ups of actions',
     definition: 'Allegations with actions awaiting a result, and those whose earliest follow-up date has passed.',
     keys: ['open', 'overdue'],
@@ -211,6 +231,18 @@ export const MI_GROUPS: readonly MiGroup[] = [
     of: (f, now) => (f.awaitingResults > 0 ? (f.followUpDue !== null && f.followUpDue < now.day ? ['open', 'overdue'] : one('open')) : NONE),
   },
 ];
+
+/** What the figures of a group are shares of (see MiGroup.share). */
+export function shareBase(g: MiGroup, counts: Readonly<Record<string, number>>, total: number): number {
+  if (g.share === 'total') return total;
+  if (g.share === 'sum') return g.keys.reduce((n, k) => n + (counts[k] ?? 0), 0);
+  return counts[g.share.key] ?? 0;
+}
+
+/** "61.0%", or a dash when there is nothing to take a share of. */
+export function percent(n: number, of: number): string {
+  return of > 0 ? `${(Math.round((1000 * n) / of) / 10).toFixed(1)}%` : '—';
+}
 
 const BY_ID = new Map(MI_GROUPS.map((g) => [g.id, g]));
 export function miGroup(id: string): MiGroup | undefined {
