@@ -1,7 +1,7 @@
 // Management information a manager can trust (000 §6.5-6.6): every figure computed from the records as they stand,
 // for a unit, a region or nationally, over a period of receipt, with the national figures beside a region's or a
 // unit's; every number opens the allegations behind it. CSV for a spreadsheet, a PDF report to print or send.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Alert, Anchor, Button, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconDownload, IconFileTypePdf, IconPrinter } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
@@ -67,7 +67,7 @@ function download(fileName: string, blob: Blob) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function Headline({ label, value, detail, link }: { label: string; value: string; detail: string; link?: React.ReactNode }) {
+function Headline({ label, value, detail }: { label: string; value: ReactNode; detail: string }) {
   return (
     <Card withBorder padding="sm">
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
@@ -77,7 +77,7 @@ function Headline({ label, value, detail, link }: { label: string; value: string
         {value}
       </Text>
       <Text size="xs" c="dimmed">
-        {detail} {link}
+        {detail}
       </Text>
     </Card>
   );
@@ -327,7 +327,7 @@ export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
             Management information — {data.scope.label}, received {data.scope.from} to {data.scope.to}
           </Title>
           <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }} spacing="sm" data-testid="mi-headlines">
-            <Headline label="Allegations" value={data.total.toLocaleString('en-GB')} detail={nat ? `of ${nat.total.toLocaleString('en-GB')} nationally` : 'received in the period'} link={<FigureLink n={data.total} scope={drillScope} group="total" keyName="all" label="all allegations in scope" />} />
+            <Headline label="Allegations" value={<FigureLink n={data.total} scope={drillScope} group="total" keyName="all" label="all allegations in scope" />} detail={nat ? `of ${nat.total.toLocaleString('en-GB')} nationally` : 'received in the period'} />
             <Headline label="Assessed within 2 working days" value={percent(within, within + late)} detail={`${within.toLocaleString('en-GB')} of ${(within + late).toLocaleString('en-GB')} assessed here`} />
             <Headline label="Time-critical within 24 h" value={percent(tcMet, tcMet + tcMissed)} detail={`${tcMet} met, ${tcMissed} missed`} />
             <Headline label="Forms complete" value={percent(n('dataQuality.form', 'complete'), data.total)} detail={`${n('dataQuality.form', 'incomplete').toLocaleString('en-GB')} incomplete`} />
@@ -357,8 +357,8 @@ export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
           <BreakdownTable report={data} scope={drillScope} />
           <Text size="xs" c="dimmed">
             Computed in {data.tookMs} ms from the fact row each allegation keeps current
-            {data.caughtUp ? `; ${data.caughtUp.toLocaleString('en-GB')} facts were brought up to date first` : ''}. <Anchor href="#/followups" size="xs">Follow-up queue</Anchor> ·{' '}
-            <Anchor href="#/qa" size="xs">Sample checks</Anchor>
+            {data.caughtUp ? `; ${data.caughtUp.toLocaleString('en-GB')} facts were brought up to date first` : ''}. <Anchor href="#/followups" size="xs" underline="always">Follow-up queue</Anchor> ·{' '}
+            <Anchor href="#/qa" size="xs" underline="always">Sample checks</Anchor>
           </Text>
         </>
       )}
