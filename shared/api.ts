@@ -11,6 +11,7 @@ import { linksApi } from './api/links.ts';
 import { assessmentApi } from './api/assessment.ts';
 import { attachmentsApi } from './api/attachments.ts';
 import { miApi } from './api/mi.ts';
+import { resultsApi } from './api/results.ts';
 
 export const api = {
   ...authApi,
@@ -22,6 +23,7 @@ export const api = {
   ...assessmentApi,
   ...attachmentsApi,
   ...miApi,
+  ...resultsApi,
 } as const;
 
 export type Api = typeof api;
