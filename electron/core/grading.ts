@@ -18,7 +18,7 @@ export function gradeAllegation(core: Core, user: UserRow, id: string, grading: 
   if (!a) throw new ApiError('not_found', 'No such allegation');
   if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; its grading is kept as it was`);
-  const conditions = grading.handling === 'C' ? grading.conditions.trim() : '';
+  const conditions = grading.conditions.trim();
   const problems = gradingProblems({ ...grading, conditions });
   if (problems.length) {
     const fields = Object.fromEntries(problems.map((p) => [p.field, p.message]));
