@@ -102,12 +102,12 @@ beforeAll(async () => {
     assess(core, analyst, a.id, pick(RISK_RATINGS), '');
     worked.assessed++;
     if (random() < 0.6) {
-      attempt(() => gradeAllegation(core, analyst, a.id, { source: pick(['1', '2', '3'] as const), intelligence: pick(['A', 'B', 'C', 'D', 'E'] as const), handling: 'P', conditions: '', harm: pick(['high', 'medium', 'low'] as const) })) && worked.graded++;
+      if (attempt(() => gradeAllegation(core, analyst, a.id, { source: pick(['1', '2', '3'] as const), intelligence: pick(['A', 'B', 'C', 'D', 'E'] as const), handling: 'P', conditions: '', harm: pick(['high', 'medium', 'low'] as const) }))) worked.graded++;
     }
     at(clock + random() * 6 * DAY);
     if (random() < 0.45) {
       const ok = attempt(() => recordAction(core, analyst, { allegationId: a.id, action: 'tasked_ice', recipientType: 'ice_team', recipient: `ICE ${a.unit_code}`, recipientUnit: null, legalBasis: '', agreementRef: '', note: '' }));
-      attempt(() => recordAction(core, analyst, { allegationId: a.id, action: 'flagged_wi', recipientType: 'system_marker', recipient: 'Warnings Index', recipientUnit: null, legalBasis: '', agreementRef: '', note: '' })) && worked.actions++;
+      if (attempt(() => recordAction(core, analyst, { allegationId: a.id, action: 'flagged_wi', recipientType: 'system_marker', recipient: 'Warnings Index', recipientUnit: null, legalBasis: '', agreementRef: '', note: '' }))) worked.actions++;
       if (ok) worked.actions++;
     }
     // Those whose cross-check can be recorded (no suggested duplicate waiting for a judgement) get an outcome.
