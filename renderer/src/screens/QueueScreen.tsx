@@ -8,6 +8,7 @@ import { useCall } from '../api/useCall.ts';
 import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { AllegationGrid } from '../components/AllegationGrid.tsx';
+import { GuidanceLink } from '../components/GuidanceLink.tsx';
 
 const BUCKETS: Array<{ value: QueueBucket; label: string }> = [
   { value: 'all_open', label: 'All open' },
@@ -60,7 +61,10 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
     <Stack gap="sm" h="calc(100vh - 52px - 2 * var(--mantine-spacing-md))">
       <Group justify="space-between" align="flex-end" wrap="nowrap">
         <div>
-          <Title order={2}>{view === 'time_critical' ? 'Time-critical work' : view === 'mine' ? 'My work' : unit === 'NAT' ? 'NAT sift queue' : 'Work queue'}</Title>
+          <Group gap="md">
+            <Title order={2}>{view === 'time_critical' ? 'Time-critical work' : view === 'mine' ? 'My work' : unit === 'NAT' ? 'NAT sift queue' : 'Work queue'}</Title>
+            <GuidanceLink step={view === 'time_critical' ? 'time-critical' : unit === 'NAT' ? 'routing' : 'intake'} />
+          </Group>
           <Text size="sm" c="dimmed">
             {view === 'mine' ? 'Allocated to you, any unit' : unit ? unitName(unit) : 'All units'} · most urgent first: time-critical, then by due time
           </Text>
