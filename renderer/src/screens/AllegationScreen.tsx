@@ -268,6 +268,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                 </Table>
               )}
             </Section>
+            <ActionsPanel key={`actions:${r.id}`} record={r} user={user} version={version} onChanged={bump} />
             <Section title="Notes" count={r.notes.length} icon={<IconNote size={16} />}>
               {r.notes.length === 0 ? (
                 <Empty>No notes yet.</Empty>
@@ -294,7 +295,6 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
           <Stack gap="md">
             <GradingPanel record={r} user={user} onRecord={(x) => { setChanged(x); bump(); }} />
             <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} version={version} onRecord={setChanged} onChanged={bump} />
-            <ActionsPanel key={`actions:${r.id}`} record={r} user={user} version={version} onChanged={bump} />
             <Section title="Addresses" count={r.addresses.length}>
               {r.addresses.length === 0 ? (
                 <Empty>No addresses recorded.</Empty>

@@ -42,6 +42,7 @@ function RecordAction({ record, opened, onClose, onDone }: { record: AllegationR
   const [legalBasis, setLegalBasis] = useState('');
   const [agreementRef, setAgreementRef] = useState('');
   const [note, setNote] = useState('');
+  const [sentOn, setSentOn] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const chooseAction = (a: OutcomeAction) => {
@@ -55,7 +56,10 @@ function RecordAction({ record, opened, onClose, onDone }: { record: AllegationR
     setBusy(true);
     setError(null);
     try {
-      await call('actions.record', { allegationId: record.id, action, recipientType, recipient, recipientUnit: recipientType === 'other_unit' ? recipientUnit || null : null, legalBasis, agreementRef, note });
+      // An action sent earlier (by phone, before it was recorded) is dated that day at noon; today's is dated now.
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+      const sentAt = sentOn && sentOn !== today ? new Date(`${sentOn}T12:00:00Z`).toISOString() : undefined;
+      await call('actions.record', { allegationId: record.id, action, recipientType, recipient, recipientUnit: recipientType === 'other_unit' ? recipientUnit || null : null, legalBasis, agreementRef, note, ...(sentAt ? { sentAt } : {}) });
       onDone();
     } catch (e) {
       setError(messageOf(e));
@@ -86,6 +90,9 @@ function RecordAction({ record, opened, onClose, onDone }: { record: AllegationR
             <TextInput label="Agreement reference" description="The MoU or agreement it is shared under" required value={agreementRef} onChange={(e) => setAgreementRef(e.currentTarget.value)} />
           </SimpleGrid>
         )}
+        <SimpleGrid cols={2}>
+          <TextInput label="Sent on" type="date" description="Leave empty for now; give the day if it went earlier" value={sentOn} onChange={(e) => setSentOn(e.currentTarget.value)} />
+        </SimpleGrid>
         <Textarea label="Note (optional)" description="Anything the recipient was asked to do, or said" autosize minRows={2} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
         <Text size="xs" c="dimmed">
           {sendsReport ? 'The sanitised intelligence report, with its grading, is built now and kept exactly as sent. ' : ''}The follow-up date is set by rule from the recipient and the risk rating.
