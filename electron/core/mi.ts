@@ -50,8 +50,8 @@ export function scopeView(core: Core, user: UserRow | null, input: ScopeInput | 
   return { level, region, unit, label, from, to, by: input.by ?? 'unit' };
 }
 
-function factsOf(core: Core, scope: MiScopeView) {
-  return core.mi.facts({ region: scope.region ?? undefined, unit: scope.unit ?? undefined, from: scope.from, to: scope.to });
+function factsOf(core: Core, scope: MiScopeView, withIds = false) {
+  return core.mi.facts({ region: scope.region ?? undefined, unit: scope.unit ?? undefined, from: scope.from, to: scope.to }, withIds);
 }
 
 export function miReport(core: Core, user: UserRow, input: ScopeInput): MiReportView {
@@ -79,7 +79,7 @@ export function miRecords(core: Core, user: UserRow, input: ScopeInput, target: 
   const scope = resolveScope(core, user, input);
   const { title, label } = figureTitle(target);
   const now = miNow(core.store.now());
-  const ids = factsOf(core, scope).filter((f) => inFigure(f, target, now)).map((f) => f.allegationId);
+  const ids = factsOf(core, scope, true).filter((f) => inFigure(f, target, now)).map((f) => f.allegationId);
   const { rows } = queueRows(core.store.db, { unit: null, statuses: [], ids, limit });
   return { scope, title, label, total: ids.length, rows };
 }

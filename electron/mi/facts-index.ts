@@ -3,8 +3,11 @@
 // up to date in the same transaction (Store.onMutation), and every read catches up first, so the figures are
 // those of the records as they stand. The readers here are thin SQL; what the figures mean is shared code.
 import { prepared, type Db } from '../store/db.ts';
-import { miFact, type MiFact, type MiSource } from '../../shared/mi/facts.ts';
+import { dayNumber, miFact, type MiFact, type MiSource } from '../../shared/mi/facts.ts';
+import { CODED_COLUMNS, decodeFact, encodeFact, type CodedRow } from '../../shared/mi/codec.ts';
+import { UNIT_CODES } from '../../shared/domain/units.ts';
 import type { Region } from '../../shared/domain/units.ts';
+import { ukDate } from '../../shared/domain/uk-time.ts';
 
 /** Most marks a mutation brings up to date at once (its own); a backlog waits for the next read. */
 const FLUSH_AFTER_MUTATION = 50;
@@ -75,47 +78,11 @@ export function readMiSource(db: Db, allegationId: string): MiSource | null {
   };
 }
 
-const COLUMNS: Array<[keyof MiFact, string]> = [
-  ['allegationId', 'allegation_id'],
-  ['unit', 'unit_code'],
-  ['region', 'region'],
-  ['receivedDay', 'received_day'],
-  ['channel', 'channel'],
-  ['reporterType', 'reporter_type'],
-  ['status', 'status'],
-  ['assessDays', 'assess_days'],
-  ['timeliness', 'timeliness'],
-  ['assessmentDueAt', 'assessment_due_at'],
-  ['timeCriticalState', 'time_critical_state'],
-  ['timeCriticalDueAt', 'time_critical_due_at'],
-  ['timeCriticalMet', 'time_critical_met'],
-  ['riskRating', 'risk_rating'],
-  ['serviceDueAt', 'service_due_at'],
-  ['serviceMet', 'service_met'],
-  ['outcome', 'outcome'],
-  ['nfaReason', 'nfa_reason'],
-  ['legacyOutcome', 'legacy_outcome'],
-  ['actions', 'actions'],
-  ['results', 'results'],
-  ['awaitingResults', 'awaiting_results'],
-  ['followUpDue', 'follow_up_due'],
-  ['formComplete', 'form_complete'],
-  ['paper', 'paper'],
-  ['scanAttached', 'scan_attached'],
-  ['scanReason', 'scan_reason'],
-  ['hasSource', 'has_source'],
-  ['sourceWithheld', 'source_withheld'],
-  ['sourceAwaitingSanitised', 'source_awaiting_sanitised'],
-  ['graded', 'graded'],
-  ['closed', 'closed'],
-  ['signedOff', 'signed_off'],
-  ['qaSampled', 'qa_sampled'],
-  ['qaChecked', 'qa_checked'],
-  ['qaIssues', 'qa_issues'],
-];
-const UPSERT = `INSERT OR REPLACE INTO mi_facts (${COLUMNS.map((c) => c[1]).join(', ')}) VALUES (${COLUMNS.map((c) => `@${c[0]}`).join(', ')})`;
-/** The stored columns under the fact's own names, so a read needs no mapping. */
-const SELECT_FACTS = `SELECT ${COLUMNS.map(([k, c]) => (k === c ? c : `${c} AS ${k}`)).join(', ')} FROM mi_facts`;
+// The region leads the table's key (so it cannot be null): '' stands for "no region" (the national teams).
+// REPLACE also removes the allegation's old row when its region or day changed (allegation_id is UNIQUE).
+const UPSERT = `INSERT OR REPLACE INTO mi_facts (region, allegation_id, ${CODED_COLUMNS.join(', ')}) VALUES (?, ?, ${CODED_COLUMNS.map(() => '?').join(', ')})`;
+const SELECT_CODED = `SELECT ${CODED_COLUMNS.join(', ')} FROM mi_facts`;
+const SELECT_WITH_ID = `SELECT ${CODED_COLUMNS.join(', ')}, allegation_id FROM mi_facts`;
 
 export interface MiScope {
   region?: Region | undefined;
@@ -173,31 +140,43 @@ export class MiFactsIndex {
     return this.catchUp(onProgress);
   }
 
-  /** The facts in scope, current: pending marks are brought up to date first. */
-  facts(scope: MiScope): MiFact[] {
+  /**
+   * The facts in scope, current: pending marks are brought up to date first. `withIds`: with each fact's allegation
+   * (the records behind a figure); without, counting needs none.
+   */
+  facts(scope: MiScope, withIds = false): MiFact[] {
     if (!this.deferred()) this.catchUp();
     const where = ['received_day BETWEEN ? AND ?'];
-    const params: unknown[] = [scope.from, scope.to];
+    const params: unknown[] = [dayNumber(scope.from), dayNumber(scope.to)];
     if (scope.unit) {
-      where.unshift('unit_code = ?');
-      params.unshift(scope.unit);
+      where.unshift('unit = ?');
+      params.unshift(UNIT_CODES.indexOf(scope.unit));
     } else if (scope.region) {
+      // A range of the table's own order: region, then day.
       where.unshift('region = ?');
       params.unshift(scope.region);
     }
-    return prepared(this.db, `${SELECT_FACTS} WHERE ${where.join(' AND ')}`).all(...params) as MiFact[];
+    const rows = prepared(this.db, `${withIds ? SELECT_WITH_ID : SELECT_CODED} WHERE ${where.join(' AND ')}`).raw().all(...params) as CodedRow[];
+    return withIds ? rows.map((r) => decodeFact(r, r[CODED_COLUMNS.length] as unknown as string)) : rows.map((r) => decodeFact(r));
   }
 
-  /** The earliest and latest day of receipt held (the default period). */
+  /** One allegation's fact as stored (tests, and anyone checking a figure by hand). */
+  factOf(allegationId: string): MiFact | null {
+    const r = prepared(this.db, `${SELECT_WITH_ID} WHERE allegation_id = ?`).raw().get(allegationId) as CodedRow | undefined;
+    return r ? decodeFact(r, allegationId) : null;
+  }
+
+  /** The earliest and latest day of receipt held (the default period), from the receipt index. */
   span(): { first: string | null; last: string | null } {
-    const r = prepared(this.db, 'SELECT min(received_day) AS first, max(received_day) AS last FROM mi_facts').get() as { first: string | null; last: string | null };
-    return r;
+    const r = prepared(this.db, 'SELECT (SELECT min(received_at) FROM allegations) AS first, (SELECT max(received_at) FROM allegations) AS last').get() as { first: string | null; last: string | null };
+    return { first: r.first ? ukDate(new Date(r.first)) : null, last: r.last ? ukDate(new Date(r.last)) : null };
   }
 
   private write(id: string): void {
     prepared(this.db, 'DELETE FROM mi_pending WHERE allegation_id = ?').run(id);
     const source = readMiSource(this.db, id);
     if (!source) return;
-    prepared(this.db, UPSERT).run(miFact(source));
+    const fact = miFact(source);
+    prepared(this.db, UPSERT).run(fact.region ?? '', id, ...encodeFact(fact));
   }
 }

@@ -4,7 +4,7 @@
 // national record.
 import { REGION_LABELS, unitName } from '../domain/units.ts';
 import { ukDate } from '../domain/uk-time.ts';
-import type { MiFact } from './facts.ts';
+import { dayNumber, type MiFact } from './facts.ts';
 import { BREAKDOWN_COLUMNS, MI_GROUPS, miGroup, type MiNow } from './measures.ts';
 
 export const BREAKDOWNS = ['unit', 'region', 'month'] as const;
@@ -14,14 +14,26 @@ export type Breakdown = (typeof BREAKDOWNS)[number];
 export const NATIONAL_TEAMS = 'national_teams';
 
 export function miNow(at: Date): MiNow {
-  return { iso: at.toISOString(), day: ukDate(at) };
+  return { iso: at.toISOString(), ms: at.getTime(), day: dayNumber(ukDate(at)) };
+}
+
+const months = new Map<number, string>();
+/** "2026-03" for a day of March 2026 (yyyymmdd); one string per month, not per fact. */
+function monthOf(day: number): string {
+  const m = Math.floor(day / 100);
+  let s = months.get(m);
+  if (!s) {
+    s = `${Math.floor(m / 100)}-${String(m % 100).padStart(2, '0')}`;
+    months.set(m, s);
+  }
+  return s;
 }
 
 /** The row of the breakdown a fact falls in. */
 export function breakdownKey(f: Pick<MiFact, 'unit' | 'region' | 'receivedDay'>, by: Breakdown): string {
   if (by === 'unit') return f.unit ?? 'unrouted';
   if (by === 'region') return f.region ?? NATIONAL_TEAMS;
-  return f.receivedDay.slice(0, 7);
+  return monthOf(f.receivedDay);
 }
 
 export function breakdownLabel(key: string, by: Breakdown): string {
@@ -48,8 +60,12 @@ export function computeMi(facts: Iterable<MiFact>, now: MiNow, by: Breakdown): M
   const groups: Record<string, Record<string, number>> = {};
   for (const g of MI_GROUPS) groups[g.id] = Object.fromEntries(g.keys.map((k) => [k, 0]));
   const rows = new Map<string, MiBreakdownRow>();
-  const columnsByGroup = new Map<string, Array<{ id: string; key: string }>>();
-  for (const c of BREAKDOWN_COLUMNS) columnsByGroup.set(c.group, [...(columnsByGroup.get(c.group) ?? []), { id: c.id, key: c.key }]);
+  // One plan entry per group, resolved once: the hot loop below runs groups x facts times.
+  const plan = MI_GROUPS.map((g) => ({
+    of: g.of,
+    counts: groups[g.id] as Record<string, number>,
+    columns: BREAKDOWN_COLUMNS.filter((c) => c.group === g.id).map((c) => ({ id: c.id, key: c.key })),
+  }));
   let total = 0;
   for (const f of facts) {
     total++;
@@ -60,12 +76,17 @@ export function computeMi(facts: Iterable<MiFact>, now: MiNow, by: Breakdown): M
       rows.set(key, row);
     }
     row.total++;
-    for (const g of MI_GROUPS) {
-      const counts = groups[g.id] as Record<string, number>;
-      const columns = columnsByGroup.get(g.id);
-      for (const k of g.of(f, now)) {
-        counts[k] = (counts[k] ?? 0) + 1;
-        if (columns) for (const c of columns) if (c.key === k) row.cells[c.id] = (row.cells[c.id] ?? 0) + 1;
+    const cells = row.cells;
+    for (let i = 0; i < plan.length; i++) {
+      const p = plan[i] as (typeof plan)[number];
+      const ks = p.of(f, now);
+      for (let j = 0; j < ks.length; j++) {
+        const k = ks[j] as string;
+        p.counts[k] = (p.counts[k] ?? 0) + 1;
+        for (let c = 0; c < p.columns.length; c++) {
+          const col = p.columns[c] as { id: string; key: string };
+          if (col.key === k) cells[col.id] = (cells[col.id] ?? 0) + 1;
+        }
       }
     }
   }

@@ -54,26 +54,34 @@ export interface MiSource {
   qaIssues: boolean;
 }
 
-/** The stored fact. Booleans are 0/1 and sets are bit masks, so a row is cheap to store and read. */
+/**
+ * The fact. Booleans are 0/1, sets are bit masks and moments are numbers (epoch milliseconds, or yyyymmdd for a UK
+ * date), so that tens of thousands of facts are read and counted without making a string for each
+ * (shared/mi/codec.ts stores them as integers).
+ */
 export interface MiFact {
+  /** Filled where the records behind a figure are wanted; '' when only counting. */
   allegationId: string;
   unit: string | null;
   region: Region | null;
-  /** UK calendar date of receipt: the period an allegation counts in. */
-  receivedDay: string;
+  /** UK calendar date of receipt (yyyymmdd): the period an allegation counts in. */
+  receivedDay: number;
   channel: Channel;
   reporterType: ReporterType;
   status: Status;
   /** Working days from receipt to initial assessment, by the owning unit's calendar; null when not recorded. */
   assessDays: number | null;
   timeliness: TimelinessBucket;
-  assessmentDueAt: string | null;
+  /** Epoch milliseconds. */
+  assessmentDueAt: number | null;
   timeCriticalState: 'detected' | 'confirmed' | 'dismissed' | null;
-  timeCriticalDueAt: string | null;
+  /** Epoch milliseconds. */
+  timeCriticalDueAt: number | null;
   /** Assessed within the 24-hour standard: 1 yes, 0 no, null not yet assessed (or not time-critical). */
   timeCriticalMet: 0 | 1 | null;
   riskRating: RiskRating | null;
-  serviceDueAt: string | null;
+  /** Epoch milliseconds. */
+  serviceDueAt: number | null;
   /** Outcome reached within the risk rating's standard: 1, 0, or null while none is chosen. */
   serviceMet: 0 | 1 | null;
   outcome: Outcome | null;
@@ -82,9 +90,9 @@ export interface MiFact {
   legacyOutcome: 0 | 1;
   actions: number;
   results: number;
-  /** Actions still awaiting their result, and the earliest follow-up date among them. */
+  /** Actions still awaiting their result, and the earliest follow-up date among them (yyyymmdd). */
   awaitingResults: number;
-  followUpDue: string | null;
+  followUpDue: number | null;
   formComplete: 0 | 1;
   paper: 0 | 1;
   scanAttached: 0 | 1;
@@ -103,6 +111,9 @@ export interface MiFact {
 export const MIN_ACCOUNT_CHARS = 20;
 
 const bit = (b: boolean): 0 | 1 => (b ? 1 : 0);
+const ms = (iso: string | null): number | null => (iso ? Date.parse(iso) : null);
+/** "2026-03-02" -> 20260302. */
+export const dayNumber = (day: string): number => Number(day.slice(0, 4)) * 10_000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10));
 
 export function actionMask(actions: readonly string[]): number {
   let m = 0;
@@ -145,18 +156,18 @@ export function miFact(s: MiSource): MiFact {
     allegationId: s.allegationId,
     unit: s.unit,
     region: unit?.region ?? null,
-    receivedDay: ukDate(received),
+    receivedDay: dayNumber(ukDate(received)),
     channel: s.channel,
     reporterType: s.reporterType,
     status: s.status,
     assessDays: days,
     timeliness: bucket,
-    assessmentDueAt: s.assessmentDueAt,
+    assessmentDueAt: ms(s.assessmentDueAt),
     timeCriticalState: s.timeCriticalState,
-    timeCriticalDueAt: s.timeCriticalDueAt,
+    timeCriticalDueAt: ms(s.timeCriticalDueAt),
     timeCriticalMet: tc && s.assessedAt ? bit(s.assessedAt <= (s.timeCriticalDueAt as string)) : null,
     riskRating: s.riskRating,
-    serviceDueAt: s.serviceDueAt,
+    serviceDueAt: ms(s.serviceDueAt),
     serviceMet: s.riskRating && s.serviceDueAt && s.firstOutcomeAt ? bit(s.firstOutcomeAt <= s.serviceDueAt) : null,
     outcome: s.outcome,
     nfaReason: s.nfaReason,
@@ -164,7 +175,7 @@ export function miFact(s: MiSource): MiFact {
     actions: actionMask(s.actions),
     results: resultMask(s.results),
     awaitingResults: open.length,
-    followUpDue: open[0] ?? null,
+    followUpDue: open[0] ? dayNumber(open[0]) : null,
     formComplete: bit(formComplete(s)),
     paper: bit(PAPER_CHANNELS.includes(s.channel)),
     scanAttached: bit(s.attachments > 0),

@@ -7,10 +7,11 @@ import { CHANNELS, CHANNEL_LABELS, NFA_REASONS, NFA_REASON_LABELS, OUTCOME_ACTIO
 import { RESULTS, RESULT_LABELS } from '../domain/dissemination.ts';
 import type { MiFact } from './facts.ts';
 
-/** The moment figures are read: an instant (ISO) and its UK calendar date. */
+/** The moment figures are read: the instant (ISO and epoch milliseconds) and its UK calendar date (yyyymmdd). */
 export interface MiNow {
   iso: string;
-  day: string;
+  ms: number;
+  day: number;
 }
 
 export interface MiGroup {
@@ -27,17 +28,66 @@ export interface MiGroup {
   of(f: MiFact, now: MiNow): readonly string[];
 }
 
+// Figures are counted over every fact in scope (tens of thousands per answer): the key lists a group returns are
+// shared constants, never built per fact.
 const NONE: readonly string[] = [];
-const one = (k: string): readonly string[] => [k];
+const singles = new Map<string, readonly string[]>();
+const one = (k: string): readonly string[] => {
+  let list = singles.get(k);
+  if (!list) {
+    list = Object.freeze([k]);
+    singles.set(k, list);
+  }
+  return list;
+};
+const keys = (...k: string[]): readonly string[] => Object.freeze(k);
+const AWAITING_OVERDUE = keys('awaiting', 'awaiting_overdue');
+const TC = {
+  dismissed: keys('flagged', 'dismissed'),
+  met: keys('flagged', 'met'),
+  missed: keys('flagged', 'missed'),
+  notRecorded: keys('flagged', 'not_recorded'),
+  openOverdue: keys('flagged', 'open', 'open_overdue'),
+  open: keys('flagged', 'open'),
+};
+const OPEN_OVERDUE = keys('open', 'overdue');
+const CLOSED_SIGNED = keys('closed', 'signed_off');
+const CLOSED_UNSIGNED = keys('closed', 'without_signoff');
+const SAMPLE = { issues: keys('sampled', 'checked', 'with_issues'), checked: keys('sampled', 'checked') };
+const standardKeys = new Map<string, readonly string[]>();
+const standard = (rating: string, state: string, overdue = false): readonly string[] => {
+  const id = `${rating}:${state}:${overdue}`;
+  let list = standardKeys.get(id);
+  if (!list) {
+    list = overdue ? keys(`${rating}:${state}`, `${rating}:overdue`) : keys(`${rating}:${state}`);
+    standardKeys.set(id, list);
+  }
+  return list;
+};
+const paperKeys = { attached: keys('paper', 'attached'), reason: keys('paper', 'reason'), missing: keys('paper', 'missing') };
 const labelsOf = <K extends string>(keys: readonly K[], labels: Record<K, string>) => Object.fromEntries(keys.map((k) => [k, labels[k]]));
 
-function bits(mask: number, keys: readonly string[]): readonly string[] {
+/** The keys whose bits are set in a mask, one shared list per mask and key list. */
+const masks = new WeakMap<readonly string[], Map<number, readonly string[]>>();
+function bits(mask: number, list: readonly string[]): readonly string[] {
   if (!mask) return NONE;
-  const out: string[] = [];
-  for (let i = 0; i < keys.length; i++) if (mask & (1 << i)) out.push(keys[i] as string);
+  let byMask = masks.get(list);
+  if (!byMask) {
+    byMask = new Map();
+    masks.set(list, byMask);
+  }
+  let out = byMask.get(mask);
+  if (!out) {
+    const set: string[] = [];
+    for (let i = 0; i < list.length; i++) if (mask & (1 << i)) set.push(list[i] as string);
+    out = Object.freeze(set);
+    byMask.set(mask, out);
+  }
   return out;
 }
 
+const RESULT_KEYS: readonly string[] = [...RESULTS, 'awaiting'];
+const SOURCE_KEYS: readonly string[] = ['with_source', 'withheld', 'awaiting_sanitised'];
 const TARGET_KEYS = ['within', 'late', 'awaiting', 'awaiting_overdue', 'not_recorded'] as const;
 const TC_KEYS = ['flagged', 'dismissed', 'met', 'missed', 'open', 'open_overdue', 'not_recorded'] as const;
 const STANDARD_KEYS = ['met', 'missed', 'open', 'overdue'] as const;
@@ -63,7 +113,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
     of: (f, now) => {
       if (f.assessDays !== null) return one(f.assessDays <= 2 ? 'within' : 'late');
       if (f.status !== 'new') return one('not_recorded');
-      return f.assessmentDueAt && f.assessmentDueAt < now.iso ? ['awaiting', 'awaiting_overdue'] : one('awaiting');
+      return f.assessmentDueAt !== null && f.assessmentDueAt < now.ms ? AWAITING_OVERDUE : one('awaiting');
     },
   },
   {
@@ -75,10 +125,10 @@ export const MI_GROUPS: readonly MiGroup[] = [
     labels: { flagged: 'Flagged on receipt', dismissed: 'Flag dismissed', met: 'Met (within 24 hours)', missed: 'Missed', open: 'Open', open_overdue: 'Open, past 24 hours', not_recorded: 'Assessment not recorded' },
     of: (f, now) => {
       if (!f.timeCriticalState) return NONE;
-      if (f.timeCriticalState === 'dismissed') return ['flagged', 'dismissed'];
-      if (f.timeCriticalMet !== null) return ['flagged', f.timeCriticalMet ? 'met' : 'missed'];
-      if (f.status !== 'new') return ['flagged', 'not_recorded'];
-      return f.timeCriticalDueAt && f.timeCriticalDueAt < now.iso ? ['flagged', 'open', 'open_overdue'] : ['flagged', 'open'];
+      if (f.timeCriticalState === 'dismissed') return TC.dismissed;
+      if (f.timeCriticalMet !== null) return f.timeCriticalMet ? TC.met : TC.missed;
+      if (f.status !== 'new') return TC.notRecorded;
+      return f.timeCriticalDueAt !== null && f.timeCriticalDueAt < now.ms ? TC.openOverdue : TC.open;
     },
   },
   {
@@ -98,10 +148,10 @@ export const MI_GROUPS: readonly MiGroup[] = [
     keys: RISK_RATINGS.flatMap((r) => STANDARD_KEYS.map((k) => `${r}:${k}`)),
     labels: Object.fromEntries(RISK_RATINGS.flatMap((r) => STANDARD_KEYS.map((k) => [`${r}:${k}`, `${RISK_RATING_LABELS[r]}: ${k}`]))),
     of: (f, now) => {
-      if (!f.riskRating || !f.serviceDueAt) return NONE;
-      if (f.serviceMet !== null) return one(`${f.riskRating}:${f.serviceMet ? 'met' : 'missed'}`);
+      if (!f.riskRating || f.serviceDueAt === null) return NONE;
+      if (f.serviceMet !== null) return standard(f.riskRating, f.serviceMet ? 'met' : 'missed');
       if (f.outcome || f.legacyOutcome) return NONE;
-      return f.serviceDueAt < now.iso ? [`${f.riskRating}:open`, `${f.riskRating}:overdue`] : one(`${f.riskRating}:open`);
+      return standard(f.riskRating, 'open', f.serviceDueAt < now.ms);
     },
   },
   {
@@ -136,12 +186,9 @@ export const MI_GROUPS: readonly MiGroup[] = [
     share: 'total',
     title: 'Results of actions (000 §4.9)',
     definition: 'What recipients reported back, by allegation (one allegation may have several results), and allegations with actions still awaiting a result.',
-    keys: [...RESULTS, 'awaiting'],
+    keys: RESULT_KEYS,
     labels: { ...labelsOf(RESULTS, RESULT_LABELS), awaiting: 'Awaiting a result' },
-    of: (f) => {
-      const r = bits(f.results, RESULTS);
-      return f.awaitingResults > 0 ? [...r, 'awaiting'] : r;
-    },
+    of: (f) => (f.awaitingResults > 0 ? bits(f.results | (1 << RESULTS.length), RESULT_KEYS) : bits(f.results, RESULT_KEYS)),
   },
   {
     id: 'reporters.type',
@@ -177,22 +224,16 @@ export const MI_GROUPS: readonly MiGroup[] = [
     definition: 'Allegations received by letter or fax: with the original scan attached, without it but with a recorded reason, or missing both.',
     keys: ['paper', 'attached', 'reason', 'missing'],
     labels: { paper: 'Letters and faxes', attached: 'Scan attached', reason: 'Reason recorded', missing: 'Missing, no reason' },
-    of: (f) => (f.paper ? ['paper', f.scanAttached ? 'attached' : f.scanReason ? 'reason' : 'missing'] : NONE),
+    of: (f) => (f.paper ? (f.scanAttached ? paperKeys.attached : f.scanReason ? paperKeys.reason : paperKeys.missing) : NONE),
   },
   {
     id: 'dataQuality.source',
     share: 'total',
     title: 'Source details in the restricted pane (000 §5.8)',
     definition: 'With source: source details held in the restricted pane. Withheld: the source was also named outside the pane (a scan, the account) and the desk moved it into restricted storage. Awaiting sanitised copy: a scan names its writer and its sanitised copy is not made yet (the original stays restricted meanwhile).',
-    keys: ['with_source', 'withheld', 'awaiting_sanitised'],
+    keys: SOURCE_KEYS,
     labels: { with_source: 'With source details', withheld: 'Found outside the pane, withheld', awaiting_sanitised: 'Scan awaiting sanitised copy' },
-    of: (f) => {
-      const out: string[] = [];
-      if (f.hasSource) out.push('with_source');
-      if (f.sourceWithheld) out.push('withheld');
-      if (f.sourceAwaitingSanitised) out.push('awaiting_sanitised');
-      return out;
-    },
+    of: (f) => bits(f.hasSource | (f.sourceWithheld << 1) | (f.sourceAwaitingSanitised << 2), SOURCE_KEYS),
   },
   {
     id: 'grading.assessed',
@@ -210,7 +251,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
     definition: 'Closed allegations, and of them those closed by a compliance officer who confirmed every checklist item; the others were closed on a legacy system.',
     keys: ['closed', 'signed_off', 'without_signoff'],
     labels: { closed: 'Closed', signed_off: 'Signed off with evidence', without_signoff: 'Closed without evidence' },
-    of: (f) => (f.closed ? ['closed', f.signedOff ? 'signed_off' : 'without_signoff'] : NONE),
+    of: (f) => (f.closed ? (f.signedOff ? CLOSED_SIGNED : CLOSED_UNSIGNED) : NONE),
   },
   {
     id: 'assurance.sample',
@@ -219,7 +260,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
     definition: 'Allegations drawn into a manager’s monthly random sample, those checked, and those where the check found issues.',
     keys: ['sampled', 'checked', 'with_issues'],
     labels: { sampled: 'Sampled', checked: 'Checked', with_issues: 'Issues found' },
-    of: (f) => (f.qaSampled ? (f.qaChecked ? (f.qaIssues ? ['sampled', 'checked', 'with_issues'] : ['sampled', 'checked']) : one('sampled')) : NONE),
+    of: (f) => (f.qaSampled ? (f.qaChecked ? (f.qaIssues ? SAMPLE.issues : SAMPLE.checked) : one('sampled')) : NONE),
   },
   {
     id: 'followUps.due',
@@ -228,7 +269,7 @@ export const MI_GROUPS: readonly MiGroup[] = [
     definition: 'Allegations with actions awaiting a result, and those whose earliest follow-up date has passed.',
     keys: ['open', 'overdue'],
     labels: { open: 'Awaiting a result', overdue: 'Follow-up overdue' },
-    of: (f, now) => (f.awaitingResults > 0 ? (f.followUpDue !== null && f.followUpDue < now.day ? ['open', 'overdue'] : one('open')) : NONE),
+    of: (f, now) => (f.awaitingResults > 0 ? (f.followUpDue !== null && f.followUpDue < now.day ? OPEN_OVERDUE : one('open')) : NONE),
   },
 ];
 

@@ -96,47 +96,36 @@ CREATE INDEX qa_checks_sample ON qa_checks (unit_code, month);
 
 -- Management information: one fact row per allegation (shared/mi/facts.ts), derived from the store and brought
 -- up to date inside the mutation that changed it; mi_pending marks allegations whose fact is out of date.
+-- Clustered by region and day of receipt, so that a region's figures (the common question) read one contiguous
+-- range of the table; region is '' for the national teams. Every other value is an integer (shared/mi/codec.ts):
+-- a vocabulary index, epoch milliseconds, a yyyymmdd day, one word of flags, so a read makes no strings.
 CREATE TABLE mi_facts (
-  allegation_id             TEXT PRIMARY KEY REFERENCES allegations(id),
-  unit_code                 TEXT,
-  region                    TEXT,
-  received_day              TEXT NOT NULL,
-  channel                   TEXT NOT NULL,
-  reporter_type             TEXT NOT NULL,
-  status                    TEXT NOT NULL,
-  assess_days               INTEGER,
-  timeliness                TEXT NOT NULL,
-  assessment_due_at         TEXT,
-  time_critical_state       TEXT,
-  time_critical_due_at      TEXT,
-  time_critical_met         INTEGER,
-  risk_rating               TEXT,
-  service_due_at            TEXT,
-  service_met               INTEGER,
-  outcome                   TEXT,
-  nfa_reason                TEXT,
-  legacy_outcome            INTEGER NOT NULL,
-  actions                   INTEGER NOT NULL,
-  results                   INTEGER NOT NULL,
-  awaiting_results          INTEGER NOT NULL,
-  follow_up_due             TEXT,
-  form_complete             INTEGER NOT NULL,
-  paper                     INTEGER NOT NULL,
-  scan_attached             INTEGER NOT NULL,
-  scan_reason               INTEGER NOT NULL,
-  has_source                INTEGER NOT NULL,
-  source_withheld           INTEGER NOT NULL,
-  source_awaiting_sanitised INTEGER NOT NULL,
-  graded                    INTEGER NOT NULL,
-  closed                    INTEGER NOT NULL,
-  signed_off                INTEGER NOT NULL,
-  qa_sampled                INTEGER NOT NULL,
-  qa_checked                INTEGER NOT NULL,
-  qa_issues                 INTEGER NOT NULL
+  region           TEXT NOT NULL,
+  received_day     INTEGER NOT NULL,
+  allegation_id    TEXT NOT NULL UNIQUE REFERENCES allegations(id),
+  unit             INTEGER,
+  channel          INTEGER NOT NULL,
+  reporter_type    INTEGER NOT NULL,
+  status           INTEGER NOT NULL,
+  assess_days      INTEGER,
+  timeliness       INTEGER NOT NULL,
+  assessment_due   INTEGER,
+  tc_state         INTEGER,
+  tc_due           INTEGER,
+  tc_met           INTEGER,
+  risk_rating      INTEGER,
+  service_due      INTEGER,
+  service_met      INTEGER,
+  outcome          INTEGER,
+  nfa_reason       INTEGER,
+  actions          INTEGER NOT NULL,
+  results          INTEGER NOT NULL,
+  awaiting_results INTEGER NOT NULL,
+  follow_up_due    INTEGER,
+  flags            INTEGER NOT NULL,
+  PRIMARY KEY (region, received_day, allegation_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX mi_facts_region ON mi_facts (region, received_day);
-CREATE INDEX mi_facts_unit ON mi_facts (unit_code, received_day);
-CREATE INDEX mi_facts_day ON mi_facts (received_day);
+CREATE INDEX mi_facts_unit ON mi_facts (unit, received_day);
 
 CREATE TABLE mi_pending (
   seq           INTEGER PRIMARY KEY,
