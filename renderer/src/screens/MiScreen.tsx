@@ -332,7 +332,7 @@ export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
             <Headline label="Time-critical within 24 h" value={percent(tcMet, tcMet + tcMissed)} detail={`${tcMet} met, ${tcMissed} missed`} />
             <Headline label="Forms complete" value={percent(n('dataQuality.form', 'complete'), data.total)} detail={`${n('dataQuality.form', 'incomplete').toLocaleString('en-GB')} incomplete`} />
             <Headline label="Closed with sign-off evidence" value={percent(n('assurance.closure', 'signed_off'), closed)} detail={`of ${closed.toLocaleString('en-GB')} closed`} />
-            <Headline label="Follow-ups overdue" value={n('followUps.due', 'overdue').toLocaleString('en-GB')} detail={`of ${n('followUps.due', 'open').toLocaleString('en-GB')} awaiting a result`} />
+            <Headline label="Follow-ups overdue" value={<FigureLink n={n('followUps.due', 'overdue')} scope={drillScope} group="followUps.due" keyName="overdue" label="follow-ups overdue" />} detail={`of ${n('followUps.due', 'open').toLocaleString('en-GB')} awaiting a result`} />
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             <FigureCard testId="mi-timeliness" group={group('timeliness.buckets')} counts={data.groups['timeliness.buckets'] ?? {}} total={data.total} scope={drillScope} national={nat?.groups['timeliness.buckets']} nationalTotal={nat?.total} chart="vertical" />
