@@ -24,8 +24,10 @@ export function buildApp(ctx: ServerContext, options: Pick<FastifyServerOptions,
       const message = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? `The request body is not valid JSON: ${error.message}` : error.message;
       return reply.code(400).send({ code: 'bad_request', message });
     }
-    request.log.error(error);
-    return reply.code(500).send({ code: 'internal', message: 'The server failed to handle this request; nothing was changed by it' });
+    // Never silent: with the logger off (tests, --quiet) the failure still reaches stderr.
+    if (options.logger) request.log.error(error);
+    else process.stderr.write(`${request.method} ${request.url}: ${error.stack ?? error.message}\n`);
+    return reply.code(500).send({ code: 'internal', message: 'The server failed to handle this request' });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'not_found', message: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }));
   authRoutes(app, ctx);

@@ -40,11 +40,13 @@ export async function latestSeq(db: Queryable): Promise<number> {
 
 /** The SQL condition "this change or row is in the desk's scope", over columns scope, units and users. */
 function scopeCondition(scope: DeskScope, units: string, users: string, params: unknown[]): string {
-  params.push(scope.units, scope.users);
-  const u = `$${params.length - 1}::text[]`;
-  const p = `$${params.length}::text[]`;
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}::text[]`;
+  };
+  const p = param(scope.users);
   const parts = ["scope = 'national'", `(scope = 'user' AND ${users} && ${p})`];
-  parts.push(scope.allAllegations ? "scope = 'allegation'" : `(scope = 'allegation' AND (${units} && ${u} OR ${users} && ${p}))`);
+  parts.push(scope.allAllegations ? "scope = 'allegation'" : `(scope = 'allegation' AND (${units} && ${param(scope.units)} OR ${users} && ${p}))`);
   if (scope.nsu) parts.push("scope = 'nsu'");
   if (scope.nat) parts.push("scope = 'nat'");
   return `(${parts.join(' OR ')})`;
