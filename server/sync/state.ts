@@ -42,6 +42,8 @@ export class WorkingState implements RuleWorld {
   readonly takenReferences = new Set<string>();
   readonly referenceYears = new Map<number, { last: number; stored: boolean; dirty: boolean }>();
   private undo: Array<() => void> | null = null;
+  /** Places as they stood when the current mutation began. */
+  private readonly startPlaces = new Map<string, PlaceState | undefined>();
 
   person(id: string): RulePerson | undefined {
     return this.persons.get(id);
@@ -52,16 +54,22 @@ export class WorkingState implements RuleWorld {
   place(allegationId: string): PlaceState | undefined {
     return this.places.get(allegationId);
   }
+  before(allegationId: string): PlaceState | undefined {
+    return this.startPlaces.has(allegationId) ? this.startPlaces.get(allegationId) : this.places.get(allegationId);
+  }
 
   begin(): void {
     this.undo = [];
+    this.startPlaces.clear();
   }
   commit(): void {
     this.undo = null;
+    this.startPlaces.clear();
   }
   rollback(): void {
     const undo = this.undo ?? [];
     this.undo = null;
+    this.startPlaces.clear();
     for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
   }
 
@@ -74,6 +82,7 @@ export class WorkingState implements RuleWorld {
 
   putPlace(next: PlaceState): void {
     const before = this.places.get(next.allegationId);
+    if (this.undo && !this.startPlaces.has(next.allegationId)) this.startPlaces.set(next.allegationId, before);
     this.undo?.push(() => (before ? this.places.set(next.allegationId, before) : this.places.delete(next.allegationId)));
     this.places.set(next.allegationId, next);
   }

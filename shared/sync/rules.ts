@@ -37,6 +37,11 @@ export interface RuleWorld {
   person(id: string): RulePerson | undefined;
   row(entity: string, id: string): MergedRow | undefined;
   place(allegationId: string): AllegationPlace | undefined;
+  /**
+   * Where the allegation stood when the mutation began. Permission and closure are judged there: a mutation that
+   * reallocates a case was made by someone who worked it, and its later changes are part of the same act.
+   */
+  before(allegationId: string): (AllegationPlace & { status: string | null }) | undefined;
 }
 
 /** Where an allegation's status may go next. */
@@ -144,7 +149,7 @@ function allegationProblem(world: RuleWorld, spec: EntitySpec, change: ChangeRow
   const createdHere = (id: string) => mutation.some((c) => c.entity === 'allegation' && c.op === 'insert' && c.id === id);
   const places: Array<{ id: string; place: AllegationPlace }> = [];
   for (const id of allegations) {
-    const place = world.place(id);
+    const place = world.before(id) ?? world.place(id);
     if (!place && !(creating && id === change.id)) return `no allegation ${id} on the server`;
     if (place) places.push({ id, place });
   }
@@ -165,7 +170,7 @@ function allegationProblem(world: RuleWorld, spec: EntitySpec, change: ChangeRow
 
   if (!inCreation) {
     for (const { id } of places) {
-      const status = text(world.row('allegation', id)?.data.status);
+      const status = world.before(id)?.status ?? null;
       if (status === 'closed' && !AFTER_CLOSURE.has(spec.entity)) return `the allegation is closed: ${verb(spec.entity)} is no longer possible (add a note instead)`;
     }
   }

@@ -90,7 +90,7 @@ export class Harness {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    const res = await fetch(`${this.url}${path}`, { method, headers, body: body as BodyInit | undefined });
+    const res = await fetch(`${this.url}${path}`, { method, headers, body: body as RequestInit['body'] });
     const text = await res.text();
     let parsed: unknown = text;
     try {
