@@ -79,7 +79,7 @@ describe('state transitions', () => {
     const w = world('actioned');
     const ok = [signoff('compliance'), close('compliance')];
     expect(ok.map((c) => judge(w, c, ok))).toEqual([null, null]);
-    const own = { ...people.analyst, role: 'compliance_officer' as Role, id: 'analyst' };
+    const own: RulePerson = { id: 'analyst', username: 'analyst', role: 'compliance_officer', unit: 'WMID', active: true };
     const w2: RuleWorld = { ...w, person: (id) => (id === 'analyst' ? own : people[id]) };
     expect(judge(w2, signoff('analyst'), [signoff('analyst'), close('analyst')])).toMatch(/nobody signs off an outcome they chose/);
     const returned = [signoff('compliance', 'returned'), close('compliance')];
