@@ -103,11 +103,19 @@ interface StoredRow {
 export async function loadRows(tx: Queryable, state: WorkingState, keys: Iterable<[string, string]>): Promise<void> {
   const wanted = [...new Map([...keys].filter(([e, i]) => !state.rows.has(rowKey(e, i))).map(([e, i]) => [rowKey(e, i), [e, i] as const])).values()];
   if (!wanted.length) return;
-  const rows = await tx.query<StoredRow>(
-    `SELECT r.entity, r.id, r.scope, r.allegation_ids, r.owner_user, r.data, r.clocks, r.created_seq, r.updated_seq
-       FROM unnest($1::text[], $2::text[]) AS k(entity, id) JOIN entity_rows r ON r.entity = k.entity AND r.id = k.id`,
-    [wanted.map((k) => k[0]), wanted.map((k) => k[1])],
-  );
+  // One query per entity, by primary key (entity = $1 AND id = ANY($2)): a join against a list of pairs lets the
+  // planner scan the whole table once it is large.
+  const byEntity = new Map<string, string[]>();
+  for (const [e, i] of wanted) byEntity.set(e, [...(byEntity.get(e) ?? []), i]);
+  const rows: StoredRow[] = [];
+  for (const [entity, ids] of byEntity) {
+    rows.push(
+      ...(await tx.query<StoredRow>(
+        'SELECT entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq FROM entity_rows WHERE entity = $1 AND id = ANY($2::text[])',
+        [entity, ids],
+      )),
+    );
+  }
   for (const r of rows) {
     state.rows.set(rowKey(r.entity, r.id), {
       entity: r.entity,

@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { HybridClock } from '../../shared/sync/hlc.ts';
-import { entitySpec } from '../../shared/sync/entities.ts';
+import { MutationBuilder } from './builders.ts';
 import type { ChangeRow, FieldValue } from '../../shared/sync/changes.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 
@@ -207,63 +207,6 @@ export interface PullReply {
   pollSeconds: number;
 }
 
-export class MutationBuilder {
-  private readonly hlc: string;
-  private readonly userId: string | null;
-  private readonly out: ChangeRow[];
-  private readonly nextSeq: () => number;
-
-  constructor(hlc: string, userId: string | null, out: ChangeRow[], nextSeq: () => number) {
-    this.hlc = hlc;
-    this.userId = userId;
-    this.out = out;
-    this.nextSeq = nextSeq;
-  }
-
-  private add(entity: string, id: string, op: ChangeRow['op'], fields: Record<string, { from: FieldValue; to: FieldValue }>, allegationId: string | null): void {
-    this.out.push({ seq: this.nextSeq(), hlc: this.hlc, entity, id, allegationId, op, fields, userId: this.userId });
-  }
-
-  /** A new row: every synced column, those not given set to null. */
-  insert(entity: string, id: string, values: Fields, allegationId: string | null = null): void {
-    const spec = entitySpec(entity);
-    const fields: Record<string, { from: FieldValue; to: FieldValue }> = {};
-    for (const col of spec.columns) fields[col] = { from: null, to: values[col] ?? null };
-    this.add(entity, id, spec.merge === 'append' ? 'append' : 'insert', fields, allegationId);
-  }
-
-  update(entity: string, id: string, changes: Record<string, [FieldValue, FieldValue]>, allegationId: string | null = null): void {
-    this.add(entity, id, 'update', Object.fromEntries(Object.entries(changes).map(([k, [from, to]]) => [k, { from, to }])), allegationId);
-  }
-
-  /** A new allegation with the fields a desk fills at intake. */
-  allegation(values: Partial<Fields> & { unit_code: string }): string {
-    const id = randomUUID();
-    const at = new Date().toISOString();
-    this.insert(
-      'allegation',
-      id,
-      {
-        reference: `IMS-${new Date().getUTCFullYear()}-${String(Math.floor(Math.random() * 999_999)).padStart(6, '0')}-DESK${randomBytes(1).toString('hex').toUpperCase()}`,
-        channel: 'letter',
-        reporter_type: 'public',
-        received_at: at,
-        status: 'new',
-        routed_by: 'postcode area B',
-        free_text: 'He works at the car wash every day with no papers.',
-        has_source: 0,
-        created_at: at,
-        updated_at: at,
-        time_critical: 0,
-        malicious_suspected: 0,
-        ...values,
-      },
-      id,
-    );
-    return id;
-  }
-}
-
 /**
  * Declares a suite once per database. The PostgreSQL half runs when IMS_TEST_POSTGRES_URL is set; otherwise it is
  * reported as skipped with the reason, so a green run on a developer's machine says what it did not test.
@@ -284,3 +227,5 @@ export function eachDatabase(title: string, body: (h: Harness) => void): void {
     });
   }
 }
+
+export { MutationBuilder };

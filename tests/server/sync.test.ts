@@ -293,6 +293,22 @@ eachDatabase('sync between desks', (h) => {
     expect((await emid.push(work)).body.results[0]?.status).toBe('accepted');
   });
 
+  it('brings a case already allocated to someone to the first desk they sign in at', async () => {
+    const visitor = await h.addUser('k.visitor', 'analyst', 'KSX');
+    let job = '';
+    await nat.push(nat.mutation(p.sifter.id, (m) => {
+      job = m.allegation({ unit_code: 'WMID' });
+    }));
+    const allocate = wmid2.mutation(p.d.id, (m) => m.insert('allocation', randomUUID(), { allegation_id: job, user_id: visitor.id, allocated_at: now(), allocated_by: 'duty', ended_at: null }, job));
+    expect((await wmid2.push(allocate)).body.results[0]?.status).toBe('accepted');
+    // The visitor's own desk, registered later, is filled at its first pull although no change names it.
+    const ksx = await h.desk('Kent and Sussex', 'KSX', [visitor]);
+    const got = await ksx.pullAll();
+    expect(got.snapshots.filter((s) => s.entity === 'allegation').map((s) => s.id)).toEqual([job]);
+    expect(got.snapshots.find((s) => s.entity === 'allocation')?.data.user_id).toBe(visitor.id);
+    expect((await ksx.pullAll()).snapshots).toEqual([]);
+  });
+
   it('fills a new desk from a snapshot in pages, then pulls from the cursor it gave', async () => {
     const fresh = await h.desk('West Midlands 3', 'WMID', [p.a]);
     const rows: Array<{ entity: string; id: string }> = [];
