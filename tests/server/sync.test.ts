@@ -155,6 +155,11 @@ eachDatabase('sync between desks', (h) => {
       ['rejected', expect.stringMatching(/accounts are managed on the server/)],
     ]);
     const r2 = await emid.push(outsider);
+    // Well formed as JSON, but not a change the registry knows: stored as rejected, with the registry's reason.
+    const unknown = wmid1.mutation(p.a.id, (m) => m.update('allegation', letter, { favourite_colour: ['red', 'blue'] }, letter));
+    expect((await wmid1.push(unknown)).body.results[0]?.reason).toBe('favourite_colour is not a synced field of allegation');
+    const partial = wmid1.mutation(p.a.id, (m) => m.update('subject', randomUUID(), { surname: [null, 'Haddad'] }, letter)).map((c) => ({ ...c, op: 'insert' as const }));
+    expect((await wmid1.push(partial)).body.results[0]?.reason).toMatch(/^a new subject must give every field; missing allegation_id/);
     expect(r2.body.results[0]?.reason).toMatch(/e.analyst \(RIU analyst\) does not work this allegation: it belongs to West Midlands/);
     expect((await row(h, 'allegation', letter))?.channel).toBe('fax');
   });
