@@ -17,19 +17,16 @@ export async function bootstrapTokenHash(db: Queryable): Promise<string | null> 
 }
 
 /** A fresh token when there is no administrator yet (null otherwise). */
-export async function prepareBootstrap(ctx: ServerContext, dataDir: string | null): Promise<string | null> {
+export async function prepareBootstrap(ctx: ServerContext): Promise<string | null> {
   if ((await activeAdmins(ctx.db)) > 0) return null;
   const token = randomBytes(24).toString('base64url');
   const hash = createHash('sha256').update(token).digest('hex');
   await ctx.db.query('INSERT INTO server_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [KEY, hash]);
-  if (dataDir) writeFileSync(join(dataDir, BOOTSTRAP_FILE), `${token}\n`, { mode: 0o600 });
-  bootstrapDir = dataDir;
+  writeFileSync(join(ctx.dataDir, BOOTSTRAP_FILE), `${token}\n`, { mode: 0o600 });
   return token;
 }
 
-let bootstrapDir: string | null = null;
-
 export async function clearBootstrapToken(ctx: ServerContext): Promise<void> {
   await ctx.db.query('DELETE FROM server_meta WHERE key = $1', [KEY]);
-  if (bootstrapDir) rmSync(join(bootstrapDir, BOOTSTRAP_FILE), { force: true });
+  rmSync(join(ctx.dataDir, BOOTSTRAP_FILE), { force: true });
 }

@@ -14,4 +14,8 @@ export interface ServerContext {
   now: () => Date;
   /** Seconds a desk waits between polls when the live nudge is not connected. */
   pollSeconds: number;
+  /** The data folder: PGlite, blobs, keys, the first-run bootstrap token. */
+  dataDir: string;
+  /** Failed sign-ins per username, for throttling (each instance counts its own). */
+  signInFailures: Map<string, number[]>;
 }

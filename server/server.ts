@@ -83,10 +83,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       hub: new NudgeHub(),
       now,
       pollSeconds: options.pollSeconds ?? 60,
+      dataDir: options.dataDir,
+      signInFailures: new Map(),
     };
     ctx.hub.latestSeq = await latestSeq(db);
     await ctx.hub.start(db);
-    const bootstrapToken = await prepareBootstrap(ctx, options.dataDir);
+    const bootstrapToken = await prepareBootstrap(ctx);
     const app = buildApp(ctx, { logger: options.logger ?? false, https });
     await app.listen({ host, port: options.port ?? 0 });
     const address = app.server.address();

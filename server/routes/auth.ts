@@ -17,6 +17,23 @@ import { latestSeq } from '../sync/pull.ts';
 import { iso } from '../db/database.ts';
 import { clearBootstrapToken, bootstrapTokenHash } from '../bootstrap.ts';
 
+/** After this many failed sign-ins for one username within the window, further attempts wait out the window. */
+export const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+
+function throttled(ctx: ServerContext, username: string): number {
+  const key = username.toLowerCase();
+  const now = ctx.now().getTime();
+  const recent = (ctx.signInFailures.get(key) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
+  ctx.signInFailures.set(key, recent);
+  return recent.length >= MAX_FAILURES ? Math.ceil((FAILURE_WINDOW_MS - (now - (recent[0] as number))) / 60_000) : 0;
+}
+
+function failed(ctx: ServerContext, username: string): void {
+  const key = username.toLowerCase();
+  ctx.signInFailures.set(key, [...(ctx.signInFailures.get(key) ?? []), ctx.now().getTime()]);
+}
+
 async function signedIn(ctx: ServerContext, user: UserRow, deskToken: string | null) {
   const now = ctx.now();
   const desk = deskToken ? await deskByToken(ctx.db, deskToken) : undefined;
@@ -72,8 +89,12 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
     body: signInRequest,
     response: signInResponse,
     handler: async ({ body, request }) => {
+      const wait = throttled(ctx, body.username);
+      if (wait) throw new ApiError('forbidden', `Too many failed sign-ins for ${body.username}: try again in ${wait} min, or ask an administrator to reset the password`);
       const user = await userByName(ctx.db, body.username);
       const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_HASH);
+      if (!ok) failed(ctx, body.username);
+      else ctx.signInFailures.delete(body.username.toLowerCase());
       if (!user || !ok || !user.active) {
         const now = ctx.now();
         await ctx.db.transaction(async (tx) => {

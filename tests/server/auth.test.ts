@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { eachDatabase, PASSWORD } from './harness.ts';
 import { listenProblem, isLoopback } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,6 +25,30 @@ describe('where the server may listen', () => {
     try {
       await expect(startServer({ dataDir: dir, host: '0.0.0.0', inMemory: true })).rejects.toThrow(/without TLS/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('listens on any address with a certificate and key, and speaks only TLS there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ims-server-tls-'));
+    const tls = join(import.meta.dirname, '..', 'fixtures', 'tls');
+    const server = await startServer({ dataDir: dir, host: '0.0.0.0', inMemory: true, tls: { certFile: join(tls, 'localhost.crt'), keyFile: join(tls, 'localhost.key') } });
+    try {
+      expect(server.url).toMatch(/^https:\/\/0\.0\.0\.0:\d+$/);
+      const port = new URL(server.url).port;
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port, path: '/v1/health', ca: readFileSync(join(tls, 'localhost.crt')), servername: 'localhost' }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(JSON.parse(body)).toMatchObject({ ok: true, needsBootstrap: true });
+      await expect(fetch(`http://127.0.0.1:${port}/v1/health`)).rejects.toThrow();
+    } finally {
+      await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -53,6 +78,20 @@ eachDatabase('accounts, sessions and desks', (h) => {
     expect(JSON.stringify(ok.body)).not.toMatch(/scrypt\$/);
     const me = await h.request<{ user: { username: string } }>('GET', '/v1/auth/me', { token: ok.body.sessionToken });
     expect(me.body.user.username).toBe('s.okafor');
+  });
+
+  it('holds off guessing: after five wrong passwords an account waits out fifteen minutes', async () => {
+    await h.addUser('t.guessed', 'analyst', 'WMID');
+    for (let i = 0; i < 5; i++) expect((await h.request('POST', '/v1/auth/sign-in', { body: { username: 't.guessed', password: `guess number ${i}` } })).status).toBe(401);
+    const held = await h.request<{ message: string }>('POST', '/v1/auth/sign-in', { body: { username: 'T.Guessed', password: PASSWORD } });
+    expect(held.status).toBe(403);
+    expect(held.body.message).toMatch(/Too many failed sign-ins for T.Guessed: try again in 15 min/);
+    h.offsetMs = 16 * 60_000;
+    try {
+      expect((await h.request('POST', '/v1/auth/sign-in', { body: { username: 't.guessed', password: PASSWORD } })).status).toBe(200);
+    } finally {
+      h.offsetMs = 0;
+    }
   });
 
   it('ends sessions on sign-out, after the idle limit and after the absolute limit', async () => {
