@@ -91,6 +91,12 @@ eachDatabase('sync between desks', (h) => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(await logCount(h)).toBe(before);
+    // The answer was lost and the desk sends it again with what it wrote since: the old part is answered, the new judged.
+    const more = wmid1.mutation(p.a.id, (m) => m.insert('note', randomUUID(), { allegation_id: letter, note_date: '2026-03-02', author_name: 'A', author_user_id: p.a.id, text: 'Second visit.', amends_note_id: null, created_at: now() }, letter));
+    const mixed = await wmid1.push([...changes, ...more]);
+    expect(mixed.body.results[0]).toEqual(first.body.results[0]);
+    expect(mixed.body.results[1]?.status).toBe('accepted');
+    expect(await logCount(h)).toBe(before + 1);
   });
 
   it('refuses a change number reused with other content, a reordered batch, a gap and a forged clock, changing nothing', async () => {
