@@ -3,7 +3,10 @@
 // desk listening to the live nudge and pulling: accepted changes per second, push latency, pull lag from a push's
 // answer to another desk holding the change, and the server's peak memory. On PGlite (in a data folder, the
 // embedded default) and, given --postgres or IMS_TEST_POSTGRES_URL, on PostgreSQL (a fresh database).
-// Not yet measured here: the initial sync of a unit desk from 100k allegations, and PostgreSQL's direct-write ceiling.
+// Then the initial sync of a new West Midlands desk from a server holding --allegations (default 100k) allegations
+// with a subject and a note each (written straight into the server's database before it starts): the snapshot
+// pages and the pull after them, timed and weighed at the desk's end of the wire (the desk's own apply is not in it).
+// Not yet measured here: PostgreSQL's direct-write ceiling.
 // IMS_CPU_PROF=1 writes a CPU profile of the server process to /tmp/cpuprof.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +18,11 @@ import pg from 'pg';
 import { HybridClock } from '../shared/sync/hlc.ts';
 import type { ChangeRow } from '../shared/sync/changes.ts';
 import { MutationBuilder } from '../tests/server/builders.ts';
+import { openPglite } from '../server/db/pglite.ts';
+import { openPostgres } from '../server/db/postgres.ts';
+import { migrate } from '../server/db/migrate.ts';
+import type { Database } from '../server/db/database.ts';
+import { UNIT_CODES } from '../shared/domain/units.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const PASSWORD = 'benchmark password';
@@ -190,6 +198,111 @@ async function measure(databaseUrl: string | null, desks: number, mutations: num
   }
 }
 
+const SEED_HLC = '1735722000000-00000-seed';
+
+/** Writes `n` allegations (each with a subject and a note, their log entries and places) straight into the database. */
+async function seed(db: Database, n: number): Promise<void> {
+  const entity = (name: string, idExpr: string, allegation: string, dataExpr: string, seqExpr: string, scope = 'allegation') => `
+    WITH s AS (SELECT i, ('seed-' || i) AS aid, ($2::text[])[1 + i % array_length($2::text[], 1)] AS unit FROM generate_series(1, $1::int) AS i),
+         d AS (SELECT i, unit, ${idExpr} AS id, ${allegation} AS aid, ${dataExpr} AS data, ${seqExpr} AS seq FROM s),
+         r AS (INSERT INTO entity_rows (entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq)
+               SELECT '${name}', id, '${scope}', ARRAY[aid], NULL, data, (SELECT jsonb_object_agg(k, $3::text) FROM jsonb_object_keys(data) AS k), seq, seq FROM d)
+    INSERT INTO change_log (seq, desk_id, desk_seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, received_at, status, scope, scope_units)
+    SELECT seq, NULL, NULL, $3, '${name}', id, aid, ARRAY[aid], '${name === 'note' ? 'append' : 'insert'}',
+           (SELECT jsonb_object_agg(key, jsonb_build_object('from', NULL, 'to', value)) FROM jsonb_each(data)), NULL, md5(id), now(), 'accepted', 'allegation',
+           ARRAY[unit]
+      FROM d`;
+  const params = [n, UNIT_CODES, SEED_HLC];
+  await db.query(
+    entity(
+      'allegation',
+      'aid',
+      'aid',
+      `jsonb_build_object('reference', 'IMS-2025-' || lpad(i::text, 6, '0'), 'channel', 'letter', 'reporter_type', 'public', 'received_at', '2025-01-01T09:00:00.000Z',
+        'status', 'triaged', 'unit_code', unit, 'routed_by', 'postcode area B', 'risk_rating', 'thirty_days', 'time_critical', 0, 'malicious_suspected', 0, 'has_source', 0,
+        'free_text', 'Allegation ' || i || ': he works at the car wash on the high road every day and has no papers; the manager pays cash.',
+        'created_at', '2025-01-01T09:00:00.000Z', 'updated_at', '2025-01-01T09:00:00.000Z', 'outcome', NULL, 'closed_at', NULL)`,
+      '3 * i - 2',
+    ),
+    params,
+  );
+  await db.query(
+    entity('subject', "'seed-s-' || i", 'aid', `jsonb_build_object('allegation_id', aid, 'ordinal', 0, 'role', 'main', 'forename', 'Forename' || (i % 997), 'surname', 'Surname' || (i % 4999), 'dob', '1980-01-01', 'gender', 'M', 'nationality', 'GBR', 'removed_at', NULL)`, '3 * i - 1'),
+    params,
+  );
+  await db.query(
+    entity('note', "'seed-n-' || i", 'aid', `jsonb_build_object('allegation_id', aid, 'note_date', '2025-01-02', 'author_name', 'Seed', 'author_user_id', NULL, 'text', 'Checked the address on the electoral roll; no trace.', 'amends_note_id', NULL, 'created_at', '2025-01-02T10:00:00.000Z')`, '3 * i'),
+    params,
+  );
+  await db.query(
+    `INSERT INTO allegation_scope (allegation_id, unit_code, status, reference, allocated_users, updated_seq)
+     SELECT id, data->>'unit_code', data->>'status', data->>'reference', '{}', created_seq FROM entity_rows WHERE entity = 'allegation' AND id LIKE 'seed-%'`,
+  );
+  await db.query("SELECT setval('change_seq', (SELECT max(seq) FROM change_log))");
+}
+
+async function initialSync(databaseUrl: string | null, allegations: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ims-bench-initial-'));
+  const db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite(join(dataDir, 'pglite'));
+  const seeding = performance.now();
+  try {
+    await migrate(db);
+    await seed(db, allegations);
+  } finally {
+    await db.close();
+  }
+  const seedSeconds = (performance.now() - seeding) / 1000;
+  const server = await startServer(dataDir, databaseUrl);
+  try {
+    const token = readFileSync(join(dataDir, 'bootstrap-token'), 'utf8').trim();
+    const admin = await call<{ sessionToken: string }>(server.url, 'POST', '/v1/bootstrap', { token, username: 'admin', displayName: 'Admin', password: PASSWORD });
+    const auth = { authorization: `Bearer ${admin.sessionToken}` };
+    await call(server.url, 'POST', '/v1/admin/users', { username: 'wm.analyst', displayName: 'WM Analyst', role: 'analyst', unit: 'WMID', password: PASSWORD }, auth);
+    const session = await call<{ sessionToken: string }>(server.url, 'POST', '/v1/auth/sign-in', { username: 'wm.analyst', password: PASSWORD });
+    const desk = await call<{ desk: { id: string }; deskToken: string }>(server.url, 'POST', '/v1/desks', { node: 'initialsync', name: 'New WM desk', unit: 'WMID' }, { authorization: `Bearer ${session.sessionToken}` });
+    await call(server.url, 'POST', `/v1/admin/desks/${desk.desk.id}/decision`, { decision: 'approve' }, auth);
+    await call(server.url, 'POST', '/v1/auth/sign-in', { username: 'wm.analyst', password: PASSWORD }, { 'x-desk-token': desk.deskToken });
+    const headers = { 'x-desk-token': desk.deskToken };
+    const started = performance.now();
+    let bytes = 0;
+    let rows = 0;
+    let received = 0;
+    let cursor = -1;
+    let after: string | null = null;
+    do {
+      const res = await fetch(`${server.url}/v1/sync/snapshot?limit=1000${after ? `&after=${after}` : ''}`, { headers });
+      const text = await res.text();
+      bytes += Buffer.byteLength(text);
+      const page = JSON.parse(text) as { cursor: number; rows: unknown[]; allegations: number; next: string | null };
+      if (cursor < 0) cursor = page.cursor;
+      rows += page.rows.length;
+      received += page.allegations;
+      after = page.next;
+    } while (after);
+    for (let more = true; more; ) {
+      const res = await fetch(`${server.url}/v1/sync/pull?cursor=${cursor}&limit=5000`, { headers });
+      const text = await res.text();
+      bytes += Buffer.byteLength(text);
+      const page = JSON.parse(text) as { cursor: number; more: boolean };
+      cursor = page.cursor;
+      more = page.more;
+    }
+    return {
+      allegationsOnServer: allegations,
+      allegationsReceived: received,
+      rowsReceived: rows,
+      initialSyncSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      initialSyncMB: Number((bytes / 1024 ** 2).toFixed(1)),
+      seedSeconds: Number(seedSeconds.toFixed(1)),
+      serverPeakRssMB: peakRssMB(server.child.pid as number),
+    };
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `ims_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -210,12 +323,26 @@ async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () 
 }
 
 export async function run(args: string[]) {
-  const { values } = parseArgs({ args, options: { desks: { type: 'string', default: '8' }, mutations: { type: 'string', default: '2000' }, batch: { type: 'string', default: '250' }, postgres: { type: 'string' }, 'skip-pglite': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      desks: { type: 'string', default: '8' },
+      mutations: { type: 'string', default: '2000' },
+      batch: { type: 'string', default: '250' },
+      allegations: { type: 'string', default: '100000' },
+      postgres: { type: 'string' },
+      'skip-pglite': { type: 'boolean', default: false },
+    },
+  });
+  const allegations = Number(values.allegations);
   const desks = Number(values.desks);
   const mutations = Number(values.mutations);
   const batch = Number(values.batch);
   const result: Record<string, unknown> = { desks, mutationsPerDesk: mutations, batch };
-  if (!values['skip-pglite']) result.pglite = await measure(null, desks, mutations, batch);
+  if (!values['skip-pglite']) {
+    result.pglite = await measure(null, desks, mutations, batch);
+    if (allegations > 0) result.pgliteInitialSync = await initialSync(null, allegations);
+  }
   const pgUrl = values.postgres ?? process.env.IMS_TEST_POSTGRES_URL;
   if (pgUrl) {
     const db = await freshPostgres(pgUrl);
@@ -223,6 +350,14 @@ export async function run(args: string[]) {
       result.postgres = await measure(db.url, desks, mutations, batch);
     } finally {
       await db.drop();
+    }
+    if (allegations > 0) {
+      const seeded = await freshPostgres(pgUrl);
+      try {
+        result.postgresInitialSync = await initialSync(seeded.url, allegations);
+      } finally {
+        await seeded.drop();
+      }
     }
   } else {
     result.postgres = 'skipped: no PostgreSQL given (--postgres URL or IMS_TEST_POSTGRES_URL)';
