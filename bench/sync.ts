@@ -1,4 +1,4 @@
-// `npm run bench -- sync [--desks 8] [--mutations 2000] [--batch 250] [--postgres URL]`
+// `npm run bench -- sync [--desks 8] [--mutations 2000] [--batch 250] [--allegations 100000] [--postgres URL] [--skip-pglite]`
 // The server in its own process (as deployed), N desks pushing their mutations at once in batches, and one more
 // desk listening to the live nudge and pulling: accepted changes per second, push latency, pull lag from a push's
 // answer to another desk holding the change, and the server's peak memory. On PGlite (in a data folder, the
@@ -6,7 +6,8 @@
 // Then the initial sync of a new West Midlands desk from a server holding --allegations (default 100k) allegations
 // with a subject and a note each (written straight into the server's database before it starts): the snapshot
 // pages and the pull after them, timed and weighed at the desk's end of the wire (the desk's own apply is not in it).
-// Not yet measured here: PostgreSQL's direct-write ceiling.
+// On PostgreSQL, the ceiling: the same change rows written straight into the same tables in the same batches by as
+// many connections as desks, with no server in between; the server's figure is reported as a ratio of it.
 // IMS_CPU_PROF=1 writes a CPU profile of the server process to /tmp/cpuprof.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -93,6 +94,54 @@ function workload(node: string, userId: string, mutations: number): ChangeRow[] 
     }
   }
   return out;
+}
+
+/** The same rows, written straight into PostgreSQL in batches: the most the database itself takes here. */
+async function ceiling(databaseUrl: string, desks: number, mutations: number, batch: number): Promise<number> {
+  const db = await openPostgres(databaseUrl, { max: desks });
+  try {
+    await migrate(db);
+    const loads = Array.from({ length: desks }, (_, n) => workload(`ceiling${n}`, randomUUID(), mutations));
+    let seq = 0;
+    const started = performance.now();
+    await Promise.all(
+      loads.map(async (changes) => {
+        for (let i = 0; i < changes.length; i += batch) {
+          const part = changes.slice(i, i + batch).map((c) => ({ ...c, serverSeq: ++seq }));
+          await db.transaction(async (tx) => {
+            await tx.query(
+              `INSERT INTO change_log (seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, received_at, status, scope, scope_units)
+               SELECT seq, hlc, entity, entity_id, allegation_id, ARRAY[allegation_id], op, fields, user_id, md5(fields::text), now(), 'accepted', 'allegation', ARRAY['WMID']
+                 FROM jsonb_to_recordset($1::jsonb) AS c(seq bigint, hlc text, entity text, entity_id text, allegation_id text, op text, fields jsonb, user_id text)`,
+              [JSON.stringify(part.map((c) => ({ seq: c.serverSeq, hlc: c.hlc, entity: c.entity, entity_id: c.id, allegation_id: c.allegationId, op: c.op, fields: c.fields, user_id: c.userId })))],
+            );
+            const rows = new Map(part.map((c) => [`${c.entity}/${c.id}`, c]));
+            await tx.query(
+              `INSERT INTO entity_rows (entity, id, scope, allegation_ids, data, clocks, created_seq, updated_seq)
+               SELECT entity, id, 'allegation', ARRAY[allegation_id], data, clocks, seq, seq
+                 FROM jsonb_to_recordset($1::jsonb) AS r(entity text, id text, allegation_id text, data jsonb, clocks jsonb, seq bigint)
+               ON CONFLICT (entity, id) DO UPDATE SET data = entity_rows.data || excluded.data, clocks = entity_rows.clocks || excluded.clocks, updated_seq = excluded.updated_seq`,
+              [
+                JSON.stringify(
+                  [...rows.values()].map((c) => ({
+                    entity: c.entity,
+                    id: c.id,
+                    allegation_id: c.allegationId,
+                    data: Object.fromEntries(Object.entries(c.fields).map(([k, v]) => [k, v.to])),
+                    clocks: Object.fromEntries(Object.keys(c.fields).map((k) => [k, c.hlc])),
+                    seq: c.serverSeq,
+                  })),
+                ),
+              ],
+            );
+          });
+        }
+      }),
+    );
+    return Math.round(seq / ((performance.now() - started) / 1000));
+  } finally {
+    await db.close();
+  }
 }
 
 async function measure(databaseUrl: string | null, desks: number, mutations: number, batch: number) {
@@ -350,6 +399,14 @@ export async function run(args: string[]) {
       result.postgres = await measure(db.url, desks, mutations, batch);
     } finally {
       await db.drop();
+    }
+    const direct = await freshPostgres(pgUrl);
+    try {
+      const ceilingOpsPerSec = await ceiling(direct.url, desks, mutations, batch);
+      const pgResult = result.postgres as { acceptedOpsPerSec: number };
+      Object.assign(pgResult, { ceilingOpsPerSec, ceilingRatio: Number((pgResult.acceptedOpsPerSec / ceilingOpsPerSec).toFixed(2)) });
+    } finally {
+      await direct.drop();
     }
     if (allegations > 0) {
       const seeded = await freshPostgres(pgUrl);
