@@ -97,10 +97,7 @@ export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckVie
   const view = core.store.mutate(
     { actor: actorFor(user), action: 'check.add', entity: 'check', entityId: id, allegationId: a.id, details: { system: input.system, finding: input.finding, subjectId: input.subjectId } },
     (m) => {
-      const row = { id, allegation_id: a.id, subject_id: input.subjectId, system: input.system, done_at: doneAt.toISOString(), done_by: m.actor.name, finding: input.finding, result: input.result, hlc: m.hlc };
-      prepared(m.db, 'INSERT INTO checks (id, allegation_id, subject_id, system, done_at, done_by, finding, result, hlc) VALUES (@id, @allegation_id, @subject_id, @system, @done_at, @done_by, @finding, @result, @hlc)').run(row);
-      const { hlc: _h, ...data } = row;
-      m.change('check', id, 'append', data);
+      m.append('check', { id, allegation_id: a.id, subject_id: input.subjectId, system: input.system, done_at: doneAt.toISOString(), done_by: m.actor.name, finding: input.finding, result: input.result });
       return listChecks(core, a.id).find((c) => c.id === id) as CheckView;
     },
   );
@@ -250,28 +247,23 @@ export function chooseOutcome(core: Core, user: UserRow, id: string, input: Outc
       details: { outcome: input.outcome, nfaReason: input.nfaReason, duplicateOf, actions: choice.actions, rationale: input.rationale, homeOfficeChecks: facts.homeOfficeChecks, reviewId: review?.id ?? null },
     },
     (m) => {
-      prepared(
-        m.db,
-        `INSERT INTO outcome_decisions (id, allegation_id, outcome, nfa_reason, duplicate_of, rationale, review_id, checks, decided_by, user_id, decided_at, hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(decisionId, id, input.outcome, input.nfaReason, duplicateOf, input.rationale, review?.id ?? null, JSON.stringify({ homeOffice: facts.homeOfficeChecks, fullName: facts.fullName, fullAddress: facts.fullAddress }), m.actor.name, user.id, m.at, m.hlc);
-      m.change('outcome_decision', decisionId, 'append', { outcome: input.outcome, nfa_reason: input.nfaReason, duplicate_of: duplicateOf, rationale: input.rationale, review_id: review?.id ?? null, decided_by: m.actor.name, decided_at: m.at });
+      m.append('outcome_decision', {
+        id: decisionId,
+        allegation_id: id,
+        outcome: input.outcome,
+        nfa_reason: input.nfaReason,
+        duplicate_of: duplicateOf,
+        rationale: input.rationale,
+        review_id: review?.id ?? null,
+        checks: JSON.stringify({ homeOffice: facts.homeOfficeChecks, fullName: facts.fullName, fullAddress: facts.fullAddress }),
+        decided_by: m.actor.name,
+        user_id: user.id,
+        decided_at: m.at,
+      });
       for (const x of actions) {
-        const actionId = core.store.newId();
-        prepared(m.db, 'INSERT INTO outcome_actions (id, allegation_id, action, detail, at, by_user, hlc, decision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(actionId, id, x.action, x.detail, m.at, m.actor.name, m.hlc, decisionId);
-        m.change('outcome_action', actionId, 'append', { action: x.action, detail: x.detail, decision_id: decisionId });
+        m.append('outcome_action', { id: core.store.newId(), allegation_id: id, action: x.action, detail: x.detail, at: m.at, by_user: m.actor.name, decision_id: decisionId });
       }
-      prepared(m.db, 'UPDATE allegations SET outcome = ?, nfa_reason = ?, outcome_at = ?, outcome_by = ?, status = ?, updated_at = ?, hlc = ? WHERE id = ?').run(
-        input.outcome,
-        input.nfaReason,
-        m.at,
-        m.actor.name,
-        status,
-        m.at,
-        m.hlc,
-        id,
-      );
-      m.change('allegation', id, 'update', { before: { status: a.status }, after: { status, outcome: input.outcome, nfa_reason: input.nfaReason, outcome_at: m.at, outcome_by: m.actor.name } });
+      m.update('allegation', id, { outcome: input.outcome, nfa_reason: input.nfaReason, outcome_at: m.at, outcome_by: m.actor.name, status, updated_at: m.at });
       core.search.indexAllegation(id);
     },
   );
@@ -310,26 +302,19 @@ export function signOff(core: Core, user: UserRow, id: string, input: SignOffInp
   core.store.mutate(
     { actor: actorFor(user), action: approved ? 'compliance.approve' : 'compliance.return', entity: 'allegation', entityId: id, allegationId: id, details: { decisionId: decision.id, outcome: decision.outcome, evidence, note } },
     (m) => {
-      prepared(m.db, 'INSERT INTO compliance_signoffs (id, allegation_id, decision_id, decision, evidence, note, decided_by, user_id, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-        signoffId,
-        id,
-        decision.id,
-        approved ? 'approved' : 'returned',
-        JSON.stringify(evidence),
+      m.append('compliance_signoff', {
+        id: signoffId,
+        allegation_id: id,
+        decision_id: decision.id,
+        decision: approved ? 'approved' : 'returned',
+        evidence: JSON.stringify(evidence),
         note,
-        m.actor.name,
-        user.id,
-        m.at,
-        m.hlc,
-      );
-      m.change('compliance_signoff', signoffId, 'append', { decision_id: decision.id, decision: approved ? 'approved' : 'returned', evidence, note, decided_by: m.actor.name, decided_at: m.at });
-      if (approved) {
-        prepared(m.db, "UPDATE allegations SET status = 'closed', closed_at = ?, closed_by = ?, updated_at = ?, hlc = ? WHERE id = ?").run(m.at, m.actor.name, m.at, m.hlc, id);
-        m.change('allegation', id, 'update', { before: { status: a.status }, after: { status: 'closed', closed_at: m.at, closed_by: m.actor.name } });
-      } else {
-        prepared(m.db, "UPDATE allegations SET status = 'in_research', outcome = NULL, nfa_reason = NULL, outcome_at = NULL, outcome_by = NULL, updated_at = ?, hlc = ? WHERE id = ?").run(m.at, m.hlc, id);
-        m.change('allegation', id, 'update', { before: { status: a.status, outcome: decision.outcome }, after: { status: 'in_research', outcome: null } });
-      }
+        decided_by: m.actor.name,
+        user_id: user.id,
+        decided_at: m.at,
+      });
+      if (approved) m.update('allegation', id, { status: 'closed', closed_at: m.at, closed_by: m.actor.name, updated_at: m.at });
+      else m.update('allegation', id, { status: 'in_research', outcome: null, nfa_reason: null, outcome_at: null, outcome_by: null, updated_at: m.at });
       core.search.indexAllegation(id);
     },
   );

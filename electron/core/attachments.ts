@@ -273,7 +273,7 @@ export class Attachments {
       { actor, action: 'attachment.add', entity: 'attachment', entityId: id, allegationId, details: { fileName: f.name, kind: f.kind, bytes: f.size, sha256: f.sha256 } },
       (m) => {
         const ordinal = (prepared(m.db, 'SELECT coalesce(max(ordinal) + 1, 0) AS n FROM attachments WHERE allegation_id = ?').get(allegationId) as { n: number }).n;
-        const row = {
+        m.insert('attachment', {
           id,
           allegation_id: allegationId,
           ordinal,
@@ -281,19 +281,13 @@ export class Attachments {
           mime_type: MIME_TYPES[f.kind],
           content_hash: f.sha256,
           byte_size: f.size,
+          pages: 0,
+          ocr_status: 'pending',
           kind: f.kind,
           added_at: m.at,
           added_by: m.actor.name,
-          hlc: m.hlc,
-        };
-        prepared(
-          m.db,
-          `INSERT INTO attachments (id, allegation_id, ordinal, file_name, mime_type, content_hash, byte_size, pages, ocr_status, kind, added_at, added_by, hlc)
-           VALUES (@id, @allegation_id, @ordinal, @file_name, @mime_type, @content_hash, @byte_size, 0, 'pending', @kind, @added_at, @added_by, @hlc)`,
-        ).run(row);
-        prepared(m.db, 'UPDATE allegations SET updated_at = ?, hlc = ? WHERE id = ?').run(m.at, m.hlc, allegationId);
-        const { hlc: _h, ...data } = row;
-        m.change('attachment', id, 'insert', { ...data, ocr_status: 'pending' }, allegationId);
+        });
+        m.update('allegation', allegationId, { updated_at: m.at });
       },
     );
     this.core.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
@@ -372,14 +366,8 @@ export class Attachments {
     const row = this.row(id);
     const wanted = (pages ?? Array.from({ length: pageCount }, (_, i) => i + 1)).filter((p) => p >= 1 && p <= pageCount);
     this.core.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read_started', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { pages: wanted.length, pageCount } }, (m) => {
-      prepared(m.db, "UPDATE attachments SET pages = ?, ocr_status = 'running', error_code = NULL, error = NULL, hlc = ? WHERE id = ?").run(pageCount, m.hlc, id);
-      const upsert = prepared(
-        m.db,
-        `INSERT INTO attachment_pages (attachment_id, page_no, status, updated_at) VALUES (?, ?, 'pending', ?)
-         ON CONFLICT (attachment_id, page_no) DO UPDATE SET status = 'pending', error = NULL, error_code = NULL, updated_at = excluded.updated_at`,
-      );
-      for (const p of wanted) upsert.run(id, p, m.at);
-      m.change('attachment', id, 'update', { pages: pageCount, ocr_status: 'running' }, row.allegation_id);
+      m.update('attachment', id, { pages: pageCount, ocr_status: 'running', error_code: null, error: null });
+      for (const p of wanted) m.put('attachment_page', { attachment_id: id, page_no: p, status: 'pending', error: null, error_code: null, updated_at: m.at });
     });
     this.progress(this.row(id), 'started', null);
   }
@@ -407,12 +395,7 @@ export class Attachments {
           sealed: { text: r.text, words: r.words },
         });
       } else {
-        prepared(
-          m.db,
-          `INSERT INTO attachment_pages (attachment_id, page_no, status, text, error, error_code, updated_at) VALUES (?, ?, 'failed', '', ?, ?, ?)
-           ON CONFLICT (attachment_id, page_no) DO UPDATE SET status = 'failed', error = excluded.error, error_code = excluded.error_code, updated_at = excluded.updated_at`,
-        ).run(id, r.page, r.error?.message ?? 'The page could not be read', r.error?.code ?? 'ocr_failed', m.at);
-        m.change('attachment_page', `${id}:${r.page}`, 'update', { page: r.page, status: 'failed', error: r.error?.message ?? null }, allegationId);
+        m.put('attachment_page', { attachment_id: id, page_no: r.page, status: 'failed', error: r.error?.message ?? 'The page could not be read', error_code: r.error?.code ?? 'ocr_failed', updated_at: m.at });
       }
       this.core.search.indexAllegation(allegationId);
       this.core.matching.indexAllegation(allegationId);
@@ -429,22 +412,29 @@ export class Attachments {
     const allegationId = row.allegation_id;
     const scope = allegationScope(allegationId);
     const data = this.core.vault.sealJson(scope, `page:${row.id}:${page}`, p.sealed);
-    prepared(
-      m.db,
-      `INSERT INTO attachment_pages (attachment_id, page_no, status, method, text, confidence, error, error_code, updated_at, width, height, reveals_source, data_format, data)
-       VALUES (@id, @page, 'done', @method, @text, @confidence, NULL, NULL, @at, @width, @height, @reveals, @format, @data)
-       ON CONFLICT (attachment_id, page_no) DO UPDATE SET status = 'done', method = excluded.method, text = excluded.text, confidence = excluded.confidence,
-         error = NULL, error_code = NULL, updated_at = excluded.updated_at, width = excluded.width, height = excluded.height,
-         reveals_source = excluded.reveals_source, data_format = excluded.data_format, data = excluded.data`,
-    ).run({ id: row.id, page, method: p.method, text: p.text, confidence: p.confidence, at: m.at, width: p.width, height: p.height, reveals: p.reveals ? 1 : 0, format: SEALED_FORMAT, data });
+    m.put('attachment_page', {
+      attachment_id: row.id,
+      page_no: page,
+      status: 'done',
+      method: p.method,
+      text: p.text,
+      confidence: p.confidence,
+      error: null,
+      error_code: null,
+      updated_at: m.at,
+      width: p.width,
+      height: p.height,
+      reveals_source: p.reveals ? 1 : 0,
+      data_format: SEALED_FORMAT,
+      data,
+    });
     if (p.reveals) {
       // The page as read goes to restricted storage, where the source pane shows it ("attachment text, as received").
       const originals = new SourceWithholder(null);
       originals.originals.push({ part: `attachment:${row.id}:page:${page}`, text: p.sealed.text });
       originals.flush(m, this.core.vault, allegationId);
-      prepared(m.db, 'UPDATE attachments SET reveals_source = 1 WHERE id = ?').run(row.id);
+      m.update('attachment', row.id, { reveals_source: 1 });
     }
-    m.change('attachment_page', `${row.id}:${page}`, 'update', { page, status: 'done', method: p.method, confidence: p.confidence, text: p.text, revealsSource: p.reveals }, allegationId);
   }
 
   private readSealed(row: { id: string; allegation_id: string }, p: PageRow): SealedPage | null {
@@ -502,16 +492,13 @@ export class Attachments {
       const error = failed.length
         ? `${failed.length} of ${row.pages || pages.length} page${row.pages === 1 ? '' : 's'} could not be read (${failed[0]?.error ?? 'unknown reason'}): retry ${failed.length === 1 ? 'it' : 'them'}`
         : null;
-      prepared(m.db, 'UPDATE attachments SET ocr_status = ?, error_code = ?, error = ?, analysis = ?, reveals_source = ?, hlc = ? WHERE id = ?').run(
-        status,
-        failed[0]?.error_code ?? null,
+      m.update('attachment', id, {
+        ocr_status: status,
+        error_code: failed[0]?.error_code ?? null,
         error,
-        JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }),
-        reveals ? 1 : 0,
-        m.hlc,
-        id,
-      );
-      m.change('attachment', id, 'update', { ocr_status: status, error, revealsSource: reveals, suggestions: analysis.suggestions?.length ?? 0 }, row.allegation_id);
+        analysis: JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }),
+        reveals_source: reveals ? 1 : 0,
+      });
     });
     this.progress(this.row(id), 'finished', null);
     this.core.emit({ type: 'allegation.changed', allegationId: row.allegation_id, reference: this.allegation(row.allegation_id).reference });
@@ -520,8 +507,7 @@ export class Attachments {
 
   private failAttachment(row: AttachmentRow, error: { code: string; message: string }): void {
     this.core.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read', entity: 'attachment', entityId: row.id, allegationId: row.allegation_id, details: { status: 'failed', error: error.code } }, (m) => {
-      prepared(m.db, "UPDATE attachments SET ocr_status = 'failed', error_code = ?, error = ?, hlc = ? WHERE id = ?").run(error.code, error.message, m.hlc, row.id);
-      m.change('attachment', row.id, 'update', { ocr_status: 'failed', error: error.message }, row.allegation_id);
+      m.update('attachment', row.id, { ocr_status: 'failed', error_code: error.code, error: error.message });
     });
     this.progress(this.row(row.id), 'finished', null);
     this.core.emit({ type: 'allegation.changed', allegationId: row.allegation_id, reference: this.allegation(row.allegation_id).reference });
@@ -548,14 +534,8 @@ export class Attachments {
       const pdf = await this.blobs.putBuffer(pdfFromGreyPages(grey), 'the sanitised copy');
       if (this.closed) return;
       this.core.store.mutate({ actor: OCR_ACTOR, action: 'attachment.sanitised', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { pages: stored.length, boxes: stored.reduce((n, s) => n + s.boxes, 0) } }, (m) => {
-        const upsert = prepared(
-          m.db,
-          `INSERT INTO attachment_sanitised (attachment_id, page_no, blob_hash, width, height, boxes, made_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (attachment_id, page_no) DO UPDATE SET blob_hash = excluded.blob_hash, width = excluded.width, height = excluded.height, boxes = excluded.boxes, made_at = excluded.made_at`,
-        );
-        for (const s of stored) upsert.run(id, s.page, s.sha256, s.width, s.height, s.boxes, m.at);
-        prepared(m.db, 'UPDATE attachments SET sanitised_hash = ?, hlc = ? WHERE id = ?').run(pdf.sha256, m.hlc, id);
-        m.change('attachment', id, 'update', { sanitised_hash: pdf.sha256 }, row.allegation_id);
+        for (const s of stored) m.put('attachment_sanitised', { attachment_id: id, page_no: s.page, blob_hash: s.sha256, width: s.width, height: s.height, boxes: s.boxes, made_at: m.at });
+        m.update('attachment', id, { sanitised_hash: pdf.sha256 });
       });
       this.progress(this.row(id), 'sanitised', null);
     } catch (err) {
@@ -769,10 +749,9 @@ export class Attachments {
     }
     const userId = actor.user?.id ?? null;
     this.core.store.mutate({ actor: { userId, name: actor.name }, action: 'attachment.retry', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { pages: wanted ?? 'all' } }, (m) => {
-      prepared(m.db, "UPDATE attachments SET ocr_status = 'pending', error_code = NULL, error = NULL, hlc = ? WHERE id = ?").run(m.hlc, id);
-      const mark = prepared(m.db, "UPDATE attachment_pages SET status = 'pending', error = NULL, error_code = NULL, updated_at = ? WHERE attachment_id = ? AND page_no = ?");
-      for (const p of wanted ?? []) mark.run(m.at, id, p);
-      m.change('attachment', id, 'update', { ocr_status: 'pending', retry: wanted ?? 'all' }, row.allegation_id);
+      m.update('attachment', id, { ocr_status: 'pending', error_code: null, error: null });
+      const held = new Set(rows.map((p) => p.page_no));
+      for (const p of wanted ?? []) if (held.has(p)) m.update('attachment_page', { attachment_id: id, page_no: p }, { status: 'pending', error: null, error_code: null, updated_at: m.at });
     });
     if (options.read ?? true) this.queue(id, wanted);
     return { queued: wanted ?? Array.from({ length: row.pages }, (_, i) => i + 1) };
@@ -817,8 +796,7 @@ export class Attachments {
       fill('email', found.email, 'email');
       fill('address', found.postcode, 'postcode');
       if (moved.length || createdSource) writeSource(m, this.core.vault, allegationId, next);
-      prepared(m.db, 'UPDATE attachments SET source_moved_at = ?, source_moved_by = ?, hlc = ? WHERE id = ?').run(m.at, m.actor.name, m.hlc, id);
-      m.change('attachment', id, 'update', { source_moved_at: m.at, fields: moved }, allegationId);
+      m.update('attachment', id, { source_moved_at: m.at, source_moved_by: m.actor.name });
       this.rewithhold(m, allegationId);
       m.note({ moved });
     });
@@ -849,7 +827,7 @@ export class Attachments {
         });
       }
       const analysis = this.analyse(row, m.db);
-      prepared(m.db, 'UPDATE attachments SET analysis = ? WHERE id = ?').run(JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }), row.id);
+      m.update('attachment', row.id, { analysis: JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }) });
     }
     this.core.search.indexAllegation(allegationId);
     this.core.matching.indexAllegation(allegationId);

@@ -4,7 +4,7 @@
 import type { Core } from './core.ts';
 import type { Actor, Mutation } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
-import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, writeSource, type AllegationContent } from '../store/allegations.ts';
+import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, writeOffences, writeSource, type AllegationContent } from '../store/allegations.ts';
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
 import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';
@@ -138,21 +138,17 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
     core.search.indexAllegation(id);
     core.matching.indexAllegation(id);
     if (linkWarning) {
-      const warningId = core.store.newId();
-      const label = strong?.label ?? 'weak';
-      prepared(m.db, 'INSERT INTO intake_link_warnings (id, allegation_id, candidate_id, score, label, choice, reason, decided_by, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-        warningId,
-        id,
-        linkWarning.candidateId,
-        strong?.score ?? 0,
-        label,
-        linkWarning.choice,
-        linkWarning.reason,
-        m.actor.name,
-        m.at,
-        m.hlc,
-      );
-      m.change('intake_link_warning', warningId, 'append', { candidate_id: linkWarning.candidateId, score: strong?.score ?? 0, label, choice: linkWarning.choice, reason: linkWarning.reason });
+      m.append('intake_link_warning', {
+        id: core.store.newId(),
+        allegation_id: id,
+        candidate_id: linkWarning.candidateId,
+        score: strong?.score ?? 0,
+        label: strong?.label ?? 'weak',
+        choice: linkWarning.choice,
+        reason: linkWarning.reason,
+        decided_by: m.actor.name,
+        decided_at: m.at,
+      });
       if (linkWarning.choice !== 'undecided') writeJudgement(m, core, { allegationId: id, otherId: linkWarning.candidateId, judgement: linkWarning.choice, reason: linkWarning.reason, via: 'intake' });
     }
     const first = plan.deadlines[0];
@@ -192,7 +188,7 @@ function diffParts<T extends { id?: string | undefined }>(
       after?.(item, created, ordinal);
     }
   });
-  for (const id of current) if (!kept.has(id)) removePart(m, spec.table, spec.entity, allegationId, id);
+  for (const id of current) if (!kept.has(id)) removePart(m, spec, allegationId, id);
 }
 
 export function updateAllegation(core: Core, user: UserRow, id: string, form: AllegationForm, draftId?: string): AllegationRecord {
@@ -206,21 +202,16 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
     if (typedSource) writeSource(m, core.vault, id, typedSource);
     const source = typedSource ?? (core.vault.unlocked ? readSourceForCore(m.db, core.vault, id) : null);
     const withheld = new SourceWithholder(source);
-    const scalars: Record<string, unknown> = {
+    const scalars: Record<string, string | null> = {
       channel: form.channel,
       reporter_type: form.reporterType,
       received_at: new Date(form.receivedAt).toISOString(),
       free_text: withheld.text('freeText', form.freeText.trim()),
       scan_missing_reason: form.scanMissingReason.trim() || null,
     };
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
+    const after: Record<string, string | number | null> = {};
     for (const [k, v] of Object.entries(scalars)) {
-      const was = (a as unknown as Record<string, unknown>)[k];
-      if (was !== v) {
-        before[k] = was;
-        after[k] = v;
-      }
+      if ((a as unknown as Record<string, unknown>)[k] !== v) after[k] = v;
     }
     // Re-read the account for deadlines while nobody has decided on the flag yet.
     if ('free_text' in after && (a.time_critical_state === null || a.time_critical_state === 'detected')) {
@@ -231,19 +222,9 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
       after.time_critical_evidence = JSON.stringify(plan.timeCritical?.evidence ?? []);
       after.time_critical_due_at = plan.timeCritical?.dueAt ?? null;
     }
-    if (Object.keys(after).length) {
-      const sets = Object.keys(after).map((k) => `${k} = @${k}`);
-      prepared(m.db, `UPDATE allegations SET ${sets.join(', ')}, updated_at = @updated_at, hlc = @hlc WHERE id = @id`).run({ ...after, updated_at: m.at, hlc: m.hlc, id });
-      m.change('allegation', id, 'update', { before, after });
-    }
+    if (Object.keys(after).length) m.update('allegation', id, { ...after, updated_at: m.at });
     withheld.flush(m, core.vault, id);
-
-    const offences = (prepared(m.db, 'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal').all(id) as Array<{ offence_type: string }>).map((o) => o.offence_type);
-    if (offences.join(',') !== form.offenceTypes.join(',')) {
-      prepared(m.db, 'DELETE FROM allegation_offences WHERE allegation_id = ?').run(id);
-      form.offenceTypes.forEach((o, i) => prepared(m.db, 'INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)').run(id, i, o));
-      m.change('allegation_offences', id, 'update', { before: offences, after: form.offenceTypes });
-    }
+    writeOffences(m, id, form.offenceTypes);
 
     const ids = (table: string, extra = '') => (prepared(m.db, `SELECT id FROM ${table} WHERE allegation_id = ? AND removed_at IS NULL${extra}`).all(id) as Array<{ id: string }>).map((r) => r.id);
     diffParts(m, SUBJECTS, id, ids('subjects'), form.subjects.map((s) => ({ ...s, dob: s.dob || null, approxAge: s.dob ? null : s.approxAge })), newId);
@@ -256,7 +237,7 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
         const content = { ...address, type: 'business', businessId };
         if (existing) updatePart(m, ADDRESSES, id, existing.id, businessCount + ordinal, content);
         else insertPart(m, ADDRESSES, id, businessCount + ordinal, content, newId());
-      } else if (existing) removePart(m, 'addresses', 'address', id, existing.id);
+      } else if (existing) removePart(m, ADDRESSES, id, existing.id);
     });
     diffParts(m, PHONES, id, ids('phones'), form.phones, newId);
     diffParts(m, EMAILS, id, ids('emails'), form.emails, newId);
@@ -276,13 +257,12 @@ export function reallocate(core: Core, user: UserRow, id: string, unit: string, 
   if (!unitByCode(unit)) throw new ApiError('bad_request', `Unknown unit ${unit}`, { unit: 'choose a unit' });
   if (unit === a.unit_code) throw new ApiError('bad_request', `${a.reference} is already with ${unitName(unit)}`, { unit: 'choose another unit' });
   core.store.mutate({ actor: actorFor(user), action: 'allegation.reallocate', entity: 'allegation', entityId: id, allegationId: id, details: { from: a.unit_code, to: unit, reason } }, (m) => {
-    prepared(m.db, 'UPDATE allegations SET unit_code = ?, routed_by = ?, updated_at = ?, hlc = ? WHERE id = ?').run(unit, `reallocated: ${reason}`, m.at, m.hlc, id);
-    const historyId = core.store.newId();
-    prepared(m.db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(historyId, id, a.unit_code, unit, reason, m.at, m.actor.name, m.hlc);
+    m.update('allegation', id, { unit_code: unit, routed_by: `reallocated: ${reason}`, updated_at: m.at });
+    m.append('unit_history', { id: core.store.newId(), allegation_id: id, from_unit: a.unit_code, to_unit: unit, reason, at: m.at, by_user: m.actor.name });
     // Allocations belong to the unit that held it; the new unit allocates its own people.
-    prepared(m.db, 'UPDATE allocations SET ended_at = ?, hlc = ? WHERE allegation_id = ? AND ended_at IS NULL').run(m.at, m.hlc, id);
-    m.change('allegation', id, 'update', { before: { unit_code: a.unit_code }, after: { unit_code: unit } });
-    m.change('unit_history', historyId, 'append', { from_unit: a.unit_code, to_unit: unit, reason });
+    for (const { id: allocationId } of prepared(m.db, 'SELECT id FROM allocations WHERE allegation_id = ? AND ended_at IS NULL').all(id) as Array<{ id: string }>) {
+      m.update('allocation', allocationId, { ended_at: m.at });
+    }
     core.search.indexAllegation(id);
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
@@ -300,9 +280,7 @@ export function allocate(core: Core, user: UserRow, id: string, toUserId: string
   if (!person || person.active !== 1) throw new ApiError('bad_request', 'That person has no active account');
   if (prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(id, target)) return record(core, id);
   core.store.mutate({ actor: actorFor(user), action: 'allegation.allocate', entity: 'allegation', entityId: id, allegationId: id, details: { to: target } }, (m) => {
-    const allocationId = core.store.newId();
-    prepared(m.db, 'INSERT INTO allocations (id, allegation_id, user_id, allocated_at, allocated_by, hlc) VALUES (?, ?, ?, ?, ?, ?)').run(allocationId, id, target, m.at, m.actor.name, m.hlc);
-    m.change('allocation', allocationId, 'insert', { user_id: target });
+    m.insert('allocation', { id: core.store.newId(), allegation_id: id, user_id: target, allocated_at: m.at, allocated_by: m.actor.name, ended_at: null });
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
@@ -314,8 +292,7 @@ export function assess(core: Core, user: UserRow, id: string, rating: RiskRating
   if (a.status !== 'new') throw new ApiError('conflict', `${a.reference} has already been assessed`);
   core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating } }, (m) => {
     const due = serviceStandardDueAt(new Date(m.at), rating).toISOString();
-    prepared(m.db, "UPDATE allegations SET status = 'triaged', risk_rating = ?, assessed_at = ?, next_due_at = ?, updated_at = ?, hlc = ? WHERE id = ?").run(rating, m.at, due, m.at, m.hlc, id);
-    m.change('allegation', id, 'update', { before: { status: a.status }, after: { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due } });
+    m.update('allegation', id, { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due, updated_at: m.at });
     if (note) appendNote(m, core, user, id, note, null);
     core.search.indexAllegation(id);
     if (note) core.matching.indexAllegation(id);
@@ -330,11 +307,15 @@ export function decideTimeCritical(core: Core, user: UserRow, id: string, decisi
   const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
   core.store.mutate({ actor: actorFor(user), action: `allegation.time_critical.${decision}`, entity: 'allegation', entityId: id, allegationId: id, details: { reason } }, (m) => {
     const dueAt = decision === 'confirm' ? (prepared(m.db, 'SELECT time_critical_due_at AS d FROM allegations WHERE id = ?').get(id) as { d: string | null }).d ?? new Date(Date.parse(m.at) + 24 * 3_600_000).toISOString() : null;
-    prepared(
-      m.db,
-      'UPDATE allegations SET time_critical = ?, time_critical_state = ?, time_critical_due_at = ?, time_critical_decided_at = ?, time_critical_decided_by = ?, time_critical_reason = ?, updated_at = ?, hlc = ? WHERE id = ?',
-    ).run(decision === 'confirm' ? 1 : 0, state, dueAt, m.at, m.actor.name, reason, m.at, m.hlc, id);
-    m.change('allegation', id, 'update', { before: { time_critical_state: a.time_critical_state }, after: { time_critical_state: state, reason } });
+    m.update('allegation', id, {
+      time_critical: decision === 'confirm' ? 1 : 0,
+      time_critical_state: state,
+      time_critical_due_at: dueAt,
+      time_critical_decided_at: m.at,
+      time_critical_decided_by: m.actor.name,
+      time_critical_reason: reason,
+      updated_at: m.at,
+    });
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
@@ -344,7 +325,7 @@ function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string
   const id = core.store.newId();
   const source = core.vault.unlocked ? readSourceForCore(m.db, core.vault, allegationId) : null;
   const withheld = new SourceWithholder(source);
-  const row = {
+  m.append('note', {
     id,
     allegation_id: allegationId,
     note_date: ukDate(new Date(m.at)),
@@ -353,16 +334,8 @@ function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string
     text: withheld.text(`note:${id}`, text),
     amends_note_id: amends,
     created_at: m.at,
-    hlc: m.hlc,
-  };
-  prepared(
-    m.db,
-    `INSERT INTO notes (id, allegation_id, note_date, author_name, author_user_id, text, amends_note_id, created_at, hlc)
-     VALUES (@id, @allegation_id, @note_date, @author_name, @author_user_id, @text, @amends_note_id, @created_at, @hlc)`,
-  ).run(row);
+  });
   withheld.flush(m, core.vault, allegationId);
-  const { hlc: _h, ...data } = row;
-  m.change('note', id, 'append', data, allegationId);
   return id;
 }
 

@@ -44,7 +44,7 @@ export class Core {
     this.search.startBackground();
     this.sessions = new Sessions(options.now);
     this.importJobs = new ImportJobs(this);
-    this.vault = new Vault(this.store.db, profileDir);
+    this.vault = new Vault(this.store);
     this.store.audit.signer = (label, value) => this.vault.mac(label, value);
     this.attachments = new Attachments(this, options.attachments);
     this.scans = new ScanInbox(this, this.attachments);

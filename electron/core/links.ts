@@ -242,14 +242,9 @@ export function writeJudgement(m: Mutation, core: Core, input: JudgementInput): 
   const [a, b] = allegationId < otherId ? [allegationId, otherId] : [otherId, allegationId];
   const id = core.store.newId();
   const evidence = { weight: pair.weight, label: pair.label, summary: pair.summary, explanation: pair.explanation, via: input.via };
-  prepared(
-    m.db,
-    `INSERT INTO link_judgements (id, allegation_a, allegation_b, judgement, reason, score, evidence, decided_by, decided_at, hlc)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, a, b, input.judgement, input.reason, pair.score, JSON.stringify(evidence), m.actor.name, m.at, m.hlc);
+  m.append('link_judgement', { id, allegation_a: a, allegation_b: b, judgement: input.judgement, reason: input.reason, score: pair.score, evidence: JSON.stringify(evidence), decided_by: m.actor.name, decided_at: m.at });
   const otherReference = referenceOf(core, otherId);
   const reference = referenceOf(core, allegationId);
-  m.change('link_judgement', id, 'append', { allegation_a: a, allegation_b: b, judgement: input.judgement, reason: input.reason, score: pair.score, decided_by: m.actor.name, decided_at: m.at }, allegationId);
   core.store.audit.append({
     at: m.at,
     userId: m.actor.userId,
@@ -523,17 +518,7 @@ export function recordReview(core: Core, user: UserRow, allegationId: string, no
   const candidates = shown.map((c) => ({ allegationId: c.allegationId, reference: c.reference, score: c.score, judgement: c.judgement?.judgement ?? null }));
   const id = core.store.newId();
   const row = core.store.mutate({ actor: actorFor(user), action: 'link.review', entity: 'link_review', entityId: id, allegationId, details: { candidates: candidates.length, note } }, (m) => {
-    prepared(m.db, 'INSERT INTO link_reviews (id, allegation_id, reviewed_at, reviewed_by, user_id, candidates, note, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      id,
-      allegationId,
-      m.at,
-      m.actor.name,
-      user.id,
-      JSON.stringify(candidates),
-      note,
-      m.hlc,
-    );
-    m.change('link_review', id, 'append', { reviewed_at: m.at, reviewed_by: m.actor.name, candidates, note });
+    m.append('link_review', { id, allegation_id: allegationId, reviewed_at: m.at, reviewed_by: m.actor.name, user_id: user.id, candidates: JSON.stringify(candidates), note });
     return { id, reviewedAt: m.at, reviewedBy: m.actor.name, note, candidates };
   });
   core.emit({ type: 'allegation.changed', allegationId, reference: a.reference });

@@ -41,7 +41,7 @@ export function referrerGroups(core: Core, minCount = 2): ReferrerGroupView[] {
   const facts = prepared(
     db,
     `SELECT a.id, a.reference, a.received_at, a.unit_code,
-            (SELECT group_concat(offence_type, ',') FROM allegation_offences o WHERE o.allegation_id = a.id) AS offences,
+            (SELECT group_concat(offence_type, ',') FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL) AS offences,
             (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS main_subject,
             (SELECT CASE WHEN surname_key <> '' THEN forename_key || '|' || surname_key END FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS subject_key,
             (SELECT count(*) FROM source_contacts c WHERE c.allegation_id = a.id) AS contacts,
@@ -136,19 +136,16 @@ export function revealGroup(core: Core, user: UserRow, groupKey: string, reason:
 export function decideGroup(core: Core, user: UserRow, groupKey: string, decision: ReferrerGroupView['decisions'][number]['decision'], note: string): ReferrerGroupView {
   const group = findGroup(core, groupKey);
   core.store.mutate({ actor: actorFor(user), action: 'nsu.decide', entity: 'referrer_group', entityId: group.groupKey, details: { decision, allegations: group.allegations.map((a) => a.reference) } }, (m) => {
-    const id = core.store.newId();
-    prepared(m.db, 'INSERT INTO nsu_decisions (id, group_key, allegation_ids, decision, format, note, decided_by, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      id,
-      group.groupKey,
-      JSON.stringify(group.allegations.map((a) => a.id)),
+    m.append('nsu_decision', {
+      id: core.store.newId(),
+      group_key: group.groupKey,
+      allegation_ids: JSON.stringify(group.allegations.map((a) => a.id)),
       decision,
-      SEALED_FORMAT,
-      core.vault.sealJson('nsu', `decision:${group.groupKey}:${m.at}`, { note }),
-      actorFor(user).name,
-      m.at,
-      m.hlc,
-    );
-    m.change('nsu_decision', id, 'append', { group_key: group.groupKey, decision, restricted: true });
+      format: SEALED_FORMAT,
+      note: core.vault.sealJson('nsu', `decision:${group.groupKey}:${m.at}`, { note }),
+      decided_by: actorFor(user).name,
+      decided_at: m.at,
+    });
   });
   return findGroup(core, group.groupKey);
 }

@@ -31,12 +31,8 @@ export function resetRouting(core: Core, user: UserRow, reason: string) {
 function store(core: Core, user: UserRow, table: RoutingTable | null, reason: string): void {
   const previous = core.routingTable();
   core.store.mutate({ actor: actorFor(user), action: table ? 'routing.update' : 'routing.reset', entity: 'settings', entityId: 'routing', details: { reason, changedAreas: changedKeys(previous, table ?? DEFAULT_ROUTING) } }, (m) => {
-    if (table) {
-      prepared(m.db, "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('routing', ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by").run(JSON.stringify(table), m.at, m.actor.name);
-    } else {
-      prepared(m.db, "DELETE FROM settings WHERE key = 'routing'").run();
-    }
-    m.change('settings', 'routing', 'update', { table, reason });
+    // Back to the shipped table: the setting holds null (settings are never deleted, so that the reset syncs).
+    m.put('setting', { key: 'routing', value: JSON.stringify(table), updated_at: m.at, updated_by: m.actor.name });
   });
   core.invalidateRouting();
 }

@@ -132,19 +132,17 @@ export function addContact(core: Core, user: UserRow, allegationId: string, inpu
   const tasking = isTasking(input.summary);
   core.store.mutate({ actor: actorFor(user), action: 'source.contact', entity: 'allegation', entityId: a.id, allegationId: a.id, details: { method: input.method, direction: input.direction, tasking } }, (m) => {
     const id = core.store.newId();
-    prepared(m.db, 'INSERT INTO source_contacts (id, allegation_id, at, by_user, method, direction, tasking, format, payload, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    m.append('source_contact', {
       id,
-      a.id,
-      m.at,
-      actorFor(user).name,
-      input.method,
-      input.direction,
-      tasking ? 1 : 0,
-      SEALED_FORMAT,
-      core.vault.sealJson(allegationScope(a.id), `contact:${id}`, { summary: input.summary }),
-      m.hlc,
-    );
-    m.change('source_contact', id, 'append', { method: input.method, direction: input.direction, tasking, restricted: true });
+      allegation_id: a.id,
+      at: m.at,
+      by_user: actorFor(user).name,
+      method: input.method,
+      direction: input.direction,
+      tasking: tasking ? 1 : 0,
+      format: SEALED_FORMAT,
+      payload: core.vault.sealJson(allegationScope(a.id), `contact:${id}`, { summary: input.summary }),
+    });
   });
   return pane(core, a, lastAuditEntry(core, a.id, 'source.contact'));
 }

@@ -1,23 +1,8 @@
 // An allegation's match profile, read from the case store's tables (the form's parts, the account, notes and
 // attachment text — legacy text and OCR'd pages alike).
-import type { Db, Stmt } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
+import { prepared as stmt } from '../store/statements.ts';
 import { buildProfile, type AllegationDraft, type MatchProfile } from '../../shared/matching/allegation.ts';
-
-// Statements are prepared once per database: preparing is a large share of indexing one allegation.
-const statements = new WeakMap<Db, Map<string, Stmt>>();
-function stmt(db: Db, sql: string): Stmt {
-  let m = statements.get(db);
-  if (!m) {
-    m = new Map();
-    statements.set(db, m);
-  }
-  let s = m.get(sql);
-  if (!s) {
-    s = db.prepare(sql);
-    m.set(sql, s);
-  }
-  return s;
-}
 
 export function draftFromStore(db: Db, id: string): AllegationDraft | null {
   const a = stmt(db, 'SELECT received_at, free_text FROM allegations WHERE id = ?').get(id) as { received_at: string; free_text: string } | undefined;

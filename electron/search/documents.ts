@@ -96,7 +96,7 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   const facets: string[] = [facet.channel(a.channel), facet.status(a.status), `rep${a.reporter_type.replace(/[^a-z]/g, '')}`];
   if (a.unit_code) facets.push(facet.unit(a.unit_code));
   if (a.outcome) facets.push(facet.outcome(a.outcome));
-  for (const o of all<{ offence_type: OffenceType }>('SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal')) {
+  for (const o of all<{ offence_type: OffenceType }>('SELECT offence_type FROM allegation_offences WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal')) {
     form.push(OFFENCE_TYPE_LABELS[o.offence_type] ?? o.offence_type);
     facets.push(facet.offence(o.offence_type));
     display.offences.push(o.offence_type);

@@ -76,18 +76,7 @@ export function createSavedSearch(core: Core, actor: Actor, userId: string, inpu
   const id = core.store.newId();
   const query = JSON.stringify({ q: input.q, ...(input.filters ? { filters: input.filters } : {}) });
   return core.store.mutate({ actor, action: 'search.saved.create', entity: 'saved_search', entityId: id, details: { name: input.name } }, (m) => {
-    prepared(m.db, 'INSERT INTO saved_searches (id, user_id, name, query, created_at, seen_at, seen_docs, seen_count, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      id,
-      userId,
-      input.name,
-      query,
-      m.at,
-      m.at,
-      encode(result.docs),
-      result.docs.length,
-      m.hlc,
-    );
-    m.change('saved_search', id, 'insert', { userId, name: input.name, query: JSON.parse(query) as unknown });
+    m.insert('saved_search', { id, user_id: userId, name: input.name, query, created_at: m.at, removed_at: null, seen_at: m.at, seen_docs: encode(result.docs), seen_count: result.docs.length });
     return view(ownRow(core, userId, id));
   });
 }
@@ -115,7 +104,8 @@ export function runSavedSearch(core: Core, actor: Actor, userId: string, id: str
   const newAllegationIds = fresh.slice(0, 500).map((d) => idOf.get(d) as string).filter(Boolean);
   if (markSeen) {
     core.store.mutate({ actor, action: 'search.saved.seen', entity: 'saved_search', entityId: id, details: { matches: full.docs.length, newSince: fresh.length } }, (m) => {
-      prepared(m.db, 'UPDATE saved_searches SET seen_at = ?, seen_docs = ?, seen_count = ? WHERE id = ?').run(m.at, encode(full.docs), full.docs.length, id);
+      // Which matches were seen is this desk's own (local columns): nothing is logged for sync.
+      m.update('saved_search', id, { seen_at: m.at, seen_docs: encode(full.docs), seen_count: full.docs.length });
     });
   }
   return { saved: view(markSeen ? ownRow(core, userId, id) : row), result: full, newSince: fresh.length, newAllegationIds };
@@ -124,8 +114,7 @@ export function runSavedSearch(core: Core, actor: Actor, userId: string, id: str
 export function removeSavedSearch(core: Core, actor: Actor, userId: string, id: string): boolean {
   ownRow(core, userId, id);
   core.store.mutate({ actor, action: 'search.saved.remove', entity: 'saved_search', entityId: id }, (m) => {
-    prepared(m.db, 'UPDATE saved_searches SET removed_at = ?, hlc = ? WHERE id = ?').run(m.at, m.hlc, id);
-    m.change('saved_search', id, 'update', { removedAt: m.at });
+    m.update('saved_search', id, { removed_at: m.at });
   });
   return true;
 }

@@ -108,20 +108,20 @@ export class SourceWithholder {
   /** Stores the originals, sealed; call once the parts they belong to exist. */
   flush(m: Mutation, sealer: Sealer, allegationId: string): void {
     for (const r of this.originals.splice(0)) {
-      prepared(
-        m.db,
-        `INSERT INTO restricted_texts (allegation_id, part, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (allegation_id, part) DO UPDATE SET format = excluded.format, payload = excluded.payload, updated_at = excluded.updated_at, hlc = excluded.hlc`,
-      ).run(allegationId, r.part, SEALED_FORMAT, sealer.sealJson(allegationScope(allegationId), `text:${r.part}`, { text: r.text }), m.at, m.hlc);
-      // The change log says that a restricted original exists, never what it says.
-      m.change('restricted_text', `${allegationId}:${r.part}`, 'insert', { part: r.part, restricted: true }, allegationId);
+      m.put('restricted_text', {
+        allegation_id: allegationId,
+        part: r.part,
+        format: SEALED_FORMAT,
+        payload: sealer.sealJson(allegationScope(allegationId), `text:${r.part}`, { text: r.text }),
+        updated_at: m.at,
+      });
     }
   }
 }
 
 export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => string, sealer: Sealer): { redactions: number } {
   const c = a.content;
-  const { hlc, at } = m;
+  const { at } = m;
   const withheld = new SourceWithholder(c.source);
   const tc = a.timeCritical;
   const row = {
@@ -148,26 +148,10 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     created_at: at,
     created_by: m.actor.name,
     updated_at: at,
-    hlc,
   };
-  const keys = Object.keys(row);
-  prepared(m.db, `INSERT INTO allegations (${keys.join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`).run(row);
-  const { hlc: _hlc, ...data } = row;
-  m.change('allegation', a.id, 'insert', data, a.id);
-
-  const offence = prepared(m.db, 'INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)');
-  c.offenceTypes.forEach((o, i) => offence.run(a.id, i, o));
-  if (c.offenceTypes.length) m.change('allegation_offences', a.id, 'insert', { offenceTypes: c.offenceTypes }, a.id);
-
-  prepared(m.db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)').run(
-    newId(),
-    a.id,
-    a.unit,
-    `routed on receipt: ${a.routedBy}`,
-    at,
-    m.actor.name,
-    hlc,
-  );
+  m.insert('allegation', row);
+  [...new Set(c.offenceTypes)].forEach((type, ordinal) => m.insert('allegation_offence', { allegation_id: a.id, offence_type: type, ordinal, removed_at: null }));
+  m.append('unit_history', { id: newId(), allegation_id: a.id, from_unit: null, to_unit: a.unit, reason: `routed on receipt: ${a.routedBy}`, at, by_user: m.actor.name });
 
   c.subjects.forEach((subject, i) => insertPart(m, SUBJECTS, a.id, i, subject, newId()));
   c.addresses.forEach((address, i) => insertPart(m, ADDRESSES, a.id, i, address, newId()));
@@ -180,44 +164,30 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
   c.vehicles.forEach((v, i) => insertPart(m, VEHICLES, a.id, i, v, newId()));
   c.travel.forEach((t, i) => insertPart(m, TRAVEL, a.id, i, t, newId()));
 
-  const insertNote = prepared(
-    m.db,
-    `INSERT INTO notes (id, allegation_id, note_date, author_name, author_user_id, text, amends_note_id, created_at, hlc)
-     VALUES (@id, @allegation_id, @note_date, @author_name, NULL, @text, NULL, @created_at, @hlc)`,
-  );
   for (const n of c.notes) {
     const id = newId();
-    const r = { id, allegation_id: a.id, note_date: n.date, author_name: n.author, text: withheld.text(`note:${id}`, n.text), created_at: at, hlc };
-    insertNote.run(r);
-    const { hlc: _h, ...noteData } = r;
-    m.change('note', id, 'append', noteData, a.id);
+    m.append('note', { id, allegation_id: a.id, note_date: n.date, author_name: n.author, author_user_id: null, text: withheld.text(`note:${id}`, n.text), amends_note_id: null, created_at: at });
   }
 
-  const insertAttachment = prepared(
-    m.db,
-    `INSERT INTO attachments (id, allegation_id, ordinal, file_name, mime_type, content_hash, byte_size, pages, ocr_status, legacy_text, reveals_source, added_at, added_by, hlc)
-     VALUES (@id, @allegation_id, @ordinal, @file_name, @mime_type, NULL, NULL, @pages, 'legacy', @legacy_text, @reveals_source, @added_at, @added_by, @hlc)`,
-  );
   c.legacyAttachments.forEach((att, i) => {
     const id = newId();
     const before = withheld.originals.length;
     const legacyText = withheld.text(`attachment:${id}`, att.text);
-    const r = {
+    m.insert('attachment', {
       id,
       allegation_id: a.id,
       ordinal: i,
       file_name: att.fileName,
       mime_type: att.mimeType,
+      content_hash: null,
+      byte_size: null,
       pages: att.pages,
+      ocr_status: 'legacy',
       legacy_text: legacyText,
       reveals_source: withheld.originals.length > before ? 1 : 0,
       added_at: at,
       added_by: m.actor.name,
-      hlc,
-    };
-    insertAttachment.run(r);
-    const { hlc: _h, ...attData } = r;
-    m.change('attachment', id, 'insert', attData, a.id);
+    });
   });
 
   if (c.source) writeSource(m, sealer, a.id, c.source);
@@ -227,16 +197,24 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
 
 /** Stores the source details sealed, and their blind indexes for finding repeat referrers. */
 export function writeSource(m: Mutation, sealer: Sealer, allegationId: string, source: SourceIdentifiersPayload): void {
-  prepared(
-    m.db,
-    `INSERT INTO source_details (allegation_id, format, payload, updated_at, hlc) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (allegation_id) DO UPDATE SET format = excluded.format, payload = excluded.payload, updated_at = excluded.updated_at, hlc = excluded.hlc`,
-  ).run(allegationId, SEALED_FORMAT, sealer.sealJson(allegationScope(allegationId), 'source', source), m.at, m.hlc);
+  m.put('source_details', { allegation_id: allegationId, format: SEALED_FORMAT, payload: sealer.sealJson(allegationScope(allegationId), 'source', source), updated_at: m.at });
   prepared(m.db, 'DELETE FROM source_blind_index WHERE allegation_id = ?').run(allegationId);
   const insert = prepared(m.db, 'INSERT OR IGNORE INTO source_blind_index (allegation_id, kind, digest) VALUES (?, ?, ?)');
   for (const k of sourceKeys(source)) insert.run(allegationId, k.kind, sealer.blindIndex(k.kind, k.value));
-  prepared(m.db, 'UPDATE allegations SET has_source = 1 WHERE id = ?').run(allegationId);
-  m.change('source_details', allegationId, 'insert', { restricted: true }, allegationId);
+  m.update('allegation', allegationId, { has_source: 1 });
+}
+
+/** The allegation's offences, as a set: types no longer given are marked removed, new ones added, order kept. */
+export function writeOffences(m: Mutation, allegationId: string, given: readonly string[]): void {
+  const types = [...new Set(given)];
+  const held = new Map((prepared(m.db, 'SELECT offence_type, removed_at FROM allegation_offences WHERE allegation_id = ?').all(allegationId) as Array<{ offence_type: string; removed_at: string | null }>).map((r) => [r.offence_type, r.removed_at]));
+  types.forEach((type, ordinal) => {
+    if (held.has(type)) m.update('allegation_offence', { allegation_id: allegationId, offence_type: type }, { ordinal, removed_at: null });
+    else m.insert('allegation_offence', { allegation_id: allegationId, offence_type: type, ordinal, removed_at: null });
+  });
+  for (const [type, removedAt] of held) {
+    if (!types.includes(type) && !removedAt) m.update('allegation_offence', { allegation_id: allegationId, offence_type: type }, { removed_at: m.at });
+  }
 }
 
 /** The restricted source record, opened for the core's own use (redacting new text); never returned from here to a caller. */
@@ -296,7 +274,7 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
   const all = <T>(sql: string): T[] => prepared(db, sql).all(id) as T[];
 
   const offenceTypes = all<{ offence_type: AllegationRecord['offenceTypes'][number] }>(
-    'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal',
+    'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal',
   ).map((r) => r.offence_type);
 
   const subjects = all<Record<string, unknown>>('SELECT * FROM subjects WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
@@ -487,7 +465,7 @@ const DUE_SQL = `CASE
 const QUEUE_SQL = `
 SELECT ${DUE_SQL} AS due_at, a.id, a.reference, a.received_at, a.channel, a.reporter_type, a.status, a.unit_code, a.assessment_due_at, a.next_due_at,
        a.time_critical,
-       (SELECT group_concat(offence_type, ',') FROM (SELECT offence_type FROM allegation_offences o WHERE o.allegation_id = a.id ORDER BY ordinal)) AS offences,
+       (SELECT group_concat(offence_type, ',') FROM (SELECT offence_type FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL ORDER BY ordinal)) AS offences,
        (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS main_subject,
        (SELECT coalesce(postcode, postcode_outward, postcode_raw) FROM addresses d WHERE d.allegation_id = a.id AND d.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS postcode,
        (SELECT count(*) FROM attachments t WHERE t.allegation_id = a.id) AS attachments,

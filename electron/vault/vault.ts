@@ -6,7 +6,8 @@
 // - While locked, nothing restricted can be written or read; the error says how to unlock.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { prepared } from '../store/db.ts';
+import { prepared } from '../store/statements.ts';
+import type { Store } from '../store/store.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { open, seal } from './aead.ts';
 import {
@@ -36,13 +37,15 @@ export interface VaultStatus {
 }
 
 export class Vault {
+  private readonly store: Store;
   private readonly db: Db;
   private readonly profileDir: string;
   private keys: UnlockedKeys | null = null;
 
-  constructor(db: Db, profileDir: string) {
-    this.db = db;
-    this.profileDir = profileDir;
+  constructor(store: Store) {
+    this.store = store;
+    this.db = store.db;
+    this.profileDir = store.profileDir;
   }
 
   get unlocked(): boolean {
@@ -149,23 +152,27 @@ export class Vault {
     );
   }
 
-  /** Seals, in place, restricted rows written before the vault existed; then purges the old pages. */
+  /**
+   * Seals, in place, restricted rows written before the vault existed, and only then logs them for sync (the
+   * change log never held them in plaintext); then purges the old pages.
+   */
   private sealLegacyPlaintext(): void {
-    if (this.plaintextRows() === 0) return;
-    this.db.transaction(() => {
+    const rows = this.plaintextRows();
+    if (rows === 0) return;
+    this.store.mutate({ actor: { userId: null, name: 'IMS Desk vault' }, action: 'vault.seal_legacy', details: { rows } }, (m) => {
       for (const r of prepared(this.db, `SELECT allegation_id, payload FROM source_details WHERE format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ allegation_id: string; payload: Buffer }>) {
         const value = JSON.parse(r.payload.toString('utf8')) as unknown;
-        prepared(this.db, 'UPDATE source_details SET format = ?, payload = ? WHERE allegation_id = ?').run(SEALED_FORMAT, this.sealJson(`allegation:${r.allegation_id}`, 'source', value), r.allegation_id);
+        m.replace('source_details', r.allegation_id, { format: SEALED_FORMAT, payload: this.sealJson(`allegation:${r.allegation_id}`, 'source', value) });
       }
       for (const r of prepared(this.db, `SELECT allegation_id, part, payload FROM restricted_texts WHERE format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ allegation_id: string; part: string; payload: Buffer }>) {
         const value = JSON.parse(r.payload.toString('utf8')) as unknown;
-        prepared(this.db, 'UPDATE restricted_texts SET format = ?, payload = ? WHERE allegation_id = ? AND part = ?').run(SEALED_FORMAT, this.sealJson(`allegation:${r.allegation_id}`, `text:${r.part}`, value), r.allegation_id, r.part);
+        m.replace('restricted_text', { allegation_id: r.allegation_id, part: r.part }, { format: SEALED_FORMAT, payload: this.sealJson(`allegation:${r.allegation_id}`, `text:${r.part}`, value) });
       }
       for (const r of prepared(this.db, `SELECT id, source_payload FROM drafts WHERE source_format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ id: string; source_payload: Buffer }>) {
         const value = JSON.parse(r.source_payload.toString('utf8')) as unknown;
         prepared(this.db, 'UPDATE drafts SET source_format = ?, source_payload = ? WHERE id = ?').run(SEALED_FORMAT, this.sealJson('drafts', `draft:${r.id}`, value), r.id);
       }
-    })();
+    });
     // secure_delete zeroed the replaced cells in the database file; fold the WAL in and truncate it too.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
