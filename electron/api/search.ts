@@ -3,7 +3,7 @@ import { actorOf, requireUser } from './context.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { QuerySyntaxError } from '../../shared/search/query.ts';
 import type { SearchResult } from '../search/engine.ts';
-import { createSavedSearch, listSavedSearches, removeSavedSearch, runSavedSearch } from '../search/saved.ts';
+import { createSavedSearch, listSavedSearches, removeSavedSearch, runSavedSearch } from '../core/saved-searches.ts';
 import { hitsToCsv } from '../search/csv.ts';
 
 type SearchProcedures = 'search.query' | 'search.export' | 'search.saved.list' | 'search.saved.create' | 'search.saved.run' | 'search.saved.remove' | 'search.status' | 'search.reindex';

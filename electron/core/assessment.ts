@@ -4,11 +4,10 @@
 import type { Core } from './core.ts';
 import { prepared } from '../store/db.ts';
 import { readAllegation } from '../store/allegations.ts';
-import { actorFor, canWork } from './cases.ts';
+import { actorFor, loadCase, requireWork, type CaseRow } from './access.ts';
 import type { UserRow } from './users.ts';
 import { currentJudgements, latestReview, openCandidates } from './links.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { unitName } from '../../shared/domain/units.ts';
 import {
   HOME_OFFICE_SYSTEMS,
   hasFullAddress,
@@ -25,25 +24,7 @@ import type { CheckSystem, NfaReason, Outcome, OutcomeAction, Status } from '../
 import type { CheckView, OutcomeDecisionView, WorkflowView } from '../../shared/api/assessment.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 
-interface Row {
-  id: string;
-  reference: string;
-  unit_code: string | null;
-  status: Status;
-  received_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
-}
-
-function load(core: Core, id: string): Row {
-  const row = prepared(core.store.db, 'SELECT id, reference, unit_code, status, received_at, closed_at, closed_by FROM allegations WHERE id = ?').get(id) as Row | undefined;
-  if (!row) throw new ApiError('not_found', 'No such allegation');
-  return row;
-}
-
-function requireWork(core: Core, user: UserRow, a: Row): void {
-  if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
-}
+type Row = CaseRow;
 
 function record(core: Core, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
@@ -83,8 +64,8 @@ export interface CheckInput {
 }
 
 export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckView {
-  const a = load(core, input.allegationId);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, input.allegationId);
+  requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead`);
   if (input.subjectId && !prepared(core.store.db, 'SELECT 1 FROM subjects WHERE id = ? AND allegation_id = ? AND removed_at IS NULL').get(input.subjectId, a.id)) {
     throw new ApiError('bad_request', 'That subject is not on this allegation', { subjectId: 'choose a subject of this allegation' });
@@ -188,7 +169,7 @@ function decisions(core: Core, allegationId: string): Array<OutcomeDecisionView 
 }
 
 export function workflow(core: Core, allegationId: string): WorkflowView {
-  const a = load(core, allegationId);
+  const a = loadCase(core.store.db, allegationId);
   const facts = outcomeFacts(core, a);
   const review = latestReview(core, allegationId);
   const history = decisions(core, allegationId).map(({ userId: _u, ...d }) => d);
@@ -219,8 +200,8 @@ export interface OutcomeInput {
 
 /** Records the outcome; the case then awaits the compliance officer (status actioned or nfa). */
 export function chooseOutcome(core: Core, user: UserRow, id: string, input: OutcomeInput): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   const facts = outcomeFacts(core, a);
   const seen = new Set<string>();
   const actions = input.actions.filter((x) => (seen.has(x.action) ? false : (seen.add(x.action), true)));
@@ -264,7 +245,6 @@ export function chooseOutcome(core: Core, user: UserRow, id: string, input: Outc
         m.append('outcome_action', { id: core.store.newId(), allegation_id: id, action: x.action, detail: x.detail, at: m.at, by_user: m.actor.name, decision_id: decisionId });
       }
       m.update('allegation', id, { outcome: input.outcome, nfa_reason: input.nfaReason, outcome_at: m.at, outcome_by: m.actor.name, status, updated_at: m.at });
-      core.search.indexAllegation(id);
     },
   );
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
@@ -283,8 +263,8 @@ export interface SignOffInput {
  * Nobody signs off an outcome they chose themselves.
  */
 export function signOff(core: Core, user: UserRow, id: string, input: SignOffInput): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   if (a.status !== 'actioned' && a.status !== 'nfa') throw new ApiError('conflict', `${a.reference} has no outcome awaiting compliance`);
   const decision = decisions(core, id).at(-1);
   if (!decision) throw new ApiError('conflict', `${a.reference} has no recorded outcome decision to check (an imported outcome is signed off on the legacy system)`);
@@ -315,7 +295,6 @@ export function signOff(core: Core, user: UserRow, id: string, input: SignOffInp
       });
       if (approved) m.update('allegation', id, { status: 'closed', closed_at: m.at, closed_by: m.actor.name, updated_at: m.at });
       else m.update('allegation', id, { status: 'in_research', outcome: null, nfa_reason: null, outcome_at: null, outcome_by: null, updated_at: m.at });
-      core.search.indexAllegation(id);
     },
   );
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });

@@ -20,8 +20,7 @@ import { analyseAttachment } from '../attachments/analyse.ts';
 import { sanitiseAttachment } from '../attachments/sanitise.ts';
 import { pdfFromGreyPages } from '../attachments/pdf-writer.ts';
 import { MIME_TYPES, SNIFF_BYTES, sniffKind, type AttachmentKind } from '../attachments/sniff.ts';
-import { canWork, actorFor } from './cases.ts';
-import { mayOpenSource } from './sources.ts';
+import { actorFor, mayAttach, mayOpenSource } from './access.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { redactSource } from '../../shared/sources/redact.ts';
 import { withholdFromPage, type WithheldRegion } from '../../shared/sources/scan-withhold.ts';
@@ -154,8 +153,7 @@ export class Attachments {
    * attaches the original scan of a letter even once it has been routed to a unit).
    */
   mayAttach(user: UserRow, allegationId: string): boolean {
-    const a = this.allegation(allegationId);
-    return canWork(this.core, user, a) || a.created_by === actorFor(user).name;
+    return mayAttach(this.db, user, this.allegation(allegationId));
   }
 
   private requireAttach(user: UserRow, allegationId: string): void {
@@ -397,8 +395,6 @@ export class Attachments {
       } else {
         m.put('attachment_page', { attachment_id: id, page_no: r.page, status: 'failed', error: r.error?.message ?? 'The page could not be read', error_code: r.error?.code ?? 'ocr_failed', updated_at: m.at });
       }
-      this.core.search.indexAllegation(allegationId);
-      this.core.matching.indexAllegation(allegationId);
     });
     this.progress(this.row(id), 'page', r.page);
   }
@@ -598,7 +594,7 @@ export class Attachments {
     const a = this.allegation(row.allegation_id);
     const analysis = JSON.parse(row.analysis) as Analysis;
     const sanitisedPages = (prepared(this.db, 'SELECT count(*) AS n FROM attachment_sanitised WHERE attachment_id = ?').get(id) as { n: number }).n;
-    const canOpenOriginal = mayOpenSource(this.core, user, row.allegation_id);
+    const canOpenOriginal = mayOpenSource(this.db, user, row.allegation_id);
     const reveals = row.reveals_source === 1;
     const pages = this.pageRows(id);
     const exportState = this.exportState(row, sanitisedPages);
@@ -640,7 +636,7 @@ export class Attachments {
   }
 
   private requireOriginal(user: UserRow, row: AttachmentRow): void {
-    if (row.reveals_source === 1 && !mayOpenSource(this.core, user, row.allegation_id)) {
+    if (row.reveals_source === 1 && !mayOpenSource(this.db, user, row.allegation_id)) {
       this.audit(user, 'attachment.original_refused', row, {});
       throw new ApiError('forbidden', 'This scan reveals who sent it: only its sanitised copy can be shown to you. The original is open to staff allocated to the case and to the National Source Unit.');
     }
@@ -829,8 +825,6 @@ export class Attachments {
       const analysis = this.analyse(row, m.db);
       m.update('attachment', row.id, { analysis: JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }) });
     }
-    this.core.search.indexAllegation(allegationId);
-    this.core.matching.indexAllegation(allegationId);
   }
 
   /** The profile's working folder for pieces of uploads and sanitised pages, made on first use by whichever needs it. */

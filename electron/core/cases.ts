@@ -2,7 +2,7 @@
 // replaced value kept), allocating, reallocating to another unit with a reason, the initial assessment that sets
 // the service standard, confirming or dismissing the time-critical flag, and appending notes.
 import type { Core } from './core.ts';
-import type { Actor, Mutation } from '../store/store.ts';
+import type { Mutation } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
 import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, writeOffences, writeSource, type AllegationContent } from '../store/allegations.ts';
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
@@ -10,7 +10,7 @@ import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';
 import { fieldLabel, formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { NATIONAL_ROLES, type RiskRating } from '../../shared/domain/vocabularies.ts';
+import type { RiskRating } from '../../shared/domain/vocabularies.ts';
 import { serviceStandardDueAt } from '../../shared/domain/clock.ts';
 import { unitByCode, unitName } from '../../shared/domain/units.ts';
 import type { UserRow } from './users.ts';
@@ -18,50 +18,10 @@ import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import type { DetectedDeadline } from '../../shared/domain/deadlines.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
 import { strongCandidate, writeJudgement } from './links.ts';
-
-interface AllegationState {
-  id: string;
-  reference: string;
-  unit_code: string | null;
-  status: string;
-  received_at: string;
-  time_critical: number;
-  time_critical_state: string | null;
-  free_text: string;
-  channel: string;
-  reporter_type: string;
-  scan_missing_reason: string | null;
-}
-
-function load(core: Core, id: string): AllegationState {
-  const row = prepared(core.store.db, 'SELECT * FROM allegations WHERE id = ?').get(id) as AllegationState | undefined;
-  if (!row) throw new ApiError('not_found', 'No such allegation');
-  return row;
-}
+import { actorFor, loadCase, requireWork } from './access.ts';
 
 function record(core: Core, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
-}
-
-/**
- * Who may work an allegation: national roles anywhere; others in the allegation's own unit, or when it is
- * allocated to them; a sifter also while it sits in the NAT sift.
- */
-export function canWork(core: Core, user: UserRow, a: Pick<AllegationState, 'id' | 'unit_code'>): boolean {
-  if (NATIONAL_ROLES.includes(user.role)) return true;
-  if (user.unit_code && user.unit_code === a.unit_code) return true;
-  if (user.role === 'sifter' && a.unit_code === 'NAT') return true;
-  return Boolean(prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(a.id, user.id));
-}
-
-function requireWork(core: Core, user: UserRow, a: AllegationState): void {
-  if (!canWork(core, user, a)) {
-    throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you or reallocate it`);
-  }
-}
-
-export function actorFor(user: UserRow): Actor {
-  return { userId: user.id, name: `${user.display_name} (${user.username})` };
 }
 
 function checkForm(core: Core, form: AllegationForm): void {
@@ -99,19 +59,6 @@ export interface LinkWarningAnswer {
   reason: string;
 }
 
-/**
- * Runs a mutation that indexes for matching: if it rolls back, the match index's in-memory counts no longer
- * agree with the store, so they are read again.
- */
-function indexing<T>(core: Core, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    core.matching.forgetCaches();
-    throw error;
-  }
-}
-
 export function createAllegation(core: Core, user: UserRow, form: AllegationForm, draftId?: string, linkWarning?: LinkWarningAnswer): Created {
   checkForm(core, form);
   // The intake warning (i2 iBase-style): a strong candidate is shown before saving, and going on needs a reason.
@@ -128,15 +75,13 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
   const actor = actorFor(user);
   const details: Record<string, unknown> = { channel: form.channel };
   if (linkWarning) details.linkWarning = { candidate: linkWarning.candidateId, score: strong?.score ?? null, choice: linkWarning.choice, reason: linkWarning.reason };
-  const created = indexing(core, () => core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details }, (m) => {
+  const created = core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details }, (m) => {
     const reference = nextReference(m, form.receivedAt, core.store.clientId);
     const content: AllegationContent = contentFromForm(form, reference);
-    const plan = planIntake(core, content, 'entered');
+    const plan = planIntake(core.routingTable(), content, 'entered');
     insertAllegation(m, { id, content, submissionHash: null, ...plan }, () => core.store.newId(), core.vault);
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
     m.note({ reference, unit: plan.unit, timeCritical: Boolean(plan.timeCritical) });
-    core.search.indexAllegation(id);
-    core.matching.indexAllegation(id);
     if (linkWarning) {
       m.append('intake_link_warning', {
         id: core.store.newId(),
@@ -162,7 +107,7 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
       timeCritical: Boolean(plan.timeCritical),
       deadline: first ? { date: first.date, text: first.text, sentence: first.sentence, event: first.event, daysAfterReceipt: first.daysAfterReceipt } : null,
     };
-  }));
+  });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: created.reference });
   return created;
 }
@@ -192,12 +137,12 @@ function diffParts<T extends { id?: string | undefined }>(
 }
 
 export function updateAllegation(core: Core, user: UserRow, id: string, form: AllegationForm, draftId?: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
   checkForm(core, form);
   const newId = () => core.store.newId();
-  indexing(core, () => core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
+  core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
     const typedSource = form.source && Object.values(form.source).some((v) => v.trim()) ? { ...form.source } : null;
     if (typedSource) writeSource(m, core.vault, id, typedSource);
     const source = typedSource ?? (core.vault.unlocked ? readSourceForCore(m.db, core.vault, id) : null);
@@ -215,7 +160,7 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
     }
     // Re-read the account for deadlines while nobody has decided on the flag yet.
     if ('free_text' in after && (a.time_critical_state === null || a.time_critical_state === 'detected')) {
-      const plan = planIntake(core, { ...contentFromForm(form, a.reference) }, 'entered');
+      const plan = planIntake(core.routingTable(), { ...contentFromForm(form, a.reference) }, 'entered');
       after.time_critical = plan.timeCritical ? 1 : 0;
       after.time_critical_state = plan.timeCritical ? 'detected' : null;
       after.time_critical_deadline = plan.timeCritical?.deadline ?? null;
@@ -244,16 +189,14 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
     diffParts(m, VEHICLES, id, ids('vehicles'), form.vehicles, newId);
     diffParts(m, TRAVEL, id, ids('travel'), form.travel.map((t) => ({ ...t, travelDate: t.travelDate || null })), newId);
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
-    core.search.indexAllegation(id);
-    core.matching.indexAllegation(id);
-  }));
+  });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
 
 export function reallocate(core: Core, user: UserRow, id: string, unit: string, reason: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   if (!unitByCode(unit)) throw new ApiError('bad_request', `Unknown unit ${unit}`, { unit: 'choose a unit' });
   if (unit === a.unit_code) throw new ApiError('bad_request', `${a.reference} is already with ${unitName(unit)}`, { unit: 'choose another unit' });
   core.store.mutate({ actor: actorFor(user), action: 'allegation.reallocate', entity: 'allegation', entityId: id, allegationId: id, details: { from: a.unit_code, to: unit, reason } }, (m) => {
@@ -263,15 +206,14 @@ export function reallocate(core: Core, user: UserRow, id: string, unit: string, 
     for (const { id: allocationId } of prepared(m.db, 'SELECT id FROM allocations WHERE allegation_id = ? AND ended_at IS NULL').all(id) as Array<{ id: string }>) {
       m.update('allocation', allocationId, { ended_at: m.at });
     }
-    core.search.indexAllegation(id);
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
 
 export function allocate(core: Core, user: UserRow, id: string, toUserId: string | undefined): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   const target = toUserId ?? user.id;
   if (target !== user.id && !['duty_manager', 'manager', 'admin'].includes(user.role)) {
     throw new ApiError('forbidden', 'Only managers and duty managers allocate work to other people');
@@ -287,23 +229,21 @@ export function allocate(core: Core, user: UserRow, id: string, toUserId: string
 }
 
 export function assess(core: Core, user: UserRow, id: string, rating: RiskRating, note: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   if (a.status !== 'new') throw new ApiError('conflict', `${a.reference} has already been assessed`);
   core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating } }, (m) => {
     const due = serviceStandardDueAt(new Date(m.at), rating).toISOString();
     m.update('allegation', id, { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due, updated_at: m.at });
     if (note) appendNote(m, core, user, id, note, null);
-    core.search.indexAllegation(id);
-    if (note) core.matching.indexAllegation(id);
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
 
 export function decideTimeCritical(core: Core, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
   core.store.mutate({ actor: actorFor(user), action: `allegation.time_critical.${decision}`, entity: 'allegation', entityId: id, allegationId: id, details: { reason } }, (m) => {
     const dueAt = decision === 'confirm' ? (prepared(m.db, 'SELECT time_critical_due_at AS d FROM allegations WHERE id = ?').get(id) as { d: string | null }).d ?? new Date(Date.parse(m.at) + 24 * 3_600_000).toISOString() : null;
@@ -340,17 +280,15 @@ function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string
 }
 
 export function addNote(core: Core, user: UserRow, allegationId: string, text: string, amendsNoteId?: string): AllegationRecord {
-  const a = load(core, allegationId);
-  requireWork(core, user, a);
+  const a = loadCase(core.store.db, allegationId);
+  requireWork(core.store.db, user, a);
   if (amendsNoteId && !prepared(core.store.db, 'SELECT 1 FROM notes WHERE id = ? AND allegation_id = ?').get(amendsNoteId, allegationId)) {
     throw new ApiError('bad_request', 'The note to amend is not on this allegation');
   }
-  indexing(core, () => core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
+  core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
     appendNote(m, core, user, allegationId, text, amendsNoteId ?? null);
-    core.search.indexAllegation(allegationId);
     // Identifiers written in notes (a phone number found on research) are evidence for matching too.
-    core.matching.indexAllegation(allegationId);
-  }));
+  });
   core.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
   return record(core, allegationId);
 }

@@ -3,6 +3,7 @@
 import { Store, type StoreOptions } from '../store/store.ts';
 import { SearchIndex } from '../search/index.ts';
 import { MatchIndex } from '../matching/match-index.ts';
+import { DerivedIndexes } from './derived.ts';
 import { Sessions } from './sessions.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
@@ -25,6 +26,7 @@ export class Core {
   readonly store: Store;
   readonly search: SearchIndex;
   readonly matching: MatchIndex;
+  readonly derived: DerivedIndexes;
   readonly sessions: Sessions;
   readonly importJobs: ImportJobs;
   readonly vault: Vault;
@@ -38,10 +40,10 @@ export class Core {
     this.store = new Store(profileDir, options);
     this.search = new SearchIndex(this.store.db);
     this.matching = new MatchIndex(this.store.db);
-    // Every mutation re-indexes what it changed inside its own transaction; the timer catches up with writes
-    // made by other connections (workers, sync) within about a second.
-    this.store.onMutation(() => this.search.afterMutation());
-    this.search.startBackground();
+    // Every mutation brings the search index and matching profiles up to date inside its own transaction; the
+    // timer catches up with writes made by other connections (workers, sync) within about a second.
+    this.derived = new DerivedIndexes(this.store, this.search, this.matching);
+    this.derived.startBackground();
     this.sessions = new Sessions(options.now);
     this.importJobs = new ImportJobs(this);
     this.vault = new Vault(this.store);
@@ -109,7 +111,7 @@ export class Core {
     this.scans.close();
     this.attachments.close();
     this.vault.lock();
-    this.search.stop();
+    this.derived.stop();
     this.listeners.clear();
     this.store.close();
   }

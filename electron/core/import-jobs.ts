@@ -6,7 +6,7 @@ import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { importJsonl, type ImportSummary } from './import.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 
 const CHUNK_BYTES = 512 * 1024;
 

@@ -96,18 +96,18 @@ export async function importJsonl(
   // A batch of records shares one SQLite transaction (one commit, one FTS5 segment) for speed; each record is
   // still its own mutation in a savepoint, with its own change rows and audit entry, so one that fails to store
   // rolls back alone and is reported.
+  const routing = core.routingTable();
   const storeBatch = core.store.db.transaction((items: Pending[]) => {
     for (const { line, record, hash } of items) {
       try {
         const content = contentFromSubmission(record);
-        const plan = planIntake(core, content, 'imported', record.status);
+        const plan = planIntake(routing, content, 'imported', record.status);
         const id = core.store.newId();
         const { redactions } = core.store.mutate(
           { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line, unit: plan.unit } },
           // The search index is updated by the store's mutation hook (or later, in bulk mode).
           (m) => {
             const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId(), core.vault);
-            core.matching.indexAllegation(id);
             return r;
           },
         );
@@ -139,8 +139,8 @@ export async function importJsonl(
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
   let lastProgress = 0;
-  const wasDeferred = core.search.deferred;
-  if (options.deferIndex) core.search.deferred = true;
+  const wasDeferred = core.derived.deferred;
+  if (options.deferIndex) core.derived.deferred = true;
   try {
   for await (const raw of lines) {
     lineNo++;
@@ -181,9 +181,9 @@ export async function importJsonl(
   }
   flush();
   } finally {
-    core.search.deferred = wasDeferred;
+    core.derived.deferred = wasDeferred;
   }
-  if (options.deferIndex && !wasDeferred) await core.search.catchUp();
+  if (options.deferIndex && !wasDeferred) await core.derived.catchUp();
   onProgress?.({ done: summary.lines, totalBytes: info.size, bytesRead: info.size, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   return summary;

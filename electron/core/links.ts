@@ -7,7 +7,7 @@ import type { Core } from './core.ts';
 import type { Mutation } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
 import { readAllegation, readSourceForCore } from '../store/allegations.ts';
-import { actorFor, canWork } from './cases.ts';
+import { actorFor, canWork } from './access.ts';
 import type { UserRow } from './users.ts';
 import { findCandidates, type Candidate } from '../matching/candidates.ts';
 import { draftFromStore } from '../matching/store-profile.ts';
@@ -264,14 +264,8 @@ export function judge(core: Core, user: UserRow, input: Omit<JudgementInput, 'vi
   const a = prepared(core.store.db, 'SELECT id, reference, unit_code FROM allegations WHERE id = ?').get(input.allegationId) as { id: string; reference: string; unit_code: string | null } | undefined;
   if (!a) throw new ApiError('not_found', 'No such allegation');
   const otherReference = referenceOf(core, input.otherId);
-  if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
-  let view: JudgementView;
-  try {
-    view = core.store.mutate({ actor: actorFor(user), action: 'link.judge', entity: 'link_judgement', allegationId: input.allegationId }, (m) => writeJudgement(m, core, { ...input, via: 'panel' }));
-  } catch (error) {
-    core.matching.forgetCaches();
-    throw error;
-  }
+  if (!canWork(core.store.db, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
+  const view = core.store.mutate({ actor: actorFor(user), action: 'link.judge', entity: 'link_judgement', allegationId: input.allegationId }, (m) => writeJudgement(m, core, { ...input, via: 'panel' }));
   core.emit({ type: 'allegation.changed', allegationId: a.id, reference: a.reference });
   core.emit({ type: 'allegation.changed', allegationId: input.otherId, reference: otherReference });
   return view;
@@ -509,7 +503,7 @@ export function latestReview(core: Core, allegationId: string): ReviewRow | null
 export function recordReview(core: Core, user: UserRow, allegationId: string, note: string): ReviewRow {
   const a = prepared(core.store.db, 'SELECT id, reference, unit_code, status FROM allegations WHERE id = ?').get(allegationId) as { id: string; reference: string; unit_code: string | null; status: string } | undefined;
   if (!a) throw new ApiError('not_found', 'No such allegation');
-  if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
+  if (!canWork(core.store.db, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
   const open = openCandidates(core, allegationId);
   if (open.length) {
     throw new ApiError('conflict', `Judge ${open.map((c) => c.reference).join(', ')} first: ${open.length === 1 ? 'it is' : 'they are'} suggested and not yet decided.`, { candidates: open.map((c) => c.reference).join(', ') });

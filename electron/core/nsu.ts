@@ -4,7 +4,7 @@
 // recorded decisions. Nothing here decrypts a source except nsu.reveal, which audits each one first.
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegations.ts';
 import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';

@@ -3,7 +3,7 @@
 // the allegation reference, never the source's identity.
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 import { readAllegation, readSourceForCore } from '../store/allegations.ts';
 import { redactSource } from '../../shared/sources/redact.ts';
 import { buildReport, type IntelligenceReport } from '../../shared/domain/report.ts';

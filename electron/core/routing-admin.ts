@@ -7,7 +7,7 @@ import { UNIT_CODES } from '../../shared/domain/units.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { describeIssues } from '../../shared/schemas/submission.ts';
 import { prepared } from '../store/db.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 
 export function routingState(core: Core) {
   const row = prepared(core.store.db, "SELECT value, updated_at, updated_by FROM settings WHERE key = 'routing'").get() as { value: string; updated_at: string; updated_by: string | null } | undefined;

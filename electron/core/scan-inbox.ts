@@ -9,7 +9,7 @@ import { basename, extname, isAbsolute, join } from 'node:path';
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import type { Attachments } from './attachments.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { ingestAttachment } from '../attachments/ingest.ts';
 import { ApiError } from '../../shared/api/errors.ts';

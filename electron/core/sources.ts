@@ -3,7 +3,7 @@
 // for the Security and Anti-Corruption Unit before any plaintext leaves the core.
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
+import { actorFor, mayOpenSource } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { allegationScope, readSourceForCore, SEALED_FORMAT, writeSource, type SourceIdentifiersPayload } from '../store/allegations.ts';
 import { ApiError } from '../../shared/api/errors.ts';
@@ -36,18 +36,13 @@ function allocatedNames(core: Core, id: string): string[] {
   ).map((r) => r.display_name);
 }
 
-export function mayOpenSource(core: Core, user: UserRow, allegationId: string): boolean {
-  if (user.role === 'nsu') return true;
-  return Boolean(prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(allegationId, user.id));
-}
-
 export function sourceStatus(core: Core, user: UserRow, allegationId: string) {
   const a = allegation(core, allegationId);
   const contacts = (prepared(core.store.db, 'SELECT count(*) AS n FROM source_contacts WHERE allegation_id = ?').get(allegationId) as { n: number }).n;
   if (!a.has_source) return { exists: false, canOpen: false, why: 'No source details are recorded for this allegation.', askWho: [], contacts };
   const allocated = allocatedNames(core, allegationId);
   const askWho = [...allocated.map((n) => `${n} (allocated to this case)`), 'the National Source Unit'];
-  if (mayOpenSource(core, user, allegationId)) {
+  if (mayOpenSource(core.store.db, user, allegationId)) {
     return { exists: true, canOpen: true, why: user.role === 'nsu' ? 'You are in the National Source Unit.' : 'You are allocated to this case.', askWho, contacts };
   }
   return { exists: true, canOpen: false, why: 'Source details are open only to staff allocated to this case and to the National Source Unit.', askWho, contacts };
@@ -55,7 +50,7 @@ export function sourceStatus(core: Core, user: UserRow, allegationId: string) {
 
 function requireAccess(core: Core, user: UserRow, a: Allegation): void {
   if (!a.has_source) throw new ApiError('not_found', `${a.reference} has no source details`);
-  if (!mayOpenSource(core, user, a.id)) {
+  if (!mayOpenSource(core.store.db, user, a.id)) {
     // A refused attempt is itself something SACU should see.
     core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'source.open_refused', entity: 'allegation', entityId: a.id, allegationId: a.id, details: {} });
     throw new ApiError('forbidden', `The source pane of ${a.reference} is open only to staff allocated to the case and to the National Source Unit. Ask ${allocatedNames(core, a.id)[0] ?? 'the unit'} or NSU.`);

@@ -10,7 +10,7 @@ import { facet } from '../../shared/search/filters.ts';
 import { nameTokens } from '../../shared/search/names.ts';
 import { ftsWords } from '../../shared/search/query.ts';
 import { redactSource, type SourceIdentifiers } from '../../shared/sources/redact.ts';
-import { LEGACY_PLAIN_FORMAT } from '../vault/vault.ts';
+import { LEGACY_PLAIN_FORMAT } from '../store/formats.ts';
 
 /** The form's identifiers, for ranking: postcodes (compact), outward codes, areas, and every other identifier. */
 export interface ProfileKeys {

@@ -82,7 +82,8 @@ export interface Sealer {
   blindIndex(kind: string, value: string): string;
 }
 
-export const SEALED_FORMAT = 'aes256gcm-v1';
+export { SEALED_FORMAT } from './formats.ts';
+import { SEALED_FORMAT } from './formats.ts';
 export const allegationScope = (allegationId: string) => `allegation:${allegationId}`;
 
 /**

@@ -10,6 +10,7 @@ import { decodeKey, encodeKey, entitySpec, type EntityName, type EntitySpec } fr
 import { changeProblem, type ChangeOp, type ChangeRow, type FieldChange, type FieldValue } from '../../shared/sync/changes.ts';
 import type { Db } from './db.ts';
 import { prepared } from './statements.ts';
+import { SEALED_FORMAT } from './formats.ts';
 
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Row = Record<string, SqlValue>;
@@ -24,7 +25,7 @@ export interface PendingChange {
 }
 
 /** Formats that mean a payload is sealed; a restricted column in any other format never enters the change log. */
-const SEALED_FORMATS = new Set(['aes256gcm-v1']);
+const SEALED_FORMATS = new Set([SEALED_FORMAT]);
 
 function toField(spec: EntitySpec, column: string, value: SqlValue): FieldValue {
   if (value === null || value === undefined) return null;
@@ -241,7 +242,7 @@ export function applyChange(db: Db, change: Pick<ChangeRow, 'entity' | 'id' | 'o
   }
   if (spec.merge === 'append') return { written: [], allegationId: allegationOf(db, spec, current) };
   const written: string[] = [];
-  for (const [f, v] of Object.entries(change.fields)) {
+  for (const f of Object.keys(change.fields)) {
     const clock = fieldClock(db, spec.entity, change.id, f) ?? (current.hlc as string);
     if (change.hlc <= clock) continue;
     written.push(f);

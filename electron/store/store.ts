@@ -54,6 +54,7 @@ export class Store {
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
   private readonly mutationHooks: Array<() => void> = [];
+  private readonly rollbackHooks: Array<() => void> = [];
   private idMs = 0;
   private idSeq = 0;
 
@@ -99,6 +100,15 @@ export class Store {
    * throws, nothing of it is kept.
    */
   mutate<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
+    try {
+      return this.transact(meta, fn);
+    } catch (error) {
+      for (const hook of this.rollbackHooks) hook();
+      throw error;
+    }
+  }
+
+  private transact<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
     return this.db.transaction(() => {
       const hlc = this.clock.tick();
       const at = this.now().toISOString();
@@ -145,6 +155,11 @@ export class Store {
    */
   onMutation(hook: () => void): void {
     this.mutationHooks.push(hook);
+  }
+
+  /** Work to do when a mutation fails and nothing of it is kept (in-memory state that followed it is stale). */
+  onRollback(hook: () => void): void {
+    this.rollbackHooks.push(hook);
   }
 
   /** A national setting (synced) stored as JSON, or the fallback when it is not set or holds null. */

@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
+import { LEGACY_PLAIN_FORMAT, SEALED_FORMAT } from '../store/formats.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { open, seal } from './aead.ts';
 import {
@@ -25,8 +26,7 @@ import {
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SEALED_FORMAT = 'aes256gcm-v1';
-export const LEGACY_PLAIN_FORMAT = 'plain-json-v0';
+export { SEALED_FORMAT, LEGACY_PLAIN_FORMAT };
 
 export interface VaultStatus {
   exists: boolean;

@@ -368,6 +368,7 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   match_stats: 'derived: frequencies of names, dates and places for matching weights',
   search_docs: 'derived: the search index document of each allegation',
   search_pending: 'derived: allegations whose index entry is out of date',
+  match_pending: 'derived: allegations whose matching profile is out of date',
   search_names: 'derived: the vocabulary of name tokens for fuzzy search',
   search_fts: 'derived: the full-text index',
   search_names_fts: 'derived: the name-token index',

@@ -12,6 +12,7 @@ import { ENTITIES, entitySpec } from '../../../shared/sync/entities.ts';
 import { formatHlc } from '../../../shared/sync/hlc.ts';
 import { RowWriter, type Row } from '../registry.ts';
 import type { Db } from '../db.ts';
+import { LEGACY_PLAIN_FORMAT } from '../formats.ts';
 
 const markOnce = (key: string) => `INSERT INTO search_pending (allegation_id) SELECT ${key} WHERE ${key} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM search_pending WHERE allegation_id = ${key});`;
 
@@ -83,8 +84,7 @@ INSERT INTO desk_settings (key, value, updated_at, updated_by) SELECT key, value
 DELETE FROM settings WHERE key = 'scanFolder';
 `;
 
-/** Payload formats written before the vault existed: such a row is logged once the vault has sealed it. */
-const PLAINTEXT_FORMAT = 'plain-json-v0';
+// A row still in the plaintext format of a store from before the vault is logged once the vault has sealed it.
 
 /** The baseline: every synced row already held, logged as it stands, in an order in which it can be replayed. */
 export function run(db: Db): void {
@@ -94,7 +94,7 @@ export function run(db: Db): void {
   for (const e of ENTITIES) {
     const spec = entitySpec(e.entity);
     db.prepare(`UPDATE ${spec.table} SET hlc = ? WHERE hlc IS NULL`).run(baseline);
-    const plain = spec.restricted && spec.columns.includes('format') ? ` WHERE format IS NOT '${PLAINTEXT_FORMAT}'` : '';
+    const plain = spec.restricted && spec.columns.includes('format') ? ` WHERE format IS NOT '${LEGACY_PLAIN_FORMAT}'` : '';
     const order = withoutRowid(db, spec.table) ? spec.key.join(', ') : 'rowid';
     const rows = db.prepare(`SELECT ${[...spec.key, 'hlc'].join(', ')} FROM ${spec.table}${plain} ORDER BY ${order}`);
     for (const row of rows.iterate() as IterableIterator<Row>) {

@@ -10,6 +10,7 @@ import * as m0007 from './0007-links.ts';
 import * as m0008 from './0008-attachments.ts';
 import * as m0009 from './0009-search-marks.ts';
 import * as m0010 from './0010-change-log.ts';
+import * as m0011 from './0011-derived-marks.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'attachments', sql: m0008.sql },
   { version: 9, name: 'search-marks', sql: m0009.sql },
   { version: 10, name: 'change-log', sql: m0010.sql, run: m0010.run },
+  { version: 11, name: 'derived-marks', sql: m0011.sql },
 ];

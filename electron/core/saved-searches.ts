@@ -2,13 +2,13 @@
 // are new since the user last looked. "Seen" is the set of matching allegations (their index document
 // numbers, sorted, 4 bytes each) at the last look, so an allegation counts as new when it starts to match —
 // whether it arrived since, or an edit, a note or an attachment's text made it match.
-import type { Core } from '../core/core.ts';
+import type { Core } from './core.ts';
 import type { Actor } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { canonicalFilters, type SearchFilters } from '../../shared/search/filters.ts';
 import type { SavedSearchView } from '../../shared/api/search.ts';
-import type { SearchResult } from './engine.ts';
+import type { SearchResult } from '../search/engine.ts';
 
 /** Matches remembered per saved search (and counted for "new since"). */
 export const SAVED_CAP = 5000;
