@@ -20,7 +20,7 @@ import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { intelligenceReport } from './core/report.ts';
 import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
-import { hitsToCsv } from './search/csv.ts';
+import { exportSearch, rebuildSearch } from './core/search-exports.ts';
 import { ROLES, type Role } from '../shared/domain/vocabularies.ts';
 import { ApiError } from '../shared/api/errors.ts';
 import { newUser } from '../shared/api/auth.ts';
@@ -242,13 +242,14 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       const limit = opts.limit ? Number(opts.limit) : opts.csv ? 1000 : 20;
       const max = opts.csv ? 10_000 : 500;
       if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new CliError(`--limit must be a whole number from 1 to ${max}`);
+      if (opts.csv) {
+        // The same use-case as the screen's export, with the same audit entry.
+        process.stdout.write(exportSearch(core, { userId: null, name: actorName('search --csv') }, { q, filters, limit }).csv);
+        return;
+      }
       const started = performance.now();
       const result = core.search.search({ q, filters, limit });
       const tookMs = Math.round((performance.now() - started) * 10) / 10;
-      if (opts.csv) {
-        process.stdout.write(hitsToCsv(result.hits));
-        return;
-      }
       const out = { query: q, filters: filters ?? {}, total: result.total, totalIsLowerBound: result.totalIsLowerBound, readAs: result.readAs, pending: result.pending, tookMs, hits: result.hits };
       if (opts.json) print(out);
       else {
@@ -263,7 +264,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'reindex': {
       const tty = process.stderr.isTTY;
-      const result = await core.search.rebuild((p) => {
+      const result = await rebuildSearch(core, { userId: null, name: actorName('reindex') }, (p) => {
         if (tty) process.stderr.write(`\rindexing ${p.done} of ${p.total} allegations (${Math.round((100 * p.done) / Math.max(1, p.total))}%) `);
         else if (p.done === p.total || p.done % 10_000 === 0) process.stderr.write(`indexed ${p.done} of ${p.total}\n`);
       });
@@ -339,8 +340,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (args[0] === 'rotate') {
         const passphrase = process.env.IMS_NEW_PASSPHRASE ?? (process.stdin.isTTY ? await readSecret('New vault passphrase: ') : undefined);
         if (!passphrase) throw new CliError('give the new passphrase in IMS_NEW_PASSPHRASE or at the prompt');
-        const result = await core.vault.rotate({ kind: 'passphrase', passphrase });
-        core.store.audit.record({ at: core.store.now().toISOString(), userId: null, actor: actorName('vault rotate'), action: 'vault.rotate', entity: 'vault', entityId: result.keyId, allegationId: null, details: { rewrapped: result.rewrapped } });
+        const result = await core.vault.rotate({ kind: 'passphrase', passphrase }, { userId: null, name: actorName('vault rotate') });
         print(result);
         return;
       }

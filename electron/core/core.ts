@@ -9,6 +9,7 @@ import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
 import { Attachments, type AttachmentsOptions } from './attachments.ts';
 import { ScanInbox } from './scan-inbox.ts';
+import { Uploads } from './uploads.ts';
 import type { KeyWrapper } from '../vault/keyring.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/domain/routing.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
@@ -28,6 +29,7 @@ export class Core {
   readonly matching: MatchIndex;
   readonly derived: DerivedIndexes;
   readonly sessions: Sessions;
+  readonly uploads: Uploads;
   readonly importJobs: ImportJobs;
   readonly vault: Vault;
   readonly attachments: Attachments;
@@ -45,9 +47,12 @@ export class Core {
     this.derived = new DerivedIndexes(this.store, this.search, this.matching);
     this.derived.startBackground();
     this.sessions = new Sessions(options.now);
-    this.importJobs = new ImportJobs(this);
     this.vault = new Vault(this.store);
     this.store.audit.signer = (label, value) => this.vault.mac(label, value);
+    // Pieces of files being sent, for attachments and imports alike; what a killed process left is removed now.
+    this.uploads = new Uploads(profileDir);
+    this.uploads.sweep();
+    this.importJobs = new ImportJobs(this);
     this.attachments = new Attachments(this, options.attachments);
     this.scans = new ScanInbox(this, this.attachments);
     this.deskName = options.deskName ?? 'IMS Desk';
@@ -102,13 +107,13 @@ export class Core {
    * NAT scan folder. Hosts call this; the CLI and tests run that work when they ask for it.
    */
   startBackground(): void {
-    this.attachments.sweepTemporary();
     this.attachments.resume();
     this.scans.start();
   }
 
   close(): void {
     this.scans.close();
+    this.uploads.close();
     this.attachments.close();
     this.vault.lock();
     this.derived.stop();

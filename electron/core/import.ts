@@ -7,8 +7,10 @@ import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
 import { submissionRecord, describeIssues, type SubmissionRecord } from '../../shared/schemas/submission.ts';
 import { canonicalJson } from '../../shared/text/canonical-json.ts';
-import type { Core } from './core.ts';
-import type { Actor } from '../store/store.ts';
+import type { Actor, Store } from '../store/store.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { RoutingTable } from '../../shared/domain/routing.ts';
+import type { DerivedIndexes } from './derived.ts';
 import { insertAllegation } from '../store/allegations.ts';
 import { planIntake } from './intake.ts';
 import { contentFromSubmission } from './content.ts';
@@ -50,6 +52,14 @@ const BATCH_SIZE = 200;
 /** A line longer than this is refused without parsing (a corrupt or hostile file). */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/** What an import needs of the core. */
+export interface ImportCore {
+  store: Store;
+  vault: Vault;
+  derived: DerivedIndexes;
+  routingTable(): RoutingTable;
+}
+
 export interface ImportOptions {
   /**
    * Bulk load: records are stored without being indexed one by one (each mutation still marks its allegation),
@@ -60,7 +70,7 @@ export interface ImportOptions {
 }
 
 export async function importJsonl(
-  core: Core,
+  core: ImportCore,
   file: string,
   actor: Actor,
   onProgress?: (p: ImportProgress) => void,

@@ -7,7 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
-import type { Store } from '../store/store.ts';
+import type { Actor, Store } from '../store/store.ts';
 import { LEGACY_PLAIN_FORMAT, SEALED_FORMAT } from '../store/formats.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { open, seal } from './aead.ts';
@@ -114,18 +114,21 @@ export class Vault {
     return createHmac('sha256', this.keys.blindKey).update(`mac\u0000${label}\u0000${value}`).digest('hex');
   }
 
-  /** Replaces the master key and re-wraps every data key under it; the sealed data is not touched. */
-  async rotate(wrapper: KeyWrapper): Promise<{ rewrapped: number; keyId: string }> {
+  /**
+   * Replaces the master key and re-wraps every data key under it (the sealed data is not touched); the audit
+   * entry is written in the same transaction as the re-wrapping.
+   */
+  async rotate(wrapper: KeyWrapper, actor: Actor = { userId: null, name: 'IMS Desk vault' }): Promise<{ rewrapped: number; keyId: string }> {
     const current = this.require();
     const next = await prepareRotation(this.profileDir, current, wrapper);
     const rows = prepared(this.db, 'SELECT scope, wrapped FROM data_keys').all() as Array<{ scope: string; wrapped: Buffer }>;
-    const now = new Date().toISOString();
-    this.db.transaction(() => {
+    this.store.mutate({ actor, action: 'vault.rotate', entity: 'vault', entityId: next.keyId, details: { rewrapped: rows.length, from: current.keyId } }, (m) => {
       for (const r of rows) {
         const key = open(current.masterKey, r.wrapped, `data key ${r.scope}`);
-        prepared(this.db, 'UPDATE data_keys SET key_id = ?, wrapped = ?, rewrapped_at = ? WHERE scope = ?').run(next.keyId, seal(next.masterKey, key, `data key ${r.scope}`), now, r.scope);
+        // data_keys is this desk's own (wrapped by its ring): written directly, not synced.
+        prepared(m.db, 'UPDATE data_keys SET key_id = ?, wrapped = ?, rewrapped_at = ? WHERE scope = ?').run(next.keyId, seal(next.masterKey, key, `data key ${r.scope}`), m.at, r.scope);
       }
-    })();
+    });
     finishRotation(this.profileDir);
     this.keys = next;
     return { rewrapped: rows.length, keyId: next.keyId };

@@ -372,6 +372,7 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   search_names: 'derived: the vocabulary of name tokens for fuzzy search',
   search_fts: 'derived: the full-text index',
   search_names_fts: 'derived: the name-token index',
+  ocr_queue: "this desk's reading work: attachments it has still to read (a desk reads the files it holds)",
   field_clocks: 'the per-field clocks of synced rows, kept beside them (they travel in each change row)',
   changes: 'the change log itself: what sync pushes',
   changes_legacy: 'change rows written before the registry, in their old shapes; kept, never pushed',
