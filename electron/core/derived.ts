@@ -23,6 +23,8 @@ export class DerivedIndexes {
       this.search.afterMutation();
       this.matching.afterMutation();
     });
+    // Profiles of an older version are brought up to date in the background, like any other mark.
+    matching.markStale();
     // A mutation that rolled back may have moved the matching index's in-memory counts: read them again.
     store.onRollback(() => this.matching.forgetCaches());
   }

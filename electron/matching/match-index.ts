@@ -19,7 +19,7 @@ const FLUSH_AFTER_MUTATION = 20;
 const FLUSH_BEFORE_READ = 500;
 
 /** Bump when profiles or keys change meaning: older rows are then re-indexed by catchUp(). */
-export const PROFILE_VERSION = 2;
+export const PROFILE_VERSION = 3;
 
 export interface JudgementRow {
   a: string;
@@ -94,6 +94,14 @@ export class MatchIndex {
       return ids.length;
     };
     return this.db.inTransaction ? run() : this.db.transaction(run)();
+  }
+
+  /** Marks profiles written by an older version (their keys mean something else now) to be written again. */
+  markStale(): number {
+    return prepared(
+      this.db,
+      'INSERT INTO match_pending (allegation_id) SELECT allegation_id FROM match_profiles p WHERE version <> ? AND NOT EXISTS (SELECT 1 FROM match_pending m WHERE m.allegation_id = p.allegation_id)',
+    ).run(PROFILE_VERSION).changes;
   }
 
   pendingCount(): number {
