@@ -8,7 +8,7 @@ import { defaultProfileDir } from './core/profile.ts';
 import { importJsonl } from './core/import.ts';
 import { findAllegationId, readAllegation } from './store/allegations.ts';
 import { storeStats } from './core/stats.ts';
-import { queueRows } from './store/allegations.ts';
+import { queueRows } from './store/queues.ts';
 import { BUCKETS } from './api/cases.ts';
 import { unitByCode, UNIT_CODES } from '../shared/domain/units.ts';
 import type { QueueBucket } from '../shared/api.ts';

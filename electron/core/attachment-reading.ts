@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import type { Actor, Mutation, Store } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
-import { allegationScope, readSourceForCore, SEALED_FORMAT, SourceWithholder, type SourceIdentifiersPayload } from '../store/allegations.ts';
+import { allegationScope, readSourceForCore, SEALED_FORMAT, SourceWithholder, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { BlobStore } from '../attachments/blob-store.ts';
 import type { AttachmentOcr, OcrPool, OcrProgress, PageResult } from '../attachments/ocr-pool.ts';

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { Actor, Mutation, Store } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
-import { readSourceForCore, writeSource, type SourceIdentifiersPayload } from '../store/allegations.ts';
+import { readSourceForCore, writeSource, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import type { Vault } from '../vault/vault.ts';
 import { BlobStore } from '../attachments/blob-store.ts';
 import { ingestAttachment, type IngestedAttachment } from '../attachments/ingest.ts';

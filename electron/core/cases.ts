@@ -4,7 +4,8 @@
 import type { Core } from './core.ts';
 import type { Mutation } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
-import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, writeOffences, writeSource, type AllegationContent } from '../store/allegations.ts';
+import { readAllegation } from '../store/allegations.ts';
+import { insertAllegation, readSourceForCore, SourceWithholder, writeOffences, writeSource, type AllegationContent } from '../store/allegation-write.ts';
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
 import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';

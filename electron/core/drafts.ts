@@ -4,7 +4,7 @@
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { prepared } from '../store/db.ts';
-import { SEALED_FORMAT } from '../store/allegations.ts';
+import { SEALED_FORMAT } from '../store/allegation-write.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 
 /** A draft is whatever the form held, even half-typed: it is checked when saved as an allegation, not before. */

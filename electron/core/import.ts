@@ -11,7 +11,7 @@ import type { Actor, Store } from '../store/store.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { RoutingTable } from '../../shared/domain/routing.ts';
 import type { DerivedIndexes } from './derived.ts';
-import { insertAllegation } from '../store/allegations.ts';
+import { insertAllegation } from '../store/allegation-write.ts';
 import { planIntake } from './intake.ts';
 import { contentFromSubmission } from './content.ts';
 

@@ -1,7 +1,7 @@
 // What intake decides about a new allegation before it is stored: its unit (routing by the postcode of the
 // alleged offence), when initial assessment is due, and whether it is time-critical (an imminent event in the
 // account or attachment text sends it to the duty intelligence manager with a 24-hour standard).
-import type { AllegationContent, TimeCriticalPlan } from '../store/allegations.ts';
+import type { AllegationContent, TimeCriticalPlan } from '../store/allegation-write.ts';
 import { routeRecord, type RoutingTable } from '../../shared/domain/routing.ts';
 import { assessmentDueAt, timeCriticalDueAt } from '../../shared/domain/clock.ts';
 import { unitByCode } from '../../shared/domain/units.ts';

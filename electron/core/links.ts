@@ -6,7 +6,8 @@
 import type { Core } from './core.ts';
 import type { Mutation } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
-import { readAllegation, readSourceForCore } from '../store/allegations.ts';
+import { readAllegation } from '../store/allegations.ts';
+import { readSourceForCore } from '../store/allegation-write.ts';
 import { actorFor, canWork } from './access.ts';
 import type { UserRow } from './users.ts';
 import { findCandidates, type Candidate } from '../matching/candidates.ts';

@@ -6,7 +6,7 @@ import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
-import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegations.ts';
+import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';
 import type { SourceKeyKind } from '../../shared/sources/keys.ts';
 import type { ReferrerGroupView, SourceDetails } from '../../shared/api/sources.ts';

@@ -4,7 +4,8 @@
 import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { actorFor } from './access.ts';
-import { readAllegation, readSourceForCore } from '../store/allegations.ts';
+import { readAllegation } from '../store/allegations.ts';
+import { readSourceForCore } from '../store/allegation-write.ts';
 import { redactSource } from '../../shared/sources/redact.ts';
 import { buildReport, type IntelligenceReport } from '../../shared/domain/report.ts';
 import { ApiError } from '../../shared/api/errors.ts';

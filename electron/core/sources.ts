@@ -5,7 +5,7 @@ import type { Core } from './core.ts';
 import type { UserRow } from './users.ts';
 import { actorFor, mayOpenSource } from './access.ts';
 import { prepared } from '../store/db.ts';
-import { allegationScope, readSourceForCore, SEALED_FORMAT, writeSource, type SourceIdentifiersPayload } from '../store/allegations.ts';
+import { allegationScope, readSourceForCore, SEALED_FORMAT, writeSource, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { SourceDetails, SourcePane } from '../../shared/api/sources.ts';
 
