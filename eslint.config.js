@@ -66,6 +66,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [electronPackage] }] },
   },
   ...['store', 'vault', 'matching', 'search', 'attachments', 'core', 'api'].map((folder) => ({ files: [`electron/${folder}/**/*.ts`], rules: layerRules(folder) })),
+  // core/core.ts composes the use-cases; they take the narrow capabilities they need (core/deps.ts), not the Core.
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/core.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronPackage],
+          patterns: [electronSubpaths, { regex: forbiddenRegex('core'), message: layerMessage('core') }, { regex: '^\\./core\\.ts$', message: 'A use-case takes the capabilities it needs (core/deps.ts), not the whole Core: only hosts and the API hold a Core.' }],
+        },
+      ],
+    },
+  },
   { files: ['electron/main.ts', 'electron/preload.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
     files: ['shared/**/*.ts'],

@@ -1,12 +1,16 @@
 // The end of assessment: background checks on Home Office systems, the outcome (refused until what makes it
 // valid is recorded: shared/domain/outcome.ts), and the compliance officer's sign-off with evidence of what was checked,
 // which alone closes a case (000 §4.38-4.39). Every decision is appended; a returned outcome stays in the history.
-import type { Core } from './core.ts';
+import type { Emits, HasStore } from './deps.ts';
+
+/** What this module needs of the core. */
+export type AssessmentDeps = Emits & HasStore & LinksDeps;
 import { prepared } from '../store/db.ts';
 import { readAllegation } from '../store/allegations.ts';
 import { actorFor, loadCase, requireWork, type CaseRow } from './access.ts';
 import type { UserRow } from './users.ts';
-import { currentJudgements, latestReview, openCandidates } from './links.ts';
+import { currentJudgements, openCandidates, type LinksDeps } from './links.ts';
+import { latestReview } from './link-reviews.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import {
   HOME_OFFICE_SYSTEMS,
@@ -26,13 +30,13 @@ import type { AllegationRecord } from '../../shared/schemas/record.ts';
 
 type Row = CaseRow;
 
-function record(core: Core, id: string): AllegationRecord {
+function record(core: AssessmentDeps, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
 }
 
 // ------------------------------------------------------------------------------------------- checks
 
-export function listChecks(core: Core, allegationId: string): CheckView[] {
+export function listChecks(core: AssessmentDeps, allegationId: string): CheckView[] {
   const rows = prepared(
     core.store.db,
     `SELECT c.id, c.system, c.subject_id, c.done_at, c.done_by, c.finding, c.result, s.forename, s.surname FROM checks c
@@ -50,7 +54,7 @@ export function listChecks(core: Core, allegationId: string): CheckView[] {
   }));
 }
 
-function homeOfficeChecks(core: Core, allegationId: string): number {
+function homeOfficeChecks(core: AssessmentDeps, allegationId: string): number {
   return (prepared(core.store.db, `SELECT count(*) AS n FROM checks WHERE allegation_id = ? AND system IN (${HOME_OFFICE_SYSTEMS.map(() => '?').join(', ')})`).get(allegationId, ...HOME_OFFICE_SYSTEMS) as { n: number }).n;
 }
 
@@ -63,7 +67,7 @@ export interface CheckInput {
   result: string;
 }
 
-export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckView {
+export function addCheck(core: AssessmentDeps, user: UserRow, input: CheckInput): CheckView {
   const a = loadCase(core.store.db, input.allegationId);
   requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead`);
@@ -89,7 +93,7 @@ export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckVie
 // ------------------------------------------------------------------------------------------- facts
 
 /** Earlier allegations judged (and still judged) the same allegation as this one. */
-function originals(core: Core, a: Row): DuplicateOriginal[] {
+function originals(core: AssessmentDeps, a: Row): DuplicateOriginal[] {
   const out: DuplicateOriginal[] = [];
   for (const [other, j] of currentJudgements(core, a.id)) {
     if (j.judgement !== 'duplicate') continue;
@@ -101,7 +105,7 @@ function originals(core: Core, a: Row): DuplicateOriginal[] {
   return out.sort((x, y) => (x.receivedAt < y.receivedAt ? -1 : 1));
 }
 
-export function outcomeFacts(core: Core, a: Row): OutcomeFacts {
+export function outcomeFacts(core: AssessmentDeps, a: Row): OutcomeFacts {
   const r = record(core, a.id);
   const review = latestReview(core, a.id);
   return {
@@ -133,7 +137,7 @@ interface DecisionRow {
   decided_at: string;
 }
 
-function decisions(core: Core, allegationId: string): Array<OutcomeDecisionView & { userId: string | null }> {
+function decisions(core: AssessmentDeps, allegationId: string): Array<OutcomeDecisionView & { userId: string | null }> {
   const rows = prepared(
     core.store.db,
     `SELECT d.*, a.reference AS duplicate_reference, r.reviewed_at FROM outcome_decisions d
@@ -168,7 +172,7 @@ function decisions(core: Core, allegationId: string): Array<OutcomeDecisionView 
   });
 }
 
-export function workflow(core: Core, allegationId: string): WorkflowView {
+export function workflow(core: AssessmentDeps, allegationId: string): WorkflowView {
   const a = loadCase(core.store.db, allegationId);
   const facts = outcomeFacts(core, a);
   const review = latestReview(core, allegationId);
@@ -199,7 +203,7 @@ export interface OutcomeInput {
 }
 
 /** Records the outcome; the case then awaits the compliance officer (status actioned or nfa). */
-export function chooseOutcome(core: Core, user: UserRow, id: string, input: OutcomeInput): AllegationRecord {
+export function chooseOutcome(core: AssessmentDeps, user: UserRow, id: string, input: OutcomeInput): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   const facts = outcomeFacts(core, a);
@@ -262,7 +266,7 @@ export interface SignOffInput {
  * returning needs a note and sends the case back to research with its outcome lifted (the decision is kept).
  * Nobody signs off an outcome they chose themselves.
  */
-export function signOff(core: Core, user: UserRow, id: string, input: SignOffInput): AllegationRecord {
+export function signOff(core: AssessmentDeps, user: UserRow, id: string, input: SignOffInput): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   if (a.status !== 'actioned' && a.status !== 'nfa') throw new ApiError('conflict', `${a.reference} has no outcome awaiting compliance`);

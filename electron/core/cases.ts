@@ -1,7 +1,10 @@
 // The work done on allegations after they arrive: creating one from the electronic form, amending it (every
 // replaced value kept), allocating, reallocating to another unit with a reason, the initial assessment that sets
 // the service standard, confirming or dismissing the time-critical flag, and appending notes.
-import type { Core } from './core.ts';
+import type { Emits, HasStore, HasVault, Routes } from './deps.ts';
+
+/** What this module needs of the core. */
+export type CasesDeps = Emits & HasStore & HasVault & Routes & LinksDeps;
 import type { Mutation } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
 import { readAllegation } from '../store/allegations.ts';
@@ -18,14 +21,14 @@ import type { UserRow } from './users.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import type { DetectedDeadline } from '../../shared/domain/deadlines.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
-import { strongCandidate, writeJudgement } from './links.ts';
+import { strongCandidate, writeJudgement, type LinksDeps } from './links.ts';
 import { actorFor, loadCase, requireWork } from './access.ts';
 
-function record(core: Core, id: string): AllegationRecord {
+function record(core: CasesDeps, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
 }
 
-function checkForm(core: Core, form: AllegationForm): void {
+function checkForm(core: CasesDeps, form: AllegationForm): void {
   const problems = formProblems(form, core.store.now());
   const keys = Object.keys(problems);
   if (keys.length) {
@@ -60,7 +63,7 @@ export interface LinkWarningAnswer {
   reason: string;
 }
 
-export function createAllegation(core: Core, user: UserRow, form: AllegationForm, draftId?: string, linkWarning?: LinkWarningAnswer): Created {
+export function createAllegation(core: CasesDeps, user: UserRow, form: AllegationForm, draftId?: string, linkWarning?: LinkWarningAnswer): Created {
   checkForm(core, form);
   // The intake warning (i2 iBase-style): a strong candidate is shown before saving, and going on needs a reason.
   const strong = strongCandidate(core, form);
@@ -137,7 +140,7 @@ function diffParts<T extends { id?: string | undefined }>(
   for (const id of current) if (!kept.has(id)) removePart(m, spec, allegationId, id);
 }
 
-export function updateAllegation(core: Core, user: UserRow, id: string, form: AllegationForm, draftId?: string): AllegationRecord {
+export function updateAllegation(core: CasesDeps, user: UserRow, id: string, form: AllegationForm, draftId?: string): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
@@ -195,7 +198,7 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
   return record(core, id);
 }
 
-export function reallocate(core: Core, user: UserRow, id: string, unit: string, reason: string): AllegationRecord {
+export function reallocate(core: CasesDeps, user: UserRow, id: string, unit: string, reason: string): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   if (!unitByCode(unit)) throw new ApiError('bad_request', `Unknown unit ${unit}`, { unit: 'choose a unit' });
@@ -212,7 +215,7 @@ export function reallocate(core: Core, user: UserRow, id: string, unit: string, 
   return record(core, id);
 }
 
-export function allocate(core: Core, user: UserRow, id: string, toUserId: string | undefined): AllegationRecord {
+export function allocate(core: CasesDeps, user: UserRow, id: string, toUserId: string | undefined): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   const target = toUserId ?? user.id;
@@ -229,7 +232,7 @@ export function allocate(core: Core, user: UserRow, id: string, toUserId: string
   return record(core, id);
 }
 
-export function assess(core: Core, user: UserRow, id: string, rating: RiskRating, note: string): AllegationRecord {
+export function assess(core: CasesDeps, user: UserRow, id: string, rating: RiskRating, note: string): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   if (a.status !== 'new') throw new ApiError('conflict', `${a.reference} has already been assessed`);
@@ -242,7 +245,7 @@ export function assess(core: Core, user: UserRow, id: string, rating: RiskRating
   return record(core, id);
 }
 
-export function decideTimeCritical(core: Core, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
+export function decideTimeCritical(core: CasesDeps, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
@@ -262,7 +265,7 @@ export function decideTimeCritical(core: Core, user: UserRow, id: string, decisi
   return record(core, id);
 }
 
-function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string, text: string, amends: string | null): string {
+function appendNote(m: Mutation, core: CasesDeps, user: UserRow, allegationId: string, text: string, amends: string | null): string {
   const id = core.store.newId();
   const source = core.vault.unlocked ? readSourceForCore(m.db, core.vault, allegationId) : null;
   const withheld = new SourceWithholder(source);
@@ -280,7 +283,7 @@ function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string
   return id;
 }
 
-export function addNote(core: Core, user: UserRow, allegationId: string, text: string, amendsNoteId?: string): AllegationRecord {
+export function addNote(core: CasesDeps, user: UserRow, allegationId: string, text: string, amendsNoteId?: string): AllegationRecord {
   const a = loadCase(core.store.db, allegationId);
   requireWork(core.store.db, user, a);
   if (amendsNoteId && !prepared(core.store.db, 'SELECT 1 FROM notes WHERE id = ? AND allegation_id = ?').get(amendsNoteId, allegationId)) {

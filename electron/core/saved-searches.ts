@@ -2,7 +2,10 @@
 // are new since the user last looked. "Seen" is the set of matching allegations (their index document
 // numbers, sorted, 4 bytes each) at the last look, so an allegation counts as new when it starts to match —
 // whether it arrived since, or an edit, a note or an attachment's text made it match.
-import type { Core } from './core.ts';
+import type { HasSearch, HasStore } from './deps.ts';
+
+/** What this module needs of the core. */
+export type SavedSearchesDeps = HasSearch & HasStore;
 import type { Actor } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
 import { ApiError } from '../../shared/api/errors.ts';
@@ -61,17 +64,17 @@ function contains(sorted: Uint32Array, x: number): boolean {
   return false;
 }
 
-function ownRow(core: Core, userId: string, id: string): SavedRow {
+function ownRow(core: SavedSearchesDeps, userId: string, id: string): SavedRow {
   const row = prepared(core.store.db, 'SELECT * FROM saved_searches WHERE id = ? AND removed_at IS NULL').get(id) as SavedRow | undefined;
   if (!row || row.user_id !== userId) throw new ApiError('not_found', 'No such saved search');
   return row;
 }
 
-function runAll(core: Core, q: string, filters: SearchFilters | undefined, limit: number, detail = true): SearchResult {
+function runAll(core: SavedSearchesDeps, q: string, filters: SearchFilters | undefined, limit: number, detail = true): SearchResult {
   return core.search.search({ q, filters, limit, exhaustive: SAVED_CAP, detail });
 }
 
-export function createSavedSearch(core: Core, actor: Actor, userId: string, input: { name: string; q: string; filters?: SearchFilters | undefined }): SavedSearchView {
+export function createSavedSearch(core: SavedSearchesDeps, actor: Actor, userId: string, input: { name: string; q: string; filters?: SearchFilters | undefined }): SavedSearchView {
   const result = runAll(core, input.q, input.filters, 1, false);
   const id = core.store.newId();
   const query = JSON.stringify({ q: input.q, ...(input.filters ? { filters: input.filters } : {}) });
@@ -81,7 +84,7 @@ export function createSavedSearch(core: Core, actor: Actor, userId: string, inpu
   });
 }
 
-export function listSavedSearches(core: Core, userId: string, counts: boolean): Array<SavedSearchView & { newSince: number | null }> {
+export function listSavedSearches(core: SavedSearchesDeps, userId: string, counts: boolean): Array<SavedSearchView & { newSince: number | null }> {
   const rows = prepared(core.store.db, 'SELECT * FROM saved_searches WHERE user_id = ? AND removed_at IS NULL ORDER BY created_at').all(userId) as SavedRow[];
   return rows.map((row) => {
     let newSince: number | null = null;
@@ -94,7 +97,7 @@ export function listSavedSearches(core: Core, userId: string, counts: boolean): 
   });
 }
 
-export function runSavedSearch(core: Core, actor: Actor, userId: string, id: string, limit: number, markSeen: boolean) {
+export function runSavedSearch(core: SavedSearchesDeps, actor: Actor, userId: string, id: string, limit: number, markSeen: boolean) {
   const row = ownRow(core, userId, id);
   const v = view(row);
   const full = runAll(core, v.q, v.filters, limit);
@@ -111,7 +114,7 @@ export function runSavedSearch(core: Core, actor: Actor, userId: string, id: str
   return { saved: view(markSeen ? ownRow(core, userId, id) : row), result: full, newSince: fresh.length, newAllegationIds };
 }
 
-export function removeSavedSearch(core: Core, actor: Actor, userId: string, id: string): boolean {
+export function removeSavedSearch(core: SavedSearchesDeps, actor: Actor, userId: string, id: string): boolean {
   ownRow(core, userId, id);
   core.store.mutate({ actor, action: 'search.saved.remove', entity: 'saved_search', entityId: id }, (m) => {
     m.update('saved_search', id, { removed_at: m.at });

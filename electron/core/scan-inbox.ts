@@ -6,7 +6,10 @@
 // Taken files move to ingested/ (refused ones to refused/) inside the folder, so the folder shows what is left.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join } from 'node:path';
-import type { Core } from './core.ts';
+import type { Emits, HasStore } from './deps.ts';
+
+/** What this module needs of the core. */
+export type ScanInboxDeps = Emits & HasStore;
 import type { UserRow } from './users.ts';
 import type { Attachments } from './attachments.ts';
 import { actorFor } from './access.ts';
@@ -67,7 +70,7 @@ function folderProblem(folder: string): string | null {
 }
 
 export class ScanInbox {
-  private readonly core: Core;
+  private readonly core: ScanInboxDeps;
   private readonly attachments: Attachments;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<{ taken: number; refused: number }> | null = null;
@@ -76,7 +79,7 @@ export class ScanInbox {
   private readonly lastSeen = new Map<string, { size: number; mtimeMs: number }>();
   private closed = false;
 
-  constructor(core: Core, attachments: Attachments) {
+  constructor(core: ScanInboxDeps, attachments: Attachments) {
     this.core = core;
     this.attachments = attachments;
   }
