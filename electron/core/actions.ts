@@ -2,10 +2,10 @@
 // sent (the sanitised, graded report, kept as it left), the follow-up date by rule, the recipient's result and
 // visit debriefs on the allegation, and the queue of follow-ups awaiting a result.
 import { createHash } from 'node:crypto';
-import type { Core } from './core.ts';
+import type { Emits, HasStore } from './deps.ts';
 import type { UserRow } from './users.ts';
-import { actorFor, canWork } from './cases.ts';
-import { sanitisedRecord } from './report.ts';
+import { actorFor, loadCase, requireWork } from './access.ts';
+import { sanitisedRecord, type ReportDeps } from './report.ts';
 import { prepared } from '../store/db.ts';
 import { appendFeedback, insertDissemination, recordDisseminationResult } from '../store/results.ts';
 import { ApiError } from '../../shared/api/errors.ts';
@@ -32,24 +32,14 @@ import type { ActionView, FeedbackView, FollowUpRow } from '../../shared/api/res
 import type { z } from 'zod';
 import type { debriefFields } from '../../shared/api/results.ts';
 
-interface AllegationRow {
-  id: string;
-  reference: string;
-  unit_code: string | null;
-  status: string;
-  received_at: string;
-  risk_rating: RiskRating | null;
-  time_critical: number;
-}
+/** What this module needs of the core: the store, the event channel, and the vault for the sanitised report. */
+export type ActionsDeps = Emits & ReportDeps;
 
-function load(core: Core, id: string): AllegationRow {
-  const a = prepared(core.store.db, 'SELECT id, reference, unit_code, status, received_at, risk_rating, time_critical FROM allegations WHERE id = ?').get(id) as AllegationRow | undefined;
-  if (!a) throw new ApiError('not_found', 'No such allegation');
-  return a;
-}
-
-function requireWork(core: Core, user: UserRow, a: AllegationRow): void {
-  if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
+/** The case, and what the follow-up rule reads of it. */
+function load(core: HasStore, id: string) {
+  const a = loadCase(core.store.db, id);
+  const extra = prepared(core.store.db, 'SELECT risk_rating FROM allegations WHERE id = ?').get(id) as { risk_rating: RiskRating | null };
+  return { ...a, ...extra };
 }
 
 interface DisseminationDb {
@@ -132,7 +122,7 @@ function feedbackView(f: FeedbackDb): FeedbackView {
   };
 }
 
-export function listActions(core: Core, allegationId: string): { actions: ActionView[]; feedback: FeedbackView[] } {
+export function listActions(core: HasStore, allegationId: string): { actions: ActionView[]; feedback: FeedbackView[] } {
   load(core, allegationId);
   const today = ukDate(core.store.now());
   const actions = (prepared(core.store.db, 'SELECT * FROM disseminations WHERE allegation_id = ? ORDER BY sent_at, rowid').all(allegationId) as DisseminationDb[]).map((d) => actionView(d, today));
@@ -140,14 +130,14 @@ export function listActions(core: Core, allegationId: string): { actions: Action
   return { actions, feedback };
 }
 
-function actionById(core: Core, id: string): ActionView {
+function actionById(core: HasStore, id: string): ActionView {
   const d = prepared(core.store.db, 'SELECT * FROM disseminations WHERE id = ?').get(id) as DisseminationDb | undefined;
   if (!d) throw new ApiError('not_found', 'No such action');
   return actionView(d, ukDate(core.store.now()));
 }
 
 /** The actions recorded on an allegation: what makes it "actioned" (shared/domain/outcome.ts). */
-export function recordedActions(core: Core, allegationId: string): OutcomeAction[] {
+export function recordedActions(core: HasStore, allegationId: string): OutcomeAction[] {
   return prepared(core.store.db, 'SELECT DISTINCT action FROM disseminations WHERE allegation_id = ? AND action IS NOT NULL ORDER BY action').pluck().all(allegationId) as OutcomeAction[];
 }
 
@@ -163,9 +153,9 @@ export interface ActionInput {
   note: string;
 }
 
-export function recordAction(core: Core, user: UserRow, input: ActionInput): ActionView {
+export function recordAction(core: ActionsDeps, user: UserRow, input: ActionInput): ActionView {
   const a = load(core, input.allegationId);
-  requireWork(core, user, a);
+  requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed: record results of its actions, not new ones`);
   if (a.status === 'new') throw new ApiError('conflict', `Record the initial assessment of ${a.reference} before acting on it`);
   const g = prepared(core.store.db, 'SELECT grading_source AS source, grading_intelligence AS intelligence, grading_handling AS handling, grading_conditions AS conditions, harm FROM allegations WHERE id = ?').get(a.id) as {
@@ -244,11 +234,11 @@ export interface ResultInput {
   occurredOn?: string | undefined;
 }
 
-export function recordResult(core: Core, user: UserRow, actionId: string, input: ResultInput): ActionView {
+export function recordResult(core: Emits & HasStore, user: UserRow, actionId: string, input: ResultInput): ActionView {
   const d = prepared(core.store.db, 'SELECT * FROM disseminations WHERE id = ?').get(actionId) as DisseminationDb | undefined;
   if (!d) throw new ApiError('not_found', 'No such action');
   const a = load(core, d.allegation_id);
-  requireWork(core, user, a);
+  requireWork(core.store.db, user, a);
   const detail = input.detail.trim();
   const marker = d.recipient_type === 'system_marker';
   if (marker && !['marker_placed', 'not_actioned', 'other'].includes(input.result)) throw new ApiError('bad_request', `A marker on a system is placed, or not (say why): “${RESULT_LABELS[input.result]}” is the result of a visit`, { result: 'marker placed, not actioned or other' });
@@ -260,16 +250,16 @@ export function recordResult(core: Core, user: UserRow, actionId: string, input:
     { actor: actorFor(user), action: 'action.result', entity: 'dissemination', entityId: actionId, allegationId: a.id, details: { result: input.result, detail, was: d.result || null, recipient: d.recipient } },
     (m) => {
       appendFeedback(m, { id: core.store.newId(), allegation_id: a.id, dissemination_id: actionId, kind: 'result', result: input.result, detail, debrief: '{}', occurred_on: input.occurredOn ?? null, user_id: user.id });
-      recordDisseminationResult(m, actionId, a.id, { result: d.result, result_at: d.result_at }, input.result, detail);
+      recordDisseminationResult(m, actionId, input.result, detail);
     },
   );
   core.emit({ type: 'allegation.changed', allegationId: a.id, reference: a.reference });
   return actionById(core, actionId);
 }
 
-export function addDebrief(core: Core, user: UserRow, allegationId: string, actionId: string | null, debrief: z.output<typeof debriefFields>): FeedbackView {
+export function addDebrief(core: Emits & HasStore, user: UserRow, allegationId: string, actionId: string | null, debrief: z.output<typeof debriefFields>): FeedbackView {
   const a = load(core, allegationId);
-  requireWork(core, user, a);
+  requireWork(core.store.db, user, a);
   if (actionId && !prepared(core.store.db, 'SELECT 1 FROM disseminations WHERE id = ? AND allegation_id = ?').get(actionId, allegationId)) throw new ApiError('bad_request', 'That action is not on this allegation', { actionId: 'choose an action of this allegation' });
   if (debrief.operationDate > ukDate(core.store.now())) throw new ApiError('bad_request', 'The operation cannot be in the future', { operationDate: 'cannot be in the future' });
   const id = core.store.newId();
@@ -291,7 +281,7 @@ function workingDaysAfter(due: string, today: string): number {
 }
 
 /** Actions awaiting a result, oldest follow-up first: overdue ones, or every open one. */
-export function followUps(core: Core, user: UserRow, view: 'overdue' | 'open', unit: string | undefined): { view: 'overdue' | 'open'; unit: string | null; rows: FollowUpRow[] } {
+export function followUps(core: HasStore, user: UserRow, view: 'overdue' | 'open', unit: string | undefined): { view: 'overdue' | 'open'; unit: string | null; rows: FollowUpRow[] } {
   const national = NATIONAL_ROLES.includes(user.role);
   const scope = unit ?? (national ? null : user.unit_code);
   if (!national && scope !== user.unit_code) throw new ApiError('forbidden', `Your follow-ups are ${unitName(user.unit_code)}'s; national roles see every unit's`);

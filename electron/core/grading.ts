@@ -1,22 +1,21 @@
 // Grading an allegation (3x5x2 and the harm rating): refused until complete and consistent
 // (shared/domain/grading.ts), audited with what it replaced, so a regrading is in the allegation's history.
-import type { Core } from './core.ts';
+import type { Emits, HasStore } from './deps.ts';
 import type { UserRow } from './users.ts';
-import { actorFor, canWork } from './cases.ts';
+import { actorFor, requireWork } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { readAllegation } from '../store/allegations.ts';
 import { writeGrading, type GradingRow } from '../store/results.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { unitName } from '../../shared/domain/units.ts';
 import { gradingCode, gradingProblems, type Grading } from '../../shared/domain/grading.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 
-export function gradeAllegation(core: Core, user: UserRow, id: string, grading: Grading): AllegationRecord {
+export function gradeAllegation(core: Emits & HasStore, user: UserRow, id: string, grading: Grading): AllegationRecord {
   const a = prepared(core.store.db, 'SELECT id, reference, unit_code, status, grading_source, grading_intelligence, grading_handling, grading_conditions, harm FROM allegations WHERE id = ?').get(id) as
     | ({ id: string; reference: string; unit_code: string | null; status: string } & { [K in keyof GradingRow]: string | null })
     | undefined;
   if (!a) throw new ApiError('not_found', 'No such allegation');
-  if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
+  requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; its grading is kept as it was`);
   const conditions = grading.conditions.trim();
   const problems = gradingProblems({ ...grading, conditions });
@@ -44,7 +43,7 @@ export function gradeAllegation(core: Core, user: UserRow, id: string, grading: 
           ...(before ? { was: `${before.grading_source}/${before.grading_intelligence}/${before.grading_handling}`, wasHarm: before.harm, wasConditions: before.grading_conditions } : {}),
         },
       },
-      (m) => writeGrading(m, id, before, after),
+      (m) => writeGrading(m, id, after),
     );
     core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   }

@@ -1,6 +1,6 @@
 // An allegation's history as its audit entries tell it: who did what and when, with what changed. Access to the
 // restricted source pane is left out: that record is SACU's (the Source access screen).
-import type { Core } from './core.ts';
+import type { HasStore } from './deps.ts';
 import { prepared } from '../store/db.ts';
 
 const LABELS: Record<string, string> = {
@@ -56,7 +56,7 @@ function summary(action: string, d: Record<string, unknown>): string {
   }
 }
 
-export function allegationHistory(core: Core, allegationId: string) {
+export function allegationHistory(core: HasStore, allegationId: string) {
   const rows = prepared(
     core.store.db,
     "SELECT at, actor, action, details FROM audit_log WHERE allegation_id = ? AND action NOT LIKE 'source.%' AND action NOT LIKE 'attachment.original%' ORDER BY seq",

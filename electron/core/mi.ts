@@ -1,9 +1,9 @@
 // Management information for the desk's scope: who may see which scope, the figures (shared/mi/compute.ts over
 // the fact rows the MI index keeps current), the records behind one figure, and the figures as CSV.
-import type { Core } from './core.ts';
+import type { HasMi, HasStore } from './deps.ts';
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
-import { queueRows } from '../store/allegations.ts';
+import { actorFor } from './access.ts';
+import { queueRows } from '../store/queues.ts';
 import { csvCell } from '../search/csv.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { NATIONAL_ROLES } from '../../shared/domain/vocabularies.ts';
@@ -18,16 +18,19 @@ import type { QueueRow } from '../../shared/schemas/record.ts';
 
 type ScopeInput = z.output<typeof miScopeInput>;
 
+/** What this module needs of the core: the store (queues, audit) and the MI facts. */
+export type MiDeps = HasStore & HasMi;
+
 /**
  * The scope a user asked for, or their default: a national role (manager) sees any scope and starts at their own
  * unit's region; anyone else sees their own unit only.
  */
-export function resolveScope(core: Core, user: UserRow, input: ScopeInput | MiScopeInput): MiScopeView {
+export function resolveScope(core: MiDeps, user: UserRow, input: ScopeInput | MiScopeInput): MiScopeView {
   return scopeView(core, user, input);
 }
 
 /** The scope view: with a user, what they may see (see resolveScope); without one (the CLI), exactly what was asked. */
-export function scopeView(core: Core, user: UserRow | null, input: ScopeInput | MiScopeInput): MiScopeView {
+export function scopeView(core: MiDeps, user: UserRow | null, input: ScopeInput | MiScopeInput): MiScopeView {
   const national = user ? NATIONAL_ROLES.includes(user.role) : true;
   const own = user?.unit_code ? unitByCode(user.unit_code) : undefined;
   let level = input.level ?? (input.unit ? 'unit' : input.region ? 'region' : national ? (own?.region ? 'region' : 'national') : 'unit');
@@ -50,16 +53,16 @@ export function scopeView(core: Core, user: UserRow | null, input: ScopeInput | 
   return { level, region, unit, label, from, to, by: input.by ?? 'unit' };
 }
 
-function factsOf(core: Core, scope: MiScopeView, withIds = false) {
+function factsOf(core: MiDeps, scope: MiScopeView, withIds = false) {
   return core.mi.facts({ region: scope.region ?? undefined, unit: scope.unit ?? undefined, from: scope.from, to: scope.to }, withIds);
 }
 
-export function miReport(core: Core, user: UserRow, input: ScopeInput): MiReportView {
+export function miReport(core: MiDeps, user: UserRow, input: ScopeInput): MiReportView {
   return miReportFor(core, resolveScope(core, user, input));
 }
 
 /** The figures of a scope already resolved (the CLI resolves its own, without a user). */
-export function miReportFor(core: Core, scope: MiScopeView): MiReportView {
+export function miReportFor(core: MiDeps, scope: MiScopeView): MiReportView {
   const started = performance.now();
   const pending = core.mi.pendingCount();
   const figures = computeMi(factsOf(core, scope), miNow(core.store.now()), scope.by);
@@ -75,7 +78,7 @@ export function figureTitle(target: DrillTarget): { title: string; label: string
 }
 
 /** The allegations behind one figure: the facts the figure's own test counts, shown as a queue. */
-export function miRecords(core: Core, user: UserRow, input: ScopeInput, target: DrillTarget, limit: number): { scope: MiScopeView; title: string; label: string; total: number; rows: QueueRow[] } {
+export function miRecords(core: MiDeps, user: UserRow, input: ScopeInput, target: DrillTarget, limit: number): { scope: MiScopeView; title: string; label: string; total: number; rows: QueueRow[] } {
   const scope = resolveScope(core, user, input);
   const { title, label } = figureTitle(target);
   const now = miNow(core.store.now());
@@ -84,7 +87,7 @@ export function miRecords(core: Core, user: UserRow, input: ScopeInput, target: 
   return { scope, title, label, total: ids.length, rows };
 }
 
-export function miCsv(core: Core, user: UserRow, input: ScopeInput): { fileName: string; csv: string } {
+export function miCsv(core: MiDeps, user: UserRow, input: ScopeInput): { fileName: string; csv: string } {
   const report = miReport(core, user, input);
   auditExport(core, user, 'mi.export', report.scope);
   return miCsvFor(report);
@@ -116,6 +119,6 @@ export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-export function auditExport(core: Core, user: UserRow, action: string, scope: MiScopeView): void {
+export function auditExport(core: MiDeps, user: UserRow, action: string, scope: MiScopeView): void {
   core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action, entity: null, entityId: null, allegationId: null, details: { scope: scope.label, from: scope.from, to: scope.to } });
 }

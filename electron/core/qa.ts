@@ -1,9 +1,9 @@
 // Managers' sample checks (004 §7.36-7.41; 000 §4.38-4.41): a random sample of the cases a unit closed in a month,
 // drawn once and recorded (who, when, from how many), then each case checked against the checklist with findings.
 import { randomInt } from 'node:crypto';
-import type { Core } from './core.ts';
+import type { HasStore } from './deps.ts';
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { insertQaCheck, recordQaCheck } from '../store/results.ts';
 import { ApiError } from '../../shared/api/errors.ts';
@@ -17,7 +17,7 @@ function checkUnit(unit: string): void {
 }
 
 /** The unit's cases closed in the month (by the UK date they closed). */
-function closedInMonth(core: Core, unit: string, month: string): string[] {
+function closedInMonth(core: HasStore, unit: string, month: string): string[] {
   // A day either side in UTC, then the UK date decides (closures just after midnight in summer time).
   const [y, m] = month.split('-').map(Number) as [number, number];
   const from = new Date(Date.UTC(y, m - 1, 1) - 86_400_000).toISOString();
@@ -61,14 +61,14 @@ function view(r: CheckRow): QaCheckView {
   };
 }
 
-export function qaSample(core: Core, unit: string, month: string) {
+export function qaSample(core: HasStore, unit: string, month: string) {
   checkUnit(unit);
   const closed = closedInMonth(core, unit, month).length;
   const drawn = (prepared(core.store.db, `${CHECK_SQL} WHERE q.unit_code = ? AND q.month = ? ORDER BY a.reference`).all(unit, month) as CheckRow[]).map(view);
   return { unit, month, closed, size: drawn.length ? drawn.length : sampleSize(closed), drawn };
 }
 
-export function drawSample(core: Core, user: UserRow, unit: string, month: string) {
+export function drawSample(core: HasStore, user: UserRow, unit: string, month: string) {
   checkUnit(unit);
   if (month > ukDate(core.store.now()).slice(0, 7)) throw new ApiError('bad_request', 'That month has not begun', { month: 'a month up to this one' });
   if (prepared(core.store.db, 'SELECT 1 FROM qa_checks WHERE unit_code = ? AND month = ?').get(unit, month)) {
@@ -90,7 +90,7 @@ export function drawSample(core: Core, user: UserRow, unit: string, month: strin
   return qaSample(core, unit, month);
 }
 
-export function recordCheck(core: Core, user: UserRow, checkId: string, result: QaResult, findings: readonly QaFinding[], note: string): QaCheckView {
+export function recordCheck(core: HasStore, user: UserRow, checkId: string, result: QaResult, findings: readonly QaFinding[], note: string): QaCheckView {
   const row = prepared(core.store.db, `${CHECK_SQL} WHERE q.id = ?`).get(checkId) as CheckRow | undefined;
   if (!row) throw new ApiError('not_found', 'No such sample check');
   if (row.result) throw new ApiError('conflict', `${row.reference} was checked by ${row.checked_by} on ${row.checked_at?.slice(0, 10)}; a check is recorded once`);
@@ -99,7 +99,7 @@ export function recordCheck(core: Core, user: UserRow, checkId: string, result: 
   if (result === 'no_issues' && unique.length) throw new ApiError('bad_request', 'Findings belong to a check that found issues', { findings: 'no findings when there are no issues' });
   if ((unique.includes('other') || result === 'issues') && note.trim().length < 10) throw new ApiError('bad_request', 'Describe what was found (at least 10 characters) so the analyst can put it right', { note: 'describe what was found' });
   core.store.mutate({ actor: actorFor(user), action: 'qa.check', entity: 'qa_check', entityId: checkId, allegationId: row.allegation_id, details: { result, findings: unique, note: note.trim() } }, (m) =>
-    recordQaCheck(m, checkId, row.allegation_id, result, unique, note.trim()),
+    recordQaCheck(m, checkId, result, unique, note.trim()),
   );
   return view(prepared(core.store.db, `${CHECK_SQL} WHERE q.id = ?`).get(checkId) as CheckRow);
 }

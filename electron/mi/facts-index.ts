@@ -1,7 +1,7 @@
 // The MI fact of every allegation (shared/mi/facts.ts), kept in the store beside the search index: triggers mark
-// an allegation whenever anything MI counts changes (migration 0010), the mutation that marked it brings its fact
-// up to date in the same transaction (Store.onMutation), and every read catches up first, so the figures are
-// those of the records as they stand. The readers here are thin SQL; what the figures mean is shared code.
+// an allegation whenever anything MI counts changes (migration 0013; MI reads more tables than search, so it has
+// its own marks), the mutation that marked it brings its fact up to date in the same transaction (the one hook of
+// core/derived.ts), and every read catches up first, so the figures are those of the records as they stand. The readers here are thin SQL; what the figures mean is shared code.
 import { prepared, type Db } from '../store/db.ts';
 import { dayNumber, miFact, type MiFact, type MiSource } from '../../shared/mi/facts.ts';
 import { CODED_COLUMNS, decodeFact, encodeFact, type CodedRow } from '../../shared/mi/codec.ts';
@@ -23,7 +23,7 @@ SELECT a.id AS allegationId, a.unit_code AS unit, a.received_at AS receivedAt, a
   (SELECT group_concat(o.action) FROM outcome_actions o WHERE o.allegation_id = a.id) AS outcomeActions,
   (SELECT group_concat(f.result) FROM operational_feedback f WHERE f.allegation_id = a.id AND f.kind = 'result') AS results,
   (SELECT group_concat(x.follow_up_due) FROM disseminations x WHERE x.allegation_id = a.id AND x.result = '' AND x.follow_up_due IS NOT NULL) AS openFollowUps,
-  (SELECT count(*) FROM allegation_offences o WHERE o.allegation_id = a.id) AS offences,
+  (SELECT count(*) FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL) AS offences,
   (SELECT count(*) FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL AND (trim(s.surname) <> '' OR trim(s.forename) <> '')) AS namedSubjects,
   (SELECT count(*) FROM businesses b WHERE b.allegation_id = a.id AND b.removed_at IS NULL) AS businesses,
   (SELECT count(*) FROM addresses d WHERE d.allegation_id = a.id AND d.removed_at IS NULL AND (d.postcode IS NOT NULL OR (trim(d.line1) <> '' AND trim(d.town) <> ''))) AS locatedAddresses,
@@ -94,12 +94,11 @@ export interface MiScope {
 
 export class MiFactsIndex {
   readonly db: Db;
-  private readonly deferred: () => boolean;
+  /** True while a bulk load runs (core/derived.ts sets it with the other indexes'): marks wait for the next read. */
+  deferred = false;
 
-  /** `deferred`: true while a bulk load runs (the search index's flag): marks wait for the next read. */
-  constructor(db: Db, deferred: () => boolean = () => false) {
+  constructor(db: Db) {
     this.db = db;
-    this.deferred = deferred;
   }
 
   pendingCount(): number {
@@ -131,7 +130,7 @@ export class MiFactsIndex {
 
   /** Called after every mutation (Store.onMutation): the facts the mutation marked, unless a bulk load runs. */
   afterMutation(): void {
-    if (!this.deferred()) this.flushPending(FLUSH_AFTER_MUTATION, true);
+    if (!this.deferred) this.flushPending(FLUSH_AFTER_MUTATION, true);
   }
 
   /** Marks every allegation and recomputes every fact. */
@@ -145,7 +144,7 @@ export class MiFactsIndex {
    * (the records behind a figure); without, counting needs none.
    */
   facts(scope: MiScope, withIds = false): MiFact[] {
-    if (!this.deferred()) this.catchUp();
+    if (!this.deferred) this.catchUp();
     const where = ['received_day BETWEEN ? AND ?'];
     const params: unknown[] = [dayNumber(scope.from), dayNumber(scope.to)];
     if (scope.unit) {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, signInAs, screenshot, seriousViolations, type App } from './harness.ts';
 import { assess, createAllegation } from '../../electron/core/cases.ts';
 import { chooseOutcome, signOff } from '../../electron/core/assessment.ts';
-import { recordReview } from '../../electron/core/links.ts';
+import { recordReview } from '../../electron/core/link-reviews.ts';
 import { findUserByName } from '../../electron/core/users.ts';
 import { allegationFormShape, emptyForm } from '../../shared/schemas/form.ts';
 import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';

@@ -98,7 +98,7 @@ describe('grading (3x5x2 and harm)', () => {
     expect(history.find((h) => h.label === 'Regraded')?.summary).toBe('2/C/P (low harm) → 2/B/C (medium harm); conditions: Not to be shared outside law enforcement');
     // The change log carries the grading before and after.
     const change = core.store.db.prepare("SELECT data FROM changes WHERE entity = 'allegation' AND entity_id = ? AND data LIKE '%grading_intelligence%' ORDER BY seq DESC LIMIT 1").get(a.id) as { data: string };
-    expect(JSON.parse(change.data)).toMatchObject({ before: { grading_intelligence: 'C' }, after: { grading_intelligence: 'B', grading_handling: 'C' } });
+    expect(JSON.parse(change.data)).toMatchObject({ grading_intelligence: { from: 'C', to: 'B' }, grading_handling: { from: 'P', to: 'C' }, harm: { from: 'low', to: 'medium' } });
     // The report shows it.
     const report = await analyst.call('allegations.report', { id: a.id });
     expect(report.grading).toBe('2/B/C');
