@@ -9,8 +9,7 @@ import { allegationRecord } from '../schemas/record.ts';
 import { isoDate, isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { procedure } from './procedure.ts';
 
-const WORK_ROLES = ['analyst', 'duty_manager', 'manager'] as const;
-const GRADE_ROLES = ['analyst', 'duty_manager', 'compliance_officer', 'manager'] as const;
+import { ACTION_ROLES as WORK_ROLES, GRADE_ROLES, QA_ROLES } from '../domain/access.ts';
 
 export const actionView = z.object({
   id: uuid,
@@ -188,14 +187,14 @@ export const resultsApi = {
   }),
   'qa.draw': procedure({
     summary: "Draw a unit's random sample of the cases it closed in a month (once per unit and month); audited.",
-    access: ['manager'],
+    access: QA_ROLES,
     mutates: true,
     input: z.object({ unit: z.string().max(20), month: z.string().regex(MONTH_PATTERN, 'a month, YYYY-MM') }).strict(),
     output: qaSampleView,
   }),
   'qa.check': procedure({
     summary: 'Record the check of one sampled case: no issues, or issues with each finding and a note. Recorded once.',
-    access: ['manager'],
+    access: QA_ROLES,
     mutates: true,
     input: z.object({ checkId: uuid, result: z.enum(QA_RESULTS), findings: z.array(z.enum(QA_FINDINGS)).max(QA_FINDINGS.length).default([]), note: z.string().trim().max(5000).default('') }).strict(),
     output: qaCheckView,
