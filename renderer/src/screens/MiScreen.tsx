@@ -175,10 +175,12 @@ function BreakdownTable({ report, scope }: { report: MiReportView; scope: MiPara
             ))}
             <Table.Tr fw={700}>
               <Table.Td>Total</Table.Td>
-              <Table.Td ta="right">{report.total.toLocaleString('en-GB')}</Table.Td>
+              <Table.Td ta="right">
+                <FigureLink n={report.total} scope={scope} group="total" keyName="all" label="all allegations in scope" />
+              </Table.Td>
               {BREAKDOWN_COLUMNS.map((c) => (
                 <Table.Td key={c.id} ta="right">
-                  {(report.groups[c.group]?.[c.key] ?? 0).toLocaleString('en-GB')}
+                  <FigureLink n={report.groups[c.group]?.[c.key] ?? 0} scope={scope} group={c.group} keyName={c.key} label={`${c.label}, all in scope`} />
                 </Table.Td>
               ))}
             </Table.Tr>
