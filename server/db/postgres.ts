@@ -1,7 +1,7 @@
 // A real PostgreSQL through node-postgres: a pool for queries and transactions, one dedicated connection for
 // LISTEN (the live nudge reaches desks connected to any server instance).
 import pg from 'pg';
-import type { Database, Queryable, SqlValue } from './database.ts';
+import { lockKey, type Database, type Queryable, type SqlValue } from './database.ts';
 
 // Sequences and counts are bigint; they stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -32,10 +32,11 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     kind: 'postgres',
     query: base.query,
     exec: base.exec,
-    async transaction(fn) {
+    async transaction(fn, options = {}) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        // Without parameters this is one simple-protocol message: BEGIN and the lock in one round trip.
+        await client.query(options.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(options.lock)})`);
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
