@@ -26,8 +26,11 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     exec: base.exec,
     transaction: (fn, options = {}) =>
       pg.transaction(async (tx) => {
+        // In-process: a statement is no round trip, so the first and last statements simply run in turn.
         if (options.lock !== undefined) await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(options.lock)]);
-        return fn(wrap(tx));
+        const q = wrap(tx);
+        const first = options.first ? await q.query(options.first.sql, options.first.params) : [];
+        return fn({ ...q, finish: q.query }, first);
       }),
     async listen(channel, handler) {
       const unsubscribe = await pg.listen(channel, handler);

@@ -4,7 +4,8 @@
 // - the new changes must follow on from the last one received, in the desk's order, with the desk's clock and
 //   no clock further ahead than the drift limit; otherwise the whole batch is refused and nothing changes;
 // - each new change is judged and merged (judge.ts), then everything is written at once (write.ts).
-// Under the lock the push makes three round trips: BEGIN with the lock, one read (state.ts loadPush), one write.
+// Under the lock the push makes two round trips: BEGIN, the lock and one read (state.ts pushRead); one write and
+// the COMMIT (write.ts).
 // A crash before the commit leaves no trace; after it, the desk's retry is answered from the log.
 import { ApiError } from '../../shared/api/errors.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
@@ -15,7 +16,7 @@ import type { Queryable } from '../db/database.ts';
 import { auditRecord } from '../store/audit.ts';
 import { contentHash, judge, prepare } from './judge.ts';
 import { nudgePayload } from './nudge.ts';
-import { loadPush, type PushWorld } from './state.ts';
+import { pushRead, pushWorld, type PushWorld } from './state.ts';
 import { nudgeOf, WRITE_LOCK, writePlan } from './write.ts';
 
 type DeskRow = NonNullable<PushWorld['desk']>;
@@ -55,10 +56,10 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
   // Hashes and registry problems need no lock: worked out while other pushes hold it.
   const prepared = prepare(changes);
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx) => {
-    // The desk, the state the changes touch, the audit head and the next change number: one read, under the lock
-    // (taken with BEGIN). Replayed changes are read too; what they name is harmless to hold.
-    const world = await loadPush(tx, deskId, changes);
+  const result = await ctx.db.transaction(async (tx, read) => {
+    // The desk, the state the changes touch, the audit head and the next change number: one read, sent with the
+    // BEGIN and the lock. Replayed changes are read too; what they name is harmless to hold.
+    const world = pushWorld(read[0]);
     const desk: DeskRow | null = world.desk;
     if (!desk || desk.status !== 'approved') throw new ApiError('forbidden', 'This desk is not approved to sync: an administrator approves it on the server');
     const replayed = changes.filter((c) => c.seq <= desk.last_seq);
@@ -109,15 +110,18 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
       },
     });
     const nudge = nudgeOf(plan);
-    // Everything in one statement: the log, the rows, the desk's progress, the audit entry, the nudge (sent on commit).
-    const { conflictIds } = await writePlan(tx, state, plan, now, { desk: { id: deskId, lastSeq: last, at: now }, audit, nudge: nudge && nudgePayload(nudge), seqUpTo: seq - 1 });
     const mine = new Map(plan.entries.filter((e) => e.deskId).map((e) => [e.deskSeq as number, e]));
-    for (const c of fresh) {
+    const judged = fresh.map((c) => {
       const e = mine.get(c.seq);
       if (!e) throw new Error(`change ${c.seq} was not judged`);
-      results.push({ seq: c.seq, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
-    }
+      return e;
+    });
+    // Everything in one statement, sent with the COMMIT: the log, the rows, the desk's progress, the audit entry and
+    // the nudge (NOTIFY goes out on commit).
+    const write = { desk: { id: deskId, lastSeq: last, at: now }, audit, nudge: nudge && nudgePayload(nudge), seqUpTo: seq - 1, finish: true };
+    const { conflictIds } = await writePlan(tx, state, plan, now, write);
+    for (const e of judged) results.push({ seq: e.deskSeq as number, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
     return { results, nextSeq: last + 1, references: plan.references, plan };
-  }, { lock: WRITE_LOCK });
+  }, { lock: WRITE_LOCK, first: pushRead(deskId, changes) });
   return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current() };
 }

@@ -1,6 +1,6 @@
 // The part of the national record one push works on, loaded in a few multi-row queries and held in memory while
 // the push's changes are judged and merged in order; then written back in a few multi-row statements (write.ts).
-import type { Queryable } from '../db/database.ts';
+import type { Queryable, SqlValue } from '../db/database.ts';
 import { decodeKey, entitySpec, type EntitySpec } from '../../shared/sync/entities.ts';
 import type { ChangeRow, FieldValue } from '../../shared/sync/changes.ts';
 import type { MergedRow } from '../../shared/sync/merge.ts';
@@ -138,7 +138,7 @@ function stored(r: StoredRow): RowState {
 
 const str = (v: FieldValue | undefined): string | null => (typeof v === 'string' && v ? v : null);
 
-/** What one push needs to know, read in one query under the write lock (see loadPush). */
+/** What one push needs to know, read in one statement under the write lock (see pushRead). */
 export interface PushWorld {
   desk: { id: string; node: string; status: string; last_seq: number } | null;
   auditHead: AuditHead | null;
@@ -189,50 +189,58 @@ function wantedBy(changes: readonly ChangeRow[]): { rowKeys: Array<[string, stri
 
 const ROW_COLUMNS = 'entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq';
 
+interface PushRead {
+  desk: PushWorld['desk'];
+  head: AuditHead | null;
+  next_seq: number;
+  rows: StoredRow[];
+  places: Array<{ allegation_id: string; unit_code: string | null; status: string | null; reference: string | null; allocated_users: string[]; updated_seq: number }>;
+  persons: Array<{ id: string; username: string; role: Role; unit_code: string | null; active: boolean }>;
+  desk_users: string[];
+  taken: string[];
+  years: Array<{ year: number; last: number }>;
+}
+
+const PUSH_READ = `
+  WITH named AS MATERIALIZED (SELECT ${ROW_COLUMNS} FROM entity_rows
+                               WHERE entity = ANY($2::text[]) AND id = ANY($3::text[]) AND entity || '/' || id = ANY($7::text[])),
+       allegations AS MATERIALIZED (SELECT unnest($4::text[]) AS id UNION SELECT unnest(allegation_ids) FROM named)
+  SELECT (SELECT row_to_json(d) FROM (SELECT id, node, status, last_seq FROM desks WHERE id = $1::text) d) AS desk,
+         (SELECT row_to_json(h) FROM (SELECT seq, mac FROM server_audit ORDER BY seq DESC LIMIT 1) h) AS head,
+         (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM change_seq) AS next_seq,
+         (SELECT coalesce(json_agg(w), '[]') FROM (SELECT * FROM named
+            UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allegation' AND id = ANY(ARRAY(SELECT id FROM allegations))) w) AS rows,
+         (SELECT coalesce(json_agg(s), '[]') FROM (SELECT allegation_id, unit_code, status, reference, allocated_users, updated_seq
+            FROM allegation_scope WHERE allegation_id = ANY(ARRAY(SELECT id FROM allegations))) s) AS places,
+         (SELECT coalesce(json_agg(u), '[]') FROM (SELECT id, username, role, unit_code, active FROM users WHERE id = ANY($5::text[])) u) AS persons,
+         (SELECT coalesce(json_agg(user_id), '[]') FROM desk_users WHERE desk_id = $1::text) AS desk_users,
+         (SELECT coalesce(json_agg(t.reference), '[]') FROM (SELECT reference FROM allegation_scope WHERE reference = ANY($6::text[])
+            UNION SELECT alias FROM reference_aliases WHERE alias = ANY($6::text[])) t) AS taken,
+         (SELECT coalesce(json_agg(y), '[]') FROM (SELECT year, last FROM reference_sequences) y) AS years`;
+
 /**
- * Everything the changes of one push can touch — their rows and parents, the allegations they name or their rows
- * belong to (rows and places), the people, the references — with the desk, the audit chain's head and the next
- * change number: one query, one round trip under the write lock. Rows are found by primary key (entity = ANY,
- * id = ANY, then only the wanted pairs kept): a join against a list of pairs lets the planner scan the whole table
- * once it is large.
+ * The one read of a push, under the write lock: everything its changes can touch — their rows and parents, the
+ * allegations they name or their rows belong to (rows and places), the people, the references — with the desk,
+ * the audit chain's head and the next change number. Rows are found by primary key (entity = ANY, id = ANY, then
+ * only the wanted pairs): a join against a list of pairs lets the planner scan the whole table once it is large.
+ * The push sends it with its BEGIN and lock (Database.transaction's `first`); pushWorld reads its answer.
  */
-export async function loadPush(tx: Queryable, deskId: string, changes: readonly ChangeRow[]): Promise<PushWorld> {
+export function pushRead(deskId: string, changes: readonly ChangeRow[]): { sql: string; params: SqlValue[] } {
   const { rowKeys, allegations, persons, national } = wantedBy(changes);
-  const [r] = await tx.query<{
-    desk: PushWorld['desk'];
-    head: AuditHead | null;
-    next_seq: number;
-    rows: StoredRow[];
-    places: Array<{ allegation_id: string; unit_code: string | null; status: string | null; reference: string | null; allocated_users: string[]; updated_seq: number }>;
-    persons: Array<{ id: string; username: string; role: Role; unit_code: string | null; active: boolean }>;
-    desk_users: string[];
-    taken: string[];
-    years: Array<{ year: number; last: number }>;
-  }>(
-    `WITH named AS MATERIALIZED (SELECT ${ROW_COLUMNS} FROM entity_rows
-                                  WHERE entity = ANY($2::text[]) AND id = ANY($3::text[]) AND entity || '/' || id = ANY($7::text[])),
-          allegations AS MATERIALIZED (SELECT unnest($4::text[]) AS id UNION SELECT unnest(allegation_ids) FROM named)
-     SELECT (SELECT row_to_json(d) FROM (SELECT id, node, status, last_seq FROM desks WHERE id = $1) d) AS desk,
-            (SELECT row_to_json(h) FROM (SELECT seq, mac FROM server_audit ORDER BY seq DESC LIMIT 1) h) AS head,
-            (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM change_seq) AS next_seq,
-            (SELECT coalesce(json_agg(w), '[]') FROM (SELECT * FROM named
-               UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allegation' AND id = ANY(ARRAY(SELECT id FROM allegations))) w) AS rows,
-            (SELECT coalesce(json_agg(s), '[]') FROM (SELECT allegation_id, unit_code, status, reference, allocated_users, updated_seq
-               FROM allegation_scope WHERE allegation_id = ANY(ARRAY(SELECT id FROM allegations))) s) AS places,
-            (SELECT coalesce(json_agg(u), '[]') FROM (SELECT id, username, role, unit_code, active FROM users WHERE id = ANY($5::text[])) u) AS persons,
-            (SELECT coalesce(json_agg(user_id), '[]') FROM desk_users WHERE desk_id = $1) AS desk_users,
-            (SELECT coalesce(json_agg(t.reference), '[]') FROM (SELECT reference FROM allegation_scope WHERE reference = ANY($6::text[])
-               UNION SELECT alias FROM reference_aliases WHERE alias = ANY($6::text[])) t) AS taken,
-            (SELECT coalesce(json_agg(y), '[]') FROM (SELECT year, last FROM reference_sequences) y) AS years`,
+  return {
+    sql: PUSH_READ,
     // An entity's name never holds a slash (the registry's names), so entity/id names one row.
-    [deskId, [...new Set(rowKeys.map(([e]) => e))], [...new Set(rowKeys.map(([, i]) => i))], [...allegations], [...persons], national, [...new Set(rowKeys.map(([e, i]) => `${e}/${i}`))]],
-  );
-  const world = r as NonNullable<typeof r>;
+    params: [deskId, [...new Set(rowKeys.map(([e]) => e))], [...new Set(rowKeys.map(([, i]) => i))], [...allegations], [...persons], national, [...new Set(rowKeys.map(([e, i]) => `${e}/${i}`))]],
+  };
+}
+
+export function pushWorld(row: Record<string, unknown> | undefined): PushWorld {
+  if (!row) throw new Error('the push read returned no row');
+  const world = row as unknown as PushRead;
   const state = new WorkingState();
-  for (const row of world.rows) {
-    const key = rowKey(row.entity, row.id);
-    if (state.rows.has(key)) continue;
-    state.rows.set(key, stored(row));
+  for (const r of world.rows) {
+    const key = rowKey(r.entity, r.id);
+    if (!state.rows.has(key)) state.rows.set(key, stored(r));
   }
   for (const p of world.places) {
     state.places.set(p.allegation_id, { allegationId: p.allegation_id, unit: p.unit_code, status: p.status, reference: p.reference, allocatedTo: p.allocated_users, updatedSeq: p.updated_seq, stored: true, dirty: false });

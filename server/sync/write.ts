@@ -1,7 +1,7 @@
 // Writes a judged push (or the server's own changes) in one statement: the log entries, the merged rows, the
 // allegations' places, allocations, references, blob references and conflicts, and with a push the desk's progress,
 // its audit entry and the live nudge. One JSON document (jsonb_to_recordset) instead of a round trip per row or table.
-import type { Queryable, SqlValue } from '../db/database.ts';
+import type { Queryable, SqlValue, Transaction } from '../db/database.ts';
 import type { AuditRecord } from '../store/audit.ts';
 import type { Plan } from './judge.ts';
 import { NUDGE_CHANNEL } from './nudge.ts';
@@ -44,13 +44,15 @@ export interface WriteExtras {
   nudge?: string | null;
   /** The change sequence moves on to this number (the push took its numbers from what it read under the lock). */
   seqUpTo?: number;
+  /** This is the transaction's last statement: sent with its COMMIT. */
+  finish?: boolean;
 }
 
 /**
  * Writes a plan in one statement: a data-modifying CTE per table, fed from one JSON document. A push (250 changes
  * and their merged rows) is one round trip under the write lock instead of one per table.
  */
-export async function writePlan(tx: Queryable, state: WorkingState, plan: Plan, receivedAt: Date, extras: WriteExtras = {}): Promise<Written> {
+export async function writePlan(tx: Queryable | Transaction, state: WorkingState, plan: Plan, receivedAt: Date, extras: WriteExtras = {}): Promise<Written> {
   const params: SqlValue[] = [];
   const p = (value: SqlValue) => {
     params.push(value);
@@ -65,9 +67,9 @@ export async function writePlan(tx: Queryable, state: WorkingState, plan: Plan, 
     if (!rows.length) return;
     doc[name] = rows;
     docParam ??= p('');
-    ctes.push(`${name} AS (${sql(`${docParam}::jsonb -> '${name}'`)})`);
+    ctes.push(`${name} AS (${sql(`(SELECT d -> '${name}' FROM doc)`)})`);
   };
-  const at = () => (atParam ??= p(receivedAt));
+  const at = () => (atParam ??= `${p(receivedAt)}::timestamptz`);
 
   part(
     'log',
@@ -169,21 +171,25 @@ export async function writePlan(tx: Queryable, state: WorkingState, plan: Plan, 
     plan.blobRefs.map((b) => ({ hash: b.hash, allegation_id: b.allegationId })),
     (input) => `INSERT INTO blob_refs (hash, allegation_id) SELECT hash, allegation_id FROM jsonb_to_recordset(${input}) AS b(hash text, allegation_id text) ON CONFLICT DO NOTHING`,
   );
-  if (extras.desk) ctes.push(`desk AS (UPDATE desks SET last_seq = ${p(extras.desk.lastSeq)}, last_push_at = ${p(extras.desk.at)} WHERE id = ${p(extras.desk.id)})`);
+  if (extras.desk) ctes.push(`desk AS (UPDATE desks SET last_seq = ${p(extras.desk.lastSeq)}::bigint, last_push_at = ${p(extras.desk.at)}::timestamptz WHERE id = ${p(extras.desk.id)}::text)`);
   const a = extras.audit;
   if (a) {
     ctes.push(
-      `audit AS (INSERT INTO server_audit (seq, at, user_id, desk_id, action, details, prev_mac, mac) VALUES (${p(a.seq)}, ${p(a.at)}, ${p(a.userId)}, ${p(a.deskId)}, ${p(a.action)}, ${p(a.details)}::jsonb, ${p(a.prevMac)}, ${p(a.mac)}))`,
+      `audit AS (INSERT INTO server_audit (seq, at, user_id, desk_id, action, details, prev_mac, mac) VALUES (${p(a.seq)}::bigint, ${p(a.at)}::timestamptz, ${p(a.userId)}::text, ${p(a.deskId)}::text, ${p(a.action)}::text, ${p(a.details)}::jsonb, ${p(a.prevMac)}::text, ${p(a.mac)}::text))`,
     );
   }
   const outputs = [doc.conflicts ? "(SELECT coalesce(json_agg(json_build_object('id', id, 'change_seq', change_seq)), '[]') FROM conflicts) AS conflicts" : "'[]'::json AS conflicts"];
-  if (extras.nudge) outputs.push(`pg_notify(${p(NUDGE_CHANNEL)}, ${p(extras.nudge)}) AS nudged`);
+  if (extras.nudge) outputs.push(`pg_notify(${p(NUDGE_CHANNEL)}::text, ${p(extras.nudge)}::text) AS nudged`);
   if (extras.seqUpTo !== undefined) outputs.push(`setval('change_seq', ${p(extras.seqUpTo)}::bigint) AS seq`);
   const docAt = docParam as string | null; // assigned in part()
   if (docAt) params[Number(docAt.slice(1)) - 1] = JSON.stringify(doc);
   const conflictIds = new Map<number, number>();
-  if (!ctes.length && outputs.length === 1) return { conflictIds };
-  const [out] = await tx.query<{ conflicts: Array<{ id: number; change_seq: number }> }>(`${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT ${outputs.join(', ')}`, params);
+  if (!ctes.length && outputs.length === 1 && !extras.finish) return { conflictIds };
+  if (extras.finish && !('finish' in tx)) throw new Error('only a transaction can finish with its write');
+  const run = extras.finish ? (tx as Transaction).finish : tx.query;
+  // The document once, in its own CTE: written in as a literal (a transaction's last statement), it is read once.
+  if (docAt) ctes.unshift(`doc AS MATERIALIZED (SELECT ${docAt}::jsonb AS d)`);
+  const [out] = await run<{ conflicts: Array<{ id: number; change_seq: number }> }>(`${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT ${outputs.join(', ')}`, params);
   for (const c of out?.conflicts ?? []) conflictIds.set(c.change_seq, c.id);
   return { conflictIds };
 }
