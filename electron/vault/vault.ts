@@ -23,6 +23,8 @@ import {
   type KeyWrapper,
   type UnlockedKeys,
 } from './keyring.ts';
+import { LocalKeyRing, type KeyService } from './key-service.ts';
+import { checkRing, readRingRecord, writeRingRecord } from './ring-record.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,7 +42,7 @@ export class Vault {
   private readonly store: Store;
   private readonly db: Db;
   private readonly profileDir: string;
-  private keys: UnlockedKeys | null = null;
+  private ring: LocalKeyRing | null = null;
 
   constructor(store: Store) {
     this.store = store;
@@ -49,46 +51,76 @@ export class Vault {
   }
 
   get unlocked(): boolean {
-    return this.keys !== null;
+    return this.ring !== null;
   }
 
   status(): VaultStatus {
-    return { exists: keyringExists(this.profileDir), unlocked: this.unlocked, keyId: this.keys?.keyId ?? null, plaintextRows: this.plaintextRows() };
+    return { exists: keyringExists(this.profileDir), unlocked: this.unlocked, keyId: this.ring?.identity().keyId ?? null, plaintextRows: this.plaintextRows() };
   }
 
-  /** Opens the key ring (creating it on a desk that has none and no sealed data yet). */
+  /**
+   * Opens the key ring (creating it on a desk that has none and no sealed data yet), after checking that it is
+   * the ring this store was sealed under: another desk's ring is refused before anything is written with it.
+   */
   async unlock(wrapper: KeyWrapper): Promise<void> {
+    let keys: UnlockedKeys;
     if (!keyringExists(this.profileDir)) {
+      const record = readRingRecord(this.db);
       const sealed = (prepared(this.db, 'SELECT count(*) AS n FROM data_keys').get() as { n: number }).n;
-      if (sealed > 0) throw new KeyError('missing', `The vault's key ring is missing (${join(this.profileDir, 'keys')}), but ${sealed} sealed records exist. Restore the key ring from backup.`);
-      this.keys = await createKeyring(this.profileDir, wrapper);
+      if (record || sealed > 0) {
+        const which = record ? ` This store was sealed under key ring ${record.keyId} (fingerprint ${record.fingerprint.slice(0, 16)}).` : '';
+        throw new KeyError('missing', `The vault's key ring is missing (${join(this.profileDir, 'keys')}), but ${sealed} sealed records exist.${which} Nothing was changed. Restore the key ring from backup.`);
+      }
+      keys = await createKeyring(this.profileDir, wrapper);
     } else {
-      this.keys = await unlockKeyring(this.profileDir, wrapper);
-      if (pendingRotation(this.profileDir)) await this.recoverRotation(wrapper);
+      keys = await unlockKeyring(this.profileDir, wrapper);
+      if (pendingRotation(this.profileDir)) keys = await this.recoverRotation(wrapper, keys);
     }
+    const ring = new LocalKeyRing(keys);
+    checkRing(this.db, ring.identity(), this.store.now().toISOString(), () => this.unwrapsAny(ring));
+    this.ring = ring;
     this.sealLegacyPlaintext();
   }
 
   lock(): void {
-    this.keys = null;
+    this.ring = null;
   }
 
-  private require(): UnlockedKeys {
-    if (!this.keys) throw new ApiError('unavailable', 'The vault is locked, so source details cannot be read or written. Unlock it with the desk passphrase (IMS_PASSPHRASE, or the prompt at start).');
-    return this.keys;
+  /** The key service in force: the desk's key ring today (a server's, later). */
+  keyService(): KeyService {
+    return this.require();
+  }
+
+  private require(): LocalKeyRing {
+    if (!this.ring) throw new ApiError('unavailable', 'The vault is locked, so source details cannot be read or written. Unlock it with the desk passphrase (IMS_PASSPHRASE, or the prompt at start).');
+    return this.ring;
+  }
+
+  /** Whether the ring opens at least one of the store's data keys (a store made before rings were recorded). */
+  private unwrapsAny(ring: KeyService): boolean {
+    const row = prepared(this.db, 'SELECT scope, key_id, wrapped FROM data_keys WHERE key_id = ? LIMIT 1').get(ring.identity().keyId) as { scope: string; key_id: string; wrapped: Buffer } | undefined;
+    if (!row) return false;
+    try {
+      ring.unwrap(row.scope, { keyId: row.key_id, wrapped: row.wrapped });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The data key of a scope ("allegation:<id>", "nsu", "drafts"), created on first use. */
   dataKey(scope: string, create = true): Buffer {
-    const keys = this.require();
+    const ring = this.require();
+    const keyId = ring.identity().keyId;
     const row = prepared(this.db, 'SELECT key_id, wrapped FROM data_keys WHERE scope = ?').get(scope) as { key_id: string; wrapped: Buffer } | undefined;
     if (row) {
-      if (row.key_id !== keys.keyId) throw new KeyError('corrupt', `The data key of ${scope} is wrapped by key ${row.key_id}, which is not the key ring's (${keys.keyId}). Restore the matching key ring.`);
-      return open(keys.masterKey, row.wrapped, `data key ${scope}`);
+      if (row.key_id !== keyId) throw new KeyError('corrupt', `The data key of ${scope} is wrapped by key ${row.key_id}, which is not the key ring's (${keyId}). Restore the matching key ring.`);
+      return ring.unwrap(scope, { keyId: row.key_id, wrapped: row.wrapped });
     }
     if (!create) throw new ApiError('not_found', 'No sealed material here');
     const key = randomBytes(32);
-    prepared(this.db, 'INSERT INTO data_keys (scope, key_id, wrapped, created_at) VALUES (?, ?, ?, ?)').run(scope, keys.keyId, seal(keys.masterKey, key, `data key ${scope}`), new Date().toISOString());
+    const wrapped = ring.wrap(scope, key);
+    prepared(this.db, 'INSERT INTO data_keys (scope, key_id, wrapped, created_at) VALUES (?, ?, ?, ?)').run(scope, wrapped.keyId, wrapped.wrapped, new Date().toISOString());
     return key;
   }
 
@@ -104,14 +136,13 @@ export class Vault {
 
   /** A keyed blind index of a normalised identifier: equal inputs give equal digests, nothing else is revealed. */
   blindIndex(kind: string, value: string): string {
-    const keys = this.require();
-    return createHmac('sha256', keys.blindKey).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 32);
+    return this.require().blindIndex(kind, value);
   }
 
   /** A MAC with a key derived from the blind-index key, for anchoring the audit chain's head. */
   mac(label: string, value: string): string | null {
-    if (!this.keys) return null;
-    return createHmac('sha256', this.keys.blindKey).update(`mac\u0000${label}\u0000${value}`).digest('hex');
+    if (!this.ring) return null;
+    return createHmac('sha256', this.ring.unlockedKeys().blindKey).update(`mac\u0000${label}\u0000${value}`).digest('hex');
   }
 
   /**
@@ -119,8 +150,9 @@ export class Vault {
    * entry is written in the same transaction as the re-wrapping.
    */
   async rotate(wrapper: KeyWrapper, actor: Actor = { userId: null, name: 'IMS Desk vault' }): Promise<{ rewrapped: number; keyId: string }> {
-    const current = this.require();
+    const current = this.require().unlockedKeys();
     const next = await prepareRotation(this.profileDir, current, wrapper);
+    const nextRing = new LocalKeyRing(next);
     const rows = prepared(this.db, 'SELECT scope, wrapped FROM data_keys').all() as Array<{ scope: string; wrapped: Buffer }>;
     this.store.mutate({ actor, action: 'vault.rotate', entity: 'vault', entityId: next.keyId, details: { rewrapped: rows.length, from: current.keyId } }, (m) => {
       for (const r of rows) {
@@ -128,22 +160,24 @@ export class Vault {
         // data_keys is this desk's own (wrapped by its ring): written directly, not synced.
         prepared(m.db, 'UPDATE data_keys SET key_id = ?, wrapped = ?, rewrapped_at = ? WHERE scope = ?').run(next.keyId, seal(next.masterKey, key, `data key ${r.scope}`), m.at, r.scope);
       }
+      // The store now belongs to the new ring: recorded in the same transaction as the re-wrapping.
+      writeRingRecord(m.db, nextRing.identity(), m.at);
     });
     finishRotation(this.profileDir);
-    this.keys = next;
+    this.ring = nextRing;
     return { rewrapped: rows.length, keyId: next.keyId };
   }
 
   /** A rotation stopped between re-wrapping and replacing the ring: keep whichever ring the data keys use. */
-  private async recoverRotation(wrapper: KeyWrapper): Promise<void> {
+  private async recoverRotation(wrapper: KeyWrapper, current: UnlockedKeys): Promise<UnlockedKeys> {
     const next = await unlockPendingRotation(this.profileDir, wrapper);
     const used = prepared(this.db, 'SELECT DISTINCT key_id FROM data_keys').all() as Array<{ key_id: string }>;
     if (used.length && used.every((u) => u.key_id === next.keyId)) {
       finishRotation(this.profileDir);
-      this.keys = next;
-    } else {
-      rmSync(join(this.profileDir, 'keys', 'keyring.next.json'), { force: true });
+      return next;
     }
+    rmSync(join(this.profileDir, 'keys', 'keyring.next.json'), { force: true });
+    return current;
   }
 
   private plaintextRows(): number {
