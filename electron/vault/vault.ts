@@ -4,7 +4,7 @@
 // - Blind indexes: HMAC-SHA256 with a separate key over normalised source identifiers, so equal identifiers can
 //   be found (repeat referrers) without decrypting anything.
 // - While locked, nothing restricted can be written or read; the error says how to unlock.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import type { Actor, Store } from '../store/store.ts';
@@ -25,6 +25,7 @@ import {
 } from './keyring.ts';
 import { LocalKeyRing, type KeyService } from './key-service.ts';
 import { checkRing, readRingRecord, writeRingRecord } from './ring-record.ts';
+import { auditKeyScope, chainAnchor, GENESIS_HASH, KEYED_ACTION, type ChainRoot } from '../store/audit.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,6 +38,10 @@ export interface VaultStatus {
   /** Rows still in plaintext from before the vault existed (sealed on the next unlock). */
   plaintextRows: number;
 }
+
+const VAULT_ACTOR: Actor = { userId: null, name: 'IMS Desk vault' };
+
+class AlreadyKeyed extends Error {}
 
 export class Vault {
   private readonly store: Store;
@@ -77,9 +82,56 @@ export class Vault {
       if (pendingRotation(this.profileDir)) keys = await this.recoverRotation(wrapper, keys);
     }
     const ring = new LocalKeyRing(keys);
+    const hadRecord = readRingRecord(this.db) !== null;
     checkRing(this.db, ring.identity(), this.store.now().toISOString(), () => this.unwrapsAny(ring));
     this.ring = ring;
+    try {
+      this.keyAuditChain(hadRecord);
+      const root = this.auditRoot();
+      if (root) this.store.audit.restoreKeyFile(root);
+    } catch (error) {
+      this.ring = null;
+      throw error;
+    }
     this.sealLegacyPlaintext();
+  }
+
+  /** The audit chain's first key, sealed here, while the vault is unlocked (null when locked or not yet keyed). */
+  auditRoot(): ChainRoot | null {
+    if (!this.ring) return null;
+    const anchor = chainAnchor(this.db);
+    if (!anchor) return null;
+    return { chain: anchor.chain, from: anchor.from, key: this.dataKey(anchor.scope, false) };
+  }
+
+  /**
+   * Keys the audit chain on the vault's first unlock (a new desk, or a store from before keyed chains): a first
+   * key is sealed here and an "audit.keyed" entry, itself keyed, records where keying starts and the last hash of
+   * the entries before it, which are verified as hashed from then on.
+   */
+  private keyAuditChain(ringWasRecorded: boolean): void {
+    if (chainAnchor(this.db)) return;
+    // The unlock that records the ring keys the chain too, and a keyed chain signs its head: either without the
+    // chain's sealed key means the key was removed, and keying afresh would bless whatever the chain now holds.
+    if (ringWasRecorded || this.store.audit.head()?.sig) {
+      throw new KeyError('corrupt', "This store's audit chain was keyed, but the chain's sealed key is missing from the store: it has been tampered with or damaged. Nothing was changed and the vault stays locked. Restore the store from backup.");
+    }
+    const chain = randomBytes(8).toString('hex');
+    try {
+      this.store.mutate({ actor: VAULT_ACTOR, action: KEYED_ACTION, entity: 'audit' }, (m) => {
+        if (chainAnchor(m.db)) throw new AlreadyKeyed();
+        const last = prepared(m.db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+        const from = (last?.seq ?? 0) + 1;
+        this.dataKey(auditKeyScope(from, chain));
+        this.store.audit.reload();
+        m.note({ keyedFrom: from, hashedEntries: from - 1, lastHash: last?.hash ?? GENESIS_HASH });
+      });
+    } catch (error) {
+      // Another process keyed it first: its key is the chain's.
+      if (!(error instanceof AlreadyKeyed)) throw error;
+    } finally {
+      this.store.audit.reload();
+    }
   }
 
   lock(): void {
@@ -139,11 +191,6 @@ export class Vault {
     return this.require().blindIndex(kind, value);
   }
 
-  /** A MAC with a key derived from the blind-index key, for anchoring the audit chain's head. */
-  mac(label: string, value: string): string | null {
-    if (!this.ring) return null;
-    return createHmac('sha256', this.ring.unlockedKeys().blindKey).update(`mac\u0000${label}\u0000${value}`).digest('hex');
-  }
 
   /**
    * Replaces the master key and re-wraps every data key under it (the sealed data is not touched); the audit
@@ -196,7 +243,7 @@ export class Vault {
   private sealLegacyPlaintext(): void {
     const rows = this.plaintextRows();
     if (rows === 0) return;
-    this.store.mutate({ actor: { userId: null, name: 'IMS Desk vault' }, action: 'vault.seal_legacy', details: { rows } }, (m) => {
+    this.store.mutate({ actor: VAULT_ACTOR, action: 'vault.seal_legacy', details: { rows } }, (m) => {
       for (const r of prepared(this.db, `SELECT allegation_id, payload FROM source_details WHERE format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ allegation_id: string; payload: Buffer }>) {
         const value = JSON.parse(r.payload.toString('utf8')) as unknown;
         m.replace('source_details', r.allegation_id, { format: SEALED_FORMAT, payload: this.sealJson(`allegation:${r.allegation_id}`, 'source', value) });

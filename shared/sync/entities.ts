@@ -180,7 +180,11 @@ export const ENTITIES = [
     columns: [
       'allegation_id', 'ordinal', 'file_name', 'mime_type', 'content_hash', 'byte_size', 'pages', 'ocr_status', 'legacy_text', 'reveals_source',
       'sanitised_hash', 'added_at', 'added_by', 'kind', 'error_code', 'error', 'analysis', 'source_moved_at', 'source_moved_by',
+      'content_key', 'sanitised_key',
     ],
+    // The file's content key and the sanitised PDF's, sealed with the allegation's data key: the files travel as
+    // ciphertext and open only through that key.
+    binary: ['content_key', 'sanitised_key'],
   },
   {
     entity: 'attachment_page',
@@ -200,7 +204,8 @@ export const ENTITIES = [
     merge: 'fields',
     scope: 'allegation',
     parent: { entity: 'attachment', column: 'attachment_id' },
-    columns: ['blob_hash', 'width', 'height', 'boxes', 'made_at'],
+    columns: ['blob_hash', 'width', 'height', 'boxes', 'made_at', 'blob_key'],
+    binary: ['blob_key'],
   },
   {
     entity: 'link_judgement',
@@ -347,7 +352,9 @@ export const ENTITIES = [
     key: ['id'],
     merge: 'fields',
     scope: 'nat',
-    columns: ['file_name', 'source_path', 'source_mtime', 'content_hash', 'byte_size', 'kind', 'mime_type', 'pages', 'status', 'error', 'found_at', 'attachment_id', 'allegation_id', 'attached_at', 'attached_by'],
+    columns: ['file_name', 'source_path', 'source_mtime', 'content_hash', 'byte_size', 'kind', 'mime_type', 'pages', 'status', 'error', 'found_at', 'attachment_id', 'allegation_id', 'attached_at', 'attached_by', 'content_key'],
+    // The scan's content key, sealed with the NAT inbox's data key.
+    binary: ['content_key'],
   },
 ] as const satisfies readonly EntitySpec[];
 
@@ -377,6 +384,7 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   changes: 'the change log itself: what sync pushes',
   changes_legacy: 'change rows written before the registry, in their old shapes; kept, never pushed',
   audit_log: 'the audit chain travels by its own path (heads countersigned by the server), not as entity rows',
+  sign_in_attempts: "failed sign-ins at this desk, for its back-off and lockout (the server counts its own)",
 };
 
 const BY_ENTITY = new Map<string, EntitySpec>(ENTITIES.map((e) => [e.entity, e]));
