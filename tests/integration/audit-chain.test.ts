@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Core } from '../../electron/core/core.ts';
 import { importJsonl } from '../../electron/core/import.ts';
 import { verifyAuditTrail } from '../../electron/core/audit-trail.ts';
-import { findAllegationId } from '../../electron/store/allegations.ts';
+
 import { STORE_FILE } from '../../electron/store/db.ts';
 import { auditHash, auditMac, GENESIS_HASH, headSignature, type AuditRow } from '../../electron/store/audit.ts';
 import { AUDIT_KEY_FILE, evolveKey, readKeyState } from '../../electron/store/audit-key-state.ts';
