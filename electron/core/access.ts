@@ -5,8 +5,8 @@ import type { Actor } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { ROLE_LABELS, type Role, type Status } from '../../shared/domain/vocabularies.ts';
-import { canWork as sharedCanWork } from '../../shared/domain/access.ts';
+import type { Status } from '../../shared/domain/vocabularies.ts';
+import { allocationRefusal as sharedAllocationRefusal, canWork as sharedCanWork } from '../../shared/domain/access.ts';
 import { unitName } from '../../shared/domain/units.ts';
 import type { UserRow } from './users.ts';
 
@@ -75,30 +75,8 @@ export function mayAttach(db: Db, user: UserRow, a: Pick<CaseRow, 'id' | 'unit_c
   return canWork(db, user, a) || a.created_by === actorFor(user).name;
 }
 
-/** Who may take a case themselves: its own unit's analysts and duty managers. */
-const SELF_ALLOCATING: readonly Role[] = ['analyst', 'duty_manager'];
-/** Who allocates others: duty managers (their unit's cases) and managers. */
-const ALLOCATING_OTHERS: readonly Role[] = ['duty_manager', 'manager'];
-/** Who can be allocated a case: its unit's analysts and duty managers. */
-const ALLOCATABLE: readonly Role[] = ['analyst', 'duty_manager'];
-
-/**
- * Why `by` may not allocate case `a` to `to`, or null when they may. Being allocated opens the case's source
- * pane: a sifter or a manager could once allocate a case to themselves and then read who reported it.
- */
+/** Why `by` may not allocate case `a` to `to`, or null when they may: the rule the server judges by too. */
 export function allocationRefusal(by: UserRow, to: UserRow, a: Pick<CaseRow, 'reference' | 'unit_code'>): string | null {
-  const role = (u: UserRow) => ROLE_LABELS[u.role].replace(/^RIU |^NAT /, '').toLowerCase();
-  if (by.id === to.id) {
-    if (!SELF_ALLOCATING.includes(by.role)) {
-      return `A ${role(by)} cannot allocate a case to themselves: being allocated opens its source pane. Ask ${unitName(a.unit_code)}'s duty manager or a manager to allocate it.`;
-    }
-    if (by.unit_code !== a.unit_code) return `${a.reference} belongs to ${unitName(a.unit_code)}: only its own unit's staff take it. Ask that unit's duty manager, or reallocate it.`;
-    return null;
-  }
-  if (!ALLOCATING_OTHERS.includes(by.role)) return 'Only duty managers and managers allocate work to other people';
-  if (by.role === 'duty_manager' && by.unit_code !== a.unit_code) return `A duty manager allocates their own unit's cases; ${a.reference} belongs to ${unitName(a.unit_code)}.`;
-  if (!ALLOCATABLE.includes(to.role) || to.unit_code !== a.unit_code) {
-    return `${to.display_name} cannot be allocated ${a.reference}: cases are allocated to ${unitName(a.unit_code)}'s analysts and duty managers.`;
-  }
-  return null;
+  const person = (u: UserRow) => ({ id: u.id, role: u.role, unit: u.unit_code, name: u.display_name });
+  return sharedAllocationRefusal(person(by), person(to), { reference: a.reference, unit: a.unit_code });
 }
