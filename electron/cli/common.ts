@@ -10,6 +10,11 @@ import { readSecret } from './secret.ts';
 export class CliError extends Error {}
 
 export interface Options {
+  region?: string;
+  from?: string;
+  to?: string;
+  by?: string;
+  pdf?: string;
   wait?: boolean;
   page?: string;
   attachment?: string;
