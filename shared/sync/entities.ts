@@ -181,11 +181,7 @@ export const ENTITIES = [
     columns: [
       'allegation_id', 'ordinal', 'file_name', 'mime_type', 'content_hash', 'byte_size', 'pages', 'ocr_status', 'legacy_text', 'reveals_source',
       'sanitised_hash', 'added_at', 'added_by', 'kind', 'error_code', 'error', 'analysis', 'source_moved_at', 'source_moved_by',
-      'content_key', 'sanitised_key',
     ],
-    // The file's content key and the sanitised PDF's, sealed with the allegation's data key: the files travel as
-    // ciphertext and open only through that key.
-    binary: ['content_key', 'sanitised_key'],
   },
   {
     entity: 'attachment_page',
@@ -205,8 +201,7 @@ export const ENTITIES = [
     merge: 'fields',
     scope: 'allegation',
     parent: { entity: 'attachment', column: 'attachment_id' },
-    columns: ['blob_hash', 'width', 'height', 'boxes', 'made_at', 'blob_key'],
-    binary: ['blob_key'],
+    columns: ['blob_hash', 'width', 'height', 'boxes', 'made_at'],
   },
   {
     entity: 'link_judgement',
@@ -374,9 +369,7 @@ export const ENTITIES = [
     key: ['id'],
     merge: 'fields',
     scope: 'nat',
-    columns: ['file_name', 'source_path', 'source_mtime', 'content_hash', 'byte_size', 'kind', 'mime_type', 'pages', 'status', 'error', 'found_at', 'attachment_id', 'allegation_id', 'attached_at', 'attached_by', 'content_key'],
-    // The scan's content key, sealed with the NAT inbox's data key.
-    binary: ['content_key'],
+    columns: ['file_name', 'source_path', 'source_mtime', 'content_hash', 'byte_size', 'kind', 'mime_type', 'pages', 'status', 'error', 'found_at', 'attachment_id', 'allegation_id', 'attached_at', 'attached_by'],
   },
 ] as const satisfies readonly EntitySpec[];
 
