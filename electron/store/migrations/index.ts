@@ -12,6 +12,7 @@ import * as m0009 from './0009-search-marks.ts';
 import * as m0010 from './0010-change-log.ts';
 import * as m0011 from './0011-derived-marks.ts';
 import * as m0012 from './0012-ocr-queue.ts';
+import * as m0013 from './0013-sync.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -20,6 +21,8 @@ export interface Migration {
   sql: string;
   /** Work SQL alone cannot do (after `sql`, in the same transaction). */
   run?: (db: Db) => void;
+  /** Rebuilds a table other tables refer to: runs with foreign keys off, and every key is checked before it commits. */
+  foreignKeysOff?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -35,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'change-log', sql: m0010.sql, run: m0010.run },
   { version: 11, name: 'derived-marks', sql: m0011.sql },
   { version: 12, name: 'ocr-queue', sql: m0012.sql },
+  { version: 13, name: 'sync', sql: m0013.sql, foreignKeysOff: m0013.foreignKeysOff },
 ];
