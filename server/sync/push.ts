@@ -8,7 +8,7 @@
 import { ApiError } from '../../shared/api/errors.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { MAX_DRIFT_MS, parseHlc } from '../../shared/sync/hlc.ts';
-import type { PushResponse, PushResult } from '../../shared/sync/protocol.ts';
+import type { AuditHead, PushResponse, PushResult } from '../../shared/sync/protocol.ts';
 import type { ServerContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
 import { appendAudit } from '../store/audit.ts';
@@ -50,7 +50,7 @@ async function answered(tx: Queryable, deskId: string, changes: readonly ChangeR
   });
 }
 
-export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[]): Promise<PushResponse> {
+export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[], auditHead?: AuditHead): Promise<PushResponse> {
   for (let i = 1; i < changes.length; i++) {
     const prev = (changes[i - 1] as ChangeRow).seq;
     const seq = (changes[i] as ChangeRow).seq;
@@ -84,7 +84,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         );
       }
     }
-    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null };
+    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null, head: null };
 
     const state = await loadState(tx, deskId, fresh);
     const allegationInserts = fresh.filter((c) => c.entity === 'allegation' && c.op === 'insert').length;
@@ -96,7 +96,8 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
     await tx.query('UPDATE desks SET last_seq = $2, last_push_at = $3 WHERE id = $1', [deskId, last, now]);
     const accepted = plan.entries.filter((e) => e.deskId && e.status === 'accepted').length;
     const rejected = plan.entries.filter((e) => e.status === 'rejected');
-    await appendAudit(tx, ctx.auditKey, now, {
+    // The desk's audit head enters the server's own chain with the push that carried it (issue 16 adds a signature).
+    const serverAuditSeq = await appendAudit(tx, ctx.auditKey, now, {
       userId: null,
       deskId,
       action: 'sync.push',
@@ -107,6 +108,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         rejected: rejected.length,
         rejections: rejected.slice(0, 20).map((e) => ({ seq: e.deskSeq, entity: e.change.entity, id: e.change.id, userId: e.change.userId, reason: e.reason })),
         references: plan.references.length,
+        ...(auditHead ? { deskAuditHead: auditHead } : {}),
       },
     });
     const nudge = nudgeOf(plan);
@@ -117,7 +119,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
       if (!e) throw new Error(`change ${c.seq} was not judged`);
       results.push({ seq: c.seq, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
     }
-    return { results, nextSeq: last + 1, references: plan.references, plan };
+    return { results, nextSeq: last + 1, references: plan.references, plan, head: auditHead ? { ...auditHead, serverAuditSeq } : null };
   });
-  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current() };
+  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current(), auditHead: result.head };
 }

@@ -110,6 +110,8 @@ CREATE TABLE sync_conflicts (
   resolved_by   TEXT,
   resolution    TEXT CHECK (resolution IN ('reapplied', 'discarded')),
   note          TEXT,
+  -- when the rows the rejected change had written were put back as the server holds them
+  restored_at   TEXT,
   server_resolved_at TEXT
 ) STRICT;
 CREATE INDEX sync_conflicts_open ON sync_conflicts (user_id) WHERE resolved_at IS NULL;
