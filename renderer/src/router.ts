@@ -15,6 +15,7 @@ export type Route =
   | { name: 'audit' }
   | { name: 'search'; q?: string | undefined; filters?: Record<string, string> | undefined; saved?: string | undefined }
   | { name: 'users' }
+  | { name: 'sync' }
   | { name: 'not-found'; path: string };
 
 /** Where in an allegation a link points (a search hit): a form field, a note, or an attachment's page. */
@@ -60,6 +61,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'nsu' };
     case 'audit':
       return { name: 'audit' };
+    case 'sync':
+      return { name: 'sync' };
     case 'search': {
       const filters: Record<string, string> = {};
       for (const key of SEARCH_FILTER_PARAMS) {
@@ -112,6 +115,8 @@ export function href(route: Route): string {
       return `#/search${q({ q: route.q, ...route.filters, saved: route.saved })}`;
     case 'users':
       return '#/admin/users';
+    case 'sync':
+      return '#/sync';
     case 'not-found':
       return `#/${route.path}`;
   }

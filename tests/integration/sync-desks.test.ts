@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core.ts';
 import { dispatch } from '../../electron/api/dispatch.ts';
 import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
+import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';
 import { signIn, tempDir } from '../helpers.ts';
 import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
@@ -99,6 +100,50 @@ describe('desks syncing with a central server', () => {
       expect(form.vehicles.map((v) => v.vrm)).toEqual(['BW16 VTO']);
       expect(form.freeText).toContain('Open every day from 8am.');
     }
+  });
+
+  it('sends an outcome recorded on a case closed elsewhere back to its author as a conflict, which they resolve', async () => {
+    await analyst.call('allegations.assess', { id: letterId, riskRating: 'thirty_days' });
+    const subjectId = (await analyst.call('allegations.get', { id: letterId })).subjects[0]?.id ?? null;
+    await analyst.call('checks.add', { allegationId: letterId, system: 'cid_atlas', subjectId, finding: 'trace', result: 'Visit visa expired 2024' });
+    await analyst.call('checks.add', { allegationId: letterId, system: 'pnc', subjectId, finding: 'no_trace', result: 'Nothing' });
+    const candidates = await analyst.call('links.candidates', { allegationId: letterId });
+    for (const c of candidates.candidates) if (!c.judgement) await analyst.call('links.judge', { allegationId: letterId, otherId: c.allegationId, judgement: 'not_a_match', reason: 'Looked at it side by side' });
+    await analyst.call('links.review', { allegationId: letterId, note: 'Candidates judged' });
+    await syncOk(wm1);
+    await syncOk(wm2);
+    // West Midlands 1 closes the case while West Midlands 2 is offline and records another outcome.
+    const compliance = await signIn(wm1, 'wm.compliance');
+    await analyst.call('allegations.outcome', { id: letterId, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally: tasked to ICE' });
+    await compliance.call('allegations.signOff', { id: letterId, decision: 'approve', evidence: [...SIGNOFF_EVIDENCE], note: 'Checked' });
+    await syncOk(wm1);
+    await analyst2.call('allegations.outcome', { id: letterId, outcome: 'nfa_non_actionable', nfaReason: 'insufficient_information', actions: [], rationale: 'Not enough to act on' });
+    await syncOk(wm2);
+
+    const status = await analyst2.call('sync.status', {});
+    expect(status).toMatchObject({ conflicts: 1, myConflicts: 1, waiting: 0 });
+    expect((await analyst.call('sync.status', {})).myConflicts).toBe(0);
+    const { conflicts } = await analyst2.call('sync.conflicts', { state: 'open' });
+    expect(conflicts).toHaveLength(1);
+    const conflict = conflicts[0]!;
+    expect(conflict).toMatchObject({ allegationId: letterId, mayResolve: true, resolution: null });
+    expect(conflict.reason).toMatch(/the allegation is closed/);
+    // The desk shows the national record (closed, actioned); the rejected outcome stays in the conflict.
+    const held = await analyst2.call('allegations.get', { id: letterId });
+    expect(held.status).toBe('closed');
+    expect(JSON.stringify(conflict.changes)).toContain('nfa_non_actionable');
+    expect(conflict.redoProblem).toMatch(/closed/);
+
+    const resolved = await analyst2.call('sync.resolve', { key: conflict.key, resolution: 'discarded', note: 'Closed by West Midlands 1: fine' });
+    expect(resolved).toMatchObject({ resolution: 'discarded', note: 'Closed by West Midlands 1: fine' });
+    await syncOk(wm2);
+    expect((await analyst2.call('sync.status', {})).conflicts).toBe(0);
+    expect((await analyst2.call('sync.conflicts', { state: 'open' })).conflicts).toHaveLength(0);
+    const onServer = await s.request<{ conflicts: Array<{ resolution: string | null }> }>('GET', '/v1/sync/conflicts?state=all', undefined, undefined);
+    expect(onServer.status).toBeGreaterThanOrEqual(400); // a desk's credential is needed
+    const told = await s.server.ctx.db.query<{ resolution: string | null }>('SELECT resolution FROM conflicts');
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.every((c) => c.resolution === 'discarded')).toBe(true);
   });
 
   it('refuses plain http to another machine, and an unknown unit, changing nothing', async () => {
