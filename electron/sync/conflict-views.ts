@@ -27,6 +27,9 @@ const ENTITY_LABELS: Record<string, string> = {
   restricted_text: 'Restricted text',
 };
 
+/** Keys and bookkeeping a person does not read: ids of the row and of what it names, and structured detail. */
+const HIDDEN_FIELDS = /(^id$|_id$|^hlc$)/;
+
 function label(name: string): string {
   const t = name.replace(/_/g, ' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
@@ -144,7 +147,7 @@ export function conflictGroups(db: Db, viewer: Viewer, state: 'open' | 'all'): C
           what: ENTITY_LABELS[c.entity] ?? `A ${c.entity.replace(/_/g, ' ')}`,
           op: change?.op ?? 'update',
           fields: Object.entries(change?.fields ?? {})
-            .filter(([, v]) => change?.op === 'update' || v.to !== null)
+            .filter(([f, v]) => (change?.op === 'update' || v.to !== null) && !HIDDEN_FIELDS.test(f) && !(typeof v.to === 'string' && /^[[{]/.test(v.to)))
             .map(([f, v]) => ({ field: f, label: label(f), yours: show(v.to), now: withdrawn || !now ? null : show(now[f]) })),
         };
       }),

@@ -118,7 +118,7 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
                 <Group gap={6} wrap="nowrap">
                   Sync
                   {sync.status.myConflicts > 0 && (
-                    <Badge size="xs" color="red" aria-label={`${sync.status.myConflicts} conflicts for you`}>
+                    <Badge size="xs" color="red.9" aria-label={`${sync.status.myConflicts} conflicts for you`}>
                       {sync.status.myConflicts}
                     </Badge>
                   )}
@@ -136,7 +136,8 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
-        {notice && noticeShown && (
+        {/* A sign-in notice (offline, awaiting approval) goes once the desk is approved and reaching the server. */}
+        {notice && noticeShown && !(sync.status?.registration === 'approved' && sync.status.connection === 'online') && (
           <Alert color="yellow" mb="md" withCloseButton closeButtonLabel="Dismiss" onClose={() => setNoticeShown(false)} role="status">
             {notice}
           </Alert>

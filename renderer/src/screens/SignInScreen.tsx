@@ -78,7 +78,10 @@ export function SignInScreen({ needsSetup, deskName, server, notice, onSignedIn,
         </Group>
         <Paper shadow="md" p="xl" radius="md" withBorder>
           {connecting ? (
-            <ConnectServerForm onCancel={() => setConnecting(false)} onConnected={() => onServerConfigured?.()} />
+            <ConnectServerForm onCancel={() => setConnecting(false)} onConnected={() => {
+                setConnecting(false);
+                onServerConfigured?.();
+              }} />
           ) : (
           <form onSubmit={submit} noValidate aria-labelledby="signin-title">
             <Stack gap="md">

@@ -56,7 +56,7 @@ export function ConflictCard({ conflict, onResolved }: Props) {
               {conflict.resolution === 'reapplied' ? 'Made again' : 'Server’s version kept'}
             </Badge>
           ) : (
-            <Badge color="red">Needs you</Badge>
+            <Badge color="red.9">Needs you</Badge>
           )}
         </Group>
         <Alert color="orange" icon={<IconAlertTriangle size={18} />} title="Why the server refused it">

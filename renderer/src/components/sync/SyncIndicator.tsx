@@ -25,7 +25,7 @@ export function SyncIndicator({ status }: { status: SyncStatus }) {
   ];
   return (
     <UnstyledButton component="a" href={href({ name: 'sync' })} aria-label={`Sync: ${h.label}, ${details.join(', ')}${status.myConflicts ? `, ${plural(status.myConflicts, 'conflict')} for you` : ''}`} data-testid="sync-indicator">
-      <Group gap={8} wrap="nowrap" px={10} py={4} style={{ borderRadius: 6, background: 'rgba(255,255,255,0.12)' }}>
+      <Group gap={8} wrap="nowrap" px={10} py={4} style={{ borderRadius: 6, background: 'rgba(0,0,0,0.18)' }}>
         <Icon size={18} color="white" aria-hidden />
         <div>
           <Group gap={6} wrap="nowrap">
@@ -38,12 +38,12 @@ export function SyncIndicator({ status }: { status: SyncStatus }) {
               </Badge>
             )}
             {status.conflicts > 0 && (
-              <Badge size="xs" color="red.7" variant="filled">
+              <Badge size="xs" color="red.9" variant="filled">
                 {plural(status.conflicts, 'conflict')}
               </Badge>
             )}
           </Group>
-          <Text size="xs" c={status.staleSince ? 'yellow.3' : 'indigo.1'} lh={1.2} fw={status.staleSince ? 700 : 400}>
+          <Text size="xs" c={status.staleSince ? 'yellow.2' : 'white'} lh={1.2} fw={status.staleSince ? 700 : 400}>
             {status.staleSince ? `Not synced for ${ago(status.staleSince).replace(' ago', '')}` : `Last sync ${ago(status.lastSyncAt)}`}
           </Text>
         </div>
