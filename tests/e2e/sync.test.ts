@@ -43,7 +43,7 @@ async function syncNow(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Sync', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Sync now' }).click();
   await page.getByText('Online', { exact: false }).first().waitFor();
-  await expect.poll(() => page.getByRole('button', { name: 'Sync now' }).getAttribute('data-loading')).toBeNull();
+  await expect.poll(() => page.getByRole('button', { name: 'Sync now' }).getAttribute('data-loading'), { timeout: 60_000 }).toBeNull();
 }
 
 beforeAll(async () => {
@@ -83,7 +83,7 @@ describe('two desks syncing through a central server', () => {
     letterId = created.id;
     await syncNow(nat.page);
     await nat.page.getByText('Changes waiting').waitFor();
-    await expect.poll(async () => (await sifter.call('sync.status', {})).waiting).toBe(0);
+    await expect.poll(async () => (await sifter.call('sync.status', {})).waiting, { timeout: 30_000 }).toBe(0);
     reference = (await sifter.call('allegations.get', { id: letterId })).reference;
     expect(reference).toMatch(/^IMS-\d{4}-\d{6}$/);
     await nat.page.reload();
@@ -148,6 +148,6 @@ describe('two desks syncing through a central server', () => {
     await page.getByRole('radio', { name: 'All' }).click({ force: true });
     await page.getByText('Server’s version kept').waitFor();
     await screenshot(page, 'sync-conflict-resolved');
-    await expect.poll(async () => (await s.server.ctx.db.query<{ resolution: string | null }>('SELECT resolution FROM conflicts')).every((c) => c.resolution === 'discarded')).toBe(true);
+    await expect.poll(async () => (await s.server.ctx.db.query<{ resolution: string | null }>('SELECT resolution FROM conflicts')).every((c) => c.resolution === 'discarded'), { timeout: 30_000 }).toBe(true);
   });
 });
