@@ -110,7 +110,7 @@ describe('two desks syncing through a central server', () => {
     await wm.page.evaluate((r) => {
       window.location.hash = `#/allegation/${r}`;
     }, reference);
-    await wm.page.getByText('BW16 VTO').first().waitFor();
+    await wm.page.getByText('BW16VTO').first().waitFor();
     await wm.page.getByText('Open every day from 8am.').first().waitFor();
   });
 
@@ -145,7 +145,7 @@ describe('two desks syncing through a central server', () => {
     await card.getByLabel('Note (kept with the record)').fill('Closed by the other desk first: their outcome stands');
     await card.getByRole('button', { name: 'Accept the record as it is' }).click();
     await page.getByText('Nothing to resolve.').waitFor();
-    await page.getByRole('radio', { name: 'All' }).click({ force: true });
+    await page.getByText('All', { exact: true }).click();
     await page.getByText('Server’s version kept').waitFor();
     await screenshot(page, 'sync-conflict-resolved');
     await expect.poll(async () => (await s.server.ctx.db.query<{ resolution: string | null }>('SELECT resolution FROM conflicts')).every((c) => c.resolution === 'discarded'), { timeout: 30_000 }).toBe(true);

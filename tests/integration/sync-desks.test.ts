@@ -78,6 +78,7 @@ describe('desks syncing with a central server', () => {
     // The provisional reference still finds the allegation.
     const alias = nat.store.db.prepare('SELECT allegation_id FROM reference_aliases WHERE alias = ?').get(provisional) as { allegation_id: string } | undefined;
     expect(alias?.allegation_id).toBe(letterId);
+    expect((await sifter.call('allegations.get', { reference: provisional })).id).toBe(letterId);
 
     await syncOk(wm1);
     const queue = await analyst.call('queue.list', {});
@@ -144,6 +145,41 @@ describe('desks syncing with a central server', () => {
     const told = await s.server.ctx.db.query<{ resolution: string | null }>('SELECT resolution FROM conflicts');
     expect(told.length).toBeGreaterThan(0);
     expect(told.every((c) => c.resolution === 'discarded')).toBe(true);
+  });
+
+  it('syncs by itself: the live nudge brings a new letter to a listening desk without waiting for the poll', async () => {
+    wm2.syncScheduler.start();
+    try {
+      await expect.poll(() => wm2.sync.status().live, { timeout: 30_000 }).toBe(true);
+      const created = await sifter.call('allegations.create', { form: letterForm({ freeText: 'A second letter about the Soho Road car wash: new staff every week.' }), linkWarning: undefined }).catch(async (e: { code?: string; fields?: Record<string, string> }) => {
+        const candidateId = e.fields?.linkWarning;
+        if (e.code !== 'conflict' || !candidateId) throw e;
+        return sifter.call('allegations.create', { form: letterForm({ freeText: 'A second letter about the Soho Road car wash: new staff every week.' }), linkWarning: { candidateId, choice: 'associated', reason: 'Same car wash, new staff' } });
+      });
+      await syncOk(nat);
+      // The poll is 30 s away: only the nudge brings it this soon.
+      await expect.poll(() => wm2.store.db.prepare('SELECT 1 FROM allegations WHERE id = ?').get(created.id) !== undefined, { timeout: 15_000, interval: 200 }).toBe(true);
+    } finally {
+      wm2.syncScheduler.stop();
+    }
+  });
+
+  it('stops syncing a desk whose clock is hours behind the server’s, saying so, and loses nothing', async () => {
+    const d = tempDir('ims-sync-desk-');
+    dirs.push(d);
+    const { openCore } = await import('../helpers.ts');
+    const core = await openCore(d.dir, { now: () => Date.now() - 3 * 3_600_000 });
+    cores.push(core);
+    await s.addUser('wm.late', 'analyst', 'WMID');
+    expect((await dispatch(core, 'sync.configure', { url: s.url, deskName: 'Slow clock', unit: 'WMID' }, null)).ok).toBe(true);
+    const late = await signIn(core, 'wm.late');
+    await s.approve(core.sync.config?.deskId as string);
+    const result = await core.sync.cycle();
+    expect(result.failed).not.toBeNull();
+    const status = await late.call('sync.status', {});
+    expect(status.problem?.kind).toBe('clock');
+    expect(status.problem?.message).toMatch(/This computer's clock is 3 h 0 min behind the server's.*correct the computer's date and time/);
+    expect(core.store.db.prepare('SELECT count(*) AS n FROM allegations').get()).toEqual({ n: 0 });
   });
 
   it('refuses plain http to another machine, and an unknown unit, changing nothing', async () => {
