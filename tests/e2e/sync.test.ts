@@ -148,6 +148,8 @@ describe('two desks syncing through a central server', () => {
     await page.getByText('All', { exact: true }).click();
     await page.getByText('Server’s version kept').waitFor();
     await screenshot(page, 'sync-conflict-resolved');
+    // The server hears of the resolution at the next sync (at once where the desk syncs by itself).
+    await syncNow(page);
     await expect.poll(async () => (await s.server.ctx.db.query<{ resolution: string | null }>('SELECT resolution FROM conflicts')).every((c) => c.resolution === 'discarded'), { timeout: 30_000 }).toBe(true);
   });
 });

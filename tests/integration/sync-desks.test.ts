@@ -56,7 +56,7 @@ describe('desks syncing with a central server', () => {
     sifter = await signIn(nat, 'nat.sifter');
     analyst = await signIn(wm1, 'wm.analyst');
     analyst2 = await signIn(wm2, 'wm.analyst2');
-  });
+  }, 600_000);
   afterAll(async () => {
     for (const c of cores) c.close();
     await s?.stop();

@@ -81,7 +81,7 @@ describe('the sync protocol under a faulty network', () => {
       });
       people[name] = await signIn(desks[name], user);
     }
-  });
+  }, 600_000);
   afterAll(async () => {
     for (const d of Object.values(desks)) d.close();
     await s?.stop();
