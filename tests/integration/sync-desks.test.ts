@@ -147,23 +147,6 @@ describe('desks syncing with a central server', () => {
     expect(told.every((c) => c.resolution === 'discarded')).toBe(true);
   });
 
-  it('syncs by itself: the live nudge brings a new letter to a listening desk without waiting for the poll', async () => {
-    wm2.syncScheduler.start();
-    try {
-      await expect.poll(() => wm2.sync.status().live, { timeout: 30_000 }).toBe(true);
-      const created = await sifter.call('allegations.create', { form: letterForm({ freeText: 'A second letter about the Soho Road car wash: new staff every week.' }), linkWarning: undefined }).catch(async (e: { code?: string; fields?: Record<string, string> }) => {
-        const candidateId = e.fields?.linkWarning;
-        if (e.code !== 'conflict' || !candidateId) throw e;
-        return sifter.call('allegations.create', { form: letterForm({ freeText: 'A second letter about the Soho Road car wash: new staff every week.' }), linkWarning: { candidateId, choice: 'associated', reason: 'Same car wash, new staff' } });
-      });
-      await syncOk(nat);
-      // The poll is 30 s away: only the nudge brings it this soon.
-      await expect.poll(() => wm2.store.db.prepare('SELECT 1 FROM allegations WHERE id = ?').get(created.id) !== undefined, { timeout: 15_000, interval: 200 }).toBe(true);
-    } finally {
-      wm2.syncScheduler.stop();
-    }
-  });
-
   it('stops syncing a desk whose clock is hours behind the server’s, saying so, and loses nothing', async () => {
     const d = tempDir('ims-sync-desk-');
     dirs.push(d);
