@@ -9,6 +9,7 @@ import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { AllegationGrid } from '../components/AllegationGrid.tsx';
 import { GuidanceLink } from '../components/GuidanceLink.tsx';
+import { useSyncApplied } from '../components/sync/useSyncStatus.ts';
 
 const BUCKETS: Array<{ value: QueueBucket; label: string }> = [
   { value: 'all_open', label: 'All open' },
@@ -53,7 +54,9 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
   const view = (VIEWS.find((v) => v.value === viewParam)?.value ?? (user.role === 'duty_manager' ? 'time_critical' : 'unit')) as QueueView;
   const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? 'all_open') as QueueBucket;
   const unit = national ? (unitParam ?? user.unit ?? (view === 'time_critical' ? undefined : 'NAT')) : (user.unit ?? undefined);
-  const { data, error, loading } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
+  const { data, error, loading, reload } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
+  // Allegations that arrived from the server (routed here, reallocated here) appear without a reload.
+  useSyncApplied(reload);
   const canEnter = user.role !== 'nsu';
   const [filter, setFilter] = useState('');
 
