@@ -1,7 +1,8 @@
 // `ims`: the desk without a window, over the same core. Output is JSON on stdout (with --json, and always for
-// import); errors are one clear line on stderr and a non-zero exit.
-import { parseArgs } from 'node:util';
-import { userInfo } from 'node:os';
+// import); errors are one clear line on stderr and a non-zero exit: 1 when the command could not do what was
+// asked (not found, refused, reading failed, stopped by a fault), 2 when the command line itself is wrong.
+// Text that came from users is written through cli/format.ts, which names hidden characters instead of
+// letting the terminal obey them.
 import { resolve } from 'node:path';
 import { Core } from './core/core.ts';
 import { defaultProfileDir } from './core/profile.ts';
@@ -22,10 +23,12 @@ import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
 import { hitsToCsv } from './search/csv.ts';
 import { ROLES, type Role } from '../shared/domain/vocabularies.ts';
-import { ApiError } from '../shared/api/errors.ts';
 import { newUser } from '../shared/api/auth.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
-import { formatRecordText } from './cli/format.ts';
+import { block, formatRecordText, line } from './cli/format.ts';
+import { CliError, EXIT, parseCommandLine, UsageError } from './cli/args.ts';
+import { actorName, print } from './cli/common.ts';
+import { attachmentCommand } from './cli/attach.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
 import { linkageCommand } from './cli/linkage.ts';
@@ -81,7 +84,7 @@ Options:
   --limit N                    (search) at most N results (default 20; with --csv up to 10000)
   -h, --help                   this help`;
 
-export class CliError extends Error {}
+export { CliError } from './cli/args.ts';
 
 /** Commands that read or write sealed source details, and so need the desk's vault passphrase. */
 const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export', 'attach', 'ocr-retry']);
@@ -103,86 +106,80 @@ async function unlockVault(core: Core): Promise<void> {
   }
 }
 
-function actorName(command: string): string {
-  let who = 'unknown';
-  try {
-    who = userInfo().username;
-  } catch {
-    // no user database entry (containers): keep "unknown"
-  }
-  return `ims ${command} (${who})`;
-}
-
-function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        profile: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        limit: { type: 'string' },
-        username: { type: 'string' },
-        name: { type: 'string' },
-        role: { type: 'string' },
-        unit: { type: 'string' },
-        bucket: { type: 'string' },
-        as: { type: 'string' },
-        reason: { type: 'string' },
-        filter: { type: 'string', multiple: true },
-        csv: { type: 'boolean', default: false },
-        bulk: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        in: { type: 'string' },
-        in2: { type: 'string' },
-        out: { type: 'string' },
-        'use-id': { type: 'boolean', default: false },
-        wait: { type: 'boolean', default: false },
-        page: { type: 'string' },
-        attachment: { type: 'string' },
-      },
+    parsed = parseCommandLine(argv, {
+      profile: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+      username: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      unit: { type: 'string' },
+      bucket: { type: 'string' },
+      as: { type: 'string' },
+      reason: { type: 'string' },
+      filter: { type: 'string', multiple: true },
+      csv: { type: 'boolean', default: false },
+      bulk: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      in: { type: 'string' },
+      in2: { type: 'string' },
+      out: { type: 'string' },
+      'use-id': { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      page: { type: 'string' },
+      attachment: { type: 'string' },
     });
   } catch (error) {
-    process.stderr.write(`ims: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    process.stderr.write(`ims: ${block((error as Error).message)}\n${USAGE}\n`);
+    return EXIT.usage;
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
-    return command || values.help ? 0 : 2;
+    return command || values.help ? EXIT.ok : EXIT.usage;
   }
   // Under `npm run ims -- …` the working directory is the package root; paths are meant from where npm was run.
   const cwd = process.env.INIT_CWD ?? process.cwd();
   if (command === 'linkage') {
     try {
       print(linkageCommand(values, cwd));
-      return 0;
+      return EXIT.ok;
     } catch (error) {
-      process.stderr.write(`ims linkage: ${(error as Error).message}\n`);
-      return 1;
+      process.stderr.write(`ims linkage: ${block((error as Error).message)}\n`);
+      return EXIT.failed;
     }
+  }
+  if (!COMMANDS.has(command)) {
+    process.stderr.write(`ims: unknown command ${line(command)}\n${USAGE}\n`);
+    return EXIT.usage;
   }
   const profile = resolve(cwd, values.profile ?? defaultProfileDir());
   let core: Core | null = null;
   try {
     core = Core.open(profile);
     if (VAULT_COMMANDS.has(command)) await unlockVault(core);
-    await run(core, command, args, values, cwd);
-    return 0;
+    return (await run(core, command, args, values, cwd)) ?? EXIT.ok;
   } catch (error) {
-    const message = error instanceof CliError || error instanceof ApiError || error instanceof QuerySyntaxError ? error.message : (error as Error).message;
-    process.stderr.write(`ims ${command}: ${message}\n`);
-    return 1;
+    process.stderr.write(`ims ${command}: ${block((error as Error).message)}\n`);
+    if (process.env.IMS_DEBUG && error instanceof Error && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`);
+    if (error instanceof CliError) return error.exitCode;
+    return error instanceof QuerySyntaxError ? EXIT.usage : EXIT.failed;
   } finally {
-    core?.close();
+    try {
+      core?.close();
+    } catch {
+      // Closing cannot lose anything committed (a full disk can refuse the last checkpoint; the WAL keeps it).
+    }
   }
 }
+
+/** Every command `run` knows (linkage runs without a profile). */
+const COMMANDS = new Set(['import', 'show', 'search', 'reindex', 'links', 'stats', 'queue', 'source', 'nsu', 'export', 'vault', 'users', 'attach', 'ocr-status', 'ocr-retry', 'audit']);
 
 interface Options {
   wait?: boolean;
@@ -202,11 +199,12 @@ interface Options {
   unit?: string;
 }
 
-async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<void> {
+/** Runs one command; returns its exit status when that is not EXIT.ok (or throws CliError). */
+async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<number | void> {
   switch (command) {
     case 'import': {
       const file = args[0];
-      if (!file) throw new CliError('which file? ims import FILE.jsonl');
+      if (!file) throw new UsageError('which file? ims import FILE.jsonl');
       const tty = process.stderr.isTTY;
       const summary = await importJsonl(
         core,
@@ -218,17 +216,21 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
         { deferIndex: opts.bulk === true },
       );
       if (tty) process.stderr.write('\n');
-      for (const e of summary.errors.slice(0, 20)) process.stderr.write(`line ${e.line}${e.reference ? ` (${e.reference})` : ''}: ${e.reason}\n`);
-      if (summary.errors.length > 20) process.stderr.write(`… and ${summary.errors.length - 20} more (all are in the JSON summary)\n`);
+      for (const e of summary.errors.slice(0, 20)) process.stderr.write(`line ${e.line}${e.reference ? ` (${line(e.reference)})` : ''}: ${line(e.reason)}\n`);
+      if (summary.failed + summary.conflicts > 20) process.stderr.write(`… and ${summary.failed + summary.conflicts - 20} more (the first ${summary.errors.length} are in the JSON summary)\n`);
+      for (const w of summary.warnings.slice(0, 20)) process.stderr.write(`line ${w.line}${w.reference ? ` (${line(w.reference)})` : ''}: ${line(w.reason)}\n`);
+      if (summary.flagged > 20) process.stderr.write(`… and ${summary.flagged - 20} more records with values kept as written (the first ${summary.warnings.length} are in the JSON summary)\n`);
       print(summary);
+      // Stopped by a fault: the summary above says what was committed; the exit status says it did not finish.
+      if (summary.stopped) throw new CliError(summary.stopped);
       return;
     }
     case 'show': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims show IMS-2026-000123');
+      if (!ref) throw new UsageError('which allegation? ims show IMS-2026-000123');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       const record = id ? readAllegation(core.store.db, id) : null;
-      if (!record) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
+      if (!record) throw new CliError(`no allegation ${line(ref)} in ${core.store.profileDir}`);
       if (opts.json) print(record);
       else process.stdout.write(formatRecordText(record));
       return;
@@ -236,12 +238,12 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     case 'search': {
       const q = args.join(' ');
       const parsedFilters = searchFilters.safeParse(filtersFromPairs(opts.filter ?? []));
-      if (!parsedFilters.success) throw new CliError(describeIssues(parsedFilters.error));
+      if (!parsedFilters.success) throw new UsageError(describeIssues(parsedFilters.error));
       const filters = Object.keys(parsedFilters.data).length ? parsedFilters.data : undefined;
-      if (!q.trim() && !filters) throw new CliError('what to search for? ims search "flight TK2584" [--filter postcode=N13]');
+      if (!q.trim() && !filters) throw new UsageError('what to search for? ims search "flight TK2584" [--filter postcode=N13]');
       const limit = opts.limit ? Number(opts.limit) : opts.csv ? 1000 : 20;
       const max = opts.csv ? 10_000 : 500;
-      if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new CliError(`--limit must be a whole number from 1 to ${max}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new UsageError(`--limit must be a whole number from 1 to ${max}`);
       const started = performance.now();
       const result = core.search.search({ q, filters, limit });
       const tookMs = Math.round((performance.now() - started) * 10) / 10;
@@ -253,10 +255,11 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (opts.json) print(out);
       else {
         process.stdout.write(`${out.total}${out.totalIsLowerBound ? '+' : ''} allegations match (${out.tookMs} ms)\n`);
-        for (const line of out.readAs) process.stdout.write(`  read as: ${line}\n`);
+        for (const readAs of out.readAs) process.stdout.write(`  read as: ${line(readAs)}\n`);
         for (const h of out.hits) {
-          const where = h.matches.map((m) => (m.place.kind === 'attachment' ? `${m.place.fileName}${m.place.page ? ` p.${m.place.page}` : ''}` : m.place.kind === 'note' ? `note ${m.place.date}` : m.place.field)).join(', ');
-          process.stdout.write(`${h.reference}  ${h.mainSubject || '(no subject)'}  ${h.tier}${h.why.length ? ` (${h.why.join('; ')})` : ''}  [${where}]\n    ${h.matches[0]?.snippet.replace(/[\u0002\u0003]/g, '') ?? ''}\n`);
+          const where = h.matches.map((m) => (m.place.kind === 'attachment' ? `${line(m.place.fileName)}${m.place.page ? ` p.${m.place.page}` : ''}` : m.place.kind === 'note' ? `note ${m.place.date}` : m.place.field)).join(', ');
+          // The snippet's match markers (STX/ETX) are dropped; any other hidden character is named.
+          process.stdout.write(`${h.reference}  ${line(h.mainSubject) || '(no subject)'}  ${h.tier}${h.why.length ? ` (${line(h.why.join('; '))})` : ''}  [${where}]\n    ${line(h.matches[0]?.snippet.replace(/[\u0002\u0003]/g, ''))}\n`);
         }
       }
       return;
@@ -274,11 +277,11 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'links': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims links IMS-2026-000123');
+      if (!ref) throw new UsageError('which allegation? ims links IMS-2026-000123');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
-      if (!id) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
+      if (!id) throw new CliError(`no allegation ${line(ref)} in ${core.store.profileDir}`);
       const limit = opts.limit ? Number(opts.limit) : 10;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CliError('--limit must be a whole number from 1 to 50');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit must be a whole number from 1 to 50');
       const list = candidatesFor(core, id, { limit, includeWeak: true });
       const out = {
         reference: ref.trim().toUpperCase(),
@@ -291,8 +294,8 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (opts.json) print(out);
       else {
         process.stdout.write(`${out.candidates.length} candidates for ${out.reference} (${out.tookMs} ms), ${out.open} suggested and not yet judged\n`);
-        for (const c of out.candidates) process.stdout.write(`${c.reference}  ${c.score.toFixed(4)}  ${c.label}${c.reproposed ? ' (back after "not a match")' : ''}\n    ${c.summary}\n`);
-        for (const j of out.judgements) process.stdout.write(`judged ${j.judgement} with ${j.otherReference} by ${j.decidedBy} ${j.decidedAt}${j.superseded ? ' (superseded)' : ''}: ${j.reason}\n`);
+        for (const c of out.candidates) process.stdout.write(`${c.reference}  ${c.score.toFixed(4)}  ${c.label}${c.reproposed ? ' (back after "not a match")' : ''}\n    ${line(c.summary)}\n`);
+        for (const j of out.judgements) process.stdout.write(`judged ${j.judgement} with ${j.otherReference} by ${line(j.decidedBy)} ${j.decidedAt}${j.superseded ? ' (superseded)' : ''}: ${line(j.reason)}\n`);
       }
       return;
     }
@@ -306,27 +309,27 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       return queueCommand(core, opts);
     case 'source': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims source IMS-2026-000123 --as USER --reason "…"');
+      if (!ref) throw new UsageError('which allegation? ims source IMS-2026-000123 --as USER --reason "…"');
       const user = await signInAs(core, opts.as);
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       if (!id) throw new CliError(`no allegation ${ref}`);
-      if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why you need to see it: --reason "…" (at least 5 characters)');
+      if (!opts.reason || opts.reason.trim().length < 5) throw new UsageError('say why you need to see it: --reason "…" (at least 5 characters)');
       const paneView = openSource(core, user, id, opts.reason.trim());
       if (opts.json) print(paneView);
-      else process.stdout.write(`${paneView.reference} source (audit entry ${paneView.auditEntry})\n${Object.entries(paneView.details).filter(([, v]) => v).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`);
+      else process.stdout.write(`${paneView.reference} source (audit entry ${paneView.auditEntry})\n${Object.entries(paneView.details).filter(([, v]) => v).map(([k, v]) => `  ${k}: ${line(String(v))}`).join('\n')}\n`);
       return;
     }
     case 'nsu':
       return nsuCommand(core, args, opts);
     case 'export': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims export IMS-2026-000123 --as USER');
+      if (!ref) throw new UsageError('which allegation? ims export IMS-2026-000123 --as USER');
       const user = await signInAs(core, opts.as);
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       if (!id) throw new CliError(`no allegation ${ref}`);
       const report = intelligenceReport(core, user, id);
       if (opts.json) print(report);
-      else process.stdout.write(reportText(report));
+      else process.stdout.write(reportText({ ...report, sections: report.sections.map((sec) => ({ ...sec, lines: sec.lines.map(block) })) }));
       return;
     }
     case 'vault': {
@@ -344,7 +347,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
         print(result);
         return;
       }
-      throw new CliError('usage: ims vault status|rotate');
+      throw new UsageError('usage: ims vault status|rotate');
     }
     case 'users':
       return usersCommand(core, args, opts);
@@ -353,7 +356,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     case 'ocr-retry':
       return attachmentCommand(core, command, args, opts, cwd);
     case 'audit': {
-      if (args[0] !== 'verify') throw new CliError('usage: ims audit verify [--json]');
+      if (args[0] !== 'verify') throw new UsageError('usage: ims audit verify [--json]');
       const result = core.store.audit.verify();
       if (opts.json) print(result);
       else process.stdout.write(result.ok ? `audit chain intact: ${result.entries} entries\n` : `audit chain BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`);
@@ -361,33 +364,33 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       return;
     }
     default:
-      throw new CliError(`unknown command ${command}\n${USAGE}`);
+      throw new UsageError(`unknown command ${command}\n${USAGE}`);
   }
 }
 
 function queueCommand(core: Core, opts: Options): void {
   const unit = opts.unit?.toUpperCase();
-  if (unit && !unitByCode(unit)) throw new CliError(`unknown unit ${opts.unit}; units: ${UNIT_CODES.join(', ')}`);
+  if (unit && !unitByCode(unit)) throw new UsageError(`unknown unit ${opts.unit}; units: ${UNIT_CODES.join(', ')}`);
   let result;
   if (opts.role) {
-    if (opts.role !== 'duty-manager' && opts.role !== 'duty_manager') throw new CliError('--role takes duty-manager (the time-critical queue)');
+    if (opts.role !== 'duty-manager' && opts.role !== 'duty_manager') throw new UsageError('--role takes duty-manager (the time-critical queue)');
     result = { view: 'time_critical', unit: unit ?? null, ...queueRows(core.store.db, { unit: unit ?? null, statuses: BUCKETS.all_open.statuses, timeCriticalOnly: true, limit: 100_000 }) };
   } else {
-    if (!unit) throw new CliError('which queue? ims queue --unit WMID (or --role duty-manager)');
+    if (!unit) throw new UsageError('which queue? ims queue --unit WMID (or --role duty-manager)');
     const bucket = (opts.bucket ?? 'all_open') as QueueBucket;
-    if (!(bucket in BUCKETS)) throw new CliError(`--bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
+    if (!(bucket in BUCKETS)) throw new UsageError(`--bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
     result = { view: 'unit', unit, bucket, ...queueRows(core.store.db, { unit, ...BUCKETS[bucket], limit: 100_000 }) };
   }
   if (opts.json) print(result);
   else {
     process.stdout.write(`${result.total} allegations\n`);
-    for (const r of result.rows) process.stdout.write(`${r.reference}  ${r.timeCritical ? 'TIME-CRITICAL ' : ''}due ${r.dueAt ?? '-'}  ${r.status}  ${r.mainSubject}\n`);
+    for (const r of result.rows) process.stdout.write(`${r.reference}  ${r.timeCritical ? 'TIME-CRITICAL ' : ''}due ${r.dueAt ?? '-'}  ${r.status}  ${line(r.mainSubject)}\n`);
   }
 }
 
 /** The named local user, signed in with the password from IMS_PASSWORD or the prompt. */
 async function signInAs(core: Core, username: string | undefined): Promise<UserRow> {
-  if (!username) throw new CliError('who is asking? --as USERNAME (restricted details are released to a person, and audited)');
+  if (!username) throw new UsageError('who is asking? --as USERNAME (restricted details are released to a person, and audited)');
   const user = findUserByName(core.store, username);
   const password = process.env.IMS_PASSWORD ?? (process.stdin.isTTY ? await readSecret(`Password for ${username}: `) : undefined);
   if (!password) throw new CliError(`the password for ${username} is needed: set IMS_PASSWORD or run this in a terminal`);
@@ -404,105 +407,36 @@ async function nsuCommand(core: Core, args: string[], opts: Options): Promise<vo
   }
   if (args[0] === 'reveal') {
     const group = args[1];
-    if (!group) throw new CliError('which group? ims nsu reveal GROUP --as USER --reason "…"');
+    if (!group) throw new UsageError('which group? ims nsu reveal GROUP --as USER --reason "…"');
     const user = await signInAs(core, opts.as);
     if (user.role !== 'nsu') throw new CliError('only the National Source Unit may reveal the source details behind a group');
-    if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why: --reason "…"');
+    if (!opts.reason || opts.reason.trim().length < 5) throw new UsageError('say why: --reason "…"');
     const out = revealGroup(core, user, group, opts.reason.trim());
     if (opts.json) print(out);
-    else for (const r of out) process.stdout.write(`${r.reference}  ${r.details.name}  ${r.details.phone}  ${r.details.email}\n`);
+    else for (const r of out) process.stdout.write(`${r.reference}  ${line(r.details.name)}  ${line(r.details.phone)}  ${line(r.details.email)}\n`);
     return;
   }
-  throw new CliError('usage: ims nsu referrers|reveal');
+  throw new UsageError('usage: ims nsu referrers|reveal');
 }
 
-function allegationByRef(core: Core, ref: string | undefined, usage: string): string {
-  if (!ref) throw new CliError(`which allegation? ${usage}`);
-  const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
-  if (!id) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
-  return id;
-}
-
-/** Prints each page as it is read, on stderr, until the attachments given have no work left. */
-async function readWithProgress(core: Core, ids: string[]): Promise<void> {
-  const off = core.on((e) => {
-    if (e.type !== 'attachment.progress' || !ids.includes(e.attachmentId)) return;
-    if (e.stage === 'started') process.stderr.write(`${e.fileName}: ${e.pageCount} page${e.pageCount === 1 ? '' : 's'}\n`);
-    if (e.stage === 'page') process.stderr.write(`${e.fileName}: page ${e.page} ${e.pagesDone + e.pagesFailed}/${e.pageCount} (${e.pagesFailed} failed)\n`);
-    if (e.stage === 'finished') process.stderr.write(`${e.fileName}: ${e.status}\n`);
-    if (e.stage === 'sanitised') process.stderr.write(`${e.fileName}: sanitised copy made (the scan reveals its writer)\n`);
-  });
-  try {
-    for (const id of ids) await core.attachments.whenIdle(id);
-  } finally {
-    off();
-  }
-}
-
-function ocrStatus(core: Core, allegationId: string) {
-  const reference = readAllegation(core.store.db, allegationId)?.reference;
-  const attachments = core.attachments.list(allegationId).map((a) => {
-    const pages = (core.store.db.prepare('SELECT page_no AS page, status, method, confidence, error, length(text) AS chars FROM attachment_pages WHERE attachment_id = ? ORDER BY page_no').all(a.id)) as Array<Record<string, unknown>>;
-    return { ...a, pageStatus: pages };
-  });
-  return { reference, attachments };
-}
-
-async function attachmentCommand(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<void> {
-  const actor = { userId: null, name: actorName(command) };
-  if (command === 'attach') {
-    const id = allegationByRef(core, args[0], 'ims attach IMS-2026-000123 scan.tif [--wait]');
-    const file = args[1];
-    if (!file) throw new CliError('which file? ims attach REF FILE [--wait]');
-    const result = await core.attachments.attachFile(actor, id, resolve(cwd, file), undefined, { read: opts.wait ?? false });
-    if (result.alreadyAttached) process.stderr.write(`${result.attachment.fileName} is already attached to ${args[0]} (the same file)\n`);
-    if (opts.wait && !result.alreadyAttached) await readWithProgress(core, [result.attachment.id]);
-    else if (!result.alreadyAttached) process.stderr.write('Attached; IMS Desk reads it when it next runs on this profile (or use --wait to read it now)\n');
-    const status = ocrStatus(core, id);
-    print({ alreadyAttached: result.alreadyAttached, attachment: status.attachments.find((a) => a.id === result.attachment.id) });
-    return;
-  }
-  if (command === 'ocr-status') {
-    const id = allegationByRef(core, args[0], 'ims ocr-status IMS-2026-000123 [--json]');
-    const status = ocrStatus(core, id);
-    if (opts.json) print(status);
-    else {
-      for (const a of status.attachments) {
-        process.stdout.write(`${a.fileName}  ${a.ocrStatus}  ${a.pagesDone}/${a.pages} pages read${a.pagesFailed ? `, ${a.pagesFailed} failed` : ''}${a.revealsSource ? '  [reveals its writer]' : ''}${a.error ? `  ${a.error.message}` : ''}\n`);
-        for (const p of a.pageStatus) if (p.status === 'failed') process.stdout.write(`    page ${String(p.page)}: ${String(p.error)}\n`);
-      }
-    }
-    return;
-  }
-  // ocr-retry
-  const id = allegationByRef(core, args[0], 'ims ocr-retry IMS-2026-000123 [--attachment ID] [--page N] [--wait]');
-  const page = opts.page ? Number(opts.page) : undefined;
-  if (page !== undefined && !(Number.isInteger(page) && page >= 1)) throw new CliError('--page must be a page number (1 or more)');
-  const targets = core.attachments.list(id).filter((a) => a.hasFile && (opts.attachment ? a.id === opts.attachment : page !== undefined || a.ocrStatus === 'failed' || a.ocrStatus === 'pending' || a.ocrStatus === 'running'));
-  if (targets.length === 0) throw new CliError(opts.attachment ? `no attachment ${opts.attachment} with a file on ${args[0]}` : `nothing to read again on ${args[0]}: every attachment has been read`);
-  const queued = targets.map((a) => ({ attachmentId: a.id, fileName: a.fileName, pages: core.attachments.retry({ user: null, name: actor.name }, a.id, page ? [page] : undefined, { read: opts.wait ?? false }).queued }));
-  if (!opts.wait) process.stderr.write('Marked to be read again; IMS Desk reads them when it next runs on this profile (or use --wait)\n');
-  if (opts.wait) await readWithProgress(core, targets.map((a) => a.id));
-  print({ queued, ...(opts.wait ? { status: ocrStatus(core, id) } : {}) });
-}
 
 async function usersCommand(core: Core, args: string[], opts: Options): Promise<void> {
   const sub = args[0];
   if (sub === 'list') {
     const rows = core.store.db.prepare('SELECT username, display_name AS displayName, role, unit_code AS unit, active FROM users ORDER BY username').all();
     if (opts.json) print(rows);
-    else for (const r of rows as Array<Record<string, unknown>>) process.stdout.write(`${r.username}\t${r.role}\t${r.unit ?? '-'}\t${r.displayName}${r.active ? '' : ' (disabled)'}\n`);
+    else for (const r of rows as Array<Record<string, unknown>>) process.stdout.write(`${line(String(r.username))}\t${r.role}\t${r.unit ?? '-'}\t${line(String(r.displayName))}${r.active ? '' : ' (disabled)'}\n`);
     return;
   }
   if (sub === 'add') {
-    if (!opts.role || !ROLES.includes(opts.role as Role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`);
+    if (!opts.role || !ROLES.includes(opts.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
     const password = process.env.IMS_NEW_PASSWORD ?? (await readSecret(`Password for ${opts.username ?? 'the new user'}: `));
     const input = newUser.safeParse({ username: opts.username, displayName: opts.name ?? opts.username, role: opts.role, unit: opts.unit ?? null, password });
-    if (!input.success) throw new CliError(describeIssues(input.error));
+    if (!input.success) throw new UsageError(describeIssues(input.error));
     const user = await createUser(core.store, { userId: null, name: actorName('users add') }, input.data);
     if (opts.json) print(user);
-    else process.stdout.write(`added ${user.username} (${user.role}${user.unit ? `, ${user.unit}` : ''})\n`);
+    else process.stdout.write(`added ${line(user.username)} (${user.role}${user.unit ? `, ${user.unit}` : ''})\n`);
     return;
   }
-  throw new CliError('usage: ims users add|list');
+  throw new UsageError('usage: ims users add|list');
 }

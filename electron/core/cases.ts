@@ -8,7 +8,7 @@ import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, 
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
 import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';
-import { fieldLabel, formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
+import { fieldLabel, formProblems, heldValues, NOTHING_HELD, type AllegationForm, type HeldValues } from '../../shared/schemas/form.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { NATIONAL_ROLES, type RiskRating } from '../../shared/domain/vocabularies.ts';
 import { serviceStandardDueAt } from '../../shared/domain/clock.ts';
@@ -64,8 +64,8 @@ export function actorFor(user: UserRow): Actor {
   return { userId: user.id, name: `${user.display_name} (${user.username})` };
 }
 
-function checkForm(core: Core, form: AllegationForm): void {
-  const problems = formProblems(form, core.store.now());
+function checkForm(core: Core, form: AllegationForm, held: HeldValues = NOTHING_HELD): void {
+  const problems = formProblems(form, core.store.now(), held);
   const keys = Object.keys(problems);
   if (keys.length) {
     const first = keys[0] as string;
@@ -199,7 +199,7 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
   const a = load(core, id);
   requireWork(core, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
-  checkForm(core, form);
+  checkForm(core, form, heldValues(record(core, id)));
   const newId = () => core.store.newId();
   indexing(core, () => core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
     const typedSource = form.source && Object.values(form.source).some((v) => v.trim()) ? { ...form.source } : null;

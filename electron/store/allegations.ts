@@ -5,6 +5,7 @@ import { prepared, type Db } from './db.ts';
 import type { AllegationRecord, QueueRow } from '../../shared/schemas/record.ts';
 import { redactSource } from '../../shared/sources/redact.ts';
 import { sourceKeys } from '../../shared/sources/keys.ts';
+import { phoneProblem, postcodeProblem } from '../../shared/text/normalise.ts';
 import type { Channel, OffenceType, ReporterType, Status } from '../../shared/domain/vocabularies.ts';
 import {
   ADDRESSES,
@@ -321,6 +322,7 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     postcode: r.postcode_raw as string,
     postcodeNormalised: (r.postcode as string | null) ?? null,
     postcodeDistrict: (r.postcode_district as string | null) ?? null,
+    postcodeProblem: postcodeProblem(r.postcode_raw as string),
   });
   const addresses = addressRows
     .filter((r) => r.business_id === null)
@@ -333,13 +335,19 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     address: businessAddress.get(r.id as string) ?? null,
   }));
 
-  const phones = all<Record<string, unknown>>('SELECT * FROM phones WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
-    id: r.id as string,
-    number: r.number_raw as string,
-    e164: (r.e164 as string | null) ?? null,
-    national: r.national as string,
-    subjectId: (r.subject_id as string | null) ?? null,
-  }));
+  const phones = all<Record<string, unknown>>('SELECT * FROM phones WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => {
+    // Read from the number as written: rows stored before numbers that cannot be read were left alone may hold
+    // an international form made up from them ("abc123" as +44123).
+    const problem = phoneProblem(r.number_raw as string);
+    return {
+      id: r.id as string,
+      number: r.number_raw as string,
+      e164: problem ? null : ((r.e164 as string | null) ?? null),
+      national: r.national as string,
+      problem,
+      subjectId: (r.subject_id as string | null) ?? null,
+    };
+  });
   const emails = all<Record<string, unknown>>('SELECT * FROM emails WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal').map((r) => ({
     id: r.id as string,
     email: r.email_raw as string,

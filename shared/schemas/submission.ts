@@ -3,7 +3,8 @@
 // Unknown fields are refused rather than dropped: an import must never lose what it was given.
 import { z } from 'zod';
 import { CHANNELS, GENDERS, OFFENCE_TYPES, REPORTER_TYPES, STATUSES, SUBJECT_ROLES, ADDRESS_TYPES } from '../domain/vocabularies.ts';
-import { isoDate, isoDateTime, reference, text } from './common.ts';
+import { FUTURE_SKEW_MS, isoDate, isoDateTime, reference, text } from './common.ts';
+import { phoneProblem, postcodeProblem } from '../text/normalise.ts';
 
 export const submissionSubject = z
   .object({
@@ -104,6 +105,41 @@ export const submissionRecord = z
 export type SubmissionRecord = z.output<typeof submissionRecord>;
 export type SubmissionInput = z.input<typeof submissionRecord>;
 export type SubmissionSource = z.output<typeof submissionSource>;
+
+/**
+ * Why a submission that is well formed must still be refused, given the time now: a report cannot have been
+ * received, nor a note written, in the future (beyond the clocks' skew). Null when nothing is wrong.
+ */
+export function submissionRefusal(rec: SubmissionRecord, now: Date): string | null {
+  const limit = now.getTime() + FUTURE_SKEW_MS;
+  if (Date.parse(rec.receivedAt) > limit) {
+    return `receivedAt: ${rec.receivedAt} is in the future (it is now ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC); a report cannot be received in the future, so the record was not imported: correct the date and import the line again`;
+  }
+  const tomorrow = new Date(limit + 86_400_000).toISOString().slice(0, 10);
+  const note = rec.notes.findIndex((n) => n.date > tomorrow);
+  if (note >= 0) return `notes[${note}].date: ${rec.notes[note]?.date} is in the future; a note cannot be written in the future, so the record was not imported`;
+  return null;
+}
+
+/** A value kept exactly as written that could not be read, for a person to check. */
+export interface SubmissionFlag {
+  /** Where it is, as describeIssues names paths: "addresses[0].postcode". */
+  path: string;
+  value: string;
+  problem: string;
+}
+
+/** The postcodes and phone numbers of a submission that could not be read (they are imported as written). */
+export function submissionFlags(rec: SubmissionRecord): SubmissionFlag[] {
+  const flags: SubmissionFlag[] = [];
+  const check = (path: string, value: string, problem: string | null) => {
+    if (problem) flags.push({ path, value, problem });
+  };
+  rec.addresses.forEach((a, i) => check(`addresses[${i}].postcode`, a.postcode, postcodeProblem(a.postcode)));
+  rec.businesses.forEach((b, i) => b.address && check(`businesses[${i}].address.postcode`, b.address.postcode, postcodeProblem(b.address.postcode)));
+  rec.phones.forEach((p, i) => check(`phones[${i}]`, p, phoneProblem(p)));
+  return flags;
+}
 
 /** One readable line from zod's issues: "subjects[0].dob: must be a real date written YYYY-MM-DD". */
 export function describeIssues(error: z.ZodError): string {
