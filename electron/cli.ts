@@ -151,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     } catch (error) {
       process.stderr.write(`ims linkage: ${block((error as Error).message)}\n`);
-      return EXIT.failed;
+      return error instanceof CliError ? error.exitCode : EXIT.failed;
     }
   }
   if (!COMMANDS.has(command)) {
