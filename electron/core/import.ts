@@ -144,7 +144,7 @@ export async function importJsonl(
         t.redactions += redactions;
         t.byUnit[plan.unit] = (t.byUnit[plan.unit] ?? 0) + 1;
         if (plan.timeCritical) t.timeCritical++;
-        const flags = submissionFlags(record);
+        const flags = submissionFlags(record, core.store.now());
         if (flags.length) {
           t.warnings.push({ line, reference: record.reference, reason: `kept as written and flagged for checking: ${flags.map((f) => `${f.path} "${f.value}" ${f.problem}`).join('; ')}` });
         }

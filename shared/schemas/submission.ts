@@ -108,16 +108,13 @@ export type SubmissionSource = z.output<typeof submissionSource>;
 
 /**
  * Why a submission that is well formed must still be refused, given the time now: a report cannot have been
- * received, nor a note written, in the future (beyond the clocks' skew). Null when nothing is wrong.
+ * received in the future (beyond the clocks' skew), and its due dates would be reckoned from that. Null when
+ * nothing is wrong.
  */
 export function submissionRefusal(rec: SubmissionRecord, now: Date): string | null {
-  const limit = now.getTime() + FUTURE_SKEW_MS;
-  if (Date.parse(rec.receivedAt) > limit) {
+  if (Date.parse(rec.receivedAt) > now.getTime() + FUTURE_SKEW_MS) {
     return `receivedAt: ${rec.receivedAt} is in the future (it is now ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC); a report cannot be received in the future, so the record was not imported: correct the date and import the line again`;
   }
-  const tomorrow = new Date(limit + 86_400_000).toISOString().slice(0, 10);
-  const note = rec.notes.findIndex((n) => n.date > tomorrow);
-  if (note >= 0) return `notes[${note}].date: ${rec.notes[note]?.date} is in the future; a note cannot be written in the future, so the record was not imported`;
   return null;
 }
 
@@ -129,8 +126,11 @@ export interface SubmissionFlag {
   problem: string;
 }
 
-/** The postcodes and phone numbers of a submission that could not be read (they are imported as written). */
-export function submissionFlags(rec: SubmissionRecord): SubmissionFlag[] {
+/**
+ * The postcodes and phone numbers of a submission that could not be read, and notes dated after `now` (a
+ * legacy system's date, or a typing slip): all are imported as written, flagged for a person to check.
+ */
+export function submissionFlags(rec: SubmissionRecord, now?: Date): SubmissionFlag[] {
   const flags: SubmissionFlag[] = [];
   const check = (path: string, value: string, problem: string | null) => {
     if (problem) flags.push({ path, value, problem });
@@ -138,6 +138,11 @@ export function submissionFlags(rec: SubmissionRecord): SubmissionFlag[] {
   rec.addresses.forEach((a, i) => check(`addresses[${i}].postcode`, a.postcode, postcodeProblem(a.postcode)));
   rec.businesses.forEach((b, i) => b.address && check(`businesses[${i}].address.postcode`, b.address.postcode, postcodeProblem(b.address.postcode)));
   rec.phones.forEach((p, i) => check(`phones[${i}]`, p, phoneProblem(p)));
+  if (now) {
+    // A date has no time of day: a day ahead allows for time zones.
+    const tomorrow = new Date(now.getTime() + FUTURE_SKEW_MS + 86_400_000).toISOString().slice(0, 10);
+    rec.notes.forEach((n, i) => check(`notes[${i}].date`, n.date, n.date > tomorrow ? `is in the future (it is now ${now.toISOString().slice(0, 10)})` : null));
+  }
   return flags;
 }
 

@@ -66,7 +66,13 @@ describe('a submission with values that cannot be read', () => {
     );
     expect(submissionRefusal(submission({ receivedAt: '2026-03-02T12:04:00Z' }), now)).toBeNull();
     expect(submissionRefusal(submission({ receivedAt: '2026-03-02T12:06:00Z' }), now)).toMatch(/is in the future/);
-    expect(submissionRefusal(submission({ notes: [{ date: '2999-01-01', author: 'x', text: 'y' }] }), now)).toMatch(/^notes\[0\]\.date: 2999-01-01 is in the future/);
+  });
+
+  it('is imported with a note dated in the future kept as written, and flagged', () => {
+    const now = new Date('2026-03-02T12:00:00Z');
+    const rec = submission({ notes: [{ date: '2026-03-03', author: 'x', text: 'y' }, { date: '2999-01-01', author: 'x', text: 'y' }] });
+    expect(submissionRefusal(rec, now)).toBeNull();
+    expect(submissionFlags(rec, now)).toEqual([{ path: 'notes[1].date', value: '2999-01-01', problem: 'is in the future (it is now 2026-03-02)' }]);
   });
 });
 
