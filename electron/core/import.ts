@@ -14,6 +14,7 @@ import { StoreFault, storeFault } from '../store/faults.ts';
 import { planIntake } from './intake.ts';
 import { contentFromSubmission } from './content.ts';
 import { jsonlLines, MAX_LINE_BYTES, UnreadableFileError } from './jsonl-lines.ts';
+import { formatBytes } from '../attachments/errors.ts';
 
 export interface ImportError {
   line: number;
@@ -63,13 +64,6 @@ export interface ImportOptions {
    * as it was, and say how many allegations wait to be indexed.
    */
   deferIndex?: boolean;
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024 * 1024) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 * 1024) return `${Math.round(n / 1024 ** 2)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
 }
 
 /** The sentence an import that stopped early ends with: why, and exactly what is safe in the store. */
