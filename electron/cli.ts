@@ -9,29 +9,30 @@ import { defaultProfileDir } from './core/profile.ts';
 import { importJsonl } from './core/import.ts';
 import { findAllegationId, readAllegation } from './store/allegations.ts';
 import { storeStats } from './core/stats.ts';
-import { queueRows } from './store/allegations.ts';
+import { queueRows } from './store/queues.ts';
 import { BUCKETS } from './api/cases.ts';
 import { unitByCode, UNIT_CODES } from '../shared/domain/units.ts';
 import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search/query.ts';
-import { createUser, findUserByName, type UserRow } from './core/users.ts';
+import { findUserByName, type UserRow } from './core/users.ts';
 import { verifyPassword } from './core/passwords.ts';
 import { openSource } from './core/sources.ts';
 import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { intelligenceReport } from './core/report.ts';
 import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
-import { hitsToCsv } from './search/csv.ts';
-import { ROLES, type Role } from '../shared/domain/vocabularies.ts';
-import { newUser } from '../shared/api/auth.ts';
+import { exportSearch, rebuildSearch } from './core/search-exports.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
 import { block, formatRecordText, line } from './cli/format.ts';
-import { CliError, EXIT, parseCommandLine, UsageError } from './cli/args.ts';
-import { actorName, print } from './cli/common.ts';
-import { attachmentCommand } from './cli/attach.ts';
+import { parseCommandLine } from './cli/args.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
 import { linkageCommand } from './cli/linkage.ts';
+import { attachmentCommand } from './cli/attach.ts';
+import { usersCommand } from './cli/users.ts';
+import { actorName, CliError, EXIT, print, UsageError, type Options } from './cli/common.ts';
+
+export { CliError };
 import { candidatesFor, judgementsOf } from './core/links.ts';
 
 const USAGE = `Usage: ims <command> [options]
@@ -84,8 +85,6 @@ Options:
   --limit N                    (search) at most N results (default 20; with --csv up to 10000)
   -h, --help                   this help`;
 
-export { CliError } from './cli/args.ts';
-
 /** Commands that read or write sealed source details, and so need the desk's vault passphrase. */
 const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export', 'attach', 'ocr-retry']);
 
@@ -105,7 +104,6 @@ async function unlockVault(core: Core): Promise<void> {
     throw error;
   }
 }
-
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -181,24 +179,6 @@ export async function main(argv: string[]): Promise<number> {
 /** Every command `run` knows (linkage runs without a profile). */
 const COMMANDS = new Set(['import', 'show', 'search', 'reindex', 'links', 'stats', 'queue', 'source', 'nsu', 'export', 'vault', 'users', 'attach', 'ocr-status', 'ocr-retry', 'audit']);
 
-interface Options {
-  wait?: boolean;
-  page?: string;
-  attachment?: string;
-  as?: string;
-  reason?: string;
-  bucket?: string;
-  json?: boolean;
-  csv?: boolean;
-  bulk?: boolean;
-  filter?: string[];
-  limit?: string;
-  username?: string;
-  name?: string;
-  role?: string;
-  unit?: string;
-}
-
 /** Runs one command; returns its exit status when that is not EXIT.ok (or throws CliError). */
 async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<number | void> {
   switch (command) {
@@ -244,13 +224,14 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       const limit = opts.limit ? Number(opts.limit) : opts.csv ? 1000 : 20;
       const max = opts.csv ? 10_000 : 500;
       if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new UsageError(`--limit must be a whole number from 1 to ${max}`);
+      if (opts.csv) {
+        // The same use-case as the screen's export, with the same audit entry.
+        process.stdout.write(exportSearch(core, { userId: null, name: actorName('search --csv') }, { q, filters, limit }).csv);
+        return;
+      }
       const started = performance.now();
       const result = core.search.search({ q, filters, limit });
       const tookMs = Math.round((performance.now() - started) * 10) / 10;
-      if (opts.csv) {
-        process.stdout.write(hitsToCsv(result.hits));
-        return;
-      }
       const out = { query: q, filters: filters ?? {}, total: result.total, totalIsLowerBound: result.totalIsLowerBound, readAs: result.readAs, pending: result.pending, tookMs, hits: result.hits };
       if (opts.json) print(out);
       else {
@@ -266,7 +247,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'reindex': {
       const tty = process.stderr.isTTY;
-      const result = await core.search.rebuild((p) => {
+      const result = await rebuildSearch(core, { userId: null, name: actorName('reindex') }, (p) => {
         if (tty) process.stderr.write(`\rindexing ${p.done} of ${p.total} allegations (${Math.round((100 * p.done) / Math.max(1, p.total))}%) `);
         else if (p.done === p.total || p.done % 10_000 === 0) process.stderr.write(`indexed ${p.done} of ${p.total}\n`);
       });
@@ -342,8 +323,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (args[0] === 'rotate') {
         const passphrase = process.env.IMS_NEW_PASSPHRASE ?? (process.stdin.isTTY ? await readSecret('New vault passphrase: ') : undefined);
         if (!passphrase) throw new CliError('give the new passphrase in IMS_NEW_PASSPHRASE or at the prompt');
-        const result = await core.vault.rotate({ kind: 'passphrase', passphrase });
-        core.store.audit.record({ at: core.store.now().toISOString(), userId: null, actor: actorName('vault rotate'), action: 'vault.rotate', entity: 'vault', entityId: result.keyId, allegationId: null, details: { rewrapped: result.rewrapped } });
+        const result = await core.vault.rotate({ kind: 'passphrase', passphrase }, { userId: null, name: actorName('vault rotate') });
         print(result);
         return;
       }
@@ -419,24 +399,3 @@ async function nsuCommand(core: Core, args: string[], opts: Options): Promise<vo
   throw new UsageError('usage: ims nsu referrers|reveal');
 }
 
-
-async function usersCommand(core: Core, args: string[], opts: Options): Promise<void> {
-  const sub = args[0];
-  if (sub === 'list') {
-    const rows = core.store.db.prepare('SELECT username, display_name AS displayName, role, unit_code AS unit, active FROM users ORDER BY username').all();
-    if (opts.json) print(rows);
-    else for (const r of rows as Array<Record<string, unknown>>) process.stdout.write(`${line(String(r.username))}\t${r.role}\t${r.unit ?? '-'}\t${line(String(r.displayName))}${r.active ? '' : ' (disabled)'}\n`);
-    return;
-  }
-  if (sub === 'add') {
-    if (!opts.role || !ROLES.includes(opts.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-    const password = process.env.IMS_NEW_PASSWORD ?? (await readSecret(`Password for ${opts.username ?? 'the new user'}: `));
-    const input = newUser.safeParse({ username: opts.username, displayName: opts.name ?? opts.username, role: opts.role, unit: opts.unit ?? null, password });
-    if (!input.success) throw new UsageError(describeIssues(input.error));
-    const user = await createUser(core.store, { userId: null, name: actorName('users add') }, input.data);
-    if (opts.json) print(user);
-    else process.stdout.write(`added ${line(user.username)} (${user.role}${user.unit ? `, ${user.unit}` : ''})\n`);
-    return;
-  }
-  throw new UsageError('usage: ims users add|list');
-}

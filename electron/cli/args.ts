@@ -2,18 +2,7 @@
 // with one dash ("-smith", "-closed") is part of what they typed (a search excludes it), not a bundle of
 // one-letter options; only -h is a short option. `--` ends the options, as everywhere.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-/** Exit statuses: 0 it did what was asked; 1 it could not (not found, refused, failed, stopped by a fault); 2 the command line is wrong. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-export class CliError extends Error {
-  readonly exitCode: number = EXIT.failed;
-}
-
-/** The command line itself is wrong (unknown command, missing or bad argument): exit 2, with the usage. */
-export class UsageError extends CliError {
-  override readonly exitCode: number = EXIT.usage;
-}
+import { UsageError } from './common.ts';
 
 const SHORT = new Set(['-h']);
 const PLACEHOLDER = '\u0000arg:';

@@ -2,16 +2,15 @@
 // read now, progress on stderr; reading that fails, even on one page, exits 1 with a sentence saying so.
 import { resolve } from 'node:path';
 import type { Core } from '../core/core.ts';
-import { readAllegation } from '../store/allegations.ts';
-import { CliError, EXIT, UsageError } from './args.ts';
-import { actorName, allegationByRef, print } from './common.ts';
+import { findAllegationId, readAllegation } from '../store/allegations.ts';
+import { actorName, CliError, EXIT, print, UsageError, type Options } from './common.ts';
 import { line } from './format.ts';
 
-export interface AttachOptions {
-  wait?: boolean;
-  page?: string;
-  attachment?: string;
-  json?: boolean;
+function allegationByRef(core: Core, ref: string | undefined, usage: string): string {
+  if (!ref) throw new UsageError(`which allegation? ${usage}`);
+  const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
+  if (!id) throw new CliError(`no allegation ${line(ref)} in ${core.store.profileDir}`);
+  return id;
 }
 
 /** Prints each page as it is read, on stderr, until the attachments given have no work left. */
@@ -61,7 +60,7 @@ function readingOutcome(reference: string | undefined, attachments: ReturnType<t
   return status;
 }
 
-export async function attachmentCommand(core: Core, command: string, args: string[], opts: AttachOptions, cwd: string): Promise<number> {
+export async function attachmentCommand(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<number> {
   const actor = { userId: null, name: actorName(command) };
   if (command === 'attach') {
     const id = allegationByRef(core, args[0], 'ims attach IMS-2026-000123 scan.tif [--wait]');

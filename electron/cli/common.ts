@@ -1,11 +1,39 @@
-// Small things every `ims` command uses: who the actor is, finding an allegation by its reference, printing JSON.
+// What every command of `ims` shares: its options, its errors (a line on stderr and an exit status that means
+// what it says), how it prints JSON, and how it names itself in the audit log.
 import { userInfo } from 'node:os';
-import type { Core } from '../core/core.ts';
-import { findAllegationId } from '../store/allegations.ts';
-import { CliError, UsageError } from './args.ts';
-import { jsonText, line } from './format.ts';
+import { jsonText } from './format.ts';
 
-/** How the command is named as the actor of what it writes: "ims import (jo)". */
+/** Exit statuses: 0 it did what was asked; 1 it could not (not found, refused, failed, stopped by a fault); 2 the command line is wrong. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** The command could not do what was asked: one line on stderr, exit 1. */
+export class CliError extends Error {
+  readonly exitCode: number = EXIT.failed;
+}
+
+/** The command line itself is wrong (unknown command, missing or bad argument): exit 2. */
+export class UsageError extends CliError {
+  override readonly exitCode: number = EXIT.usage;
+}
+
+export interface Options {
+  wait?: boolean;
+  page?: string;
+  attachment?: string;
+  as?: string;
+  reason?: string;
+  bucket?: string;
+  json?: boolean;
+  csv?: boolean;
+  bulk?: boolean;
+  filter?: string[];
+  limit?: string;
+  username?: string;
+  name?: string;
+  role?: string;
+  unit?: string;
+}
+
 export function actorName(command: string): string {
   let who = 'unknown';
   try {
@@ -16,15 +44,7 @@ export function actorName(command: string): string {
   return `ims ${command} (${who})`;
 }
 
-/** JSON on stdout, hidden characters escaped. */
+/** JSON on stdout, hidden characters escaped (cli/format.ts). */
 export function print(value: unknown): void {
   process.stdout.write(jsonText(value));
-}
-
-/** The id of the allegation with this reference; a clear error when there is none. */
-export function allegationByRef(core: Core, ref: string | undefined, usage: string): string {
-  if (!ref) throw new UsageError(`which allegation? ${usage}`);
-  const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
-  if (!id) throw new CliError(`no allegation ${line(ref)} in ${core.store.profileDir}`);
-  return id;
 }

@@ -1,7 +1,7 @@
 // `ims linkage --in A.csv [--in2 B.csv] --out pairs.csv [--use-id]`: no case store involved.
 import { resolve } from 'node:path';
 import { runLinkage } from '../matching/linkage.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from './common.ts';
 
 /** `cwd`: where relative paths are read from (where the person ran the command). */
 export function linkageCommand(opts: { in?: string; in2?: string; out?: string; 'use-id'?: boolean }, cwd: string = process.cwd()): unknown {

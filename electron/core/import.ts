@@ -7,9 +7,11 @@ import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { submissionFlags, submissionRecord, submissionRefusal, describeIssues, type SubmissionRecord } from '../../shared/schemas/submission.ts';
 import { canonicalJson } from '../../shared/text/canonical-json.ts';
-import type { Core } from './core.ts';
-import type { Actor } from '../store/store.ts';
-import { insertAllegation } from '../store/allegations.ts';
+import type { Actor, Store } from '../store/store.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { RoutingTable } from '../../shared/domain/routing.ts';
+import type { DerivedIndexes } from './derived.ts';
+import { insertAllegation } from '../store/allegation-write.ts';
 import { StoreFault, storeFault } from '../store/faults.ts';
 import { planIntake } from './intake.ts';
 import { contentFromSubmission } from './content.ts';
@@ -57,6 +59,14 @@ const MAX_ERRORS_KEPT = 1000;
 /** Records stored per SQLite transaction: each batch is committed before the next is read. */
 const BATCH_SIZE = 200;
 
+/** What an import needs of the core. */
+export interface ImportCore {
+  store: Store;
+  vault: Vault;
+  derived: DerivedIndexes;
+  routingTable(): RoutingTable;
+}
+
 export interface ImportOptions {
   /**
    * Bulk load: records are stored without being indexed one by one (each mutation still marks its allegation),
@@ -73,7 +83,7 @@ function stopSentence(s: ImportSummary, why: string, lastLine: number): string {
 }
 
 export async function importJsonl(
-  core: Core,
+  core: ImportCore,
   file: string,
   actor: Actor,
   onProgress?: (p: ImportProgress) => void,
@@ -118,21 +128,18 @@ export async function importJsonl(
     failures: ImportError[];
     warnings: ImportError[];
   }
+  const routing = core.routingTable();
   const storeBatch = core.store.db.transaction((items: Pending[]): Tally => {
     const t: Tally = { imported: 0, redactions: 0, timeCritical: 0, byUnit: {}, failures: [], warnings: [] };
     for (const { line, record, hash } of items) {
       try {
         const content = contentFromSubmission(record);
-        const plan = planIntake(core, content, 'imported', record.status);
+        const plan = planIntake(routing, content, 'imported', record.status);
         const id = core.store.newId();
         const { redactions } = core.store.mutate(
           { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line, unit: plan.unit } },
           // The search index is updated by the store's mutation hook (or later, in bulk mode).
-          (m) => {
-            const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId(), core.vault);
-            core.matching.indexAllegation(id);
-            return r;
-          },
+          (m) => insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId(), core.vault),
         );
         t.imported++;
         t.redactions += redactions;
@@ -156,8 +163,9 @@ export async function importJsonl(
     try {
       t = storeBatch(batch);
     } catch (error) {
-      // The batch rolled back: the match index's in-memory counts no longer agree with the store.
-      core.matching.forgetCaches();
+      // The batch rolled back, records its mutations had committed included: in-memory state that followed
+      // them (the match index's counts) is stale.
+      core.store.rolledBack();
       stoppedAt = batch[0]?.line ?? null;
       throw storeFault(error) ?? error;
     } finally {
@@ -182,8 +190,8 @@ export async function importJsonl(
   let lineNo = 0;
   /** The first line of the batch a store fault rolled back. */
   let stoppedAt: number | null = null;
-  const wasDeferred = core.search.deferred;
-  if (options.deferIndex) core.search.deferred = true;
+  const wasDeferred = core.derived.deferred;
+  if (options.deferIndex) core.derived.deferred = true;
   try {
     for await (const line of jsonlLines(file, { onBytes: (n) => (bytesRead = n) })) {
       lineNo = line.lineNo;
@@ -250,11 +258,11 @@ export async function importJsonl(
       }
     } else throw error;
   } finally {
-    core.search.deferred = wasDeferred;
+    core.derived.deferred = wasDeferred;
   }
   if (!summary.stopped && options.deferIndex && !wasDeferred) {
     try {
-      await core.search.catchUp();
+      await core.derived.catchUp();
     } catch (error) {
       const fault = storeFault(error);
       if (!fault) throw error;
