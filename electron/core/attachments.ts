@@ -103,13 +103,9 @@ export class Attachments {
       throw new ApiError('bad_request', `${fileName} is ${formatBytes(size)}, over the ${formatBytes(this.blobs.maxBytes)} limit for one attachment: split it or scan at a lower resolution`);
     }
     const id = this.deps.store.newId();
-    this.uploadTargets.set(id, allegationId);
-    this.deps.uploads.begin('upload', user.id, id, fileName, size, { chunkBytes: UPLOAD_CHUNK_BYTES });
+    this.deps.uploads.begin('upload', user.id, id, fileName, size, { chunkBytes: UPLOAD_CHUNK_BYTES }, allegationId);
     return { uploadId: id, chunkBytes: UPLOAD_CHUNK_BYTES };
   }
-
-  /** The allegation each upload in progress is for. */
-  private readonly uploadTargets = new Map<string, string>();
 
   chunk(user: UserRow, id: string, index: number, base64: string): Promise<{ received: number }> {
     // Refuse a file that is not a scan from its first piece, before the rest is sent.
@@ -117,15 +113,11 @@ export class Attachments {
   }
 
   async finishUpload(user: UserRow, id: string): Promise<{ attachment: AttachmentSummary; alreadyAttached: boolean }> {
-    try {
-      return await this.deps.uploads.finish('upload', user.id, id, true, (path, u) => {
-        const allegationId = this.uploadTargets.get(id) as string;
-        this.requireAttach(user, allegationId);
-        return this.attachFile(actorFor(user), allegationId, path, u.fileName);
-      });
-    } finally {
-      this.uploadTargets.delete(id);
-    }
+    return this.deps.uploads.finish('upload', user.id, id, true, (path, u) => {
+      const allegationId = u.target as string;
+      this.requireAttach(user, allegationId);
+      return this.attachFile(actorFor(user), allegationId, path, u.fileName);
+    });
   }
 
 

@@ -9,7 +9,7 @@ import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
 import { Attachments, type AttachmentsOptions } from './attachments.ts';
 import { ScanInbox } from './scan-inbox.ts';
-import { Uploads } from './uploads.ts';
+import { Uploads, type UploadBounds } from './uploads.ts';
 import type { KeyWrapper } from '../vault/keyring.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/domain/routing.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
@@ -21,6 +21,8 @@ export interface CoreOptions extends StoreOptions {
   deskName?: string;
   /** Attachments: the OCR pool's options (workers, limits, the worker script in a bundled build). */
   attachments?: AttachmentsOptions;
+  /** Files in flight at once, per person and for the desk (defaults: UPLOAD_BOUNDS). */
+  uploads?: Partial<UploadBounds>;
 }
 
 export class Core {
@@ -50,7 +52,7 @@ export class Core {
     this.vault = new Vault(this.store);
     this.store.audit.signer = (label, value) => this.vault.mac(label, value);
     // Pieces of files being sent, for attachments and imports alike; what a killed process left is removed now.
-    this.uploads = new Uploads(profileDir);
+    this.uploads = new Uploads(profileDir, options.uploads);
     this.uploads.sweep();
     this.importJobs = new ImportJobs(this);
     this.attachments = new Attachments(this, options.attachments);
