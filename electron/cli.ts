@@ -16,6 +16,7 @@ import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search/query.ts';
 import { findUserByName, type UserRow } from './core/users.ts';
 import { verifyPassword } from './core/passwords.ts';
+import { storeFault } from './store/faults.ts';
 import { openSource } from './core/sources.ts';
 import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { intelligenceReport } from './core/report.ts';
@@ -159,11 +160,13 @@ export async function main(argv: string[]): Promise<number> {
   const profile = resolve(cwd, values.profile ?? defaultProfileDir());
   let core: Core | null = null;
   try {
-    core = Core.open(profile);
+    // A full disk stopping attachment reading is said once, as it happens, in the same words as in the desk.
+    core = Core.open(profile, { attachments: { report: (sentence) => process.stderr.write(`${block(sentence)}\n`) } });
     if (VAULT_COMMANDS.has(command)) await unlockVault(core);
     return (await run(core, command, args, values, cwd)) ?? EXIT.ok;
   } catch (error) {
-    process.stderr.write(`ims ${command}: ${block((error as Error).message)}\n`);
+    const fault = storeFault(error);
+    process.stderr.write(`ims ${command}: ${block(fault && fault !== error ? `${fault.message[0]?.toUpperCase()}${fault.message.slice(1)}` : (error as Error).message)}\n`);
     if (process.env.IMS_DEBUG && error instanceof Error && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`);
     if (error instanceof CliError) return error.exitCode;
     return error instanceof QuerySyntaxError ? EXIT.usage : EXIT.failed;

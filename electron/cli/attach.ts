@@ -30,6 +30,11 @@ async function readWithProgress(core: Core, ids: string[]): Promise<void> {
   }
 }
 
+/** When a store fault (a full disk) stopped reading, the exit status (its sentence was said as it happened). */
+function readingStopped(core: Core): number | null {
+  return core.attachments.reading.stopped() ? EXIT.failed : null;
+}
+
 function ocrStatus(core: Core, allegationId: string) {
   const reference = readAllegation(core.store.db, allegationId)?.reference;
   const attachments = core.attachments.list(allegationId).map((a) => {
@@ -67,13 +72,17 @@ export async function attachmentCommand(core: Core, command: string, args: strin
     const file = args[1];
     if (!file) throw new UsageError('which file? ims attach REF FILE [--wait]');
     const result = await core.attachments.attachFile(actor, id, resolve(cwd, file), undefined, { read: opts.wait ?? false });
-    if (result.alreadyAttached) process.stderr.write(`${line(result.attachment.fileName)} is already attached to ${line(args[0])} (the same file)\n`);
-    if (opts.wait && !result.alreadyAttached) await readWithProgress(core, [result.attachment.id]);
-    else if (!result.alreadyAttached) process.stderr.write('Attached; IMS Desk reads it when it next runs on this profile (or use --wait to read it now)\n');
+    const name = line(result.attachment.fileName);
+    if (result.alreadyAttached && !result.resumed) process.stderr.write(`${name} is already attached to ${line(args[0])} (the same file)\n`);
+    // Attached again where reading never finished (a desk killed mid-attach, a full disk): it carries on.
+    else if (result.resumed) process.stderr.write(`${name} is already attached to ${line(args[0])}; its reading had not finished and ${opts.wait ? 'carries on now' : 'carries on when IMS Desk next runs on this profile (or use --wait to read it now)'}\n`);
+    else if (!opts.wait) process.stderr.write('Attached; IMS Desk reads it when it next runs on this profile (or use --wait to read it now)\n');
+    if (opts.wait && (result.resumed || !result.alreadyAttached)) await readWithProgress(core, [result.attachment.id]);
     const status = ocrStatus(core, id);
     const attachment = status.attachments.find((a) => a.id === result.attachment.id);
-    print({ alreadyAttached: result.alreadyAttached, attachment });
-    return opts.wait && attachment ? readingOutcome(status.reference, [attachment]) : EXIT.ok;
+    print({ alreadyAttached: result.alreadyAttached, resumed: result.resumed, attachment });
+    if (!opts.wait) return EXIT.ok;
+    return readingStopped(core) ?? (attachment ? readingOutcome(status.reference, [attachment]) : EXIT.ok);
   }
   if (command === 'ocr-status') {
     const id = allegationByRef(core, args[0], 'ims ocr-status IMS-2026-000123 [--json]');
@@ -102,6 +111,6 @@ export async function attachmentCommand(core: Core, command: string, args: strin
   await readWithProgress(core, targets.map((a) => a.id));
   const status = ocrStatus(core, id);
   print({ queued, status });
-  return readingOutcome(status.reference, status.attachments.filter((a) => targets.some((t) => t.id === a.id)));
+  return readingStopped(core) ?? readingOutcome(status.reference, status.attachments.filter((a) => targets.some((t) => t.id === a.id)));
 }
 

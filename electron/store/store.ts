@@ -7,6 +7,7 @@ import { AuditLog, type AuditEntryInput } from './audit.ts';
 import { UNITS } from '../../shared/domain/units.ts';
 import { RowWriter, type PendingChange } from './registry.ts';
 import { prepared } from './statements.ts';
+import { DiskReserve } from './faults.ts';
 
 export interface Actor {
   /** The local user, or null for the desk itself (CLI import, migrations). */
@@ -50,6 +51,8 @@ export class Store {
   readonly profileDir: string;
   readonly clientId: string;
   readonly audit: AuditLog;
+  /** Room kept back on the store's disk, for the last word of work that meets a full disk. */
+  readonly reserve: DiskReserve;
   private readonly clock: HybridClock;
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
@@ -70,6 +73,8 @@ export class Store {
       'INSERT INTO changes (hlc, entity, entity_id, allegation_id, op, data, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.seedUnits();
+    this.reserve = new DiskReserve(profileDir);
+    this.reserve.ensure();
   }
 
   now(): Date {
