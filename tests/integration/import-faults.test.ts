@@ -115,5 +115,5 @@ describe.skipIf(canMount !== null)('an import that fills the disk', () => {
     const audit = ims(profile, 'audit', 'verify', '--json');
     expect(audit.code).toBe(0);
     expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true });
-  });
+  }, 600_000);
 });
