@@ -150,19 +150,27 @@ afterAll(() => {
 
 describe('kill -9 at random moments of an import, some with a torn write-ahead log', () => {
   it('holds every batch committed before each kill, whole and once, and a last run completes the import', async () => {
-    const profile = join(tmp.dir, 'import-kills');
     const file = join(tmp.dir, 'thousand.jsonl');
+    let desk = 0;
+    let profile = join(tmp.dir, `import-kills-${desk}`);
     let held = 0;
-    for (let i = 0; i < 11; i++) {
-      // Killed at a random moment: while starting (the first time, before the store exists), or a random time
-      // after 0-2 more batches of 200 were committed.
-      const target = i === 0 ? 0 : held + 200 * between(0, 2);
+    for (let kills = 0; kills < 12; ) {
+      // Killed at a random moment: while starting (before the store exists), or a random time after 0 or 1 more
+      // batches of 200 were committed. A desk whose import completed makes way for a new one.
+      if (held === 1000) {
+        profile = join(tmp.dir, `import-kills-${++desk}`);
+        held = 0;
+      }
+      const target = held === 0 && rand() < 0.3 ? 0 : held + 200 * between(0, 1);
       const ms = between(0, 3000);
       const { before, killed } = await killWhen(profile, ['import', file], ALLEGATIONS, target, ms);
-      if (!killed) break;
+      held = expectWholeImport(profile);
+      if (!killed) continue;
+      kills++;
+      // A power cut mid-write leaves a torn frame at the end of the write-ahead log: never a committed one.
       const wal = join(profile, `${STORE_FILE}-wal`);
       let torn = 0;
-      if (i % 2 === 1 && existsSync(wal) && statSync(wal).size > 0) {
+      if (existsSync(wal) && statSync(wal).size > 0) {
         torn = between(1, 8192);
         appendFileSync(wal, Buffer.from(Array.from({ length: torn }, () => Math.floor(rand() * 256))));
       }
@@ -191,7 +199,7 @@ async function deskWithAllegation(profile: string): Promise<string> {
   }
 }
 
-const SCANS = ['0000971160.png', '0000989556.png', '0000990274.png', '0000999294.png', '0001118259.png', '0001123541.png'].map((f) => join(FUNSD, f));
+const SCANS = ['0000971160.png', '0000989556.png', '0000990274.png', '0000999294.png'].map((f) => join(FUNSD, f));
 const READ_PAGES = "SELECT count(*) FROM attachment_pages WHERE status = 'done'";
 
 describe('kill -9 at random moments of attaching and reading scans', () => {
