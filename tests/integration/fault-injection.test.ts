@@ -185,7 +185,7 @@ describe('kill -9 at random moments of an import, some with a torn write-ahead l
     expect(sound(profile)).toBe(true);
     const audit = ims(profile, 'audit', 'verify', '--json');
     expect(audit.code, audit.stderr).toBe(0);
-  }, 900_000);
+  }, 1_800_000);
 });
 
 /** A desk with one allegation to attach scans to. */
@@ -230,7 +230,7 @@ describe('kill -9 at random moments of attaching and reading scans', () => {
     expect(count(profile, "SELECT count(*) FROM attachments WHERE ocr_status = 'done'")).toBe(SCANS.length);
     expect(count(profile, 'SELECT count(*) FROM ocr_queue')).toBe(0);
     expect(sound(profile)).toBe(true);
-  }, 900_000);
+  }, 1_800_000);
 });
 
 function mountTmpfs(dir: string, size: string): string | null {
@@ -304,7 +304,7 @@ describe.skipIf(cannotMount !== null)('a disk that fills, and a profile that tur
       expectWholeImport(profile, [reference]);
       record(`import on a full disk (${leave / 1024} KB left)`, before, held, sound(profile));
     }
-  }, 900_000);
+  }, 1_800_000);
 
   it('reading a scan on a full disk stops with one sentence and is marked failed, not running', () => {
     expect(ims(profile, 'attach', reference, SCANS[0] as string).code).toBe(0);
