@@ -17,6 +17,11 @@ export class UsageError extends CliError {
 }
 
 export interface Options {
+  region?: string;
+  from?: string;
+  to?: string;
+  by?: string;
+  pdf?: string;
   wait?: boolean;
   page?: string;
   attachment?: string;
