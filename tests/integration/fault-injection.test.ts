@@ -223,8 +223,12 @@ describe('kill -9 at random moments of attaching and reading scans', () => {
     // Every scan attached again (each once), then every attachment read.
     for (const scan of SCANS) expect(ims(profile, 'attach', reference, scan).code).toBe(0);
     expect(count(profile, 'SELECT count(*) FROM attachments')).toBe(SCANS.length);
-    const finish = ims(profile, 'ocr-retry', reference, '--wait');
-    expect(finish.code, finish.stderr).toBe(0);
+    // Attaching again resumes reading, so it may already have finished everything (then ocr-retry rightly says there
+    // is nothing to read again, and exits 1).
+    if (count(profile, "SELECT count(*) FROM attachments WHERE ocr_status <> 'done'") > 0) {
+      const finish = ims(profile, 'ocr-retry', reference, '--wait');
+      expect(finish.code, finish.stderr).toBe(0);
+    }
     expect(count(profile, "SELECT count(*) FROM attachments WHERE ocr_status = 'done'")).toBe(SCANS.length);
     expect(count(profile, 'SELECT count(*) FROM ocr_queue')).toBe(0);
     expect(sound(profile)).toBe(true);
