@@ -4,6 +4,7 @@
 // was redacted at intake, and attachment page text is redacted again here in case a page was stored raw.
 import { prepared, type Db } from '../store/db.ts';
 import { findIdentifiers } from '../../shared/text/identifiers.ts';
+import { splitGluedWords } from '../../shared/text/glue.ts';
 import { parseUkPostcode } from '../../shared/text/normalise.ts';
 import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, type Channel, type OffenceType } from '../../shared/domain/vocabularies.ts';
 import { facet } from '../../shared/search/filters.ts';
@@ -200,14 +201,15 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
       lastAttachment = p.id;
       attach.push(p.file_name);
       if (p.legacy_text) {
-        attach.push(p.legacy_text);
+        // Attachment text is OCR's: words it glued together ("calledAfia Mensah") are indexed apart.
+        attach.push(splitGluedWords(p.legacy_text).text);
         textIdentifierTokens(p.legacy_text, keys);
       }
     }
     if (p.text) {
       if (source === undefined) source = a.has_source ? readPlainSource(db, id) : null;
       const text = source ? redactSource(p.text, source).text : p.text;
-      attach.push(text);
+      attach.push(splitGluedWords(text).text);
       textIdentifierTokens(text, keys);
     }
   }
