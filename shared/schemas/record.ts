@@ -110,6 +110,12 @@ export const detectedDeadline = z.object({
   sentence: z.string(),
   event: z.string(),
   daysAfterReceipt: z.number().int(),
+  /** The event's words as written, the rule that fired ("flight + weekday") and why, in words (absent on flags raised before they were recorded). */
+  cue: z.string().optional(),
+  rule: z.string().optional(),
+  reason: z.string().optional(),
+  /** The attachment page the sentence is on, when it came from a scan. */
+  page: z.number().int().positive().nullable().optional(),
 });
 
 export const timeCriticalView = z.object({
