@@ -12,9 +12,12 @@ const READ_ROLES = [...CASE_ROLES, 'nsu'] as const;
 const INBOX_ROLES = ['sifter', 'manager', 'admin'] as const;
 
 export const ATTACHMENT_KINDS = ['pdf', 'tiff', 'jpeg', 'png'] as const;
-export const SUGGESTION_KINDS = ['name', 'dob', 'address', 'postcode', 'phone', 'email', 'vrm', 'flight'] as const;
-/** Where a scan reveals its writer; 'known-source' is the allegation's recorded source repeated on the page. */
-export const SOURCE_REGION_KINDS = ['signature', 'self-introduction', 'fax-header', 'contact', 'letterhead', 'known-source'] as const;
+export const SUGGESTION_KINDS = ['name', 'dob', 'address', 'postcode', 'phone', 'email', 'vrm', 'flight', 'business', 'travel', 'offence'] as const;
+/**
+ * Where a scan reveals its writer; 'known-source' is the allegation's recorded source repeated on the page,
+ * 'writer-repeat' the writer's own name, phone, email or street repeated outside their signature or letterhead.
+ */
+export const SOURCE_REGION_KINDS = ['signature', 'self-introduction', 'fax-header', 'contact', 'letterhead', 'known-source', 'writer-repeat'] as const;
 export const SOURCE_DETAIL_KINDS = ['name', 'phone', 'email', 'postcode'] as const;
 
 /** Largest piece of a file sent in one call: base64 of 768 KB, well under the browser host's 4 MB body limit. */
@@ -42,6 +45,13 @@ export const suggestionView = z.object({
   date: z.string().nullable(),
   dateText: z.string().nullable(),
   role: z.string().nullable(),
+  /** The words it came from (its sentence), where they are known. */
+  sentence: z.string().optional(),
+  /** Flights and travel: where from and to, when the letter says. */
+  origin: z.string().nullable().optional(),
+  destination: z.string().nullable().optional(),
+  /** Businesses: the kind the name says it is. */
+  businessType: z.string().optional(),
 });
 export type SuggestionView = z.infer<typeof suggestionView>;
 

@@ -38,6 +38,7 @@ const REGION_LABELS: Record<AttachmentDetail['source']['regions'][number]['kind'
   contact: 'contact details',
   letterhead: 'letterhead',
   'known-source': 'the recorded source’s details',
+  'writer-repeat': 'the writer’s details repeated',
 };
 
 /** Words of a search to highlight: quoted phrases whole, field filters and operators left out. */

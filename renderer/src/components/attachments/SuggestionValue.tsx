@@ -1,16 +1,16 @@
 import { Badge, Group, Text } from '@mantine/core';
 import type { SuggestionView } from '../../../../shared/api/attachments.ts';
-import { SUGGESTION_LABELS } from '../../../../shared/attachments/rules.ts';
+import { SUGGESTION_LABELS, suggestionText } from '../../../../shared/attachments/rules.ts';
 
 /** What a suggestion proposes, as the viewer and the form both list it: its kind, then the value. */
-export function SuggestionValue({ s }: { s: Pick<SuggestionView, 'kind' | 'value'> }) {
+export function SuggestionValue({ s }: { s: Pick<SuggestionView, 'kind' | 'value' | 'date'> }) {
   return (
     <Group gap={6} wrap="nowrap">
       <Badge size="xs" variant="light">
         {SUGGESTION_LABELS[s.kind]}
       </Badge>
       <Text size="sm" fw={600} className="mono" truncate>
-        {s.value}
+        {suggestionText(s)}
       </Text>
     </Group>
   );
