@@ -4,6 +4,7 @@
 // decides (the inspection found 28% of records held details only in attachments, and a smuggler's flight
 // was missed because it was only in a scan: 000 §4.26, Figure 7).
 import { airlineByIcao } from '../text/airlines.ts';
+import { isCommonWord } from '../text/words.ts';
 import { findIdentifiers } from '../text/identifiers.ts';
 import { originalOffset, splitGluedWords } from '../text/glue.ts';
 import { foldName, normaliseFlightNumber, normaliseVrm } from '../text/normalise.ts';
@@ -77,7 +78,12 @@ const OWNER = `(?:${ci('h')}[ie1l]${ci('s')}|${ci('h')}[ec]${ci('r')}|${ci('thei
 // OCR debris between a cue and the name: stray quotes, tildes, underscores, a line of noise.
 const GAP = `[\\s_~'"‘’\`|]*`;
 
+const REPORT = `(?:${ci('report')}|${ci('reporting')}|${ci('writing about')}|${ci('concerned about')}|${ci('information about')})`;
+const PERSON = `(?:${ci('a')}\\s+(?:${ci('man')}|${ci('woman')}|${ci('person')}|${ci('lady')}|${ci('gentleman')})\\s+${CALLED}\\s*)?`;
+
 const NAME_CUES: Array<{ re: RegExp; cue: string; role: (m: RegExpExecArray) => string }> = [
+  // "I am writing to report Marek Nowak", "I wish to report a man called Rajesh Kumar": who the letter is about.
+  { re: new RegExp(`\\b${REPORT}\\s+${PERSON}${GAP}(${NAME})`, 'g'), cue: 'reported', role: () => 'subject' },
   // "RE: WASEEM IQBAL", "Re: Waseem Iqbal DOB 01/02/1980": the subject of the letter.
   { re: new RegExp(`\\b${ci('re')}\\s*[:.-]\\s*(${NAME})`, 'g'), cue: 'RE: line', role: () => 'subject' },
   // "his brother Arshad Nawaz", "a friend called Mohammad Nasser", "her boss, Ali Khan"
@@ -115,7 +121,13 @@ function cleanName(raw: string): { text: string; length: number } | null {
   return { text, length: raw.indexOf(kept[kept.length - 1] as string) + (kept[kept.length - 1] as string).length };
 }
 
-function findNames(text: string): Found[] {
+/** A surname OCR began with "l" for "I" ("Bogdan lonescu"): put right where the word is no English word. */
+function repairNameInitials(text: string): string {
+  return text.replace(/\b([A-Z][a-z]+[ \t]+)l([a-z]{2,})\b/g, (all, before: string, rest: string) => (isCommonWord(`l${rest}`) ? all : `${before}I${rest}`));
+}
+
+function findNames(raw: string): Found[] {
+  const text = repairNameInitials(raw);
   const out: Found[] = [];
   for (const { re, cue, role } of NAME_CUES) {
     re.lastIndex = 0;
@@ -211,7 +223,7 @@ function findVehicles(text: string): Found[] {
 
 const STREET_START = /(?:\b(?:Flat|Apartment|Unit|Room)\s+\w+[,]?\s+)?\b\d+[A-Za-z]?(?:\/\d+)?,?\s+(?:[A-Z][\w'’-]*\s+){1,4}(?:Road|Street|Lane|Avenue|Drive|Close|Way|Crescent|Place|Grove|Gardens|Terrace|Court|Hill|Park|Row|Walk|Square|Parade|Rise|Mews|Green|Broadway|Vale|View|High Street)\b/gi;
 
-function findAddresses(text: string, postcodes: Array<{ index: number; text: string }>): Found[] {
+function findAddresses(text: string, postcodes: Array<{ index: number; text: string; value: string }>): Found[] {
   const out: Found[] = [];
   for (const m of text.matchAll(STREET_START)) {
     const start = m.index ?? 0;
@@ -220,7 +232,9 @@ function findAddresses(text: string, postcodes: Array<{ index: number; text: str
     const pc = postcodes.find((p) => p.index >= end && p.index - end <= 60 && !/[.!?]\s/.test(text.slice(end, p.index)));
     const stop = pc ? pc.index + pc.text.length : end;
     const written = text.slice(start, stop);
-    out.push({ kind: 'address', text: written, value: written.replace(/\s+/g, ' ').replace(/\s+,/g, ','), start, end: stop, cue: pc ? 'street and postcode' : 'street' });
+    // The postcode as it is ("B21 0LA"), not as OCR read it ("B21 OLA").
+    const value = pc ? text.slice(start, pc.index) + pc.value : written;
+    out.push({ kind: 'address', text: written, value: value.replace(/\s+/g, ' ').replace(/\s+,/g, ','), start, end: stop, cue: pc ? 'street and postcode' : 'street' });
   }
   return out;
 }
@@ -257,7 +271,8 @@ function suggestFromText(text: string, context: SuggestContext, spans: Span[]): 
     found.push({ kind: 'travel', text: j.text, value: j.destination ?? '', start: j.start, end: j.end, cue: j.cue, date: j.date, dateText: j.dateText, origin: j.origin, destination: j.destination });
   }
   for (const b of findBusinesses(text)) found.push({ kind: 'business', text: b.text, value: b.text.replace(/\s+/g, ' '), start: b.start, end: b.end, cue: b.cue, businessType: b.type });
-  for (const o of findOffenceHints(text)) found.push({ kind: 'offence', text: o.text, value: o.offence, start: o.start, end: o.end, cue: 'offence words' });
+  // Offence words may wrap across lines ("never goes to\nclass"): read with every space alike (same offsets).
+  for (const o of findOffenceHints(text.replace(/\s/g, ' '))) found.push({ kind: 'offence', text: o.text, value: o.offence, start: o.start, end: o.end, cue: 'offence words' });
   found.push(...vehicles, ...findNames(text), ...findDobs(text), ...findAddresses(text, ids.filter((i) => i.kind === 'postcode')));
   return found;
 }

@@ -42,7 +42,8 @@ function placeAfter(sentence: string, word: 'to' | 'from'): string | null {
 /** The date nearest to [from, to) in the sentence, read relative to `receivedAt` (or only a full date without it). */
 function dateNear(sentence: string, from: number, to: number, receivedAt: Date | null): { date: string | null; dateText: string | null } {
   const reference = receivedAt ?? new Date(Date.UTC(2000, 0, 1));
-  const results = chrono.en.GB.parse(sentence, reference, { forwardDate: receivedAt !== null }).filter((r) => r.start.isCertain('day') || r.start.isCertain('weekday') || /tomorrow|tonight|next week/i.test(r.text));
+  // "last week", "two weeks ago": no day a form can hold.
+  const results = chrono.en.GB.parse(sentence, reference, { forwardDate: receivedAt !== null }).filter((r) => !/\blast\b|\bago\b/i.test(r.text) && (r.start.isCertain('day') || r.start.isCertain('weekday') || /tomorrow|tonight|next week/i.test(r.text)));
   let best: { date: string | null; dateText: string | null; distance: number } | null = null;
   for (const r of results) {
     const end = r.index + r.text.length;

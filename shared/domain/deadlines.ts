@@ -115,15 +115,15 @@ function dateRuleOf(written: string): DateRule {
   return 'relative day';
 }
 
-function nearestEvent(sentence: string, from: number, to: number): { event: DeadlineEvent; cue: string; distance: number } | null {
-  let best: { event: DeadlineEvent; cue: string; distance: number } | null = null;
+function nearestEvent(sentence: string, from: number, to: number): { event: DeadlineEvent; cue: string; distance: number; at: number } | null {
+  let best: { event: DeadlineEvent; cue: string; distance: number; at: number } | null = null;
   for (const [re, event] of EVENTS) {
     re.lastIndex = 0;
     for (const m of sentence.matchAll(re)) {
       const at = m.index ?? 0;
       const end = at + m[0].length;
       const distance = end <= from ? from - end : at >= to ? at - to : 0;
-      if (!best || distance < best.distance) best = { event, cue: m[0], distance };
+      if (!best || distance < best.distance) best = { event, cue: m[0], distance, at };
     }
   }
   return best && best.distance <= EVENT_REACH ? best : null;
@@ -157,7 +157,9 @@ export function detectDeadlines(text: string, receivedAt: Date, windowDays: numb
       const near = nearestEvent(sentence, r.index, r.index + r.text.length);
       if (!near) continue;
       const dateRule = dateRuleOf(written);
-      if (dateRule === 'weekday' && PAST.test(sentence)) continue;
+      // Said of the past between the event's words and the date ("saw her leaving ... on Saturday"): not to come.
+      const clause = sentence.slice(Math.max(0, Math.min(near.at, r.index) - 15), Math.max(near.at + near.cue.length, r.index + r.text.length));
+      if (dateRule === 'weekday' && PAST.test(clause)) continue;
       // "£70 a day", "7 days a week", "a couple of weeks ago": rates and spans of time, not a day to come.
       if (dateRule === 'relative day' && !/^(?:in|within)\b|\b(?:next|this|tomorrow|tonight|today|weekend|fortnight)\b/i.test(written)) continue;
       const key = `${date}|${index}`;

@@ -38,6 +38,8 @@ function editDistance(a: string, b: string): number {
 }
 
 function isSignOff(line: string): boolean {
+  // "Yours filly", "Yours faithfuliy": a line of "Yours" and one word closes a letter however the word was read.
+  if (/^[^A-Za-z]*yours[ \t]+[A-Za-z0-9|!]{3,14}[.,]?[ \t]*$/i.test(line)) return true;
   const key = line.toLowerCase().replace(/[1|!]/g, 'l').replace(/[^a-z]/g, '');
   if (key.length < 6 || key.length > 20) return false;
   return SIGN_OFFS.some((w) => editDistance(key, w) <= (w.length >= 12 ? 2 : w.length >= 9 ? 1 : 0));
@@ -47,7 +49,10 @@ const DEBRIS = /^[^A-Za-z0-9]*[A-Za-z0-9]?[^A-Za-z0-9]*$/;
 /** Sign-offs that do not identify anyone. */
 const ANONYMOUS = /^(?:anon(?:ymous)?|a[ \t]+concerned[ \t]+\w+|a[ \t]+(?:neighbour|friend|resident|member of the public)|concerned[ \t]+\w+|n\/?a)$/i;
 const SELF_INTRO = /\b(?:[Mm]y name is|I am called)[ \t]+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})/g;
-const FAX_FROM = /^[ \t]*(?:FAX[ \t]+)?FROM[ \t]*:[ \t]*(.*)$/gim;
+// "FAX FROM:", and as OCR misreads it ("EAX EROM:").
+const FAX_FROM = /^[ \t]*(?:[FE]AX[ \t]+)?[FE]ROM[ \t]*:[ \t]*(.*)$/gim;
+/** A street line ("9 Villa Road"), which starts a signature block whose name line OCR lost. */
+const STREET_LINE = /^(?:(?:flat|apartment|unit)\s+\w+,?\s+)?\d+[A-Za-z]?\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}\s+(?:road|street|lane|avenue|drive|close|way|crescent|place|grove|gardens|terrace|court|hill|park|row|walk|square|parade|rise|mews|green|broadway|vale|view)\b/i;
 const CONTACT_CUE = /\b(?:my (?:phone|mobile|number|telephone|email|e-mail|address) is|(?:contact|call|ring|text|reach|email) me (?:on|at)|you can (?:contact|reach|call) me (?:on|at)|I live at|tel(?:ephone)?\s*:|mob(?:ile)?\s*:|e-?mail\s*:)/gi;
 const SALUTATION = /^[ \t]*(?:dear\b|to whom it may concern|to the home office|home office|immigration enforcement|re\s*:)/im;
 
@@ -106,7 +111,7 @@ export function findSourceRegions(pages: readonly PageTextInput[]): SourceRegion
           continue;
         }
         if (start < 0 && ANONYMOUS.test(t)) break;
-        if (start < 0 && !looksLikeName(t) && !findIdentifiers(t).length) break;
+        if (start < 0 && !looksLikeName(t) && !STREET_LINE.test(t) && !findIdentifiers(t).length) break;
         if (start < 0) {
           start = l.start + l.line.indexOf(t);
           if (looksLikeName(t)) name = t;

@@ -37,7 +37,8 @@ export function readAddressBlock(lines: readonly string[]): WriterAddress {
   const out: WriterAddress = {};
   const body: string[] = [];
   for (const raw of lines) {
-    const line = raw.trim().replace(/^[^A-Za-z0-9$]+/, '').replace(/[,.]$/, '');
+    // OCR leaves specks around lines ("Leeds’", "- 3 Church Lane").
+    const line = raw.trim().replace(/^[^A-Za-z0-9$]+/, '').replace(/[^A-Za-z0-9)]+$/, '');
     if (!line) continue;
     const ids = findIdentifiers(line);
     const pc = ids.find((i) => i.kind === 'postcode');

@@ -30,6 +30,8 @@ const VRM = /\b([A-Z]{2}\d{2})\s?([A-Z]{3})\b/gi;
 // designators ("EZY8741", "BAW 249") are kept only when they are a known airline's ICAO code.
 const FLIGHT = /\b(?:flight\s+(?:no\.?\s*|number\s*)?)?((?:[A-Z]{3}|[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}[A-Z]?)\b/gi;
 const EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g;
+// A designator OCR misread ("Al 114" for AI 114), after a word that says a flight follows.
+const MISREAD_FLIGHT = /\b(?:on|flight|flew|fly|flying|flies|booked)\s+(([A-Z])[l|]\s?(\d{2,4}))\b/g;
 
 /** Words that look like flight numbers but are not (A4 paper, M25, B71 postcodes are filtered separately). */
 const NOT_FLIGHTS = new Set(['A4', 'A3', 'A5', 'M1', 'M6', 'M25', 'M4', 'M5', 'M62', 'A1', 'P60', 'P45']);
@@ -100,6 +102,14 @@ function findInText(text: string): FoundIdentifier[] {
     // "AB12 CDE": a registration, not flight AB12.
     if (out.some((o) => o.kind === 'vrm' && index >= o.index && index < o.index + o.text.length)) continue;
     out.push({ kind: 'flight', text: token, value: flight.value, index, ...(flight.airline ? { airline: flight.airline } : {}) });
+  }
+  for (const m of text.matchAll(MISREAD_FLIGHT)) {
+    const written = m[1] as string;
+    const index = (m.index ?? 0) + m[0].length - written.length;
+    const value = normaliseFlightNumber(`${m[2]}I${m[3]}`);
+    if (!value || out.some((o) => o.kind === 'flight' && o.index === index)) continue;
+    const airline = airlineOf(`${m[2]}I`);
+    out.push({ kind: 'flight', text: written, value, index, ...(airline ? { airline: airline.name } : {}) });
   }
   for (const m of text.matchAll(EMAIL)) out.push({ kind: 'email', text: m[0], value: m[0].toLowerCase(), index: m.index ?? 0 });
   return out;

@@ -68,6 +68,8 @@ export function sentenceSpans(text: string): Span[] {
       // "09.03.2026", "£3.50", "kaslam@example.com": a stop followed by a letter or digit ends nothing.
       if (after !== undefined && !/\s|["'’”)]/.test(after)) continue;
       if (c === '.' && ABBREVIATIONS.test(flat.slice(Math.max(start, i - 8), i + 1))) continue;
+      // A stop before a word in lower case ends no sentence: OCR's specks ("and. he flies. out") and "e.g. this".
+      if (/^[ \t]+\p{Ll}/u.test(flat.slice(i + 1, i + 4))) continue;
       let end = i + 1;
       while (end < flat.length && /["'’”)]/.test(flat[end] as string)) end++;
       push(start, end);

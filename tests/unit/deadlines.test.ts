@@ -71,6 +71,8 @@ describe('deadlines in text as OCR reads letters and faxes', () => {
     // A letter's line wraps inside the sentence
     ['I know he is flying out\non Friday on EZY8741 from Luton.', '2026-03-06'],
     ['The appeal hearing at Taylor House is\nlisted for 9 March.', '2026-03-09'],
+    // Full stops OCR put inside the sentence
+    ['He was supposed to be deported but he ran away and. he flies. out on Sunday to Istanbul.', '2026-03-08'],
     // A weekday misread by one letter
     ['He is flying out on Frlday from Stansted.', '2026-03-06'],
     ['She is leaving tomorr0w for Lagos.', '2026-03-05'],

@@ -20,6 +20,10 @@ const CASES: Array<[string, string[]]> = [
   ['He is flying onUL241 to Colombo', ['flight:UL241@UL241']],
   ['call him on07700900123or later', ['phone:07700900123@07700900123']],
   ['flying out onEZY8741tomorrow', ['flight:U28741@EZY8741']],
+  // A designator OCR misread, after a word that says a flight follows
+  ['He flew back from Delhi on Al\n114.', ['flight:AI114@Al\n114']],
+  // A number wrapped onto the next line
+  ['He can be reached on 07700\n900889. Thanks', ['phone:07700900889@07700\n900889']],
   // Not flights
   ['He lives in SE 12 near the park', []],
   ['print it on A4 paper', []],

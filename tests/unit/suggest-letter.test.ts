@@ -47,8 +47,12 @@ describe('what a letter can fill on the form', () => {
       ['Kwame Asante', 'subject'],
       ['Kofi Asante', 'brother'],
     ]);
-    const withSubject = suggestFields([{ page: 1, text: PAGE1 }], [], { subjectCount: 1 });
-    expect(withSubject.find((n) => n.value === 'Kwame Asante')?.role).toBe('associate');
+    // Someone merely mentioned is the subject only when the record has none yet.
+    const mention = 'I also want to mention Zeeshan Siddiqui who does the same.';
+    expect(suggestFields([{ page: 1, text: mention }], [], { subjectCount: 0 })[0]?.role).toBe('subject');
+    expect(suggestFields([{ page: 1, text: mention }], [], { subjectCount: 1 })[0]?.role).toBe('associate');
+    // The person a letter reports is its subject whatever the record holds.
+    expect(suggestFields([{ page: 1, text: 'I am writing to report Marek Nowak who lives nearby.' }], [], { subjectCount: 1 })[0]).toMatchObject({ value: 'Marek Nowak', role: 'subject' });
   });
 
   it('gives a flight its date (read relative to receipt), where it leaves from and where it goes', () => {
@@ -62,6 +66,11 @@ describe('what a letter can fill on the form', () => {
   it('says which words each suggestion came from: its sentence', () => {
     expect(of('flight')[0]?.sentence).toBe('I also know that he is booked to fly out on Friday on flight EZY8741 from Luton to Accra and will not come back.');
     expect(of('vrm')[0]?.sentence).toBe('His brother Kofi Asante drives a silver Toyota Prius registration YX19 ABC.');
+  });
+
+  it('reads a surname whose I OCR read as l ("Bogdan lonescu"), but not an English word', () => {
+    const names = suggestFields([{ page: 1, text: 'I wish to report a man called Bogdan lonescu who lives here. His friend Adam lives nearby.' }]).filter((s) => s.kind === 'name');
+    expect(names.map((n) => n.value)).toEqual(['Bogdan Ionescu']);
   });
 
   it('names the kind of business where its name says it', () => {
@@ -95,24 +104,26 @@ describe('offence hints', () => {
 });
 
 describe('accepting a suggestion fills the form', () => {
+  // As the API gives a suggestion to the viewer (absent dates and roles are null there).
+  const v = (s: SuggestedField | undefined) => ({ ...(s as SuggestedField), date: s?.date ?? null, dateText: s?.dateText ?? null, role: s?.role ?? null });
   const empty = allegationFormShape.parse({ channel: 'letter', reporterType: 'public', receivedAt: '2026-03-04T10:00:00.000Z' });
   it('a flight with its date, origin and destination', () => {
-    const { form } = applySuggestion(empty, of('flight')[0]!);
+    const { form } = applySuggestion(empty, v(of('flight')[0]));
     expect(form.travel).toEqual([{ flight: 'U28741', travelDate: '2026-03-06', origin: 'Luton', destination: 'Accra' }]);
-    expect(suggestionOnForm(form, of('flight')[0]!)).toBe(true);
+    expect(suggestionOnForm(form, v(of('flight')[0]))).toBe(true);
   });
   it('a business with its kind, travel, and an offence type', () => {
-    let form = applySuggestion(empty, of('business')[0]!).form;
-    form = applySuggestion(form, of('travel')[0]!).form;
-    form = applySuggestion(form, of('offence')[0]!).form;
+    let form = applySuggestion(empty, v(of('business')[0])).form;
+    form = applySuggestion(form, v(of('travel')[0])).form;
+    form = applySuggestion(form, v(of('offence')[0])).form;
     expect(form.businesses).toEqual([{ name: "Sunny's Hand Car Wash", type: 'car wash', address: null }]);
     expect(form.travel).toEqual([{ flight: '', travelDate: '2026-03-11', origin: '', destination: 'Ghana' }]);
     expect(form.offenceTypes).toEqual(['illegal_working']);
-    expect(suggestionOnForm({ ...form, offenceTypes: form.offenceTypes }, of('offence')[0]!)).toBe(true);
-    expect(suggestionText(of('offence')[0]!)).toBe('Illegal working');
+    expect(suggestionOnForm(form, v(of('offence')[0]))).toBe(true);
+    expect(suggestionText(v(of('offence')[0]))).toBe('Illegal working');
   });
   it('the first name on a form with no subject as its main subject', () => {
-    const { form } = applySuggestion(empty, of('name')[0]!);
+    const { form } = applySuggestion(empty, v(of('name')[0]));
     expect(form.subjects[0]).toMatchObject({ role: 'main', forename: 'Kwame', surname: 'Asante' });
   });
 });

@@ -24,6 +24,16 @@ const BLOCKS: Array<[string, string, WriterDetails]> = [
     { name: 'Sarah Whitfield', organisation: 'Practice Manager, Northgate Surgery', street: '3 Church Lane, Moss Side', town: 'Manchester', postcode: 'M14 4PX', address: '3 Church Lane, Moss Side, Manchester, M14 4PX', phone: '07700900777' },
   ],
   [
+    'a sign-off OCR misread beyond recognition, and a fax header misread',
+    'Yours filly\n\nColin Ashworth\n6 Anfield Road\nLiverpool\nL4 0TH',
+    { name: 'Colin Ashworth', street: '6 Anfield Road', town: 'Liverpool', postcode: 'L4 0TH', address: '6 Anfield Road, Liverpool, L4 0TH' },
+  ],
+  [
+    'a block whose name line OCR lost',
+    'Yours sincerely\n9 Villa Road\nBirmingham\nB19 1BH\nTel: 0121 496 0871',
+    { street: '9 Villa Road', town: 'Birmingham', postcode: 'B19 1BH', address: '9 Villa Road, Birmingham, B19 1BH', phone: '01214960871' },
+  ],
+  [
     'a sign-off misread by OCR',
     'Yours faithfu1ly\n\nJohn Pettigrew\n9 Mill Street\nLeeds LS9 8AB',
     { name: 'John Pettigrew', street: '9 Mill Street', town: 'Leeds', postcode: 'LS9 8AB', address: '9 Mill Street, Leeds, LS9 8AB' },
@@ -35,6 +45,11 @@ describe('the writer given away by a signature block', () => {
     const writer = writerFromRegions(findSourceRegions([{ page: 1, text: BODY + end }]));
     const { regions: _r, ...details } = writer ?? { regions: [] };
     expect(details).toEqual(expected);
+  });
+
+  it("finds the sender's number in a fax header OCR misread", () => {
+    const [header] = findSourceRegions([{ page: 1, text: 'EAX EROM: 0151 496 0655 3 March 2026 16:42 P.L/2\nTO: Immigration Enforcement' }]);
+    expect(header).toMatchObject({ kind: 'fax-header', details: { phone: '01514960655' } });
   });
 
   it('gives nothing away for an anonymous letter', () => {
