@@ -49,15 +49,20 @@ function gluedAt(text: string, start: number, i: number, end: number): boolean {
   return false;
 }
 
+// Where a lower-case letter meets a capital or a digit, or a digit meets a lower-case letter: the only places
+// two words can have been glued (found directly, so text without them costs one scan).
+const TRANSITION = /\p{Ll}(?=[\p{Lu}\d])|\d(?=\p{Ll})/gu;
+
 /** Splits words OCR glued together where a common word meets a name, an identifier or a number. */
 export function splitGluedWords(text: string): GlueRepair {
-  // Most text has no glued points: one cheap test keeps indexing as fast as before.
-  if (!/\p{Ll}[\p{Lu}\d]|\d\p{Ll}/u.test(text)) return { text, inserted: [] };
   const cuts: number[] = [];
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const start = m.index ?? 0;
-    const end = start + m[0].length;
-    for (let i = start + 1; i < end; i++) if (gluedAt(text, start, i, end)) cuts.push(i);
+  for (const m of text.matchAll(TRANSITION)) {
+    const i = (m.index ?? 0) + 1;
+    let start = i - 1;
+    while (start > 0 && /[\p{L}\p{N}]/u.test(text[start - 1] as string)) start--;
+    let end = i + 1;
+    while (end < text.length && /[\p{L}\p{N}]/u.test(text[end] as string)) end++;
+    if (gluedAt(text, start, i, end)) cuts.push(i);
   }
   if (!cuts.length) return { text, inserted: [] };
   let out = '';

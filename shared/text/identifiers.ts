@@ -28,7 +28,9 @@ export interface FoundIdentifier {
 const VRM = /\b([A-Z]{2}\d{2})\s?([A-Z]{3})\b/gi;
 // An airline designator and number, introduced by "flight" or standing as a token like "TK2584". Three-letter
 // designators ("EZY8741", "BAW 249") are kept only when they are a known airline's ICAO code.
-const FLIGHT = /\b(?:flight\s+(?:no\.?\s*|number\s*)?)?((?:[A-Z]{3}|[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}[A-Z]?)\b/gi;
+const FLIGHT = /\b(?:flight\s+(?:no\.?\s*|number\s*)?)?((?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}[A-Z]?)\b/gi;
+// Three-letter designators in capitals only (as bookings print them): read case-blind, every "was 20" would be looked up.
+const ICAO_FLIGHT = /\b(?:[Ff]light\s+(?:[Nn]o\.?\s*|[Nn]umber\s*)?)?([A-Z]{3}\s?\d{1,4}[A-Z]?)\b/g;
 const EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g;
 // A designator OCR misread ("Al 114" for AI 114), after a word that says a flight follows.
 const MISREAD_FLIGHT = /\b(?:on|flight|flew|fly|flying|flies|booked)\s+(([A-Z])[l|]\s?(\d{2,4}))\b/g;
@@ -92,7 +94,7 @@ function findInText(text: string): FoundIdentifier[] {
     if (inPostcode(m.index ?? 0)) continue;
     out.push({ kind: 'vrm', text: m[0], value: normaliseVrm(m[0]), index: m.index ?? 0 });
   }
-  for (const m of text.matchAll(FLIGHT)) {
+  for (const m of [...text.matchAll(FLIGHT), ...text.matchAll(ICAO_FLIGHT)]) {
     const token = m[1] ?? '';
     const introduced = m[0].length > token.length;
     const index = (m.index ?? 0) + m[0].length - token.length;

@@ -18,7 +18,10 @@ export function isPostcodeArea(letters: string): boolean {
 }
 
 // A token shaped like a postcode, letters in capitals, allowing the lookalikes above.
-const CANDIDATE = /(?<![\w$|])([A-Z0-9$|l]{2,4})[ \t]?([0-9OoDQIl|iSsZzBG$][A-Z0-9$|l]{2})(?![\w$|])/g;
+// (After a space, a line start or punctuation: a lookbehind cost twice as much on every character of long text.)
+const CANDIDATE = /(?:^|[\s,(;:])([A-Z0-9$|l]{2,4}[ \t]?[0-9OoDQIl|iSsZzBG$][A-Z0-9$|l]{2})(?![\w$|])/gm;
+/** Already a postcode's shape: nothing to repair. */
+const WELL_FORMED = /^[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}$/;
 /** Outward shapes (L letter, N digit, ? either): A9, A99, AA9, AA99, A9A, AA9A. */
 const OUTWARD_SHAPES = ['LN', 'LNN', 'LLN', 'LLNN', 'LNL', 'LLNL'];
 
@@ -76,12 +79,11 @@ export function findRepairedPostcodes(text: string): RepairedPostcode[] {
   const out: RepairedPostcode[] = [];
   if (!/[$|l5SO0I18BZG]/.test(text)) return out;
   for (const m of text.matchAll(CANDIDATE)) {
-    const written = m[0];
+    const written = m[1] as string;
     // A postcode has digits: a run of letters that repairs into one ("SOLO SAD") is a word.
-    if (!/\d/.test(written)) continue;
-    if (parsePostcode(written).valid) continue;
+    if (!/\d/.test(written) || WELL_FORMED.test(written)) continue;
     const value = repairPostcode(written);
-    if (value) out.push({ text: written, index: m.index ?? 0, value });
+    if (value) out.push({ text: written, index: (m.index ?? 0) + m[0].length - written.length, value });
   }
   return out;
 }
