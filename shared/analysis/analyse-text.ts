@@ -8,7 +8,9 @@ import { findIdentifiers, type FoundIdentifier } from '../text/identifiers.ts';
 import { suggestFields, type SuggestedField } from '../attachments/suggest-fields.ts';
 import type { PlacedWord } from '../attachments/page-text.ts';
 import type { SourceIdentifiers } from '../sources/redact.ts';
-import { withholdFromScan, withholdSpans, type WithheldRegion } from '../sources/scan-withhold.ts';
+import { replacedSpans, withholdFromScan, withholdSpans, type WithheldRegion } from '../sources/scan-withhold.ts';
+import { redactSource } from '../sources/redact.ts';
+import { boxesForSpan } from '../attachments/page-text.ts';
 import type { WriterOffer } from '../sources/writer-block.ts';
 
 export interface PageToAnalyse {
@@ -28,6 +30,11 @@ export interface AnalysisContext {
   form?: { subjectCount: number } | null;
   /** Whether the text can reveal a writer (a letter, fax or email does; the form's own account does not need reading for a signature). Default true. */
   readWriter?: boolean;
+  /**
+   * Whether to suggest form fields (default true). Intake leaves it off for the account, notes and legacy text:
+   * their suggestions are read when someone looks (allegation-texts.ts), so a bulk import does not pay for them.
+   */
+  suggest?: boolean;
 }
 
 export interface PageAnalysis {
@@ -60,24 +67,37 @@ export function analyseScan(pages: readonly PageToAnalyse[], context: AnalysisCo
   // withholdFromScan works on numbered pages; text without pages is page 1 of itself.
   const numbered = pages.map((p, i) => ({ page: p.page ?? i + 1, text: p.text, ...(p.words ? { words: p.words } : {}) }));
   const readWriter = context.readWriter !== false;
-  const scan = withholdFromScan(numbered, context.knownSource ?? null);
+  const known = context.knownSource ?? null;
   // Text that cannot reveal a writer (the form's own account) has only the known source withheld.
-  const perPage = readWriter
-    ? scan.pages
-    : scan.pages.map((w, i) => {
-        const regions = w.regions.filter((r) => r.kind === 'known-source');
-        return { open: withholdSpans(numbered[i]?.text ?? '', regions), regions };
-      });
-  const out: ScanAnalysis = { pages: [], deadlines: [], suggestions: [], writer: readWriter ? scan.writer : null };
+  const scan = readWriter ? withholdFromScan(numbered, known) : { pages: numbered.map((p) => withholdKnown(p, known)), writer: null };
+  const perPage = scan.pages;
+  const out: ScanAnalysis = { pages: [], deadlines: [], suggestions: [], writer: scan.writer };
   perPage.forEach((w, i) => {
     const page = pages[i]?.page ?? null;
     out.pages.push({ page, open: w.open, withheld: w.regions, identifiers: findIdentifiers(w.open) });
     for (const d of detectDeadlines(w.open, receivedAt)) out.deadlines.push({ ...d, page });
   });
   out.deadlines.sort((a, b) => a.date.localeCompare(b.date) || (a.page ?? 0) - (b.page ?? 0) || a.index - b.index);
+  if (context.suggest === false) return out;
   const exclude = perPage.flatMap((w) => w.regions.map((r) => ({ page: r.page, start: r.start, end: r.end })));
   out.suggestions = suggestFields(numbered, exclude, { receivedAt, subjectCount: context.form?.subjectCount ?? 1 }).map((s) => ({ ...s, page: pages[s.page - 1]?.page ?? s.page }));
   return out;
+}
+
+/** The page with only the known source withheld (no reading for a writer). */
+function withholdKnown(page: { page: number; text: string; words?: readonly PlacedWord[] }, known: SourceIdentifiers | null): { open: string; regions: WithheldRegion[] } {
+  if (!known) return { open: page.text, regions: [] };
+  const redacted = redactSource(page.text, known);
+  if (redacted.count === 0) return { open: page.text, regions: [] };
+  const regions: WithheldRegion[] = replacedSpans(page.text, redacted.text).map((s) => ({
+    kind: 'known-source',
+    page: page.page,
+    start: s.start,
+    end: s.end,
+    boxes: page.words ? boxesForSpan(page.words, s.start, s.end) : [],
+    details: {},
+  }));
+  return { open: withholdSpans(page.text, regions), regions };
 }
 
 /** One text (the account, a note, one page as it is read): `analyseScan` of a single page. */

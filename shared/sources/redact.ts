@@ -11,6 +11,11 @@ export interface SourceIdentifiers {
   phone?: string | null;
   email?: string | null;
   address?: string | null;
+  /**
+   * Further details the pane holds: the source's other contact details, and other people who reported (a letter's
+   * writer recorded beside the allegation's source). Withheld like the source's own.
+   */
+  also?: ReadonlyArray<Omit<SourceIdentifiers, 'also'>> | null;
 }
 
 export interface Redaction {
@@ -56,8 +61,21 @@ function redactPhones(text: string, phone: string): Redaction {
   return { text: out, count: hits.length };
 }
 
-/** Replaces every place a source's name, phone (in any format), email or street address appears. */
+/** Replaces every place a source's name, phone (in any format), email or street address appears (and those of `also`). */
 export function redactSource(text: string, source: SourceIdentifiers): Redaction {
+  const first = redactOne(text, source);
+  if (!source.also?.length) return first;
+  let out = first.text;
+  let count = first.count;
+  for (const other of source.also) {
+    const r = redactOne(out, other);
+    out = r.text;
+    count += r.count;
+  }
+  return { text: out, count };
+}
+
+function redactOne(text: string, source: Omit<SourceIdentifiers, 'also'>): Redaction {
   if (!text) return { text, count: 0 };
   // Cheap necessary conditions first: a name, email or street that does not appear (ignoring case) is not
   // searched for with its regular expression.
