@@ -5,6 +5,7 @@
 // (a page read later, a note, an amended account) raises it again and is shown as new; a confirmed flag keeps the
 // evidence it was confirmed on and gains what is found since.
 import type { DetectedDeadline } from '../domain/deadlines.ts';
+import { timeCriticalDueAt } from '../domain/clock.ts';
 
 export type EvidenceOriginKind = 'account' | 'note' | 'attachment';
 
@@ -76,8 +77,6 @@ export interface TriageInput {
   dueFrom?: string;
 }
 
-const HOURS_24 = 24 * 3_600_000;
-
 /** What the flag becomes once the texts in `replace` say `found`. */
 export function triage(current: Flag, input: TriageInput): TriageResult {
   const replaced = new Set(input.replace.map(originKey));
@@ -111,7 +110,7 @@ export function triage(current: Flag, input: TriageInput): TriageResult {
   } else {
     raised = !current.timeCritical;
     again = raised && (current.state === 'dismissed' || evidence.some((e) => e.dismissed));
-    const dueAt = current.timeCritical && current.dueAt ? current.dueAt : new Date(Date.parse(input.dueFrom ?? input.at) + HOURS_24).toISOString();
+    const dueAt = current.timeCritical && current.dueAt ? current.dueAt : timeCriticalDueAt(new Date(input.dueFrom ?? input.at)).toISOString();
     next = { timeCritical: true, state: 'detected', deadline: earliest(live), evidence, dueAt };
   }
   const changed =

@@ -28,6 +28,15 @@ export interface WriterOffer extends WriterDetails {
   regions: Array<Pick<SourceRegion, 'kind' | 'page' | 'start' | 'end'>>;
 }
 
+/** What of a writer can be offered for the restricted pane, as the person choosing is told it. */
+export const WRITER_FIELDS = ['name', 'organisation', 'address', 'phone', 'email'] as const;
+export type WriterField = (typeof WRITER_FIELDS)[number];
+
+/** Which of the writer's details a scan gives (never the details themselves: those are restricted). */
+export function writerFields(w: WriterDetails): WriterField[] {
+  return WRITER_FIELDS.filter((f) => (f === 'address' ? Boolean(w.address || w.street || w.postcode) : Boolean(w[f])));
+}
+
 const STREET = /^(?:(?:flat|apartment|unit|room)\s+\w+[,\s]+)?\d+[A-Za-z]?(?:[-/]\d+)?,?\s+\S+|\b(?:road|street|lane|avenue|drive|close|way|crescent|place|grove|gardens|terrace|court|hill|park|row|walk|square|parade|rise|mews|green|broadway|vale|view|house|cottages?)\b/i;
 const ORGANISATION = /\b(?:ltd|limited|plc|llp|council|office of|mp\b|surgery|school|college|university|association|church|mosque|temple|centre|center|trust|housing|police|constabulary|solicitors?|services|agency|group)\b/i;
 const CONTACT_LABEL = /^(?:tel(?:ephone)?|phone|mob(?:ile)?|fax|e-?mail|email)\b\s*[:.]?\s*/i;

@@ -93,6 +93,8 @@ export function run(db: Db): void {
   const insert = db.prepare('INSERT INTO changes (hlc, entity, entity_id, allegation_id, op, data, user_id) VALUES (?, ?, ?, ?, ?, ?, NULL)');
   for (const e of ENTITIES) {
     const spec = entitySpec(e.entity);
+    // Tables a later migration creates have no rows yet, and are logged as they are written.
+    if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(spec.table)) continue;
     db.prepare(`UPDATE ${spec.table} SET hlc = ? WHERE hlc IS NULL`).run(baseline);
     const plain = spec.restricted && spec.columns.includes('format') ? ` WHERE format IS NOT '${LEGACY_PLAIN_FORMAT}'` : '';
     const order = withoutRowid(db, spec.table) ? spec.key.join(', ') : 'rowid';
