@@ -115,6 +115,8 @@ export function withholdFromScan(pages: ReadonlyArray<{ page: number; text: stri
       const redacted = redactSource(page.text, repeat);
       if (redacted.count > 0) {
         for (const s of replacedSpans(page.text, redacted.text)) {
+          // A repeat inside a region already withheld (the name in its own signature block) is not another place.
+          if (w.regions.some((r) => r.start <= s.start && r.end >= s.end)) continue;
           w.regions.push({ kind: 'writer-repeat', page: page.page, start: s.start, end: s.end, boxes: page.words ? boxesForSpan(page.words, s.start, s.end) : [], details: {} });
         }
         w.open = withholdSpans(page.text, w.regions);

@@ -270,7 +270,7 @@ describe('a scan that reveals its writer', () => {
 
     // Move what it reveals into the restricted pane: nothing comes back to the sifter.
     const moved = await sifter.call('attachments.moveSource', { id: attachment.id, reason: 'Letter signed by the reporter' });
-    expect(moved).toEqual({ moved: ['name', 'phone'], createdSource: true });
+    expect(moved).toEqual({ moved: ['name', 'phone'], createdSource: true, as: 'source' });
     const nsuUser = findUserByName(core.store, 'nsu.officer')!;
     allocate(core, nsuUser, id, undefined);
     const pane = await nsu.call('source.open', { allegationId: id, reason: 'Check the reporter' });
