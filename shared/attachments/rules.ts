@@ -1,7 +1,7 @@
 // Rules about attachments shared by the core and the renderer: whether a letter or fax lacks its original scan,
 // and how an accepted suggestion goes into the electronic form (a person clicks; nothing is added otherwise).
 import { OFFENCE_TYPE_LABELS, OFFENCE_TYPES, PAPER_CHANNELS, type Channel, type OffenceType } from '../domain/vocabularies.ts';
-import type { AllegationForm } from '../schemas/form.ts';
+import type { AcceptedSuggestion, AllegationForm } from '../schemas/form.ts';
 import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
 import type { SuggestionView } from '../api/attachments.ts';
 
@@ -97,14 +97,25 @@ export function suggestionOnForm(form: FormLike, s: Pick<SuggestionView, 'kind' 
   }
 }
 
+type Suggested = Pick<SuggestionView, 'kind' | 'value' | 'text' | 'date' | 'role'> & Partial<Pick<SuggestionView, 'origin' | 'destination' | 'businessType'>>;
+
 /**
  * The form with the suggestion added, and the path of the field it went into (to show the person where).
- * A date of birth goes to the first subject without one (a new subject when every one has a date).
+ * A date of birth goes to the first subject without one (a new subject when every one has a date). With `ref`
+ * (which text it came from, and its key), the form carries it as accepted: saving the form records that.
  */
 export function applySuggestion(
   form: AllegationForm,
-  s: Pick<SuggestionView, 'kind' | 'value' | 'text' | 'date' | 'role'> & Partial<Pick<SuggestionView, 'origin' | 'destination' | 'businessType'>>,
+  s: Suggested,
+  ref?: Omit<AcceptedSuggestion, 'field'>,
 ): { form: AllegationForm; path: Array<string | number> } {
+  const out = putOnForm(form, s);
+  if (!ref) return out;
+  const accepted = out.form.accepted.filter((a) => !(a.from === ref.from && a.fromId === ref.fromId && a.key === ref.key));
+  return { form: { ...out.form, accepted: [...accepted, { ...ref, field: out.path.join('.') }] }, path: out.path };
+}
+
+function putOnForm(form: AllegationForm, s: Suggested): { form: AllegationForm; path: Array<string | number> } {
   switch (s.kind) {
     case 'flight':
       return { form: { ...form, travel: [...form.travel, { flight: s.value, travelDate: s.date ?? '', origin: s.origin ?? '', destination: s.destination ?? '' }] }, path: ['travel', form.travel.length, 'flight'] };

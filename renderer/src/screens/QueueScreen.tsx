@@ -21,6 +21,7 @@ import type { QueueRow } from '../../../shared/schemas/record.ts';
 import { CHANNEL_LABELS, NATIONAL_ROLES, OFFENCE_TYPE_LABELS } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { useCall } from '../api/useCall.ts';
+import { subscribeEvents } from '../api/client.ts';
 import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
@@ -45,10 +46,9 @@ const features = tableFeatures({
 });
 const helper = createColumnHelper<typeof features, QueueRow>();
 
-const columns = helper.columns([
-  helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' }),
-  helper.accessor('receivedAt', { header: 'Received', cell: (c) => formatDateTime(c.getValue()), sortFn: 'alphanumeric' }),
-  helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }),
+const reference = helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' });
+const received = helper.accessor('receivedAt', { header: 'Received', cell: (c) => formatDateTime(c.getValue()), sortFn: 'alphanumeric' });
+const rest = [
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
   helper.accessor('mainSubject', { header: 'Main subject', sortFn: 'text' }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
@@ -68,9 +68,18 @@ const columns = helper.columns([
       </Group>
     ),
   }),
+];
+const columns = helper.columns([reference, received, helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }), ...rest]);
+// The duty manager's queue says why each allegation is there: the event, its date, where it was found, the rule.
+const timeCriticalColumns = helper.columns([
+  reference,
+  received,
+  helper.accessor((r) => r.timeCriticalWhy ?? '', { id: 'why', header: 'Why time-critical', sortFn: 'text', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
+  ...rest,
 ]);
 
 const GRID = 'minmax(150px, 200px) 150px 120px minmax(140px, 1.2fr) minmax(140px, 1fr) 90px 150px 200px';
+const TIME_CRITICAL_GRID = 'minmax(150px, 200px) 140px minmax(260px, 2.4fr) minmax(120px, 1fr) minmax(120px, 1fr) 90px 130px 200px';
 const ROW_HEIGHT = 38;
 
 interface Props {
@@ -108,7 +117,22 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
   const view = (VIEWS.find((v) => v.value === viewParam)?.value ?? (user.role === 'duty_manager' ? 'time_critical' : 'unit')) as QueueView;
   const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? 'all_open') as QueueBucket;
   const unit = national ? (unitParam ?? user.unit ?? (view === 'time_critical' ? undefined : 'NAT')) : (user.unit ?? undefined);
-  const { data, error, loading } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
+  const { data, error, loading, reload } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
+  // Work that arrives or changes elsewhere (a page read, a flag raised) shows in the queue without a reload.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = subscribeEvents((e) => {
+      if (e.type === 'timecritical.raised' || e.type === 'allegation.changed') {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(reload, 300);
+      }
+    });
+    return () => {
+      if (timer) clearTimeout(timer);
+      off();
+    };
+  }, [reload]);
+  const grid = view === 'time_critical' ? TIME_CRITICAL_GRID : GRID;
   const canEnter = user.role !== 'nsu';
   const [filter, setFilter] = useState('');
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -116,7 +140,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
 
   const table = useTable({
     features,
-    columns,
+    columns: view === 'time_critical' ? timeCriticalColumns : columns,
     data: rowsData,
     state: { sorting, globalFilter: filter },
     onSortingChange: setSorting,
@@ -240,7 +264,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
         onKeyDown={onKeyDown}
         style={{ flex: 1, minHeight: 200 }}
       >
-        <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID }}>
+        <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: grid }}>
           {headerGroup?.headers.map((h) => {
             const sorted = h.column.getIsSorted();
             return (
@@ -279,7 +303,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
                     setActive(item.index);
                     open(item.index);
                   }}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: GRID }}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: grid }}
                 >
                   {row.getAllCells().map((cell) => (
                     <div key={cell.id} className="queue-cell" role="gridcell">
