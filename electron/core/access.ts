@@ -5,7 +5,8 @@ import type { Actor } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { NATIONAL_ROLES, type Status } from '../../shared/domain/vocabularies.ts';
+import type { Status } from '../../shared/domain/vocabularies.ts';
+import { canWork as sharedCanWork } from '../../shared/domain/access.ts';
 import { unitName } from '../../shared/domain/units.ts';
 import type { UserRow } from './users.ts';
 
@@ -51,10 +52,10 @@ export function isAllocated(db: Db, userId: string, allegationId: string): boole
  * allocated to them; a sifter also while it sits in the NAT sift.
  */
 export function canWork(db: Db, user: UserRow, a: Pick<CaseRow, 'id' | 'unit_code'>): boolean {
-  if (NATIONAL_ROLES.includes(user.role)) return true;
-  if (user.unit_code && user.unit_code === a.unit_code) return true;
-  if (user.role === 'sifter' && a.unit_code === 'NAT') return true;
-  return isAllocated(db, user.id, a.id);
+  // The rule is the one the server judges pushed changes by (shared/domain/access.ts); the allocation is read
+  // only when role and unit do not already decide it.
+  const person = { id: user.id, role: user.role, unit: user.unit_code };
+  return sharedCanWork(person, { unit: a.unit_code, allocatedTo: [] }) || isAllocated(db, user.id, a.id);
 }
 
 export function requireWork(db: Db, user: UserRow, a: Pick<CaseRow, 'id' | 'unit_code' | 'reference'>): void {
