@@ -10,7 +10,8 @@ function whyTimeCritical(evidence: Evidence[]): string | null {
   const e = evidence.find((x) => !x.dismissed) ?? evidence[0];
   if (!e) return null;
   const event = e.event.charAt(0).toUpperCase() + e.event.slice(1);
-  return `${event} on ${e.date} (“${e.text}”), ${evidencePlace(e)}${e.rule ? `: ${e.rule}` : ''}`;
+  const day = new Date(`${e.date}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return `${event} on ${day}, ${evidencePlace(e)}: “${e.text}”${e.rule ? ` (rule: ${e.rule})` : ''}`;
 }
 
 /**

@@ -173,7 +173,7 @@ export function detectDeadlines(text: string, receivedAt: Date, windowDays: numb
         event: near.event,
         cue: near.cue,
         rule: `${near.event} + ${dateRule}`,
-        reason: `“${near.cue}” (${near.event}) with “${written}”, ${days === 0 ? 'the day it was received' : `${days} day${days === 1 ? '' : 's'} after it was received`} (time-critical within ${windowDays})`,
+        reason: `${near.cue.toLowerCase() === near.event ? `“${near.cue}”` : `“${near.cue}” (${near.event})`} with “${written}”: ${days === 0 ? 'the day it was received' : `${days} day${days === 1 ? '' : 's'} after it was received`}, within the ${windowDays} days that make it time-critical`,
         index,
         daysAfterReceipt: days,
       });

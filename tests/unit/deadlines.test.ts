@@ -108,7 +108,7 @@ describe('deadlines in text as OCR reads letters and faxes', () => {
       daysAfterReceipt: 2,
       sentence: 'I also know that he is booked to fly out on Friday on flight EZY8741 from Luton to Accra and will not come back.',
     });
-    expect(d?.reason).toBe('“flight” (flight) with “on Friday”, 2 days after it was received (time-critical within 14)');
+    expect(d?.reason).toBe('“flight” with “on Friday”: 2 days after it was received, within the 14 days that make it time-critical');
   });
 
   it('quotes the sentence as evidence, never the whole account (issue 19, item 8)', () => {

@@ -71,7 +71,7 @@ export function TimeCriticalAlerts({ user }: { user: UserView }) {
           role="alert"
           data-testid="time-critical-notification"
         >
-          <Text size="sm">
+          <Text size="sm" c="bright">
             {e.event.charAt(0).toUpperCase() + e.event.slice(1)} on {formatDate(e.date)}, found on {e.where}.{e.again ? ' New evidence since the flag was dismissed.' : ''}
           </Text>
           <Text size="xs" c="dimmed">

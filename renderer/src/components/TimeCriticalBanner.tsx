@@ -29,8 +29,7 @@ function Item({ e, isNew }: { e: EvidenceView; isNew: boolean }) {
       )}
       {(e.rule || e.reason) && (
         <Text size="xs" c="dimmed">
-          {e.rule ? `Rule: ${e.rule}.` : ''} {e.reason ?? ''}
-          {e.foundAt ? ` Found ${formatDateTime(e.foundAt)}.` : ''}
+          {[e.rule ? `Rule: ${e.rule}.` : '', e.reason ? `${capital(e.reason)}.` : '', e.foundAt ? `Found ${formatDateTime(e.foundAt)}.` : ''].filter(Boolean).join(' ')}
         </Text>
       )}
     </List.Item>

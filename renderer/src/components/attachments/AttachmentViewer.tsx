@@ -25,7 +25,7 @@ import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../.
 import { SuggestionDecision, SuggestionValue } from './SuggestionValue.tsx';
 import { call, CallError, subscribeEvents } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
-import { formatDate, formatDateTime, plural } from '../../format.ts';
+import { formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
 import { readWhole, saveFile } from './files.ts';
 import { PDF_OPTIONS } from './pdf.ts';
@@ -430,7 +430,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                           <SuggestionValue s={s} />
                           <Text size="xs" c="dimmed">
                             page {s.page} · {s.cue}
-                            {s.date ? ` · ${formatDate(s.date)}` : ''}
+                            {s.dateText ? ` · “${s.dateText}”` : ''}
                             {s.role && s.kind === 'name' ? ` · ${s.role}` : ''}
                           </Text>
                           <SuggestionDecision s={s} where={`page ${s.page}`} />
@@ -473,7 +473,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
           </Stack>
         </Grid.Col>
       </Grid>
-      <Modal opened={moving} onClose={() => setMoving(false)} title="Move the writer’s details into the restricted pane">
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={moving} onClose={() => setMoving(false)} title="Move the writer’s details into the restricted pane">
         <Stack>
           <Text size="sm">
             What the scan shows of its writer ({listWords(detail.source.offer?.fields ?? [])}) goes into the restricted source pane. You will not be shown the details; the move is audited.

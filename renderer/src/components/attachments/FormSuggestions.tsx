@@ -50,36 +50,36 @@ export function FormSuggestions({ allegationId, form, onApply }: { allegationId:
           {error}
         </Text>
       )}
-      <Stack gap={6}>
+      <Stack gap="sm" role="list" aria-labelledby="form-suggestions-title">
         {found.map((s) => {
           const onForm = suggestionOnForm(form, s);
           const label = `${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value}`;
           return (
-            <Group key={`${s.from.kind}:${s.from.id ?? ''}:${s.key}`} justify="space-between" wrap="nowrap">
-              <div style={{ minWidth: 0 }}>
-                <SuggestionValue s={s} />
-                <Text size="xs" c="dimmed" truncate>
-                  {suggestionPlace(s)} · {s.cue}
-                </Text>
-                <SuggestionDecision s={s} where={suggestionPlace(s)} />
-              </div>
-              {onForm ? (
-                <Badge size="sm" color="teal" variant="light" leftSection={<IconSquareCheck size={12} />}>
-                  {pending(s) ? 'added: save to accept' : 'on the form'}
-                </Badge>
-              ) : (
-                <Group gap={4} wrap="nowrap">
-                  <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} onClick={() => onApply(applySuggestion(form, s, { from: s.from.kind, fromId: s.from.id, key: s.key }).form)} aria-label={`Add ${label} to the form`}>
-                    Add
-                  </Button>
-                  {s.decision?.decision !== 'rejected' && (
-                    <Button size="compact-xs" variant="subtle" color="gray" leftSection={<IconX size={12} />} onClick={() => void reject(s)} aria-label={`Reject ${label}`}>
-                      Reject
+            <Stack key={`${s.from.kind}:${s.from.id ?? ''}:${s.key}`} gap={2} role="listitem" data-testid={`form-suggestion-${s.kind}-${s.value}`}>
+              <SuggestionValue s={s} />
+              <Text size="xs" c="dimmed" lineClamp={2}>
+                {suggestionPlace(s)} · {s.cue}
+              </Text>
+              <SuggestionDecision s={s} where={suggestionPlace(s)} />
+              <Group gap={4} wrap="nowrap">
+                {onForm ? (
+                  <Badge size="sm" color="teal" variant="light" leftSection={<IconSquareCheck size={12} />}>
+                    {pending(s) ? 'added: save to accept' : 'on the form'}
+                  </Badge>
+                ) : (
+                  <>
+                    <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} onClick={() => onApply(applySuggestion(form, s, { from: s.from.kind, fromId: s.from.id, key: s.key }).form)} aria-label={`Add ${label} to the form`}>
+                      Add
                     </Button>
-                  )}
-                </Group>
-              )}
-            </Group>
+                    {s.decision?.decision !== 'rejected' && (
+                      <Button size="compact-xs" variant="subtle" color="gray" leftSection={<IconX size={12} />} onClick={() => void reject(s)} aria-label={`Reject ${label}`}>
+                        Reject
+                      </Button>
+                    )}
+                  </>
+                )}
+              </Group>
+            </Stack>
           );
         })}
       </Stack>
