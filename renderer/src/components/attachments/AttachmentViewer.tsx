@@ -360,7 +360,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                 <Stack gap={6}>
                   <Text size="sm">
                     {detail.source.regions.length
-                      ? `Where: ${detail.source.regions.map((r) => `page ${r.page}, ${REGION_LABELS[r.kind]}${r.reveals.length ? ` (${r.reveals.join(', ')})` : ''}`).join('; ')}.`
+                      ? `Where: ${[...new Set(detail.source.regions.map((r) => `page ${r.page}, ${REGION_LABELS[r.kind]}${r.reveals.length ? ` (${r.reveals.join(', ')})` : ''}`))].join('; ')}.`
                       : 'Details of the writer appear on it.'}{' '}
                     They are withheld from the text below and from search; the sanitised copy blacks them out, and only that copy is exported.
                     {detail.source.canOpenOriginal ? ' You may open the original (audited).' : ' The original is open only to staff allocated to the case and the National Source Unit.'}
@@ -426,7 +426,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                     const onForm = suggestionOnForm(record, s);
                     return (
                       <Group key={s.key} justify="space-between" wrap="nowrap" role="listitem" className={selected === s.key ? 'suggestion selected' : 'suggestion'} data-testid={`suggestion-${s.kind}-${s.value}`}>
-                        <Box style={{ minWidth: 0 }}>
+                        <Box style={{ minWidth: 0, flex: 1 }}>
                           <SuggestionValue s={s} />
                           <Text size="xs" c="dimmed">
                             page {s.page} · {s.cue}
@@ -435,7 +435,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                           </Text>
                           <SuggestionDecision s={s} where={`page ${s.page}`} />
                         </Box>
-                        <Group gap={4} wrap="nowrap">
+                        <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
                           <Button
                             size="compact-xs"
                             variant="subtle"
