@@ -11,6 +11,7 @@ import { emptyForm } from '../../shared/schemas/form.ts';
 import type { Core } from '../../electron/core/core.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
 import { applySuggestion } from '../../shared/attachments/rules.ts';
+import { readSourceForCore } from '../../electron/store/allegation-write.ts';
 
 const NOW = new Date('2026-03-04T10:00:00Z'); // a Wednesday: "on Friday" is 6 March
 
@@ -125,4 +126,34 @@ describe('a two-page fax whose page 2 alone holds a deadline and a flight', () =
     const detail = await analyst.call('attachments.get', { id: attachmentId });
     expect(detail.source.movedBy).toContain('sy analyst');
   });
+
+  it('records the writer as the same source when the person says so: the pane keeps what it had, what differs is a further contact, and the letter a contact from them', async () => {
+    const form = {
+      ...emptyForm(NOW, 'fax'),
+      offenceTypes: ['illegal_working' as const],
+      freeText: 'Second fax from the same writer about a car wash in Sheffield.',
+      addresses: [{ type: 'work' as const, line1: 'Abbeydale Road', line2: '', town: 'Sheffield', postcode: 'S7 1FS' }],
+      source: { name: 'Margaret Holloway', phone: '07700 900111', email: '', address: '', relationship: 'neighbour', organisation: '' },
+    };
+    // The first allegation is a strong candidate: saving asks for a reason, as a person would give it.
+    const first = await analyst.raw('allegations.create', { form });
+    const candidateId = first.ok ? null : first.error.fields?.linkWarning;
+    const again = first.ok
+      ? (first.value as { id: string })
+      : await analyst.call('allegations.create', { form, linkWarning: { candidateId: candidateId!, choice: 'undecided', reason: 'a second fax about the same car wash' } });
+    const file = join(tmp.dir, 'second fax.tif');
+    await twoPageFax(file);
+    const { attachment } = await core.attachments.attachFile({ userId: null, name: 'sy.analyst' }, again.id, file);
+    await core.attachments.whenIdle(attachment.id);
+    const moved = await analyst.call('attachments.moveSource', { id: attachment.id, reason: 'she wrote as well as phoning', as: 'same' });
+    expect(moved).toMatchObject({ as: 'same', createdSource: false });
+    // The name was already held; the address was missing; the phone differs.
+    expect(moved.moved.sort()).toEqual(['address', 'phone']);
+    const source = readSourceForCore(core.store.db, core.vault, again.id)!;
+    expect(source).toMatchObject({ name: 'Margaret Holloway', phone: '07700 900111', address: '22 Whitham Road, Sheffield, S10 3HJ' });
+    expect(source.also).toEqual([expect.objectContaining({ kind: 'contact', phone: '01144960321', from: 'second fax.tif' })]);
+    const contacts = core.store.db.prepare('SELECT method, direction FROM source_contacts WHERE allegation_id = ?').all(again.id);
+    expect(contacts).toEqual([{ method: 'letter', direction: 'from_source' }]);
+  });
 });
+
