@@ -4,6 +4,7 @@
 // second contact of the allegation's source, which the person chooses — and what is withheld from the open
 // text wherever it is repeated (issue 17: the street line and an OCR-misread postcode were being lost).
 import { findIdentifiers } from '../text/identifiers.ts';
+import { repairPostcode } from '../text/ocr-repair.ts';
 import type { SourceRegion } from './in-scan.ts';
 
 export interface WriterAddress {
@@ -41,6 +42,20 @@ const STREET = /^(?:(?:flat|apartment|unit|room)\s+\w+[,\s]+)?\d+[A-Za-z]?(?:[-/
 const ORGANISATION = /\b(?:ltd|limited|plc|llp|council|office of|mp\b|surgery|school|college|university|association|church|mosque|temple|centre|center|trust|housing|police|constabulary|solicitors?|services|agency|group)\b/i;
 const CONTACT_LABEL = /^(?:tel(?:ephone)?|phone|mob(?:ile)?|fax|e-?mail|email)\b\s*[:.]?\s*/i;
 
+/**
+ * The postcode ending an address block's line when OCR wrote it in lower case or with a bracket for a J
+ * ("Cv14J]" for CV1 4JJ). Read only on the few lines of a signature block or letterhead, never on running text
+ * (where lower-case words of that shape are many), and kept only where the repair is a valid postcode.
+ */
+function blockPostcode(line: string): { index: number; value: string } | null {
+  const m = /(?:^|[\s,])([A-Za-z0-9$|\]]{2,4}[ \t]?[A-Za-z0-9$|\]]{3})$/.exec(line);
+  const written = m?.[1];
+  if (!m || !written || !/\d/.test(written) || !/[a-z\]]/.test(written)) return null;
+  // Capitals for letters (a lower-case l stays: it is OCR's 1), a J for the bracket.
+  const value = repairPostcode(written.replace(/[a-km-z]/g, (c) => c.toUpperCase()).replace(/\]/g, 'J'));
+  return value ? { index: m.index + m[0].length - written.length, value } : null;
+}
+
 /** Reads the address out of a block's lines (the name line already taken out). */
 export function readAddressBlock(lines: readonly string[]): WriterAddress {
   const out: WriterAddress = {};
@@ -60,6 +75,13 @@ export function readAddressBlock(lines: readonly string[]): WriterAddress {
     }
     // Phone, email and labelled contact lines are not the address.
     if (CONTACT_LABEL.test(line) || ids.some((i) => i.kind === 'phone' || i.kind === 'email')) continue;
+    const loose = blockPostcode(raw.trim().replace(/[^A-Za-z0-9)\]]+$/, ''));
+    if (loose) {
+      out.postcode ??= loose.value;
+      const before = raw.trim().slice(0, loose.index).replace(/^[^A-Za-z0-9$]+/, '').replace(/[,\s]+$/, '');
+      if (before) body.push(before);
+      break;
+    }
     body.push(line);
   }
   if (!body.length && !out.postcode) return out;

@@ -63,6 +63,11 @@ describe('reading an address block', () => {
     [['12 Elm Road', 'Leeds LS6 2AB'], '12 Elm Road, Leeds, LS6 2AB'],
     [['Rose Cottage', 'Mill Lane', 'Hebden Bridge', 'HX7 8AB'], 'Rose Cottage, Mill Lane, Hebden Bridge, HX7 8AB'],
     [['Tel: 0113 496 0000', '12 Elm Road', 'Leeds', 'LS6 2AB'], '12 Elm Road, Leeds, LS6 2AB'],
+    // OCR's lower case and a bracket for a J, on the block's last line (issue 17's replay, letter 21).
+    [['19 Foleshill Road', 'Coventry', 'Cv14J]'], '19 Foleshill Road, Coventry, CV1 4JJ'],
+    [['19 Foleshill Road', 'Coventry Cv1 4JJ'], '19 Foleshill Road, Coventry, CV1 4JJ'],
+    // Words of that shape that repair to no postcode stay words.
+    [['12 Elm Road', 'Leeds', 'Room 4ab'], '12 Elm Road, Leeds, Room 4ab'],
   ])('%j -> %s', (lines, address) => {
     expect(readAddressBlock(lines).address).toBe(address);
   });
