@@ -10,6 +10,8 @@ import { sourcesApi } from './api/sources.ts';
 import { linksApi } from './api/links.ts';
 import { assessmentApi } from './api/assessment.ts';
 import { attachmentsApi } from './api/attachments.ts';
+import { miApi } from './api/mi.ts';
+import { resultsApi } from './api/results.ts';
 
 export const api = {
   ...authApi,
@@ -20,6 +22,8 @@ export const api = {
   ...linksApi,
   ...assessmentApi,
   ...attachmentsApi,
+  ...miApi,
+  ...resultsApi,
 } as const;
 
 export type Api = typeof api;

@@ -14,6 +14,8 @@ import { sourceHandlers } from './sources.ts';
 import { linkHandlers } from './links.ts';
 import { assessmentHandlers } from './assessment.ts';
 import { attachmentHandlers } from './attachments.ts';
+import { miHandlers } from './mi.ts';
+import { resultHandlers } from './results.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -26,6 +28,8 @@ export const handlers: Handlers<ProcedureName> = {
   ...linkHandlers,
   ...assessmentHandlers,
   ...attachmentHandlers,
+  ...miHandlers,
+  ...resultHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -43,6 +43,8 @@ export interface QueueFilter {
   allocated?: boolean;
   /** Only work allocated to this user. */
   allocatedTo?: string;
+  /** Only these allegations (the records behind a figure of management information). */
+  ids?: readonly string[];
   limit: number;
 }
 
@@ -59,6 +61,10 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
     params.push(...filter.statuses);
   }
   if (filter.timeCriticalOnly) where.push('a.time_critical = 1');
+  if (filter.ids) {
+    where.push('a.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.ids));
+  }
   const activeAllocation = 'SELECT 1 FROM allocations l WHERE l.allegation_id = a.id AND l.ended_at IS NULL';
   if (filter.allocated === true) where.push(`EXISTS (${activeAllocation})`);
   if (filter.allocated === false) where.push(`NOT EXISTS (${activeAllocation})`);

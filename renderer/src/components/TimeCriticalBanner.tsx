@@ -6,6 +6,7 @@ import { IconAlarm } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import { evidencePlace } from '../../../shared/analysis/triage.ts';
 import { formatDate, formatDateTime } from '../format.ts';
+import { GuidanceLink } from './GuidanceLink.tsx';
 
 type Flag = NonNullable<AllegationRecord['timeCriticalDetail']>;
 type EvidenceView = Flag['evidence'][number];
@@ -57,6 +58,7 @@ export function TimeCriticalBanner({ tc }: { tc: Flag }) {
       </List>
       <Group gap="xs" mt={6}>
         <Text size="sm">Duty intelligence manager to act by {formatDateTime(tc.dueAt)}.</Text>
+        <GuidanceLink step="time-critical" />
         {tc.state === 'confirmed' && tc.decidedBy && (
           <Text size="sm">
             Confirmed by {tc.decidedBy}: {tc.reason}

@@ -23,6 +23,9 @@ import { AssessmentPanel } from '../components/assessment/AssessmentPanel.tsx';
 import { AttachmentsPanel } from '../components/attachments/AttachmentsPanel.tsx';
 import { TimeCriticalBanner } from '../components/TimeCriticalBanner.tsx';
 import { AttachmentViewer } from '../components/attachments/AttachmentViewer.tsx';
+import { GradingPanel } from '../components/results/GradingPanel.tsx';
+import { ActionsPanel } from '../components/results/ActionsPanel.tsx';
+import { HistorySection } from '../components/results/HistorySection.tsx';
 import { scanMissing } from '../../../shared/attachments/rules.ts';
 import type { AllegationPlace } from '../router.ts';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
@@ -264,6 +267,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                 </Table>
               )}
             </Section>
+            <ActionsPanel key={`actions:${r.id}`} record={r} user={user} version={version} onChanged={bump} />
             <Section title="Notes" count={r.notes.length} icon={<IconNote size={16} />}>
               {r.notes.length === 0 ? (
                 <Empty>No notes yet.</Empty>
@@ -288,6 +292,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="md">
+            <GradingPanel record={r} user={user} onRecord={(x) => { setChanged(x); bump(); }} />
             <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} version={version} onRecord={setChanged} onChanged={bump} />
             <Section title="Addresses" count={r.addresses.length}>
               {r.addresses.length === 0 ? (
@@ -333,6 +338,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>
               <AttachmentsPanel record={r} onChanged={reload} />
             </Section>
+            <HistorySection allegationId={r.id} version={version} updatedAt={r.updatedAt} />
             <Section title="Routing history" count={r.unitHistory.length}>
               <Stack gap={4}>
                 {r.unitHistory.map((h, i) => (
