@@ -1,14 +1,11 @@
 import type { Handlers } from './context.ts';
 import { actorOf, requireUser } from './context.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { countUsers, createUser, findUserByName, toUserView, updateUser } from '../core/users.ts';
-import { verifyPassword } from '../core/passwords.ts';
+import { countUsers, createUser, toUserView, updateUser } from '../core/users.ts';
+import { authenticate, lockState, unlockAccount } from '../core/sign-in.ts';
 import type { UserRow } from '../core/users.ts';
 
-type AuthProcedures = 'auth.status' | 'auth.setup' | 'auth.signIn' | 'auth.signOut' | 'auth.me' | 'users.list' | 'users.create' | 'users.update';
-
-/** A hash to compare against when the username is unknown, so timing does not reveal which usernames exist. */
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+type AuthProcedures = 'auth.status' | 'auth.setup' | 'auth.signIn' | 'auth.signOut' | 'auth.me' | 'users.list' | 'users.create' | 'users.update' | 'users.unlock';
 
 export const authHandlers: Handlers<AuthProcedures> = {
   'auth.status': (ctx) => ({ needsSetup: countUsers(ctx.core.store) === 0, deskName: ctx.core.deskName }),
@@ -20,24 +17,7 @@ export const authHandlers: Handlers<AuthProcedures> = {
   },
 
   'auth.signIn': async (ctx, input) => {
-    const row = findUserByName(ctx.core.store, input.username);
-    const ok = await verifyPassword(input.password, row?.password_hash ?? DUMMY_HASH);
-    const store = ctx.core.store;
-    if (!row || !ok || row.active !== 1) {
-      store.audit.record({
-        at: store.now().toISOString(),
-        userId: row?.id ?? null,
-        actor: input.username,
-        action: 'auth.sign_in_failed',
-        entity: 'user',
-        entityId: row?.id ?? null,
-        allegationId: null,
-        details: { reason: !row ? 'unknown username' : !ok ? 'wrong password' : 'account disabled' },
-      });
-      if (row && ok && row.active !== 1) throw new ApiError('unauthenticated', 'This account is disabled: ask an administrator');
-      throw new ApiError('unauthenticated', 'The username or password is not right');
-    }
-    store.audit.record({ at: store.now().toISOString(), userId: row.id, actor: row.username, action: 'auth.sign_in', entity: 'user', entityId: row.id, allegationId: null, details: {} });
+    const row = await authenticate(ctx.core, input.username, input.password, { via: 'desk' });
     return { sessionToken: ctx.core.sessions.start(row.id), user: toUserView(row) };
   },
 
@@ -49,7 +29,10 @@ export const authHandlers: Handlers<AuthProcedures> = {
   'auth.me': (ctx) => toUserView(requireUser(ctx)),
 
   'users.list': (ctx) =>
-    (ctx.core.store.db.prepare('SELECT * FROM users ORDER BY active DESC, display_name').all() as UserRow[]).map(toUserView),
+    (ctx.core.store.db.prepare('SELECT * FROM users ORDER BY active DESC, display_name').all() as UserRow[]).map((r) => {
+      const lock = lockState(ctx.core, r.username);
+      return { ...toUserView(r), locked: lock.locked, failedSignIns: lock.failures };
+    }),
 
   'users.create': (ctx, input) => createUser(ctx.core.store, actorOf(ctx), input),
 
@@ -57,5 +40,10 @@ export const authHandlers: Handlers<AuthProcedures> = {
     const user = await updateUser(ctx.core.store, actorOf(ctx), input);
     if (input.active === false || input.password || input.role) ctx.core.sessions.endAllFor(input.id);
     return user;
+  },
+
+  'users.unlock': (ctx, { id }) => {
+    const lock = unlockAccount(ctx.core, actorOf(ctx), id);
+    return { locked: lock.locked, failedSignIns: lock.failures };
   },
 };

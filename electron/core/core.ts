@@ -52,7 +52,9 @@ export class Core {
     this.derived.startBackground();
     this.sessions = new Sessions(options.now);
     this.vault = new Vault(this.store);
-    this.store.audit.signer = (label, value) => this.vault.mac(label, value);
+    // While the vault is unlocked the audit chain can always be keyed from its sealed first key (a desk whose key
+    // file was lost gets it back); while locked, from the key file alone.
+    this.store.audit.root = () => this.vault.auditRoot();
     // Pieces of files being sent, for attachments and imports alike; what a killed process left is removed now.
     this.uploads = new Uploads(profileDir);
     this.uploads.sweep();

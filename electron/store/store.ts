@@ -1,5 +1,5 @@
 // The case store: the database plus the rule that every mutation is one transaction that also appends its
-// change (for sync) and its audit entry (hash-chained).
+// change (for sync) and its audit entry (in a chain under a keyed MAC: audit.ts).
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { HybridClock } from '../../shared/sync/hlc.ts';
 import { openDatabase, type Db, type Stmt } from './db.ts';
@@ -69,7 +69,7 @@ export class Store {
     this.clientId = this.ensureClientId();
     const lastHlc = (this.db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').get() as { hlc: string } | undefined)?.hlc;
     this.clock = new HybridClock(this.clientId, this.nowMs, lastHlc);
-    this.audit = new AuditLog(this.db);
+    this.audit = new AuditLog(this.db, profileDir);
     this.insertChange = this.db.prepare(
       'INSERT INTO changes (hlc, entity, entity_id, allegation_id, op, data, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -111,12 +111,18 @@ export class Store {
    * throws, nothing of it is kept.
    */
   mutate<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
+    let result: T;
     try {
-      return this.transact(meta, fn);
+      result = this.transact(meta, fn);
     } catch (error) {
+      this.audit.rolledBack();
       for (const hook of this.rollbackHooks) hook();
       throw error;
     }
+    // Committed: the audit key of the entries just written is replaced by the next one (unless an outer
+    // transaction is still open, whose commit is not ours to see).
+    if (!this.db.inTransaction) this.audit.committed();
+    return result;
   }
 
   private transact<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {

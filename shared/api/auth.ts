@@ -67,11 +67,11 @@ export const authApi = {
     output: userView,
   }),
   'users.list': procedure({
-    summary: 'Every local account.',
+    summary: 'Every local account, with whether it is locked after failed sign-ins.',
     access: ['admin', 'manager'],
     mutates: false,
     input: z.object({}),
-    output: z.array(userView),
+    output: z.array(userView.extend({ locked: z.boolean(), failedSignIns: z.number().int() })),
   }),
   'users.create': procedure({
     summary: 'Add a local account with a role and unit.',
@@ -93,5 +93,12 @@ export const authApi = {
       password: password.optional(),
     }),
     output: userView,
+  }),
+  'users.unlock': procedure({
+    summary: 'Lift the lock (and the back-off) that failed sign-ins put on an account; audited.',
+    access: ['admin'],
+    mutates: true,
+    input: z.object({ id: uuid }),
+    output: z.object({ locked: z.boolean(), failedSignIns: z.number().int() }),
   }),
 } as const;

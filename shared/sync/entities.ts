@@ -413,6 +413,7 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   changes: 'the change log itself: what sync pushes',
   changes_legacy: 'change rows written before the registry, in their old shapes; kept, never pushed',
   audit_log: 'the audit chain travels by its own path (heads countersigned by the server), not as entity rows',
+  sign_in_attempts: "failed sign-ins at this desk, for its back-off and lockout (the server counts its own)",
 };
 
 const BY_ENTITY = new Map<string, EntitySpec>(ENTITIES.map((e) => [e.entity, e]));

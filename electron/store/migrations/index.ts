@@ -13,7 +13,8 @@ import * as m0010 from './0010-change-log.ts';
 import * as m0011 from './0011-derived-marks.ts';
 import * as m0012 from './0012-ocr-queue.ts';
 import * as m0013 from './0013-results.ts';
-import * as m0014 from './0014-suggestion-decisions.ts';
+import * as m0014 from './0014-sign-in-attempts.ts';
+import * as m0015 from './0015-suggestion-decisions.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -38,5 +39,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'derived-marks', sql: m0011.sql },
   { version: 12, name: 'ocr-queue', sql: m0012.sql },
   { version: 13, name: 'results', sql: m0013.sql },
-  { version: 14, name: 'suggestion-decisions', sql: m0014.sql },
+  { version: 14, name: 'sign-in-attempts', sql: m0014.sql },
+  { version: 15, name: 'suggestion-decisions', sql: m0015.sql },
 ];
