@@ -12,6 +12,7 @@ import { assessmentApi } from './api/assessment.ts';
 import { attachmentsApi } from './api/attachments.ts';
 import { miApi } from './api/mi.ts';
 import { resultsApi } from './api/results.ts';
+import { syncApi } from './api/sync.ts';
 
 export const api = {
   ...authApi,
@@ -24,6 +25,7 @@ export const api = {
   ...attachmentsApi,
   ...miApi,
   ...resultsApi,
+  ...syncApi,
 } as const;
 
 export type Api = typeof api;

@@ -4,21 +4,44 @@ import { ApiError } from '../../shared/api/errors.ts';
 import { countUsers, createUser, toUserView, updateUser } from '../core/users.ts';
 import { authenticate, lockState, unlockAccount } from '../core/sign-in.ts';
 import type { UserRow } from '../core/users.ts';
+import { signInWithServer } from '../sync/accounts.ts';
 
 type AuthProcedures = 'auth.status' | 'auth.setup' | 'auth.signIn' | 'auth.signOut' | 'auth.me' | 'users.list' | 'users.create' | 'users.update' | 'users.unlock';
 
 export const authHandlers: Handlers<AuthProcedures> = {
-  'auth.status': (ctx) => ({ needsSetup: countUsers(ctx.core.store) === 0, deskName: ctx.core.deskName }),
+  'auth.status': (ctx) => {
+    const server = ctx.core.sync.config;
+    return {
+      // A desk of a central server has no set-up of its own: its people sign in with their server accounts.
+      needsSetup: !server && countUsers(ctx.core.store) === 0,
+      deskName: server?.deskName ?? ctx.core.deskName,
+      server: server ? { url: server.url, deskName: server.deskName, unit: server.unit } : null,
+    };
+  },
 
   'auth.setup': async (ctx, input) => {
+    if (ctx.core.sync.config) throw new ApiError('conflict', 'This desk works with a central server: sign in with your account there');
     if (countUsers(ctx.core.store) > 0) throw new ApiError('conflict', 'This desk is already set up: sign in instead');
     const user = await createUser(ctx.core.store, { userId: null, name: 'first-run set-up' }, { ...input, role: 'admin', unit: null });
     return { sessionToken: ctx.core.sessions.start(user.id), user };
   },
 
   'auth.signIn': async (ctx, input) => {
+    const config = ctx.core.sync.config;
+    const api = ctx.core.sync.server();
+    if (config && api) {
+      const signed = await signInWithServer(ctx.core.store, api, config, input.username, input.password);
+      const row = ctx.core.store.db.prepare('SELECT * FROM users WHERE id = ?').get(signed.userId) as UserRow;
+      if (!signed.offline) ctx.core.syncScheduler.soon(0);
+      return {
+        sessionToken: ctx.core.sessions.start(signed.userId, { serverSession: signed.serverSession, offline: signed.offline }),
+        user: toUserView(row),
+        offline: signed.offline,
+        notice: signed.notice,
+      };
+    }
     const row = await authenticate(ctx.core, input.username, input.password, { via: 'desk' });
-    return { sessionToken: ctx.core.sessions.start(row.id), user: toUserView(row) };
+    return { sessionToken: ctx.core.sessions.start(row.id), user: toUserView(row), offline: false, notice: null };
   },
 
   'auth.signOut': (ctx) => {

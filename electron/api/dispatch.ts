@@ -16,6 +16,7 @@ import { assessmentHandlers } from './assessment.ts';
 import { attachmentHandlers } from './attachments.ts';
 import { miHandlers } from './mi.ts';
 import { resultHandlers } from './results.ts';
+import { syncHandlers } from './sync.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -30,6 +31,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...attachmentHandlers,
   ...miHandlers,
   ...resultHandlers,
+  ...syncHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -10,7 +10,7 @@
 import { ApiError } from '../../shared/api/errors.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { MAX_DRIFT_MS, parseHlc } from '../../shared/sync/hlc.ts';
-import type { PushResponse, PushResult } from '../../shared/sync/protocol.ts';
+import type { AuditHead, PushResponse, PushResult } from '../../shared/sync/protocol.ts';
 import type { ServerContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
 import { auditRecord } from '../store/audit.ts';
@@ -47,7 +47,7 @@ async function answered(tx: Queryable, deskId: string, changes: readonly ChangeR
   });
 }
 
-export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[]): Promise<PushResponse> {
+export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[], auditHead?: AuditHead): Promise<PushResponse> {
   for (let i = 1; i < changes.length; i++) {
     const prev = (changes[i - 1] as ChangeRow).seq;
     const seq = (changes[i] as ChangeRow).seq;
@@ -85,7 +85,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         );
       }
     }
-    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null };
+    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null, head: null };
 
     const state = world.state;
     // Change numbers follow on from the sequence as read under the lock; the write moves it past the last one used.
@@ -96,6 +96,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
     const last = (fresh.at(-1) as ChangeRow).seq;
     const accepted = plan.entries.filter((e) => e.deskId && e.status === 'accepted').length;
     const rejected = plan.entries.filter((e) => e.status === 'rejected');
+    // The desk's audit head enters the server's own chain with the push that carried it.
     const audit = auditRecord(ctx.auditKey, world.auditHead, now, {
       userId: null,
       deskId,
@@ -107,6 +108,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         rejected: rejected.length,
         rejections: rejected.slice(0, 20).map((e) => ({ seq: e.deskSeq, entity: e.change.entity, id: e.change.id, userId: e.change.userId, reason: e.reason })),
         references: plan.references.length,
+        ...(auditHead ? { deskAuditHead: auditHead } : {}),
       },
     });
     const nudge = nudgeOf(plan);
@@ -121,7 +123,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
     const write = { desk: { id: deskId, lastSeq: last, at: now }, audit, nudge: nudge && nudgePayload(nudge), seqUpTo: seq - 1, finish: true };
     const { conflictIds } = await writePlan(tx, state, plan, now, write);
     for (const e of judged) results.push({ seq: e.deskSeq as number, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
-    return { results, nextSeq: last + 1, references: plan.references, plan };
+    return { results, nextSeq: last + 1, references: plan.references, plan, head: auditHead ? { ...auditHead, serverAuditSeq: audit.seq } : null };
   }, { lock: WRITE_LOCK, first: pushRead(deskId, changes) });
-  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current() };
+  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current(), auditHead: result.head };
 }

@@ -35,6 +35,7 @@ import { useCall } from '../api/useCall.ts';
 import { age, formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 import { Busy } from '../components/Busy.tsx';
+import { useSyncApplied } from '../components/sync/useSyncStatus.ts';
 
 /** The section of the record a search hit's form field sits in ("Subject 2 (associate)" -> Subjects). */
 const FIELD_SECTIONS: Record<string, string> = {
@@ -119,6 +120,8 @@ function addressLine(a: { line1: string; line2: string; town: string; postcode: 
 
 export function AllegationScreen({ reference, user, tab, place, q }: { reference: string; user: UserView; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }) {
   const { data, error, loading, reload } = useCall('allegations.get', { reference });
+  // Amendments from other desks show as they arrive.
+  useSyncApplied(reload);
   const [changed, setChanged] = useState<AllegationRecord | null>(null);
   // Bumped when a judgement, check or outcome changes what the link and assessment panels show.
   const [version, setVersion] = useState(0);

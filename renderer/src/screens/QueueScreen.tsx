@@ -10,6 +10,7 @@ import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { AllegationGrid } from '../components/AllegationGrid.tsx';
 import { GuidanceLink } from '../components/GuidanceLink.tsx';
+import { useSyncApplied } from '../components/sync/useSyncStatus.ts';
 
 const BUCKETS: Array<{ value: QueueBucket; label: string }> = [
   { value: 'all_open', label: 'All open' },
@@ -69,6 +70,8 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
       off();
     };
   }, [reload]);
+  // Allegations that arrived from the server (routed here, reallocated here) appear without a reload.
+  useSyncApplied(reload);
   const canEnter = user.role !== 'nsu';
   const [filter, setFilter] = useState('');
 
