@@ -25,6 +25,7 @@ import { navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from './badges.tsx';
 import { Busy } from './Busy.tsx';
+import { MarkedText } from './MarkedText.tsx';
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -41,7 +42,7 @@ const reference = helper.accessor('reference', { header: 'Reference', cell: (c) 
 const received = helper.accessor('receivedAt', { header: 'Received', cell: (c) => formatDateTime(c.getValue()), sortFn: 'alphanumeric' });
 const rest = [
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
-  helper.accessor('mainSubject', { header: 'Main subject', sortFn: 'text' }),
+  helper.accessor('mainSubject', { header: 'Main subject', sortFn: 'text', cell: (c) => <MarkedText text={c.getValue()} /> }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
   helper.accessor('status', {
     header: 'Status',

@@ -109,7 +109,7 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
   const [warning, setWarning] = useState<{ live: ApiOutput<'links.draftCandidates'>; candidate: CandidateView } | null>(null);
   const [warningError, setWarningError] = useState<string | null>(null);
   const serverFields = serverError?.fields;
-  const p = { form, update: state.update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields) };
+  const p = { form, update: state.update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields), flagAt: state.flagAt };
   const problems = Object.keys(preview?.fields ?? {}).length;
   const [addedPath = '', addedWhat, addedWhere] = (added ?? '').split('|');
   const addedNote = added && addedWhat ? { what: addedWhat, where: addedWhere || 'an attachment' } : null;

@@ -36,6 +36,8 @@ import { age, formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 import { Busy } from '../components/Busy.tsx';
 import { useSyncApplied } from '../components/sync/useSyncStatus.ts';
+import { MarkedText } from '../components/MarkedText.tsx';
+import { ValueFlag } from '../components/ValueFlag.tsx';
 
 /** The section of the record a search hit's form field sits in ("Subject 2 (associate)" -> Subjects). */
 const FIELD_SECTIONS: Record<string, string> = {
@@ -230,7 +232,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
           <Stack gap="md">
             <Section title="Account" icon={<IconFileText size={16} />}>
               <Text className="record-text" size="sm">
-                {r.freeText || 'No account recorded.'}
+                {r.freeText ? <MarkedText text={r.freeText} multiline /> : 'No account recorded.'}
               </Text>
             </Section>
             <Section title="Subjects" count={r.subjects.length}>
@@ -252,18 +254,18 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                       <Table.Tr key={s.id}>
                         <Table.Td>
                           <Text size="sm" fw={600}>
-                            {fullName(s)}
+                            <MarkedText text={fullName(s)} />
                           </Text>
                           {(s.knownAs || s.aliases.length > 0) && (
                             <Text size="xs" c="dimmed">
-                              known as {[s.knownAs, ...s.aliases].filter(Boolean).join(', ')}
+                              known as <MarkedText text={[s.knownAs, ...s.aliases].filter(Boolean).join(', ')} />
                             </Text>
                           )}
                         </Table.Td>
                         <Table.Td>{s.role}</Table.Td>
                         <Table.Td>{s.dob ? `${formatDate(s.dob)} (${age(s.dob)})` : s.approxAge ? `about ${s.approxAge}` : 'not known'}</Table.Td>
                         <Table.Td>{GENDER_LABELS[s.gender]}</Table.Td>
-                        <Table.Td>{s.nationality || '—'}</Table.Td>
+                        <Table.Td>{s.nationality ? <MarkedText text={s.nationality} /> : '—'}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -277,9 +279,9 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
               ) : (
                 <Timeline bulletSize={14} lineWidth={2}>
                   {r.notes.map((n) => (
-                    <Timeline.Item key={n.id} id={`note-${n.id}`} tabIndex={-1} className={place?.note === n.id ? 'place-target' : undefined} title={<Text size="sm" fw={600}>{`${formatDate(n.date)} · ${n.author}`}</Text>}>
+                    <Timeline.Item key={n.id} id={`note-${n.id}`} tabIndex={-1} className={place?.note === n.id ? 'place-target' : undefined} title={<Text size="sm" fw={600}>{formatDate(n.date)} · <MarkedText text={n.author} /></Text>}>
                       <Text size="sm" className="record-text">
-                        {n.text}
+                        <MarkedText text={n.text} multiline />
                       </Text>
                       {n.amendedByNoteId && (
                         <Text size="xs" c="orange.8">
@@ -304,11 +306,14 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                 <Stack gap={6}>
                   {r.addresses.map((a) => (
                     <div key={a.id}>
-                      <Text size="sm">{addressLine(a)}</Text>
+                      <Text size="sm">
+                        <MarkedText text={addressLine(a)} />
+                      </Text>
                       <Text size="xs" c="dimmed">
                         {a.type.replace('_', ' ')}
-                        {a.postcodeNormalised ? ` · ${a.postcodeNormalised}` : a.postcodeDistrict ? ` · district ${a.postcodeDistrict} (partial postcode)` : a.postcode ? ' · postcode not recognised' : ' · no postcode'}
+                        {a.postcodeNormalised ? ` · ${a.postcodeNormalised}` : a.postcodeDistrict ? ` · district ${a.postcodeDistrict} (partial postcode)` : a.postcode ? '' : ' · no postcode'}
                       </Text>
+                      <ValueFlag problem={a.postcodeProblem} what="postcode" />
                     </div>
                   ))}
                 </Stack>
@@ -322,9 +327,17 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                   {r.businesses.map((b) => (
                     <div key={b.id}>
                       <Text size="sm" fw={600}>
-                        {b.name} <Text span size="xs" c="dimmed">({b.type || 'type not given'})</Text>
+                        <MarkedText text={b.name} />{' '}
+                        <Text span size="xs" c="dimmed">
+                          ({b.type ? <MarkedText text={b.type} /> : 'type not given'})
+                        </Text>
                       </Text>
-                      {b.address && <Text size="xs">{addressLine(b.address)}</Text>}
+                      {b.address && (
+                        <Text size="xs">
+                          <MarkedText text={addressLine(b.address)} />
+                        </Text>
+                      )}
+                      <ValueFlag problem={b.address?.postcodeProblem} what="postcode" />
                     </div>
                   ))}
                 </Stack>
@@ -332,10 +345,20 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             </Section>
             <Section title="Identifiers" count={r.phones.length + r.emails.length + r.vehicles.length + r.travel.length}>
               <SimpleGrid cols={2} spacing="sm">
-                <Field label="Phones">{r.phones.length ? r.phones.map((p) => <div key={p.id}>{p.number}{p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}</div>) : '—'}</Field>
-                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}>{e.email}</div>) : '—'}</Field>
-                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono">{v.normalised || v.vrm}</div>) : '—'}</Field>
-                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono">{t.flightNumber ?? t.flight}{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
+                <Field label="Phones">
+                  {r.phones.length
+                    ? r.phones.map((p) => (
+                        <div key={p.id}>
+                          <MarkedText text={p.number} />
+                          {p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}
+                          <ValueFlag problem={p.problem} what="number" />
+                        </div>
+                      ))
+                    : '—'}
+                </Field>
+                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}><MarkedText text={e.email} /></div>) : '—'}</Field>
+                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono"><MarkedText text={v.normalised || v.vrm} /></div>) : '—'}</Field>
+                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono"><MarkedText text={t.flightNumber ?? t.flight} />{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
               </SimpleGrid>
             </Section>
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>

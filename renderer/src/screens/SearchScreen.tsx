@@ -14,6 +14,7 @@ import { href, navigate } from '../router.ts';
 import { formatDate, formatDateTime, plural } from '../format.ts';
 import { StatusBadge } from '../components/badges.tsx';
 import { Snippet } from '../components/Snippet.tsx';
+import { MarkedText } from '../components/MarkedText.tsx';
 import { Busy } from '../components/Busy.tsx';
 
 const PAGE = 50;
@@ -158,7 +159,7 @@ function Hit({ hit, isNew, q }: { hit: SearchHit; isNew: boolean; q: string }) {
             {hit.reference}
           </Anchor>
           <Text size="sm" fw={600}>
-            {hit.mainSubject || '(no subject)'}
+            {hit.mainSubject ? <MarkedText text={hit.mainSubject} /> : '(no subject)'}
           </Text>
           <StatusBadge status={hit.status} />
           <Tooltip label={hit.why.length ? hit.why.join('; ') : MATCH_TIER_LABELS[hit.tier]}>
