@@ -15,6 +15,7 @@ import * as m0012 from './0012-ocr-queue.ts';
 import * as m0013 from './0013-results.ts';
 import * as m0014 from './0014-sign-in-attempts.ts';
 import * as m0015 from './0015-sync.ts';
+import * as m0016 from './0016-suggestion-decisions.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'results', sql: m0013.sql },
   { version: 14, name: 'sign-in-attempts', sql: m0014.sql },
   { version: 15, name: 'sync', sql: m0015.sql, foreignKeysOff: m0015.foreignKeysOff },
+  { version: 16, name: 'suggestion-decisions', sql: m0016.sql },
 ];

@@ -38,10 +38,9 @@ const features = tableFeatures({
 });
 const helper = createColumnHelper<typeof features, QueueRow>();
 
-const columns = helper.columns([
-  helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' }),
-  helper.accessor('receivedAt', { header: 'Received', cell: (c) => formatDateTime(c.getValue()), sortFn: 'alphanumeric' }),
-  helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }),
+const reference = helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' });
+const received = helper.accessor('receivedAt', { header: 'Received', cell: (c) => formatDateTime(c.getValue()), sortFn: 'alphanumeric' });
+const rest = [
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
   helper.accessor('mainSubject', { header: 'Main subject', sortFn: 'text', cell: (c) => <MarkedText text={c.getValue()} /> }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
@@ -61,9 +60,18 @@ const columns = helper.columns([
       </Group>
     ),
   }),
+];
+const columns = helper.columns([reference, received, helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }), ...rest]);
+// The duty manager's queue says why each allegation is there: the event, its date, where it was found, the rule.
+const whyColumns = helper.columns([
+  reference,
+  received,
+  helper.accessor((r) => r.timeCriticalWhy ?? '', { id: 'why', header: 'Why time-critical', sortFn: 'text', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
+  ...rest,
 ]);
 
 const GRID = 'minmax(150px, 200px) 150px 120px minmax(140px, 1.2fr) minmax(140px, 1fr) 90px 150px 200px';
+const WHY_GRID = 'minmax(150px, 200px) 140px minmax(260px, 2.4fr) minmax(120px, 1fr) minmax(120px, 1fr) 90px 130px 200px';
 const ROW_HEIGHT = 38;
 
 interface Props {
@@ -77,14 +85,17 @@ interface Props {
   empty: string;
   /** Resets the selection when what is listed changes. */
   resetKey?: string;
+  /** Show why each allegation is time-critical (the duty manager's queue). */
+  why?: boolean;
 }
 
-export function AllegationGrid({ rows: data, label, filter, loading, empty, resetKey }: Props) {
+export function AllegationGrid({ rows: data, label, filter, loading, empty, resetKey, why = false }: Props) {
+  const grid = why ? WHY_GRID : GRID;
   const [sorting, setSorting] = useState<SortingState>([]);
   const rowsData = useMemo(() => [...(data ?? [])], [data]);
   const table = useTable({
     features,
-    columns,
+    columns: why ? whyColumns : columns,
     data: rowsData,
     state: { sorting, globalFilter: filter },
     onSortingChange: setSorting,
@@ -142,7 +153,7 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
         onKeyDown={onKeyDown}
         style={{ flex: 1, minHeight: 200 }}
       >
-        <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID }}>
+        <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: grid }}>
           {headerGroup?.headers.map((h) => {
             const sorted = h.column.getIsSorted();
             return (
@@ -181,7 +192,7 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
                     setActive(item.index);
                     open(item.index);
                   }}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: GRID }}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: grid }}
                 >
                   {row.getAllCells().map((cell) => (
                     <div key={cell.id} className="queue-cell" role="gridcell">

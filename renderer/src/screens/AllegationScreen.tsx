@@ -13,18 +13,19 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip } from '@tabler/icons-react';
+import { IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip } from '@tabler/icons-react';
+import { subscribeEvents } from '../api/client.ts';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
 import { SourcePane } from '../components/SourcePane.tsx';
 import { LinkPanel } from '../components/links/LinkPanel.tsx';
 import { AssessmentPanel } from '../components/assessment/AssessmentPanel.tsx';
 import { AttachmentsPanel } from '../components/attachments/AttachmentsPanel.tsx';
+import { TimeCriticalBanner } from '../components/TimeCriticalBanner.tsx';
 import { AttachmentViewer } from '../components/attachments/AttachmentViewer.tsx';
 import { GradingPanel } from '../components/results/GradingPanel.tsx';
 import { ActionsPanel } from '../components/results/ActionsPanel.tsx';
 import { HistorySection } from '../components/results/HistorySection.tsx';
-import { GuidanceLink } from '../components/GuidanceLink.tsx';
 import { scanMissing } from '../../../shared/attachments/rules.ts';
 import type { AllegationPlace } from '../router.ts';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
@@ -129,6 +130,17 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
   const bump = () => setVersion((v) => v + 1);
   const r = changed && changed.reference === reference ? changed : data;
   usePlaceFocus(!!r, place);
+  // What happens to it elsewhere (a page read, a flag raised, another person's amendment) shows without a reload.
+  const shownId = r?.id;
+  useEffect(() => {
+    if (!shownId) return;
+    return subscribeEvents((e) => {
+      if ((e.type === 'allegation.changed' || e.type === 'timecritical.raised') && e.allegationId === shownId) {
+        setChanged(null);
+        reload();
+      }
+    });
+  }, [shownId, reload]);
 
   if (error) {
     return (
@@ -207,20 +219,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Alert>
       )}
 
-      {tc && tc.state !== 'dismissed' && (
-        <Alert color="red" variant={tc.state === 'confirmed' ? 'filled' : 'light'} icon={<IconAlarm size={18} />} title={tc.state === 'confirmed' ? 'Time-critical (confirmed)' : 'Time-critical: detected on receipt'}>
-          <Text size="sm">
-            {tc.evidence[0]?.event ?? 'Event'} on {formatDate(tc.deadline)} — “{tc.evidence[0]?.sentence}”. Duty intelligence manager to act by {formatDateTime(tc.dueAt)}.
-            {tc.decidedBy ? ` Confirmed by ${tc.decidedBy}: ${tc.reason}` : ''}
-          </Text>
-          <GuidanceLink step="time-critical" />
-        </Alert>
-      )}
-      {tc?.state === 'dismissed' && (
-        <Text size="sm" c="dimmed">
-          Time-critical flag dismissed by {tc.decidedBy} on {formatDateTime(tc.decidedAt)}: {tc.reason}
-        </Text>
-      )}
+      {tc && <TimeCriticalBanner tc={tc} />}
 
       {tab === 'attachments' && place?.attachment && <AttachmentViewer key={place.attachment} attachmentId={place.attachment} page={place.page ?? 1} q={q ?? ''} record={r} />}
 

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, SegmentedControl, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconFilter, IconPencil, IconPlus } from '@tabler/icons-react';
 import type { QueueBucket, QueueView, UserView } from '../../../shared/api.ts';
 import { NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { useCall } from '../api/useCall.ts';
+import { subscribeEvents } from '../api/client.ts';
 import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { AllegationGrid } from '../components/AllegationGrid.tsx';
@@ -55,6 +56,20 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
   const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? 'all_open') as QueueBucket;
   const unit = national ? (unitParam ?? user.unit ?? (view === 'time_critical' ? undefined : 'NAT')) : (user.unit ?? undefined);
   const { data, error, loading, reload } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
+  // Work that arrives or changes elsewhere (a page read, a flag raised) shows in the queue without a reload.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = subscribeEvents((e) => {
+      if (e.type === 'timecritical.raised' || e.type === 'allegation.changed') {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(reload, 300);
+      }
+    });
+    return () => {
+      if (timer) clearTimeout(timer);
+      off();
+    };
+  }, [reload]);
   // Allegations that arrived from the server (routed here, reallocated here) appear without a reload.
   useSyncApplied(reload);
   const canEnter = user.role !== 'nsu';
@@ -137,6 +152,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
         loading={loading}
         empty="Nothing in this queue."
         resetKey={`${view}:${bucket}:${unit ?? ''}`}
+        why={view === 'time_critical'}
       />
     </Stack>
   );
