@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../electron/core/core.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
-import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';
 import { startApp, signInAs, screenshot, seriousViolations, type App } from './harness.ts';
 import { signIn, tempDir } from '../helpers.ts';
-import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 let s: TestServer;
 let nat: App;
@@ -118,23 +117,13 @@ describe('two desks syncing through a central server', () => {
     const analyst = await signIn(wm.core, 'wm.analyst');
     const colleague = await signIn(colleagueDesk, 'wm.analyst2');
     const compliance = await signIn(colleagueDesk, 'wm.compliance');
-    await colleague.call('allegations.assess', { id: letterId, riskRating: 'thirty_days' });
-    const subjectId = (await colleague.call('allegations.get', { id: letterId })).subjects[0]?.id ?? null;
-    await colleague.call('checks.add', { allegationId: letterId, system: 'cid_atlas', subjectId, finding: 'trace', result: 'Visit visa expired 2024' });
-    await colleague.call('checks.add', { allegationId: letterId, system: 'pnc', subjectId, finding: 'no_trace', result: 'Nothing' });
-    const candidates = await colleague.call('links.candidates', { allegationId: letterId });
-    for (const c of candidates.candidates) if (!c.judgement) await colleague.call('links.judge', { allegationId: letterId, otherId: c.allegationId, judgement: 'not_a_match', reason: 'Looked at it side by side' });
-    await colleague.call('links.review', { allegationId: letterId, note: 'Candidates judged' });
+    await readyForOutcome(colleague, letterId);
     await syncOk(colleagueDesk);
     await syncNow(wm.page);
     // The colleague's desk closes the case; the analyst, not yet synced, records another outcome.
-    // An allegation is actioned only once an action is recorded, and a report leaves only graded (issue 20).
-    await colleague.call('allegations.grade', { id: letterId, source: '2', intelligence: 'B', handling: 'P', harm: 'medium' });
-    await colleague.call('actions.record', { allegationId: letterId, action: 'tasked_ice', recipientType: 'ice_team', recipient: 'ICE team West Midlands' });
-    await colleague.call('allegations.outcome', { id: letterId, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally: tasked to ICE' });
-    await compliance.call('allegations.signOff', { id: letterId, decision: 'approve', evidence: [...SIGNOFF_EVIDENCE], note: 'Checked' });
+    await closeAsActioned(colleague, compliance, letterId);
     await syncOk(colleagueDesk);
-    await analyst.call('allegations.outcome', { id: letterId, outcome: 'nfa_non_actionable', nfaReason: 'insufficient_information', actions: [], rationale: 'Not enough to act on' });
+    await recordLateOutcome(analyst, letterId);
 
     const page = wm.page;
     await syncNow(page);

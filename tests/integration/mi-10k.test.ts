@@ -5,6 +5,7 @@
 // changes computed here, working days from a calendar table built here from date-holidays, and each figure from
 // its own WHERE clause. Every figure of every group must be equal, for national, regional, unit and period scopes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Holidays from 'date-holidays';
 import type { Core } from '../../electron/core/core.ts';
@@ -24,7 +25,7 @@ import { addUser, CORPUS_10K, openCore, tempDir } from '../helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let core: Core;
-// The desk's clock: at the corpus's start for the import, then at each moment the workload acts.
+// The desk's clock: after the last report for the import, then at each moment the workload acts.
 let clock = Date.parse('2020-01-01T00:00:00Z');
 let latest = clock;
 const at = (t: number) => {
@@ -59,6 +60,9 @@ const worked = { assessed: 0, graded: 0, actions: 0, results: 0, outcomes: 0, cl
 beforeAll(async () => {
   tmp = tempDir();
   core = await openCore(join(tmp.dir, 'profile'), { now: () => clock });
+  // The import runs once the last report has arrived (a report cannot be received in the future); the workload
+  // then puts the clock at each moment it acts.
+  clock = Math.max(...readFileSync(CORPUS_10K, 'utf8').trim().split('\n').map((l) => Date.parse((JSON.parse(l) as { receivedAt: string }).receivedAt)));
   const s = await importJsonl(core, CORPUS_10K, { userId: null, name: 'mi 10k test' }, undefined, { deferIndex: true });
   expect(s).toMatchObject({ imported: 10_000, failed: 0 });
   // The facts of a bulk load are brought up to date on first read; from here on each mutation keeps its own.
@@ -87,17 +91,21 @@ beforeAll(async () => {
     received_at: string;
     time_critical_state: string | null;
   }>;
+  let flagged = 0;
   for (const a of fresh) {
-    if (random() < 0.55) continue;
     const { analyst, compliance } = staff(a.unit_code);
     const received = Date.parse(a.received_at);
+    // Every time-critical flag is decided within hours of arrival, two in three confirmed (the rules flag few
+    // enough since issue 17 that a sample of them would leave the group nearly empty).
+    if (a.time_critical_state === 'detected') {
+      at(received + DAY / 8);
+      decideTimeCritical(core, analyst, a.id, flagged++ % 3 === 2 ? 'dismiss' : 'confirm', 'Read the sentence: the date is the event');
+      worked.tc++;
+    }
+    if (random() < 0.55) continue;
     // Some on the day, most within a fortnight, a few very late (Figure 8's 15+).
     const delay = random() < 0.15 ? random() * 0.8 * DAY : random() < 0.9 ? random() * 14 * DAY : (15 + random() * 40) * DAY;
     at(received + delay);
-    if (a.time_critical_state === 'detected' && random() < 0.6) {
-      decideTimeCritical(core, analyst, a.id, random() < 0.7 ? 'confirm' : 'dismiss', 'Read the sentence: the date is the event');
-      worked.tc++;
-    }
     if (random() < 0.1) continue; // awaiting assessment
     assess(core, analyst, a.id, pick(RISK_RATINGS), '');
     worked.assessed++;

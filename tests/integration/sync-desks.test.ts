@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core.ts';
 import { dispatch } from '../../electron/api/dispatch.ts';
 import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
-import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';
 import { signIn, tempDir } from '../helpers.ts';
-import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 type Caller = Awaited<ReturnType<typeof signIn>>;
 
@@ -104,24 +103,14 @@ describe('desks syncing with a central server', () => {
   });
 
   it('sends an outcome recorded on a case closed elsewhere back to its author as a conflict, which they resolve', async () => {
-    await analyst.call('allegations.assess', { id: letterId, riskRating: 'thirty_days' });
-    const subjectId = (await analyst.call('allegations.get', { id: letterId })).subjects[0]?.id ?? null;
-    await analyst.call('checks.add', { allegationId: letterId, system: 'cid_atlas', subjectId, finding: 'trace', result: 'Visit visa expired 2024' });
-    await analyst.call('checks.add', { allegationId: letterId, system: 'pnc', subjectId, finding: 'no_trace', result: 'Nothing' });
-    const candidates = await analyst.call('links.candidates', { allegationId: letterId });
-    for (const c of candidates.candidates) if (!c.judgement) await analyst.call('links.judge', { allegationId: letterId, otherId: c.allegationId, judgement: 'not_a_match', reason: 'Looked at it side by side' });
-    await analyst.call('links.review', { allegationId: letterId, note: 'Candidates judged' });
+    await readyForOutcome(analyst, letterId);
     await syncOk(wm1);
     await syncOk(wm2);
     // West Midlands 1 closes the case while West Midlands 2 is offline and records another outcome.
     const compliance = await signIn(wm1, 'wm.compliance');
-    // An allegation is actioned only once an action is recorded, and a report leaves only graded (issue 20).
-    await analyst.call('allegations.grade', { id: letterId, source: '2', intelligence: 'B', handling: 'P', harm: 'medium' });
-    await analyst.call('actions.record', { allegationId: letterId, action: 'tasked_ice', recipientType: 'ice_team', recipient: 'ICE team West Midlands' });
-    await analyst.call('allegations.outcome', { id: letterId, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally: tasked to ICE' });
-    await compliance.call('allegations.signOff', { id: letterId, decision: 'approve', evidence: [...SIGNOFF_EVIDENCE], note: 'Checked' });
+    await closeAsActioned(analyst, compliance, letterId);
     await syncOk(wm1);
-    await analyst2.call('allegations.outcome', { id: letterId, outcome: 'nfa_non_actionable', nfaReason: 'insufficient_information', actions: [], rationale: 'Not enough to act on' });
+    await recordLateOutcome(analyst2, letterId);
     await syncOk(wm2);
 
     const status = await analyst2.call('sync.status', {});

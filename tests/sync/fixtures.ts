@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../server/server.ts';
 import type { Core, CoreOptions } from '../../electron/core/core.ts';
 import { dispatch } from '../../electron/api/dispatch.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
+import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';
 import { openCore, signIn, TEST_PASSWORD } from '../helpers.ts';
 
 export interface TestServer {
@@ -71,4 +72,32 @@ export async function joinDesk(s: TestServer, dir: string, name: string, unit: s
 export async function syncOk(core: Core): Promise<void> {
   const r = await core.sync.cycle();
   if (r.failed) throw r.failed;
+}
+
+type Session = Awaited<ReturnType<typeof signIn>>;
+
+/** The conflict scenario's first half: an analyst assesses the letter, runs checks and judges its candidates, so
+ * that an outcome may be recorded. */
+export async function readyForOutcome(analyst: Session, letterId: string): Promise<void> {
+  await analyst.call('allegations.assess', { id: letterId, riskRating: 'thirty_days' });
+  const subjectId = (await analyst.call('allegations.get', { id: letterId })).subjects[0]?.id ?? null;
+  await analyst.call('checks.add', { allegationId: letterId, system: 'cid_atlas', subjectId, finding: 'trace', result: 'Visit visa expired 2024' });
+  await analyst.call('checks.add', { allegationId: letterId, system: 'pnc', subjectId, finding: 'no_trace', result: 'Nothing' });
+  const candidates = await analyst.call('links.candidates', { allegationId: letterId });
+  for (const c of candidates.candidates) if (!c.judgement) await analyst.call('links.judge', { allegationId: letterId, otherId: c.allegationId, judgement: 'not_a_match', reason: 'Looked at it side by side' });
+  await analyst.call('links.review', { allegationId: letterId, note: 'Candidates judged' });
+}
+
+/** Closes the letter on one desk: graded, tasked to the ICE team, actioned and signed off (an allegation is
+ * actioned only once an action is recorded, and a report leaves only graded: issue 20). */
+export async function closeAsActioned(analyst: Session, compliance: Session, letterId: string): Promise<void> {
+  await analyst.call('allegations.grade', { id: letterId, source: '2', intelligence: 'B', handling: 'P', harm: 'medium' });
+  await analyst.call('actions.record', { allegationId: letterId, action: 'tasked_ice', recipientType: 'ice_team', recipient: 'ICE team West Midlands' });
+  await analyst.call('allegations.outcome', { id: letterId, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally: tasked to ICE' });
+  await compliance.call('allegations.signOff', { id: letterId, decision: 'approve', evidence: [...SIGNOFF_EVIDENCE], note: 'Checked' });
+}
+
+/** The outcome the other desk records while it has not yet heard of the closure: it must come back as a conflict. */
+export function recordLateOutcome(analyst: Session, letterId: string) {
+  return analyst.call('allegations.outcome', { id: letterId, outcome: 'nfa_non_actionable', nfaReason: 'insufficient_information', actions: [], rationale: 'Not enough to act on' });
 }

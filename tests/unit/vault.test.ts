@@ -25,7 +25,8 @@ describe('authenticated encryption', () => {
   });
 });
 
-describe('the key ring', () => {
+// Each test runs the real key derivation (scrypt, deliberately slow) several times: seconds on a busy machine.
+describe('the key ring', { timeout: 30_000 }, () => {
   it('unlocks with the right passphrase and refuses a wrong one clearly', async () => {
     tmp = tempDir();
     const made = await createKeyring(tmp.dir, { kind: 'passphrase', passphrase: 'correct passphrase here' });
