@@ -345,6 +345,32 @@ eachDatabase('sync between desks', (h) => {
     expect((await fresh.pullAll()).changes.length).toBe(0);
   });
 
+  it('gives a new desk the rows that join one of its allegations to another unit’s, whichever side they name first', async () => {
+    let elsewhere = '';
+    let ours = '';
+    await nat.push(nat.mutation(p.sifter.id, (m) => {
+      elsewhere = m.allegation({ unit_code: 'EMID' });
+      ours = m.allegation({ unit_code: 'WMID' });
+    }));
+    const links: string[] = [randomUUID(), randomUUID()];
+    const judged = wmid1.mutation(p.a.id, (m) => {
+      // One link names the other unit's allegation first, the other names ours first.
+      for (const [id, a, b] of [[links[0], elsewhere, ours], [links[1], ours, elsewhere]] as const) {
+        m.insert('link_judgement', id as string, { allegation_a: a, allegation_b: b, judgement: 'linked', reason: 'same address', score: 0.9, evidence: '[]', decided_by: p.a.id, decided_at: now() }, ours);
+      }
+    });
+    expect((await wmid1.push(judged)).body.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    const fresh = await h.desk('West Midlands 4', 'WMID', [p.a]);
+    const rows: Array<{ entity: string; id: string }> = [];
+    for (let after: string | null = null, first = true; first || after; first = false) {
+      const r: { body: { rows: Array<{ entity: string; id: string }>; next: string | null } } = await h.request('GET', `/v1/sync/snapshot?limit=1000${after ? `&after=${after}` : ''}`, { desk: fresh.token });
+      rows.push(...r.body.rows);
+      after = r.body.next;
+    }
+    expect(rows.filter((r) => r.entity === 'link_judgement' && links.includes(r.id)).map((r) => r.id).sort()).toEqual([...links].sort());
+    expect(rows.some((r) => r.entity === 'allegation' && r.id === elsewhere)).toBe(false);
+  });
+
   it('nudges a listening desk when something in its scope is waiting', async () => {
     const controller = new AbortController();
     const res = await fetch(`${h.url}/v1/sync/events`, { headers: { 'x-desk-token': wmid1.token }, signal: controller.signal });
