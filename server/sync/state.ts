@@ -38,8 +38,7 @@ export class WorkingState implements RuleWorld {
   readonly rows = new Map<string, RowState>();
   readonly places = new Map<string, PlaceState>();
   readonly persons = new Map<string, RulePerson>();
-  /** The people who have signed in at the desk whose changes are being judged (a group of pushes sets it per desk). */
-  deskUsers: ReadonlySet<string> = new Set<string>();
+  readonly deskUsers = new Set<string>();
   /** National references already taken (checked for references a desk brings in national form). */
   readonly takenReferences = new Set<string>();
   readonly referenceYears = new Map<number, { last: number; stored: boolean; dirty: boolean }>();
@@ -139,18 +138,9 @@ function stored(r: StoredRow): RowState {
 
 const str = (v: FieldValue | undefined): string | null => (typeof v === 'string' && v ? v : null);
 
-export interface PushDesk {
-  id: string;
-  node: string;
-  status: string;
-  last_seq: number;
-}
-
-/** What a group of pushes needs to know, read in one statement under the write lock (see pushRead). */
+/** What one push needs to know, read in one statement under the write lock (see pushRead). */
 export interface PushWorld {
-  desks: Map<string, PushDesk>;
-  /** The people who have signed in at each desk. */
-  deskUsers: Map<string, Set<string>>;
+  desk: { id: string; node: string; status: string; last_seq: number } | null;
   auditHead: AuditHead | null;
   /** The first change number not yet taken. */
   nextSeq: number;
@@ -200,13 +190,13 @@ function wantedBy(changes: readonly ChangeRow[]): { rowKeys: Array<[string, stri
 const ROW_COLUMNS = 'entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq';
 
 interface PushRead {
-  desks: PushDesk[];
+  desk: PushWorld['desk'];
   head: AuditHead | null;
   next_seq: number;
   rows: StoredRow[];
   places: Array<{ allegation_id: string; unit_code: string | null; status: string | null; reference: string | null; allocated_users: string[]; updated_seq: number }>;
   persons: Array<{ id: string; username: string; role: Role; unit_code: string | null; active: boolean }>;
-  desk_users: Array<[string, string]>;
+  desk_users: string[];
   taken: string[];
   years: Array<{ year: number; last: number }>;
 }
@@ -215,7 +205,7 @@ const PUSH_READ = `
   WITH named AS MATERIALIZED (SELECT ${ROW_COLUMNS} FROM entity_rows
                                WHERE entity = ANY($2::text[]) AND id = ANY($3::text[]) AND entity || '/' || id = ANY($7::text[])),
        allegations AS MATERIALIZED (SELECT unnest($4::text[]) AS id UNION SELECT unnest(allegation_ids) FROM named)
-  SELECT (SELECT coalesce(json_agg(d), '[]') FROM (SELECT id, node, status, last_seq FROM desks WHERE id = ANY($1::text[])) d) AS desks,
+  SELECT (SELECT row_to_json(d) FROM (SELECT id, node, status, last_seq FROM desks WHERE id = $1::text) d) AS desk,
          (SELECT row_to_json(h) FROM (SELECT seq, mac FROM server_audit ORDER BY seq DESC LIMIT 1) h) AS head,
          (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM change_seq) AS next_seq,
          (SELECT coalesce(json_agg(w), '[]') FROM (SELECT * FROM named
@@ -223,24 +213,24 @@ const PUSH_READ = `
          (SELECT coalesce(json_agg(s), '[]') FROM (SELECT allegation_id, unit_code, status, reference, allocated_users, updated_seq
             FROM allegation_scope WHERE allegation_id = ANY(ARRAY(SELECT id FROM allegations))) s) AS places,
          (SELECT coalesce(json_agg(u), '[]') FROM (SELECT id, username, role, unit_code, active FROM users WHERE id = ANY($5::text[])) u) AS persons,
-         (SELECT coalesce(json_agg(json_build_array(desk_id, user_id)), '[]') FROM desk_users WHERE desk_id = ANY($1::text[])) AS desk_users,
+         (SELECT coalesce(json_agg(user_id), '[]') FROM desk_users WHERE desk_id = $1::text) AS desk_users,
          (SELECT coalesce(json_agg(t.reference), '[]') FROM (SELECT reference FROM allegation_scope WHERE reference = ANY($6::text[])
             UNION SELECT alias FROM reference_aliases WHERE alias = ANY($6::text[])) t) AS taken,
          (SELECT coalesce(json_agg(y), '[]') FROM (SELECT year, last FROM reference_sequences) y) AS years`;
 
 /**
- * The one read of a group of pushes (from different desks), under the write lock: everything their changes can touch — their rows and parents, the
- * allegations they name or their rows belong to (rows and places), the people, the references — with the desks,
+ * The one read of a push, under the write lock: everything its changes can touch — their rows and parents, the
+ * allegations they name or their rows belong to (rows and places), the people, the references — with the desk,
  * the audit chain's head and the next change number. Rows are found by primary key (entity = ANY, id = ANY, then
  * only the wanted pairs): a join against a list of pairs lets the planner scan the whole table once it is large.
  * The push sends it with its BEGIN and lock (Database.transaction's `first`); pushWorld reads its answer.
  */
-export function pushRead(deskIds: readonly string[], changes: readonly ChangeRow[]): { sql: string; params: SqlValue[] } {
+export function pushRead(deskId: string, changes: readonly ChangeRow[]): { sql: string; params: SqlValue[] } {
   const { rowKeys, allegations, persons, national } = wantedBy(changes);
   return {
     sql: PUSH_READ,
     // An entity's name never holds a slash (the registry's names), so entity/id names one row.
-    params: [[...deskIds], [...new Set(rowKeys.map(([e]) => e))], [...new Set(rowKeys.map(([, i]) => i))], [...allegations], [...persons], national, [...new Set(rowKeys.map(([e, i]) => `${e}/${i}`))]],
+    params: [deskId, [...new Set(rowKeys.map(([e]) => e))], [...new Set(rowKeys.map(([, i]) => i))], [...allegations], [...persons], national, [...new Set(rowKeys.map(([e, i]) => `${e}/${i}`))]],
   };
 }
 
@@ -256,11 +246,10 @@ export function pushWorld(row: Record<string, unknown> | undefined): PushWorld {
     state.places.set(p.allegation_id, { allegationId: p.allegation_id, unit: p.unit_code, status: p.status, reference: p.reference, allocatedTo: p.allocated_users, updatedSeq: p.updated_seq, stored: true, dirty: false });
   }
   for (const u of world.persons) state.persons.set(u.id, { id: u.id, username: u.username, role: u.role, unit: u.unit_code, active: u.active });
-  const deskUsers = new Map(world.desks.map((d) => [d.id, new Set<string>()]));
-  for (const [desk, user] of world.desk_users) deskUsers.get(desk)?.add(user);
+  for (const u of world.desk_users) state.deskUsers.add(u);
   for (const t of world.taken) state.takenReferences.add(t);
   for (const y of world.years) state.referenceYears.set(y.year, { last: y.last, stored: true, dirty: false });
-  return { desks: new Map(world.desks.map((d) => [d.id, d])), deskUsers, auditHead: world.head, nextSeq: world.next_seq, state };
+  return { desk: world.desk, auditHead: world.head, nextSeq: world.next_seq, state };
 }
 
 /** A reference in national form, IMS-YYYY-NNNNNN (a desk's provisional one carries its suffix). */

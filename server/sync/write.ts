@@ -36,10 +36,10 @@ export interface Written {
   conflictIds: Map<number, number>;
 }
 
-/** What a group of pushes writes with its plan, in the same statement: each desk's progress, the audit entries, the nudge. */
+/** What a push writes with its plan, in the same statement: the desk's progress, its audit entry, the nudge. */
 export interface WriteExtras {
-  desks?: Array<{ id: string; lastSeq: number }>;
-  audits?: AuditRecord[];
+  desk?: { id: string; lastSeq: number; at: Date };
+  audit?: AuditRecord;
   /** NOTIFY payload (sent on commit). */
   nudge?: string | null;
   /** The change sequence moves on to this number (the push took its numbers from what it read under the lock). */
@@ -171,19 +171,13 @@ export async function writePlan(tx: Queryable | Transaction, state: WorkingState
     plan.blobRefs.map((b) => ({ hash: b.hash, allegation_id: b.allegationId })),
     (input) => `INSERT INTO blob_refs (hash, allegation_id) SELECT hash, allegation_id FROM jsonb_to_recordset(${input}) AS b(hash text, allegation_id text) ON CONFLICT DO NOTHING`,
   );
-  part(
-    'desks',
-    (extras.desks ?? []).map((d) => ({ id: d.id, last_seq: d.lastSeq })),
-    (input) => `UPDATE desks SET last_seq = d.last_seq, last_push_at = ${at()} FROM jsonb_to_recordset(${input}) AS d(id text, last_seq bigint) WHERE desks.id = d.id`,
-  );
-  // Details travel as the JSON text the MAC covers, and become jsonb as they did as a parameter of their own.
-  part(
-    'audits',
-    (extras.audits ?? []).map((a) => ({ seq: a.seq, at: a.at, user_id: a.userId, desk_id: a.deskId, action: a.action, details: a.details, prev_mac: a.prevMac, mac: a.mac })),
-    (input) => `INSERT INTO server_audit (seq, at, user_id, desk_id, action, details, prev_mac, mac)
-       SELECT seq, at, user_id, desk_id, action, details::jsonb, prev_mac, mac
-         FROM jsonb_to_recordset(${input}) AS a(seq bigint, at timestamptz, user_id text, desk_id text, action text, details text, prev_mac text, mac text)`,
-  );
+  if (extras.desk) ctes.push(`desk AS (UPDATE desks SET last_seq = ${p(extras.desk.lastSeq)}::bigint, last_push_at = ${p(extras.desk.at)}::timestamptz WHERE id = ${p(extras.desk.id)}::text)`);
+  const a = extras.audit;
+  if (a) {
+    ctes.push(
+      `audit AS (INSERT INTO server_audit (seq, at, user_id, desk_id, action, details, prev_mac, mac) VALUES (${p(a.seq)}::bigint, ${p(a.at)}::timestamptz, ${p(a.userId)}::text, ${p(a.deskId)}::text, ${p(a.action)}::text, ${p(a.details)}::jsonb, ${p(a.prevMac)}::text, ${p(a.mac)}::text))`,
+    );
+  }
   const outputs = [doc.conflicts ? "(SELECT coalesce(json_agg(json_build_object('id', id, 'change_seq', change_seq)), '[]') FROM conflicts) AS conflicts" : "'[]'::json AS conflicts"];
   if (extras.nudge) outputs.push(`pg_notify(${p(NUDGE_CHANNEL)}::text, ${p(extras.nudge)}::text) AS nudged`);
   if (extras.seqUpTo !== undefined) outputs.push(`setval('change_seq', ${p(extras.seqUpTo)}::bigint) AS seq`);
