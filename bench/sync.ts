@@ -8,6 +8,8 @@
 // pages and the pull after them, timed and weighed at the desk's end of the wire (the desk's own apply is not in it).
 // On PostgreSQL, the ceiling: the same change rows written straight into the same tables in the same batches by as
 // many connections as desks, with no server in between; the server's figure is reported as a ratio of it.
+// serverCpuMsPerChange: the server process's CPU time during the pushes (its pulls for the listening desk included)
+// per accepted change, which a busy machine disturbs less than the rates.
 // IMS_CPU_PROF=1 writes a CPU profile of the server process to /tmp/cpuprof.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -56,6 +58,14 @@ function peakRssMB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds: less sensitive to a busy machine than wall time. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the name), in clock ticks (100 a second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function call<T>(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -209,6 +219,7 @@ async function measure(databaseUrl: string | null, desks: number, mutations: num
 
     const pushMs: number[] = [];
     let accepted = 0;
+    const cpuBefore = cpuMs(server.child.pid as number);
     const started = performance.now();
     await Promise.all(
       pushers.map(async (d) => {
@@ -224,6 +235,7 @@ async function measure(databaseUrl: string | null, desks: number, mutations: num
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const serverCpuMs = cpuMs(server.child.pid as number) - cpuBefore;
     const total = pushers.reduce((n, d) => n + d.changes.length, 0);
     await pullNow();
     for (const deadline = Date.now() + 30_000; lags.length < total && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
@@ -232,6 +244,7 @@ async function measure(databaseUrl: string | null, desks: number, mutations: num
     return {
       changes: total,
       acceptedOpsPerSec: Math.round(accepted / seconds),
+      serverCpuMsPerChange: Number((serverCpuMs / Math.max(1, accepted)).toFixed(3)),
       rejected: total - accepted,
       pushP50Ms: Math.round(quantile(pushMs, 0.5)),
       pushP95Ms: Math.round(quantile(pushMs, 0.95)),

@@ -2,6 +2,7 @@
 // `sql` and list it here; never edit one that has shipped (a server's database may already have run it).
 import * as m0001 from './0001-national-record.ts';
 import * as m0002 from './0002-key-service.ts';
+import * as m0003 from './0003-rows-by-allegation.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'national-record', sql: m0001.sql },
   { version: 2, name: 'key-service', sql: m0002.sql },
+  { version: 3, name: 'rows-by-allegation', sql: m0003.sql },
 ];

@@ -53,10 +53,26 @@ function scopeCondition(scope: DeskScope, units: string, users: string, params: 
   return `(${parts.join(' OR ')})`;
 }
 
+/**
+ * Every row of these allegations (up to a snapshot page of them). Looked up allegation by allegation through the
+ * index on a row's first allegation, then the few rows of several allegations whose first one is not among them:
+ * `allegation_ids && $1` compares each row's list with the whole of a long one, and on PGlite (no autovacuum, so no
+ * statistics) the planner cannot tell that an index would serve it; OFFSET 0 keeps each lookup an index scan.
+ */
 async function rowsOfAllegations(db: Queryable, ids: readonly string[]): Promise<SnapshotRow[]> {
   if (!ids.length) return [];
-  const rows = await db.query<SnapshotRow>('SELECT entity, id, data, clocks FROM entity_rows WHERE allegation_ids && $1::text[] ORDER BY entity, id', [ids]);
-  return rows;
+  return db.query<SnapshotRow>(
+    `SELECT DISTINCT ON (r.entity, r.id) r.entity, r.id, r.data, r.clocks
+       FROM unnest($1::text[]) AS a(id)
+       CROSS JOIN LATERAL (
+         SELECT entity, id, data, clocks FROM entity_rows WHERE allegation_ids[1] = a.id
+         UNION ALL
+         SELECT entity, id, data, clocks FROM entity_rows
+          WHERE cardinality(allegation_ids) > 1 AND allegation_ids @> ARRAY[a.id] AND NOT allegation_ids[1] = ANY($1::text[])
+         OFFSET 0) AS r
+      ORDER BY r.entity, r.id`,
+    [ids],
+  );
 }
 
 export async function pull(ctx: ServerContext, deskId: string, scope: DeskScope, cursor: number, limit: number): Promise<PullResponse> {

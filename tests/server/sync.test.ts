@@ -6,6 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { eachDatabase, type Harness, type TestDesk } from './harness.ts';
 import { formatHlc, parseHlc } from '../../shared/sync/hlc.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
+import { WRITE_LOCK } from '../../server/sync/write.ts';
 
 interface People {
   sifter: { id: string; username: string };
@@ -343,6 +344,67 @@ eachDatabase('sync between desks', (h) => {
     expect(rows.some((r) => r.entity === 'allegation' && !allegations.includes(r.id))).toBe(false);
     fresh.cursor = cursor;
     expect((await fresh.pullAll()).changes.length).toBe(0);
+  });
+
+  it('gives a new desk the rows that join one of its allegations to another unit’s, whichever side they name first', async () => {
+    let elsewhere = '';
+    let ours = '';
+    await nat.push(nat.mutation(p.sifter.id, (m) => {
+      elsewhere = m.allegation({ unit_code: 'EMID' });
+      ours = m.allegation({ unit_code: 'WMID' });
+    }));
+    const links: string[] = [randomUUID(), randomUUID()];
+    const judged = wmid1.mutation(p.a.id, (m) => {
+      // One link names the other unit's allegation first, the other names ours first.
+      for (const [id, a, b] of [[links[0], elsewhere, ours], [links[1], ours, elsewhere]] as const) {
+        m.insert('link_judgement', id as string, { allegation_a: a, allegation_b: b, judgement: 'linked', reason: 'same address', score: 0.9, evidence: '[]', decided_by: p.a.id, decided_at: now() }, ours);
+      }
+    });
+    expect((await wmid1.push(judged)).body.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    const fresh = await h.desk('West Midlands 4', 'WMID', [p.a]);
+    const rows: Array<{ entity: string; id: string }> = [];
+    for (let after: string | null = null, first = true; first || after; first = false) {
+      const r: { body: { rows: Array<{ entity: string; id: string }>; next: string | null } } = await h.request('GET', `/v1/sync/snapshot?limit=1000${after ? `&after=${after}` : ''}`, { desk: fresh.token });
+      rows.push(...r.body.rows);
+      after = r.body.next;
+    }
+    expect(rows.filter((r) => r.entity === 'link_judgement' && links.includes(r.id)).map((r) => r.id).sort()).toEqual([...links].sort());
+    expect(rows.some((r) => r.entity === 'allegation' && r.id === elsewhere)).toBe(false);
+  });
+
+  it('answers pushes that arrive together from several desks each as if it came alone, a refused batch holding up none of the others', async () => {
+    let job = '';
+    await nat.push(nat.mutation(p.sifter.id, (m) => {
+      job = m.allegation({ unit_code: 'WMID' });
+    }));
+    const note = (desk: TestDesk, user: string, text: string) =>
+      desk.mutation(user, (m) => m.insert('note', randomUUID(), { allegation_id: job, note_date: '2026-03-02', author_name: 'Test', author_user_id: user, text, amends_note_id: null, created_at: now() }, job));
+    const first = note(wmid1, p.a.id, 'Checked the electoral roll.');
+    const second = note(wmid2, p.b.id, 'Visited the address.');
+    const outsider = note(emid, p.e.id, 'Not my case.');
+    note(nat, p.sifter.id, 'Never sent.');
+    const gap = note(nat, p.sifter.id, 'Sent after a gap.');
+    // The write lock held elsewhere for a moment: the pushes gather while they wait for it.
+    const held = h.server.ctx.db.transaction(async () => new Promise((r) => setTimeout(r, 300)), { lock: WRITE_LOCK });
+    const [a, b, e, n] = await Promise.all([wmid1.push(first), wmid2.push(second), emid.push(outsider), nat.push(gap), held]);
+    expect(a.body.results.map((r) => r.status)).toEqual(['accepted']);
+    expect(b.body.results.map((r) => r.status)).toEqual(['accepted']);
+    expect(e.body.results[0]).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/does not work this allegation/) });
+    expect(e.body.results[0]?.conflictId).toEqual(expect.any(Number));
+    expect(n.status).toBe(409);
+    expect(n.body.message).toMatch(/expected change \d+ from this desk next/);
+    const seqs = [a, b, e].map((r) => r.body.results[0]?.serverSeq as number);
+    expect(new Set(seqs).size).toBe(3);
+    const w = await wmid1.pullAll();
+    expect(w.changes.filter((c) => c.allegationId === job && c.entity === 'note').map((c) => c.serverSeq)).toEqual([b.body.results[0]?.serverSeq]);
+    const audit = await h.request<{ verified: boolean }>('GET', '/v1/admin/audit?limit=1000', { token: h.adminToken });
+    expect(audit.body.verified).toBe(true);
+    // The refused desk goes on from where the server said.
+    nat.seq -= 2;
+    const next = await nat.push(nat.mutation(p.sifter.id, (m) => {
+      m.allegation({ unit_code: 'WMID' });
+    }));
+    expect(next.body.results.map((r) => r.status)).toEqual(['accepted']);
   });
 
   it('nudges a listening desk when something in its scope is waiting', async () => {
