@@ -10,6 +10,7 @@ import { sourcesApi } from './api/sources.ts';
 import { linksApi } from './api/links.ts';
 import { assessmentApi } from './api/assessment.ts';
 import { attachmentsApi } from './api/attachments.ts';
+import { workbenchApi } from './api/workbench.ts';
 
 export const api = {
   ...authApi,
@@ -20,6 +21,7 @@ export const api = {
   ...linksApi,
   ...assessmentApi,
   ...attachmentsApi,
+  ...workbenchApi,
 } as const;
 
 export type Api = typeof api;

@@ -14,6 +14,7 @@ import { sourceHandlers } from './sources.ts';
 import { linkHandlers } from './links.ts';
 import { assessmentHandlers } from './assessment.ts';
 import { attachmentHandlers } from './attachments.ts';
+import { workbenchHandlers } from './workbench.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -26,6 +27,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...linkHandlers,
   ...assessmentHandlers,
   ...attachmentHandlers,
+  ...workbenchHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

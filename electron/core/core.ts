@@ -33,6 +33,7 @@ export class Core {
   readonly deskName: string;
   private readonly listeners = new Set<CoreListener>();
   private cachedRouting: RoutingTable | null = null;
+  private pendingChange: { allegationIds: Set<string>; mutations: number } | null = null;
 
   private constructor(profileDir: string, options: CoreOptions) {
     this.store = new Store(profileDir, options);
@@ -42,6 +43,7 @@ export class Core {
     // made by other connections (workers, sync) within about a second.
     this.store.onMutation(() => this.search.afterMutation());
     this.search.startBackground();
+    this.store.onCommit((c) => this.storeChanged(c.allegationId));
     this.sessions = new Sessions(options.now);
     this.importJobs = new ImportJobs(this);
     this.vault = new Vault(this.store.db, profileDir);
@@ -93,6 +95,24 @@ export class Core {
         // A failing listener (a closed window, a dropped connection) must not break the work that emitted.
       }
     }
+  }
+
+  /**
+   * One `store.changed` event for the mutations of this turn of the event loop: an import's batch of a thousand
+   * is one event, and it is sent after the batch's own transaction has committed.
+   */
+  private storeChanged(allegationId: string | null): void {
+    if (!this.pendingChange) {
+      this.pendingChange = { allegationIds: new Set(), mutations: 0 };
+      setImmediate(() => {
+        const p = this.pendingChange;
+        this.pendingChange = null;
+        // Past a few hundred, the list says nothing a screen uses: every screen re-reads anyway.
+        if (p) this.emit({ type: 'store.changed', allegationIds: p.allegationIds.size <= 200 ? [...p.allegationIds] : [], mutations: p.mutations });
+      });
+    }
+    this.pendingChange.mutations++;
+    if (allegationId) this.pendingChange.allegationIds.add(allegationId);
   }
 
   /**

@@ -37,6 +37,12 @@ export interface Mutation {
   note(details: Record<string, unknown>): void;
 }
 
+/** What a committed mutation changed, for whoever shows the store (screens refresh from it). */
+export interface Committed {
+  action: string;
+  allegationId: string | null;
+}
+
 export interface StoreOptions {
   /** Injectable wall clock for tests. */
   now?: () => number;
@@ -51,6 +57,8 @@ export class Store {
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
   private readonly mutationHooks: Array<() => void> = [];
+  private readonly commitListeners = new Set<(c: Committed) => void>();
+  private depth = 0;
   private idMs = 0;
   private idSeq = 0;
 
@@ -96,6 +104,38 @@ export class Store {
    * throws, nothing of it is kept.
    */
   mutate<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
+    this.depth++;
+    let result: T;
+    try {
+      result = this.transact(meta, fn);
+    } finally {
+      this.depth--;
+    }
+    // Tell listeners once, for the outermost mutation. A batch that wraps mutations in its own transaction (import)
+    // commits when it returns: listeners that read the store must wait for the event loop's next turn (the core
+    // does), by which time a synchronous transaction has ended.
+    if (this.depth === 0) {
+      for (const l of this.commitListeners) {
+        try {
+          l({ action: meta.action, allegationId: meta.allegationId ?? null });
+        } catch {
+          // A listener (a closed window) must not undo or fail a committed mutation.
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Called after each outermost mutation that did not throw: the core turns these into the one event that keeps
+   * every screen current.
+   */
+  onCommit(listener: (c: Committed) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  private transact<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
     return this.db.transaction(() => {
       const hlc = this.clock.tick();
       const at = this.now().toISOString();

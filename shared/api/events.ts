@@ -30,6 +30,9 @@ export const coreEvent = z.discriminatedUnion('type', [
     page: z.number().int().nullable(),
     finished: z.boolean(),
   }),
+  // Something in the store changed (any committed mutation, by this window, another, the OCR pool or an import):
+  // screens re-read what they show. Mutations in quick succession are sent as one event.
+  z.object({ type: z.literal('store.changed'), allegationIds: z.array(z.string()), mutations: z.number().int() }),
   // The NAT scan inbox changed (a scan arrived from the watched folder, or was attached).
   z.object({ type: z.literal('scans.changed'), waiting: z.number().int() }),
 ]);

@@ -30,7 +30,7 @@ function ActionModal({ title, opened, onClose, children }: { title: string; open
   );
 }
 
-export function CaseActions({ record, user, onChanged }: { record: AllegationRecord; user: UserView; onChanged: (r: AllegationRecord) => void }) {
+export function CaseActions({ record, user }: { record: AllegationRecord; user: UserView }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -49,7 +49,7 @@ export function CaseActions({ record, user, onChanged }: { record: AllegationRec
     setBusy(true);
     setError(null);
     try {
-      onChanged(await action());
+      await action();
       setDialog(null);
     } catch (e) {
       setError(e instanceof CallError ? e.message : String(e));

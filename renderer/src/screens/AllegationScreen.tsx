@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
@@ -113,12 +113,8 @@ function addressLine(a: { line1: string; line2: string; town: string; postcode: 
 }
 
 export function AllegationScreen({ reference, user, tab, place, q }: { reference: string; user: UserView; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }) {
-  const { data, error, loading, reload } = useCall('allegations.get', { reference });
-  const [changed, setChanged] = useState<AllegationRecord | null>(null);
-  // Bumped when a judgement, check or outcome changes what the link and assessment panels show.
-  const [version, setVersion] = useState(0);
-  const bump = () => setVersion((v) => v + 1);
-  const r = changed && changed.reference === reference ? changed : data;
+  // Live: every panel re-reads when the store changes, so what an action did shows at once (api/live.ts).
+  const { data: r, error, loading } = useCall('allegations.get', { reference });
   usePlaceFocus(!!r, place);
 
   if (error) {
@@ -189,7 +185,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Card>
       </Group>
 
-      <CaseActions record={r} user={user} onChanged={setChanged} />
+      <CaseActions record={r} user={user} />
 
       {tab === 'created' && (
         <Alert color="teal" icon={<IconCheck size={18} />} title="Allegation saved" role="status">
@@ -216,7 +212,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
 
       <SourcePane key={`${r.id}:${r.hasSource}`} allegationId={r.id} reference={r.reference} />
 
-      <LinkPanel key={`links:${r.id}`} allegationId={r.id} reference={r.reference} user={user} version={version} onChanged={bump} />
+      <LinkPanel key={`links:${r.id}`} allegationId={r.id} reference={r.reference} user={user} />
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
@@ -287,7 +283,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="md">
-            <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} version={version} onRecord={setChanged} onChanged={bump} />
+            <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} />
             <Section title="Addresses" count={r.addresses.length}>
               {r.addresses.length === 0 ? (
                 <Empty>No addresses recorded.</Empty>
@@ -330,7 +326,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
               </SimpleGrid>
             </Section>
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>
-              <AttachmentsPanel record={r} onChanged={reload} />
+              <AttachmentsPanel record={r} />
             </Section>
             <Section title="Routing history" count={r.unitHistory.length}>
               <Stack gap={4}>

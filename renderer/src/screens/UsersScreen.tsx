@@ -59,7 +59,7 @@ function AddUser({ onDone }: { onDone: () => void }) {
 }
 
 export function UsersScreen({ user }: { user: UserView }) {
-  const { data, error, reload } = useCall('users.list', {});
+  const { data, error } = useCall('users.list', {});
   const [adding, setAdding] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const admin = user.role === 'admin';
@@ -68,7 +68,6 @@ export function UsersScreen({ user }: { user: UserView }) {
     setActionError(null);
     try {
       await call('users.update', { id: u.id, active });
-      reload();
     } catch (e) {
       setActionError((e as Error).message);
     }
@@ -128,7 +127,6 @@ export function UsersScreen({ user }: { user: UserView }) {
         <AddUser
           onDone={() => {
             setAdding(false);
-            reload();
           }}
         />
       </Modal>

@@ -23,7 +23,7 @@ import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import type { AttachmentDetail, BoxView, SuggestionView } from '../../../../shared/api/attachments.ts';
 import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
 import { SuggestionValue } from './SuggestionValue.tsx';
-import { call, CallError, subscribeEvents } from '../../api/client.ts';
+import { call, CallError } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDate, formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
@@ -137,7 +137,7 @@ interface Props {
 }
 
 export function AttachmentViewer({ attachmentId, page: requestedPage, q, record }: Props) {
-  const { data: detail, error, reload } = useCall('attachments.get', { id: attachmentId });
+  const { data: detail, error } = useCall('attachments.get', { id: attachmentId });
   const [zoom, setZoom] = useState(1);
   const [selected, setSelected] = useState<string | null>(null);
   const [wantOriginal, setWantOriginal] = useState(false);
@@ -148,12 +148,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const off = subscribeEvents((e) => {
-      if (e.type === 'attachment.progress' && e.attachmentId === attachmentId) reload();
-    });
-    return off;
-  }, [attachmentId, reload]);
   // Opened from a link (a search hit, the attachments list): bring the viewer into view once.
   const loaded = detail !== undefined;
   useEffect(() => {
@@ -211,7 +205,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
     try {
       const r = await call('attachments.retry', { id: attachmentId, ...(pages ? { pages } : {}) });
       setNotice({ color: 'indigo', text: `Reading ${plural(r.queued.length, 'page')} again…` });
-      reload();
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     }
@@ -229,7 +222,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
           ? `Moved into the restricted source pane: ${r.moved.join(', ')}. The open text, search and the sanitised copy leave them out.`
           : 'The restricted source pane already holds these details; nothing was changed there.',
       });
-      reload();
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     } finally {

@@ -2,7 +2,7 @@
 // proposed and buttons to judge it (with a reason); the judgements in force, shown on both records; the group
 // of linked records and its link chart; and the cross-check review an outcome needs. The system proposes, a
 // person decides (000 §4.13).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Accordion, Alert, Anchor, Badge, Button, Card, Group, Modal, Radio, Stack, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertCircle, IconChecklist, IconGitMerge, IconLink, IconShare } from '@tabler/icons-react';
 import type { ApiOutput, UserView } from '../../../../shared/api.ts';
@@ -214,7 +214,7 @@ function GroupTab({ group, reference }: { group: ApiOutput<'links.group'>; refer
   );
 }
 
-export function LinkPanel({ allegationId, reference, user, version, onChanged }: { allegationId: string; reference: string; user: UserView; version: number; onChanged: () => void }) {
+export function LinkPanel({ allegationId, reference, user }: { allegationId: string; reference: string; user: UserView }) {
   const candidates = useCall('links.candidates', { allegationId });
   const judgements = useCall('links.judgements', { allegationId });
   const group = useCall('links.group', { allegationId });
@@ -224,16 +224,6 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
   const [reviewing, setReviewing] = useState(false);
   const [reviewed, setReviewed] = useState<string | null>(null);
   const [tab, setTab] = useState<string | null>('candidates');
-  const { reload: reloadCandidates } = candidates;
-  const { reload: reloadJudgements } = judgements;
-  const { reload: reloadGroup } = group;
-
-  useEffect(() => {
-    if (version === 0) return;
-    reloadCandidates();
-    reloadJudgements();
-    reloadGroup();
-  }, [version, reloadCandidates, reloadJudgements, reloadGroup]);
 
   const list = candidates.data;
   const firstSuggested = list?.candidates.find((c) => c.suggested)?.allegationId ?? null;
@@ -248,7 +238,6 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
     try {
       const r = await call('links.review', { allegationId, note: '' });
       setReviewed(`Cross-check recorded ${formatDateTime(r.reviewedAt)}: ${plural(r.candidates.length, 'candidate')} on the panel, every suggestion judged.`);
-      onChanged();
     } catch (e) {
       setReviewError(e instanceof CallError ? e.message : String(e));
     } finally {
@@ -370,7 +359,6 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
         onJudged={() => {
           setJudging(null);
           setOpen(null);
-          onChanged();
         }}
       />
     </Card>

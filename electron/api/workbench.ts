@@ -1,0 +1,27 @@
+import type { Handlers } from './context.ts';
+import { findEntity } from '../search/entities.ts';
+import { allegationTimeline, entityTimeline } from '../core/timeline.ts';
+import { chartOfAllegation, chartOfEntity, expandNode } from '../core/chart.ts';
+import { canonicalEntity, type EntityRef } from '../../shared/entities/entity.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+
+type WorkbenchProcedures = 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand';
+
+/** The entity as typed or linked, in canonical form; a value that cannot be one of its kind is a clear error. */
+function canonical(ref: EntityRef): EntityRef {
+  const value = canonicalEntity(ref.kind, ref.value);
+  if (!value) throw new ApiError('bad_request', `“${ref.value}” cannot be read as a ${ref.kind}`, { value: `not a ${ref.kind}` });
+  return { kind: ref.kind, value };
+}
+
+export const workbenchHandlers: Handlers<WorkbenchProcedures> = {
+  'entities.get': (ctx, { kind, value, limit }) => {
+    const started = performance.now();
+    const view = findEntity(ctx.core.search, canonical({ kind, value }), limit);
+    return { ...view, tookMs: Math.round((performance.now() - started) * 10) / 10 };
+  },
+  'timeline.allegation': (ctx, { allegationId }) => ({ events: allegationTimeline(ctx.core, allegationId), allegations: 1, truncated: false }),
+  'timeline.entity': (ctx, { kind, value, limit }) => entityTimeline(ctx.core, canonical({ kind, value }), limit),
+  'chart.start': (ctx, input) => ('allegationId' in input ? chartOfAllegation(ctx.core, input.allegationId) : chartOfEntity(ctx.core, canonical(input.entity))),
+  'chart.expand': (ctx, { kind, value, limit }) => expandNode(ctx.core, kind, value, limit),
+};
