@@ -11,6 +11,7 @@ import { linksApi } from './api/links.ts';
 import { assessmentApi } from './api/assessment.ts';
 import { attachmentsApi } from './api/attachments.ts';
 import { workbenchApi } from './api/workbench.ts';
+import { watchApi } from './api/watch.ts';
 
 export const api = {
   ...authApi,
@@ -22,6 +23,7 @@ export const api = {
   ...assessmentApi,
   ...attachmentsApi,
   ...workbenchApi,
+  ...watchApi,
 } as const;
 
 export type Api = typeof api;

@@ -1,11 +1,13 @@
 import type { Handlers } from './context.ts';
 import { findEntity } from '../search/entities.ts';
 import { allegationTimeline, entityTimeline } from '../core/timeline.ts';
-import { chartOfAllegation, chartOfEntity, expandNode } from '../core/chart.ts';
+import { chartOfAllegation, chartOfEntity, expandNodes } from '../core/chart.ts';
 import { canonicalEntity, type EntityRef } from '../../shared/entities/entity.ts';
 import { ApiError } from '../../shared/api/errors.ts';
+import { requireUser } from './context.ts';
+import { addToWatch, listWatch, markWatchSeen, removeFromWatch } from '../core/watch.ts';
 
-type WorkbenchProcedures = 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand';
+type WorkbenchProcedures = 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand' | 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.seen';
 
 /** The entity as typed or linked, in canonical form; a value that cannot be one of its kind is a clear error. */
 function canonical(ref: EntityRef): EntityRef {
@@ -23,5 +25,15 @@ export const workbenchHandlers: Handlers<WorkbenchProcedures> = {
   'timeline.allegation': (ctx, { allegationId }) => ({ events: allegationTimeline(ctx.core, allegationId), allegations: 1, truncated: false }),
   'timeline.entity': (ctx, { kind, value, limit }) => entityTimeline(ctx.core, canonical({ kind, value }), limit),
   'chart.start': (ctx, input) => ('allegationId' in input ? chartOfAllegation(ctx.core, input.allegationId) : chartOfEntity(ctx.core, canonical(input.entity))),
-  'chart.expand': (ctx, { kind, value, limit }) => expandNode(ctx.core, kind, value, limit),
+  'chart.expand': (ctx, { nodes, limit }) => expandNodes(ctx.core, nodes, limit),
+  'watch.list': (ctx) => listWatch(ctx.core, requireUser(ctx)),
+  'watch.add': (ctx, { items }) => addToWatch(ctx.core, requireUser(ctx), items),
+  'watch.remove': (ctx, { id }) => {
+    removeFromWatch(ctx.core, requireUser(ctx), id);
+    return {};
+  },
+  'watch.seen': (ctx, { ids }) => {
+    markWatchSeen(ctx.core, requireUser(ctx), ids);
+    return {};
+  },
 };

@@ -118,17 +118,19 @@ export function chartOfEntity(core: Core, ref: EntityRef, limit = 200): ChartVie
   return chart.view();
 }
 
-/** Grows the chart from one node. */
-export function expandNode(core: Core, kind: ChartNode['kind'], value: string, limit: number): ChartView {
+/** Grows the chart from nodes (one, or every allegation shown). */
+export function expandNodes(core: Core, nodes: Array<{ kind: ChartNode['kind']; value: string }>, limit: number): ChartView {
   const chart = new ChartBuilder();
-  if (kind === 'allegation') {
-    const id = findAllegationId(core.store.db, { reference: value });
-    if (!id) throw new ApiError('not_found', `No allegation ${value}`);
-    addAllegation(core, chart, record(core, id));
-  } else {
-    const canonical = canonicalEntity(kind, value);
-    if (!canonical) throw new ApiError('bad_request', `${value} is not a ${kind} the desk can look for`);
-    addEntity(core, chart, { kind, value: canonical }, limit);
+  for (const { kind, value } of nodes) {
+    if (kind === 'allegation') {
+      const id = findAllegationId(core.store.db, { reference: value });
+      if (!id) throw new ApiError('not_found', `No allegation ${value}`);
+      addAllegation(core, chart, record(core, id));
+    } else {
+      const canonical = canonicalEntity(kind, value);
+      if (!canonical) throw new ApiError('bad_request', `${value} is not a ${kind} the desk can look for`);
+      addEntity(core, chart, { kind, value: canonical }, limit);
+    }
   }
   return chart.view();
 }

@@ -1,6 +1,7 @@
 // Hash routes ("#/queue", "#/allegation/IMS-2026-000123"): the same build works under app:// in Electron and
 // http:// in the browser host, and the back button works in both.
 import { useEffect, useState } from 'react';
+import { ENTITY_KINDS, type EntityKind } from '../../shared/entities/entity.ts';
 
 export type Route =
   | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined; view?: string | undefined }
@@ -15,6 +16,8 @@ export type Route =
   | { name: 'audit' }
   | { name: 'search'; q?: string | undefined; filters?: Record<string, string> | undefined; saved?: string | undefined }
   | { name: 'users' }
+  | { name: 'entity'; kind: EntityKind; value: string; tab?: string | undefined }
+  | { name: 'watch' }
   | { name: 'not-found'; path: string };
 
 /** Where in an allegation a link points (a search hit): a form field, a note, or an attachment's page. */
@@ -68,6 +71,13 @@ export function parseRoute(hash: string): Route {
       }
       return { name: 'search', q: params.get('q') ?? undefined, filters: Object.keys(filters).length ? filters : undefined, saved: params.get('saved') ?? undefined };
     }
+    case 'entity': {
+      const kind = ENTITY_KINDS.find((k) => k === parts[1]);
+      if (!kind || !parts[2]) return { name: 'not-found', path };
+      return { name: 'entity', kind, value: parts[2], tab: params.get('tab') ?? undefined };
+    }
+    case 'watch':
+      return { name: 'watch' };
     case 'admin':
       return parts[1] === 'users' ? { name: 'users' } : parts[1] === 'routing' ? { name: 'routing' } : { name: 'not-found', path };
     default:
@@ -112,6 +122,10 @@ export function href(route: Route): string {
       return `#/search${q({ q: route.q, ...route.filters, saved: route.saved })}`;
     case 'users':
       return '#/admin/users';
+    case 'entity':
+      return `#/entity/${route.kind}/${encodeURIComponent(route.value)}${q({ tab: route.tab })}`;
+    case 'watch':
+      return '#/watch';
     case 'not-found':
       return `#/${route.path}`;
   }

@@ -150,10 +150,13 @@ export const workbenchApi = {
     output: chartView,
   }),
   'chart.expand': procedure({
-    summary: 'Grow the chart from one node: an allegation brings what it holds and its judged links; an entity brings the allegations naming it.',
+    summary: 'Grow the chart from nodes: an allegation brings what it holds and its judged links; an entity brings the allegations naming it (at most `limit` for each).',
     access: 'signed_in',
     mutates: false,
-    input: z.object({ kind: z.enum(CHART_KINDS), value: z.string().trim().min(1).max(300), limit: z.number().int().min(1).max(2000).default(200) }),
+    input: z.object({
+      nodes: z.array(z.object({ kind: z.enum(CHART_KINDS), value: z.string().trim().min(1).max(300) })).min(1).max(5000),
+      limit: z.number().int().min(1).max(2000).default(500),
+    }),
     output: chartView,
   }),
 } as const;

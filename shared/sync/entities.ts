@@ -322,6 +322,15 @@ export const ENTITIES: readonly EntitySpec[] = [
     columns: ['value', 'updated_at', 'updated_by'],
   },
   {
+    entity: 'watch_item',
+    table: 'watch_items',
+    key: ['id'],
+    merge: 'fields',
+    scope: 'user',
+    userColumn: 'user_id',
+    columns: ['user_id', 'kind', 'value', 'label', 'added_at', 'removed_at', 'seen_at', 'seen_count'],
+  },
+  {
     entity: 'saved_search',
     table: 'saved_searches',
     key: ['id'],

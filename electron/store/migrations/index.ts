@@ -9,6 +9,7 @@ import * as m0006 from './0006-search-v2.ts';
 import * as m0007 from './0007-links.ts';
 import * as m0008 from './0008-attachments.ts';
 import * as m0009 from './0009-search-marks.ts';
+import * as m0010 from './0010-watch-list.ts';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'links', sql: m0007.sql },
   { version: 8, name: 'attachments', sql: m0008.sql },
   { version: 9, name: 'search-marks', sql: m0009.sql },
+  { version: 10, name: 'watch-list', sql: m0010.sql },
 ];

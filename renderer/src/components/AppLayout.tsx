@@ -1,6 +1,6 @@
 import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconScan, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconScan, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup, IconEye } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
 import { unitName } from '../../../shared/domain/units.ts';
@@ -18,6 +18,8 @@ import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { NotFound } from './NotFound.tsx';
 import { ScansScreen } from '../screens/ScansScreen.tsx';
 import { useScanCount } from './attachments/useScanCount.ts';
+import { EntityScreen } from '../screens/EntityScreen.tsx';
+import { WatchScreen } from '../screens/WatchScreen.tsx';
 
 interface Props {
   user: UserView;
@@ -76,7 +78,8 @@ export function AppLayout({ user, onSignOut }: Props) {
           {user.role !== 'nsu' && (
             <NavLink href={href({ name: 'new' })} label="New allegation" description="Press N anywhere" leftSection={<IconPlus size={18} />} active={route.name === 'new'} />
           )}
-          <NavLink href={href({ name: 'search' })} label="Search" description="Press / anywhere" leftSection={<IconSearch size={18} />} active={route.name === 'search'} />
+          <NavLink href={href({ name: 'search' })} label="Search" description="Press / anywhere" leftSection={<IconSearch size={18} />} active={route.name === 'search' || route.name === 'entity'} />
+          <NavLink href={href({ name: 'watch' })} label="Watch list" description="What you follow" leftSection={<IconEye size={18} />} active={route.name === 'watch'} />
           {['sifter', 'manager', 'admin'].includes(user.role) && (
             <NavLink
               href={href({ name: 'scans' })}
@@ -121,6 +124,8 @@ export function AppLayout({ user, onSignOut }: Props) {
         {route.name === 'audit' && <AuditScreen />}
         {route.name === 'search' && <SearchScreen q={route.q} filters={route.filters} saved={route.saved} />}
         {route.name === 'users' && <UsersScreen user={user} />}
+        {route.name === 'entity' && <EntityScreen key={`${route.kind}:${route.value}`} kind={route.kind} value={route.value} tab={route.tab} />}
+        {route.name === 'watch' && <WatchScreen />}
         {route.name === 'not-found' && <NotFound />}
       </AppShell.Main>
     </AppShell>

@@ -13,7 +13,7 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip } from '@tabler/icons-react';
+import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip, IconTimeline } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
 import { SourcePane } from '../components/SourcePane.tsx';
@@ -30,6 +30,10 @@ import { useCall } from '../api/useCall.ts';
 import { age, formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 import { Busy } from '../components/Busy.tsx';
+import { EntityLink } from '../components/entities/EntityLink.tsx';
+import { Timeline as EventTimeline } from '../components/timeline/Timeline.tsx';
+import { WatchButton } from '../components/watch/WatchButton.tsx';
+import { addressEntityValue } from '../../../shared/entities/entity.ts';
 
 /** The section of the record a search hit's form field sits in ("Subject 2 (associate)" -> Subjects). */
 const FIELD_SECTIONS: Record<string, string> = {
@@ -112,6 +116,19 @@ function addressLine(a: { line1: string; line2: string; town: string; postcode: 
   return [a.line1, a.line2, a.town, a.postcodeNormalised ?? a.postcode].filter(Boolean).join(', ');
 }
 
+/** An address as written, linked to its page (every record naming the street at that postcode or town). */
+function AddressLink({ a }: { a: { line1: string; line2: string; town: string; postcode: string; postcodeNormalised: string | null } }) {
+  const value = addressEntityValue(a);
+  return value ? <EntityLink kind="address" value={value}>{addressLine(a)}</EntityLink> : <>{addressLine(a)}</>;
+}
+
+function AllegationTimeline({ allegationId, reference }: { allegationId: string; reference: string }) {
+  const { data, error } = useCall('timeline.allegation', { allegationId });
+  if (error) return <Alert color="red">{error.message}</Alert>;
+  if (!data) return <Busy label="Putting the timeline together" />;
+  return <EventTimeline events={data.events} label={`Timeline of ${reference}`} />;
+}
+
 export function AllegationScreen({ reference, user, tab, place, q }: { reference: string; user: UserView; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }) {
   // Live: every panel re-reads when the store changes, so what an action did shows at once (api/live.ts).
   const { data: r, error, loading } = useCall('allegations.get', { reference });
@@ -152,6 +169,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             </Title>
             <StatusBadge status={r.status} />
             {r.timeCritical && <TimeCriticalBadge />}
+            <WatchButton item={{ kind: 'allegation', value: r.reference, label: r.reference }} />
             {scanMissing({ channel: r.channel, attachments: r.attachments.length, scanMissingReason: r.scanMissingReason }) && (
               <Badge color="red" variant="filled" leftSection={<IconAlertTriangle size={12} />} title="Letters and faxes need their original scan attached, or a recorded reason why not">
                 Original scan missing
@@ -241,7 +259,9 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                       <Table.Tr key={s.id}>
                         <Table.Td>
                           <Text size="sm" fw={600}>
-                            {fullName(s)}
+                            <EntityLink kind="person" value={[s.forename, s.surname].filter(Boolean).join(' ') || s.knownAs}>
+                              {fullName(s)}
+                            </EntityLink>
                           </Text>
                           {(s.knownAs || s.aliases.length > 0) && (
                             <Text size="xs" c="dimmed">
@@ -279,6 +299,9 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                 </Timeline>
               )}
             </Section>
+            <Section title="Timeline" icon={<IconTimeline size={16} />}>
+              <AllegationTimeline allegationId={r.id} reference={r.reference} />
+            </Section>
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -291,10 +314,26 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                 <Stack gap={6}>
                   {r.addresses.map((a) => (
                     <div key={a.id}>
-                      <Text size="sm">{addressLine(a)}</Text>
+                      <Text size="sm">
+                        <AddressLink a={a} />
+                      </Text>
                       <Text size="xs" c="dimmed">
                         {a.type.replace('_', ' ')}
-                        {a.postcodeNormalised ? ` · ${a.postcodeNormalised}` : a.postcodeDistrict ? ` · district ${a.postcodeDistrict} (partial postcode)` : a.postcode ? ' · postcode not recognised' : ' · no postcode'}
+                        {a.postcodeNormalised ? (
+                          <>
+                            {' · '}
+                            <EntityLink kind="postcode" value={a.postcodeNormalised} />
+                          </>
+                        ) : a.postcodeDistrict ? (
+                          <>
+                            {' · district '}
+                            <EntityLink kind="postcode" value={a.postcodeDistrict} /> (partial postcode)
+                          </>
+                        ) : a.postcode ? (
+                          ' · postcode not recognised'
+                        ) : (
+                          ' · no postcode'
+                        )}
                       </Text>
                     </div>
                   ))}
@@ -309,9 +348,13 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                   {r.businesses.map((b) => (
                     <div key={b.id}>
                       <Text size="sm" fw={600}>
-                        {b.name} <Text span size="xs" c="dimmed">({b.type || 'type not given'})</Text>
+                        <EntityLink kind="business" value={b.name} /> <Text span size="xs" c="dimmed">({b.type || 'type not given'})</Text>
                       </Text>
-                      {b.address && <Text size="xs">{addressLine(b.address)}</Text>}
+                      {b.address && (
+                        <Text size="xs">
+                          <AddressLink a={b.address} />
+                        </Text>
+                      )}
                     </div>
                   ))}
                 </Stack>
@@ -319,10 +362,10 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             </Section>
             <Section title="Identifiers" count={r.phones.length + r.emails.length + r.vehicles.length + r.travel.length}>
               <SimpleGrid cols={2} spacing="sm">
-                <Field label="Phones">{r.phones.length ? r.phones.map((p) => <div key={p.id}>{p.number}{p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}</div>) : '—'}</Field>
-                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}>{e.email}</div>) : '—'}</Field>
-                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono">{v.normalised || v.vrm}</div>) : '—'}</Field>
-                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono">{t.flightNumber ?? t.flight}{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
+                <Field label="Phones">{r.phones.length ? r.phones.map((p) => <div key={p.id}><EntityLink kind="phone" value={p.national || p.number}>{p.number}</EntityLink>{p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}</div>) : '—'}</Field>
+                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}><EntityLink kind="email" value={e.normalised || e.email}>{e.email}</EntityLink></div>) : '—'}</Field>
+                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono"><EntityLink kind="vehicle" value={v.normalised || v.vrm} />{v.description ? <Text span size="xs" c="dimmed"> {v.description}</Text> : null}</div>) : '—'}</Field>
+                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono">{t.flightNumber || t.flight ? <EntityLink kind="flight" value={t.flightNumber ?? t.flight} /> : [t.origin, t.destination].filter(Boolean).join(' → ')}{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
               </SimpleGrid>
             </Section>
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>

@@ -334,20 +334,8 @@ export function LinkPanel({ allegationId, reference, user }: { allegationId: str
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="chart" pt="sm">
-          {group.data ? (
-            group.data.members.length > 1 ? (
-              <>
-                {group.data.truncated && <Text size="sm">The group is larger than the chart shows: the records nearest this one are drawn.</Text>}
-                <LinkChart chart={group.data.chart} current={reference} />
-              </>
-            ) : (
-              <Text size="sm" c="dimmed">
-                The chart draws the records linked to this one, and the people, addresses, businesses and phones they share. Nothing is linked yet.
-              </Text>
-            )
-          ) : (
-            <Busy label="Drawing the link chart" />
-          )}
+          {group.data?.truncated && <Text size="sm">The group is larger than the chart first shows: the records nearest this one are drawn.</Text>}
+          <LinkChart key={allegationId} start={{ allegationId }} current={reference} label={reference} />
         </Tabs.Panel>
       </Tabs>
       <JudgeDialog
