@@ -18,6 +18,7 @@ import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import type { DetectedDeadline } from '../../shared/domain/deadlines.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
 import { strongCandidate, writeJudgement } from './links.ts';
+import { probabilityText } from '../../shared/matching/strength.ts';
 
 interface AllegationState {
   id: string;
@@ -119,7 +120,7 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
   if (strong && linkWarning?.candidateId !== strong.allegationId) {
     throw new ApiError(
       'conflict',
-      `${strong.reference} looks like ${strong.label === 'likely_duplicate' ? 'the same allegation' : 'a linked allegation'} (score ${strong.score.toFixed(2)}: ${strong.summary}). Look at it before saving; to save anyway, say why.`,
+      `${strong.reference} looks like ${strong.label === 'likely_duplicate' ? 'the same allegation' : 'a linked allegation'} (${probabilityText(strong.score)} likely the same: ${strong.summary}). Look at it before saving; to save anyway, say why.`,
       { linkWarning: strong.allegationId },
     );
   }
@@ -327,6 +328,12 @@ export function assess(core: Core, user: UserRow, id: string, rating: RiskRating
 export function decideTimeCritical(core: Core, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
   const a = load(core, id);
   requireWork(core, user, a);
+  // Dismissing takes a case out of the duty intelligence manager's queue: theirs to decide (000 §4.35). Anyone
+  // working the case may confirm it, which only makes it more urgent.
+  if (decision === 'dismiss' && !['duty_manager', 'manager'].includes(user.role)) {
+    throw new ApiError('forbidden', 'Only a duty intelligence manager can dismiss a time-critical flag: confirm it, or leave it for them to decide');
+  }
+  if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; its time-critical flag no longer needs a decision`);
   const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
   core.store.mutate({ actor: actorFor(user), action: `allegation.time_critical.${decision}`, entity: 'allegation', entityId: id, allegationId: id, details: { reason } }, (m) => {
     const dueAt = decision === 'confirm' ? (prepared(m.db, 'SELECT time_critical_due_at AS d FROM allegations WHERE id = ?').get(id) as { d: string | null }).d ?? new Date(Date.parse(m.at) + 24 * 3_600_000).toISOString() : null;

@@ -10,7 +10,12 @@ import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shar
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { call, CallError } from '../api/client.ts';
 import { navigate } from '../router.ts';
-import { formatDate, formatDateTime } from '../format.ts';
+import { formatDate } from '../format.ts';
+import { NoteDialog } from './notes/NoteDialog.tsx';
+import { evidenceExcerpt } from '../../../shared/domain/evidence-excerpt.ts';
+
+/** Who may take a case out of the duty intelligence manager's queue (the core enforces the same). */
+const DISMISSING_ROLES: readonly string[] = ['duty_manager', 'manager'];
 
 type Dialog = null | 'assess' | 'reallocate' | 'note' | 'confirm' | 'dismiss';
 
@@ -82,14 +87,16 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
             Reallocate
           </Button>
         )}
-        {tc?.state === 'detected' && (
+        {tc?.state === 'detected' && !closed && (
           <>
             <Button size="xs" color="red" leftSection={<IconAlarm size={14} />} onClick={() => open('confirm')}>
               Confirm time-critical
             </Button>
-            <Button size="xs" variant="light" color="gray" onClick={() => open('dismiss')}>
-              Dismiss flag
-            </Button>
+            {DISMISSING_ROLES.includes(user.role) && (
+              <Button size="xs" variant="light" color="gray" onClick={() => open('dismiss')}>
+                Dismiss flag
+              </Button>
+            )}
           </>
         )}
         <Button size="xs" variant="light" leftSection={<IconNote size={14} />} onClick={() => open('note')}>
@@ -141,7 +148,7 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
           <Problem error={error} />
           {tc && (
             <Text size="sm">
-              Detected: {tc.evidence[0]?.event} on {formatDate(tc.deadline)} — “{tc.evidence[0]?.sentence}”
+              Detected: {tc.evidence[0]?.event} on {formatDate(tc.deadline)} — “{evidenceExcerpt(tc.evidence[0]?.sentence ?? '', tc.evidence[0]?.text ?? '')}”
             </Text>
           )}
           <Textarea label="Reason" required autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
@@ -157,20 +164,7 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
         </Stack>
       </ActionModal>
 
-      <ActionModal title={`Note on ${record.reference}`} opened={dialog === 'note'} onClose={() => setDialog(null)}>
-        <Stack>
-          <Problem error={error} />
-          <Text size="xs" c="dimmed">
-            Notes are kept for disclosure: they cannot be edited afterwards, only amended by a later note. Dated {formatDateTime(new Date().toISOString())}.
-          </Text>
-          <Textarea label="Note" autosize minRows={4} value={text} onChange={(e) => setText(e.currentTarget.value)} data-autofocus />
-          <Group justify="flex-end">
-            <Button loading={busy} onClick={() => void run(() => call('notes.add', { allegationId: record.id, text }))}>
-              Add note
-            </Button>
-          </Group>
-        </Stack>
-      </ActionModal>
+      <NoteDialog key={dialog === 'note' ? 'open' : 'closed'} record={record} amends={null} opened={dialog === 'note'} onClose={() => setDialog(null)} />
     </>
   );
 }

@@ -108,7 +108,13 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
   const [warning, setWarning] = useState<{ live: ApiOutput<'links.draftCandidates'>; candidate: CandidateView } | null>(null);
   const [warningError, setWarningError] = useState<string | null>(null);
   const serverFields = serverError?.fields;
-  const p = { form, update: state.update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields) };
+  // A refusal from the core describes the form as it was: once the person changes anything, the live preview
+  // (the same rules, re-run as they type) says what still needs putting right, field by field.
+  const update = (path: Array<string | number>, value: unknown) => {
+    state.update(path, value);
+    if (serverError) setServerError(null);
+  };
+  const p = { form, update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields) };
   const problems = Object.keys(preview?.fields ?? {}).length;
   const [addedPath = '', addedWhat, addedWhere] = (added ?? '').split('|');
   const addedNote = added && addedWhat ? { what: addedWhat, where: addedWhere || 'an attachment' } : null;
@@ -208,10 +214,17 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
           {addedNote.what} is now on the form. Check it, then save the amendments (nothing is saved until you do).
         </Alert>
       )}
-      {serverError && (
+      {serverError ? (
         <Alert color="red" icon={<IconAlertCircle size={18} />} title={loaded.allegationId ? 'Not saved' : 'The allegation was not saved'} role="alert">
           {serverError.message} Your entries are kept in the draft.
         </Alert>
+      ) : (
+        state.submitted &&
+        problems > 0 && (
+          <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title="Not saved yet" role="alert">
+            {problems === 1 ? 'One thing still needs' : `${problems} things still need`} putting right, each marked at its field. Your entries are kept in the draft.
+          </Alert>
+        )
       )}
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
@@ -290,12 +303,12 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
                     </List>
                   )}
                   {problems > 0 ? (
-                    <Badge color="red" variant="light">
+                    <Badge color="red" variant="light" data-testid="save-readiness">
                       {problems} to put right before saving
                     </Badge>
                   ) : (
-                    <Badge color="teal" variant="light" leftSection={<IconCheck size={12} />}>
-                      Ready to save
+                    <Badge color="teal" variant="light" leftSection={<IconCheck size={12} />} data-testid="save-readiness">
+                      Ready to save{preview.warnings.length ? ` (${preview.warnings.length === 1 ? 'a warning' : `${preview.warnings.length} warnings`} above)` : ''}
                     </Badge>
                   )}
                 </>

@@ -1,8 +1,9 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
   Badge,
+  Button,
   Card,
   Grid,
   Group,
@@ -13,7 +14,8 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip, IconTimeline } from '@tabler/icons-react';
+import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip, IconPencil, IconTimeline } from '@tabler/icons-react';
+import { NoteDialog } from '../components/notes/NoteDialog.tsx';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
 import { SourcePane } from '../components/SourcePane.tsx';
@@ -34,6 +36,7 @@ import { EntityLink } from '../components/entities/EntityLink.tsx';
 import { Timeline as EventTimeline } from '../components/timeline/Timeline.tsx';
 import { WatchButton } from '../components/watch/WatchButton.tsx';
 import { addressEntityValue } from '../../../shared/entities/entity.ts';
+import { evidenceExcerpt } from '../../../shared/domain/evidence-excerpt.ts';
 
 /** The section of the record a search hit's form field sits in ("Subject 2 (associate)" -> Subjects). */
 const FIELD_SECTIONS: Record<string, string> = {
@@ -122,6 +125,62 @@ function AddressLink({ a }: { a: { line1: string; line2: string; town: string; p
   return value ? <EntityLink kind="address" value={value}>{addressLine(a)}</EntityLink> : <>{addressLine(a)}</>;
 }
 
+/**
+ * Notes in order; an amended note stays as written, marked, with its amendment after it (CPIA: the original is
+ * kept). Anyone who may work the case can amend a note, which appends a new note naming the one it corrects.
+ */
+function Notes({ record, user, place }: { record: AllegationRecord; user: UserView; place?: AllegationPlace | undefined }) {
+  const [amending, setAmending] = useState<AllegationRecord['notes'][number] | null>(null);
+  const byId = new Map(record.notes.map((n) => [n.id, n]));
+  if (record.notes.length === 0) return <Empty>No notes yet.</Empty>;
+  const canAmend = user.role !== 'nsu' && user.role !== 'sacu' && record.status !== 'closed';
+  return (
+    <>
+      <Timeline bulletSize={14} lineWidth={2}>
+        {record.notes.map((n) => {
+          const amended = n.amendedByNoteId ? byId.get(n.amendedByNoteId) : undefined;
+          const original = n.amendsNoteId ? byId.get(n.amendsNoteId) : undefined;
+          return (
+            <Timeline.Item
+              key={n.id}
+              id={`note-${n.id}`}
+              tabIndex={-1}
+              className={place?.note === n.id ? 'place-target' : undefined}
+              title={
+                <Group gap={6} justify="space-between" wrap="nowrap">
+                  <Text size="sm" fw={600}>
+                    {`${formatDate(n.date)} · ${n.author}`}
+                    {original && (
+                      <Badge ml={6} size="xs" variant="light" color="orange">
+                        amends the note of {formatDate(original.date)}
+                      </Badge>
+                    )}
+                  </Text>
+                  {canAmend && !amended && (
+                    <Button size="compact-xs" variant="subtle" leftSection={<IconPencil size={12} />} onClick={() => setAmending(n)} aria-label={`Amend the note of ${formatDate(n.date)} by ${n.author}`}>
+                      Amend
+                    </Button>
+                  )}
+                </Group>
+              }
+            >
+              <Text size="sm" className="record-text" c={amended ? 'dimmed' : undefined}>
+                {n.text}
+              </Text>
+              {amended && (
+                <Text size="xs" c="orange.9">
+                  Amended by {amended.author} on {formatDate(amended.date)} (the amendment follows); this original is kept.
+                </Text>
+              )}
+            </Timeline.Item>
+          );
+        })}
+      </Timeline>
+      {amending && <NoteDialog key={amending.id} record={record} amends={amending} opened onClose={() => setAmending(null)} />}
+    </>
+  );
+}
+
 function AllegationTimeline({ allegationId, reference }: { allegationId: string; reference: string }) {
   const { data, error } = useCall('timeline.allegation', { allegationId });
   if (error) return <Alert color="red">{error.message}</Alert>;
@@ -168,7 +227,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
               {r.reference}
             </Title>
             <StatusBadge status={r.status} />
-            {r.timeCritical && <TimeCriticalBadge />}
+            {r.timeCritical && !closed && <TimeCriticalBadge />}
             <WatchButton item={{ kind: 'allegation', value: r.reference, label: r.reference }} />
             {scanMissing({ channel: r.channel, attachments: r.attachments.length, scanMissingReason: r.scanMissingReason }) && (
               <Badge color="red" variant="filled" leftSection={<IconAlertTriangle size={12} />} title="Letters and faxes need their original scan attached, or a recorded reason why not">
@@ -194,9 +253,9 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             <Field label="Routed">{r.routedBy ?? '—'}</Field>
             <Field label="Allocated to">{r.allocatedTo.length ? r.allocatedTo.map((a) => a.name).join(', ') : 'Nobody yet'}</Field>
             <Field label="Assessed">{r.assessedAt ? formatDateTime(r.assessedAt) : '—'}</Field>
-            <Field label="Next due">
+            <Field label={closed ? 'Closed' : 'Next due'}>
               <Group gap={4}>
-                {formatDateTime(r.nextDueAt)} <DueBadge due={r.nextDueAt} closed={closed} />
+                {closed ? 'nothing more is due' : formatDateTime(r.nextDueAt)} <DueBadge due={r.nextDueAt} closed={closed} />
               </Group>
             </Field>
           </SimpleGrid>
@@ -212,13 +271,18 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Alert>
       )}
 
-      {tc && tc.state !== 'dismissed' && (
+      {tc && tc.state !== 'dismissed' && !closed && (
         <Alert color="red" variant={tc.state === 'confirmed' ? 'filled' : 'light'} icon={<IconAlarm size={18} />} title={tc.state === 'confirmed' ? 'Time-critical (confirmed)' : 'Time-critical: detected on receipt'}>
           <Text size="sm">
-            {tc.evidence[0]?.event ?? 'Event'} on {formatDate(tc.deadline)} — “{tc.evidence[0]?.sentence}”. Duty intelligence manager to act by {formatDateTime(tc.dueAt)}.
+            {tc.evidence[0]?.event ?? 'Event'} on {formatDate(tc.deadline)} — “{evidenceExcerpt(tc.evidence[0]?.sentence ?? '', tc.evidence[0]?.text ?? '')}”. Duty intelligence manager to act by {formatDateTime(tc.dueAt)}.
             {tc.decidedBy ? ` Confirmed by ${tc.decidedBy}: ${tc.reason}` : ''}
           </Text>
         </Alert>
+      )}
+      {tc && tc.state !== 'dismissed' && closed && (
+        <Text size="sm" c="dimmed">
+          Was time-critical ({tc.evidence[0]?.event ?? 'event'} on {formatDate(tc.deadline)}); the case is closed.
+        </Text>
       )}
       {tc?.state === 'dismissed' && (
         <Text size="sm" c="dimmed">
@@ -280,24 +344,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
               )}
             </Section>
             <Section title="Notes" count={r.notes.length} icon={<IconNote size={16} />}>
-              {r.notes.length === 0 ? (
-                <Empty>No notes yet.</Empty>
-              ) : (
-                <Timeline bulletSize={14} lineWidth={2}>
-                  {r.notes.map((n) => (
-                    <Timeline.Item key={n.id} id={`note-${n.id}`} tabIndex={-1} className={place?.note === n.id ? 'place-target' : undefined} title={<Text size="sm" fw={600}>{`${formatDate(n.date)} · ${n.author}`}</Text>}>
-                      <Text size="sm" className="record-text">
-                        {n.text}
-                      </Text>
-                      {n.amendedByNoteId && (
-                        <Text size="xs" c="orange.8">
-                          Amended by a later note; this original is kept.
-                        </Text>
-                      )}
-                    </Timeline.Item>
-                  ))}
-                </Timeline>
-              )}
+              <Notes record={r} user={user} place={place} />
             </Section>
             <Section title="Timeline" icon={<IconTimeline size={16} />}>
               <AllegationTimeline allegationId={r.id} reference={r.reference} />

@@ -7,6 +7,7 @@ import type { AllegationForm } from '../../../../shared/schemas/form.ts';
 import { ADDRESS_TYPES, CHANNELS, CHANNEL_LABELS, GENDERS, GENDER_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, PAPER_CHANNELS, REPORTER_TYPES, REPORTER_TYPE_LABELS, SUBJECT_ROLES } from '../../../../shared/domain/vocabularies.ts';
 import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../../../shared/text/normalise.ts';
 import type { Path } from './useFormState.ts';
+import { UkDateInput } from './UkDateInput.tsx';
 
 export interface FieldProps {
   form: AllegationForm;
@@ -191,7 +192,7 @@ export function SubjectsSection({ p }: { p: FieldProps }) {
             <Field p={p} path={['subjects', i, 'middleNames']} label="Middle names" />
             <Field p={p} path={['subjects', i, 'surname']} label="Surname" />
             <Field p={p} path={['subjects', i, 'knownAs']} label="Known as" />
-            <Field p={p} path={['subjects', i, 'dob']} label="Date of birth" type="date" />
+            <UkDateInput label="Date of birth" value={p.form.subjects[i]?.dob ?? ''} onChange={(v) => p.update(['subjects', i, 'dob'], v)} onBlur={() => p.touch(['subjects', i, 'dob'])} error={p.errorAt(['subjects', i, 'dob'])} />
             <NumberInput
               label="Approximate age"
               description={p.form.subjects[i]?.dob ? 'Not needed with a date of birth' : undefined}
@@ -310,7 +311,7 @@ export function IdentifiersSection({ p }: { p: FieldProps }) {
               return (
                 <SimpleGrid cols={2} spacing="sm">
                   <Field p={p} path={['travel', i, 'flight']} label="Flight number" description={hint(Boolean(f), `Reads as ${f}`)} />
-                  <Field p={p} path={['travel', i, 'travelDate']} label="Date" type="date" />
+                  <UkDateInput label="Date" value={p.form.travel[i]?.travelDate ?? ''} onChange={(v) => p.update(['travel', i, 'travelDate'], v)} onBlur={() => p.touch(['travel', i, 'travelDate'])} error={p.errorAt(['travel', i, 'travelDate'])} />
                   <Field p={p} path={['travel', i, 'origin']} label="From" />
                   <Field p={p} path={['travel', i, 'destination']} label="To" />
                 </SimpleGrid>

@@ -8,7 +8,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import cytoscape, { type Core as Cy, type NodeSingular } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
-import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Kbd, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Kbd, Table, Text, VisuallyHidden } from '@mantine/core';
+import { UkDateInput } from '../form/UkDateInput.tsx';
+import { isRealIsoDate } from '../../../../shared/schemas/common.ts';
 import { IconArrowsMaximize, IconDownload, IconEye, IconEyeOff, IconLayoutGrid, IconPin, IconPinnedOff, IconPlus } from '@tabler/icons-react';
 import type { ChartEdge, ChartKind, ChartNode, ChartView } from '../../../../shared/api/workbench.ts';
 import { CHART_KINDS } from '../../../../shared/api/workbench.ts';
@@ -238,7 +240,10 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
   const inRange = useCallback((n: ChartNode) => {
     const d = day(n.date);
     if (!d) return true;
-    return (!from || d >= from) && (!to || d <= to);
+    // Only a date that reads as one filters (a half-typed one does not empty the chart).
+    const lo = isRealIsoDate(from) ? from : '';
+    const hi = isRealIsoDate(to) ? to : '';
+    return (!lo || d >= lo) && (!hi || d <= hi);
   }, [from, to]);
 
   // What is shown: not hidden, of a kind shown, and (allegations) received in the date range; an entity whose
@@ -432,8 +437,8 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
             ))}
           </Group>
         </Checkbox.Group>
-        <TextInput type="date" size="xs" label="Received from" value={from} onChange={(e) => setFrom(e.currentTarget.value)} w={150} />
-        <TextInput type="date" size="xs" label="to" value={to} onChange={(e) => setTo(e.currentTarget.value)} w={150} />
+        <UkDateInput size="xs" label="Received from" value={from} onChange={setFrom} w={170} />
+        <UkDateInput size="xs" label="Received to" value={to} onChange={setTo} w={170} />
         <Text size="xs" c="dimmed">
           gold ring: in more than one record · dashed red: judged link · orange double ring: pinned
         </Text>
