@@ -4,10 +4,12 @@ import { allegationTimeline, entityTimeline } from '../core/timeline.ts';
 import { chartOfAllegation, chartOfEntity, expandNodes } from '../core/chart.ts';
 import { canonicalEntity, type EntityRef } from '../../shared/entities/entity.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { requireUser } from './context.ts';
+import { actorOf, requireUser } from './context.ts';
+import { queueRows } from '../store/allegations.ts';
+import { queueRowsToCsv } from '../search/csv.ts';
 import { addToWatch, listWatch, markWatchSeen, removeFromWatch } from '../core/watch.ts';
 
-type WorkbenchProcedures = 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand' | 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.seen';
+type WorkbenchProcedures = 'allegations.export' | 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand' | 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.seen';
 
 /** The entity as typed or linked, in canonical form; a value that cannot be one of its kind is a clear error. */
 function canonical(ref: EntityRef): EntityRef {
@@ -17,6 +19,22 @@ function canonical(ref: EntityRef): EntityRef {
 }
 
 export const workbenchHandlers: Handlers<WorkbenchProcedures> = {
+  'allegations.export': (ctx, { ids }) => {
+    const { rows } = queueRows(ctx.core.store.db, { unit: null, statuses: [], ids, limit: ids.length });
+    // Exports leave the desk: who exported what is audited, as a search's export is.
+    ctx.core.store.audit.record({
+      at: ctx.core.store.now().toISOString(),
+      userId: ctx.user?.id ?? null,
+      actor: actorOf(ctx).name,
+      action: 'allegations.export',
+      entity: null,
+      entityId: null,
+      allegationId: null,
+      details: { rows: rows.length, references: rows.slice(0, 200).map((r) => r.reference) },
+    });
+    const stamp = ctx.core.store.now().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+    return { fileName: `ims-allegations-${stamp}.csv`, csv: queueRowsToCsv(rows), rows: rows.length };
+  },
   'entities.get': (ctx, { kind, value, limit }) => {
     const started = performance.now();
     const view = findEntity(ctx.core.search, canonical({ kind, value }), limit);

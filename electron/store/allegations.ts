@@ -486,7 +486,9 @@ const DUE_SQL = `CASE
 
 const QUEUE_SQL = `
 SELECT ${DUE_SQL} AS due_at, a.id, a.reference, a.received_at, a.channel, a.reporter_type, a.status, a.unit_code, a.assessment_due_at, a.next_due_at,
-       a.time_critical,
+       a.time_critical, a.time_critical_state,
+       EXISTS (SELECT 1 FROM compliance_signoffs c WHERE c.allegation_id = a.id AND c.decision = 'returned'
+               AND c.decided_at >= (SELECT max(d.decided_at) FROM outcome_decisions d WHERE d.allegation_id = a.id)) AS returned,
        (SELECT group_concat(offence_type, ',') FROM (SELECT offence_type FROM allegation_offences o WHERE o.allegation_id = a.id ORDER BY ordinal)) AS offences,
        (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS main_subject,
        (SELECT coalesce(postcode, postcode_outward, postcode_raw) FROM addresses d WHERE d.allegation_id = a.id AND d.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS postcode,
@@ -503,6 +505,8 @@ export interface QueueFilter {
   allocated?: boolean;
   /** Only work allocated to this user. */
   allocatedTo?: string;
+  /** Only these allegations (the rows someone selected). */
+  ids?: readonly string[];
   limit: number;
 }
 
@@ -525,6 +529,10 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
   if (filter.allocatedTo) {
     where.push(`EXISTS (${activeAllocation} AND l.user_id = ?)`);
     params.push(filter.allocatedTo);
+  }
+  if (filter.ids) {
+    where.push('a.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.ids));
   }
   const clause = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const total = (prepared(db, `SELECT count(*) AS n FROM allegations a${clause}`).get(...params) as { n: number }).n;
@@ -551,6 +559,8 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
       nextDueAt: (r.next_due_at as string | null) ?? null,
       dueAt: (r.due_at as string | null) ?? null,
       timeCritical: r.time_critical === 1,
+      timeCriticalState: (r.time_critical_state as QueueRow['timeCriticalState']) ?? null,
+      returned: r.returned === 1,
       attachments: r.attachments as number,
       notes: r.notes as number,
     })),

@@ -121,6 +121,13 @@ export const chartView = z.object({
 export type ChartView = z.infer<typeof chartView>;
 
 export const workbenchApi = {
+  'allegations.export': procedure({
+    summary: 'The chosen allegations (rows selected on a queue or a search) as CSV; the export is audited. No source details are in it.',
+    access: 'signed_in',
+    mutates: false,
+    input: z.object({ ids: z.array(uuid).min(1, 'choose the allegations to export').max(10_000) }),
+    output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
+  }),
   'entities.get': procedure({
     summary: 'An entity’s page: every allegation, note and attachment page naming a person, phone, email, address, postcode, vehicle, business or flight, with its first and last appearance.',
     access: 'signed_in',

@@ -122,7 +122,7 @@ export function AppLayout({ user, onSignOut }: Props) {
         {route.name === 'routing' && <RoutingScreen user={user} />}
         {route.name === 'nsu' && <NsuScreen />}
         {route.name === 'audit' && <AuditScreen />}
-        {route.name === 'search' && <SearchScreen q={route.q} filters={route.filters} saved={route.saved} />}
+        {route.name === 'search' && <SearchScreen q={route.q} filters={route.filters} saved={route.saved} user={user} />}
         {route.name === 'users' && <UsersScreen user={user} />}
         {route.name === 'entity' && <EntityScreen key={`${route.kind}:${route.value}`} kind={route.kind} value={route.value} tab={route.tab} />}
         {route.name === 'watch' && <WatchScreen />}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Group, SegmentedControl, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, SegmentedControl, Select, Stack, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconArrowDown, IconArrowUp, IconFilter, IconPaperclip, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
@@ -18,11 +18,12 @@ import {
 } from '@tanstack/react-table';
 import type { QueueBucket, QueueView, UserView } from '../../../shared/api.ts';
 import type { QueueRow } from '../../../shared/schemas/record.ts';
-import { CHANNEL_LABELS, NATIONAL_ROLES, OFFENCE_TYPE_LABELS } from '../../../shared/domain/vocabularies.ts';
+import { CHANNEL_LABELS, NATIONAL_ROLES, OFFENCE_TYPE_LABELS, STATUS_LABELS } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { useCall } from '../api/useCall.ts';
 import { href, navigate } from '../router.ts';
-import { formatDateTime } from '../format.ts';
+import { formatDate, formatDateTime } from '../format.ts';
+import { BulkActions } from '../components/bulk/BulkActions.tsx';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 import { Busy } from '../components/Busy.tsx';
 
@@ -47,14 +48,23 @@ const helper = createColumnHelper<typeof features, QueueRow>();
 
 const columns = helper.columns([
   helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' }),
-  helper.accessor('receivedAt', { header: 'Received', cell: (c) => formatDateTime(c.getValue()), sortFn: 'alphanumeric' }),
+  helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' }),
   helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }),
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
   helper.accessor('mainSubject', { header: 'Main subject', sortFn: 'text' }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
   helper.accessor('status', {
     header: 'Status',
-    cell: (c) => <StatusBadge status={c.getValue()} short />,
+    cell: (c) =>
+      c.row.original.returned ? (
+        <Tooltip label={`Returned by the compliance officer: put right and choose the outcome again (${STATUS_LABELS[c.getValue()]})`}>
+          <Badge color="orange" variant="filled" size="sm">
+            Returned
+          </Badge>
+        </Tooltip>
+      ) : (
+        <StatusBadge status={c.getValue()} short />
+      ),
     sortFn: 'text',
   }),
   helper.accessor((r) => r.dueAt ?? '', {
@@ -63,14 +73,15 @@ const columns = helper.columns([
     sortFn: 'alphanumeric',
     cell: (c) => (
       <Group gap={4} wrap="nowrap">
-        {c.row.original.timeCritical ? <TimeCriticalBadge due={c.row.original.dueAt} /> : <DueBadge due={c.row.original.dueAt} />}
+        {c.row.original.timeCritical ? <TimeCriticalBadge due={c.row.original.dueAt} state={c.row.original.timeCriticalState} /> : <DueBadge due={c.row.original.dueAt} />}
         {c.row.original.attachments > 0 && <IconPaperclip size={14} aria-label={`${c.row.original.attachments} attachments`} />}
       </Group>
     ),
   }),
 ]);
 
-const GRID = 'minmax(150px, 200px) 150px 120px minmax(140px, 1.2fr) minmax(140px, 1fr) 90px 150px 200px';
+// Fits the main area at 1280 px (1028 px wide): a choice box, then the columns; the due column is never clipped.
+const GRID = '34px minmax(150px, 190px) 100px 92px minmax(90px, 1.2fr) minmax(100px, 1fr) 84px 96px minmax(200px, 230px)';
 const ROW_HEIGHT = 38;
 
 interface Props {
@@ -106,7 +117,8 @@ function Drafts() {
 export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: viewParam }: Props) {
   const national = NATIONAL_ROLES.includes(user.role);
   const view = (VIEWS.find((v) => v.value === viewParam)?.value ?? (user.role === 'duty_manager' ? 'time_critical' : 'unit')) as QueueView;
-  const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? 'all_open') as QueueBucket;
+  // Each role lands on its own work: the compliance officer on what awaits compliance.
+  const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? (user.role === 'compliance_officer' ? 'awaiting_compliance' : 'all_open')) as QueueBucket;
   const unit = national ? (unitParam ?? user.unit ?? (view === 'time_critical' ? undefined : 'NAT')) : (user.unit ?? undefined);
   const { data, error, loading } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
   const canEnter = user.role !== 'nsu';
@@ -132,6 +144,18 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const [active, setActive] = useState(0);
   useEffect(() => setActive(0), [bucket, unit, filter]);
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set());
+  const toggle = (id: string) =>
+    setChosen((c) => {
+      const next = new Set(c);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const byId = useMemo(() => new Map(rowsData.map((r) => [r.id, r])), [rowsData]);
+  // Rows that left the queue (allocated elsewhere, closed) drop out of the choice.
+  const chosenRows = [...chosen].map((id) => byId.get(id)).filter((r): r is QueueRow => !!r);
+  const allShown = rows.length > 0 && rows.every((r) => chosen.has(r.id));
 
   function open(index: number) {
     const row = rows[index];
@@ -149,6 +173,10 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
     } else if (e.key === 'Enter') {
       e.preventDefault();
       open(active);
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      const row = rows[active];
+      if (row) toggle(row.id);
     }
   }
 
@@ -226,9 +254,10 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
           {loading ? 'Loading…' : `${rows.length.toLocaleString('en-GB')} allegation${rows.length === 1 ? '' : 's'}${filter ? ` matching “${filter}”` : ''}`}
         </Text>
         <Text size="xs" c="dimmed">
-          ↑ ↓ to move, Enter to open
+          ↑ ↓ to move, Space to choose, Enter to open
         </Text>
       </Group>
+      <BulkActions rows={chosenRows} user={user} onClear={() => setChosen(new Set())} />
       <div
         ref={scrollRef}
         className="queue-grid"
@@ -241,6 +270,15 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
         style={{ flex: 1, minHeight: 200 }}
       >
         <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID }}>
+          <div className="queue-cell" role="columnheader">
+            <Checkbox
+              size="xs"
+              aria-label={allShown ? 'Unchoose every row shown' : 'Choose every row shown'}
+              checked={allShown}
+              indeterminate={!allShown && rows.some((r) => chosen.has(r.id))}
+              onChange={() => setChosen(allShown ? new Set() : new Set(rows.map((r) => r.id)))}
+            />
+          </div>
           {headerGroup?.headers.map((h) => {
             const sorted = h.column.getIsSorted();
             return (
@@ -275,12 +313,16 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
                   role="row"
                   aria-rowindex={item.index + 2}
                   aria-selected={item.index === active}
+                  data-chosen={chosen.has(row.id) || undefined}
                   onClick={() => {
                     setActive(item.index);
                     open(item.index);
                   }}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: GRID }}
                 >
+                  <div className="queue-cell" role="gridcell" onClick={(e) => e.stopPropagation()}>
+                    <Checkbox size="xs" aria-label={`Choose ${row.original.reference}`} checked={chosen.has(row.id)} onChange={() => toggle(row.id)} tabIndex={-1} />
+                  </div>
                   {row.getAllCells().map((cell) => (
                     <div key={cell.id} className="queue-cell" role="gridcell">
                       <table.FlexRender cell={cell} />
