@@ -12,6 +12,7 @@ import { assessmentApi } from './api/assessment.ts';
 import { attachmentsApi } from './api/attachments.ts';
 import { workbenchApi } from './api/workbench.ts';
 import { watchApi } from './api/watch.ts';
+import { accountApi } from './api/account.ts';
 
 export const api = {
   ...authApi,
@@ -24,6 +25,7 @@ export const api = {
   ...attachmentsApi,
   ...workbenchApi,
   ...watchApi,
+  ...accountApi,
 } as const;
 
 export type Api = typeof api;

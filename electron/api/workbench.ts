@@ -6,10 +6,12 @@ import { canonicalEntity, type EntityRef } from '../../shared/entities/entity.ts
 import { ApiError } from '../../shared/api/errors.ts';
 import { actorOf, requireUser } from './context.ts';
 import { queueRows } from '../store/allegations.ts';
+import { changeOwnPassword } from '../core/own-password.ts';
+import { readWaitingScan } from '../core/scan-reading.ts';
 import { queueRowsToCsv } from '../search/csv.ts';
 import { addToWatch, listWatch, markWatchSeen, removeFromWatch } from '../core/watch.ts';
 
-type WorkbenchProcedures = 'allegations.export' | 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand' | 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.seen';
+type WorkbenchProcedures = 'scans.read' | 'allegations.export' | 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand' | 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.seen' | 'auth.changePassword';
 
 /** The entity as typed or linked, in canonical form; a value that cannot be one of its kind is a clear error. */
 function canonical(ref: EntityRef): EntityRef {
@@ -19,6 +21,7 @@ function canonical(ref: EntityRef): EntityRef {
 }
 
 export const workbenchHandlers: Handlers<WorkbenchProcedures> = {
+  'scans.read': (ctx, { id }) => readWaitingScan(ctx.core, id),
   'allegations.export': (ctx, { ids }) => {
     const { rows } = queueRows(ctx.core.store.db, { unit: null, statuses: [], ids, limit: ids.length });
     // Exports leave the desk: who exported what is audited, as a search's export is.
@@ -44,6 +47,10 @@ export const workbenchHandlers: Handlers<WorkbenchProcedures> = {
   'timeline.entity': (ctx, { kind, value, limit }) => entityTimeline(ctx.core, canonical({ kind, value }), limit),
   'chart.start': (ctx, input) => ('allegationId' in input ? chartOfAllegation(ctx.core, input.allegationId) : chartOfEntity(ctx.core, canonical(input.entity))),
   'chart.expand': (ctx, { nodes, limit }) => expandNodes(ctx.core, nodes, limit),
+  'auth.changePassword': async (ctx, { current, next }) => {
+    await changeOwnPassword(ctx.core.store, requireUser(ctx), current, next);
+    return {};
+  },
   'watch.list': (ctx) => listWatch(ctx.core, requireUser(ctx)),
   'watch.add': (ctx, { items }) => addToWatch(ctx.core, requireUser(ctx), items),
   'watch.remove': (ctx, { id }) => {

@@ -238,6 +238,21 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
       m.change('allegation', id, 'update', { before, after });
     }
     withheld.flush(m, core.vault, id);
+    // A case the National Allegations Team holds only because it had no usable location goes to its unit as soon
+    // as an amendment gives it one (000 §3.4): routed as intake would have routed it, the move kept in its history.
+    if (a.unit_code === 'NAT') {
+      const plan = planIntake(core, contentFromForm(form, a.reference), 'entered');
+      if (plan.unit !== 'NAT') {
+        const reason = `routed on amendment: ${plan.routedBy}`;
+        prepared(m.db, 'UPDATE allegations SET unit_code = ?, routed_by = ?, updated_at = ?, hlc = ? WHERE id = ?').run(plan.unit, reason, m.at, m.hlc, id);
+        const historyId = core.store.newId();
+        prepared(m.db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(historyId, id, 'NAT', plan.unit, reason, m.at, m.actor.name, m.hlc);
+        prepared(m.db, 'UPDATE allocations SET ended_at = ?, hlc = ? WHERE allegation_id = ? AND ended_at IS NULL').run(m.at, m.hlc, id);
+        m.change('allegation', id, 'update', { before: { unit_code: 'NAT' }, after: { unit_code: plan.unit } });
+        m.change('unit_history', historyId, 'append', { from_unit: 'NAT', to_unit: plan.unit, reason });
+        m.note({ routedTo: plan.unit });
+      }
+    }
 
     const offences = (prepared(m.db, 'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal').all(id) as Array<{ offence_type: string }>).map((o) => o.offence_type);
     if (offences.join(',') !== form.offenceTypes.join(',')) {

@@ -7,6 +7,7 @@ import { STATUSES } from '../domain/vocabularies.ts';
 import { ENTITY_KINDS } from '../entities/entity.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { hitPlace, MATCH_TIERS } from './search.ts';
+import { suggestionView } from './attachments.ts';
 import { procedure } from './procedure.ts';
 
 export const entityRef = z.object({ kind: z.enum(ENTITY_KINDS), value: z.string().trim().min(1).max(300) });
@@ -121,6 +122,13 @@ export const chartView = z.object({
 export type ChartView = z.infer<typeof chartView>;
 
 export const workbenchApi = {
+  'scans.read': procedure({
+    summary: 'Read a waiting scan while its allegation is keyed: its text is read (OCR) and fields are suggested for the form, leaving out the writer (a source).',
+    access: ['sifter', 'manager', 'admin'],
+    mutates: false,
+    input: z.object({ id: uuid }),
+    output: z.object({ pages: z.number().int(), pagesRead: z.number().int(), suggestions: z.array(suggestionView) }),
+  }),
   'allegations.export': procedure({
     summary: 'The chosen allegations (rows selected on a queue or a search) as CSV; the export is audited. No source details are in it.',
     access: 'signed_in',

@@ -20,6 +20,7 @@ import { ScansScreen } from '../screens/ScansScreen.tsx';
 import { useScanCount } from './attachments/useScanCount.ts';
 import { EntityScreen } from '../screens/EntityScreen.tsx';
 import { WatchScreen } from '../screens/WatchScreen.tsx';
+import { ChangePassword } from './ChangePassword.tsx';
 
 interface Props {
   user: UserView;
@@ -64,6 +65,7 @@ export function AppLayout({ user, onSignOut }: Props) {
                 {ROLE_LABELS[user.role]}
               </Text>
             </Box>
+            <ChangePassword />
             <Tooltip label="Sign out">
               <Button variant="subtle" color="gray.0" c="white" size="compact-sm" onClick={onSignOut} leftSection={<IconLogout size={16} />}>
                 Sign out

@@ -45,10 +45,24 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
   const closed = record.status === 'closed';
   const mine = record.allocatedTo.some((a) => a.userId === user.id);
 
+  const [routesTo, setRoutesTo] = useState<{ unit: string; unitName: string; reason: string } | null>(null);
   const open = (d: Dialog) => {
     setError(null);
     setText('');
     setDialog(d);
+    if (d === 'reallocate') {
+      // Where the record's own postcode routes it: suggested first (a NAT case that gained a Leeds postcode).
+      setRoutesTo(null);
+      void call('allegations.form', { id: record.id })
+        .then((f) => call('intake.preview', { form: f.form, attachments: f.attachments }))
+        .then((p) => {
+          if (p.routing.unit !== record.unit) {
+            setRoutesTo(p.routing);
+            setUnit((u) => u ?? p.routing.unit);
+          }
+        })
+        .catch(() => undefined);
+    }
   };
   async function run(action: () => Promise<AllegationRecord>) {
     setBusy(true);
@@ -133,6 +147,11 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
         <Stack>
           <Problem error={error} />
           <Text size="sm">Now with {unitName(record.unit)}. The move and its reason are kept in the routing history.</Text>
+          {routesTo && (
+            <Alert color="indigo" variant="light" p="xs" title={`Its postcode routes to ${routesTo.unitName}`}>
+              <Text size="sm">{routesTo.reason}. Chosen below; choose another unit if it belongs elsewhere.</Text>
+            </Alert>
+          )}
           <Select label="New unit" searchable data={UNITS.filter((u) => u.code !== record.unit).map((u) => ({ value: u.code, label: u.name }))} value={unit} onChange={setUnit} />
           <Textarea label="Reason" required autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
           <Group justify="flex-end">

@@ -24,6 +24,7 @@ import type { AttachmentDetail, BoxView, SuggestionView } from '../../../../shar
 import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
 import { SuggestionValue } from './SuggestionValue.tsx';
 import { call, CallError } from '../../api/client.ts';
+import { allegationFormShape } from '../../../../shared/schemas/form.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDate, formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
@@ -189,9 +190,12 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
     setBusy(true);
     setNotice(null);
     try {
-      const f = await call('allegations.form', { id: record.id });
-      const { form, path } = applySuggestion(f.form, s);
-      const draft = await call('drafts.save', { allegationId: record.id, form });
+      // One draft of amendments per allegation: adding again builds on what was added before (and not saved).
+      const held = (await call('drafts.list', {})).find((d) => d.allegationId === record.id);
+      const base = held ? allegationFormShape.safeParse((await call('drafts.get', { id: held.id })).form) : null;
+      const current = base?.success ? base.data : (await call('allegations.form', { id: record.id })).form;
+      const { form, path } = applySuggestion(current, s);
+      const draft = await call('drafts.save', { ...(held ? { id: held.id } : {}), allegationId: record.id, form });
       navigate({ name: 'edit', reference: record.reference, draft: draft.id, added: `${path.join('.')}|${SUGGESTION_LABELS[s.kind]} ${s.value}|${detail?.fileName ?? ''} page ${s.page}` });
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });

@@ -1,6 +1,6 @@
 // The sections of the electronic form. Repeating groups (subjects, addresses, businesses, phones, emails,
 // vehicles, travel) share one component; every input shows its problem at the field.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ActionIcon, Button, Card, Checkbox, Group, NativeSelect, NumberInput, SimpleGrid, Stack, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
 import { IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { AllegationForm } from '../../../../shared/schemas/form.ts';
@@ -78,8 +78,16 @@ function Repeating<K extends 'subjects' | 'addresses' | 'businesses' | 'phones' 
   children: (index: number) => ReactNode;
 }) {
   const items = p.form[kind] as unknown[];
+  const box = useRef<HTMLDivElement>(null);
+  const [focusItem, setFocusItem] = useState<{ index: number } | null>(null);
+  // A new item takes the focus at its first field, so the keyboard carries on where the typing does.
+  useEffect(() => {
+    if (focusItem === null) return;
+    const group = box.current?.querySelector(`[aria-label="${noun} ${focusItem.index + 1}"]`);
+    group?.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea')?.focus();
+  }, [focusItem, noun]);
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" ref={box}>
       {items.length === 0 && (
         <Text size="sm" c="dimmed">
           None yet.
@@ -103,7 +111,15 @@ function Repeating<K extends 'subjects' | 'addresses' | 'businesses' | 'phones' 
         ))}
       </SimpleGrid>
       <div>
-        <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => p.update([kind], [...items, blank])}>
+        <Button
+          variant="light"
+          size="xs"
+          leftSection={<IconPlus size={14} />}
+          onClick={() => {
+            p.update([kind], [...items, blank]);
+            setFocusItem({ index: items.length });
+          }}
+        >
           Add {noun.toLowerCase()}
         </Button>
       </div>
