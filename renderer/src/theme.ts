@@ -39,5 +39,7 @@ export const theme = createTheme({
   respectReducedMotion: true,
   components: {
     Badge: { defaultProps: { radius: 'sm' } },
+    // A dialog's close button is an icon: it needs a name for screen readers (axe: button-name).
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
   },
 });

@@ -10,7 +10,7 @@ export const SOURCE_PHONE = '07700 900999';
 
 type Rec = Record<string, unknown>;
 
-function record(n: number, over: Rec): Rec {
+export function record(n: number, over: Rec): Rec {
   return {
     reference: `IMS-2024-${String(900000 + n).padStart(6, '0')}`,
     receivedAt: `2024-0${Math.min(9, n)}-1${n % 10}T09:3${n % 10}:00Z`,

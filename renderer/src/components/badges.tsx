@@ -47,7 +47,7 @@ export function TimeCriticalBadge({ due, state }: { due?: string | null; state?:
   const word = state === 'confirmed' ? 'Confirmed' : state === 'detected' ? 'Unconfirmed' : 'Time-critical';
   return (
     <Tooltip label={`Time-critical${state === 'confirmed' ? ', confirmed by the duty intelligence manager' : state === 'detected' ? ', detected on receipt and not yet confirmed' : ''}${due ? `: act by ${formatDateTime(due)}` : ''}`}>
-      <Badge color={state === 'detected' ? 'red.9' : 'red'} variant={state === 'detected' ? 'outline' : 'filled'} size="sm" leftSection={<IconAlarm size={12} aria-hidden />}>
+      <Badge color="red" variant={state === 'detected' ? 'outline' : 'filled'} size="sm" leftSection={<IconAlarm size={12} aria-hidden />}>
         {state ? <VisuallyHidden>Time-critical, </VisuallyHidden> : null}
         {r ? `${word} · ${r.text}` : word}
       </Badge>

@@ -168,7 +168,7 @@ function Notes({ record, user, place }: { record: AllegationRecord; user: UserVi
                 {n.text}
               </Text>
               {amended && (
-                <Text size="xs" c="orange.9">
+                <Text size="xs" c="#a33a00">
                   Amended by {amended.author} on {formatDate(amended.date)} (the amendment follows); this original is kept.
                 </Text>
               )}

@@ -58,7 +58,7 @@ const columns = helper.columns([
     cell: (c) =>
       c.row.original.returned ? (
         <Tooltip label={`Returned by the compliance officer: put right and choose the outcome again (${STATUS_LABELS[c.getValue()]})`}>
-          <Badge color="orange" variant="filled" size="sm">
+          <Badge color="orange" variant="outline" size="sm">
             Returned
           </Badge>
         </Tooltip>
@@ -81,7 +81,7 @@ const columns = helper.columns([
 ]);
 
 // Fits the main area at 1280 px (1028 px wide): a choice box, then the columns; the due column is never clipped.
-const GRID = '34px minmax(150px, 190px) 100px 92px minmax(90px, 1.2fr) minmax(100px, 1fr) 84px 96px minmax(200px, 230px)';
+const GRID = '34px minmax(148px, 180px) 104px 84px minmax(80px, 1.2fr) minmax(90px, 1fr) 78px 92px minmax(250px, 260px)';
 const ROW_HEIGHT = 38;
 
 interface Props {

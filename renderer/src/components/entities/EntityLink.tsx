@@ -9,7 +9,7 @@ export function EntityLink({ kind, value, children, className }: { kind: EntityK
   const text = children ?? value;
   if (!href) return <>{text}</>;
   return (
-    <Anchor href={href} inherit className={className} title={`${ENTITY_KIND_LABELS[kind]}: every allegation, note and page naming it`}>
+    <Anchor href={href} inherit underline="always" className={className} title={`${ENTITY_KIND_LABELS[kind]}: every allegation, note and page naming it`}>
       {text}
     </Anchor>
   );
