@@ -1,7 +1,7 @@
 // Keying from a scan: the scan is read as soon as the form opens, and what it names is offered for the form
 // (one click each), before the allegation is saved. The writer's own details are never offered: they are a
 // source's, for the restricted pane.
-import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlus, IconSquareCheck } from '@tabler/icons-react';
 import type { AllegationForm } from '../../../../shared/schemas/form.ts';
 import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
@@ -35,23 +35,23 @@ export function ScanSuggestions({ scanId, fileName, form, onApply }: { scanId: s
           {data.suggestions.map((s) => {
             const onForm = suggestionOnForm(form, s);
             return (
-              <Group key={s.key} justify="space-between" wrap="nowrap">
-                <div style={{ minWidth: 0 }}>
-                  <SuggestionValue s={s} />
+              <div key={s.key}>
+                <SuggestionValue s={s} />
+                <Group justify="space-between" wrap="nowrap" gap="xs">
                   <Text size="xs" c="dimmed" truncate>
                     page {s.page} · {s.cue}
                   </Text>
-                </div>
-                {onForm ? (
-                  <Badge size="sm" color="teal" variant="light" leftSection={<IconSquareCheck size={12} />}>
-                    on the form
-                  </Badge>
-                ) : (
-                  <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} onClick={() => onApply(applySuggestion(form, s).form)} aria-label={`Add ${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value} to the form`}>
-                    Add
-                  </Button>
-                )}
-              </Group>
+                  {onForm ? (
+                    <Text size="xs" c="teal.9" fw={600} style={{ whiteSpace: 'nowrap' }}>
+                      <IconSquareCheck size={12} aria-hidden style={{ verticalAlign: -2 }} /> on the form
+                    </Text>
+                  ) : (
+                    <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} onClick={() => onApply(applySuggestion(form, s).form)} aria-label={`Add ${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value} to the form`}>
+                      Add
+                    </Button>
+                  )}
+                </Group>
+              </div>
             );
           })}
         </Stack>

@@ -6,7 +6,7 @@ import { SUGGESTION_LABELS } from '../../../../shared/attachments/rules.ts';
 export function SuggestionValue({ s }: { s: Pick<SuggestionView, 'kind' | 'value'> }) {
   return (
     <Group gap={6} wrap="nowrap">
-      <Badge size="xs" variant="light">
+      <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
         {SUGGESTION_LABELS[s.kind]}
       </Badge>
       <Text size="sm" fw={600} className="mono" truncate>
