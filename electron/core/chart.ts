@@ -112,7 +112,7 @@ export function chartOfAllegation(core: Core, allegationId: string): ChartView {
 }
 
 /** The chart an entity's page opens on: the entity and the allegations naming it. */
-export function chartOfEntity(core: Core, ref: EntityRef, limit = 200): ChartView {
+export function chartOfEntity(core: Core, ref: EntityRef, limit = 1000): ChartView {
   const chart = new ChartBuilder();
   addEntity(core, chart, ref, limit);
   return chart.view();

@@ -170,7 +170,7 @@ export const workbenchApi = {
     mutates: false,
     input: z.object({
       nodes: z.array(z.object({ kind: z.enum(CHART_KINDS), value: z.string().trim().min(1).max(300) })).min(1).max(5000),
-      limit: z.number().int().min(1).max(2000).default(500),
+      limit: z.number().int().min(1).max(2000).default(1000),
     }),
     output: chartView,
   }),

@@ -108,13 +108,24 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     if (instance) {
       const origin = from ? instance.getElementById(from) : null;
       const centre = origin?.nonempty() ? origin.position() : { x: 0, y: 0 };
+      // Each new node starts beside a node it is joined to that is already drawn (the one it grew from, or when
+      // many grow at once, its own record): no global layout, so a large chart stays put and fast.
+      const anchorOf = new Map<string, string>();
+      for (const e of view.edges) {
+        if (!instance.getElementById(e.source).empty() && !anchorOf.has(e.target)) anchorOf.set(e.target, e.source);
+        if (!instance.getElementById(e.target).empty() && !anchorOf.has(e.source)) anchorOf.set(e.source, e.target);
+      }
+      const around = new Map<string, number>();
       instance.batch(() => {
-        added.forEach((id, i) => {
+        added.forEach((id) => {
           const n = g.nodes.get(id) as ChartNode;
-          // A spiral around the node it grew from: no global layout, so a large chart stays put and fast.
-          const r = 90 + 14 * Math.sqrt(i) * 6;
+          const anchor = from ?? anchorOf.get(id) ?? null;
+          const at = anchor && !instance.getElementById(anchor).empty() ? instance.getElementById(anchor).position() : centre;
+          const i = around.get(anchor ?? '') ?? 0;
+          around.set(anchor ?? '', i + 1);
+          const r = 60 + 12 * Math.sqrt(i) * 4;
           const a = i * 2.39996;
-          instance.add({ group: 'nodes', data: { id, label: n.label, kind: n.kind, current: n.value === current ? 1 : 0 }, position: { x: centre.x + r * Math.cos(a), y: centre.y + r * Math.sin(a) } });
+          instance.add({ group: 'nodes', data: { id, label: n.label, kind: n.kind, current: n.value === current ? 1 : 0 }, position: { x: at.x + r * Math.cos(a), y: at.y + r * Math.sin(a) } });
         });
         for (const e of addedEdges) instance.add({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, judged: e.judged ? 1 : 0 } });
       });
@@ -128,6 +139,14 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     if (!instance) return;
     const visible = instance.elements(':visible');
     const large = visible.nodes().length > LARGE;
+    if (large && randomize) {
+      // Opening on a large chart: rings by how connected each node is (linear time); the force layout is there
+      // for "Re-arrange", when the person asks and waits for it.
+      visible
+        .layout({ name: 'concentric', concentric: (n: cytoscape.NodeSingular) => n.degree(false), levelWidth: () => 2, minNodeSpacing: 4, animate: false, fit: true, padding: 24 } as cytoscape.LayoutOptions)
+        .run();
+      return;
+    }
     visible
       .layout({
         name: 'fcose',
@@ -332,7 +351,8 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
   async function exportImage() {
     const instance = cy.current;
     if (!instance) return;
-    const blob = instance.png({ full: true, scale: 2, bg: '#ffffff', output: 'blob' }) as unknown as Blob;
+    // Sharp at a normal size; a chart of thousands is capped in pixels so the export stays quick and openable.
+    const blob = instance.png({ full: true, scale: 2, maxWidth: 6000, maxHeight: 6000, bg: '#ffffff', output: 'blob' }) as unknown as Blob;
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
