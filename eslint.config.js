@@ -1,6 +1,9 @@
 // Lint, including the process boundaries of DESIGN.md: the renderer imports only shared/ and browser packages;
 // shared/ imports neither Node nor the DOM; only electron/main.ts and preload.ts import electron; the server
-// never imports electron/ or renderer/.
+// never imports electron/ or renderer/. Inside electron/ the layers run one way:
+//   store < vault, matching, search, attachments < core < api < hosts (cli, host/, main.ts, preload.ts)
+// so a module may import its own layer's folder and those below, never above or beside (static imports,
+// dynamic import() and require() alike).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -9,6 +12,34 @@ const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto',
 const nodeImports = { group: ['node:*', ...NODE_BUILTINS], message: 'Node modules are not available here (process boundary, DESIGN.md).' };
 const nativeImports = { group: ['better-sqlite3', 'better-sqlite3-*', 'sharp', 'tesseract.js-core', '@napi-rs/*', '@electric-sql/*', 'pg'], message: 'Native and server packages belong to the core, never here.' };
 const electronPackage = { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
+const electronSubpaths = { group: ['electron/*'], message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
+
+// The layers of electron/, lowest first. A folder may import its own folder and lower layers only.
+const LAYERS = [['store'], ['vault', 'matching', 'search', 'attachments'], ['core'], ['api'], ['cli', 'host', 'cli.ts', 'main.ts', 'preload.ts']];
+const layerMessage = (folder) => `electron/${folder} may import only lower layers (store < vault, matching, search, attachments < core < api < hosts); move the code down or pass what it needs in.`;
+/** An import specifier that climbs out of the folder into a forbidden one: "../core/x.ts", "../../electron/api/y.ts". */
+const forbiddenRegex = (folder) => {
+  const level = LAYERS.findIndex((l) => l.includes(folder));
+  const names = LAYERS.flatMap((l, i) => (i > level || (i === level && l.length > 1) ? l.filter((f) => f !== folder) : []));
+  const alternatives = names.map((f) => (f.endsWith('.ts') ? f.replace('.', '\\.') + '$' : `${f}/`));
+  return `^(\\.\\./)+(electron/)?(${alternatives.join('|')})`;
+};
+const layerRules = (folder) => {
+  const regex = forbiddenRegex(folder);
+  // esquery reads a regular expression up to its first slash: spell the slashes as [/] there.
+  const selectorRegex = regex.replace(/\//g, '[/]');
+  return {
+    'no-restricted-imports': ['error', { paths: [electronPackage], patterns: [electronSubpaths, { regex, message: layerMessage(folder) }] }],
+    'no-restricted-syntax': [
+      'error',
+      { selector: `ImportExpression[source.value=/${selectorRegex}/]`, message: layerMessage(folder) },
+      { selector: `CallExpression[callee.name='require'][arguments.0.value=/${selectorRegex}/]`, message: layerMessage(folder) },
+      { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron([/]|$)/]", message: electronPackage.message },
+      { selector: "ImportExpression[source.value=/^electron([/]|$)/]", message: electronPackage.message },
+    ],
+  };
+};
+
 const rendererPatterns = [
   nodeImports,
   nativeImports,
@@ -33,6 +64,21 @@ export default tseslint.config(
   {
     files: ['electron/**/*.ts', 'server/**/*.ts', 'bench/**/*.ts', 'build/**/*.ts', 'tests/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronPackage] }] },
+  },
+  ...['store', 'vault', 'matching', 'search', 'attachments', 'core', 'api'].map((folder) => ({ files: [`electron/${folder}/**/*.ts`], rules: layerRules(folder) })),
+  // core/core.ts composes the use-cases; they take the narrow capabilities they need (core/deps.ts), not the Core.
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/core.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronPackage],
+          patterns: [electronSubpaths, { regex: forbiddenRegex('core'), message: layerMessage('core') }, { regex: '^\\./core\\.ts$', message: 'A use-case takes the capabilities it needs (core/deps.ts), not the whole Core: only hosts and the API hold a Core.' }],
+        },
+      ],
+    },
   },
   { files: ['electron/main.ts', 'electron/preload.ts'], rules: { 'no-restricted-imports': 'off' } },
   {

@@ -5,6 +5,9 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 } },
+      // The central server against PGlite and (when IMS_TEST_POSTGRES_URL is set) a real PostgreSQL. One file at a
+      // time: each starts a PGlite of several hundred MB, and they share the one PostgreSQL cluster.
+      { test: { name: 'server', include: ['tests/server/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
       {
         test: {
           name: 'e2e',

@@ -22,7 +22,7 @@ const RUNTIME_EXTERNAL = ['electron', 'better-sqlite3', 'sharp', 'tesseract.js-c
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'electron', 'main.ts')], outfile: join(out, 'main.cjs'), external: ['electron'] }),
   build({ ...common, entryPoints: [join(root, 'electron', 'preload.ts')], outfile: join(out, 'preload.cjs'), external: ['electron'] }),
-  build({ ...common, ...importMetaUrl, entryPoints: [join(root, 'electron', 'core', 'process-entry.ts')], outfile: join(out, 'core-process.cjs'), external: RUNTIME_EXTERNAL }),
+  build({ ...common, ...importMetaUrl, entryPoints: [join(root, 'electron', 'host', 'core-process.ts')], outfile: join(out, 'core-process.cjs'), external: RUNTIME_EXTERNAL }),
   build({ ...common, ...importMetaUrl, entryPoints: [join(root, 'electron', 'attachments', 'page-worker.ts')], outfile: join(out, 'page-worker.cjs'), external: RUNTIME_EXTERNAL }),
 ]);
 process.stdout.write(`built ${out}\n`);

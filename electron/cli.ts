@@ -1,34 +1,36 @@
 // `ims`: the desk without a window, over the same core. Output is JSON on stdout (with --json, and always for
 // import); errors are one clear line on stderr and a non-zero exit.
 import { parseArgs } from 'node:util';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Core } from './core/core.ts';
 import { defaultProfileDir } from './core/profile.ts';
 import { importJsonl } from './core/import.ts';
 import { findAllegationId, readAllegation } from './store/allegations.ts';
 import { storeStats } from './core/stats.ts';
-import { queueRows } from './store/allegations.ts';
+import { queueRows } from './store/queues.ts';
 import { BUCKETS } from './api/cases.ts';
 import { unitByCode, UNIT_CODES } from '../shared/domain/units.ts';
 import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search/query.ts';
-import { createUser, findUserByName, type UserRow } from './core/users.ts';
+import { findUserByName, type UserRow } from './core/users.ts';
 import { verifyPassword } from './core/passwords.ts';
 import { openSource } from './core/sources.ts';
 import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { intelligenceReport } from './core/report.ts';
 import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
-import { hitsToCsv } from './search/csv.ts';
-import { ROLES, type Role } from '../shared/domain/vocabularies.ts';
+import { exportSearch, rebuildSearch } from './core/search-exports.ts';
 import { ApiError } from '../shared/api/errors.ts';
-import { newUser } from '../shared/api/auth.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
 import { formatRecordText } from './cli/format.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
 import { linkageCommand } from './cli/linkage.ts';
+import { attachmentCommand } from './cli/attach.ts';
+import { usersCommand } from './cli/users.ts';
+import { actorName, CliError, print, type Options } from './cli/common.ts';
+
+export { CliError };
 import { candidatesFor, judgementsOf } from './core/links.ts';
 
 const USAGE = `Usage: ims <command> [options]
@@ -81,8 +83,6 @@ Options:
   --limit N                    (search) at most N results (default 20; with --csv up to 10000)
   -h, --help                   this help`;
 
-export class CliError extends Error {}
-
 /** Commands that read or write sealed source details, and so need the desk's vault passphrase. */
 const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export', 'attach', 'ocr-retry']);
 
@@ -101,20 +101,6 @@ async function unlockVault(core: Core): Promise<void> {
     if (error instanceof KeyError) throw new CliError(error.message);
     throw error;
   }
-}
-
-function actorName(command: string): string {
-  let who = 'unknown';
-  try {
-    who = userInfo().username;
-  } catch {
-    // no user database entry (containers): keep "unknown"
-  }
-  return `ims ${command} (${who})`;
-}
-
-function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -184,24 +170,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-interface Options {
-  wait?: boolean;
-  page?: string;
-  attachment?: string;
-  as?: string;
-  reason?: string;
-  bucket?: string;
-  json?: boolean;
-  csv?: boolean;
-  bulk?: boolean;
-  filter?: string[];
-  limit?: string;
-  username?: string;
-  name?: string;
-  role?: string;
-  unit?: string;
-}
-
 async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<void> {
   switch (command) {
     case 'import': {
@@ -242,13 +210,14 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       const limit = opts.limit ? Number(opts.limit) : opts.csv ? 1000 : 20;
       const max = opts.csv ? 10_000 : 500;
       if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new CliError(`--limit must be a whole number from 1 to ${max}`);
+      if (opts.csv) {
+        // The same use-case as the screen's export, with the same audit entry.
+        process.stdout.write(exportSearch(core, { userId: null, name: actorName('search --csv') }, { q, filters, limit }).csv);
+        return;
+      }
       const started = performance.now();
       const result = core.search.search({ q, filters, limit });
       const tookMs = Math.round((performance.now() - started) * 10) / 10;
-      if (opts.csv) {
-        process.stdout.write(hitsToCsv(result.hits));
-        return;
-      }
       const out = { query: q, filters: filters ?? {}, total: result.total, totalIsLowerBound: result.totalIsLowerBound, readAs: result.readAs, pending: result.pending, tookMs, hits: result.hits };
       if (opts.json) print(out);
       else {
@@ -263,7 +232,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'reindex': {
       const tty = process.stderr.isTTY;
-      const result = await core.search.rebuild((p) => {
+      const result = await rebuildSearch(core, { userId: null, name: actorName('reindex') }, (p) => {
         if (tty) process.stderr.write(`\rindexing ${p.done} of ${p.total} allegations (${Math.round((100 * p.done) / Math.max(1, p.total))}%) `);
         else if (p.done === p.total || p.done % 10_000 === 0) process.stderr.write(`indexed ${p.done} of ${p.total}\n`);
       });
@@ -339,8 +308,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (args[0] === 'rotate') {
         const passphrase = process.env.IMS_NEW_PASSPHRASE ?? (process.stdin.isTTY ? await readSecret('New vault passphrase: ') : undefined);
         if (!passphrase) throw new CliError('give the new passphrase in IMS_NEW_PASSPHRASE or at the prompt');
-        const result = await core.vault.rotate({ kind: 'passphrase', passphrase });
-        core.store.audit.record({ at: core.store.now().toISOString(), userId: null, actor: actorName('vault rotate'), action: 'vault.rotate', entity: 'vault', entityId: result.keyId, allegationId: null, details: { rewrapped: result.rewrapped } });
+        const result = await core.vault.rotate({ kind: 'passphrase', passphrase }, { userId: null, name: actorName('vault rotate') });
         print(result);
         return;
       }
@@ -416,93 +384,3 @@ async function nsuCommand(core: Core, args: string[], opts: Options): Promise<vo
   throw new CliError('usage: ims nsu referrers|reveal');
 }
 
-function allegationByRef(core: Core, ref: string | undefined, usage: string): string {
-  if (!ref) throw new CliError(`which allegation? ${usage}`);
-  const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
-  if (!id) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
-  return id;
-}
-
-/** Prints each page as it is read, on stderr, until the attachments given have no work left. */
-async function readWithProgress(core: Core, ids: string[]): Promise<void> {
-  const off = core.on((e) => {
-    if (e.type !== 'attachment.progress' || !ids.includes(e.attachmentId)) return;
-    if (e.stage === 'started') process.stderr.write(`${e.fileName}: ${e.pageCount} page${e.pageCount === 1 ? '' : 's'}\n`);
-    if (e.stage === 'page') process.stderr.write(`${e.fileName}: page ${e.page} ${e.pagesDone + e.pagesFailed}/${e.pageCount} (${e.pagesFailed} failed)\n`);
-    if (e.stage === 'finished') process.stderr.write(`${e.fileName}: ${e.status}\n`);
-    if (e.stage === 'sanitised') process.stderr.write(`${e.fileName}: sanitised copy made (the scan reveals its writer)\n`);
-  });
-  try {
-    for (const id of ids) await core.attachments.whenIdle(id);
-  } finally {
-    off();
-  }
-}
-
-function ocrStatus(core: Core, allegationId: string) {
-  const reference = readAllegation(core.store.db, allegationId)?.reference;
-  const attachments = core.attachments.list(allegationId).map((a) => {
-    const pages = (core.store.db.prepare('SELECT page_no AS page, status, method, confidence, error, length(text) AS chars FROM attachment_pages WHERE attachment_id = ? ORDER BY page_no').all(a.id)) as Array<Record<string, unknown>>;
-    return { ...a, pageStatus: pages };
-  });
-  return { reference, attachments };
-}
-
-async function attachmentCommand(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<void> {
-  const actor = { userId: null, name: actorName(command) };
-  if (command === 'attach') {
-    const id = allegationByRef(core, args[0], 'ims attach IMS-2026-000123 scan.tif [--wait]');
-    const file = args[1];
-    if (!file) throw new CliError('which file? ims attach REF FILE [--wait]');
-    const result = await core.attachments.attachFile(actor, id, resolve(cwd, file), undefined, { read: opts.wait ?? false });
-    if (result.alreadyAttached) process.stderr.write(`${result.attachment.fileName} is already attached to ${args[0]} (the same file)\n`);
-    if (opts.wait && !result.alreadyAttached) await readWithProgress(core, [result.attachment.id]);
-    else if (!result.alreadyAttached) process.stderr.write('Attached; IMS Desk reads it when it next runs on this profile (or use --wait to read it now)\n');
-    const status = ocrStatus(core, id);
-    print({ alreadyAttached: result.alreadyAttached, attachment: status.attachments.find((a) => a.id === result.attachment.id) });
-    return;
-  }
-  if (command === 'ocr-status') {
-    const id = allegationByRef(core, args[0], 'ims ocr-status IMS-2026-000123 [--json]');
-    const status = ocrStatus(core, id);
-    if (opts.json) print(status);
-    else {
-      for (const a of status.attachments) {
-        process.stdout.write(`${a.fileName}  ${a.ocrStatus}  ${a.pagesDone}/${a.pages} pages read${a.pagesFailed ? `, ${a.pagesFailed} failed` : ''}${a.revealsSource ? '  [reveals its writer]' : ''}${a.error ? `  ${a.error.message}` : ''}\n`);
-        for (const p of a.pageStatus) if (p.status === 'failed') process.stdout.write(`    page ${String(p.page)}: ${String(p.error)}\n`);
-      }
-    }
-    return;
-  }
-  // ocr-retry
-  const id = allegationByRef(core, args[0], 'ims ocr-retry IMS-2026-000123 [--attachment ID] [--page N] [--wait]');
-  const page = opts.page ? Number(opts.page) : undefined;
-  if (page !== undefined && !(Number.isInteger(page) && page >= 1)) throw new CliError('--page must be a page number (1 or more)');
-  const targets = core.attachments.list(id).filter((a) => a.hasFile && (opts.attachment ? a.id === opts.attachment : page !== undefined || a.ocrStatus === 'failed' || a.ocrStatus === 'pending' || a.ocrStatus === 'running'));
-  if (targets.length === 0) throw new CliError(opts.attachment ? `no attachment ${opts.attachment} with a file on ${args[0]}` : `nothing to read again on ${args[0]}: every attachment has been read`);
-  const queued = targets.map((a) => ({ attachmentId: a.id, fileName: a.fileName, pages: core.attachments.retry({ user: null, name: actor.name }, a.id, page ? [page] : undefined, { read: opts.wait ?? false }).queued }));
-  if (!opts.wait) process.stderr.write('Marked to be read again; IMS Desk reads them when it next runs on this profile (or use --wait)\n');
-  if (opts.wait) await readWithProgress(core, targets.map((a) => a.id));
-  print({ queued, ...(opts.wait ? { status: ocrStatus(core, id) } : {}) });
-}
-
-async function usersCommand(core: Core, args: string[], opts: Options): Promise<void> {
-  const sub = args[0];
-  if (sub === 'list') {
-    const rows = core.store.db.prepare('SELECT username, display_name AS displayName, role, unit_code AS unit, active FROM users ORDER BY username').all();
-    if (opts.json) print(rows);
-    else for (const r of rows as Array<Record<string, unknown>>) process.stdout.write(`${r.username}\t${r.role}\t${r.unit ?? '-'}\t${r.displayName}${r.active ? '' : ' (disabled)'}\n`);
-    return;
-  }
-  if (sub === 'add') {
-    if (!opts.role || !ROLES.includes(opts.role as Role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`);
-    const password = process.env.IMS_NEW_PASSWORD ?? (await readSecret(`Password for ${opts.username ?? 'the new user'}: `));
-    const input = newUser.safeParse({ username: opts.username, displayName: opts.name ?? opts.username, role: opts.role, unit: opts.unit ?? null, password });
-    if (!input.success) throw new CliError(describeIssues(input.error));
-    const user = await createUser(core.store, { userId: null, name: actorName('users add') }, input.data);
-    if (opts.json) print(user);
-    else process.stdout.write(`added ${user.username} (${user.role}${user.unit ? `, ${user.unit}` : ''})\n`);
-    return;
-  }
-  throw new CliError('usage: ims users add|list');
-}

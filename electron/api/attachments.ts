@@ -1,6 +1,6 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
-import { actorFor } from '../core/cases.ts';
+import { actorFor } from '../core/access.ts';
 
 type AttachmentProcedures =
   | 'attachments.begin'

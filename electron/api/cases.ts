@@ -1,7 +1,8 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { findAllegationId, queueRows, readAllegation, type QueueFilter } from '../store/allegations.ts';
+import { findAllegationId, readAllegation } from '../store/allegations.ts';
+import { queueRows, type QueueFilter } from '../store/queues.ts';
 import { UNITS } from '../../shared/domain/units.ts';
 import { NATIONAL_ROLES, type Status } from '../../shared/domain/vocabularies.ts';
 import type { QueueBucket } from '../../shared/api.ts';

@@ -2,6 +2,7 @@ import type { Core } from '../core/core.ts';
 import type { ApiOutput, ApiParsedInput, ProcedureName } from '../../shared/api.ts';
 import type { UserRow } from '../core/users.ts';
 import type { Actor } from '../store/store.ts';
+import { actorFor } from '../core/access.ts';
 
 export interface ApiContext {
   core: Core;
@@ -16,7 +17,7 @@ export type Handler<N extends ProcedureName> = (ctx: ApiContext, input: ApiParse
 export type Handlers<N extends ProcedureName> = { [K in N]: Handler<K> };
 
 export function actorOf(ctx: ApiContext): Actor {
-  return ctx.user ? { userId: ctx.user.id, name: `${ctx.user.display_name} (${ctx.user.username})` } : { userId: null, name: 'desk' };
+  return ctx.user ? actorFor(ctx.user) : { userId: null, name: 'desk' };
 }
 
 /** The signed-in user, for procedures the dispatcher has already checked are not public. */

@@ -9,7 +9,7 @@ import { readAllegation } from '../store/allegations.ts';
 import { formProblems, formWarnings } from '../../shared/schemas/form.ts';
 import { unitName } from '../../shared/domain/units.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { canWork } from '../core/cases.ts';
+import { canWork } from '../core/access.ts';
 
 type IntakeProcedures =
   | 'intake.preview'
@@ -34,7 +34,7 @@ type IntakeProcedures =
 
 export const intakeHandlers: Handlers<IntakeProcedures> = {
   'intake.preview': (ctx, { form, attachments }) => {
-    const plan = planIntake(ctx.core, contentFromForm(form, 'IMS-0000-000000'), 'entered');
+    const plan = planIntake(ctx.core.routingTable(), contentFromForm(form, 'IMS-0000-000000'), 'entered');
     return {
       routing: { unit: plan.unit, unitName: unitName(plan.unit), reason: plan.routedBy },
       assessmentDueAt: plan.assessmentDueAt,
@@ -49,7 +49,7 @@ export const intakeHandlers: Handlers<IntakeProcedures> = {
   'allegations.form': (ctx, { id }) => {
     const record = readAllegation(ctx.core.store.db, id);
     if (!record) throw new ApiError('not_found', 'No such allegation');
-    if (!canWork(ctx.core, requireUser(ctx), { id, unit_code: record.unit })) throw new ApiError('forbidden', `${record.reference} belongs to ${unitName(record.unit)}`);
+    if (!canWork(ctx.core.store.db, requireUser(ctx), { id, unit_code: record.unit })) throw new ApiError('forbidden', `${record.reference} belongs to ${unitName(record.unit)}`);
     return { form: formFromRecord(record), reference: record.reference, attachments: record.attachments.length };
   },
   'allegations.reallocate': (ctx, { id, unit, reason }) => reallocate(ctx.core, requireUser(ctx), id, unit, reason),

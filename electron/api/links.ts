@@ -1,6 +1,8 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
-import { candidatesFor, draftCandidates, intakeWarningsOf, judge, judgementsOf, linkGroup, recordReview } from '../core/links.ts';
+import { candidatesFor, draftCandidates, intakeWarningsOf, judge, judgementsOf } from '../core/links.ts';
+import { linkGroup } from '../core/link-groups.ts';
+import { recordReview } from '../core/link-reviews.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { prepared } from '../store/db.ts';
 

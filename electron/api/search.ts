@@ -3,8 +3,8 @@ import { actorOf, requireUser } from './context.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { QuerySyntaxError } from '../../shared/search/query.ts';
 import type { SearchResult } from '../search/engine.ts';
-import { createSavedSearch, listSavedSearches, removeSavedSearch, runSavedSearch } from '../search/saved.ts';
-import { hitsToCsv } from '../search/csv.ts';
+import { createSavedSearch, listSavedSearches, removeSavedSearch, runSavedSearch } from '../core/saved-searches.ts';
+import { exportSearch, rebuildSearch } from '../core/search-exports.ts';
 
 type SearchProcedures = 'search.query' | 'search.export' | 'search.saved.list' | 'search.saved.create' | 'search.saved.run' | 'search.saved.remove' | 'search.status' | 'search.reindex';
 
@@ -28,22 +28,7 @@ export const searchHandlers: Handlers<SearchProcedures> = {
     return readable(() => view(ctx.core.search.search({ q: input.q, filters: input.filters, limit: input.limit, offset: input.offset }), started));
   },
 
-  'search.export': (ctx, input) => {
-    const r = readable(() => ctx.core.search.search({ q: input.q, filters: input.filters, limit: input.limit }));
-    // Exports leave the desk: who exported what is audited (the rows carry no source details).
-    ctx.core.store.audit.record({
-      at: ctx.core.store.now().toISOString(),
-      userId: ctx.user?.id ?? null,
-      actor: actorOf(ctx).name,
-      action: 'search.export',
-      entity: null,
-      entityId: null,
-      allegationId: null,
-      details: { q: input.q, filters: input.filters ?? {}, rows: r.hits.length },
-    });
-    const stamp = ctx.core.store.now().toISOString().slice(0, 16).replace(/[:T]/g, '-');
-    return { fileName: `ims-search-${stamp}.csv`, csv: hitsToCsv(r.hits), rows: r.hits.length, totalIsLowerBound: r.totalIsLowerBound || r.total > r.hits.length };
-  },
+  'search.export': (ctx, input) => readable(() => exportSearch(ctx.core, actorOf(ctx), input)),
 
   'search.saved.list': (ctx, input) => readable(() => listSavedSearches(ctx.core, requireUser(ctx).id, input.counts)),
 
@@ -64,17 +49,7 @@ export const searchHandlers: Handlers<SearchProcedures> = {
   },
 
   'search.reindex': async (ctx) => {
-    ctx.core.store.audit.record({
-      at: ctx.core.store.now().toISOString(),
-      userId: ctx.user?.id ?? null,
-      actor: actorOf(ctx).name,
-      action: 'search.reindex',
-      entity: null,
-      entityId: null,
-      allegationId: null,
-      details: {},
-    });
-    const r = await ctx.core.search.rebuild((p) => ctx.core.emit({ type: 'search.reindex', done: p.done, total: p.total, finished: false }));
+    const r = await rebuildSearch(ctx.core, actorOf(ctx), (p) => ctx.core.emit({ type: 'search.reindex', done: p.done, total: p.total, finished: false }));
     ctx.core.emit({ type: 'search.reindex', done: r.allegations, total: r.allegations, finished: true });
     return r;
   },

@@ -5,10 +5,9 @@ import { chartOfAllegation, chartOfEntity, expandNodes } from '../core/chart.ts'
 import { canonicalEntity, type EntityRef } from '../../shared/entities/entity.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { actorOf, requireUser } from './context.ts';
-import { queueRows } from '../store/allegations.ts';
 import { changeOwnPassword } from '../core/own-password.ts';
 import { readWaitingScan } from '../core/scan-reading.ts';
-import { queueRowsToCsv } from '../search/csv.ts';
+import { exportAllegations } from '../core/search-exports.ts';
 import { addToWatch, listWatch, markWatchSeen, removeFromWatch } from '../core/watch.ts';
 
 type WorkbenchProcedures = 'scans.read' | 'allegations.export' | 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'chart.start' | 'chart.expand' | 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.seen' | 'auth.changePassword';
@@ -22,22 +21,7 @@ function canonical(ref: EntityRef): EntityRef {
 
 export const workbenchHandlers: Handlers<WorkbenchProcedures> = {
   'scans.read': (ctx, { id }) => readWaitingScan(ctx.core, id),
-  'allegations.export': (ctx, { ids }) => {
-    const { rows } = queueRows(ctx.core.store.db, { unit: null, statuses: [], ids, limit: ids.length });
-    // Exports leave the desk: who exported what is audited, as a search's export is.
-    ctx.core.store.audit.record({
-      at: ctx.core.store.now().toISOString(),
-      userId: ctx.user?.id ?? null,
-      actor: actorOf(ctx).name,
-      action: 'allegations.export',
-      entity: null,
-      entityId: null,
-      allegationId: null,
-      details: { rows: rows.length, references: rows.slice(0, 200).map((r) => r.reference) },
-    });
-    const stamp = ctx.core.store.now().toISOString().slice(0, 16).replace(/[:T]/g, '-');
-    return { fileName: `ims-allegations-${stamp}.csv`, csv: queueRowsToCsv(rows), rows: rows.length };
-  },
+  'allegations.export': (ctx, { ids }) => exportAllegations(ctx.core.store, actorOf(ctx), ids),
   'entities.get': (ctx, { kind, value, limit }) => {
     const started = performance.now();
     const view = findEntity(ctx.core.search, canonical({ kind, value }), limit);

@@ -1,14 +1,17 @@
 // The end of assessment: background checks on Home Office systems, the outcome (refused until what makes it
 // valid is recorded: shared/domain/outcome.ts), and the compliance officer's sign-off with evidence of what was checked,
 // which alone closes a case (000 §4.38-4.39). Every decision is appended; a returned outcome stays in the history.
-import type { Core } from './core.ts';
+import type { Emits, HasStore } from './deps.ts';
+
+/** What this module needs of the core. */
+export type AssessmentDeps = Emits & HasStore & LinksDeps;
 import { prepared } from '../store/db.ts';
 import { readAllegation } from '../store/allegations.ts';
-import { actorFor, canWork } from './cases.ts';
+import { actorFor, loadCase, requireWork, type CaseRow } from './access.ts';
 import type { UserRow } from './users.ts';
-import { currentJudgements, latestReview, openCandidates } from './links.ts';
+import { currentJudgements, openCandidates, type LinksDeps } from './links.ts';
+import { latestReview } from './link-reviews.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { unitName } from '../../shared/domain/units.ts';
 import {
   HOME_OFFICE_SYSTEMS,
   hasFullAddress,
@@ -25,33 +28,15 @@ import type { CheckSystem, NfaReason, Outcome, OutcomeAction, Status } from '../
 import type { CheckView, OutcomeDecisionView, WorkflowView } from '../../shared/api/assessment.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 
-interface Row {
-  id: string;
-  reference: string;
-  unit_code: string | null;
-  status: Status;
-  received_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
-}
+type Row = CaseRow;
 
-function load(core: Core, id: string): Row {
-  const row = prepared(core.store.db, 'SELECT id, reference, unit_code, status, received_at, closed_at, closed_by FROM allegations WHERE id = ?').get(id) as Row | undefined;
-  if (!row) throw new ApiError('not_found', 'No such allegation');
-  return row;
-}
-
-function requireWork(core: Core, user: UserRow, a: Row): void {
-  if (!canWork(core, user, a)) throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you`);
-}
-
-function record(core: Core, id: string): AllegationRecord {
+function record(core: AssessmentDeps, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
 }
 
 // ------------------------------------------------------------------------------------------- checks
 
-export function listChecks(core: Core, allegationId: string): CheckView[] {
+export function listChecks(core: AssessmentDeps, allegationId: string): CheckView[] {
   const rows = prepared(
     core.store.db,
     `SELECT c.id, c.system, c.subject_id, c.done_at, c.done_by, c.finding, c.result, s.forename, s.surname FROM checks c
@@ -69,7 +54,7 @@ export function listChecks(core: Core, allegationId: string): CheckView[] {
   }));
 }
 
-function homeOfficeChecks(core: Core, allegationId: string): number {
+function homeOfficeChecks(core: AssessmentDeps, allegationId: string): number {
   return (prepared(core.store.db, `SELECT count(*) AS n FROM checks WHERE allegation_id = ? AND system IN (${HOME_OFFICE_SYSTEMS.map(() => '?').join(', ')})`).get(allegationId, ...HOME_OFFICE_SYSTEMS) as { n: number }).n;
 }
 
@@ -82,9 +67,9 @@ export interface CheckInput {
   result: string;
 }
 
-export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckView {
-  const a = load(core, input.allegationId);
-  requireWork(core, user, a);
+export function addCheck(core: AssessmentDeps, user: UserRow, input: CheckInput): CheckView {
+  const a = loadCase(core.store.db, input.allegationId);
+  requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead`);
   if (input.subjectId && !prepared(core.store.db, 'SELECT 1 FROM subjects WHERE id = ? AND allegation_id = ? AND removed_at IS NULL').get(input.subjectId, a.id)) {
     throw new ApiError('bad_request', 'That subject is not on this allegation', { subjectId: 'choose a subject of this allegation' });
@@ -97,10 +82,7 @@ export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckVie
   const view = core.store.mutate(
     { actor: actorFor(user), action: 'check.add', entity: 'check', entityId: id, allegationId: a.id, details: { system: input.system, finding: input.finding, subjectId: input.subjectId } },
     (m) => {
-      const row = { id, allegation_id: a.id, subject_id: input.subjectId, system: input.system, done_at: doneAt.toISOString(), done_by: m.actor.name, finding: input.finding, result: input.result, hlc: m.hlc };
-      prepared(m.db, 'INSERT INTO checks (id, allegation_id, subject_id, system, done_at, done_by, finding, result, hlc) VALUES (@id, @allegation_id, @subject_id, @system, @done_at, @done_by, @finding, @result, @hlc)').run(row);
-      const { hlc: _h, ...data } = row;
-      m.change('check', id, 'append', data);
+      m.append('check', { id, allegation_id: a.id, subject_id: input.subjectId, system: input.system, done_at: doneAt.toISOString(), done_by: m.actor.name, finding: input.finding, result: input.result });
       return listChecks(core, a.id).find((c) => c.id === id) as CheckView;
     },
   );
@@ -111,7 +93,7 @@ export function addCheck(core: Core, user: UserRow, input: CheckInput): CheckVie
 // ------------------------------------------------------------------------------------------- facts
 
 /** Earlier allegations judged (and still judged) the same allegation as this one. */
-function originals(core: Core, a: Row): DuplicateOriginal[] {
+function originals(core: AssessmentDeps, a: Row): DuplicateOriginal[] {
   const out: DuplicateOriginal[] = [];
   for (const [other, j] of currentJudgements(core, a.id)) {
     if (j.judgement !== 'duplicate') continue;
@@ -123,7 +105,7 @@ function originals(core: Core, a: Row): DuplicateOriginal[] {
   return out.sort((x, y) => (x.receivedAt < y.receivedAt ? -1 : 1));
 }
 
-export function outcomeFacts(core: Core, a: Row): OutcomeFacts {
+export function outcomeFacts(core: AssessmentDeps, a: Row): OutcomeFacts {
   const r = record(core, a.id);
   const review = latestReview(core, a.id);
   return {
@@ -155,7 +137,7 @@ interface DecisionRow {
   decided_at: string;
 }
 
-function decisions(core: Core, allegationId: string): Array<OutcomeDecisionView & { userId: string | null }> {
+function decisions(core: AssessmentDeps, allegationId: string): Array<OutcomeDecisionView & { userId: string | null }> {
   const rows = prepared(
     core.store.db,
     `SELECT d.*, a.reference AS duplicate_reference, r.reviewed_at FROM outcome_decisions d
@@ -190,8 +172,8 @@ function decisions(core: Core, allegationId: string): Array<OutcomeDecisionView 
   });
 }
 
-export function workflow(core: Core, allegationId: string): WorkflowView {
-  const a = load(core, allegationId);
+export function workflow(core: AssessmentDeps, allegationId: string): WorkflowView {
+  const a = loadCase(core.store.db, allegationId);
   const facts = outcomeFacts(core, a);
   const review = latestReview(core, allegationId);
   const history = decisions(core, allegationId).map(({ userId: _u, ...d }) => d);
@@ -221,9 +203,9 @@ export interface OutcomeInput {
 }
 
 /** Records the outcome; the case then awaits the compliance officer (status actioned or nfa). */
-export function chooseOutcome(core: Core, user: UserRow, id: string, input: OutcomeInput): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+export function chooseOutcome(core: AssessmentDeps, user: UserRow, id: string, input: OutcomeInput): AllegationRecord {
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   const facts = outcomeFacts(core, a);
   const seen = new Set<string>();
   const actions = input.actions.filter((x) => (seen.has(x.action) ? false : (seen.add(x.action), true)));
@@ -250,29 +232,23 @@ export function chooseOutcome(core: Core, user: UserRow, id: string, input: Outc
       details: { outcome: input.outcome, nfaReason: input.nfaReason, duplicateOf, actions: choice.actions, rationale: input.rationale, homeOfficeChecks: facts.homeOfficeChecks, reviewId: review?.id ?? null },
     },
     (m) => {
-      prepared(
-        m.db,
-        `INSERT INTO outcome_decisions (id, allegation_id, outcome, nfa_reason, duplicate_of, rationale, review_id, checks, decided_by, user_id, decided_at, hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(decisionId, id, input.outcome, input.nfaReason, duplicateOf, input.rationale, review?.id ?? null, JSON.stringify({ homeOffice: facts.homeOfficeChecks, fullName: facts.fullName, fullAddress: facts.fullAddress }), m.actor.name, user.id, m.at, m.hlc);
-      m.change('outcome_decision', decisionId, 'append', { outcome: input.outcome, nfa_reason: input.nfaReason, duplicate_of: duplicateOf, rationale: input.rationale, review_id: review?.id ?? null, decided_by: m.actor.name, decided_at: m.at });
+      m.append('outcome_decision', {
+        id: decisionId,
+        allegation_id: id,
+        outcome: input.outcome,
+        nfa_reason: input.nfaReason,
+        duplicate_of: duplicateOf,
+        rationale: input.rationale,
+        review_id: review?.id ?? null,
+        checks: JSON.stringify({ homeOffice: facts.homeOfficeChecks, fullName: facts.fullName, fullAddress: facts.fullAddress }),
+        decided_by: m.actor.name,
+        user_id: user.id,
+        decided_at: m.at,
+      });
       for (const x of actions) {
-        const actionId = core.store.newId();
-        prepared(m.db, 'INSERT INTO outcome_actions (id, allegation_id, action, detail, at, by_user, hlc, decision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(actionId, id, x.action, x.detail, m.at, m.actor.name, m.hlc, decisionId);
-        m.change('outcome_action', actionId, 'append', { action: x.action, detail: x.detail, decision_id: decisionId });
+        m.append('outcome_action', { id: core.store.newId(), allegation_id: id, action: x.action, detail: x.detail, at: m.at, by_user: m.actor.name, decision_id: decisionId });
       }
-      prepared(m.db, 'UPDATE allegations SET outcome = ?, nfa_reason = ?, outcome_at = ?, outcome_by = ?, status = ?, updated_at = ?, hlc = ? WHERE id = ?').run(
-        input.outcome,
-        input.nfaReason,
-        m.at,
-        m.actor.name,
-        status,
-        m.at,
-        m.hlc,
-        id,
-      );
-      m.change('allegation', id, 'update', { before: { status: a.status }, after: { status, outcome: input.outcome, nfa_reason: input.nfaReason, outcome_at: m.at, outcome_by: m.actor.name } });
-      core.search.indexAllegation(id);
+      m.update('allegation', id, { outcome: input.outcome, nfa_reason: input.nfaReason, outcome_at: m.at, outcome_by: m.actor.name, status, updated_at: m.at });
     },
   );
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
@@ -290,9 +266,9 @@ export interface SignOffInput {
  * returning needs a note and sends the case back to research with its outcome lifted (the decision is kept).
  * Nobody signs off an outcome they chose themselves.
  */
-export function signOff(core: Core, user: UserRow, id: string, input: SignOffInput): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+export function signOff(core: AssessmentDeps, user: UserRow, id: string, input: SignOffInput): AllegationRecord {
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   if (a.status !== 'actioned' && a.status !== 'nfa') throw new ApiError('conflict', `${a.reference} has no outcome awaiting compliance`);
   const decision = decisions(core, id).at(-1);
   if (!decision) throw new ApiError('conflict', `${a.reference} has no recorded outcome decision to check (an imported outcome is signed off on the legacy system)`);
@@ -310,27 +286,19 @@ export function signOff(core: Core, user: UserRow, id: string, input: SignOffInp
   core.store.mutate(
     { actor: actorFor(user), action: approved ? 'compliance.approve' : 'compliance.return', entity: 'allegation', entityId: id, allegationId: id, details: { decisionId: decision.id, outcome: decision.outcome, evidence, note } },
     (m) => {
-      prepared(m.db, 'INSERT INTO compliance_signoffs (id, allegation_id, decision_id, decision, evidence, note, decided_by, user_id, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-        signoffId,
-        id,
-        decision.id,
-        approved ? 'approved' : 'returned',
-        JSON.stringify(evidence),
+      m.append('compliance_signoff', {
+        id: signoffId,
+        allegation_id: id,
+        decision_id: decision.id,
+        decision: approved ? 'approved' : 'returned',
+        evidence: JSON.stringify(evidence),
         note,
-        m.actor.name,
-        user.id,
-        m.at,
-        m.hlc,
-      );
-      m.change('compliance_signoff', signoffId, 'append', { decision_id: decision.id, decision: approved ? 'approved' : 'returned', evidence, note, decided_by: m.actor.name, decided_at: m.at });
-      if (approved) {
-        prepared(m.db, "UPDATE allegations SET status = 'closed', closed_at = ?, closed_by = ?, updated_at = ?, hlc = ? WHERE id = ?").run(m.at, m.actor.name, m.at, m.hlc, id);
-        m.change('allegation', id, 'update', { before: { status: a.status }, after: { status: 'closed', closed_at: m.at, closed_by: m.actor.name } });
-      } else {
-        prepared(m.db, "UPDATE allegations SET status = 'in_research', outcome = NULL, nfa_reason = NULL, outcome_at = NULL, outcome_by = NULL, updated_at = ?, hlc = ? WHERE id = ?").run(m.at, m.hlc, id);
-        m.change('allegation', id, 'update', { before: { status: a.status, outcome: decision.outcome }, after: { status: 'in_research', outcome: null } });
-      }
-      core.search.indexAllegation(id);
+        decided_by: m.actor.name,
+        user_id: user.id,
+        decided_at: m.at,
+      });
+      if (approved) m.update('allegation', id, { status: 'closed', closed_at: m.at, closed_by: m.actor.name, updated_at: m.at });
+      else m.update('allegation', id, { status: 'in_research', outcome: null, nfa_reason: null, outcome_at: null, outcome_by: null, updated_at: m.at });
     },
   );
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });

@@ -1,71 +1,35 @@
 // The work done on allegations after they arrive: creating one from the electronic form, amending it (every
 // replaced value kept), allocating, reallocating to another unit with a reason, the initial assessment that sets
 // the service standard, confirming or dismissing the time-critical flag, and appending notes.
-import type { Core } from './core.ts';
-import type { Actor, Mutation } from '../store/store.ts';
+import type { Emits, HasStore, HasVault, Routes } from './deps.ts';
+
+/** What this module needs of the core. */
+export type CasesDeps = Emits & HasStore & HasVault & Routes & LinksDeps;
+import type { Mutation } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
-import { insertAllegation, readAllegation, readSourceForCore, SourceWithholder, writeSource, type AllegationContent } from '../store/allegations.ts';
+import { readAllegation } from '../store/allegations.ts';
+import { insertAllegation, readSourceForCore, SourceWithholder, writeOffences, writeSource, type AllegationContent } from '../store/allegation-write.ts';
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
 import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';
 import { fieldLabel, formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { NATIONAL_ROLES, type RiskRating } from '../../shared/domain/vocabularies.ts';
+import type { RiskRating } from '../../shared/domain/vocabularies.ts';
 import { serviceStandardDueAt } from '../../shared/domain/clock.ts';
 import { unitByCode, unitName } from '../../shared/domain/units.ts';
 import type { UserRow } from './users.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import type { DetectedDeadline } from '../../shared/domain/deadlines.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
-import { strongCandidate, writeJudgement } from './links.ts';
+import { strongCandidate, writeJudgement, type LinksDeps } from './links.ts';
+import { actorFor, loadCase, requireWork } from './access.ts';
 import { probabilityText } from '../../shared/matching/strength.ts';
 
-interface AllegationState {
-  id: string;
-  reference: string;
-  unit_code: string | null;
-  status: string;
-  received_at: string;
-  time_critical: number;
-  time_critical_state: string | null;
-  free_text: string;
-  channel: string;
-  reporter_type: string;
-  scan_missing_reason: string | null;
-}
-
-function load(core: Core, id: string): AllegationState {
-  const row = prepared(core.store.db, 'SELECT * FROM allegations WHERE id = ?').get(id) as AllegationState | undefined;
-  if (!row) throw new ApiError('not_found', 'No such allegation');
-  return row;
-}
-
-function record(core: Core, id: string): AllegationRecord {
+function record(core: CasesDeps, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
 }
 
-/**
- * Who may work an allegation: national roles anywhere; others in the allegation's own unit, or when it is
- * allocated to them; a sifter also while it sits in the NAT sift.
- */
-export function canWork(core: Core, user: UserRow, a: Pick<AllegationState, 'id' | 'unit_code'>): boolean {
-  if (NATIONAL_ROLES.includes(user.role)) return true;
-  if (user.unit_code && user.unit_code === a.unit_code) return true;
-  if (user.role === 'sifter' && a.unit_code === 'NAT') return true;
-  return Boolean(prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(a.id, user.id));
-}
-
-function requireWork(core: Core, user: UserRow, a: AllegationState): void {
-  if (!canWork(core, user, a)) {
-    throw new ApiError('forbidden', `${a.reference} belongs to ${unitName(a.unit_code)}; ask that unit to allocate it to you or reallocate it`);
-  }
-}
-
-export function actorFor(user: UserRow): Actor {
-  return { userId: user.id, name: `${user.display_name} (${user.username})` };
-}
-
-function checkForm(core: Core, form: AllegationForm): void {
+function checkForm(core: CasesDeps, form: AllegationForm): void {
   const problems = formProblems(form, core.store.now());
   const keys = Object.keys(problems);
   if (keys.length) {
@@ -100,20 +64,7 @@ export interface LinkWarningAnswer {
   reason: string;
 }
 
-/**
- * Runs a mutation that indexes for matching: if it rolls back, the match index's in-memory counts no longer
- * agree with the store, so they are read again.
- */
-function indexing<T>(core: Core, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    core.matching.forgetCaches();
-    throw error;
-  }
-}
-
-export function createAllegation(core: Core, user: UserRow, form: AllegationForm, draftId?: string, linkWarning?: LinkWarningAnswer): Created {
+export function createAllegation(core: CasesDeps, user: UserRow, form: AllegationForm, draftId?: string, linkWarning?: LinkWarningAnswer): Created {
   checkForm(core, form);
   // The intake warning (i2 iBase-style): a strong candidate is shown before saving, and going on needs a reason.
   const strong = strongCandidate(core, form);
@@ -129,31 +80,25 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
   const actor = actorFor(user);
   const details: Record<string, unknown> = { channel: form.channel };
   if (linkWarning) details.linkWarning = { candidate: linkWarning.candidateId, score: strong?.score ?? null, choice: linkWarning.choice, reason: linkWarning.reason };
-  const created = indexing(core, () => core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details }, (m) => {
+  const created = core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details }, (m) => {
     const reference = nextReference(m, form.receivedAt, core.store.clientId);
     const content: AllegationContent = contentFromForm(form, reference);
-    const plan = planIntake(core, content, 'entered');
+    const plan = planIntake(core.routingTable(), content, 'entered');
     insertAllegation(m, { id, content, submissionHash: null, ...plan }, () => core.store.newId(), core.vault);
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
     m.note({ reference, unit: plan.unit, timeCritical: Boolean(plan.timeCritical) });
-    core.search.indexAllegation(id);
-    core.matching.indexAllegation(id);
     if (linkWarning) {
-      const warningId = core.store.newId();
-      const label = strong?.label ?? 'weak';
-      prepared(m.db, 'INSERT INTO intake_link_warnings (id, allegation_id, candidate_id, score, label, choice, reason, decided_by, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-        warningId,
-        id,
-        linkWarning.candidateId,
-        strong?.score ?? 0,
-        label,
-        linkWarning.choice,
-        linkWarning.reason,
-        m.actor.name,
-        m.at,
-        m.hlc,
-      );
-      m.change('intake_link_warning', warningId, 'append', { candidate_id: linkWarning.candidateId, score: strong?.score ?? 0, label, choice: linkWarning.choice, reason: linkWarning.reason });
+      m.append('intake_link_warning', {
+        id: core.store.newId(),
+        allegation_id: id,
+        candidate_id: linkWarning.candidateId,
+        score: strong?.score ?? 0,
+        label: strong?.label ?? 'weak',
+        choice: linkWarning.choice,
+        reason: linkWarning.reason,
+        decided_by: m.actor.name,
+        decided_at: m.at,
+      });
       if (linkWarning.choice !== 'undecided') writeJudgement(m, core, { allegationId: id, otherId: linkWarning.candidateId, judgement: linkWarning.choice, reason: linkWarning.reason, via: 'intake' });
     }
     const first = plan.deadlines[0];
@@ -167,7 +112,7 @@ export function createAllegation(core: Core, user: UserRow, form: AllegationForm
       timeCritical: Boolean(plan.timeCritical),
       deadline: first ? { date: first.date, text: first.text, sentence: first.sentence, event: first.event, daysAfterReceipt: first.daysAfterReceipt } : null,
     };
-  }));
+  });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: created.reference });
   return created;
 }
@@ -193,73 +138,58 @@ function diffParts<T extends { id?: string | undefined }>(
       after?.(item, created, ordinal);
     }
   });
-  for (const id of current) if (!kept.has(id)) removePart(m, spec.table, spec.entity, allegationId, id);
+  for (const id of current) if (!kept.has(id)) removePart(m, spec, allegationId, id);
 }
 
-export function updateAllegation(core: Core, user: UserRow, id: string, form: AllegationForm, draftId?: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+export function updateAllegation(core: CasesDeps, user: UserRow, id: string, form: AllegationForm, draftId?: string): AllegationRecord {
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
   checkForm(core, form);
   const newId = () => core.store.newId();
-  indexing(core, () => core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
+  core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
     const typedSource = form.source && Object.values(form.source).some((v) => v.trim()) ? { ...form.source } : null;
     if (typedSource) writeSource(m, core.vault, id, typedSource);
     const source = typedSource ?? (core.vault.unlocked ? readSourceForCore(m.db, core.vault, id) : null);
     const withheld = new SourceWithholder(source);
-    const scalars: Record<string, unknown> = {
+    const scalars: Record<string, string | null> = {
       channel: form.channel,
       reporter_type: form.reporterType,
       received_at: new Date(form.receivedAt).toISOString(),
       free_text: withheld.text('freeText', form.freeText.trim()),
       scan_missing_reason: form.scanMissingReason.trim() || null,
     };
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
+    const after: Record<string, string | number | null> = {};
     for (const [k, v] of Object.entries(scalars)) {
-      const was = (a as unknown as Record<string, unknown>)[k];
-      if (was !== v) {
-        before[k] = was;
-        after[k] = v;
-      }
+      if ((a as unknown as Record<string, unknown>)[k] !== v) after[k] = v;
     }
     // Re-read the account for deadlines while nobody has decided on the flag yet.
     if ('free_text' in after && (a.time_critical_state === null || a.time_critical_state === 'detected')) {
-      const plan = planIntake(core, { ...contentFromForm(form, a.reference) }, 'entered');
+      const plan = planIntake(core.routingTable(), { ...contentFromForm(form, a.reference) }, 'entered');
       after.time_critical = plan.timeCritical ? 1 : 0;
       after.time_critical_state = plan.timeCritical ? 'detected' : null;
       after.time_critical_deadline = plan.timeCritical?.deadline ?? null;
       after.time_critical_evidence = JSON.stringify(plan.timeCritical?.evidence ?? []);
       after.time_critical_due_at = plan.timeCritical?.dueAt ?? null;
     }
-    if (Object.keys(after).length) {
-      const sets = Object.keys(after).map((k) => `${k} = @${k}`);
-      prepared(m.db, `UPDATE allegations SET ${sets.join(', ')}, updated_at = @updated_at, hlc = @hlc WHERE id = @id`).run({ ...after, updated_at: m.at, hlc: m.hlc, id });
-      m.change('allegation', id, 'update', { before, after });
-    }
+    if (Object.keys(after).length) m.update('allegation', id, { ...after, updated_at: m.at });
     withheld.flush(m, core.vault, id);
     // A case the National Allegations Team holds only because it had no usable location goes to its unit as soon
     // as an amendment gives it one (000 §3.4): routed as intake would have routed it, the move kept in its history.
     if (a.unit_code === 'NAT') {
-      const plan = planIntake(core, contentFromForm(form, a.reference), 'entered');
+      const plan = planIntake(core.routingTable(), contentFromForm(form, a.reference), 'entered');
       if (plan.unit !== 'NAT') {
         const reason = `routed on amendment: ${plan.routedBy}`;
-        prepared(m.db, 'UPDATE allegations SET unit_code = ?, routed_by = ?, updated_at = ?, hlc = ? WHERE id = ?').run(plan.unit, reason, m.at, m.hlc, id);
-        const historyId = core.store.newId();
-        prepared(m.db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(historyId, id, 'NAT', plan.unit, reason, m.at, m.actor.name, m.hlc);
-        prepared(m.db, 'UPDATE allocations SET ended_at = ?, hlc = ? WHERE allegation_id = ? AND ended_at IS NULL').run(m.at, m.hlc, id);
-        m.change('allegation', id, 'update', { before: { unit_code: 'NAT' }, after: { unit_code: plan.unit } });
-        m.change('unit_history', historyId, 'append', { from_unit: 'NAT', to_unit: plan.unit, reason });
+        m.update('allegation', id, { unit_code: plan.unit, routed_by: reason, updated_at: m.at });
+        m.append('unit_history', { id: core.store.newId(), allegation_id: id, from_unit: 'NAT', to_unit: plan.unit, reason, at: m.at, by_user: m.actor.name });
+        // Allocations belong to the unit that held it, as on reallocation.
+        for (const { id: allocationId } of prepared(m.db, 'SELECT id FROM allocations WHERE allegation_id = ? AND ended_at IS NULL').all(id) as Array<{ id: string }>) {
+          m.update('allocation', allocationId, { ended_at: m.at });
+        }
         m.note({ routedTo: plan.unit });
       }
     }
-
-    const offences = (prepared(m.db, 'SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal').all(id) as Array<{ offence_type: string }>).map((o) => o.offence_type);
-    if (offences.join(',') !== form.offenceTypes.join(',')) {
-      prepared(m.db, 'DELETE FROM allegation_offences WHERE allegation_id = ?').run(id);
-      form.offenceTypes.forEach((o, i) => prepared(m.db, 'INSERT INTO allegation_offences (allegation_id, ordinal, offence_type) VALUES (?, ?, ?)').run(id, i, o));
-      m.change('allegation_offences', id, 'update', { before: offences, after: form.offenceTypes });
-    }
+    writeOffences(m, id, form.offenceTypes);
 
     const ids = (table: string, extra = '') => (prepared(m.db, `SELECT id FROM ${table} WHERE allegation_id = ? AND removed_at IS NULL${extra}`).all(id) as Array<{ id: string }>).map((r) => r.id);
     diffParts(m, SUBJECTS, id, ids('subjects'), form.subjects.map((s) => ({ ...s, dob: s.dob || null, approxAge: s.dob ? null : s.approxAge })), newId);
@@ -272,42 +202,38 @@ export function updateAllegation(core: Core, user: UserRow, id: string, form: Al
         const content = { ...address, type: 'business', businessId };
         if (existing) updatePart(m, ADDRESSES, id, existing.id, businessCount + ordinal, content);
         else insertPart(m, ADDRESSES, id, businessCount + ordinal, content, newId());
-      } else if (existing) removePart(m, 'addresses', 'address', id, existing.id);
+      } else if (existing) removePart(m, ADDRESSES, id, existing.id);
     });
     diffParts(m, PHONES, id, ids('phones'), form.phones, newId);
     diffParts(m, EMAILS, id, ids('emails'), form.emails, newId);
     diffParts(m, VEHICLES, id, ids('vehicles'), form.vehicles, newId);
     diffParts(m, TRAVEL, id, ids('travel'), form.travel.map((t) => ({ ...t, travelDate: t.travelDate || null })), newId);
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
-    core.search.indexAllegation(id);
-    core.matching.indexAllegation(id);
-  }));
-  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
-  return record(core, id);
-}
-
-export function reallocate(core: Core, user: UserRow, id: string, unit: string, reason: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
-  if (!unitByCode(unit)) throw new ApiError('bad_request', `Unknown unit ${unit}`, { unit: 'choose a unit' });
-  if (unit === a.unit_code) throw new ApiError('bad_request', `${a.reference} is already with ${unitName(unit)}`, { unit: 'choose another unit' });
-  core.store.mutate({ actor: actorFor(user), action: 'allegation.reallocate', entity: 'allegation', entityId: id, allegationId: id, details: { from: a.unit_code, to: unit, reason } }, (m) => {
-    prepared(m.db, 'UPDATE allegations SET unit_code = ?, routed_by = ?, updated_at = ?, hlc = ? WHERE id = ?').run(unit, `reallocated: ${reason}`, m.at, m.hlc, id);
-    const historyId = core.store.newId();
-    prepared(m.db, 'INSERT INTO unit_history (id, allegation_id, from_unit, to_unit, reason, at, by_user, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(historyId, id, a.unit_code, unit, reason, m.at, m.actor.name, m.hlc);
-    // Allocations belong to the unit that held it; the new unit allocates its own people.
-    prepared(m.db, 'UPDATE allocations SET ended_at = ?, hlc = ? WHERE allegation_id = ? AND ended_at IS NULL').run(m.at, m.hlc, id);
-    m.change('allegation', id, 'update', { before: { unit_code: a.unit_code }, after: { unit_code: unit } });
-    m.change('unit_history', historyId, 'append', { from_unit: a.unit_code, to_unit: unit, reason });
-    core.search.indexAllegation(id);
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
 
-export function allocate(core: Core, user: UserRow, id: string, toUserId: string | undefined): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+export function reallocate(core: CasesDeps, user: UserRow, id: string, unit: string, reason: string): AllegationRecord {
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
+  if (!unitByCode(unit)) throw new ApiError('bad_request', `Unknown unit ${unit}`, { unit: 'choose a unit' });
+  if (unit === a.unit_code) throw new ApiError('bad_request', `${a.reference} is already with ${unitName(unit)}`, { unit: 'choose another unit' });
+  core.store.mutate({ actor: actorFor(user), action: 'allegation.reallocate', entity: 'allegation', entityId: id, allegationId: id, details: { from: a.unit_code, to: unit, reason } }, (m) => {
+    m.update('allegation', id, { unit_code: unit, routed_by: `reallocated: ${reason}`, updated_at: m.at });
+    m.append('unit_history', { id: core.store.newId(), allegation_id: id, from_unit: a.unit_code, to_unit: unit, reason, at: m.at, by_user: m.actor.name });
+    // Allocations belong to the unit that held it; the new unit allocates its own people.
+    for (const { id: allocationId } of prepared(m.db, 'SELECT id FROM allocations WHERE allegation_id = ? AND ended_at IS NULL').all(id) as Array<{ id: string }>) {
+      m.update('allocation', allocationId, { ended_at: m.at });
+    }
+  });
+  core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  return record(core, id);
+}
+
+export function allocate(core: CasesDeps, user: UserRow, id: string, toUserId: string | undefined): AllegationRecord {
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   const target = toUserId ?? user.id;
   if (target !== user.id && !['duty_manager', 'manager', 'admin'].includes(user.role)) {
     throw new ApiError('forbidden', 'Only managers and duty managers allocate work to other people');
@@ -316,33 +242,28 @@ export function allocate(core: Core, user: UserRow, id: string, toUserId: string
   if (!person || person.active !== 1) throw new ApiError('bad_request', 'That person has no active account');
   if (prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(id, target)) return record(core, id);
   core.store.mutate({ actor: actorFor(user), action: 'allegation.allocate', entity: 'allegation', entityId: id, allegationId: id, details: { to: target } }, (m) => {
-    const allocationId = core.store.newId();
-    prepared(m.db, 'INSERT INTO allocations (id, allegation_id, user_id, allocated_at, allocated_by, hlc) VALUES (?, ?, ?, ?, ?, ?)').run(allocationId, id, target, m.at, m.actor.name, m.hlc);
-    m.change('allocation', allocationId, 'insert', { user_id: target });
+    m.insert('allocation', { id: core.store.newId(), allegation_id: id, user_id: target, allocated_at: m.at, allocated_by: m.actor.name, ended_at: null });
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
 
-export function assess(core: Core, user: UserRow, id: string, rating: RiskRating, note: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+export function assess(core: CasesDeps, user: UserRow, id: string, rating: RiskRating, note: string): AllegationRecord {
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   if (a.status !== 'new') throw new ApiError('conflict', `${a.reference} has already been assessed`);
   core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating } }, (m) => {
     const due = serviceStandardDueAt(new Date(m.at), rating).toISOString();
-    prepared(m.db, "UPDATE allegations SET status = 'triaged', risk_rating = ?, assessed_at = ?, next_due_at = ?, updated_at = ?, hlc = ? WHERE id = ?").run(rating, m.at, due, m.at, m.hlc, id);
-    m.change('allegation', id, 'update', { before: { status: a.status }, after: { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due } });
+    m.update('allegation', id, { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due, updated_at: m.at });
     if (note) appendNote(m, core, user, id, note, null);
-    core.search.indexAllegation(id);
-    if (note) core.matching.indexAllegation(id);
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
 
-export function decideTimeCritical(core: Core, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
-  const a = load(core, id);
-  requireWork(core, user, a);
+export function decideTimeCritical(core: CasesDeps, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
+  const a = loadCase(core.store.db, id);
+  requireWork(core.store.db, user, a);
   // Dismissing takes a case out of the duty intelligence manager's queue: theirs to decide (000 §4.35). Anyone
   // working the case may confirm it, which only makes it more urgent.
   if (decision === 'dismiss' && !['duty_manager', 'manager'].includes(user.role)) {
@@ -352,21 +273,25 @@ export function decideTimeCritical(core: Core, user: UserRow, id: string, decisi
   const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
   core.store.mutate({ actor: actorFor(user), action: `allegation.time_critical.${decision}`, entity: 'allegation', entityId: id, allegationId: id, details: { reason } }, (m) => {
     const dueAt = decision === 'confirm' ? (prepared(m.db, 'SELECT time_critical_due_at AS d FROM allegations WHERE id = ?').get(id) as { d: string | null }).d ?? new Date(Date.parse(m.at) + 24 * 3_600_000).toISOString() : null;
-    prepared(
-      m.db,
-      'UPDATE allegations SET time_critical = ?, time_critical_state = ?, time_critical_due_at = ?, time_critical_decided_at = ?, time_critical_decided_by = ?, time_critical_reason = ?, updated_at = ?, hlc = ? WHERE id = ?',
-    ).run(decision === 'confirm' ? 1 : 0, state, dueAt, m.at, m.actor.name, reason, m.at, m.hlc, id);
-    m.change('allegation', id, 'update', { before: { time_critical_state: a.time_critical_state }, after: { time_critical_state: state, reason } });
+    m.update('allegation', id, {
+      time_critical: decision === 'confirm' ? 1 : 0,
+      time_critical_state: state,
+      time_critical_due_at: dueAt,
+      time_critical_decided_at: m.at,
+      time_critical_decided_by: m.actor.name,
+      time_critical_reason: reason,
+      updated_at: m.at,
+    });
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
   return record(core, id);
 }
 
-function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string, text: string, amends: string | null): string {
+function appendNote(m: Mutation, core: CasesDeps, user: UserRow, allegationId: string, text: string, amends: string | null): string {
   const id = core.store.newId();
   const source = core.vault.unlocked ? readSourceForCore(m.db, core.vault, allegationId) : null;
   const withheld = new SourceWithholder(source);
-  const row = {
+  m.append('note', {
     id,
     allegation_id: allegationId,
     note_date: ukDate(new Date(m.at)),
@@ -375,31 +300,21 @@ function appendNote(m: Mutation, core: Core, user: UserRow, allegationId: string
     text: withheld.text(`note:${id}`, text),
     amends_note_id: amends,
     created_at: m.at,
-    hlc: m.hlc,
-  };
-  prepared(
-    m.db,
-    `INSERT INTO notes (id, allegation_id, note_date, author_name, author_user_id, text, amends_note_id, created_at, hlc)
-     VALUES (@id, @allegation_id, @note_date, @author_name, @author_user_id, @text, @amends_note_id, @created_at, @hlc)`,
-  ).run(row);
+  });
   withheld.flush(m, core.vault, allegationId);
-  const { hlc: _h, ...data } = row;
-  m.change('note', id, 'append', data, allegationId);
   return id;
 }
 
-export function addNote(core: Core, user: UserRow, allegationId: string, text: string, amendsNoteId?: string): AllegationRecord {
-  const a = load(core, allegationId);
-  requireWork(core, user, a);
+export function addNote(core: CasesDeps, user: UserRow, allegationId: string, text: string, amendsNoteId?: string): AllegationRecord {
+  const a = loadCase(core.store.db, allegationId);
+  requireWork(core.store.db, user, a);
   if (amendsNoteId && !prepared(core.store.db, 'SELECT 1 FROM notes WHERE id = ? AND allegation_id = ?').get(amendsNoteId, allegationId)) {
     throw new ApiError('bad_request', 'The note to amend is not on this allegation');
   }
-  indexing(core, () => core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
+  core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
     appendNote(m, core, user, allegationId, text, amendsNoteId ?? null);
-    core.search.indexAllegation(allegationId);
     // Identifiers written in notes (a phone number found on research) are evidence for matching too.
-    core.matching.indexAllegation(allegationId);
-  }));
+  });
   core.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
   return record(core, allegationId);
 }

@@ -2,15 +2,19 @@
 // businesses and flights it holds and the allegations judged linked to it; an entity's node brings every
 // allegation naming it (found as its page finds them). Node ids are the entities' canonical values, so a phone
 // written two ways on two records is one node, and expanding from either side meets the same nodes.
-import type { Core } from './core.ts';
+import type { HasSearch } from './deps.ts';
 import { readAllegation } from '../store/allegations.ts';
 import { findAllegationId } from '../store/allegations.ts';
 import { findEntity } from '../search/entities.ts';
-import { currentJudgements, linkGroup } from './links.ts';
+import { currentJudgements, type LinksDeps } from './links.ts';
+import { linkGroup } from './link-groups.ts';
 import { addressEntityValue, canonicalEntity, entityLabel, entityNodeId, type EntityKind, type EntityRef } from '../../shared/entities/entity.ts';
 import type { ChartEdge, ChartNode, ChartView } from '../../shared/api/workbench.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import { ApiError } from '../../shared/api/errors.ts';
+
+/** What the chart needs of the core: the records, their judged links, and the search engine for entities. */
+export type ChartDeps = LinksDeps & HasSearch;
 
 class ChartBuilder {
   readonly nodes = new Map<string, ChartNode>();
@@ -48,7 +52,7 @@ class ChartBuilder {
 const subjectName = (s: AllegationRecord['subjects'][number]) => [s.forename, s.surname].filter(Boolean).join(' ') || s.knownAs;
 
 /** What one allegation holds, as nodes joined to it; and the allegations judged linked to it. */
-function addAllegation(core: Core, chart: ChartBuilder, r: AllegationRecord): void {
+function addAllegation(core: ChartDeps, chart: ChartBuilder, r: AllegationRecord): void {
   const main = r.subjects.find((s) => s.role === 'main') ?? r.subjects[0];
   const a = chart.allegation(r, main ? subjectName(main) : '');
   const at = r.receivedAt;
@@ -85,7 +89,7 @@ function addAllegation(core: Core, chart: ChartBuilder, r: AllegationRecord): vo
 }
 
 /** The allegations naming an entity, joined to its node by where they name it. */
-function addEntity(core: Core, chart: ChartBuilder, ref: EntityRef, limit: number): void {
+function addEntity(core: ChartDeps, chart: ChartBuilder, ref: EntityRef, limit: number): void {
   const found = findEntity(core.search, ref, limit);
   const node = chart.entity(ref, found.label, found.firstSeen?.at ?? null);
   if (found.truncated) chart.truncated = true;
@@ -96,14 +100,14 @@ function addEntity(core: Core, chart: ChartBuilder, ref: EntityRef, limit: numbe
   }
 }
 
-function record(core: Core, id: string): AllegationRecord {
+function record(core: ChartDeps, id: string): AllegationRecord {
   const r = readAllegation(core.store.db, id);
   if (!r) throw new ApiError('not_found', 'No such allegation');
   return r;
 }
 
 /** The chart an allegation's panel opens on: its linked group and what each member holds. */
-export function chartOfAllegation(core: Core, allegationId: string): ChartView {
+export function chartOfAllegation(core: ChartDeps, allegationId: string): ChartView {
   const chart = new ChartBuilder();
   const group = linkGroup(core, allegationId);
   for (const m of group.members) addAllegation(core, chart, record(core, m.id));
@@ -112,14 +116,14 @@ export function chartOfAllegation(core: Core, allegationId: string): ChartView {
 }
 
 /** The chart an entity's page opens on: the entity and the allegations naming it. */
-export function chartOfEntity(core: Core, ref: EntityRef, limit = 1000): ChartView {
+export function chartOfEntity(core: ChartDeps, ref: EntityRef, limit = 1000): ChartView {
   const chart = new ChartBuilder();
   addEntity(core, chart, ref, limit);
   return chart.view();
 }
 
 /** Grows the chart from nodes (one, or every allegation shown). */
-export function expandNodes(core: Core, nodes: Array<{ kind: ChartNode['kind']; value: string }>, limit: number): ChartView {
+export function expandNodes(core: ChartDeps, nodes: Array<{ kind: ChartNode['kind']; value: string }>, limit: number): ChartView {
   const chart = new ChartBuilder();
   for (const { kind, value } of nodes) {
     if (kind === 'allegation') {

@@ -3,7 +3,7 @@
 import type { SubmissionRecord } from '../../shared/schemas/submission.ts';
 import type { AllegationForm } from '../../shared/schemas/form.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
-import type { AllegationContent } from '../store/allegations.ts';
+import type { AllegationContent } from '../store/allegation-write.ts';
 
 export function contentFromSubmission(s: SubmissionRecord): AllegationContent {
   return {

@@ -3,11 +3,13 @@
 import { Store, type StoreOptions } from '../store/store.ts';
 import { SearchIndex } from '../search/index.ts';
 import { MatchIndex } from '../matching/match-index.ts';
+import { DerivedIndexes } from './derived.ts';
 import { Sessions } from './sessions.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
 import { Attachments, type AttachmentsOptions } from './attachments.ts';
 import { ScanInbox } from './scan-inbox.ts';
+import { Uploads } from './uploads.ts';
 import type { KeyWrapper } from '../vault/keyring.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/domain/routing.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
@@ -25,7 +27,9 @@ export class Core {
   readonly store: Store;
   readonly search: SearchIndex;
   readonly matching: MatchIndex;
+  readonly derived: DerivedIndexes;
   readonly sessions: Sessions;
+  readonly uploads: Uploads;
   readonly importJobs: ImportJobs;
   readonly vault: Vault;
   readonly attachments: Attachments;
@@ -39,15 +43,19 @@ export class Core {
     this.store = new Store(profileDir, options);
     this.search = new SearchIndex(this.store.db);
     this.matching = new MatchIndex(this.store.db);
-    // Every mutation re-indexes what it changed inside its own transaction; the timer catches up with writes
-    // made by other connections (workers, sync) within about a second.
-    this.store.onMutation(() => this.search.afterMutation());
-    this.search.startBackground();
-    this.store.onCommit((c) => this.storeChanged(c.allegationId));
+    // Every mutation brings the search index and matching profiles up to date inside its own transaction; the
+    // timer catches up with writes made by other connections (workers, sync) within about a second.
+    this.derived = new DerivedIndexes(this.store, this.search, this.matching);
+    this.derived.startBackground();
+    // The same hook tells screens to re-read: the event goes on the next turn, after the transaction has committed.
+    this.store.onMutation((meta) => this.storeChanged(meta.allegationId ?? null));
     this.sessions = new Sessions(options.now);
-    this.importJobs = new ImportJobs(this);
-    this.vault = new Vault(this.store.db, profileDir);
+    this.vault = new Vault(this.store);
     this.store.audit.signer = (label, value) => this.vault.mac(label, value);
+    // Pieces of files being sent, for attachments and imports alike; what a killed process left is removed now.
+    this.uploads = new Uploads(profileDir);
+    this.uploads.sweep();
+    this.importJobs = new ImportJobs(this);
     this.attachments = new Attachments(this, options.attachments);
     this.scans = new ScanInbox(this, this.attachments);
     this.deskName = options.deskName ?? 'IMS Desk';
@@ -99,7 +107,8 @@ export class Core {
 
   /**
    * One `store.changed` event for the mutations of this turn of the event loop: an import's batch of a thousand
-   * is one event, and it is sent after the batch's own transaction has committed.
+   * is one event, and it is sent after the batch's own transaction has committed. A mutation that then rolls back
+   * costs the screens one needless re-read, nothing more.
    */
   private storeChanged(allegationId: string | null): void {
     if (!this.pendingChange) {
@@ -120,16 +129,16 @@ export class Core {
    * NAT scan folder. Hosts call this; the CLI and tests run that work when they ask for it.
    */
   startBackground(): void {
-    this.attachments.sweepTemporary();
     this.attachments.resume();
     this.scans.start();
   }
 
   close(): void {
     this.scans.close();
+    this.uploads.close();
     this.attachments.close();
     this.vault.lock();
-    this.search.stop();
+    this.derived.stop();
     this.listeners.clear();
     this.store.close();
   }

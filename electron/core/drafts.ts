@@ -1,10 +1,13 @@
 // Drafts: the electronic form autosaves while it is typed, so closing the window mid-form loses nothing.
 // A draft belongs to the person typing it. What they typed into the restricted source section is kept apart
 // from the rest (and is never written to the change log or the audit log).
-import type { Core } from './core.ts';
+import type { HasStore, HasVault } from './deps.ts';
+
+/** What this module needs of the core. */
+export type DraftsDeps = HasStore & HasVault;
 import type { UserRow } from './users.ts';
 import { prepared } from '../store/db.ts';
-import { SEALED_FORMAT } from '../store/allegations.ts';
+import { SEALED_FORMAT } from '../store/allegation-write.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 
 /** A draft is whatever the form held, even half-typed: it is checked when saved as an allegation, not before. */
@@ -31,7 +34,7 @@ function readData(data: string): DraftData {
   return { form: parsed, scanId: null };
 }
 
-export function saveDraft(core: Core, user: UserRow, input: { id?: string | undefined; allegationId: string | null; form: unknown; scanId?: string | null | undefined }): { id: string; updatedAt: string } {
+export function saveDraft(core: DraftsDeps, user: UserRow, input: { id?: string | undefined; allegationId: string | null; form: unknown; scanId?: string | null | undefined }): { id: string; updatedAt: string } {
   const { rest, source } = splitSource(input.form);
   const data = JSON.stringify(input.scanId ? { form: rest ?? {}, scanId: input.scanId } : (rest ?? {}));
   if (data.length > MAX_DRAFT_BYTES) throw new ApiError('bad_request', 'The form is too large to save as a draft');
@@ -74,7 +77,7 @@ interface DraftRow {
   updated_at: string;
 }
 
-export function getDraft(core: Core, user: UserRow, id: string): { id: string; allegationId: string | null; form: unknown; updatedAt: string; scanId: string | null } {
+export function getDraft(core: DraftsDeps, user: UserRow, id: string): { id: string; allegationId: string | null; form: unknown; updatedAt: string; scanId: string | null } {
   const row = prepared(core.store.db, 'SELECT * FROM drafts WHERE id = ?').get(id) as DraftRow | undefined;
   if (!row || row.user_id !== user.id) throw new ApiError('not_found', 'No such draft (it may have been saved as an allegation already)');
   const { form: stored, scanId } = readData(row.data);
@@ -83,7 +86,7 @@ export function getDraft(core: Core, user: UserRow, id: string): { id: string; a
   return { id: row.id, allegationId: row.allegation_id, form, updatedAt: row.updated_at, scanId };
 }
 
-export function listDrafts(core: Core, user: UserRow) {
+export function listDrafts(core: DraftsDeps, user: UserRow) {
   const rows = prepared(
     core.store.db,
     'SELECT d.id, d.allegation_id, d.data, d.updated_at, a.reference FROM drafts d LEFT JOIN allegations a ON a.id = d.allegation_id WHERE d.user_id = ? ORDER BY d.updated_at DESC',
@@ -105,7 +108,7 @@ export function listDrafts(core: Core, user: UserRow) {
   });
 }
 
-export function discardDraft(core: Core, user: UserRow, id: string): void {
+export function discardDraft(core: DraftsDeps, user: UserRow, id: string): void {
   const info = prepared(core.store.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(id, user.id);
   if (info.changes === 0) throw new ApiError('not_found', 'No such draft');
 }

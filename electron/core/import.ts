@@ -7,9 +7,11 @@ import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
 import { submissionRecord, describeIssues, type SubmissionRecord } from '../../shared/schemas/submission.ts';
 import { canonicalJson } from '../../shared/text/canonical-json.ts';
-import type { Core } from './core.ts';
-import type { Actor } from '../store/store.ts';
-import { insertAllegation } from '../store/allegations.ts';
+import type { Actor, Store } from '../store/store.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { RoutingTable } from '../../shared/domain/routing.ts';
+import type { DerivedIndexes } from './derived.ts';
+import { insertAllegation } from '../store/allegation-write.ts';
 import { planIntake } from './intake.ts';
 import { contentFromSubmission } from './content.ts';
 
@@ -50,6 +52,14 @@ const BATCH_SIZE = 200;
 /** A line longer than this is refused without parsing (a corrupt or hostile file). */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/** What an import needs of the core. */
+export interface ImportCore {
+  store: Store;
+  vault: Vault;
+  derived: DerivedIndexes;
+  routingTable(): RoutingTable;
+}
+
 export interface ImportOptions {
   /**
    * Bulk load: records are stored without being indexed one by one (each mutation still marks its allegation),
@@ -60,7 +70,7 @@ export interface ImportOptions {
 }
 
 export async function importJsonl(
-  core: Core,
+  core: ImportCore,
   file: string,
   actor: Actor,
   onProgress?: (p: ImportProgress) => void,
@@ -96,18 +106,18 @@ export async function importJsonl(
   // A batch of records shares one SQLite transaction (one commit, one FTS5 segment) for speed; each record is
   // still its own mutation in a savepoint, with its own change rows and audit entry, so one that fails to store
   // rolls back alone and is reported.
+  const routing = core.routingTable();
   const storeBatch = core.store.db.transaction((items: Pending[]) => {
     for (const { line, record, hash } of items) {
       try {
         const content = contentFromSubmission(record);
-        const plan = planIntake(core, content, 'imported', record.status);
+        const plan = planIntake(routing, content, 'imported', record.status);
         const id = core.store.newId();
         const { redactions } = core.store.mutate(
           { actor, action: 'allegation.import', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference, file, line, unit: plan.unit } },
           // The search index is updated by the store's mutation hook (or later, in bulk mode).
           (m) => {
             const r = insertAllegation(m, { id, content, submissionHash: hash, ...plan }, () => core.store.newId(), core.vault);
-            core.matching.indexAllegation(id);
             return r;
           },
         );
@@ -139,8 +149,8 @@ export async function importJsonl(
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
   let lastProgress = 0;
-  const wasDeferred = core.search.deferred;
-  if (options.deferIndex) core.search.deferred = true;
+  const wasDeferred = core.derived.deferred;
+  if (options.deferIndex) core.derived.deferred = true;
   try {
   for await (const raw of lines) {
     lineNo++;
@@ -181,9 +191,9 @@ export async function importJsonl(
   }
   flush();
   } finally {
-    core.search.deferred = wasDeferred;
+    core.derived.deferred = wasDeferred;
   }
-  if (options.deferIndex && !wasDeferred) await core.search.catchUp();
+  if (options.deferIndex && !wasDeferred) await core.derived.catchUp();
   onProgress?.({ done: summary.lines, totalBytes: info.size, bytesRead: info.size, imported: summary.imported, unchanged: summary.unchanged, failed: summary.failed });
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   return summary;

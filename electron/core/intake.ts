@@ -1,9 +1,8 @@
 // What intake decides about a new allegation before it is stored: its unit (routing by the postcode of the
 // alleged offence), when initial assessment is due, and whether it is time-critical (an imminent event in the
 // account or attachment text sends it to the duty intelligence manager with a 24-hour standard).
-import type { Core } from './core.ts';
-import type { AllegationContent, TimeCriticalPlan } from '../store/allegations.ts';
-import { routeRecord, type RoutingDecision } from '../../shared/domain/routing.ts';
+import type { AllegationContent, TimeCriticalPlan } from '../store/allegation-write.ts';
+import { routeRecord, type RoutingTable } from '../../shared/domain/routing.ts';
 import { assessmentDueAt, timeCriticalDueAt } from '../../shared/domain/clock.ts';
 import { unitByCode } from '../../shared/domain/units.ts';
 import { detectDeadlines, type DetectedDeadline } from '../../shared/domain/deadlines.ts';
@@ -19,9 +18,6 @@ export interface IntakePlan {
   deadlines: DetectedDeadline[];
 }
 
-export function routeContent(core: Core, content: Pick<AllegationContent, 'offenceTypes' | 'addresses' | 'businesses'>): RoutingDecision {
-  return routeRecord(core.routingTable(), content);
-}
 
 /** The texts read for deadlines: the account, and text that came with the allegation. */
 function triageText(content: AllegationContent): string {
@@ -32,8 +28,8 @@ function triageText(content: AllegationContent): string {
  * `how`: 'imported' keeps the status the submission carried (legacy records arrive already worked);
  * 'entered' starts at new.
  */
-export function planIntake(core: Core, content: AllegationContent, how: 'imported' | 'entered', status: Status = 'new'): IntakePlan {
-  const decision = routeContent(core, content);
+export function planIntake(routing: RoutingTable, content: AllegationContent, how: 'imported' | 'entered', status: Status = 'new'): IntakePlan {
+  const decision = routeRecord(routing, content);
   const unit = unitByCode(decision.unit);
   const received = new Date(content.receivedAt);
   const due = assessmentDueAt(received, unit?.holidays ?? 'england-wales');

@@ -2,11 +2,14 @@
 // staff memory, 000 §5.4), the risk indicators NSU reviews (many referrals, the same subject again, rising
 // contact, staff tasking the source: possible CHIS relationship or status drift, 000 §5.12-5.15), and NSU's
 // recorded decisions. Nothing here decrypts a source except nsu.reveal, which audits each one first.
-import type { Core } from './core.ts';
+import type { HasStore, HasVault } from './deps.ts';
+
+/** What this module needs of the core. */
+export type NsuDeps = HasStore & HasVault;
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
-import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegations.ts';
+import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';
 import type { SourceKeyKind } from '../../shared/sources/keys.ts';
 import type { ReferrerGroupView, SourceDetails } from '../../shared/api/sources.ts';
@@ -29,7 +32,7 @@ interface AllegationFacts {
 }
 
 /** All repeat-referrer groups, largest first. */
-export function referrerGroups(core: Core, minCount = 2): ReferrerGroupView[] {
+export function referrerGroups(core: NsuDeps, minCount = 2): ReferrerGroupView[] {
   const db = core.store.db;
   const byAllegation = new Map<string, ReferralKeys & { keys: Array<{ kind: SourceKeyKind; digest: string }> }>();
   for (const r of prepared(db, 'SELECT allegation_id, kind, digest FROM source_blind_index').iterate() as IterableIterator<{ allegation_id: string; kind: SourceKeyKind; digest: string }>) {
@@ -41,7 +44,7 @@ export function referrerGroups(core: Core, minCount = 2): ReferrerGroupView[] {
   const facts = prepared(
     db,
     `SELECT a.id, a.reference, a.received_at, a.unit_code,
-            (SELECT group_concat(offence_type, ',') FROM allegation_offences o WHERE o.allegation_id = a.id) AS offences,
+            (SELECT group_concat(offence_type, ',') FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL) AS offences,
             (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS main_subject,
             (SELECT CASE WHEN surname_key <> '' THEN forename_key || '|' || surname_key END FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS subject_key,
             (SELECT count(*) FROM source_contacts c WHERE c.allegation_id = a.id) AS contacts,
@@ -54,7 +57,7 @@ export function referrerGroups(core: Core, minCount = 2): ReferrerGroupView[] {
     .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));
 }
 
-function describe(core: Core, members: AllegationFacts[], linkedBy: string[]): ReferrerGroupView {
+function describe(core: NsuDeps, members: AllegationFacts[], linkedBy: string[]): ReferrerGroupView {
   members.sort((a, b) => a.received_at.localeCompare(b.received_at));
   const first = members[0] as AllegationFacts;
   const last = members.at(-1) as AllegationFacts;
@@ -116,14 +119,14 @@ function describe(core: Core, members: AllegationFacts[], linkedBy: string[]): R
   };
 }
 
-export function findGroup(core: Core, groupKey: string): ReferrerGroupView {
+export function findGroup(core: NsuDeps, groupKey: string): ReferrerGroupView {
   const group = referrerGroups(core).find((g) => g.groupKey === groupKey || g.allegations.some((a) => a.id === groupKey));
   if (!group) throw new ApiError('not_found', 'No such group of referrals (it may have changed as new referrals arrived): reload the list');
   return group;
 }
 
 /** NSU only: the source details behind a group, each release audited before it happens. */
-export function revealGroup(core: Core, user: UserRow, groupKey: string, reason: string): Array<{ allegationId: string; reference: string; details: SourceDetails }> {
+export function revealGroup(core: NsuDeps, user: UserRow, groupKey: string, reason: string): Array<{ allegationId: string; reference: string; details: SourceDetails }> {
   const group = findGroup(core, groupKey);
   return group.allegations.map((a) => {
     core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'nsu.reveal', entity: 'allegation', entityId: a.id, allegationId: a.id, details: { reference: a.reference, reason, group: group.groupKey } });
@@ -133,22 +136,19 @@ export function revealGroup(core: Core, user: UserRow, groupKey: string, reason:
   });
 }
 
-export function decideGroup(core: Core, user: UserRow, groupKey: string, decision: ReferrerGroupView['decisions'][number]['decision'], note: string): ReferrerGroupView {
+export function decideGroup(core: NsuDeps, user: UserRow, groupKey: string, decision: ReferrerGroupView['decisions'][number]['decision'], note: string): ReferrerGroupView {
   const group = findGroup(core, groupKey);
   core.store.mutate({ actor: actorFor(user), action: 'nsu.decide', entity: 'referrer_group', entityId: group.groupKey, details: { decision, allegations: group.allegations.map((a) => a.reference) } }, (m) => {
-    const id = core.store.newId();
-    prepared(m.db, 'INSERT INTO nsu_decisions (id, group_key, allegation_ids, decision, format, note, decided_by, decided_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      id,
-      group.groupKey,
-      JSON.stringify(group.allegations.map((a) => a.id)),
+    m.append('nsu_decision', {
+      id: core.store.newId(),
+      group_key: group.groupKey,
+      allegation_ids: JSON.stringify(group.allegations.map((a) => a.id)),
       decision,
-      SEALED_FORMAT,
-      core.vault.sealJson('nsu', `decision:${group.groupKey}:${m.at}`, { note }),
-      actorFor(user).name,
-      m.at,
-      m.hlc,
-    );
-    m.change('nsu_decision', id, 'append', { group_key: group.groupKey, decision, restricted: true });
+      format: SEALED_FORMAT,
+      note: core.vault.sealJson('nsu', `decision:${group.groupKey}:${m.at}`, { note }),
+      decided_by: actorFor(user).name,
+      decided_at: m.at,
+    });
   });
   return findGroup(core, group.groupKey);
 }

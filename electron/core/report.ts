@@ -1,16 +1,20 @@
 // Sanitised output: before a record leaves the desk as a report, every text in it is checked again against the
 // sealed source details (a note typed since intake may have named the reporter), so the report can only carry
 // the allegation reference, never the source's identity.
-import type { Core } from './core.ts';
+import type { HasStore, HasVault } from './deps.ts';
+
+/** What this module needs of the core. */
+export type ReportDeps = HasStore & HasVault;
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
-import { readAllegation, readSourceForCore } from '../store/allegations.ts';
+import { actorFor } from './access.ts';
+import { readAllegation } from '../store/allegations.ts';
+import { readSourceForCore } from '../store/allegation-write.ts';
 import { redactSource } from '../../shared/sources/redact.ts';
 import { buildReport, type IntelligenceReport } from '../../shared/domain/report.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 
-export function sanitisedRecord(core: Core, id: string): AllegationRecord {
+export function sanitisedRecord(core: ReportDeps, id: string): AllegationRecord {
   const record = readAllegation(core.store.db, id);
   if (!record) throw new ApiError('not_found', 'No such allegation');
   if (!record.hasSource) return record;
@@ -26,7 +30,7 @@ export function sanitisedRecord(core: Core, id: string): AllegationRecord {
   };
 }
 
-export function intelligenceReport(core: Core, user: UserRow, id: string): IntelligenceReport {
+export function intelligenceReport(core: ReportDeps, user: UserRow, id: string): IntelligenceReport {
   const record = sanitisedRecord(core, id);
   core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'allegation.report', entity: 'allegation', entityId: id, allegationId: id, details: { reference: record.reference } });
   return buildReport(record, core.store.now().toISOString(), user.display_name);

@@ -6,10 +6,13 @@
 // Taken files move to ingested/ (refused ones to refused/) inside the folder, so the folder shows what is left.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join } from 'node:path';
-import type { Core } from './core.ts';
+import type { Emits, HasStore } from './deps.ts';
+
+/** What this module needs of the core. */
+export type ScanInboxDeps = Emits & HasStore;
 import type { UserRow } from './users.ts';
 import type { Attachments } from './attachments.ts';
-import { actorFor } from './cases.ts';
+import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { ingestAttachment } from '../attachments/ingest.ts';
 import { ApiError } from '../../shared/api/errors.ts';
@@ -67,7 +70,7 @@ function folderProblem(folder: string): string | null {
 }
 
 export class ScanInbox {
-  private readonly core: Core;
+  private readonly core: ScanInboxDeps;
   private readonly attachments: Attachments;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<{ taken: number; refused: number }> | null = null;
@@ -76,13 +79,13 @@ export class ScanInbox {
   private readonly lastSeen = new Map<string, { size: number; mtimeMs: number }>();
   private closed = false;
 
-  constructor(core: Core, attachments: Attachments) {
+  constructor(core: ScanInboxDeps, attachments: Attachments) {
     this.core = core;
     this.attachments = attachments;
   }
 
   setting(): ScanFolderSetting {
-    const s = this.core.store.setting<Partial<ScanFolderSetting>>(SETTING, {});
+    const s = this.core.store.deskSetting<Partial<ScanFolderSetting>>(SETTING, {});
     return { folder: s.folder ?? null, intervalSeconds: s.intervalSeconds ?? 5 };
   }
 
@@ -103,9 +106,10 @@ export class ScanInbox {
       if (problem) throw new ApiError('bad_request', problem, { folder: problem });
     }
     this.core.store.mutate({ actor: actorFor(user), action: 'scans.configure', entity: 'setting', entityId: SETTING, details: { folder: value, intervalSeconds } }, (m) => {
+      // The folder is a path on this machine: a desk setting, never synced.
       prepared(
         m.db,
-        `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+        `INSERT INTO desk_settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       ).run(SETTING, JSON.stringify({ folder: value, intervalSeconds }), m.at, m.actor.name);
     });
@@ -190,11 +194,24 @@ export class ScanInbox {
     if (this.closed) return status;
     const id = this.core.store.newId();
     this.core.store.mutate({ actor: FOLDER_ACTOR, action: status === 'waiting' ? 'scan.received' : 'scan.refused', entity: 'scan', entityId: id, details: { fileName: name, bytes: size, ...(error ? { error } : {}) } }, (m) => {
-      prepared(
-        m.db,
-        `INSERT INTO scan_inbox (id, file_name, source_path, source_mtime, content_hash, byte_size, kind, mime_type, pages, status, error, found_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(id, name, path, mtime, stored?.sha256 ?? null, size, stored?.kind ?? null, stored ? MIME_TYPES[stored.kind] : null, pages, status, error, m.at);
+      m.insert('scan', {
+        id,
+        file_name: name,
+        source_path: path,
+        source_mtime: mtime,
+        content_hash: stored?.sha256 ?? null,
+        byte_size: size,
+        kind: stored?.kind ?? null,
+        mime_type: stored ? MIME_TYPES[stored.kind] : null,
+        pages,
+        status,
+        error,
+        found_at: m.at,
+        attachment_id: null,
+        allegation_id: null,
+        attached_at: null,
+        attached_by: null,
+      });
     });
     // Move it out of the way so the folder shows what is still to come; a read-only share keeps it (the
     // inbox remembers it by path, time and size).
@@ -261,7 +278,7 @@ export class ScanInbox {
     if (!this.attachments.mayAttach(user, allegationId)) throw new ApiError('forbidden', 'That allegation is not with your unit: attach the scan to one you are working on');
     const result = this.attachments.attachStored(actorFor(user), allegationId, { name: r.file_name, kind: r.kind, sha256: r.content_hash, size: r.byte_size ?? 0 });
     this.core.store.mutate({ actor: actorFor(user), action: 'scan.attached', entity: 'scan', entityId: scanId, allegationId, details: { attachmentId: result.attachment.id } }, (m) => {
-      prepared(m.db, "UPDATE scan_inbox SET status = 'attached', attachment_id = ?, allegation_id = ?, attached_at = ?, attached_by = ? WHERE id = ?").run(result.attachment.id, allegationId, m.at, m.actor.name, scanId);
+      m.update('scan', scanId, { status: 'attached', attachment_id: result.attachment.id, allegation_id: allegationId, attached_at: m.at, attached_by: m.actor.name });
     });
     this.changed();
     return result;

@@ -4,12 +4,18 @@
 // writer left out (the writer is a source: their details go to the restricted pane, never the open form). What is
 // read is held in memory for the session that keys it; once attached, the scan is read and stored as usual.
 import { existsSync } from 'node:fs';
-import type { Core } from './core.ts';
+import type { HasStore } from './deps.ts';
+import type { Attachments } from './attachments.ts';
 import { prepared } from '../store/db.ts';
 import { analyseAttachment } from '../attachments/analyse.ts';
 import { withholdFromPage } from '../../shared/sources/scan-withhold.ts';
 import type { SuggestionView } from '../../shared/api/attachments.ts';
 import { ApiError } from '../../shared/api/errors.ts';
+
+/** What reading a waiting scan needs: the store, the blob files and the OCR pool. */
+export interface ScanReadingDeps extends HasStore {
+  readonly attachments: Pick<Attachments, 'blobs' | 'pool'>;
+}
 
 export interface ScanReading {
   pages: number;
@@ -17,9 +23,9 @@ export interface ScanReading {
   suggestions: SuggestionView[];
 }
 
-const readings = new WeakMap<Core, Map<string, Promise<ScanReading>>>();
+const readings = new WeakMap<ScanReadingDeps, Map<string, Promise<ScanReading>>>();
 
-async function read(core: Core, hash: string): Promise<ScanReading> {
+async function read(core: ScanReadingDeps, hash: string): Promise<ScanReading> {
   const file = core.attachments.blobs.pathOf(hash);
   if (!existsSync(file)) throw new ApiError('not_found', 'The scan’s file is missing from this desk');
   const ocr = await core.attachments.pool().ocrAttachment(file);
@@ -39,7 +45,7 @@ async function read(core: Core, hash: string): Promise<ScanReading> {
 }
 
 /** Reads a waiting scan (once: a second call waits for the first) and suggests fields from it. */
-export function readWaitingScan(core: Core, scanId: string): Promise<ScanReading> {
+export function readWaitingScan(core: ScanReadingDeps, scanId: string): Promise<ScanReading> {
   const row = prepared(core.store.db, 'SELECT status, content_hash, file_name FROM scan_inbox WHERE id = ?').get(scanId) as { status: string; content_hash: string | null; file_name: string } | undefined;
   if (!row) throw new ApiError('not_found', 'No such scan in the inbox');
   if (row.status !== 'waiting' || !row.content_hash) throw new ApiError('conflict', `${row.file_name} is no longer waiting in the inbox`);

@@ -1,11 +1,14 @@
 // The restricted source pane (000 §5.7-5.8). Only staff allocated to the allegation, and the National Source
 // Unit, may open it; everyone else learns that a source exists and whom to ask. Opening writes an audit entry
 // for the Security and Anti-Corruption Unit before any plaintext leaves the core.
-import type { Core } from './core.ts';
+import type { HasStore, HasVault } from './deps.ts';
+
+/** What this module needs of the core. */
+export type SourcesDeps = HasStore & HasVault;
 import type { UserRow } from './users.ts';
-import { actorFor } from './cases.ts';
+import { actorFor, mayOpenSource } from './access.ts';
 import { prepared } from '../store/db.ts';
-import { allegationScope, readSourceForCore, SEALED_FORMAT, writeSource, type SourceIdentifiersPayload } from '../store/allegations.ts';
+import { allegationScope, readSourceForCore, SEALED_FORMAT, writeSource, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { SourceDetails, SourcePane } from '../../shared/api/sources.ts';
 
@@ -22,13 +25,13 @@ interface Allegation {
   has_source: number;
 }
 
-function allegation(core: Core, id: string): Allegation {
+function allegation(core: SourcesDeps, id: string): Allegation {
   const a = prepared(core.store.db, 'SELECT id, reference, has_source FROM allegations WHERE id = ?').get(id) as Allegation | undefined;
   if (!a) throw new ApiError('not_found', 'No such allegation');
   return a;
 }
 
-function allocatedNames(core: Core, id: string): string[] {
+function allocatedNames(core: SourcesDeps, id: string): string[] {
   return (
     prepared(core.store.db, 'SELECT u.display_name FROM allocations l JOIN users u ON u.id = l.user_id WHERE l.allegation_id = ? AND l.ended_at IS NULL ORDER BY l.allocated_at').all(id) as Array<{
       display_name: string;
@@ -36,26 +39,21 @@ function allocatedNames(core: Core, id: string): string[] {
   ).map((r) => r.display_name);
 }
 
-export function mayOpenSource(core: Core, user: UserRow, allegationId: string): boolean {
-  if (user.role === 'nsu') return true;
-  return Boolean(prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(allegationId, user.id));
-}
-
-export function sourceStatus(core: Core, user: UserRow, allegationId: string) {
+export function sourceStatus(core: SourcesDeps, user: UserRow, allegationId: string) {
   const a = allegation(core, allegationId);
   const contacts = (prepared(core.store.db, 'SELECT count(*) AS n FROM source_contacts WHERE allegation_id = ?').get(allegationId) as { n: number }).n;
   if (!a.has_source) return { exists: false, canOpen: false, why: 'No source details are recorded for this allegation.', askWho: [], contacts };
   const allocated = allocatedNames(core, allegationId);
   const askWho = [...allocated.map((n) => `${n} (allocated to this case)`), 'the National Source Unit'];
-  if (mayOpenSource(core, user, allegationId)) {
+  if (mayOpenSource(core.store.db, user, allegationId)) {
     return { exists: true, canOpen: true, why: user.role === 'nsu' ? 'You are in the National Source Unit.' : 'You are allocated to this case.', askWho, contacts };
   }
   return { exists: true, canOpen: false, why: 'Source details are open only to staff allocated to this case and to the National Source Unit.', askWho, contacts };
 }
 
-function requireAccess(core: Core, user: UserRow, a: Allegation): void {
+function requireAccess(core: SourcesDeps, user: UserRow, a: Allegation): void {
   if (!a.has_source) throw new ApiError('not_found', `${a.reference} has no source details`);
-  if (!mayOpenSource(core, user, a.id)) {
+  if (!mayOpenSource(core.store.db, user, a.id)) {
     // A refused attempt is itself something SACU should see.
     core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'source.open_refused', entity: 'allegation', entityId: a.id, allegationId: a.id, details: {} });
     throw new ApiError('forbidden', `The source pane of ${a.reference} is open only to staff allocated to the case and to the National Source Unit. Ask ${allocatedNames(core, a.id)[0] ?? 'the unit'} or NSU.`);
@@ -64,7 +62,7 @@ function requireAccess(core: Core, user: UserRow, a: Allegation): void {
 
 const PART_LABELS: Record<string, string> = { freeText: 'Account, as written' };
 
-function pane(core: Core, a: Allegation, auditEntry: number): SourcePane {
+function pane(core: SourcesDeps, a: Allegation, auditEntry: number): SourcePane {
   const vault = core.vault;
   const details = readSourceForCore(core.store.db, vault, a.id) as SourceIdentifiersPayload;
   const originals = (prepared(core.store.db, 'SELECT part, format, payload FROM restricted_texts WHERE allegation_id = ? ORDER BY part').all(a.id) as Array<{ part: string; format: string; payload: Buffer }>).map((r) => ({
@@ -94,7 +92,7 @@ function pane(core: Core, a: Allegation, auditEntry: number): SourcePane {
 }
 
 /** Opens the pane: the audit entry is committed first, then the details are decrypted. */
-export function openSource(core: Core, user: UserRow, allegationId: string, reason: string, action = 'source.open'): SourcePane {
+export function openSource(core: SourcesDeps, user: UserRow, allegationId: string, reason: string, action = 'source.open'): SourcePane {
   const a = allegation(core, allegationId);
   requireAccess(core, user, a);
   if (!core.vault.unlocked) throw new ApiError('unavailable', 'The vault is locked: source details cannot be opened until the desk passphrase is given');
@@ -111,7 +109,7 @@ export function openSource(core: Core, user: UserRow, allegationId: string, reas
   return pane(core, a, seq);
 }
 
-export function updateSource(core: Core, user: UserRow, allegationId: string, details: SourceDetails, reason: string): SourcePane {
+export function updateSource(core: SourcesDeps, user: UserRow, allegationId: string, details: SourceDetails, reason: string): SourcePane {
   const a = allegation(core, allegationId);
   requireAccess(core, user, a);
   const current = readSourceForCore(core.store.db, core.vault, a.id) as SourceIdentifiersPayload;
@@ -122,29 +120,27 @@ export function updateSource(core: Core, user: UserRow, allegationId: string, de
   return pane(core, a, lastAuditEntry(core, a.id, 'source.update'));
 }
 
-function lastAuditEntry(core: Core, allegationId: string, action: string): number {
+function lastAuditEntry(core: SourcesDeps, allegationId: string, action: string): number {
   return (prepared(core.store.db, 'SELECT max(seq) AS seq FROM audit_log WHERE allegation_id = ? AND action = ?').get(allegationId, action) as { seq: number }).seq;
 }
 
-export function addContact(core: Core, user: UserRow, allegationId: string, input: { method: string; direction: 'from_source' | 'to_source'; summary: string }): SourcePane {
+export function addContact(core: SourcesDeps, user: UserRow, allegationId: string, input: { method: string; direction: 'from_source' | 'to_source'; summary: string }): SourcePane {
   const a = allegation(core, allegationId);
   requireAccess(core, user, a);
   const tasking = isTasking(input.summary);
   core.store.mutate({ actor: actorFor(user), action: 'source.contact', entity: 'allegation', entityId: a.id, allegationId: a.id, details: { method: input.method, direction: input.direction, tasking } }, (m) => {
     const id = core.store.newId();
-    prepared(m.db, 'INSERT INTO source_contacts (id, allegation_id, at, by_user, method, direction, tasking, format, payload, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    m.append('source_contact', {
       id,
-      a.id,
-      m.at,
-      actorFor(user).name,
-      input.method,
-      input.direction,
-      tasking ? 1 : 0,
-      SEALED_FORMAT,
-      core.vault.sealJson(allegationScope(a.id), `contact:${id}`, { summary: input.summary }),
-      m.hlc,
-    );
-    m.change('source_contact', id, 'append', { method: input.method, direction: input.direction, tasking, restricted: true });
+      allegation_id: a.id,
+      at: m.at,
+      by_user: actorFor(user).name,
+      method: input.method,
+      direction: input.direction,
+      tasking: tasking ? 1 : 0,
+      format: SEALED_FORMAT,
+      payload: core.vault.sealJson(allegationScope(a.id), `contact:${id}`, { summary: input.summary }),
+    });
   });
   return pane(core, a, lastAuditEntry(core, a.id, 'source.contact'));
 }

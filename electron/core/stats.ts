@@ -16,7 +16,7 @@ export function storeStats(db: Db) {
     byStatus: countBy<Status>(db, 'SELECT status AS k, count(*) AS n FROM allegations GROUP BY 1', STATUSES),
     byChannel: countBy<Channel>(db, 'SELECT channel AS k, count(*) AS n FROM allegations GROUP BY 1', CHANNELS),
     byUnit,
-    byOffence: countBy<OffenceType>(db, 'SELECT offence_type AS k, count(*) AS n FROM allegation_offences GROUP BY 1', OFFENCE_TYPES),
+    byOffence: countBy<OffenceType>(db, 'SELECT offence_type AS k, count(*) AS n FROM allegation_offences WHERE removed_at IS NULL GROUP BY 1', OFFENCE_TYPES),
     subjects: one('SELECT count(*) AS n FROM subjects'),
     notes: one('SELECT count(*) AS n FROM notes'),
     attachments: one('SELECT count(*) AS n FROM attachments'),

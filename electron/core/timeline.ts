@@ -1,7 +1,7 @@
 // What happened to an allegation, in order, with who and when: read from the store's own rows (each carries its
 // time and its author) and, where a row does not say who, from the audit log. Nothing restricted: source
 // details, the contact log and openings of the source pane are SACU's and NSU's business, not the timeline's.
-import type { Core } from './core.ts';
+import type { HasSearch, HasStore } from './deps.ts';
 import { prepared, type Db } from '../store/db.ts';
 import { placeLink } from '../../shared/search/links.ts';
 import { findEntity } from '../search/entities.ts';
@@ -25,11 +25,14 @@ import type { TimelineEvent } from '../../shared/api/workbench.ts';
 import type { EntityRef } from '../../shared/entities/entity.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 
+/** What a timeline reads: the store, and the search engine for an entity's allegations. */
+export type TimelineDeps = HasStore & HasSearch;
+
 const short = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}…` : s);
 const noon = (date: string) => `${date}T12:00:00.000Z`;
 
 /** Every event of one allegation, oldest first. */
-export function allegationTimeline(core: Core, allegationId: string): TimelineEvent[] {
+export function allegationTimeline(core: TimelineDeps, allegationId: string): TimelineEvent[] {
   const db = core.store.db;
   const a = prepared(db, 'SELECT * FROM allegations WHERE id = ?').get(allegationId) as Record<string, unknown> | undefined;
   if (!a) throw new ApiError('not_found', 'No such allegation');
@@ -165,7 +168,7 @@ function audit(db: Db, allegationId: string, action: string): string | null {
  * An entity's timeline: the timelines of the allegations naming it (the most recent `limit`), merged, each event
  * carrying its reference; the places where the entity appears come first on each record's receipt.
  */
-export function entityTimeline(core: Core, ref: EntityRef, limit: number): { events: TimelineEvent[]; allegations: number; truncated: boolean } {
+export function entityTimeline(core: TimelineDeps, ref: EntityRef, limit: number): { events: TimelineEvent[]; allegations: number; truncated: boolean } {
   const found = findEntity(core.search, ref);
   const chosen = found.appearances.slice(-limit);
   const events: TimelineEvent[] = [];

@@ -54,12 +54,9 @@ export async function createUser(store: Store, actor: Actor, input: NewUserInput
   const passwordHash = await hashPassword(input.password);
   const id = store.newId();
   return store.mutate({ actor, action: 'user.create', entity: 'user', entityId: id, details: { username: input.username, role: input.role, unit: input.unit } }, (m) => {
-    const row = { id, username: input.username, display_name: input.displayName, role: input.role, unit_code: input.unit, password_hash: passwordHash, created_at: m.at, created_by: actor.userId, hlc: m.hlc };
-    m.db
-      .prepare('INSERT INTO users (id, username, display_name, role, unit_code, password_hash, created_at, created_by, hlc) VALUES (@id, @username, @display_name, @role, @unit_code, @password_hash, @created_at, @created_by, @hlc)')
-      .run(row);
-    m.change('user', id, 'insert', { id, username: row.username, display_name: row.display_name, role: row.role, unit_code: row.unit_code, created_at: row.created_at });
-    return toUserView({ ...row, active: 1 });
+    const row = { id, username: input.username, display_name: input.displayName, role: input.role, unit_code: input.unit, password_hash: passwordHash, active: 1, created_at: m.at, created_by: actor.userId };
+    m.insert('user', row);
+    return toUserView(row);
   });
 }
 
@@ -93,11 +90,7 @@ export async function updateUser(store: Store, actor: Actor, input: UserUpdate):
   return store.mutate(
     { actor, action: 'user.update', entity: 'user', entityId: input.id, details: { role, unit, active: fields.active === 1, passwordReset: Boolean(input.password) } },
     (m) => {
-      m.db.prepare('UPDATE users SET display_name = @display_name, role = @role, unit_code = @unit_code, active = @active, password_hash = @password_hash, hlc = @hlc WHERE id = @id').run({ ...fields, id: input.id, hlc: m.hlc });
-      m.change('user', input.id, 'update', {
-        before: { display_name: current.display_name, role: current.role, unit_code: current.unit_code, active: current.active },
-        after: { display_name: fields.display_name, role: fields.role, unit_code: fields.unit_code, active: fields.active },
-      });
+      m.update('user', input.id, fields);
       return toUserView({ ...current, ...fields });
     },
   );

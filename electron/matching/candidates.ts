@@ -143,6 +143,7 @@ function blockingCandidates(index: MatchIndex, profile: MatchProfile, exclude: n
 export function findCandidates(db: Db, index: MatchIndex, q: CandidateQuery): CandidateResult {
   const started = performance.now();
   const limit = q.limit ?? 5;
+  index.beforeRead();
   let stored = q.id ? index.profileOf(q.id) : null;
   if (q.id && !stored) {
     // A store that predates the matching index, or an allegation written without it: index it now.

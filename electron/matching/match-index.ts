@@ -2,6 +2,7 @@
 // make weights frequency-aware. Kept current inside the mutation that changes an allegation (like search), and
 // rebuildable from the store at any time (it is derived data).
 import type { Db, Stmt } from '../store/db.ts';
+import { prepared } from '../store/statements.ts';
 import { prepareAllegation, statValues, type MatchProfile, type PreparedAllegation } from '../../shared/matching/allegation.ts';
 import { storedKeys } from '../../shared/matching/allegation-keys.ts';
 import { FrequencyTable, type FrequencyKind, type Frequencies } from '../../shared/matching/frequency.ts';
@@ -12,8 +13,13 @@ import type { LinkJudgement } from '../../shared/domain/vocabularies.ts';
 /** Prepared allegations kept in memory (a few KB each). */
 const PREPARED_CACHE = 50_000;
 
+/** Most marked allegations a mutation re-profiles at once, newest first (its own; a backlog waits for the timer). */
+const FLUSH_AFTER_MUTATION = 20;
+/** Most marked allegations re-profiled before candidates are read. */
+const FLUSH_BEFORE_READ = 500;
+
 /** Bump when profiles or keys change meaning: older rows are then re-indexed by catchUp(). */
-export const PROFILE_VERSION = 2;
+export const PROFILE_VERSION = 3;
 
 export interface JudgementRow {
   a: string;
@@ -35,6 +41,8 @@ export interface ProfileRow {
 
 export class MatchIndex {
   private readonly db: Db;
+  /** While true (bulk import), marks are left for a later catch-up instead of being profiled at once. */
+  deferred = false;
   private freq: FrequencyTable | null = null;
   private populationCount: number | null = null;
   private readonly cache = new Map<number, { allegationId: string; prepared: PreparedAllegation }>();
@@ -68,10 +76,46 @@ export class MatchIndex {
     this.referenceOf = db.prepare('SELECT reference FROM allegations WHERE id = ?').pluck();
   }
 
-  /** Re-indexes one stored allegation. Call inside the mutation that changed it. */
+  /** Re-indexes one stored allegation (and clears its mark). Runs inside the caller's transaction. */
   indexAllegation(id: string): void {
+    prepared(this.db, 'DELETE FROM match_pending WHERE allegation_id = ?').run(id);
     const profile = profileFromStore(this.db, id);
     if (profile) this.putProfile(id, profile);
+  }
+
+  /**
+   * Re-profiles up to `max` marked allegations (the triggers mark any allegation whose rows changed); returns how
+   * many. Runs inside the caller's transaction when there is one, so profiles change with the data.
+   */
+  flushPending(max = Number.POSITIVE_INFINITY, newestFirst = false): number {
+    const run = () => {
+      const ids = prepared(this.db, `SELECT allegation_id FROM match_pending ORDER BY seq ${newestFirst ? 'DESC' : 'ASC'} LIMIT ?`).pluck().all(Number.isFinite(max) ? max : -1) as string[];
+      for (const id of ids) this.indexAllegation(id);
+      return ids.length;
+    };
+    return this.db.inTransaction ? run() : this.db.transaction(run)();
+  }
+
+  /** Marks profiles written by an older version (their keys mean something else now) to be written again. */
+  markStale(): number {
+    return prepared(
+      this.db,
+      'INSERT INTO match_pending (allegation_id) SELECT allegation_id FROM match_profiles p WHERE version <> ? AND NOT EXISTS (SELECT 1 FROM match_pending m WHERE m.allegation_id = p.allegation_id)',
+    ).run(PROFILE_VERSION).changes;
+  }
+
+  pendingCount(): number {
+    return (prepared(this.db, 'SELECT count(*) AS n FROM match_pending').get() as { n: number }).n;
+  }
+
+  /** Called after every mutation (Store.onMutation): profiles what the mutation marked, unless deferred. */
+  afterMutation(): void {
+    if (!this.deferred) this.flushPending(FLUSH_AFTER_MUTATION, true);
+  }
+
+  /** Before candidates are read: profiles written by other connections, or left by a bulk load, are brought up to date. */
+  beforeRead(): void {
+    if (!this.deferred && !this.db.inTransaction) this.flushPending(FLUSH_BEFORE_READ);
   }
 
   putProfile(allegationId: string, profile: MatchProfile): number {
@@ -100,10 +144,13 @@ export class MatchIndex {
     }
   }
 
-  /** Indexes every allegation that has no profile yet, or one from an older version. Returns how many. */
+  /** Indexes every allegation that is marked, has no profile yet, or one from an older version. Returns how many. */
   catchUp(onProgress?: (done: number, total: number) => void): number {
     const ids = this.db
-      .prepare('SELECT a.id FROM allegations a LEFT JOIN match_profiles p ON p.allegation_id = a.id WHERE p.n IS NULL OR p.version <> ?')
+      .prepare(
+        `SELECT a.id FROM allegations a LEFT JOIN match_profiles p ON p.allegation_id = a.id WHERE p.n IS NULL OR p.version <> ?
+         UNION SELECT allegation_id FROM match_pending`,
+      )
       .pluck()
       .all(PROFILE_VERSION) as string[];
     const batch = 500;

@@ -2,15 +2,17 @@
 // notes, attachment text) in its column, identifiers in canonical form, facet tokens for the exact-valued
 // filters, and the small profile used to rank candidates. Source details are never read into it: the open text
 // was redacted at intake, and attachment page text is redacted again here in case a page was stored raw.
-import { prepared, type Db } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
+import { prepared } from '../store/statements.ts';
+import { readStored } from '../store/allegations.ts';
 import { findIdentifiers } from '../../shared/text/identifiers.ts';
 import { parseUkPostcode } from '../../shared/text/normalise.ts';
-import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, type Channel, type OffenceType } from '../../shared/domain/vocabularies.ts';
+import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS } from '../../shared/domain/vocabularies.ts';
 import { facet } from '../../shared/search/filters.ts';
 import { nameTokens } from '../../shared/search/names.ts';
 import { ftsWords } from '../../shared/search/query.ts';
 import { redactSource, type SourceIdentifiers } from '../../shared/sources/redact.ts';
-import { LEGACY_PLAIN_FORMAT } from '../vault/vault.ts';
+import { LEGACY_PLAIN_FORMAT } from '../store/formats.ts';
 
 /** The form's identifiers, for ranking: postcodes (compact), outward codes, areas, and every other identifier. */
 export interface ProfileKeys {
@@ -70,23 +72,11 @@ export function textIdentifierTokens(text: string, into: Set<string>): void {
   }
 }
 
-interface AllegationRow {
-  reference: string;
-  channel: Channel;
-  reporter_type: string;
-  status: string;
-  unit_code: string | null;
-  outcome: string | null;
-  received_at: string;
-  free_text: string;
-  has_source: number;
-}
-
-/** Reads one allegation's index document from the store; null if there is no such allegation. */
+/** Reads one allegation's index document from the store (its rows still in force); null if there is no such allegation. */
 export function buildDocument(db: Db, id: string): IndexDocument | null {
-  const a = prepared(db, 'SELECT reference, channel, reporter_type, status, unit_code, outcome, received_at, free_text, has_source FROM allegations WHERE id = ?').get(id) as AllegationRow | undefined;
-  if (!a) return null;
-  const all = <T>(sql: string): T[] => prepared(db, sql).all(id) as T[];
+  const stored = readStored(db, id);
+  if (!stored) return null;
+  const { a } = stored;
 
   const form: string[] = [a.reference, CHANNEL_LABELS[a.channel] ?? a.channel];
   const display: HitDisplay = { reference: a.reference, status: a.status, channel: a.channel, unit: a.unit_code, receivedAt: a.received_at, offences: [], mainSubject: '', postcode: '', fields: [] };
@@ -96,19 +86,17 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   const facets: string[] = [facet.channel(a.channel), facet.status(a.status), `rep${a.reporter_type.replace(/[^a-z]/g, '')}`];
   if (a.unit_code) facets.push(facet.unit(a.unit_code));
   if (a.outcome) facets.push(facet.outcome(a.outcome));
-  for (const o of all<{ offence_type: OffenceType }>('SELECT offence_type FROM allegation_offences WHERE allegation_id = ? ORDER BY ordinal')) {
-    form.push(OFFENCE_TYPE_LABELS[o.offence_type] ?? o.offence_type);
-    facets.push(facet.offence(o.offence_type));
-    display.offences.push(o.offence_type);
+  for (const o of stored.offences) {
+    form.push(OFFENCE_TYPE_LABELS[o] ?? o);
+    facets.push(facet.offence(o));
+    display.offences.push(o);
   }
 
   const snames: string[] = [];
   const gnames: string[] = [];
   const subjects: string[] = [];
   const nameTerms = new Set<string>();
-  for (const s of all<{ forename: string; middle_names: string; surname: string; known_as: string; aliases: string; dob: string | null; nationality: string; role: string }>(
-    'SELECT forename, middle_names, surname, known_as, aliases, dob, nationality, role FROM subjects WHERE allegation_id = ? ORDER BY ordinal',
-  )) {
+  for (const s of stored.subjects) {
     const aliases = JSON.parse(s.aliases || '[]') as string[];
     const fullName = [s.forename, s.middle_names, s.surname].filter(Boolean).join(' ');
     const extra = [s.known_as ? `known as ${s.known_as}` : '', aliases.length ? `aliases ${aliases.join(', ')}` : '', s.dob ? `born ${s.dob}` : '', s.nationality].filter(Boolean).join(', ');
@@ -132,9 +120,7 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   const addUnique = (list: string[], v: string | null | undefined) => {
     if (v && !list.includes(v)) list.push(v);
   };
-  for (const d of all<{ type: string; line1: string; line2: string; town: string; postcode_raw: string; postcode: string | null; postcode_outward: string | null; postcode_district: string | null; postcode_area: string | null }>(
-    'SELECT type, line1, line2, town, postcode_raw, postcode, postcode_outward, postcode_district, postcode_area FROM addresses WHERE allegation_id = ? ORDER BY ordinal',
-  )) {
+  for (const d of stored.addresses) {
     const address = [d.line1, d.line2, d.town, d.postcode_raw].filter(Boolean).join(', ');
     form.push(address);
     field(`Address (${d.type.replace(/_/g, ' ')})`, address);
@@ -153,29 +139,27 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   if (subjects.some((s) => s.endsWith(';'))) facets.push(facet.noSurname);
 
   const biz: string[] = [];
-  for (const b of all<{ name: string; type: string }>('SELECT name, type FROM businesses WHERE allegation_id = ? ORDER BY ordinal')) {
+  for (const b of stored.businesses) {
     biz.push(b.name);
     form.push(b.type);
     field('Business', `${b.name}${b.type ? ` (${b.type})` : ''}`);
   }
-  for (const p of all<{ number_raw: string; national: string }>('SELECT number_raw, national FROM phones WHERE allegation_id = ? ORDER BY ordinal')) {
+  for (const p of stored.phones) {
     form.push(p.number_raw);
     field('Phone', p.number_raw);
     if (p.national) addUnique(profile.ids, p.national);
   }
-  for (const e of all<{ email_raw: string; email: string }>('SELECT email_raw, email FROM emails WHERE allegation_id = ? ORDER BY ordinal')) {
+  for (const e of stored.emails) {
     form.push(e.email_raw);
     field('Email', e.email_raw);
     addUnique(profile.ids, ftsWords(e.email).join(' '));
   }
-  for (const v of all<{ vrm_raw: string; vrm: string }>('SELECT vrm_raw, vrm FROM vehicles WHERE allegation_id = ? ORDER BY ordinal')) {
+  for (const v of stored.vehicles) {
     form.push(v.vrm_raw);
     field('Vehicle', v.vrm_raw);
     addUnique(profile.ids, v.vrm.toLowerCase());
   }
-  for (const t of all<{ flight_raw: string; flight_number: string | null; origin: string; destination: string }>(
-    'SELECT flight_raw, flight_number, origin, destination FROM travel WHERE allegation_id = ? ORDER BY ordinal',
-  )) {
+  for (const t of stored.travel) {
     form.push([t.flight_raw, t.origin, t.destination].filter(Boolean).join(' '));
     field('Flight', [t.flight_raw, t.origin, t.destination].filter(Boolean).join(' '));
     addUnique(profile.ids, t.flight_number?.toLowerCase());
@@ -184,27 +168,20 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
 
   textIdentifierTokens(a.free_text, keys);
   const notes: string[] = [];
-  for (const n of all<{ note_date: string; author_name: string; text: string }>('SELECT note_date, author_name, text FROM notes WHERE allegation_id = ? ORDER BY created_at, rowid')) {
+  for (const n of stored.notes) {
     notes.push(`${n.note_date} ${n.author_name}\n${n.text}`);
     textIdentifierTokens(n.text, keys);
   }
   const attach: string[] = [];
-  const pages = all<{ id: string; file_name: string; legacy_text: string; page_no: number | null; text: string | null }>(
-    `SELECT t.id, t.file_name, t.legacy_text, p.page_no, p.text FROM attachments t LEFT JOIN attachment_pages p ON p.attachment_id = t.id AND p.text <> ''
-     WHERE t.allegation_id = ? ORDER BY t.ordinal, p.page_no`,
-  );
   let source: SourceIdentifiers | null | undefined;
-  let lastAttachment: string | null = null;
-  for (const p of pages) {
-    if (p.id !== lastAttachment) {
-      lastAttachment = p.id;
-      attach.push(p.file_name);
-      if (p.legacy_text) {
-        attach.push(p.legacy_text);
-        textIdentifierTokens(p.legacy_text, keys);
-      }
+  for (const t of stored.attachments) {
+    attach.push(t.file_name);
+    if (t.legacy_text) {
+      attach.push(t.legacy_text);
+      textIdentifierTokens(t.legacy_text, keys);
     }
-    if (p.text) {
+    for (const p of stored.pages) {
+      if (p.attachment_id !== t.id || !p.text) continue;
       if (source === undefined) source = a.has_source ? readPlainSource(db, id) : null;
       const text = source ? redactSource(p.text, source).text : p.text;
       attach.push(text);

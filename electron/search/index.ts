@@ -1,7 +1,7 @@
 // The search index over everything the record holds: one FTS5 document per allegation (documents.ts), kept
 // current by marks that triggers write whenever any part of an allegation changes (migration 0003). Marked
 // allegations are indexed inside the mutation that marked them (Store.onMutation), by a background timer
-// (for writes from other connections), and before each search; `rebuild` (ims reindex) recreates it all from
+// (core/derived.ts, for writes from other connections), and before each search; `rebuild` (ims reindex) recreates it all from
 // the store with progress. Queries are answered by engine.ts.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { prepared, type Db } from '../store/db.ts';
@@ -20,7 +20,6 @@ const FLUSH_BEFORE_SEARCH = 500;
 const FLUSH_AFTER_MUTATION = 20;
 /** Allegations indexed per transaction by catch-up and rebuilds, and per timer tick. */
 const BATCH = 1000;
-const TIMER_BATCH = 200;
 /** A catch-up of at least this many allegations ends with a merge of the index segments. */
 const OPTIMIZE_AFTER = 10_000;
 
@@ -29,8 +28,8 @@ export class SearchIndex {
   /** While true (bulk import), mutations leave their marks for a later catch-up instead of indexing at once. */
   deferred = false;
   private vocab: NameVocabulary | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private busy = false;
+  /** True while a catch-up or rebuild is running (the background timer leaves the index to it). */
+  busy = false;
 
   constructor(db: Db) {
     this.db = db;
@@ -127,24 +126,6 @@ export class SearchIndex {
   }
 
   /** Indexes marks left by other connections (OCR workers, sync) within about a second. */
-  startBackground(intervalMs = 400): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.busy || this.deferred || !this.db.open) return;
-      try {
-        this.flushPending(TIMER_BATCH);
-      } catch {
-        // A locked or closing database: the marks stay and the next tick retries.
-      }
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
   /** Called after every mutation (Store.onMutation): indexes what the mutation marked, unless deferred. */
   afterMutation(): void {
     if (!this.deferred) this.flushPending(FLUSH_AFTER_MUTATION, true);

@@ -70,24 +70,10 @@ export function migrate(db: Db): void {
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.run?.(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }
 }
 
-const statementCache = new WeakMap<Db, Map<string, Stmt>>();
-
-/** A prepared statement, prepared once per connection: hot paths (import, indexing) run the same SQL many times. */
-export function prepared(db: Db, text: string): Stmt {
-  let cache = statementCache.get(db);
-  if (!cache) {
-    cache = new Map();
-    statementCache.set(db, cache);
-  }
-  let stmt = cache.get(text);
-  if (!stmt) {
-    stmt = db.prepare(text);
-    cache.set(text, stmt);
-  }
-  return stmt;
-}
+export { prepared } from './statements.ts';

@@ -4,7 +4,8 @@
 // row stays, marked removed: nothing is deleted).
 import type { Mutation } from './store.ts';
 import type { ProfileSubject } from '../../shared/matching/allegation.ts';
-import { prepared } from './db.ts';
+import { prepared } from './statements.ts';
+import { entitySpec, type EntityName } from '../../shared/sync/entities.ts';
 import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/text/normalise.ts';
 
 /** A subject as stored; matching profiles read the same shape. */
@@ -31,15 +32,13 @@ export interface TravelContent {
   destination: string;
 }
 
+/** A repeating part: which synced entity it is, and how its content becomes that entity's columns. */
 export interface PartSpec<T> {
-  table: string;
-  /** Name of the entity in the change log. */
-  entity: string;
+  entity: EntityName;
   columns(item: T): Record<string, string | number | null>;
 }
 
 export const SUBJECTS: PartSpec<SubjectContent> = {
-  table: 'subjects',
   entity: 'subject',
   columns: (s) => ({
     role: s.role,
@@ -58,7 +57,6 @@ export const SUBJECTS: PartSpec<SubjectContent> = {
 };
 
 export const ADDRESSES: PartSpec<AddressContent & { businessId?: string | null }> = {
-  table: 'addresses',
   entity: 'address',
   columns: (a) => {
     const pc = parseUkPostcode(a.postcode);
@@ -78,13 +76,11 @@ export const ADDRESSES: PartSpec<AddressContent & { businessId?: string | null }
 };
 
 export const BUSINESSES: PartSpec<BusinessContent> = {
-  table: 'businesses',
   entity: 'business',
   columns: (b) => ({ name: b.name, type: b.type, name_key: foldName(b.name) }),
 };
 
 export const PHONES: PartSpec<{ number: string }> = {
-  table: 'phones',
   entity: 'phone',
   columns: ({ number }) => {
     const n = normalisePhone(number);
@@ -93,58 +89,40 @@ export const PHONES: PartSpec<{ number: string }> = {
 };
 
 export const EMAILS: PartSpec<{ email: string }> = {
-  table: 'emails',
   entity: 'email',
   columns: ({ email }) => ({ email_raw: email, email: normaliseEmail(email) }),
 };
 
 export const VEHICLES: PartSpec<VehicleContent> = {
-  table: 'vehicles',
   entity: 'vehicle',
   columns: (v) => ({ vrm_raw: v.vrm, vrm: normaliseVrm(v.vrm), description: v.description }),
 };
 
 export const TRAVEL: PartSpec<TravelContent> = {
-  table: 'travel',
   entity: 'travel',
   columns: (t) => ({ flight_raw: t.flight, flight_number: normaliseFlightNumber(t.flight), travel_date: t.travelDate, origin: t.origin, destination: t.destination }),
 };
 
 export function insertPart<T>(m: Mutation, spec: PartSpec<T>, allegationId: string, ordinal: number, item: T, id: string): string {
-  const row: Record<string, string | number | null> = { id, allegation_id: allegationId, ordinal, ...spec.columns(item), hlc: m.hlc };
-  const keys = Object.keys(row);
-  prepared(m.db, `INSERT INTO ${spec.table} (${keys.join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`).run(row);
-  const { hlc: _hlc, ...data } = row;
-  m.change(spec.entity, id, 'insert', data, allegationId);
+  m.insert(spec.entity, { id, allegation_id: allegationId, ordinal, ...spec.columns(item) });
   return id;
 }
 
-/** Amends a part in place when anything changed; the change log keeps the values it replaced (CPIA). */
-export function updatePart<T>(m: Mutation, spec: PartSpec<T>, allegationId: string, id: string, ordinal: number, item: T): boolean {
-  const current = prepared(m.db, `SELECT * FROM ${spec.table} WHERE id = ? AND allegation_id = ?`).get(id, allegationId) as Record<string, unknown> | undefined;
+function requireOwn(m: Mutation, spec: PartSpec<unknown>, allegationId: string, id: string): { removed_at: string | null } {
+  const table = entitySpec(spec.entity).table;
+  const current = prepared(m.db, `SELECT removed_at FROM ${table} WHERE id = ? AND allegation_id = ?`).get(id, allegationId) as { removed_at: string | null } | undefined;
   if (!current) throw new Error(`${spec.entity} ${id} does not belong to this allegation`);
-  const next: Record<string, string | number | null> = { ...spec.columns(item), ordinal };
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(next)) {
-    if (current[k] !== v) {
-      before[k] = current[k];
-      after[k] = v;
-    }
-  }
-  if (current.removed_at) {
-    before.removed_at = current.removed_at;
-    after.removed_at = null;
-  }
-  if (!Object.keys(after).length) return false;
-  const sets = Object.keys(after).map((k) => `${k} = @${k}`);
-  prepared(m.db, `UPDATE ${spec.table} SET ${sets.join(', ')}, hlc = @hlc WHERE id = @id`).run({ ...after, hlc: m.hlc, id });
-  m.change(spec.entity, id, 'update', { before, after }, allegationId);
-  return true;
+  return current;
+}
+
+/** Amends a part in place when anything changed (a removed part comes back); the change log keeps what it replaced (CPIA). */
+export function updatePart<T>(m: Mutation, spec: PartSpec<T>, allegationId: string, id: string, ordinal: number, item: T): boolean {
+  requireOwn(m, spec, allegationId, id);
+  return Object.keys(m.update(spec.entity, id, { ...spec.columns(item), ordinal, removed_at: null })).length > 0;
 }
 
 /** Marks a part removed; the row and its history stay. */
-export function removePart(m: Mutation, table: string, entity: string, allegationId: string, id: string): void {
-  prepared(m.db, `UPDATE ${table} SET removed_at = ?, hlc = ? WHERE id = ? AND allegation_id = ? AND removed_at IS NULL`).run(m.at, m.hlc, id, allegationId);
-  m.change(entity, id, 'update', { after: { removed_at: m.at } }, allegationId);
+export function removePart(m: Mutation, spec: PartSpec<never>, allegationId: string, id: string): void {
+  if (requireOwn(m, spec, allegationId, id).removed_at) return;
+  m.update(spec.entity, id, { removed_at: m.at });
 }

@@ -5,6 +5,8 @@ import { HybridClock } from '../../shared/sync/hlc.ts';
 import { openDatabase, type Db, type Stmt } from './db.ts';
 import { AuditLog, type AuditEntryInput } from './audit.ts';
 import { UNITS } from '../../shared/domain/units.ts';
+import { RowWriter, type PendingChange } from './registry.ts';
+import { prepared } from './statements.ts';
 
 export interface Actor {
   /** The local user, or null for the desk itself (CLI import, migrations). */
@@ -12,8 +14,6 @@ export interface Actor {
   /** How the actor is named in the record ("Jane Okafor", "ims import (jo)"). */
   name: string;
 }
-
-export type ChangeOp = 'insert' | 'update' | 'append';
 
 export interface MutationMeta {
   actor: Actor;
@@ -25,22 +25,19 @@ export interface MutationMeta {
   details?: Record<string, unknown>;
 }
 
-/** What a mutation callback gets: the timestamps of this mutation and a way to record its changes. */
-export interface Mutation {
+/**
+ * What a mutation callback gets: the timestamps of this mutation and the one writer of synced rows
+ * (`insert`, `append`, `update`, `put`), which logs each write's change in the same transaction. Local-only
+ * tables (drafts, derived indexes) are written through `db`.
+ */
+export interface Mutation extends Pick<RowWriter, 'insert' | 'append' | 'update' | 'put' | 'replace' | 'publish'> {
   readonly db: Db;
   readonly hlc: string;
   /** ISO time of the mutation. */
   readonly at: string;
   readonly actor: Actor;
-  change(entity: string, entityId: string, op: ChangeOp, data: Record<string, unknown>, allegationId?: string | null): void;
   /** Adds to the audit entry's details (e.g. counts known only after the work). */
   note(details: Record<string, unknown>): void;
-}
-
-/** What a committed mutation changed, for whoever shows the store (screens refresh from it). */
-export interface Committed {
-  action: string;
-  allegationId: string | null;
 }
 
 export interface StoreOptions {
@@ -56,9 +53,8 @@ export class Store {
   private readonly clock: HybridClock;
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
-  private readonly mutationHooks: Array<() => void> = [];
-  private readonly commitListeners = new Set<(c: Committed) => void>();
-  private depth = 0;
+  private readonly mutationHooks: Array<(meta: MutationMeta) => void> = [];
+  private readonly rollbackHooks: Array<() => void> = [];
   private idMs = 0;
   private idSeq = 0;
 
@@ -104,35 +100,12 @@ export class Store {
    * throws, nothing of it is kept.
    */
   mutate<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
-    this.depth++;
-    let result: T;
     try {
-      result = this.transact(meta, fn);
-    } finally {
-      this.depth--;
+      return this.transact(meta, fn);
+    } catch (error) {
+      for (const hook of this.rollbackHooks) hook();
+      throw error;
     }
-    // Tell listeners once, for the outermost mutation. A batch that wraps mutations in its own transaction (import)
-    // commits when it returns: listeners that read the store must wait for the event loop's next turn (the core
-    // does), by which time a synchronous transaction has ended.
-    if (this.depth === 0) {
-      for (const l of this.commitListeners) {
-        try {
-          l({ action: meta.action, allegationId: meta.allegationId ?? null });
-        } catch {
-          // A listener (a closed window) must not undo or fail a committed mutation.
-        }
-      }
-    }
-    return result;
-  }
-
-  /**
-   * Called after each outermost mutation that did not throw: the core turns these into the one event that keeps
-   * every screen current.
-   */
-  onCommit(listener: (c: Committed) => void): () => void {
-    this.commitListeners.add(listener);
-    return () => this.commitListeners.delete(listener);
   }
 
   private transact<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
@@ -141,22 +114,26 @@ export class Store {
       const at = this.now().toISOString();
       const extra: Record<string, unknown> = {};
       let changes = 0;
+      const log = (c: PendingChange) => {
+        this.insertChange.run(hlc, c.entity, c.id, c.allegationId, c.op, JSON.stringify(c.fields), meta.actor.userId);
+        changes++;
+      };
+      const writer = new RowWriter(this.db, hlc, log);
       const mutation: Mutation = {
         db: this.db,
         hlc,
         at,
         actor: meta.actor,
-        change: (entity, entityId, op, data, allegationId) => {
-          // An insert or an append is described by the row itself (sync sends the row as it stands, with its
-          // hlc); an update keeps what it replaced, which the row no longer holds (CPIA).
-          const kept = op === 'update' ? data : Object.fromEntries(Object.entries(data).filter(([k]) => k === 'restricted' || k === 'part'));
-          this.insertChange.run(hlc, entity, entityId, allegationId ?? meta.allegationId ?? null, op, JSON.stringify(kept), meta.actor.userId);
-          changes++;
-        },
+        insert: (entity, row) => writer.insert(entity, row),
+        append: (entity, row) => writer.append(entity, row),
+        update: (entity, key, patch) => writer.update(entity, key, patch),
+        put: (entity, row) => writer.put(entity, row),
+        replace: (entity, key, patch) => writer.replace(entity, key, patch),
+        publish: (entity, key) => writer.publish(entity, key),
         note: (details) => Object.assign(extra, details),
       };
       const result = fn(mutation);
-      for (const hook of this.mutationHooks) hook();
+      for (const hook of this.mutationHooks) hook(meta);
       const entry: AuditEntryInput = {
         at,
         userId: meta.actor.userId,
@@ -174,15 +151,27 @@ export class Store {
 
   /**
    * Work that runs inside every mutation's transaction, after its changes and before its audit entry: derived
-   * data (the search index) is brought up to date atomically with the change that made it stale.
+   * data (the search index) is brought up to date atomically with the change that made it stale, and the core
+   * learns that screens must re-read (it tells them on the next turn, once the transaction has committed).
    */
-  onMutation(hook: () => void): void {
+  onMutation(hook: (meta: MutationMeta) => void): void {
     this.mutationHooks.push(hook);
   }
 
-  /** A setting stored as JSON, or the fallback. */
+  /** Work to do when a mutation fails and nothing of it is kept (in-memory state that followed it is stale). */
+  onRollback(hook: () => void): void {
+    this.rollbackHooks.push(hook);
+  }
+
+  /** A national setting (synced) stored as JSON, or the fallback when it is not set or holds null. */
   setting<T>(key: string, fallback: T): T {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = prepared(this.db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return (row ? (JSON.parse(row.value) as T | null) : null) ?? fallback;
+  }
+
+  /** A setting of this desk alone (a folder on this machine), or the fallback. */
+  deskSetting<T>(key: string, fallback: T): T {
+    const row = prepared(this.db, 'SELECT value FROM desk_settings WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : fallback;
   }
 

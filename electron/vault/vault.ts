@@ -6,7 +6,9 @@
 // - While locked, nothing restricted can be written or read; the error says how to unlock.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { prepared } from '../store/db.ts';
+import { prepared } from '../store/statements.ts';
+import type { Actor, Store } from '../store/store.ts';
+import { LEGACY_PLAIN_FORMAT, SEALED_FORMAT } from '../store/formats.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { open, seal } from './aead.ts';
 import {
@@ -24,8 +26,7 @@ import {
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SEALED_FORMAT = 'aes256gcm-v1';
-export const LEGACY_PLAIN_FORMAT = 'plain-json-v0';
+export { SEALED_FORMAT, LEGACY_PLAIN_FORMAT };
 
 export interface VaultStatus {
   exists: boolean;
@@ -36,13 +37,15 @@ export interface VaultStatus {
 }
 
 export class Vault {
+  private readonly store: Store;
   private readonly db: Db;
   private readonly profileDir: string;
   private keys: UnlockedKeys | null = null;
 
-  constructor(db: Db, profileDir: string) {
-    this.db = db;
-    this.profileDir = profileDir;
+  constructor(store: Store) {
+    this.store = store;
+    this.db = store.db;
+    this.profileDir = store.profileDir;
   }
 
   get unlocked(): boolean {
@@ -111,18 +114,21 @@ export class Vault {
     return createHmac('sha256', this.keys.blindKey).update(`mac\u0000${label}\u0000${value}`).digest('hex');
   }
 
-  /** Replaces the master key and re-wraps every data key under it; the sealed data is not touched. */
-  async rotate(wrapper: KeyWrapper): Promise<{ rewrapped: number; keyId: string }> {
+  /**
+   * Replaces the master key and re-wraps every data key under it (the sealed data is not touched); the audit
+   * entry is written in the same transaction as the re-wrapping.
+   */
+  async rotate(wrapper: KeyWrapper, actor: Actor = { userId: null, name: 'IMS Desk vault' }): Promise<{ rewrapped: number; keyId: string }> {
     const current = this.require();
     const next = await prepareRotation(this.profileDir, current, wrapper);
     const rows = prepared(this.db, 'SELECT scope, wrapped FROM data_keys').all() as Array<{ scope: string; wrapped: Buffer }>;
-    const now = new Date().toISOString();
-    this.db.transaction(() => {
+    this.store.mutate({ actor, action: 'vault.rotate', entity: 'vault', entityId: next.keyId, details: { rewrapped: rows.length, from: current.keyId } }, (m) => {
       for (const r of rows) {
         const key = open(current.masterKey, r.wrapped, `data key ${r.scope}`);
-        prepared(this.db, 'UPDATE data_keys SET key_id = ?, wrapped = ?, rewrapped_at = ? WHERE scope = ?').run(next.keyId, seal(next.masterKey, key, `data key ${r.scope}`), now, r.scope);
+        // data_keys is this desk's own (wrapped by its ring): written directly, not synced.
+        prepared(m.db, 'UPDATE data_keys SET key_id = ?, wrapped = ?, rewrapped_at = ? WHERE scope = ?').run(next.keyId, seal(next.masterKey, key, `data key ${r.scope}`), m.at, r.scope);
       }
-    })();
+    });
     finishRotation(this.profileDir);
     this.keys = next;
     return { rewrapped: rows.length, keyId: next.keyId };
@@ -149,23 +155,27 @@ export class Vault {
     );
   }
 
-  /** Seals, in place, restricted rows written before the vault existed; then purges the old pages. */
+  /**
+   * Seals, in place, restricted rows written before the vault existed, and only then logs them for sync (the
+   * change log never held them in plaintext); then purges the old pages.
+   */
   private sealLegacyPlaintext(): void {
-    if (this.plaintextRows() === 0) return;
-    this.db.transaction(() => {
+    const rows = this.plaintextRows();
+    if (rows === 0) return;
+    this.store.mutate({ actor: { userId: null, name: 'IMS Desk vault' }, action: 'vault.seal_legacy', details: { rows } }, (m) => {
       for (const r of prepared(this.db, `SELECT allegation_id, payload FROM source_details WHERE format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ allegation_id: string; payload: Buffer }>) {
         const value = JSON.parse(r.payload.toString('utf8')) as unknown;
-        prepared(this.db, 'UPDATE source_details SET format = ?, payload = ? WHERE allegation_id = ?').run(SEALED_FORMAT, this.sealJson(`allegation:${r.allegation_id}`, 'source', value), r.allegation_id);
+        m.replace('source_details', r.allegation_id, { format: SEALED_FORMAT, payload: this.sealJson(`allegation:${r.allegation_id}`, 'source', value) });
       }
       for (const r of prepared(this.db, `SELECT allegation_id, part, payload FROM restricted_texts WHERE format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ allegation_id: string; part: string; payload: Buffer }>) {
         const value = JSON.parse(r.payload.toString('utf8')) as unknown;
-        prepared(this.db, 'UPDATE restricted_texts SET format = ?, payload = ? WHERE allegation_id = ? AND part = ?').run(SEALED_FORMAT, this.sealJson(`allegation:${r.allegation_id}`, `text:${r.part}`, value), r.allegation_id, r.part);
+        m.replace('restricted_text', { allegation_id: r.allegation_id, part: r.part }, { format: SEALED_FORMAT, payload: this.sealJson(`allegation:${r.allegation_id}`, `text:${r.part}`, value) });
       }
       for (const r of prepared(this.db, `SELECT id, source_payload FROM drafts WHERE source_format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ id: string; source_payload: Buffer }>) {
         const value = JSON.parse(r.source_payload.toString('utf8')) as unknown;
         prepared(this.db, 'UPDATE drafts SET source_format = ?, source_payload = ? WHERE id = ?').run(SEALED_FORMAT, this.sealJson('drafts', `draft:${r.id}`, value), r.id);
       }
-    })();
+    });
     // secure_delete zeroed the replaced cells in the database file; fold the WAL in and truncate it too.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }

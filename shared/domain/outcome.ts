@@ -164,6 +164,17 @@ export function outcomeProblems(f: OutcomeFacts, c: OutcomeChoice): OutcomeProbl
     }
     problems.push({ field: r.key, message: r.text });
   }
+  problems.push(...choiceProblems(c, f.originals));
+  return problems;
+}
+
+/**
+ * What is wrong with the choice itself: actions only with actioned, the NFA reason only with NFA non-actionable,
+ * an original named by NFA — duplicate (one of `originals` when the caller knows them; the server, which does not
+ * rebuild the judgements, checks only that one is named), and a rationale.
+ */
+export function choiceProblems(c: OutcomeChoice, originals?: readonly DuplicateOriginal[]): OutcomeProblem[] {
+  const problems: OutcomeProblem[] = [];
   if (c.outcome === 'actioned') {
     if (c.actions.length === 0) problems.push({ field: 'actions', message: 'Actioned needs at least one action (tasked, disseminated or flagged)' });
     if (c.actions.some((a) => !OUTCOME_ACTIONS.includes(a))) problems.push({ field: 'actions', message: 'Unknown action' });
@@ -174,8 +185,8 @@ export function outcomeProblems(f: OutcomeFacts, c: OutcomeChoice): OutcomeProbl
     if (c.outcome === 'nfa_actionable' && c.nfaReason) problems.push({ field: 'nfaReason', message: 'NFA actionable has no NFA reason: it was actionable' });
   }
   if (c.outcome === 'nfa_non_actionable' && c.nfaReason === 'duplicate') {
-    if (f.originals.length === 0) problems.push({ field: 'duplicateOf', message: 'NFA — duplicate needs a linked original: judge the earlier allegation "same allegation (duplicate)" first' });
-    else if (!c.duplicateOf || !f.originals.some((o) => o.allegationId === c.duplicateOf)) problems.push({ field: 'duplicateOf', message: 'Choose the original among the earlier allegations judged the same' });
+    if (originals?.length === 0 || (!originals && !c.duplicateOf)) problems.push({ field: 'duplicateOf', message: 'NFA — duplicate needs a linked original: judge the earlier allegation "same allegation (duplicate)" first' });
+    else if (originals && (!c.duplicateOf || !originals.some((o) => o.allegationId === c.duplicateOf))) problems.push({ field: 'duplicateOf', message: 'Choose the original among the earlier allegations judged the same' });
   } else if (c.duplicateOf) {
     problems.push({ field: 'duplicateOf', message: 'Only NFA — duplicate names an original' });
   }

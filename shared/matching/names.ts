@@ -1,7 +1,7 @@
 // Comparing names as people write them: the same name in another form (nickname, transliteration), with a
 // typo, sounding alike, shortened, or as an initial. The result is a level, from which weights.ts makes
 // evidence; names.ts says only how alike two names are, never how much that is worth.
-import { foldName } from '../text/normalise.ts';
+import { nameSkeleton, nameTokens } from '../text/names.ts';
 import { sameNameGroup } from './nicknames.ts';
 import { jaroWinkler, osaDistance, phoneticAgree } from './strings.ts';
 
@@ -11,50 +11,13 @@ export type NameLevel = (typeof NAME_LEVELS)[number];
 /** Particles that are written or left out at will ("Al-Hasan"/"Hasan", "da Silva"/"Silva"). */
 const PARTICLES = new Set(['al', 'el', 'ul', 'bin', 'ibn', 'binti', 'bint', 'abu', 'de', 'da', 'di', 'del', 'della', 'dos', 'das', 'do', 'du', 'van', 'von', 'der', 'den', 'le', 'la', 'ter', 'st']);
 
-/** Folded name tokens: lower case, no accents, letters and digits only ("Ó Brien-Smith" -> ["o", "brien", "smith"]). */
-export function nameTokens(raw: string | null | undefined): string[] {
-  const folded = foldName(raw);
-  return folded ? folded.split(' ') : [];
-}
-
 /** Surname tokens that carry the name: particles dropped unless nothing else is left. */
 export function significantTokens(tokens: readonly string[]): string[] {
   const kept = tokens.filter((t) => !PARTICLES.has(t));
   return kept.length ? kept : [...tokens];
 }
 
-/**
- * A spelling skeleton for transliterated names: consonant digraphs simplified (kh, gh, dh, th, ph), q as k,
- * j as y (Jusuf/Yusuf, Jammeh/Yammeh), w after a vowel dropped, every run of vowels one vowel, doubled letters
- * single. Mohamed, Muhammad and Mohammed share one; so do Chowdhury and Choudhury, Quraishi and Qureshi.
- */
-export function nameSkeleton(token: string): string {
-  let cached = skeletons.get(token);
-  if (cached === undefined) {
-    cached = skeleton(token);
-    if (skeletons.size > 200_000) skeletons.clear();
-    skeletons.set(token, cached);
-  }
-  return cached;
-}
-
-const skeletons = new Map<string, string>();
-
-function skeleton(token: string): string {
-  let s = token.replace(/[^a-z]/g, '');
-  if (!s) return '';
-  s = s
-    .replace(/ph/g, 'f')
-    .replace(/ck/g, 'k')
-    .replace(/q/g, 'k')
-    .replace(/j/g, 'y')
-    .replace(/([kgdtb])h/g, '$1')
-    .replace(/([aeiou])w/g, '$1')
-    .replace(/(.)y/g, '$1i');
-  const first = s[0] as string;
-  const rest = s.slice(1).replace(/[aeiou]+/g, 'a');
-  return (first + rest).replace(/(.)\1+/g, '$1');
-}
+export { nameSkeleton, nameTokens };
 
 /** A shorter name that is the start of the longer one, perhaps with a pet ending: Flori/Florin, Musti/Mustafa, Vik/Vikram. */
 function isDiminutive(short: string, long: string): boolean {

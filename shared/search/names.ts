@@ -2,20 +2,13 @@
 // (Mohammed / Muhammad / Mohamed), a coarser sound key, and a bounded Damerau (optimal string alignment)
 // distance — transpositions are the commonest surname typo. Nicknames and spelling groups come from
 // shared/matching/nicknames.ts (the list matching uses), so both find the same people.
-import { foldName } from '../text/normalise.ts';
+import { nameSkeleton, nameTokens, simplifySpelling } from '../text/names.ts';
 
 /** Words that are never taken for names when a query is read (they still match as words). */
 export const NOT_NAMES = new Set(
   'a an and are as at be but by for from had has have he her him his i in is it its me my no not of on or our she so that the their them they this to was we were who with you'.split(' '),
 );
 
-/** Folded name tokens: lower case, no accents, letters and digits only ("Ó Brien-Smith" -> ["o", "brien", "smith"]). */
-export function nameTokens(raw: string | null | undefined): string[] {
-  const folded = foldName(raw);
-  return folded ? folded.split(' ') : [];
-}
-
-const skeletonCache = new Map<string, string>();
 const soundCache = new Map<string, string>();
 
 function cached(cache: Map<string, string>, key: string, make: (k: string) => string): string {
@@ -28,36 +21,7 @@ function cached(cache: Map<string, string>, key: string, make: (k: string) => st
   return v;
 }
 
-/** Spelling variations that do not change how a name sounds, applied before comparing shapes. */
-function simplify(token: string): string {
-  return token
-    .replace(/[^a-z]/g, '')
-    .replace(/ph/g, 'f')
-    .replace(/ck/g, 'k')
-    .replace(/q/g, 'k')
-    .replace(/x/g, 'ks')
-    .replace(/sch/g, 'sh')
-    .replace(/tch/g, 'ch')
-    .replace(/([kgdtb])h/g, '$1')
-    .replace(/c(?=[aou])/g, 'k')
-    .replace(/([aeiou])w(?![aeiou])/g, '$1')
-    .replace(/(.)y/g, '$1i')
-    .replace(/ie$/, 'i');
-}
-
-/**
- * The spelling skeleton of a folded name token: digraphs simplified, every run of vowels one vowel, doubled
- * letters single, the first letter kept. Mohammed, Muhammad and Mohamed share one; so do Chowdhury and
- * Choudhury, Quraishi and Qureshi.
- */
-export function nameSkeleton(token: string): string {
-  return cached(skeletonCache, token, (t) => {
-    const s = simplify(t);
-    if (!s) return '';
-    const first = s[0] as string;
-    return (first + s.slice(1).replace(/[aeiou]+/g, 'a')).replace(/(.)\1+/g, '$1');
-  });
-}
+export { nameSkeleton, nameTokens };
 
 /**
  * A coarser sound key: the skeleton's consonants in sound classes, vowels dropped after the first letter
@@ -66,7 +30,7 @@ export function nameSkeleton(token: string): string {
  */
 export function soundKey(token: string): string {
   return cached(soundCache, token, (t) => {
-    const s = simplify(t);
+    const s = simplifySpelling(t);
     if (!s) return '';
     const cls = (c: string): string => {
       if ('bp'.includes(c)) return 'p';

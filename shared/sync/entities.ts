@@ -14,7 +14,9 @@
 //   'nsu': NSU desks only; 'nat': National Allegations Team desks (the scan inbox of the post room).
 // - binary: BLOB columns (sealed payloads); they travel as `{ b64 }`.
 // - restricted: the row holds sealed source material; only ciphertext ever enters the change log.
-// - local: columns of a synced table that stay on this desk, with why.
+// - local: columns of a synced table that stay on this desk, with why; `arriving` gives them a value for rows
+//   that come from elsewhere.
+// The order of ENTITIES is the order in which rows can be created (a row's references come before it).
 
 export type MergeKind = 'fields' | 'append';
 export type ScopeKind = 'allegation' | 'national' | 'user' | 'nsu' | 'nat';
@@ -36,11 +38,32 @@ export interface EntitySpec {
   readonly binary?: readonly string[];
   readonly restricted?: boolean;
   readonly local?: Readonly<Record<string, string>>;
+  /** Values of local columns for a row that arrives from elsewhere (this desk has not made them yet). */
+  readonly arriving?: Readonly<Record<string, string | number | null>>;
 }
 
 const PART_COLUMNS = ['allegation_id', 'ordinal', 'removed_at'] as const;
 
-export const ENTITIES: readonly EntitySpec[] = [
+export const ENTITIES = [
+  {
+    entity: 'user',
+    table: 'users',
+    key: ['id'],
+    merge: 'fields',
+    scope: 'national',
+    columns: ['username', 'display_name', 'role', 'unit_code', 'active', 'created_at', 'created_by'],
+    local: { password_hash: "this desk's verifier for offline sign-in; the server keeps its own and never receives this one" },
+    // A user who arrives by sync has no verifier here until they first sign in online on this desk.
+    arriving: { password_hash: '' },
+  },
+  {
+    entity: 'setting',
+    table: 'settings',
+    key: ['key'],
+    merge: 'fields',
+    scope: 'national',
+    columns: ['value', 'updated_at', 'updated_by'],
+  },
   {
     entity: 'allegation',
     table: 'allegations',
@@ -305,23 +328,6 @@ export const ENTITIES: readonly EntitySpec[] = [
     restricted: true,
   },
   {
-    entity: 'user',
-    table: 'users',
-    key: ['id'],
-    merge: 'fields',
-    scope: 'national',
-    columns: ['username', 'display_name', 'role', 'unit_code', 'active', 'created_at', 'created_by'],
-    local: { password_hash: "this desk's verifier for offline sign-in; the server keeps its own and never receives this one" },
-  },
-  {
-    entity: 'setting',
-    table: 'settings',
-    key: ['key'],
-    merge: 'fields',
-    scope: 'national',
-    columns: ['value', 'updated_at', 'updated_by'],
-  },
-  {
     entity: 'watch_item',
     table: 'watch_items',
     key: ['id'],
@@ -352,7 +358,10 @@ export const ENTITIES: readonly EntitySpec[] = [
     scope: 'nat',
     columns: ['file_name', 'source_path', 'source_mtime', 'content_hash', 'byte_size', 'kind', 'mime_type', 'pages', 'status', 'error', 'found_at', 'attachment_id', 'allegation_id', 'attached_at', 'attached_by'],
   },
-];
+] as const satisfies readonly EntitySpec[];
+
+/** The name of a synced entity, as the change log and the writer know it. */
+export type EntityName = (typeof ENTITIES)[number]['entity'];
 
 /** Tables that never leave this desk, each with the reason. */
 export const LOCAL_TABLES: Readonly<Record<string, string>> = {
@@ -368,17 +377,19 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   match_stats: 'derived: frequencies of names, dates and places for matching weights',
   search_docs: 'derived: the search index document of each allegation',
   search_pending: 'derived: allegations whose index entry is out of date',
+  match_pending: 'derived: allegations whose matching profile is out of date',
   search_names: 'derived: the vocabulary of name tokens for fuzzy search',
   search_fts: 'derived: the full-text index',
   search_names_fts: 'derived: the name-token index',
+  ocr_queue: "this desk's reading work: attachments it has still to read (a desk reads the files it holds)",
   field_clocks: 'the per-field clocks of synced rows, kept beside them (they travel in each change row)',
   changes: 'the change log itself: what sync pushes',
   changes_legacy: 'change rows written before the registry, in their old shapes; kept, never pushed',
   audit_log: 'the audit chain travels by its own path (heads countersigned by the server), not as entity rows',
 };
 
-const BY_ENTITY = new Map(ENTITIES.map((e) => [e.entity, e]));
-const BY_TABLE = new Map(ENTITIES.map((e) => [e.table, e]));
+const BY_ENTITY = new Map<string, EntitySpec>(ENTITIES.map((e) => [e.entity, e]));
+const BY_TABLE = new Map<string, EntitySpec>(ENTITIES.map((e) => [e.table, e]));
 
 export function entitySpec(entity: string): EntitySpec {
   const spec = BY_ENTITY.get(entity);

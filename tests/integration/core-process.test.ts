@@ -8,7 +8,7 @@ afterAll(() => tmp.cleanup());
 
 describe('the core in its own process (as Electron runs it)', () => {
   it('answers API calls over the message channel and reports malformed messages by ignoring them', async () => {
-    const child = fork(join(ROOT, 'electron', 'core', 'process-entry.ts'), ['--profile', join(tmp.dir, 'p')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(join(ROOT, 'electron', 'host', 'core-process.ts'), ['--profile', join(tmp.dir, 'p')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const messages: unknown[] = [];
     const next = (pred: (m: Record<string, unknown>) => boolean) =>
       new Promise<Record<string, unknown>>((resolve) => {

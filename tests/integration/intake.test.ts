@@ -173,7 +173,7 @@ describe('working an allegation after intake', () => {
     expect(updated.phones).toEqual([]);
     expect(updated.vehicles[0]).toMatchObject({ vrm: 'bw16 vto', normalised: 'BW16VTO' });
     const history = core.store.db.prepare("SELECT data FROM changes WHERE entity = 'subject' AND op = 'update' AND entity_id = ?").get(subject!.id) as { data: string };
-    expect(JSON.parse(history.data)).toMatchObject({ before: { surname: 'Nowak' }, after: { surname: 'Nowakowski' } });
+    expect(JSON.parse(history.data)).toMatchObject({ surname: { from: 'Nowak', to: 'Nowakowski' } });
     // The removed phone is still in the store, marked removed.
     expect(core.store.db.prepare('SELECT removed_at FROM phones WHERE allegation_id = ?').get(created.id)).toEqual({ removed_at: expect.any(String) });
     // Search follows the amendment at once.

@@ -185,8 +185,7 @@ describe('the index follows every change', () => {
   it('indexes a note in the same transaction that adds it', () => {
     const id = idOf('IMS-2020-000002');
     core.store.mutate({ actor: { userId: null, name: 'test' }, action: 'note.add', entity: 'note', allegationId: id }, (m) => {
-      m.db.prepare('INSERT INTO notes (id, allegation_id, note_date, author_name, text, created_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(core.store.newId(), id, '2026-01-05', 'AB1234', 'Spoke to Quillon Marsh about the lodger.', m.at, m.hlc);
-      m.change('note', id, 'append', {});
+      m.append('note', { id: core.store.newId(), allegation_id: id, note_date: '2026-01-05', author_name: 'AB1234', text: 'Spoke to Quillon Marsh about the lodger.', created_at: m.at });
     });
     expect(core.search.pendingCount()).toBe(0);
     const hit = search('Quillon').hits[0];

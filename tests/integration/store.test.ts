@@ -46,8 +46,7 @@ describe('the local case store', () => {
 
   it('writes one change row and one audit entry with each mutation, in one transaction', () => {
     store.mutate({ actor, action: 'test.setting' }, (m) => {
-      m.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('x', '1', ?)").run(m.at);
-      m.change('setting', 'x', 'insert', { value: 1 });
+      m.insert('setting', { key: 'x', value: '1', updated_at: m.at, updated_by: null });
     });
     expect(store.db.prepare('SELECT count(*) AS n FROM changes').get()).toEqual({ n: 1 });
     const audit = store.db.prepare('SELECT action, details FROM audit_log').all() as Array<{ action: string; details: string }>;
@@ -59,8 +58,7 @@ describe('the local case store', () => {
   it('keeps nothing of a mutation that fails', () => {
     expect(() =>
       store.mutate({ actor, action: 'test.fail' }, (m) => {
-        m.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('y', '1', ?)").run(m.at);
-        m.change('setting', 'y', 'insert', {});
+        m.insert('setting', { key: 'y', value: '1', updated_at: m.at, updated_by: null });
         throw new Error('boom');
       }),
     ).toThrow('boom');
@@ -71,11 +69,8 @@ describe('the local case store', () => {
 
   it('refuses to delete allegations or edit notes, the change log or the audit log', () => {
     store.mutate({ actor, action: 'test.seed' }, (m) => {
-      m.db.prepare(
-        "INSERT INTO allegations (id, reference, channel, reporter_type, received_at, status, created_at, updated_at, hlc) VALUES ('a1', 'IMS-2026-000001', 'email', 'public', ?, 'new', ?, ?, ?)",
-      ).run(m.at, m.at, m.at, m.hlc);
-      m.db.prepare("INSERT INTO notes (id, allegation_id, note_date, author_name, text, created_at, hlc) VALUES ('n1', 'a1', '2026-01-01', 'me', 'first', ?, ?)").run(m.at, m.hlc);
-      m.change('allegation', 'a1', 'insert', {});
+      m.insert('allegation', { id: 'a1', reference: 'IMS-2026-000001', channel: 'email', reporter_type: 'public', received_at: m.at, status: 'new', created_at: m.at, updated_at: m.at });
+      m.append('note', { id: 'n1', allegation_id: 'a1', note_date: '2026-01-01', author_name: 'me', text: 'first', created_at: m.at });
     });
     expect(() => store.db.prepare("DELETE FROM allegations WHERE id = 'a1'").run()).toThrow(/never deleted/);
     expect(() => store.db.prepare("UPDATE notes SET text = 'changed' WHERE id = 'n1'").run()).toThrow(/append-only/);
@@ -87,7 +82,7 @@ describe('the local case store', () => {
   });
 
   it('detects an edited, deleted or reordered audit entry', () => {
-    for (let i = 0; i < 5; i++) store.mutate({ actor, action: `test.step${i}` }, (m) => m.change('x', String(i), 'insert', {}));
+    for (let i = 0; i < 5; i++) store.mutate({ actor, action: `test.step${i}` }, (m) => m.insert('setting', { key: `k${i}`, value: String(i), updated_at: m.at, updated_by: null }));
     expect(store.audit.verify()).toEqual({ ok: true, entries: 5 });
     store.close();
 

@@ -9,12 +9,18 @@ import * as m0006 from './0006-search-v2.ts';
 import * as m0007 from './0007-links.ts';
 import * as m0008 from './0008-attachments.ts';
 import * as m0009 from './0009-search-marks.ts';
-import * as m0010 from './0010-watch-list.ts';
+import * as m0010 from './0010-change-log.ts';
+import * as m0011 from './0011-derived-marks.ts';
+import * as m0012 from './0012-ocr-queue.ts';
+import * as m0013 from './0013-watch-list.ts';
+import type { Db } from '../db.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Work SQL alone cannot do (after `sql`, in the same transaction). */
+  run?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -27,5 +33,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'links', sql: m0007.sql },
   { version: 8, name: 'attachments', sql: m0008.sql },
   { version: 9, name: 'search-marks', sql: m0009.sql },
-  { version: 10, name: 'watch-list', sql: m0010.sql },
+  { version: 10, name: 'change-log', sql: m0010.sql, run: m0010.run },
+  { version: 11, name: 'derived-marks', sql: m0011.sql },
+  { version: 12, name: 'ocr-queue', sql: m0012.sql },
+  { version: 13, name: 'watch-list', sql: m0013.sql },
 ];

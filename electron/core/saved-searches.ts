@@ -2,13 +2,16 @@
 // are new since the user last looked. "Seen" is the set of matching allegations (their index document
 // numbers, sorted, 4 bytes each) at the last look, so an allegation counts as new when it starts to match —
 // whether it arrived since, or an edit, a note or an attachment's text made it match.
-import type { Core } from '../core/core.ts';
+import type { HasSearch, HasStore } from './deps.ts';
+
+/** What this module needs of the core. */
+export type SavedSearchesDeps = HasSearch & HasStore;
 import type { Actor } from '../store/store.ts';
 import { prepared } from '../store/db.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { canonicalFilters, type SearchFilters } from '../../shared/search/filters.ts';
 import type { SavedSearchView } from '../../shared/api/search.ts';
-import type { SearchResult } from './engine.ts';
+import type { SearchResult } from '../search/engine.ts';
 
 /** Matches remembered per saved search (and counted for "new since"). */
 export const SAVED_CAP = 5000;
@@ -61,38 +64,27 @@ function contains(sorted: Uint32Array, x: number): boolean {
   return false;
 }
 
-function ownRow(core: Core, userId: string, id: string): SavedRow {
+function ownRow(core: SavedSearchesDeps, userId: string, id: string): SavedRow {
   const row = prepared(core.store.db, 'SELECT * FROM saved_searches WHERE id = ? AND removed_at IS NULL').get(id) as SavedRow | undefined;
   if (!row || row.user_id !== userId) throw new ApiError('not_found', 'No such saved search');
   return row;
 }
 
-function runAll(core: Core, q: string, filters: SearchFilters | undefined, limit: number, detail = true): SearchResult {
+function runAll(core: SavedSearchesDeps, q: string, filters: SearchFilters | undefined, limit: number, detail = true): SearchResult {
   return core.search.search({ q, filters, limit, exhaustive: SAVED_CAP, detail });
 }
 
-export function createSavedSearch(core: Core, actor: Actor, userId: string, input: { name: string; q: string; filters?: SearchFilters | undefined }): SavedSearchView {
+export function createSavedSearch(core: SavedSearchesDeps, actor: Actor, userId: string, input: { name: string; q: string; filters?: SearchFilters | undefined }): SavedSearchView {
   const result = runAll(core, input.q, input.filters, 1, false);
   const id = core.store.newId();
   const query = JSON.stringify({ q: input.q, ...(input.filters ? { filters: input.filters } : {}) });
   return core.store.mutate({ actor, action: 'search.saved.create', entity: 'saved_search', entityId: id, details: { name: input.name } }, (m) => {
-    prepared(m.db, 'INSERT INTO saved_searches (id, user_id, name, query, created_at, seen_at, seen_docs, seen_count, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      id,
-      userId,
-      input.name,
-      query,
-      m.at,
-      m.at,
-      encode(result.docs),
-      result.docs.length,
-      m.hlc,
-    );
-    m.change('saved_search', id, 'insert', { userId, name: input.name, query: JSON.parse(query) as unknown });
+    m.insert('saved_search', { id, user_id: userId, name: input.name, query, created_at: m.at, removed_at: null, seen_at: m.at, seen_docs: encode(result.docs), seen_count: result.docs.length });
     return view(ownRow(core, userId, id));
   });
 }
 
-export function listSavedSearches(core: Core, userId: string, counts: boolean): Array<SavedSearchView & { newSince: number | null }> {
+export function listSavedSearches(core: SavedSearchesDeps, userId: string, counts: boolean): Array<SavedSearchView & { newSince: number | null }> {
   const rows = prepared(core.store.db, 'SELECT * FROM saved_searches WHERE user_id = ? AND removed_at IS NULL ORDER BY created_at').all(userId) as SavedRow[];
   return rows.map((row) => {
     let newSince: number | null = null;
@@ -105,7 +97,7 @@ export function listSavedSearches(core: Core, userId: string, counts: boolean): 
   });
 }
 
-export function runSavedSearch(core: Core, actor: Actor, userId: string, id: string, limit: number, markSeen: boolean) {
+export function runSavedSearch(core: SavedSearchesDeps, actor: Actor, userId: string, id: string, limit: number, markSeen: boolean) {
   const row = ownRow(core, userId, id);
   const v = view(row);
   const full = runAll(core, v.q, v.filters, limit);
@@ -115,17 +107,17 @@ export function runSavedSearch(core: Core, actor: Actor, userId: string, id: str
   const newAllegationIds = fresh.slice(0, 500).map((d) => idOf.get(d) as string).filter(Boolean);
   if (markSeen) {
     core.store.mutate({ actor, action: 'search.saved.seen', entity: 'saved_search', entityId: id, details: { matches: full.docs.length, newSince: fresh.length } }, (m) => {
-      prepared(m.db, 'UPDATE saved_searches SET seen_at = ?, seen_docs = ?, seen_count = ? WHERE id = ?').run(m.at, encode(full.docs), full.docs.length, id);
+      // Which matches were seen is this desk's own (local columns): nothing is logged for sync.
+      m.update('saved_search', id, { seen_at: m.at, seen_docs: encode(full.docs), seen_count: full.docs.length });
     });
   }
   return { saved: view(markSeen ? ownRow(core, userId, id) : row), result: full, newSince: fresh.length, newAllegationIds };
 }
 
-export function removeSavedSearch(core: Core, actor: Actor, userId: string, id: string): boolean {
+export function removeSavedSearch(core: SavedSearchesDeps, actor: Actor, userId: string, id: string): boolean {
   ownRow(core, userId, id);
   core.store.mutate({ actor, action: 'search.saved.remove', entity: 'saved_search', entityId: id }, (m) => {
-    prepared(m.db, 'UPDATE saved_searches SET removed_at = ?, hlc = ? WHERE id = ?').run(m.at, m.hlc, id);
-    m.change('saved_search', id, 'update', { removedAt: m.at });
+    m.update('saved_search', id, { removed_at: m.at });
   });
   return true;
 }

@@ -7,9 +7,9 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Core, type CoreOptions } from './core.ts';
+import { Core, type CoreOptions } from '../core/core.ts';
 import { dispatch } from '../api/dispatch.ts';
-import { defaultProfileDir } from './profile.ts';
+import { defaultProfileDir } from '../core/profile.ts';
 import { z } from 'zod';
 import { createRequire } from 'node:module';
 

@@ -1,0 +1,372 @@
+// Reading attachments: the OCR job service. The queue lives in the table (ocr_queue, this desk's own work):
+// attaching a file or asking for pages again adds a row in the same transaction, so work survives a restart
+// and resumes where it stopped, page by page. A drain loop takes queued attachments, a few at a time, and has
+// the OCR pool read them; each page is written as it lands, with anything that reveals the writer withheld from
+// the open text (the page as read is sealed) and the search index and matcher following through the store's
+// marks. When every page is read the attachment gets its suggested fields and, when it reveals the writer, a
+// sanitised copy with those places blacked out.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Actor, Mutation, Store } from '../store/store.ts';
+import type { Db } from '../store/db.ts';
+import { prepared } from '../store/statements.ts';
+import { allegationScope, readSourceForCore, SEALED_FORMAT, SourceWithholder, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { BlobStore } from '../attachments/blob-store.ts';
+import type { AttachmentOcr, OcrPool, OcrProgress, PageResult } from '../attachments/ocr-pool.ts';
+import { analyseAttachment } from '../attachments/analyse.ts';
+import { sanitiseAttachment } from '../attachments/sanitise.ts';
+import { pdfFromGreyPages } from '../attachments/pdf-writer.ts';
+import type { Uploads } from './uploads.ts';
+import { attachmentCase, attachmentRow, pageRows, pageCounts, type Analysis, type AttachmentRow, type PageRow, type SealedPage, type StoredRegion } from './attachment-rows.ts';
+import { redactSource } from '../../shared/sources/redact.ts';
+import { withholdFromPage, type WithheldRegion } from '../../shared/sources/scan-withhold.ts';
+import type { PlacedWord } from '../../shared/attachments/page-text.ts';
+import type { OcrStatus } from '../../shared/domain/vocabularies.ts';
+import type { SuggestionView } from '../../shared/api/attachments.ts';
+import type { CoreEvent } from '../../shared/api/events.ts';
+
+/** Who writes what the OCR read: the desk itself, on behalf of whoever attached the file. */
+const OCR_ACTOR: Actor = { userId: null, name: 'IMS Desk OCR' };
+/** Attachments read at once; the pool shares its workers among their pages. */
+const IN_FLIGHT = 4;
+
+const log = (message: string, error?: unknown) => console.error(`[ims] ${message}`, error instanceof Error ? (error.stack ?? error.message) : (error ?? ''));
+
+export interface ReadingDeps {
+  store: Store;
+  vault: Vault;
+  blobs: BlobStore;
+  uploads: Uploads;
+  pool(): OcrPool;
+  emit(event: CoreEvent): void;
+}
+
+interface QueueRow {
+  attachment_id: string;
+  seq: number;
+  pages: string | null;
+}
+
+/** Adds an attachment (all its pages, or those given) to this desk's reading queue, inside the caller's mutation. */
+export function enqueueReading(m: Mutation, attachmentId: string, pages?: number[]): void {
+  prepared(
+    m.db,
+    `INSERT INTO ocr_queue (attachment_id, seq, pages, queued_at) VALUES (?, 1, ?, ?)
+     ON CONFLICT (attachment_id) DO UPDATE SET seq = seq + 1, pages = CASE WHEN ocr_queue.pages IS NULL OR excluded.pages IS NULL THEN NULL
+       ELSE (SELECT json_group_array(value) FROM (SELECT DISTINCT value FROM json_each(ocr_queue.pages) UNION SELECT value FROM json_each(excluded.pages) ORDER BY value)) END,
+       queued_at = excluded.queued_at`,
+  ).run(attachmentId, pages ? JSON.stringify(pages) : null, m.at);
+}
+
+export class AttachmentReading {
+  private readonly deps: ReadingDeps;
+  /** Attachments being read now, with the queue entry (seq) each run took. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private draining = false;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(deps: ReadingDeps) {
+    this.deps = deps;
+  }
+
+  private get db(): Db {
+    return this.deps.store.db;
+  }
+
+  /** How many attachments wait in this desk's queue (being read or not yet started). */
+  queued(): number {
+    return (prepared(this.db, 'SELECT count(*) AS n FROM ocr_queue').get() as { n: number }).n;
+  }
+
+  /**
+   * Starts reading what the queue holds (after a restart: what was left). Returns at once; progress goes out as
+   * events. Reading one attachment runs in order; different attachments share the pool.
+   */
+  kick(): void {
+    if (this.closed || this.draining) return;
+    this.draining = true;
+    try {
+      for (const row of prepared(this.db, 'SELECT attachment_id, seq, pages FROM ocr_queue ORDER BY queued_at, attachment_id').all() as QueueRow[]) {
+        if (this.inFlight.size >= IN_FLIGHT) break;
+        if (this.inFlight.has(row.attachment_id)) continue;
+        this.start(row);
+      }
+    } finally {
+      this.draining = false;
+    }
+    if (this.inFlight.size === 0) this.notifyIdle();
+  }
+
+  private start(row: QueueRow): void {
+    const id = row.attachment_id;
+    const pages = row.pages ? (JSON.parse(row.pages) as number[]) : undefined;
+    try {
+      this.progress(attachmentRow(this.db, id), 'queued', null);
+    } catch {
+      // An attachment this desk no longer holds: its queue entry is dropped below.
+    }
+    const job = this.process(id, pages)
+      .catch((err: unknown) => {
+        if (!this.closed) log(`reading attachment ${id} failed`, err);
+      })
+      .finally(() => {
+        this.inFlight.delete(id);
+        // Done with this request; a newer one for the same attachment (a retry while reading) keeps its row.
+        if (!this.closed && this.db.open) prepared(this.db, 'DELETE FROM ocr_queue WHERE attachment_id = ? AND seq = ?').run(id, row.seq);
+        this.kick();
+      });
+    this.inFlight.set(id, job);
+  }
+
+  /** Resolves when the attachment (or every attachment) has nothing queued or being read. */
+  async whenIdle(id?: string): Promise<void> {
+    for (;;) {
+      const waiting = id
+        ? this.inFlight.has(id) || Boolean(prepared(this.db, 'SELECT 1 FROM ocr_queue WHERE attachment_id = ?').get(id))
+        : this.inFlight.size > 0 || this.queued() > 0;
+      if (!waiting || this.closed) return;
+      this.kick();
+      const running = id ? this.inFlight.get(id) : undefined;
+      if (running) await running;
+      else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async process(id: string, pages?: number[]): Promise<void> {
+    if (this.closed) return;
+    const row = attachmentRow(this.db, id);
+    if (!row.content_hash) return;
+    const file = this.deps.blobs.pathOf(row.content_hash);
+    if (!existsSync(file)) {
+      this.failAttachment(row, { code: 'not_found', message: 'The stored file is missing from this desk (it may not have been copied from another desk yet)' });
+      return;
+    }
+    const result = await this.deps.pool().ocrAttachment(file, { ...(pages ? { pages } : {}), onProgress: (p) => this.onProgress(id, p, pages) });
+    if (this.closed) return;
+    await this.finish(id, result);
+  }
+
+  private onProgress(id: string, p: OcrProgress, pages: number[] | undefined): void {
+    if (this.closed) return;
+    try {
+      if (p.event === 'started') this.started(id, p.pageCount, pages);
+      else if (p.event === 'page' && p.result) this.storePage(id, p.result);
+    } catch (err) {
+      log(`recording progress of attachment ${id} failed`, err);
+    }
+  }
+
+  private started(id: string, pageCount: number, pages: number[] | undefined): void {
+    const row = attachmentRow(this.db, id);
+    const wanted = (pages ?? Array.from({ length: pageCount }, (_, i) => i + 1)).filter((p) => p >= 1 && p <= pageCount);
+    this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read_started', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { pages: wanted.length, pageCount } }, (m) => {
+      m.update('attachment', id, { pages: pageCount, ocr_status: 'running', error_code: null, error: null });
+      for (const p of wanted) m.put('attachment_page', { attachment_id: id, page_no: p, status: 'pending', error: null, error_code: null, updated_at: m.at });
+    });
+    this.progress(attachmentRow(this.db, id), 'started', null);
+  }
+
+  /** The source known for an allegation (to withhold it), when the vault is open. */
+  knownSource(db: Db, allegationId: string): SourceIdentifiersPayload | null {
+    return this.deps.vault.unlocked ? readSourceForCore(db, this.deps.vault, allegationId) : null;
+  }
+
+  /** Writes one page as it lands: open text with the source withheld, the page as read sealed, the index updated. */
+  private storePage(id: string, r: PageResult): void {
+    const row = attachmentRow(this.db, id);
+    const allegationId = row.allegation_id;
+    this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.page_read', entity: 'attachment', entityId: id, allegationId, details: { page: r.page, status: r.status, ...(r.error ? { error: r.error.code } : {}) } }, (m) => {
+      if (r.status === 'done') {
+        const withheld = withholdFromPage({ page: r.page, text: r.text, words: r.words }, this.knownSource(m.db, allegationId));
+        const reveals = withheld.open !== r.text;
+        this.writePage(m, row, r.page, {
+          status: 'done',
+          method: r.source === 'text-layer' ? 'text_layer' : 'ocr',
+          text: withheld.open,
+          confidence: r.confidence,
+          width: r.width,
+          height: r.height,
+          reveals,
+          sealed: { text: r.text, words: r.words },
+        });
+      } else {
+        m.put('attachment_page', { attachment_id: id, page_no: r.page, status: 'failed', error: r.error?.message ?? 'The page could not be read', error_code: r.error?.code ?? 'ocr_failed', updated_at: m.at });
+      }
+    });
+    this.progress(attachmentRow(this.db, id), 'page', r.page);
+  }
+
+  writePage(
+    m: Mutation,
+    row: AttachmentRow,
+    page: number,
+    p: { status: 'done'; method: 'text_layer' | 'ocr'; text: string; confidence: number | null; width: number; height: number; reveals: boolean; sealed: SealedPage },
+  ): void {
+    const allegationId = row.allegation_id;
+    const scope = allegationScope(allegationId);
+    const data = this.deps.vault.sealJson(scope, `page:${row.id}:${page}`, p.sealed);
+    m.put('attachment_page', {
+      attachment_id: row.id,
+      page_no: page,
+      status: 'done',
+      method: p.method,
+      text: p.text,
+      confidence: p.confidence,
+      error: null,
+      error_code: null,
+      updated_at: m.at,
+      width: p.width,
+      height: p.height,
+      reveals_source: p.reveals ? 1 : 0,
+      data_format: SEALED_FORMAT,
+      data,
+    });
+    if (p.reveals) {
+      // The page as read goes to restricted storage, where the source pane shows it ("attachment text, as received").
+      const originals = new SourceWithholder(null);
+      originals.originals.push({ part: `attachment:${row.id}:page:${page}`, text: p.sealed.text });
+      originals.flush(m, this.deps.vault, allegationId);
+      m.update('attachment', row.id, { reveals_source: 1 });
+    }
+  }
+
+  readSealed(row: { id: string; allegation_id: string }, p: PageRow): SealedPage | null {
+    if (!p.data || !p.data_format || !this.deps.vault.unlocked) return null;
+    return this.deps.vault.openJson<SealedPage>(allegationScope(row.allegation_id), `page:${row.id}:${p.page_no}`, p.data, p.data_format);
+  }
+
+  /** Suggestions and source regions from every page read so far, with the known source left out. */
+  analyse(row: AttachmentRow, db: Db): Analysis & { reveals: boolean } {
+    const known = this.knownSource(db, row.allegation_id);
+    const pages: Array<{ page: number; text: string; words: PlacedWord[] }> = [];
+    const regions: WithheldRegion[] = [];
+    for (const p of pageRows(this.db, row.id)) {
+      if (p.status !== 'done') continue;
+      const sealed = this.readSealed(row, p);
+      if (!sealed) continue;
+      pages.push({ page: p.page_no, text: sealed.text, words: sealed.words });
+      regions.push(...withholdFromPage({ page: p.page_no, text: sealed.text, words: sealed.words }, known).regions);
+    }
+    const { suggestions } = analyseAttachment({ pages: pages.map((p) => ({ ...p, status: 'done' })) } as unknown as Pick<AttachmentOcr, 'pages'>);
+    const kept = suggestions.filter((s) => {
+      if (regions.some((r) => r.page === s.page && s.start < r.end && s.end > r.start)) return false;
+      return !(known && redactSource(s.text, known).count > 0);
+    });
+    const seen = new Set<string>();
+    const out: SuggestionView[] = [];
+    for (const s of kept) {
+      const key = `${s.kind}:${s.value}:${s.page}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ key, kind: s.kind, text: s.text, value: s.value, page: s.page, start: s.start, end: s.end, boxes: s.boxes, cue: s.cue, date: s.date ?? null, dateText: s.dateText ?? null, role: s.role ?? null });
+    }
+    const stored: StoredRegion[] = regions.map((r) => ({
+      page: r.page,
+      kind: r.kind,
+      boxes: r.boxes,
+      reveals: (['name', 'phone', 'email', 'postcode'] as const).filter((k) => r.details[k]),
+    }));
+    return { suggestions: out, regions: stored, reveals: regions.length > 0 };
+  }
+
+  private async finish(id: string, result: AttachmentOcr): Promise<void> {
+    const row = attachmentRow(this.db, id);
+    if (result.status === 'failed' && result.pageCount === 0) {
+      this.failAttachment(row, result.error ?? { code: 'corrupt', message: 'The file could not be read' });
+      return;
+    }
+    const pages = pageRows(this.db, id);
+    const failed = pages.filter((p) => p.status === 'failed');
+    const status: OcrStatus = failed.length ? 'failed' : pages.some((p) => p.status === 'pending' || p.status === 'running') ? 'running' : 'done';
+    let reveals = false;
+    this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { status, pages: pages.length, failed: failed.length } }, (m) => {
+      const analysis = this.analyse(row, m.db);
+      reveals = analysis.reveals || pages.some((p) => p.reveals_source === 1);
+      const error = failed.length
+        ? `${failed.length} of ${row.pages || pages.length} page${row.pages === 1 ? '' : 's'} could not be read (${failed[0]?.error ?? 'unknown reason'}): retry ${failed.length === 1 ? 'it' : 'them'}`
+        : null;
+      m.update('attachment', id, {
+        ocr_status: status,
+        error_code: failed[0]?.error_code ?? null,
+        error,
+        analysis: JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }),
+        reveals_source: reveals ? 1 : 0,
+      });
+    });
+    this.progress(attachmentRow(this.db, id), 'finished', null);
+    this.deps.emit({ type: 'allegation.changed', allegationId: row.allegation_id, reference: attachmentCase(this.db, row.allegation_id).reference });
+    if (reveals && status === 'done') await this.sanitise(id);
+  }
+
+  private failAttachment(row: AttachmentRow, error: { code: string; message: string }): void {
+    this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read', entity: 'attachment', entityId: row.id, allegationId: row.allegation_id, details: { status: 'failed', error: error.code } }, (m) => {
+      m.update('attachment', row.id, { ocr_status: 'failed', error_code: error.code, error: error.message });
+    });
+    this.progress(attachmentRow(this.db, row.id), 'finished', null);
+    this.deps.emit({ type: 'allegation.changed', allegationId: row.allegation_id, reference: attachmentCase(this.db, row.allegation_id).reference });
+  }
+
+  /** The sanitised copy: every page with the places that reveal the writer blacked out, and one PDF of them. */
+  private async sanitise(id: string): Promise<void> {
+    const row = attachmentRow(this.db, id);
+    if (!row.content_hash || this.closed) return;
+    const analysis = JSON.parse(row.analysis) as Analysis;
+    const regions = analysis.regions ?? [];
+    const dir = mkdtempSync(join(this.deps.uploads.workDir(), `sanitise-`));
+    try {
+      const made = await sanitiseAttachment(this.deps.pool(), this.deps.blobs.pathOf(row.content_hash), row.pages, regions, dir);
+      if (this.closed) return;
+      const stored: Array<{ page: number; sha256: string; width: number; height: number; boxes: number }> = [];
+      const grey: Array<{ data: Buffer; width: number; height: number }> = [];
+      for (const p of made.sort((a, b) => a.page - b.page)) {
+        const blob = await this.deps.blobs.putFile(p.file, `page ${p.page} of the sanitised copy`);
+        stored.push({ page: p.page, sha256: blob.sha256, width: p.width, height: p.height, boxes: p.boxes });
+        const { data, info } = await sharp(p.file).greyscale().raw().toBuffer({ resolveWithObject: true });
+        grey.push({ data, width: info.width, height: info.height });
+      }
+      const pdf = await this.deps.blobs.putBuffer(pdfFromGreyPages(grey), 'the sanitised copy');
+      if (this.closed) return;
+      this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.sanitised', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { pages: stored.length, boxes: stored.reduce((n, s) => n + s.boxes, 0) } }, (m) => {
+        for (const s of stored) m.put('attachment_sanitised', { attachment_id: id, page_no: s.page, blob_hash: s.sha256, width: s.width, height: s.height, boxes: s.boxes, made_at: m.at });
+        m.update('attachment', id, { sanitised_hash: pdf.sha256 });
+      });
+      this.progress(attachmentRow(this.db, id), 'sanitised', null);
+    } catch (err) {
+      if (!this.closed) log(`making the sanitised copy of attachment ${id} failed`, err);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private progress(row: AttachmentRow, stage: Extract<CoreEvent, { type: 'attachment.progress' }>['stage'], page: number | null): void {
+    const counts = pageCounts(this.db, row.id);
+    this.deps.emit({
+      type: 'attachment.progress',
+      attachmentId: row.id,
+      allegationId: row.allegation_id,
+      reference: attachmentCase(this.db, row.allegation_id).reference,
+      fileName: row.file_name,
+      stage,
+      status: row.ocr_status,
+      pageCount: row.pages,
+      pagesDone: counts.done,
+      pagesFailed: counts.failed,
+      page,
+      finished: stage === 'finished' || stage === 'sanitised',
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.notifyIdle();
+  }
+}

@@ -1,0 +1,197 @@
+// What is shown and handed out of attachments: summaries and details for the screens, pages as images (the
+// original, rendered and cached, or the sanitised copy), the original file in pieces for the PDF viewer, and
+// the export — the sanitised copy whenever the scan reveals its writer. Opening an original that reveals the
+// writer is open only to those who may open the source pane, and is audited.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import type { Store } from '../store/store.ts';
+import type { Db } from '../store/db.ts';
+import { prepared } from '../store/statements.ts';
+import type { BlobStore } from '../attachments/blob-store.ts';
+import type { OcrPool } from '../attachments/ocr-pool.ts';
+import { AttachmentError } from '../attachments/errors.ts';
+import type { UserRow } from './users.ts';
+import { actorFor, mayOpenSource } from './access.ts';
+import { attachmentCase, attachmentRow, pageCounts, pageRows, type Analysis, type AttachmentRow } from './attachment-rows.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import type { AttachmentDetail, AttachmentSummary } from '../../shared/api/attachments.ts';
+
+export interface ViewsDeps {
+  store: Store;
+  blobs: BlobStore;
+  pool(): OcrPool;
+}
+
+export class AttachmentViews {
+  private readonly deps: ViewsDeps;
+
+  constructor(deps: ViewsDeps) {
+    this.deps = deps;
+  }
+
+  private get db(): Db {
+    return this.deps.store.db;
+  }
+
+  summary(row: AttachmentRow): AttachmentSummary {
+    const counts = pageCounts(this.db, row.id);
+    const analysis = JSON.parse(row.analysis) as Analysis;
+    return {
+      id: row.id,
+      allegationId: row.allegation_id,
+      fileName: row.file_name,
+      mimeType: row.mime_type,
+      kind: row.kind,
+      byteSize: row.byte_size,
+      pages: row.pages,
+      ocrStatus: row.ocr_status,
+      pagesDone: counts.done,
+      pagesFailed: counts.failed,
+      error: row.error ? { code: row.error_code ?? 'failed', message: row.error } : null,
+      revealsSource: row.reveals_source === 1,
+      suggestions: analysis.suggestions?.length ?? 0,
+      hasFile: row.content_hash !== null,
+      addedAt: row.added_at,
+      addedBy: row.added_by,
+    };
+  }
+
+  list(allegationId: string): AttachmentSummary[] {
+    attachmentCase(this.db, allegationId);
+    return (prepared(this.db, 'SELECT * FROM attachments WHERE allegation_id = ? ORDER BY ordinal').all(allegationId) as AttachmentRow[]).map((r) => this.summary(r));
+  }
+
+  detail(user: UserRow, id: string): AttachmentDetail {
+    const row = attachmentRow(this.db, id);
+    const a = attachmentCase(this.db, row.allegation_id);
+    const analysis = JSON.parse(row.analysis) as Analysis;
+    const sanitisedPages = (prepared(this.db, 'SELECT count(*) AS n FROM attachment_sanitised WHERE attachment_id = ?').get(id) as { n: number }).n;
+    const canOpenOriginal = mayOpenSource(this.db, user, row.allegation_id);
+    const reveals = row.reveals_source === 1;
+    const pages = pageRows(this.db, id);
+    const exportState = this.exportState(row, sanitisedPages);
+    return {
+      ...this.summary(row),
+      reference: a.reference,
+      pageDetails: pages.map((p) => ({
+        page: p.page_no,
+        status: p.status,
+        method: p.method,
+        confidence: p.confidence,
+        error: p.error ? { code: p.error_code ?? 'failed', message: p.error } : null,
+        text: p.text,
+        width: p.width,
+        height: p.height,
+        revealsSource: p.reveals_source === 1,
+      })),
+      suggestionList: analysis.suggestions ?? [],
+      source: { regions: analysis.regions ?? [], movedAt: row.source_moved_at, movedBy: row.source_moved_by, canOpenOriginal, sanitisedPages },
+      view: !row.content_hash ? 'none' : reveals ? (sanitisedPages > 0 ? 'sanitised' : 'none') : 'original',
+      export: exportState,
+    };
+  }
+
+  private exportState(row: AttachmentRow, sanitisedPages: number): AttachmentDetail['export'] {
+    if (!row.content_hash) return { allowed: false, sanitised: false, reason: 'No file is held for this attachment (only the text a legacy system kept)' };
+    if (row.ocr_status !== 'done') {
+      return { allowed: false, sanitised: false, reason: 'Not every page has been read yet, so the scan has not been checked for details of its writer: wait, or retry the pages that failed' };
+    }
+    if (row.reveals_source === 1) {
+      if (!row.sanitised_hash || sanitisedPages === 0) return { allowed: false, sanitised: true, reason: 'The scan reveals its writer and its sanitised copy is still being made' };
+      return { allowed: true, sanitised: true, reason: null };
+    }
+    return { allowed: true, sanitised: false, reason: null };
+  }
+
+  private audit(user: UserRow, action: string, row: AttachmentRow, details: Record<string, unknown>): void {
+    this.deps.store.audit.record({ at: this.deps.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action, entity: 'attachment', entityId: row.id, allegationId: row.allegation_id, details });
+  }
+
+  private requireOriginal(user: UserRow, row: AttachmentRow): void {
+    if (row.reveals_source === 1 && !mayOpenSource(this.db, user, row.allegation_id)) {
+      this.audit(user, 'attachment.original_refused', row, {});
+      throw new ApiError('forbidden', 'This scan reveals who sent it: only its sanitised copy can be shown to you. The original is open to staff allocated to the case and to the National Source Unit.');
+    }
+  }
+
+  /** A page as PNG: the original (rendered by the pool, cached) or the sanitised copy. */
+  async page(user: UserRow, id: string, page: number, variant: 'auto' | 'original' | 'sanitised'): Promise<{ png: string; width: number; height: number; variant: 'original' | 'sanitised' }> {
+    const row = attachmentRow(this.db, id);
+    if (!row.content_hash) throw new ApiError('not_found', 'No file is held for this attachment');
+    if (row.pages > 0 && page > row.pages) throw new ApiError('not_found', `${row.file_name} has ${row.pages} page${row.pages === 1 ? '' : 's'}`);
+    const chosen = variant === 'auto' ? (row.reveals_source === 1 ? 'sanitised' : 'original') : variant;
+    if (chosen === 'sanitised') {
+      const s = prepared(this.db, 'SELECT blob_hash, width, height FROM attachment_sanitised WHERE attachment_id = ? AND page_no = ?').get(id, page) as { blob_hash: string; width: number; height: number } | undefined;
+      if (!s) throw new ApiError('not_found', row.reveals_source === 1 ? 'The sanitised copy is still being made' : 'This scan needs no sanitised copy: it does not reveal its writer');
+      return { png: readFileSync(this.deps.blobs.pathOf(s.blob_hash)).toString('base64'), width: s.width, height: s.height, variant: 'sanitised' };
+    }
+    this.requireOriginal(user, row);
+    if (row.reveals_source === 1) this.audit(user, 'attachment.original_opened', row, { page });
+    const r = await this.renderPage(row.content_hash, page);
+    return { ...r, variant: 'original' };
+  }
+
+  /** A page of a stored file rendered to PNG through the pool, kept in the profile's cache. */
+  async renderPage(sha256: string, page: number): Promise<{ png: string; width: number; height: number }> {
+    const dir = join(this.deps.store.profileDir, 'cache', 'pages', sha256);
+    const file = join(dir, `${page}.png`);
+    if (!existsSync(file)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const tmp = join(dir, `${page}.${process.pid}.${Date.now()}.tmp.png`);
+      try {
+        await this.deps.pool().sanitisePage(this.deps.blobs.pathOf(sha256), page, [], tmp, { priority: true });
+        // Rename into place: a reader never sees half a file.
+        renameSync(tmp, file);
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        if (err instanceof AttachmentError) throw new ApiError(err.code === 'not_found' ? 'not_found' : 'bad_request', err.message);
+        throw err;
+      }
+    }
+    const png = readFileSync(file);
+    const meta = await sharp(png).metadata();
+    return { png: png.toString('base64'), width: meta.width ?? 0, height: meta.height ?? 0 };
+  }
+
+  private readPiece(file: string, offset: number, length: number): { data: string; total: number } {
+    const total = statSync(file).size;
+    if (offset > total) throw new ApiError('bad_request', `offset ${offset} is past the end of the file (${total} bytes)`);
+    const n = Math.min(length, total - offset);
+    const buf = Buffer.alloc(n);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, buf, 0, n, offset);
+    } finally {
+      closeSync(fd);
+    }
+    return { data: buf.toString('base64'), total };
+  }
+
+  /** The original file, a piece at a time (the PDF viewer). */
+  content(user: UserRow, id: string, offset: number, length: number): { data: string; offset: number; total: number; mimeType: string; fileName: string } {
+    const row = attachmentRow(this.db, id);
+    if (!row.content_hash) throw new ApiError('not_found', 'No file is held for this attachment');
+    this.requireOriginal(user, row);
+    if (row.reveals_source === 1 && offset === 0) this.audit(user, 'attachment.original_opened', row, {});
+    return { ...this.readPiece(this.deps.blobs.pathOf(row.content_hash), offset, length), offset, mimeType: row.mime_type, fileName: row.file_name };
+  }
+
+  /** What may leave the desk: the sanitised PDF when the scan reveals its writer, else the original. */
+  export(user: UserRow, id: string, offset: number, length: number): { data: string; offset: number; total: number; mimeType: string; fileName: string; sanitised: boolean } {
+    const row = attachmentRow(this.db, id);
+    const sanitisedPages = (prepared(this.db, 'SELECT count(*) AS n FROM attachment_sanitised WHERE attachment_id = ?').get(id) as { n: number }).n;
+    const state = this.exportState(row, sanitisedPages);
+    if (!state.allowed) throw new ApiError('conflict', state.reason ?? 'This attachment cannot be exported');
+    const hash = state.sanitised ? (row.sanitised_hash as string) : (row.content_hash as string);
+    if (offset === 0) this.audit(user, 'attachment.export', row, { sanitised: state.sanitised });
+    const stem = row.file_name.slice(0, row.file_name.length - extname(row.file_name).length) || 'attachment';
+    return {
+      ...this.readPiece(this.deps.blobs.pathOf(hash), offset, length),
+      offset,
+      mimeType: state.sanitised ? 'application/pdf' : row.mime_type,
+      fileName: state.sanitised ? `${stem} (sanitised).pdf` : row.file_name,
+      sanitised: state.sanitised,
+    };
+  }
+}

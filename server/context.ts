@@ -1,0 +1,21 @@
+// What every route and store function of the server works with: the database, the server's clock, keys, the blob
+// store and the live-nudge hub.
+import type { Database } from './db/database.ts';
+import type { HybridClock } from '../shared/sync/hlc.ts';
+import type { BlobStore } from './blobs/blob-store.ts';
+import type { NudgeHub } from './sync/nudge.ts';
+
+export interface ServerContext {
+  db: Database;
+  clock: HybridClock;
+  auditKey: Buffer;
+  blobs: BlobStore;
+  hub: NudgeHub;
+  now: () => Date;
+  /** Seconds a desk waits between polls when the live nudge is not connected. */
+  pollSeconds: number;
+  /** The data folder: PGlite, blobs, keys, the first-run bootstrap token. */
+  dataDir: string;
+  /** Failed sign-ins per username, for throttling (each instance counts its own). */
+  signInFailures: Map<string, number[]>;
+}

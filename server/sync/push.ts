@@ -1,0 +1,123 @@
+// Push: a desk sends its change rows after what the server already has. In one transaction, under the write lock:
+// - a change already received (same desk, same seq) is answered as it was the first time, and changes nothing;
+//   the same seq with other content is a forgery or a broken desk, and refuses the whole batch;
+// - the new changes must follow on from the last one received, in the desk's order, with the desk's clock and
+//   no clock further ahead than the drift limit; otherwise the whole batch is refused and nothing changes;
+// - each new change is judged and merged (judge.ts), then everything is written at once (write.ts).
+// A crash before the commit leaves no trace; after it, the desk's retry is answered from the log.
+import { ApiError } from '../../shared/api/errors.ts';
+import type { ChangeRow } from '../../shared/sync/changes.ts';
+import { MAX_DRIFT_MS, parseHlc } from '../../shared/sync/hlc.ts';
+import type { PushResponse, PushResult } from '../../shared/sync/protocol.ts';
+import type { ServerContext } from '../context.ts';
+import type { Queryable } from '../db/database.ts';
+import { appendAudit } from '../store/audit.ts';
+import { contentHash, judge } from './judge.ts';
+import { announce } from './nudge.ts';
+import { loadState } from './state.ts';
+import { lockWrites, nudgeOf, reserveSeqs, writePlan } from './write.ts';
+
+interface DeskRow {
+  id: string;
+  node: string;
+  status: string;
+  last_seq: number;
+}
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 90) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${minutes % 60} min`;
+}
+
+async function answered(tx: Queryable, deskId: string, changes: readonly ChangeRow[]): Promise<PushResult[]> {
+  if (!changes.length) return [];
+  const rows = await tx.query<{ desk_seq: number; seq: number; status: 'accepted' | 'rejected'; reason: string | null; stale: string[]; content_hash: string; conflict_id: number | null }>(
+    `SELECT c.desk_seq, c.seq, c.status, c.reason, c.stale, c.content_hash, f.id AS conflict_id
+       FROM change_log c LEFT JOIN conflicts f ON f.change_seq = c.seq
+      WHERE c.desk_id = $1 AND c.desk_seq = ANY($2::bigint[])`,
+    [deskId, changes.map((c) => c.seq)],
+  );
+  const bySeq = new Map(rows.map((r) => [r.desk_seq, r]));
+  return changes.map((c) => {
+    const r = bySeq.get(c.seq);
+    if (!r) throw new ApiError('conflict', `The server has no record of change ${c.seq} from this desk though it has later ones: the desk's log and the server's disagree`);
+    if (r.content_hash !== contentHash(c)) {
+      throw new ApiError('conflict', `Change ${c.seq} was pushed before with different content: a desk never rewrites a change it has sent. Nothing in this batch was accepted.`);
+    }
+    return { seq: c.seq, status: r.status, serverSeq: r.seq, reason: r.reason, stale: r.stale, conflictId: r.conflict_id };
+  });
+}
+
+export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[]): Promise<PushResponse> {
+  for (let i = 1; i < changes.length; i++) {
+    const prev = (changes[i - 1] as ChangeRow).seq;
+    const seq = (changes[i] as ChangeRow).seq;
+    if (seq <= prev) throw new ApiError('bad_request', `Changes must come in the desk's order: change ${seq} comes after change ${prev} in this batch. Nothing in this batch was accepted.`);
+  }
+  const now = ctx.now();
+  const result = await ctx.db.transaction(async (tx) => {
+    await lockWrites(tx);
+    const [desk] = await tx.query<DeskRow>('SELECT id, node, status, last_seq FROM desks WHERE id = $1', [deskId]);
+    if (!desk || desk.status !== 'approved') throw new ApiError('forbidden', 'This desk is not approved to sync: an administrator approves it on the server');
+    const replayed = changes.filter((c) => c.seq <= desk.last_seq);
+    const fresh = changes.filter((c) => c.seq > desk.last_seq);
+    const results = await answered(tx, deskId, replayed);
+    const expected = desk.last_seq + 1;
+    fresh.forEach((c, i) => {
+      if (c.seq !== expected + i) {
+        throw new ApiError('conflict', `The server expected change ${expected + i} from this desk next, not ${c.seq}: push again from change ${desk.last_seq + 1}. Nothing in this batch was accepted.`, {
+          nextSeq: String(desk.last_seq + 1),
+        });
+      }
+    });
+    for (const c of fresh) {
+      const t = parseHlc(c.hlc);
+      if (t.node !== desk.node) throw new ApiError('bad_request', `Change ${c.seq} carries the clock of ${t.node}, not this desk's (${desk.node}). Nothing in this batch was accepted.`);
+      const ahead = t.wall - now.getTime();
+      if (ahead > MAX_DRIFT_MS) {
+        throw new ApiError(
+          'bad_request',
+          `This desk's clock is ${duration(ahead)} ahead of the server's (change ${c.seq} is dated ${new Date(t.wall).toISOString()}): correct the computer's date and time, then sync again. Nothing in this batch was accepted.`,
+          { clock: 'ahead' },
+        );
+      }
+    }
+    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null };
+
+    const state = await loadState(tx, deskId, fresh);
+    const allegationInserts = fresh.filter((c) => c.entity === 'allegation' && c.op === 'insert').length;
+    const nextSeq = await reserveSeqs(tx, fresh.length + allegationInserts);
+    for (const c of fresh) ctx.clock.receive(c.hlc);
+    const plan = judge(state, { deskId, clock: ctx.clock, nextSeq, now: ctx.now }, fresh);
+    const { conflictIds } = await writePlan(tx, state, plan, now);
+    const last = (fresh.at(-1) as ChangeRow).seq;
+    await tx.query('UPDATE desks SET last_seq = $2, last_push_at = $3 WHERE id = $1', [deskId, last, now]);
+    const accepted = plan.entries.filter((e) => e.deskId && e.status === 'accepted').length;
+    const rejected = plan.entries.filter((e) => e.status === 'rejected');
+    await appendAudit(tx, ctx.auditKey, now, {
+      userId: null,
+      deskId,
+      action: 'sync.push',
+      details: {
+        from: (fresh[0] as ChangeRow).seq,
+        to: last,
+        accepted,
+        rejected: rejected.length,
+        rejections: rejected.slice(0, 20).map((e) => ({ seq: e.deskSeq, entity: e.change.entity, id: e.change.id, userId: e.change.userId, reason: e.reason })),
+        references: plan.references.length,
+      },
+    });
+    const nudge = nudgeOf(plan);
+    if (nudge) await announce(tx, nudge);
+    const mine = new Map(plan.entries.filter((e) => e.deskId).map((e) => [e.deskSeq as number, e]));
+    for (const c of fresh) {
+      const e = mine.get(c.seq);
+      if (!e) throw new Error(`change ${c.seq} was not judged`);
+      results.push({ seq: c.seq, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
+    }
+    return { results, nextSeq: last + 1, references: plan.references, plan };
+  });
+  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current() };
+}

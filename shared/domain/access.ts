@@ -1,0 +1,53 @@
+// Who may do what to an allegation, as pure rules over plain facts, so that the desk and the central server
+// judge a change the same way (the server re-checks every change a desk pushes: shared/sync/rules.ts).
+import { NATIONAL_ROLES, type Role } from './vocabularies.ts';
+import { NAT_UNIT } from './routing.ts';
+
+export interface Person {
+  id: string;
+  role: Role;
+  unit: string | null;
+}
+
+export interface AllegationPlace {
+  unit: string | null;
+  /** People with an allocation on the allegation that has not ended. */
+  allocatedTo: readonly string[];
+}
+
+/** Roles that create allegations (the electronic form, imports). */
+export const INTAKE_ROLES: readonly Role[] = ['sifter', 'analyst', 'duty_manager', 'compliance_officer', 'manager', 'admin'];
+/** Roles that work cases: amend, reallocate, allocate, add notes and attachments. */
+export const CASE_ROLES: readonly Role[] = ['analyst', 'sifter', 'duty_manager', 'compliance_officer', 'manager', 'admin'];
+/** Roles that record the initial assessment. */
+export const ASSESS_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'manager'];
+/** Roles that record background checks and choose outcomes. */
+export const CHECK_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
+export const OUTCOME_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
+/** Roles that judge links and record the cross-check. */
+export const LINK_ROLES: readonly Role[] = ['analyst', 'sifter', 'duty_manager', 'compliance_officer', 'manager'];
+/** Roles that allocate work to someone other than themselves. */
+export const ALLOCATE_ROLES: readonly Role[] = ['duty_manager', 'manager', 'admin'];
+/** Roles that work the scan inbox of the post room. */
+export const INBOX_ROLES: readonly Role[] = ['sifter', 'manager', 'admin'];
+/** Roles that may hold a case's sealed source material (staff working it, and NSU). */
+export const SOURCE_ROLES: readonly Role[] = [...CASE_ROLES, 'nsu'];
+
+/**
+ * Who may work an allegation: national roles anywhere; others in the allegation's own unit, or when it is
+ * allocated to them; a sifter also while it sits in the NAT sift.
+ */
+export function canWork(person: Person, place: AllegationPlace): boolean {
+  if (NATIONAL_ROLES.includes(person.role)) return true;
+  if (person.unit && person.unit === place.unit) return true;
+  if (person.role === 'sifter' && place.unit === NAT_UNIT) return true;
+  return place.allocatedTo.includes(person.id);
+}
+
+/** Roles that work a unit's queue must belong to a unit; a unit named must exist. Null when the pair is fine. */
+export function roleUnitProblem(role: Role, unit: string | null, unitExists: (code: string) => boolean): string | null {
+  if (unit !== null && !unitExists(unit)) return `Unknown unit ${unit}`;
+  const needsUnit: Role[] = ['analyst', 'sifter', 'compliance_officer', 'duty_manager'];
+  if (needsUnit.includes(role) && !unit) return `A ${role.replace('_', ' ')} must belong to a unit`;
+  return null;
+}
