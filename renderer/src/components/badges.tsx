@@ -13,7 +13,7 @@ const STATUS_COLOURS: Record<Status, string> = {
   closed: 'dark',
 };
 
-const SHORT_LABELS: Partial<Record<Status, string>> = { actioned: 'Actioned', nfa: 'NFA' };
+const SHORT_LABELS: Partial<Record<Status, string>> = { in_research: 'Research', with_ice: 'With ICE', actioned: 'Actioned', nfa: 'NFA' };
 
 /** The status; `short` for narrow columns, where the full label shows on hover. */
 export function StatusBadge({ status, short = false }: { status: Status; short?: boolean }) {

@@ -51,7 +51,7 @@ const columns = helper.columns([
   helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' }),
   helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }),
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
-  helper.accessor('mainSubject', { header: 'Main subject', sortFn: 'text' }),
+  helper.accessor('mainSubject', { header: 'Subject', sortFn: 'text' }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
   helper.accessor('status', {
     header: 'Status',
@@ -81,7 +81,7 @@ const columns = helper.columns([
 ]);
 
 // Fits the main area at 1280 px (1028 px wide): a choice box, then the columns; the due column is never clipped.
-const GRID = '34px minmax(148px, 180px) 104px 84px minmax(80px, 1.2fr) minmax(90px, 1fr) 78px 92px minmax(250px, 260px)';
+const GRID = '34px minmax(140px, 176px) 104px 84px minmax(80px, 1.2fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
 const ROW_HEIGHT = 38;
 
 interface Props {
