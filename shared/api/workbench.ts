@@ -121,6 +121,24 @@ export const chartView = z.object({
 });
 export type ChartView = z.infer<typeof chartView>;
 
+export const historyItem = z.object({
+  part: z.string(),
+  field: z.string(),
+  kind: z.enum(['changed', 'added', 'removed', 'restored']),
+  was: z.string().nullable(),
+  now: z.string().nullable(),
+  format: z.enum(['text', 'date', 'datetime']),
+});
+export type HistoryItemView = z.infer<typeof historyItem>;
+
+export const formHistoryView = z.object({
+  /** When the allegation was first written, and by whom (null: before this desk kept who). */
+  created: z.object({ at: isoDateTime, by: z.string().nullable() }).nullable(),
+  /** Amendments, oldest first: each what one save changed. */
+  entries: z.array(z.object({ at: isoDateTime, by: z.string().nullable(), items: z.array(historyItem) })),
+});
+export type FormHistoryView = z.infer<typeof formHistoryView>;
+
 export const workbenchApi = {
   'scans.read': procedure({
     summary: 'Read a waiting scan while its allegation is keyed: its text is read (OCR) and fields are suggested for the form, leaving out the writer (a source).',
@@ -156,6 +174,13 @@ export const workbenchApi = {
     mutates: false,
     input: entityRef.extend({ limit: z.number().int().min(1).max(200).default(60) }),
     output: timelineView,
+  }),
+  'history.allegation': procedure({
+    summary: 'The history of an allegation’s form, field by field: every amendment with who and when, and what each field held before it (the original is kept).',
+    access: 'signed_in',
+    mutates: false,
+    input: z.object({ allegationId: uuid }),
+    output: formHistoryView,
   }),
   'chart.start': procedure({
     summary: 'The link chart of an allegation: the records linked to it by judgements in force, and the people, phones, emails, addresses, vehicles, businesses and flights they hold.',

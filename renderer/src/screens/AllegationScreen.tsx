@@ -14,7 +14,7 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip, IconPencil, IconTimeline } from '@tabler/icons-react';
+import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconHistory, IconNote, IconPaperclip, IconPencil, IconTimeline } from '@tabler/icons-react';
 import { NoteDialog } from '../components/notes/NoteDialog.tsx';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
@@ -34,6 +34,7 @@ import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.t
 import { Busy } from '../components/Busy.tsx';
 import { EntityLink } from '../components/entities/EntityLink.tsx';
 import { Timeline as EventTimeline } from '../components/timeline/Timeline.tsx';
+import { FormHistory } from '../components/history/FormHistory.tsx';
 import { WatchButton } from '../components/watch/WatchButton.tsx';
 import { addressEntityValue } from '../../../shared/entities/entity.ts';
 import { evidenceExcerpt } from '../../../shared/domain/evidence-excerpt.ts';
@@ -186,6 +187,15 @@ function AllegationTimeline({ allegationId, reference }: { allegationId: string;
   if (error) return <Alert color="red">{error.message}</Alert>;
   if (!data) return <Busy label="Putting the timeline together" />;
   return <EventTimeline events={data.events} label={`Timeline of ${reference}`} />;
+}
+
+function FormChanges({ allegationId, reference }: { allegationId: string; reference: string }) {
+  const { data, error } = useCall('history.allegation', { allegationId });
+  return (
+    <Section title="Changes to the form" count={data?.entries.length} icon={<IconHistory size={16} />}>
+      {error ? <Alert color="red">{error.message}</Alert> : data ? <FormHistory history={data} reference={reference} /> : <Busy label="Reading the form’s history" />}
+    </Section>
+  );
 }
 
 export function AllegationScreen({ reference, user, tab, place, q }: { reference: string; user: UserView; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }) {
@@ -349,6 +359,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             <Section title="Timeline" icon={<IconTimeline size={16} />}>
               <AllegationTimeline allegationId={r.id} reference={r.reference} />
             </Section>
+            <FormChanges allegationId={r.id} reference={r.reference} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
