@@ -5,7 +5,8 @@
 // 12. keying from a scan, the scan is read and fields suggested before saving; "Add subject" puts the focus in
 //     the new Forename; an address taken from a letter comes typed; a NAT case that gains a Leeds postcode moves
 //     to Yorkshire and Humber, and Reallocate suggests the unit a record's postcode routes to;
-//  4. a draft started from a scan keeps its scan when resumed from the queue.
+//  4. a draft started from a scan keeps its scan when resumed from the queue;
+// 14. the form's history shows each amendment, field by field, with what it replaced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,12 +146,30 @@ describe('the electronic form', () => {
     await page.getByLabel('Address line 1').fill('Unit 4, Gelderd Road');
     await page.getByLabel('Postcode').fill('LS12 6BD');
     await page.getByText('saving moves it there from the National Allegations Team', { exact: false }).waitFor();
+    // The letter spells him Mazurek: corrected in the same amendment.
+    await page.getByLabel('Surname').fill('Mazurek');
     await page.getByRole('button', { name: /Save amendments/ }).click();
     await page.getByRole('heading', { level: 2, name: ref(21), exact: true }).waitFor();
     await page.getByText('Yorkshire and Humber RIU').first().waitFor();
     const moved = readAllegation(app.core.store.db, findAllegationId(app.core.store.db, { reference: ref(21) }) as string);
     expect(moved?.unit).toBe('YORKS');
     expect(moved?.unitHistory.at(-1)?.reason).toMatch(/^routed on amendment/);
+
+    // 14: the form's history, field by field, keeps what the amendment replaced (CPIA), with who and when.
+    const history = page.getByRole('region', { name: 'Changes to the form' });
+    const amendment = history.getByRole('article', { name: /^Amendment of .* by nat sifter$/ });
+    await amendment.waitFor();
+    const rows = await amendment.getByRole('row').allTextContents();
+    expect(rows).toContain('Subject 1 (Kamil Mazur)SurnameMazurMazurek');
+    expect(rows.some((r) => /^Address 1 \(LS12 6BD\)added\(not on the form\).*Unit 4, Gelderd Road.*LS12 6BD/.test(r))).toBe(true);
+    await expect(history.textContent()).resolves.toMatch(/1 amendment, newest first; what each replaced is kept/);
+    await history.scrollIntoViewIfNeeded();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'form-history-1280');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await history.scrollIntoViewIfNeeded();
+    await screenshot(page, 'form-history-1920');
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   it('12, 4: keying from a scan reads it at once; the draft keeps its scan when resumed from the queue', async () => {
