@@ -74,7 +74,7 @@ describe('the workbench for the people who use it', () => {
     await viewer.getByRole('button', { name: /Add .*Adam Sowa/ }).click();
     await page.getByRole('heading', { name: `Amend ${ref(33)}` }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Added from' }).waitFor();
-    await expect.poll(surnames, { timeout: 15_000 }).toEqual(['Marsh', 'Nowacki', 'Sowa']);
+    await expect.poll(surnames).toEqual(['Marsh', 'Nowacki', 'Sowa']);
     const analyst = findUserByName(app.core.store, 'wm.analyst')!;
     const drafts = app.core.store.db.prepare('SELECT count(*) AS n FROM drafts WHERE user_id = ? AND allegation_id = ?').get(analyst.id, id(33)) as { n: number };
     expect(drafts.n).toBe(1);
@@ -82,7 +82,7 @@ describe('the workbench for the people who use it', () => {
     await page.goto(`${app.host.url}/#/allegation/${ref(33)}`);
     await page.getByRole('button', { name: 'Amend form' }).click();
     await page.getByText('Carrying on from your unsaved amendments').waitFor();
-    await expect.poll(surnames, { timeout: 15_000 }).toEqual(['Marsh', 'Nowacki', 'Sowa']);
+    await expect.poll(surnames).toEqual(['Marsh', 'Nowacki', 'Sowa']);
     await screenshot(page, 'amend-resumed-1280');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Discard draft' }).click();
