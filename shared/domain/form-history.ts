@@ -51,7 +51,7 @@ interface FieldSpec {
 }
 
 const label = <K extends string>(labels: Record<K, string>) => (v: string) => labels[v as K] ?? v;
-const words = (v: string) => v.replace(/_/g, ' ');
+const words = (v: string) => v.charAt(0).toUpperCase() + v.slice(1).replace(/_/g, ' ');
 const aliases = (v: string) => {
   try {
     const list = JSON.parse(v) as unknown;
