@@ -3,6 +3,7 @@
 // mutation, by one hook; on a timer, for writes made by other connections (workers, another process); and in
 // bulk after an import that deferred them. No use-case re-indexes anything itself.
 import type { Store } from '../store/store.ts';
+import { readingOnce } from '../store/allegations.ts';
 import type { SearchIndex, IndexProgress } from '../search/index.ts';
 import type { MatchIndex } from '../matching/match-index.ts';
 
@@ -19,10 +20,12 @@ export class DerivedIndexes {
     this.store = store;
     this.search = search;
     this.matching = matching;
-    store.onMutation(() => {
-      this.search.afterMutation();
-      this.matching.afterMutation();
-    });
+    store.onMutation(() =>
+      readingOnce(store.db, () => {
+        this.search.afterMutation();
+        this.matching.afterMutation();
+      }),
+    );
     // Profiles of an older version are brought up to date in the background, like any other mark.
     matching.markStale();
     // A mutation that rolled back may have moved the matching index's in-memory counts: read them again.
@@ -50,8 +53,10 @@ export class DerivedIndexes {
     this.timer = setInterval(() => {
       if (this.deferred || this.search.busy || !this.store.db.open) return;
       try {
-        this.search.flushPending(TIMER_BATCH);
-        this.matching.flushPending(TIMER_BATCH);
+        readingOnce(this.store.db, () => {
+          this.search.flushPending(TIMER_BATCH);
+          this.matching.flushPending(TIMER_BATCH);
+        });
       } catch {
         // A locked or closing database: the marks stay and the next tick retries.
         this.matching.forgetCaches();

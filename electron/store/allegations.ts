@@ -157,7 +157,31 @@ export interface StoredAllegation {
 
 const PART = (columns: string, table: string) => `SELECT ${columns} FROM ${table} WHERE allegation_id = ? AND removed_at IS NULL ORDER BY ordinal`;
 
+// Within one pass of the derived indexes (the search document and the matching profile of the allegations a
+// mutation marked), each allegation is read once for both instead of once for each: nothing they write changes it.
+let sharedReads: { db: Db; read: Map<string, StoredAllegation | null> } | null = null;
+
+/** Runs `fn` with `readStored` answering repeated reads of one allegation from the first (nothing in `fn` may change it). */
+export function readingOnce<T>(db: Db, fn: () => T): T {
+  if (sharedReads) return fn();
+  sharedReads = { db, read: new Map() };
+  try {
+    return fn();
+  } finally {
+    sharedReads = null;
+  }
+}
+
 export function readStored(db: Db, id: string): StoredAllegation | null {
+  if (sharedReads?.db !== db) return readFromStore(db, id);
+  const held = sharedReads.read.get(id);
+  if (held !== undefined) return held;
+  const stored = readFromStore(db, id);
+  sharedReads.read.set(id, stored);
+  return stored;
+}
+
+function readFromStore(db: Db, id: string): StoredAllegation | null {
   const a = prepared(db, 'SELECT * FROM allegations WHERE id = ?').get(id) as AllegationRow | undefined;
   if (!a) return null;
   const all = <T>(sql: string): T[] => prepared(db, sql).all(id) as T[];
