@@ -334,7 +334,12 @@ export const ENTITIES = [
     merge: 'fields',
     scope: 'user',
     userColumn: 'user_id',
-    columns: ['user_id', 'kind', 'value', 'label', 'added_at', 'removed_at', 'seen_at', 'seen_count'],
+    columns: ['user_id', 'kind', 'value', 'label', 'added_at', 'removed_at'],
+    local: {
+      seen_at: 'when the user last looked at the item on this desk',
+      seen_count: 'how many allegations naming it this desk held then (another desk holds others)',
+    },
+    arriving: { seen_at: null, seen_count: 0 },
   },
   {
     entity: 'saved_search',
