@@ -2,7 +2,8 @@
 // process, and the OCR pool's page worker as its own entry (the pool forks it with Electron's binary as Node).
 // Native modules and the packages that load files of their own at run time (tesseract.js-core reads its wasm
 // beside itself; pdf.js loads its worker, fonts and cmaps) stay external: electron-builder ships them from
-// node_modules, the native and data parts unpacked from the asar (electron-builder.yml).
+// node_modules, the native and data parts unpacked from the asar (electron-builder.yml); pdfkit reads its font
+// metrics beside itself.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ const importMetaUrl = {
   define: { 'import.meta.url': '__importMetaUrl' },
 };
 /** Packages the core and the page worker load from node_modules at run time. */
-const RUNTIME_EXTERNAL = ['electron', 'better-sqlite3', 'sharp', 'tesseract.js-core', 'pdfjs-dist', '@napi-rs/canvas', 'utif2', '@tesseract.js-data/eng'];
+const RUNTIME_EXTERNAL = ['electron', 'better-sqlite3', 'sharp', 'tesseract.js-core', 'pdfjs-dist', '@napi-rs/canvas', 'utif2', '@tesseract.js-data/eng', 'pdfkit'];
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'electron', 'main.ts')], outfile: join(out, 'main.cjs'), external: ['electron'] }),

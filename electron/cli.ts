@@ -26,6 +26,7 @@ import { formatRecordText } from './cli/format.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
 import { linkageCommand } from './cli/linkage.ts';
+import { miCommand, MiUsageError } from './cli/mi.ts';
 import { attachmentCommand } from './cli/attach.ts';
 import { usersCommand } from './cli/users.ts';
 import { actorName, CliError, print, type Options } from './cli/common.ts';
@@ -49,6 +50,10 @@ Commands:
                                candidates for an allegation (possible duplicates and associates) with score
                                and explanation, and the judgements recorded on its pairs
   stats [--json]               counts over the store
+  mi [--region R | --unit U] [--from D] [--to D] [--by unit|region|month] [--json|--csv|--pdf FILE]
+                               management information: timeliness against the 2-day target (Figure 8 buckets),
+                               service standards, outcomes and actions, reporters, data quality, assurance,
+                               follow-ups; national by default; D: received date, YYYY-MM-DD
   queue --unit UNIT [--bucket B] [--json]
                                a unit's work, most urgent first (NAT is the sift queue); buckets: all_open,
                                new, awaiting_assessment, in_research, awaiting_compliance, closed
@@ -131,6 +136,11 @@ export async function main(argv: string[]): Promise<number> {
         wait: { type: 'boolean', default: false },
         page: { type: 'string' },
         attachment: { type: 'string' },
+        region: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        by: { type: 'string' },
+        pdf: { type: 'string' },
       },
     });
   } catch (error) {
@@ -269,6 +279,16 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       const stats = storeStats(core.store.db);
       if (opts.json) print(stats);
       else process.stdout.write(`${stats.allegations} allegations, ${stats.subjects} subjects, ${stats.notes} notes, ${stats.attachments} attachments\n`);
+      return;
+    }
+    case 'mi': {
+      try {
+        const out = await miCommand(core, { ...opts, pdf: opts.pdf ? resolve(cwd, opts.pdf) : undefined }, (done, total) => process.stderr.write(`\rbringing MI facts up to date: ${done}/${total}${done === total ? '\n' : ''}`));
+        process.stdout.write(`${out}\n`);
+      } catch (error) {
+        if (error instanceof MiUsageError) throw new CliError(error.message);
+        throw error;
+      }
       return;
     }
     case 'queue':

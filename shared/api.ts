@@ -13,6 +13,8 @@ import { attachmentsApi } from './api/attachments.ts';
 import { workbenchApi } from './api/workbench.ts';
 import { watchApi } from './api/watch.ts';
 import { accountApi } from './api/account.ts';
+import { miApi } from './api/mi.ts';
+import { resultsApi } from './api/results.ts';
 
 export const api = {
   ...authApi,
@@ -26,6 +28,8 @@ export const api = {
   ...workbenchApi,
   ...watchApi,
   ...accountApi,
+  ...miApi,
+  ...resultsApi,
 } as const;
 
 export type Api = typeof api;

@@ -15,6 +15,8 @@ import { linkHandlers } from './links.ts';
 import { assessmentHandlers } from './assessment.ts';
 import { attachmentHandlers } from './attachments.ts';
 import { workbenchHandlers } from './workbench.ts';
+import { miHandlers } from './mi.ts';
+import { resultHandlers } from './results.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -28,6 +30,8 @@ export const handlers: Handlers<ProcedureName> = {
   ...assessmentHandlers,
   ...attachmentHandlers,
   ...workbenchHandlers,
+  ...miHandlers,
+  ...resultHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

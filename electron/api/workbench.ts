@@ -8,7 +8,7 @@ import { actorOf, requireUser } from './context.ts';
 import { changeOwnPassword } from '../core/own-password.ts';
 import { readWaitingScan } from '../core/scan-reading.ts';
 import { exportAllegations } from '../core/search-exports.ts';
-import { allegationHistory } from '../core/history.ts';
+import { allegationFormHistory } from '../core/form-changes.ts';
 import { addToWatch, listWatch, markWatchSeen, removeFromWatch } from '../core/watch.ts';
 
 type WorkbenchProcedures = 'scans.read' | 'allegations.export' | 'entities.get' | 'timeline.allegation' | 'timeline.entity' | 'history.allegation' | 'chart.start' | 'chart.expand' | 'watch.list' | 'watch.add' | 'watch.remove' | 'watch.seen' | 'auth.changePassword';
@@ -30,7 +30,7 @@ export const workbenchHandlers: Handlers<WorkbenchProcedures> = {
   },
   'timeline.allegation': (ctx, { allegationId }) => ({ events: allegationTimeline(ctx.core, allegationId), allegations: 1, truncated: false }),
   'timeline.entity': (ctx, { kind, value, limit }) => entityTimeline(ctx.core, canonical({ kind, value }), limit),
-  'history.allegation': (ctx, { allegationId }) => allegationHistory(ctx.core, allegationId),
+  'history.allegation': (ctx, { allegationId }) => allegationFormHistory(ctx.core, allegationId),
   'chart.start': (ctx, input) => ('allegationId' in input ? chartOfAllegation(ctx.core, input.allegationId) : chartOfEntity(ctx.core, canonical(input.entity))),
   'chart.expand': (ctx, { nodes, limit }) => expandNodes(ctx.core, nodes, limit),
   'auth.changePassword': async (ctx, { current, next }) => {

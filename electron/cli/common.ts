@@ -5,6 +5,11 @@ import { userInfo } from 'node:os';
 export class CliError extends Error {}
 
 export interface Options {
+  region?: string;
+  from?: string;
+  to?: string;
+  by?: string;
+  pdf?: string;
   wait?: boolean;
   page?: string;
   attachment?: string;

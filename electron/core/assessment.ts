@@ -11,6 +11,7 @@ import { actorFor, loadCase, requireWork, type CaseRow } from './access.ts';
 import type { UserRow } from './users.ts';
 import { currentJudgements, openCandidates, type LinksDeps } from './links.ts';
 import { latestReview } from './link-reviews.ts';
+import { recordedActions } from './actions.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import {
   HOME_OFFICE_SYSTEMS,
@@ -117,6 +118,7 @@ export function outcomeFacts(core: AssessmentDeps, a: Row): OutcomeFacts {
     // Only an allegation still being worked needs its candidates looked at again.
     openCandidates: a.status === 'closed' ? [] : openCandidates(core, a.id),
     originals: originals(core, a),
+    recordedActions: recordedActions(core, a.id),
   };
 }
 
@@ -208,7 +210,9 @@ export function chooseOutcome(core: AssessmentDeps, user: UserRow, id: string, i
   requireWork(core.store.db, user, a);
   const facts = outcomeFacts(core, a);
   const seen = new Set<string>();
-  const actions = input.actions.filter((x) => (seen.has(x.action) ? false : (seen.add(x.action), true)));
+  // Actioned without naming actions: every action recorded on it (each names its recipient in the Actions panel).
+  const named = input.outcome === 'actioned' && input.actions.length === 0 ? facts.recordedActions.map((action) => ({ action, detail: '' })) : input.actions;
+  const actions = named.filter((x) => (seen.has(x.action) ? false : (seen.add(x.action), true)));
   // NFA — duplicate with one original: that original, unless the person named another.
   const duplicateOf = input.duplicateOf ?? (input.nfaReason === 'duplicate' && facts.originals.length === 1 ? (facts.originals[0]?.allegationId ?? null) : null);
   const choice = { outcome: input.outcome, actions: actions.map((x) => x.action), nfaReason: input.nfaReason, duplicateOf, rationale: input.rationale };

@@ -3,6 +3,7 @@
 import { Store, type StoreOptions } from '../store/store.ts';
 import { SearchIndex } from '../search/index.ts';
 import { MatchIndex } from '../matching/match-index.ts';
+import { MiFactsIndex } from '../mi/facts-index.ts';
 import { DerivedIndexes } from './derived.ts';
 import { Sessions } from './sessions.ts';
 import { ImportJobs } from './import-jobs.ts';
@@ -27,6 +28,8 @@ export class Core {
   readonly store: Store;
   readonly search: SearchIndex;
   readonly matching: MatchIndex;
+  /** Management information: the fact row of each allegation, kept current by every mutation. */
+  readonly mi: MiFactsIndex;
   readonly derived: DerivedIndexes;
   readonly sessions: Sessions;
   readonly uploads: Uploads;
@@ -43,9 +46,10 @@ export class Core {
     this.store = new Store(profileDir, options);
     this.search = new SearchIndex(this.store.db);
     this.matching = new MatchIndex(this.store.db);
-    // Every mutation brings the search index and matching profiles up to date inside its own transaction; the
-    // timer catches up with writes made by other connections (workers, sync) within about a second.
-    this.derived = new DerivedIndexes(this.store, this.search, this.matching);
+    this.mi = new MiFactsIndex(this.store.db);
+    // Every mutation brings the search index, matching profiles and MI facts up to date inside its own
+    // transaction; the timer catches up with writes made by other connections (workers, sync) within about a second.
+    this.derived = new DerivedIndexes(this.store, this.search, this.matching, this.mi);
     this.derived.startBackground();
     // The same hook tells screens to re-read: the event goes on the next turn, after the transaction has committed.
     this.store.onMutation((meta) => this.storeChanged(meta.allegationId ?? null));

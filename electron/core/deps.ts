@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { MatchIndex } from '../matching/match-index.ts';
 import type { SearchIndex } from '../search/index.ts';
+import type { MiFactsIndex } from '../mi/facts-index.ts';
 import type { RoutingTable } from '../../shared/domain/routing.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
 
@@ -18,6 +19,9 @@ export interface HasMatching {
 }
 export interface HasSearch {
   readonly search: SearchIndex;
+}
+export interface HasMi {
+  readonly mi: MiFactsIndex;
 }
 /** Tells the screens that something changed (core/core.ts fans it out to every listener). */
 export interface Emits {

@@ -36,6 +36,13 @@ export interface AllegationRow {
   time_critical_reason: string | null;
   created_at: string;
   updated_at: string;
+  grading_source: '1' | '2' | '3' | null;
+  grading_intelligence: 'A' | 'B' | 'C' | 'D' | 'E' | null;
+  grading_handling: 'P' | 'C' | null;
+  grading_conditions: string;
+  harm: 'high' | 'medium' | 'low' | null;
+  graded_at: string | null;
+  graded_by: string | null;
 }
 
 export interface SubjectRow {
@@ -255,6 +262,10 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     unit: a.unit_code,
     routedBy: a.routed_by,
     riskRating: a.risk_rating,
+    grading:
+      a.grading_source && a.grading_intelligence && a.grading_handling && a.harm && a.graded_at
+        ? { source: a.grading_source, intelligence: a.grading_intelligence, handling: a.grading_handling, conditions: a.grading_conditions, harm: a.harm, gradedAt: a.graded_at, gradedBy: a.graded_by ?? '' }
+        : null,
     assessmentDueAt: a.assessment_due_at,
     nextDueAt: a.next_due_at,
     timeCritical: a.time_critical === 1,

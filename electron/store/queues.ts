@@ -35,7 +35,7 @@ export interface QueueFilter {
   allocated?: boolean;
   /** Only work allocated to this user. */
   allocatedTo?: string;
-  /** Only these allegations (the rows someone selected). */
+  /** Only these allegations (the rows someone selected, or the records behind a figure of management information). */
   ids?: readonly string[];
   limit: number;
 }
@@ -53,16 +53,16 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
     params.push(...filter.statuses);
   }
   if (filter.timeCriticalOnly) where.push('a.time_critical = 1');
+  if (filter.ids) {
+    where.push('a.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.ids));
+  }
   const activeAllocation = 'SELECT 1 FROM allocations l WHERE l.allegation_id = a.id AND l.ended_at IS NULL';
   if (filter.allocated === true) where.push(`EXISTS (${activeAllocation})`);
   if (filter.allocated === false) where.push(`NOT EXISTS (${activeAllocation})`);
   if (filter.allocatedTo) {
     where.push(`EXISTS (${activeAllocation} AND l.user_id = ?)`);
     params.push(filter.allocatedTo);
-  }
-  if (filter.ids) {
-    where.push('a.id IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(filter.ids));
   }
   const clause = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const total = (prepared(db, `SELECT count(*) AS n FROM allegations a${clause}`).get(...params) as { n: number }).n;

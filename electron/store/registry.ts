@@ -180,8 +180,9 @@ export class RowWriter {
    * Logs a row that is already stored, as it stands, as if it had just been inserted: for rows written before the
    * change log described every write (a store from an earlier version), so that sync can carry them.
    */
-  publish(entity: EntityName, key: string | Readonly<Record<string, unknown>>): void {
-    const spec = entitySpec(entity);
+  publish(entity: EntityName, key: string | Readonly<Record<string, unknown>>, columns?: readonly string[]): void {
+    // `columns`: a migration's baseline names the synced columns its schema has so far (later ones are added after it).
+    const spec = columns ? { ...entitySpec(entity), columns } : entitySpec(entity);
     const k = typeof key === 'string' ? decodeKey(spec, key) : key;
     const row = prepared(this.db, `SELECT ${selectColumns(spec)} FROM ${spec.table} WHERE ${keyWhere(spec)}`).get(keyParams(spec, k)) as Row | undefined;
     if (!row) throw new Error(`${spec.entity} ${JSON.stringify(k)} does not exist`);

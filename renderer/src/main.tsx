@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MantineProvider } from '@mantine/core';
 import '@mantine/core/styles.css';
+import '@mantine/charts/styles.css';
 import './app.css';
 import { theme } from './theme.ts';
 import { App } from './App.tsx';

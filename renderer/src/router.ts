@@ -18,7 +18,26 @@ export type Route =
   | { name: 'users' }
   | { name: 'entity'; kind: EntityKind; value: string; tab?: string | undefined }
   | { name: 'watch' }
+  | { name: 'mi'; scope: MiParams }
+  | { name: 'mi-records'; scope: MiParams; group: string; key: string; rowBy?: string | undefined; rowKey?: string | undefined }
+  | { name: 'followups'; unit?: string | undefined; view?: string | undefined }
+  | { name: 'qa'; unit?: string | undefined; month?: string | undefined }
+  | { name: 'guidance'; step?: string | undefined; q?: string | undefined }
   | { name: 'not-found'; path: string };
+
+/** The scope and period of management information as the address carries it. */
+export interface MiParams {
+  level?: string | undefined;
+  region?: string | undefined;
+  unit?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  by?: string | undefined;
+}
+const MI_PARAMS = ['level', 'region', 'unit', 'from', 'to', 'by'] as const;
+function miParams(params: URLSearchParams): MiParams {
+  return Object.fromEntries(MI_PARAMS.map((k) => [k, params.get(k) ?? undefined]).filter((e) => e[1] !== undefined));
+}
 
 /** Where in an allegation a link points (a search hit): a form field, a note, or an attachment's page. */
 export interface AllegationPlace {
@@ -78,6 +97,15 @@ export function parseRoute(hash: string): Route {
     }
     case 'watch':
       return { name: 'watch' };
+    case 'mi':
+      if (parts[1] === 'records') return { name: 'mi-records', scope: miParams(params), group: params.get('group') ?? '', key: params.get('key') ?? '', rowBy: params.get('rowBy') ?? undefined, rowKey: params.get('rowKey') ?? undefined };
+      return parts[1] ? { name: 'not-found', path } : { name: 'mi', scope: miParams(params) };
+    case 'followups':
+      return { name: 'followups', unit: params.get('unit') ?? undefined, view: params.get('view') ?? undefined };
+    case 'qa':
+      return { name: 'qa', unit: params.get('unit') ?? undefined, month: params.get('month') ?? undefined };
+    case 'guidance':
+      return { name: 'guidance', step: parts[1], q: params.get('q') ?? undefined };
     case 'admin':
       return parts[1] === 'users' ? { name: 'users' } : parts[1] === 'routing' ? { name: 'routing' } : { name: 'not-found', path };
     default:
@@ -126,6 +154,16 @@ export function href(route: Route): string {
       return `#/entity/${route.kind}/${encodeURIComponent(route.value)}${q({ tab: route.tab })}`;
     case 'watch':
       return '#/watch';
+    case 'mi':
+      return `#/mi${q({ ...route.scope })}`;
+    case 'mi-records':
+      return `#/mi/records${q({ ...route.scope, group: route.group, key: route.key, rowBy: route.rowBy, rowKey: route.rowKey })}`;
+    case 'followups':
+      return `#/followups${q({ unit: route.unit, view: route.view })}`;
+    case 'qa':
+      return `#/qa${q({ unit: route.unit, month: route.month })}`;
+    case 'guidance':
+      return `#/guidance${route.step ? `/${encodeURIComponent(route.step)}` : ''}${q({ q: route.q })}`;
     case 'not-found':
       return `#/${route.path}`;
   }

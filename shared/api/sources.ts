@@ -84,6 +84,8 @@ export const intelligenceReport = z.object({
   reference,
   title: z.string(),
   handling: z.string(),
+  /** The 3x5x2 grading ("2/B/C"), or null while ungraded. */
+  grading: z.string().nullable(),
   sections: z.array(z.object({ heading: z.string(), lines: z.array(z.string()) })),
 });
 

@@ -24,6 +24,12 @@ export const ASSESS_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'manage
 /** Roles that record background checks and choose outcomes. */
 export const CHECK_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
 export const OUTCOME_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
+/** Roles that grade an allegation (3x5x2 and harm). */
+export const GRADE_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
+/** Roles that record actions, their results and the debriefs of operations. */
+export const ACTION_ROLES: readonly Role[] = ['analyst', 'duty_manager', 'manager'];
+/** Roles that draw and record managers' sample checks. */
+export const QA_ROLES: readonly Role[] = ['manager'];
 /** Roles that judge links and record the cross-check. */
 export const LINK_ROLES: readonly Role[] = ['analyst', 'sifter', 'duty_manager', 'compliance_officer', 'manager'];
 /** Roles that allocate work to someone other than themselves. */

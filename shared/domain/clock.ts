@@ -100,8 +100,12 @@ export const TIMELINESS_BUCKETS = ['0-2', '3-5', '6-8', '9-11', '12-14', '15+', 
 export type TimelinessBucket = (typeof TIMELINESS_BUCKETS)[number];
 
 export function timelinessBucket(receivedAt: Date, assessedAt: Date | null, jurisdiction: HolidayJurisdiction): TimelinessBucket {
-  if (!assessedAt) return 'not known';
-  const days = workingDaysBetween(receivedAt, assessedAt, jurisdiction);
+  return timelinessBucketOfDays(assessedAt ? workingDaysBetween(receivedAt, assessedAt, jurisdiction) : null);
+}
+
+/** The bucket of a number of working days to assessment (null: not known). */
+export function timelinessBucketOfDays(days: number | null): TimelinessBucket {
+  if (days === null) return 'not known';
   if (days <= 2) return '0-2';
   if (days <= 5) return '3-5';
   if (days <= 8) return '6-8';

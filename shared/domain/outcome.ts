@@ -4,8 +4,9 @@
 //   person's judgement (24% of one sample were undetected duplicates, 000 §4.12).
 // - Background checks on Home Office systems are recorded before any outcome when a full name or a full
 //   address is known (000 §4.17-4.19: half the NFA non-actionable sample had none).
-// - Actioned carries at least one action; NFA non-actionable carries its reason; "duplicate" names the linked
-//   original (an earlier allegation judged the same).
+// - Actioned carries at least one action, and an action counts only once it is recorded with its recipient (an
+//   allegation is not "actioned" until an action exists: a third of "actioned" cases had none, 000 §4.3); NFA
+//   non-actionable carries its reason; "duplicate" names the linked original (an earlier allegation judged the same).
 import { OUTCOME_ACTIONS, type CheckSystem, type NfaReason, type Outcome, type OutcomeAction, type Status } from './vocabularies.ts';
 import { parseUkPostcode } from '../text/normalise.ts';
 
@@ -83,6 +84,8 @@ export interface OutcomeFacts {
   openCandidates: readonly OpenCandidate[];
   /** Earlier allegations judged the same allegation as this one. */
   originals: readonly DuplicateOriginal[];
+  /** The kinds of action recorded on the allegation with their recipients (disseminations, markers). */
+  recordedActions: readonly OutcomeAction[];
 }
 
 export interface OutcomeChoice {
@@ -164,7 +167,13 @@ export function outcomeProblems(f: OutcomeFacts, c: OutcomeChoice): OutcomeProbl
     }
     problems.push({ field: r.key, message: r.text });
   }
-  problems.push(...choiceProblems(c, f.originals));
+  // An action counts only once it is recorded with its recipient (the desk knows them; the server sees the choice).
+  if (c.outcome === 'actioned') {
+    const unrecorded = c.actions.filter((a) => OUTCOME_ACTIONS.includes(a) && !f.recordedActions.includes(a));
+    if (f.recordedActions.length === 0) problems.push({ field: 'actions', message: 'Actioned needs at least one action recorded with its recipient (tasked, disseminated or flagged): record it in the Actions panel first' });
+    else if (unrecorded.length) problems.push({ field: 'actions', message: `${unrecorded.join(', ')} ${unrecorded.length === 1 ? 'is' : 'are'} not recorded: record who received ${unrecorded.length === 1 ? 'it' : 'them'} in the Actions panel first` });
+  }
+  problems.push(...choiceProblems(c, f.originals).filter((p) => !(p.field === 'actions' && c.outcome === 'actioned' && f.recordedActions.length === 0 && c.actions.length === 0)));
   return problems;
 }
 

@@ -4,6 +4,7 @@
 import type { AllegationRecord } from '../schemas/record.ts';
 import { CHANNEL_LABELS, GENDER_LABELS, OFFENCE_TYPE_LABELS, REPORTER_TYPE_LABELS, STATUS_LABELS } from './vocabularies.ts';
 import { unitName } from './units.ts';
+import { gradingCode, gradingLines } from './grading.ts';
 
 export interface ReportSection {
   heading: string;
@@ -14,6 +15,8 @@ export interface IntelligenceReport {
   reference: string;
   title: string;
   handling: string;
+  /** The 3x5x2 grading it carries ("2/B/C"), or null: an ungraded report cannot be disseminated. */
+  grading: string | null;
   sections: ReportSection[];
 }
 
@@ -33,6 +36,12 @@ export function buildReport(r: AllegationRecord, generatedAt: string, by: string
           ? `Source: protected. Do not seek the source's identity; any request about the source goes to ${unitName(r.unit)} quoting ${r.reference}.`
           : 'Source: not recorded.',
       ],
+    },
+    {
+      heading: 'Grading and handling',
+      lines: r.grading
+        ? [...gradingLines(r.grading), `Graded by ${r.grading.gradedBy} on ${r.grading.gradedAt.slice(0, 10)}.`]
+        : ['Not graded. This report cannot be disseminated until the allegation is graded (3x5x2 and harm).'],
     },
     {
       heading: 'Subjects',
@@ -58,8 +67,16 @@ export function buildReport(r: AllegationRecord, generatedAt: string, by: string
       lines: r.attachments.length ? r.attachments.map((a) => `${a.fileName}, ${a.pages} page(s)${r.hasSource ? ' (released only as a sanitised copy)' : ''}`) : ['None.'],
     },
   ];
-  if (!sections[4]?.lines.length) sections.splice(4, 1);
-  return { reference: r.reference, title: `Intelligence report ${r.reference}`, handling: `OFFICIAL-SENSITIVE. Generated ${generatedAt.slice(0, 16).replace('T', ' ')} by ${by}.`, sections };
+  const identifiers = sections.findIndex((s) => s.heading === 'Identifiers');
+  if (!sections[identifiers]?.lines.length) sections.splice(identifiers, 1);
+  const grading = r.grading ? gradingCode(r.grading) : null;
+  return {
+    reference: r.reference,
+    title: `Intelligence report ${r.reference}`,
+    handling: `OFFICIAL-SENSITIVE. ${grading ? `Grading ${grading}${r.grading?.handling === 'C' ? ' (conditions below)' : ''}` : 'Not graded'}. Generated ${generatedAt.slice(0, 16).replace('T', ' ')} by ${by}.`,
+    grading,
+    sections,
+  };
 }
 
 export function reportText(report: IntelligenceReport): string {

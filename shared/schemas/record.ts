@@ -14,7 +14,11 @@ import {
   STATUSES,
   SUBJECT_ROLES,
   NFA_REASONS,
+  SOURCE_EVALUATIONS,
+  INTELLIGENCE_ASSESSMENTS,
+  HANDLING_CODES,
 } from '../domain/vocabularies.ts';
+import { HARM_LEVELS } from '../domain/grading.ts';
 import { isoDate, isoDateTime, reference, uuid } from './common.ts';
 
 export const subjectView = z.object({
@@ -122,6 +126,18 @@ export const timeCriticalView = z.object({
   reason: z.string().nullable(),
 });
 
+/** The 3x5x2 grading and harm rating recorded on assessment (shared/domain/grading.ts). */
+export const gradingView = z.object({
+  source: z.enum(SOURCE_EVALUATIONS),
+  intelligence: z.enum(INTELLIGENCE_ASSESSMENTS),
+  handling: z.enum(HANDLING_CODES),
+  conditions: z.string(),
+  harm: z.enum(HARM_LEVELS),
+  gradedAt: isoDateTime,
+  gradedBy: z.string(),
+});
+export type GradingView = z.infer<typeof gradingView>;
+
 export const allocationView = z.object({ userId: uuid, name: z.string(), since: isoDateTime, by: z.string() });
 
 export const unitHistoryView = z.object({
@@ -144,6 +160,8 @@ export const allegationRecord = z.object({
   unit: z.string().nullable(),
   routedBy: z.string().nullable(),
   riskRating: z.enum(RISK_RATINGS).nullable(),
+  /** Null until the allegation is graded. */
+  grading: gradingView.nullable(),
   assessmentDueAt: isoDateTime.nullable(),
   nextDueAt: isoDateTime.nullable(),
   timeCritical: z.boolean(),

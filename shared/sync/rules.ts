@@ -10,14 +10,17 @@ import { entitySpec, type EntitySpec } from './entities.ts';
 import type { ChangeRow, FieldValue } from './changes.ts';
 import type { MergedRow } from './merge.ts';
 import {
+  ACTION_ROLES,
   ASSESS_ROLES,
   ALLOCATE_ROLES,
   CASE_ROLES,
   CHECK_ROLES,
+  GRADE_ROLES,
   INBOX_ROLES,
   INTAKE_ROLES,
   LINK_ROLES,
   OUTCOME_ROLES,
+  QA_ROLES,
   SOURCE_ROLES,
   canWork,
   type AllegationPlace,
@@ -26,6 +29,7 @@ import {
 import { CHECK_SYSTEMS, NFA_REASONS, OUTCOME_ACTIONS, OUTCOMES, ROLE_LABELS, STATUSES, type NfaReason, type Outcome, type OutcomeAction, type Role, type Status } from '../domain/vocabularies.ts';
 import { choiceProblems } from '../domain/outcome.ts';
 import { unitByCode, unitName } from '../domain/units.ts';
+import { disseminationProblem, feedbackProblem, GRADING_FIELDS, gradingChangeProblem, qaCheckProblem } from './rules-results.ts';
 
 export interface RulePerson extends Person {
   username: string;
@@ -56,7 +60,7 @@ export const STATUS_TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
 };
 
 /** What may still be added to a closed allegation (CPIA: the record grows; the assessment does not change). */
-const AFTER_CLOSURE = new Set(['note', 'source_contact', 'link_judgement', 'link_review', 'attachment', 'attachment_page', 'attachment_sanitised', 'dissemination']);
+const AFTER_CLOSURE = new Set(['note', 'source_contact', 'link_judgement', 'link_review', 'attachment', 'attachment_page', 'attachment_sanitised', 'dissemination', 'operational_feedback', 'qa_check']);
 const OUTCOME_FIELDS = ['outcome', 'nfa_reason', 'outcome_at', 'outcome_by'];
 const CLOSURE_FIELDS = ['closed_at', 'closed_by'];
 
@@ -82,7 +86,9 @@ const ENTITY_ROLES: Readonly<Record<string, readonly Role[]>> = {
   outcome_decision: OUTCOME_ROLES,
   outcome_action: OUTCOME_ROLES,
   compliance_signoff: ['compliance_officer'],
-  dissemination: CASE_ROLES,
+  dissemination: ACTION_ROLES,
+  operational_feedback: ACTION_ROLES,
+  qa_check: QA_ROLES,
   allocation: CASE_ROLES,
   source_details: SOURCE_ROLES,
   restricted_text: SOURCE_ROLES,
@@ -189,6 +195,14 @@ function allegationProblem(world: RuleWorld, spec: EntitySpec, change: ChangeRow
       if (system === null || !(CHECK_SYSTEMS as readonly string[]).includes(system)) return `unknown check system ${JSON.stringify(system)}`;
       return null;
     }
+    case 'dissemination': {
+      const allegationId = allegations[0] as string;
+      return disseminationProblem(change, world.row('dissemination', change.id), world.row('allegation', allegationId), person, world.before(allegationId)?.status ?? null, mutation);
+    }
+    case 'operational_feedback':
+      return feedbackProblem(change, person);
+    case 'qa_check':
+      return qaCheckProblem(change, world.row('qa_check', change.id));
     case 'outcome_action': {
       const action = text(change.fields.action?.to);
       if (action === null || !(OUTCOME_ACTIONS as readonly string[]).includes(action)) return `unknown outcome action ${JSON.stringify(action)}`;
@@ -213,6 +227,9 @@ function verb(entity: string): string {
     source_details: 'hold source details',
     restricted_text: 'hold restricted text',
     source_contact: 'log contact with a source',
+    dissemination: 'record actions',
+    operational_feedback: 'record what came back from operations',
+    qa_check: "record managers' sample checks",
   };
   return verbs[entity] ?? `change the ${entity.replace(/_/g, ' ')}s of an allegation`;
 }
@@ -242,6 +259,11 @@ function allegationUpdateProblem(world: RuleWorld, change: ChangeRow, person: Ru
     if (c && !same(c.from, current?.data[field])) {
       return `${field} is now ${JSON.stringify(current?.data[field] ?? null)} on the server, not ${JSON.stringify(c.from)} as this desk saw it: someone changed it first`;
     }
+  }
+  if (GRADING_FIELDS.some((f) => f in change.fields)) {
+    if (!person || !GRADE_ROLES.includes(person.role)) return `${person ? describe(person) : 'no one'} may not grade an allegation`;
+    const graded = gradingChangeProblem(change, current);
+    if (graded) return graded;
   }
   const status = change.fields.status;
   const from = (text(current?.data.status) ?? 'new') as Status;

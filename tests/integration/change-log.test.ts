@@ -184,6 +184,16 @@ describe('the change log of a working store', () => {
     for (const c of candidates.candidates) if (!c.judgement) await analyst.call('links.judge', { allegationId: letter.id, otherId: c.allegationId, judgement: c.allegationId === dupId ? 'duplicate' : 'not_a_match', reason: 'Looked at it side by side' });
     await analyst.call('links.review', { allegationId: letter.id, note: 'Candidates judged' });
     tick();
+    // Grading, the ICE team tasked with the graded report, its result and the visit's debrief (issue 20).
+    await analyst.call('allegations.grade', { id: letter.id, source: '2', intelligence: 'B', handling: 'C', conditions: 'Law enforcement only', harm: 'high' });
+    const task = await analyst.call('actions.record', { allegationId: letter.id, action: 'tasked_ice', recipientType: 'ice_team', recipient: 'ICE team West Midlands' });
+    tick();
+    await analyst.call('actions.result', { actionId: task.id, result: 'visited', detail: 'Two workers encountered at the car wash' });
+    await analyst.call('feedback.debrief', {
+      allegationId: letter.id,
+      actionId: task.id,
+      debrief: { operationDate: '2026-03-02', officerInCharge: 'IO Patel', premises: 'Car wash, Alum Rock Road', encountered: 'Farhan Qureshi-Khan and one other', arrests: 1, observations: 'Working without permission; arrested and referred.' },
+    });
     await analyst.call('allegations.outcome', { id: letter.id, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally with a hearing imminent' });
     await compliance.call('allegations.signOff', { id: letter.id, decision: 'return', evidence: [], note: 'Record the visit date before closing' });
     // Reallocation of an imported case, its allocation ended; saved searches; routing; the source pane; NSU.
@@ -216,12 +226,18 @@ describe('the change log of a working store', () => {
     expect(changes.length).toBeGreaterThan(10_000);
     for (const c of changes) expect(changeProblem(c), `${c.entity} ${c.id}`).toBeNull();
     const entities = new Set(changes.map((c) => c.entity));
-    for (const e of ['allegation', 'allegation_offence', 'unit_history', 'subject', 'address', 'phone', 'vehicle', 'note', 'attachment', 'attachment_page', 'check', 'link_judgement', 'link_review', 'outcome_decision', 'outcome_action', 'compliance_signoff', 'allocation', 'source_details', 'restricted_text', 'source_contact', 'user', 'setting', 'saved_search', 'watch_item']) {
+    for (const e of ['allegation', 'allegation_offence', 'unit_history', 'subject', 'address', 'phone', 'vehicle', 'note', 'attachment', 'attachment_page', 'check', 'link_judgement', 'link_review', 'outcome_decision', 'outcome_action', 'compliance_signoff', 'allocation', 'source_details', 'restricted_text', 'source_contact', 'user', 'setting', 'saved_search', 'dissemination', 'operational_feedback', 'watch_item']) {
       expect(entities.has(e), e).toBe(true);
     }
     // An update says what each field was and became.
     const amended = changes.find((c) => c.entity === 'subject' && c.op === 'update' && 'surname' in c.fields);
     expect(amended?.fields.surname).toEqual({ from: 'Qureshi', to: 'Qureshi-Khan' });
+    // The grading is in the change history: what each field was and became.
+    const graded = changes.find((c) => c.entity === 'allegation' && c.op === 'update' && 'grading_intelligence' in c.fields);
+    expect(graded?.fields).toMatchObject({ grading_source: { from: null, to: '2' }, grading_intelligence: { from: null, to: 'B' }, grading_handling: { from: null, to: 'C' }, grading_conditions: { from: '', to: 'Law enforcement only' }, harm: { from: null, to: 'high' } });
+    // An action's result is an update of the action, and the result as it came back is appended.
+    expect(changes.some((c) => c.entity === 'dissemination' && c.op === 'update' && c.fields.result?.to === 'visited')).toBe(true);
+    expect(changes.filter((c) => c.entity === 'operational_feedback' && c.op === 'append').map((c) => c.fields.kind?.to).sort()).toEqual(['debrief', 'result']);
     // Ending an allocation on reallocation is logged.
     expect(changes.some((c) => c.entity === 'allocation' && c.op === 'update' && c.fields.ended_at?.from === null)).toBe(true);
     // Restricted material travels only sealed.

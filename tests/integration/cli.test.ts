@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS_1K, ROOT, tempDir, TEST_PASSPHRASE } from '../helpers.ts';
 
@@ -30,6 +30,28 @@ describe('the ims command', () => {
     const r = ims('import', CORPUS_1K);
     expect(JSON.parse(r.stdout)).toMatchObject({ imported: 0, unchanged: 1000 });
     expect(JSON.parse(ims('stats', '--json').stdout).allegations).toBe(1000);
+  });
+
+  it('prints management information as JSON, with Figure 8 buckets keyed as the issue names them, and as CSV and PDF', () => {
+    const national = ims('mi', '--json');
+    expect(national.code).toBe(0);
+    const all = JSON.parse(national.stdout);
+    expect(all.scope).toMatchObject({ level: 'national' });
+    expect(all.total).toBe(1000);
+    expect(Object.keys(all.timeliness.buckets)).toEqual(['0-2', '3-5', '6-8', '9-11', '12-14', '15+', 'not known']);
+    // Every allegation falls in exactly one bucket.
+    expect(Object.values(all.timeliness.buckets as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(1000);
+    const london = JSON.parse(ims('mi', '--region', 'london', '--json').stdout);
+    expect(london.scope).toMatchObject({ level: 'region', region: 'london' });
+    expect(london.total).toBeGreaterThan(0);
+    expect(london.total).toBeLessThan(1000);
+    expect(ims('mi', '--csv').stdout).toMatch(/"timeliness\.buckets:0-2","\d+"/);
+    const pdf = join(tmp.dir, 'mi.pdf');
+    expect(ims('mi', '--pdf', pdf).code).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const bad = ims('mi', '--region', 'atlantis', '--json');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/ims mi: region/);
   });
 
   it('shows a record as JSON without its source details', () => {

@@ -319,6 +319,12 @@ describe('what makes an outcome valid', () => {
     const act = await assessed(form({ subjects: [{ role: 'main', forename: 'Rui', surname: 'Costa' }], addresses: [{ type: 'work', line1: '9 Broad Street', line2: '', town: 'Birmingham', postcode: 'B1 2HF' }] }));
     await analyst.call('links.review', { allegationId: act.id });
     await analyst.call('checks.add', { allegationId: act.id, system: 'pnc', finding: 'no_trace', result: 'No trace' });
+    // Ticking an action is not enough: it is recorded first, with who received it (issue 20; 000 §4.3).
+    const ticked = { id: act.id, outcome: 'actioned' as const, actions: [{ action: 'tasked_ice' as const, detail: 'Birmingham ICE, visit planned' }], rationale: 'Live illegal working at a named address' };
+    await expect(analyst.call('allegations.outcome', ticked)).rejects.toMatchObject({ fields: { actions: expect.stringContaining('recorded with its recipient') } });
+    await analyst.call('allegations.grade', { id: act.id, source: '2', intelligence: 'C', handling: 'P', harm: 'low' });
+    await analyst.call('actions.record', { allegationId: act.id, action: 'tasked_ice', recipientType: 'ice_team', recipient: 'Birmingham ICE' });
+    await analyst.call('actions.record', { allegationId: act.id, action: 'flagged_wi', recipientType: 'system_marker', recipient: 'Warnings Index' });
     const actioned = await analyst.call('allegations.outcome', {
       id: act.id,
       outcome: 'actioned',

@@ -23,6 +23,7 @@ describe('the layers of electron/', () => {
     ['electron/store/migrations/planted.ts', "import { x } from '../../search/index.ts';\nexport const y = x;\n"],
     ['electron/vault/planted.ts', "import { x } from '../matching/match-index.ts';\nexport const y = x;\n"],
     ['electron/search/planted.ts', "import { x } from '../vault/vault.ts';\nexport const y = x;\n"],
+    ['electron/mi/planted.ts', "import { x } from '../search/index.ts';\nexport const y = x;\n"],
     ['electron/attachments/planted.ts', "import { x } from '../../electron/core/core.ts';\nexport const y = x;\n"],
     ['electron/core/planted.ts', "import { dispatch } from '../api/dispatch.ts';\nexport const y = dispatch;\n"],
     ['electron/core/planted-dynamic.ts', "export const y = await import('../host/web.ts');\n"],

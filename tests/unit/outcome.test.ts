@@ -10,6 +10,7 @@ const facts = (f: Partial<OutcomeFacts> = {}): OutcomeFacts => ({
   reviewedAt: '2026-03-02T10:00:00Z',
   openCandidates: [],
   originals: [],
+  recordedActions: [],
   ...f,
 });
 const choice = (c: Partial<Parameters<typeof outcomeProblems>[1]> = {}) => ({ outcome: 'nfa_actionable' as const, actions: [], nfaReason: null, duplicateOf: null, rationale: 'A good enough reason', ...c });
@@ -39,11 +40,21 @@ describe('outcome validity', () => {
 
   it('keeps each category to its own fields', () => {
     expect(fields(facts(), choice({ outcome: 'actioned' }))).toEqual(['actions']);
-    expect(fields(facts(), choice({ outcome: 'actioned', actions: ['tasked_ice'] }))).toEqual([]);
+    expect(fields(facts({ recordedActions: ['tasked_ice'] }), choice({ outcome: 'actioned', actions: ['tasked_ice'] }))).toEqual([]);
     expect(fields(facts(), choice({ outcome: 'nfa_actionable', actions: ['tasked_ice'] }))).toEqual(['actions']);
     expect(fields(facts(), choice({ outcome: 'nfa_non_actionable' }))).toEqual(['nfaReason']);
     expect(fields(facts(), choice({ outcome: 'nfa_actionable', nfaReason: 'valid_leave' }))).toEqual(['nfaReason']);
     expect(fields(facts(), choice({ rationale: 'short' }))).toEqual(['rationale']);
+  });
+
+  it('is not "actioned" until an action is recorded with its recipient (000 §4.3; issue 20)', () => {
+    // Ticking an action is not enough: nothing says who received it.
+    expect(fields(facts(), choice({ outcome: 'actioned', actions: ['tasked_ice'] }))).toEqual(['actions']);
+    expect(outcomeProblems(facts(), choice({ outcome: 'actioned', actions: ['tasked_ice'] }))[0]?.message).toMatch(/recorded with its recipient.*Actions panel/);
+    // Only actions that were recorded can be named.
+    const recorded = facts({ recordedActions: ['flagged_wi'] });
+    expect(fields(recorded, choice({ outcome: 'actioned', actions: ['flagged_wi'] }))).toEqual([]);
+    expect(outcomeProblems(recorded, choice({ outcome: 'actioned', actions: ['flagged_wi', 'tasked_ice'] })).map((p) => p.message)).toEqual(['tasked_ice is not recorded: record who received it in the Actions panel first']);
   });
 
   it('needs checks when a full name or address is known, except that a duplicate may rely on its original', () => {

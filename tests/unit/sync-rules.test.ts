@@ -96,3 +96,84 @@ describe('state transitions', () => {
     expect(judge(world('triaged', 'NAT'), sifterDecision, [sifterDecision])).toMatch(/NAT sifter\) may not record an outcome/);
   });
 });
+
+describe('grading, actions and what comes back (issue 20)', () => {
+  const grading = { grading_source: [null, '2'], grading_intelligence: [null, 'B'], grading_handling: [null, 'P'], grading_conditions: ['', ''], harm: [null, 'medium'], graded_at: [null, 't'], graded_by: [null, 'analyst'] } as Record<string, [FieldValue, FieldValue]>;
+  const grade = (fields: Record<string, [FieldValue, FieldValue]>, by = 'analyst') => change('allegation', 'A', 'update', fields, by);
+  const graded = (status = 'triaged'): RuleWorld => {
+    const w = world(status);
+    const row: MergedRow = { data: { status, unit_code: 'WMID', outcome: null, grading_source: '2', grading_intelligence: 'B', grading_handling: 'P', grading_conditions: '', harm: 'medium' }, clocks: {} };
+    return { ...w, row: (e, id) => (e === 'allegation' && id === 'A' ? row : w.row(e, id)) };
+  };
+  const send = (fields: Record<string, [FieldValue, FieldValue]> = {}, by = 'analyst') =>
+    change('dissemination', 'X', 'insert', {
+      allegation_id: [null, 'A'],
+      action: [null, 'tasked_ice'],
+      recipient_type: [null, 'ice_team'],
+      recipient: [null, 'ICE team West Midlands'],
+      legal_basis: [null, ''],
+      agreement_ref: [null, ''],
+      report_text: [null, 'Sent to: ICE team…'],
+      grading: [null, '{"code":"2/B/P","conditions":"","harm":"medium"}'],
+      user_id: [null, by],
+      ...fields,
+    }, by);
+
+  it('takes a whole grading, dated and named, from someone who grades; refuses a partial one or C without its conditions', () => {
+    expect(judge(world('triaged'), grade(grading))).toBeNull();
+    expect(judge(world('triaged'), grade({ ...grading, grading_handling: [null, 'C'] }))).toMatch(/not whole: Handling code C needs its conditions/);
+    expect(judge(world('triaged'), grade({ grading_source: [null, '2'], graded_at: [null, 't'], graded_by: [null, 'x'] }))).toMatch(/not whole: Assess the intelligence/);
+    const { graded_at: _a, graded_by: _b, ...undated } = grading;
+    expect(judge(world('triaged'), grade(undated))).toMatch(/records when and by whom/);
+    expect(judge(world('triaged', 'NAT'), grade(grading, 'sifter'))).toMatch(/NAT sifter\) may not grade/);
+    expect(judge(world('closed'), grade(grading))).toMatch(/closed/);
+  });
+
+  it('refuses a report sent ungraded, or without the grading it left with; takes it once graded, even in the same mutation', () => {
+    expect(judge(world('triaged'), send())).toMatch(/report cannot leave ungraded/);
+    expect(judge(graded(), send())).toBeNull();
+    const both = [grade(grading), send()];
+    expect(judge(world('triaged'), both[1] as ChangeRow, both)).toBeNull();
+    expect(judge(graded(), send({ grading: [null, '{}'] }))).toMatch(/sent without its grading/);
+    // A marker sends no report and needs no grading.
+    expect(judge(world('triaged'), send({ action: [null, 'flagged_wi'], recipient_type: [null, 'system_marker'], recipient: [null, 'Warnings Index'], report_text: [null, ''], grading: [null, '{}'] }))).toBeNull();
+  });
+
+  it('needs another department’s legal basis and agreement, and a recipient the action allows', () => {
+    const external = { action: [null, 'disseminated_external'], recipient_type: [null, 'other_department'], recipient: [null, 'West Midlands Police'] } as Record<string, [FieldValue, FieldValue]>;
+    expect(judge(graded(), send(external))).toMatch(/legal basis/);
+    expect(judge(graded(), send({ ...external, legal_basis: [null, 'Immigration and Asylum Act 1999 s.20'], agreement_ref: [null, 'MoU-WMP-2019'] }))).toBeNull();
+    expect(judge(graded(), send({ recipient_type: [null, 'crime_team'] }))).toMatch(/not a recipient of this action/);
+    expect(judge(graded(), send({}, 'other-unit'))).toMatch(/does not work this allegation/);
+    expect(judge(graded('closed'), send())).toMatch(/closed: record results of its actions, not new ones/);
+  });
+
+  it('records a result once, and nothing else of an action changes', () => {
+    const sent = (result: string): RuleWorld => {
+      const w = graded('closed');
+      return { ...w, row: (e, id) => (e === 'dissemination' && id === 'X' ? { data: { allegation_id: 'A', result }, clocks: {} } : w.row(e, id)) };
+    };
+    const result = change('dissemination', 'X', 'update', { result: ['', 'visited'], result_at: [null, 't'], result_detail: ['', ''], result_by: [null, 'analyst'] }, 'analyst');
+    expect(judge(sent(''), result)).toBeNull();
+    expect(judge(sent('no_trace'), result)).toMatch(/already been recorded/);
+    expect(judge(sent(''), change('dissemination', 'X', 'update', { recipient: ['ICE', 'Someone else'] }, 'analyst'))).toMatch(/kept as it was sent; recipient cannot change/);
+    const feedback = (fields: Record<string, [FieldValue, FieldValue]>) => change('operational_feedback', 'F', 'append', { allegation_id: [null, 'A'], user_id: [null, 'analyst'], ...fields }, 'analyst');
+    expect(judge(sent(''), feedback({ kind: [null, 'result'], result: [null, 'arrested'], dissemination_id: [null, 'X'] }))).toBeNull();
+    expect(judge(sent(''), feedback({ kind: [null, 'result'], result: [null, 'sent flowers'], dissemination_id: [null, 'X'] }))).toMatch(/not one of/);
+    expect(judge(sent(''), feedback({ kind: [null, 'debrief'], result: [null, null] }))).toBeNull();
+  });
+
+  it('lets a manager draw and record a sample check of a closed case once', () => {
+    const draw = change('qa_check', 'Q', 'insert', { allegation_id: [null, 'A'], unit_code: [null, 'WMID'], month: [null, '2026-02'], result: [null, null] }, 'manager');
+    expect(judge(world('closed'), draw)).toBeNull();
+    expect(judge(world('closed'), { ...draw, userId: 'analyst' })).toMatch(/may not record managers' sample checks/);
+    const checked = (result: string | null): RuleWorld => {
+      const w = world('closed');
+      return { ...w, row: (e, id) => (e === 'qa_check' && id === 'Q' ? { data: { allegation_id: 'A', result }, clocks: {} } : w.row(e, id)) };
+    };
+    const record = change('qa_check', 'Q', 'update', { checked_at: [null, 't'], checked_by: [null, 'manager'], result: [null, 'issues'], findings: ['[]', '["grading"]'], note: ['', 'Graded A on a 2 source'] }, 'manager');
+    expect(judge(checked(null), record)).toBeNull();
+    expect(judge(checked('no_issues'), record)).toMatch(/once recorded, is kept as it was/);
+    expect(judge(checked(null), change('qa_check', 'Q', 'update', { month: ['2026-02', '2026-01'] }, 'manager'))).toMatch(/month cannot change/);
+  });
+});

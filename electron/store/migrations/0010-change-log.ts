@@ -93,17 +93,24 @@ export function run(db: Db): void {
   const insert = db.prepare('INSERT INTO changes (hlc, entity, entity_id, allegation_id, op, data, user_id) VALUES (?, ?, ?, ?, ?, ?, NULL)');
   for (const e of ENTITIES) {
     const spec = entitySpec(e.entity);
-    // A table a later migration creates (the watch list, 0013) holds nothing yet: there is nothing to baseline.
-    if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(spec.table)) continue;
+    // The registry is today's: a table or column a later migration adds does not exist yet when this one runs
+    // (its rows, if any, are logged by the code that writes them).
+    const present = columnsOf(db, spec.table);
+    if (!present.size) continue;
+    const columns = spec.columns.filter((c) => present.has(c));
     db.prepare(`UPDATE ${spec.table} SET hlc = ? WHERE hlc IS NULL`).run(baseline);
     const plain = spec.restricted && spec.columns.includes('format') ? ` WHERE format IS NOT '${LEGACY_PLAIN_FORMAT}'` : '';
     const order = withoutRowid(db, spec.table) ? spec.key.join(', ') : 'rowid';
     const rows = db.prepare(`SELECT ${[...spec.key, 'hlc'].join(', ')} FROM ${spec.table}${plain} ORDER BY ${order}`);
     for (const row of rows.iterate() as IterableIterator<Row>) {
       const hlc = row.hlc as string;
-      new RowWriter(db, hlc, (c) => insert.run(hlc, c.entity, c.id, c.allegationId, c.op, JSON.stringify(c.fields))).publish(e.entity, row);
+      new RowWriter(db, hlc, (c) => insert.run(hlc, c.entity, c.id, c.allegationId, c.op, JSON.stringify(c.fields))).publish(e.entity, row, columns);
     }
   }
+}
+
+function columnsOf(db: Db, table: string): Set<string> {
+  return new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((r) => r.name));
 }
 
 function withoutRowid(db: Db, table: string): boolean {

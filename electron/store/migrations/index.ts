@@ -12,8 +12,9 @@ import * as m0009 from './0009-search-marks.ts';
 import * as m0010 from './0010-change-log.ts';
 import * as m0011 from './0011-derived-marks.ts';
 import * as m0012 from './0012-ocr-queue.ts';
-import * as m0013 from './0013-watch-list.ts';
-import * as m0014 from './0014-change-history.ts';
+import * as m0013 from './0013-results.ts';
+import * as m0014 from './0014-watch-list.ts';
+import * as m0015 from './0015-change-history.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'change-log', sql: m0010.sql, run: m0010.run },
   { version: 11, name: 'derived-marks', sql: m0011.sql },
   { version: 12, name: 'ocr-queue', sql: m0012.sql },
-  { version: 13, name: 'watch-list', sql: m0013.sql },
-  { version: 14, name: 'change-history', sql: m0014.sql },
+  { version: 13, name: 'results', sql: m0013.sql },
+  { version: 14, name: 'watch-list', sql: m0014.sql },
+  { version: 15, name: 'change-history', sql: m0015.sql },
 ];

@@ -1,6 +1,6 @@
 import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconScan, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup, IconEye } from '@tabler/icons-react';
+import { IconBook, IconChartBar, IconChecklist, IconClockExclamation, IconEye, IconScan, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
 import { unitName } from '../../../shared/domain/units.ts';
@@ -21,6 +21,12 @@ import { useScanCount } from './attachments/useScanCount.ts';
 import { EntityScreen } from '../screens/EntityScreen.tsx';
 import { WatchScreen } from '../screens/WatchScreen.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
+import { MiScreen } from '../screens/MiScreen.tsx';
+import { MiRecordsScreen } from '../screens/MiRecordsScreen.tsx';
+import { GuidanceScreen } from '../screens/GuidanceScreen.tsx';
+import { FollowUpsScreen } from '../screens/FollowUpsScreen.tsx';
+import { QaScreen } from '../screens/QaScreen.tsx';
+import { MI_ROLES } from '../../../shared/api/mi.ts';
 
 interface Props {
   user: UserView;
@@ -108,6 +114,14 @@ export function AppLayout({ user, onSignOut }: Props) {
             <NavLink href={href({ name: 'audit' })} label="Source access" description="Audit for SACU" leftSection={<IconShieldCheck size={18} />} active={route.name === 'audit'} />
           )}
           {user.role === 'admin' && <NavLink href={href({ name: 'routing' })} label="Routing" description="Postcode → unit table" leftSection={<IconRoute size={18} />} active={route.name === 'routing'} />}
+          {['analyst', 'duty_manager', 'compliance_officer', 'manager', 'admin'].includes(user.role) && (
+            <NavLink href={href({ name: 'followups' })} label="Follow-ups" description="Actions awaiting results" leftSection={<IconClockExclamation size={18} />} active={route.name === 'followups'} />
+          )}
+          {user.role === 'manager' && <NavLink href={href({ name: 'qa' })} label="Sample checks" description="Monthly assurance" leftSection={<IconChecklist size={18} />} active={route.name === 'qa'} />}
+          {(MI_ROLES as readonly string[]).includes(user.role) && (
+            <NavLink href={href({ name: 'mi', scope: {} })} label="Management information" description="Timeliness, outcomes, quality" leftSection={<IconChartBar size={18} />} active={route.name === 'mi' || route.name === 'mi-records'} />
+          )}
+          <NavLink href={href({ name: 'guidance' })} label="Guidance" description="What to do at each step" leftSection={<IconBook size={18} />} active={route.name === 'guidance'} />
           {(user.role === 'admin' || user.role === 'manager') && (
             <NavLink href={href({ name: 'users' })} label="Users" description="Local accounts" leftSection={<IconUsers size={18} />} active={route.name === 'users'} />
           )}
@@ -128,6 +142,11 @@ export function AppLayout({ user, onSignOut }: Props) {
         {route.name === 'users' && <UsersScreen user={user} />}
         {route.name === 'entity' && <EntityScreen key={`${route.kind}:${route.value}`} kind={route.kind} value={route.value} tab={route.tab} />}
         {route.name === 'watch' && <WatchScreen />}
+        {route.name === 'mi' && <MiScreen key={JSON.stringify(route.scope)} user={user} scope={route.scope} />}
+        {route.name === 'mi-records' && <MiRecordsScreen scope={route.scope} group={route.group} keyName={route.key} rowBy={route.rowBy} rowKey={route.rowKey} />}
+        {route.name === 'guidance' && <GuidanceScreen key={`${route.step ?? ''}:${route.q ?? ''}`} step={route.step} q={route.q} />}
+        {route.name === 'followups' && <FollowUpsScreen user={user} unit={route.unit} view={route.view} />}
+        {route.name === 'qa' && <QaScreen key={`${route.unit ?? ''}:${route.month ?? ''}`} user={user} unit={route.unit} month={route.month} />}
         {route.name === 'not-found' && <NotFound />}
       </AppShell.Main>
     </AppShell>

@@ -9,6 +9,7 @@ import { CONTACT_METHODS } from '../../../shared/api/sources.ts';
 import { call, CallError } from '../api/client.ts';
 import { useCall } from '../api/useCall.ts';
 import { formatDateTime } from '../format.ts';
+import { GuidanceLink } from './GuidanceLink.tsx';
 
 function Detail({ label, value }: { label: string; value: string }) {
   return (
@@ -84,9 +85,12 @@ export function SourcePane({ allegationId, reference }: { allegationId: string; 
             <Text size="sm">
               {status.why} Opening the pane is recorded for the Security and Anti-Corruption Unit.{status.contacts ? ` ${status.contacts} contact(s) logged.` : ''}
             </Text>
-            <Button size="xs" leftSection={<IconLockOpen size={14} />} onClick={() => setAsking(true)}>
-              Open restricted pane
-            </Button>
+            <Group gap="sm" wrap="nowrap">
+              <GuidanceLink step="sources" />
+              <Button size="xs" leftSection={<IconLockOpen size={14} />} onClick={() => setAsking(true)}>
+                Open restricted pane
+              </Button>
+            </Group>
           </Group>
         </Alert>
         <Modal opened={asking} onClose={() => setAsking(false)} title="Open the restricted source pane">

@@ -16,6 +16,7 @@ import { ScanPreview } from './ScansScreen.tsx';
 import { FormSuggestions } from '../components/attachments/FormSuggestions.tsx';
 import { ScanSuggestions } from '../components/attachments/ScanSuggestions.tsx';
 import { Busy } from '../components/Busy.tsx';
+import { GuidanceLink } from '../components/GuidanceLink.tsx';
 
 type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number; scan: ScanView | null; resumed?: boolean; unit?: string | null };
 
@@ -207,7 +208,10 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
               <IconArrowLeft size={14} /> {loaded.reference ? `Back to ${loaded.reference}` : 'Back to the queue'}
             </Group>
           </Anchor>
-          <Title order={2}>{loaded.reference ? `Amend ${loaded.reference}` : 'New allegation'}</Title>
+          <Group gap="md">
+            <Title order={2}>{loaded.reference ? `Amend ${loaded.reference}` : 'New allegation'}</Title>
+            <GuidanceLink step="intake" />
+          </Group>
           <Text size="sm" c="dimmed" aria-live="polite">
             {save.kind === 'saving' && 'Saving draft…'}
             {save.kind === 'saved' && `Draft saved ${formatDateTime(save.at)} — nothing typed is lost if you close the window`}

@@ -23,6 +23,10 @@ import { LinkPanel } from '../components/links/LinkPanel.tsx';
 import { AssessmentPanel } from '../components/assessment/AssessmentPanel.tsx';
 import { AttachmentsPanel } from '../components/attachments/AttachmentsPanel.tsx';
 import { AttachmentViewer } from '../components/attachments/AttachmentViewer.tsx';
+import { GradingPanel } from '../components/results/GradingPanel.tsx';
+import { ActionsPanel } from '../components/results/ActionsPanel.tsx';
+import { HistorySection } from '../components/results/HistorySection.tsx';
+import { GuidanceLink } from '../components/GuidanceLink.tsx';
 import { scanMissing } from '../../../shared/attachments/rules.ts';
 import type { AllegationPlace } from '../router.ts';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
@@ -287,6 +291,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             {tc.evidence[0]?.event ?? 'Event'} on {formatDate(tc.deadline)} — “{evidenceExcerpt(tc.evidence[0]?.sentence ?? '', tc.evidence[0]?.text ?? '')}”. Duty intelligence manager to act by {formatDateTime(tc.dueAt)}.
             {tc.decidedBy ? ` Confirmed by ${tc.decidedBy}: ${tc.reason}` : ''}
           </Text>
+          <GuidanceLink step="time-critical" />
         </Alert>
       )}
       {tc && tc.state !== 'dismissed' && closed && (
@@ -353,6 +358,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                 </Table>
               )}
             </Section>
+            <ActionsPanel key={`actions:${r.id}`} record={r} user={user} />
             <Section title="Notes" count={r.notes.length} icon={<IconNote size={16} />}>
               <Notes record={r} user={user} place={place} />
             </Section>
@@ -364,6 +370,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="md">
+            <GradingPanel record={r} user={user} />
             <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} />
             <Section title="Addresses" count={r.addresses.length}>
               {r.addresses.length === 0 ? (
@@ -429,6 +436,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>
               <AttachmentsPanel record={r} />
             </Section>
+            <HistorySection allegationId={r.id} />
             <Section title="Routing history" count={r.unitHistory.length}>
               <Stack gap={4}>
                 {r.unitHistory.map((h, i) => (

@@ -10,6 +10,7 @@ import { useCall } from '../api/useCall.ts';
 import { href } from '../router.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { Busy } from '../components/Busy.tsx';
+import { GuidanceLink } from '../components/GuidanceLink.tsx';
 
 const INDICATOR_LABELS: Record<ReferrerGroupView['indicators'][number]['kind'], string> = {
   many_referrals: 'Many referrals',
@@ -140,7 +141,10 @@ export function NsuScreen() {
   return (
     <Stack maw={1300}>
       <div>
-        <Title order={2}>Repeat referrers</Title>
+        <Group gap="md">
+          <Title order={2}>Repeat referrers</Title>
+          <GuidanceLink step="sources" />
+        </Group>
         <Text size="sm" c="dimmed">
           Allegations from the same reporting person, found by keyed blind indexes of their phone, email, address and name across spelling and format variations. Nothing is decrypted to find them; revealing
           who it is writes an audit entry for each allegation.

@@ -7,6 +7,7 @@ import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { call, CallError } from '../api/client.ts';
 import { useCall } from '../api/useCall.ts';
 import { formatDateTime } from '../format.ts';
+import { GuidanceLink } from '../components/GuidanceLink.tsx';
 
 const UNIT_OPTIONS = UNITS.map((u) => ({ value: u.code, label: `${u.name} (${u.code})` }));
 
@@ -58,7 +59,10 @@ export function RoutingScreen({ user }: { user: UserView }) {
   return (
     <Stack maw={1100}>
       <div>
-        <Title order={2}>Routing</Title>
+        <Group gap="md">
+          <Title order={2}>Routing</Title>
+          <GuidanceLink step="routing" />
+        </Group>
         <Text size="sm" c="dimmed">
           Which unit receives an allegation, by the postcode area (or district, which takes precedence) of the alleged offence. London goes to LACAT; an allegation with no usable location goes to the NAT
           sift.

@@ -12,6 +12,7 @@ import { useCall } from '../api/useCall.ts';
 import { formatDateTime, plural } from '../format.ts';
 import { navigate } from '../router.ts';
 import { Busy } from '../components/Busy.tsx';
+import { GuidanceLink } from '../components/GuidanceLink.tsx';
 
 export function ScanPreview({ scan }: { scan: Pick<ScanView, 'id' | 'fileName' | 'pages'> }) {
   const [page, setPage] = useState(1);
@@ -128,7 +129,10 @@ export function ScansScreen({ user }: { user: UserView }) {
   return (
     <Stack gap="md" maw={1500}>
       <div>
-        <Title order={2}>Scan inbox</Title>
+        <Group gap="md">
+          <Title order={2}>Scan inbox</Title>
+          <GuidanceLink step="intake" />
+        </Group>
         <Text size="sm" c="dimmed">
           Letters and faxes scanned in the post room, waiting for an allegation. Open one, then key a new allegation beside it or attach it to an existing one.
         </Text>

@@ -11,19 +11,18 @@ import {
   CHECK_SYSTEM_LABELS,
   NFA_REASONS,
   NFA_REASON_LABELS,
-  OUTCOME_ACTIONS,
   OUTCOME_ACTION_LABELS,
   OUTCOME_LABELS,
   OUTCOMES,
   type CheckSystem,
   type NfaReason,
   type Outcome,
-  type OutcomeAction,
 } from '../../../../shared/domain/vocabularies.ts';
 import { CHECK_FINDINGS, CHECK_FINDING_LABELS, HOME_OFFICE_SYSTEMS, SIGNOFF_EVIDENCE, SIGNOFF_EVIDENCE_LABELS, type CheckFinding, type SignoffEvidence } from '../../../../shared/domain/outcome.ts';
 import { call, CallError } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDateTime, plural } from '../../format.ts';
+import { GuidanceLink } from '../GuidanceLink.tsx';
 
 const CHECK_ROLES = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
 
@@ -87,8 +86,8 @@ function AddCheck({ record, onAdded }: { record: AllegationRecord; onAdded: () =
 }
 
 function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: () => void; originals: Array<{ allegationId: string; reference: string }> }) {
+  const recorded = [...new Set((useCall('actions.list', opened ? { allegationId: record.id } : null).data?.actions ?? []).map((a) => a.action))];
   const [outcome, setOutcome] = useState<Outcome>('nfa_non_actionable');
-  const [actions, setActions] = useState<OutcomeAction[]>([]);
   const [nfaReason, setNfaReason] = useState<NfaReason>('insufficient_information');
   const [duplicateOf, setDuplicateOf] = useState<string>('');
   const [rationale, setRationale] = useState('');
@@ -101,7 +100,7 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
       await call('allegations.outcome', {
         id: record.id,
         outcome,
-        actions: outcome === 'actioned' ? actions.map((action) => ({ action })) : [],
+        actions: [],
         nfaReason: outcome === 'nfa_non_actionable' ? nfaReason : null,
         duplicateOf: outcome === 'nfa_non_actionable' && nfaReason === 'duplicate' ? duplicateOf || (originals[0]?.allegationId ?? null) : null,
         rationale,
@@ -124,15 +123,16 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
             ))}
           </Stack>
         </Radio.Group>
-        {outcome === 'actioned' && (
-          <Checkbox.Group label="Actions" value={actions} onChange={(v) => setActions(v as OutcomeAction[])}>
-            <Stack gap={4} mt={6}>
-              {OUTCOME_ACTIONS.map((a) => (
-                <Checkbox key={a} value={a} label={OUTCOME_ACTION_LABELS[a]} />
-              ))}
-            </Stack>
-          </Checkbox.Group>
-        )}
+        {outcome === 'actioned' &&
+          (recorded.length ? (
+            <Text size="sm">
+              Actions recorded with their recipients: {recorded.map((a) => OUTCOME_ACTION_LABELS[a]).join(', ')}. They are kept with the outcome.
+            </Text>
+          ) : (
+            <Text size="sm" c="red.9">
+              No action is recorded yet: record who it was sent to in the Actions panel first (an allegation is not actioned until an action exists).
+            </Text>
+          ))}
         {outcome === 'nfa_non_actionable' && (
           <NativeSelect label="Why not actionable" value={nfaReason} onChange={(e) => setNfaReason(e.currentTarget.value as NfaReason)} data={NFA_REASONS.map((r) => ({ value: r, label: NFA_REASON_LABELS[r] }))} />
         )}
@@ -221,6 +221,7 @@ export function AssessmentPanel({ record, user }: { record: AllegationRecord; us
         <Title order={3} size="h5" id="assessment-title">
           Checks and outcome
         </Title>
+        <GuidanceLink step={record.status === 'actioned' || record.status === 'nfa' ? 'compliance' : wf.checks.length || wf.review ? 'outcomes' : 'checks'} />
       </Group>
       <Stack gap="sm">
         {legacy && (

@@ -1,0 +1,246 @@
+// A list of allegations as the work queue shows them: a virtualised grid that reads like a table to assistive
+// technology, sortable by any column, filtered by the text above it, moved through with the arrow keys and opened
+// with Enter. The queue, the records behind a figure of management information and the follow-up queue use it.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Badge, Checkbox, Group, Text, Tooltip } from '@mantine/core';
+import { IconArrowDown, IconArrowUp, IconPaperclip } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  columnFilteringFeature,
+  createColumnHelper,
+  createFilteredRowModel,
+  createSortedRowModel,
+  filterFn_includesString,
+  globalFilteringFeature,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  sortFn_text,
+  tableFeatures,
+  useTable,
+  type SortingState,
+} from '@tanstack/react-table';
+import type { QueueRow } from '../../../shared/schemas/record.ts';
+import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, STATUS_LABELS } from '../../../shared/domain/vocabularies.ts';
+import { navigate } from '../router.ts';
+import { formatDate, formatDateTime } from '../format.ts';
+import { DueBadge, StatusBadge, TimeCriticalBadge } from './badges.tsx';
+import { Busy } from './Busy.tsx';
+
+const features = tableFeatures({
+  rowSortingFeature,
+  columnFilteringFeature,
+  globalFilteringFeature,
+  sortedRowModel: createSortedRowModel(),
+  filteredRowModel: createFilteredRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric, text: sortFn_text },
+  filterFns: { includesString: filterFn_includesString },
+});
+const helper = createColumnHelper<typeof features, QueueRow>();
+
+const columns = helper.columns([
+  helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' }),
+  helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' }),
+  helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }),
+  helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
+  helper.accessor('mainSubject', { header: 'Subject', sortFn: 'text' }),
+  helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
+  helper.accessor('status', {
+    header: 'Status',
+    cell: (c) =>
+      c.row.original.returned ? (
+        <Tooltip label={`Returned by the compliance officer: put right and choose the outcome again (${STATUS_LABELS[c.getValue()]})`}>
+          <Badge color="orange" variant="outline" size="sm">
+            Returned
+          </Badge>
+        </Tooltip>
+      ) : (
+        <StatusBadge status={c.getValue()} short />
+      ),
+    sortFn: 'text',
+  }),
+  helper.accessor((r) => r.dueAt ?? '', {
+    id: 'due',
+    header: 'Due',
+    sortFn: 'alphanumeric',
+    cell: (c) => (
+      <Group gap={4} wrap="nowrap">
+        {c.row.original.timeCritical ? <TimeCriticalBadge due={c.row.original.dueAt} state={c.row.original.timeCriticalState} /> : <DueBadge due={c.row.original.dueAt} />}
+        {c.row.original.attachments > 0 && <IconPaperclip size={14} aria-label={`${c.row.original.attachments} attachments`} />}
+      </Group>
+    ),
+  }),
+]);
+
+// Fits the main area at 1280 px (1028 px wide): the columns, after a choice box where rows can be chosen; the
+// status and due columns are never clipped.
+const COLUMNS = 'minmax(140px, 176px) 104px 84px minmax(80px, 1.2fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
+const CHOICE = '34px';
+const ROW_HEIGHT = 38;
+
+interface Props {
+  rows: readonly QueueRow[] | undefined;
+  /** The grid's accessible name ("Work queue, West Midlands RIU"). */
+  label: string;
+  /** Text that filters the rows (reference, name, postcode…). */
+  filter: string;
+  loading: boolean;
+  /** What an empty list says. */
+  empty: string;
+  /** Resets the selection when what is listed changes. */
+  resetKey?: string;
+  /** Rows can be chosen (boxes, Space) for bulk actions: which are chosen, and the new choice. */
+  choice?: { chosen: ReadonlySet<string>; onChange: (next: Set<string>) => void };
+  /** Shown between the count and the grid (the bulk actions on the chosen rows). */
+  toolbar?: ReactNode;
+}
+
+export function AllegationGrid({ rows: data, label, filter, loading, empty, resetKey, choice, toolbar }: Props) {
+  const GRID = choice ? `${CHOICE} ${COLUMNS}` : COLUMNS;
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const rowsData = useMemo(() => [...(data ?? [])], [data]);
+  const table = useTable({
+    features,
+    columns,
+    data: rowsData,
+    state: { sorting, globalFilter: filter },
+    onSortingChange: setSorting,
+    globalFilterFn: 'includesString',
+    getRowId: (r) => r.id,
+  });
+  const rows = table.getRowModel().rows;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // TanStack Virtual returns functions the React Compiler cannot memoise; this component does not rely on that.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const [active, setActive] = useState(0);
+  useEffect(() => setActive(0), [resetKey, filter]);
+  const chosen = choice?.chosen ?? new Set<string>();
+  const toggle = (id: string) => {
+    if (!choice) return;
+    const next = new Set(choice.chosen);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    choice.onChange(next);
+  };
+  const allShown = rows.length > 0 && rows.every((r) => chosen.has(r.id));
+
+  function open(index: number) {
+    const row = rows[index];
+    if (row) navigate({ name: 'allegation', reference: row.original.reference });
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    if (e.key in moves) {
+      e.preventDefault();
+      const next = Math.min(rows.length - 1, Math.max(0, active + (moves[e.key] as number)));
+      setActive(next);
+      virtualizer.scrollToIndex(next, { align: 'auto' });
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      open(active);
+    } else if (e.key === ' ' && choice) {
+      e.preventDefault();
+      const row = rows[active];
+      if (row) toggle(row.id);
+    }
+  }
+
+  const headerGroup = table.getHeaderGroups()[0];
+  const activeRow = rows[active];
+  return (
+    <>
+      <Group gap="xs" justify="space-between">
+        <Text size="sm" c="dimmed" aria-live="polite">
+          {loading ? 'Loading…' : `${rows.length.toLocaleString('en-GB')} allegation${rows.length === 1 ? '' : 's'}${filter ? ` matching “${filter}”` : ''}`}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {choice ? '↑ ↓ to move, Space to choose, Enter to open' : '↑ ↓ to move, Enter to open'}
+        </Text>
+      </Group>
+      {toolbar}
+      <div
+        ref={scrollRef}
+        className="queue-grid"
+        role="grid"
+        aria-label={label}
+        aria-rowcount={rows.length + 1}
+        aria-activedescendant={activeRow ? `row-${activeRow.id}` : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        style={{ flex: 1, minHeight: 200 }}
+      >
+        <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID }}>
+          {choice && (
+            <div className="queue-cell" role="columnheader">
+              <Checkbox
+                size="xs"
+                aria-label={allShown ? 'Unchoose every row shown' : 'Choose every row shown'}
+                checked={allShown}
+                indeterminate={!allShown && rows.some((r) => chosen.has(r.id))}
+                onChange={() => choice.onChange(allShown ? new Set() : new Set(rows.map((r) => r.id)))}
+              />
+            </div>
+          )}
+          {headerGroup?.headers.map((h) => {
+            const sorted = h.column.getIsSorted();
+            return (
+              <div key={h.id} className="queue-cell" role="columnheader" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+                <button type="button" onClick={h.column.getToggleSortingHandler()}>
+                  <table.FlexRender header={h} />
+                  {sorted === 'asc' && <IconArrowUp size={12} />}
+                  {sorted === 'desc' && <IconArrowDown size={12} />}
+                </button>
+              </div>
+            );
+          })}
+        </div>
+        {loading && !data ? (
+          <Group p="lg" justify="center">
+            <Busy label="Loading the list…" shown />
+          </Group>
+        ) : rows.length === 0 ? (
+          <Text p="lg" c="dimmed" ta="center">
+            {filter ? 'No allegations in this list match the filter.' : empty}
+          </Text>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              return (
+                <div
+                  key={row.id}
+                  id={`row-${row.id}`}
+                  className="queue-row"
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-selected={item.index === active}
+                  data-chosen={chosen.has(row.id) || undefined}
+                  onClick={() => {
+                    setActive(item.index);
+                    open(item.index);
+                  }}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: GRID }}
+                >
+                  {choice && (
+                    <div className="queue-cell" role="gridcell" onClick={(e) => e.stopPropagation()}>
+                      <Checkbox size="xs" aria-label={`Choose ${row.original.reference}`} checked={chosen.has(row.id)} onChange={() => toggle(row.id)} tabIndex={-1} />
+                    </div>
+                  )}
+                  {row.getAllCells().map((cell) => (
+                    <div key={cell.id} className="queue-cell" role="gridcell">
+                      <table.FlexRender cell={cell} />
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </>
+  );
+}
