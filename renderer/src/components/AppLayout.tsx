@@ -80,7 +80,8 @@ export function AppLayout({ user, onSignOut }: Props) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
+      {/* An administrator's or manager's list is longer than a 720 px window: it scrolls rather than hides links. */}
+      <AppShell.Navbar p="xs" aria-label="Main" style={{ overflowY: 'auto' }}>
         <Stack gap={2}>
           <NavLink href={href({ name: 'queue' })} label="Work queue" description={national ? 'Any unit' : unitName(user.unit)} leftSection={<IconListDetails size={18} />} active={route.name === 'queue'} />
           {user.role !== 'nsu' && (
