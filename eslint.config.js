@@ -1,7 +1,7 @@
 // Lint, including the process boundaries of DESIGN.md: the renderer imports only shared/ and browser packages;
 // shared/ imports neither Node nor the DOM; only electron/main.ts and preload.ts import electron; the server
 // never imports electron/ or renderer/. Inside electron/ the layers run one way:
-//   store < vault, matching, search, mi, attachments < core < api < hosts (cli, host/, main.ts, preload.ts)
+//   store < vault, matching, search, mi, attachments, sync < core < api < hosts (cli, host/, main.ts, preload.ts)
 // so a module may import its own layer's folder and those below, never above or beside (static imports,
 // dynamic import() and require() alike).
 import js from '@eslint/js';
@@ -15,8 +15,8 @@ const electronPackage = { name: 'electron', message: 'Only electron/main.ts and 
 const electronSubpaths = { group: ['electron/*'], message: 'Only electron/main.ts and electron/preload.ts may import electron.' };
 
 // The layers of electron/, lowest first. A folder may import its own folder and lower layers only.
-const LAYERS = [['store'], ['vault', 'matching', 'search', 'mi', 'attachments'], ['core'], ['api'], ['cli', 'host', 'cli.ts', 'main.ts', 'preload.ts']];
-const layerMessage = (folder) => `electron/${folder} may import only lower layers (store < vault, matching, search, mi, attachments < core < api < hosts); move the code down or pass what it needs in.`;
+const LAYERS = [['store'], ['vault', 'matching', 'search', 'mi', 'attachments', 'sync'], ['core'], ['api'], ['cli', 'host', 'cli.ts', 'main.ts', 'preload.ts']];
+const layerMessage = (folder) => `electron/${folder} may import only lower layers (store < vault, matching, search, mi, attachments, sync < core < api < hosts); move the code down or pass what it needs in.`;
 /** An import specifier that climbs out of the folder into a forbidden one: "../core/x.ts", "../../electron/api/y.ts". */
 const forbiddenRegex = (folder) => {
   const level = LAYERS.findIndex((l) => l.includes(folder));
@@ -65,7 +65,7 @@ export default tseslint.config(
     files: ['electron/**/*.ts', 'server/**/*.ts', 'bench/**/*.ts', 'build/**/*.ts', 'tests/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronPackage] }] },
   },
-  ...['store', 'vault', 'matching', 'search', 'mi', 'attachments', 'core', 'api'].map((folder) => ({ files: [`electron/${folder}/**/*.ts`], rules: layerRules(folder) })),
+  ...['store', 'vault', 'matching', 'search', 'mi', 'attachments', 'sync', 'core', 'api'].map((folder) => ({ files: [`electron/${folder}/**/*.ts`], rules: layerRules(folder) })),
   // core/core.ts composes the use-cases; they take the narrow capabilities they need (core/deps.ts), not the Core.
   {
     files: ['electron/core/**/*.ts'],

@@ -419,5 +419,26 @@ export async function run(args: string[]) {
   } else {
     result.postgres = 'skipped: no PostgreSQL given (--postgres URL or IMS_TEST_POSTGRES_URL)';
   }
-  return result;
+  return { ...headline(result), ...result };
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+type Initial = Awaited<ReturnType<typeof initialSync>>;
+
+/**
+ * The issue's figures at the top of the line: push latency, pull lag, the initial sync and peak memory from
+ * PostgreSQL when it ran (the deployment the targets are for), otherwise from PGlite; `figuresFrom` says which.
+ */
+function headline(result: Record<string, unknown>): Record<string, unknown> {
+  const on = typeof result.postgres === 'object' ? 'postgres' : 'pglite';
+  const push = result[on] as Measured | undefined;
+  const initial = result[`${on}InitialSync`] as Initial | undefined;
+  if (!push) return {};
+  return {
+    figuresFrom: on,
+    pushP95Ms: push.pushP95Ms,
+    pullLagP95Ms: push.pullLagP95Ms,
+    ...(initial?.allegationsOnServer === 100_000 ? { initialSync100kSeconds: initial.initialSyncSeconds, initialSync100kMB: initial.initialSyncMB } : {}),
+    serverPeakRssMB: Math.max(push.serverPeakRssMB, initial?.serverPeakRssMB ?? 0),
+  };
 }

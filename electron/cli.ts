@@ -12,14 +12,13 @@ import { BUCKETS } from './api/cases.ts';
 import { unitByCode, UNIT_CODES } from '../shared/domain/units.ts';
 import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search/query.ts';
-import { findUserByName, type UserRow } from './core/users.ts';
-import { verifyPassword } from './core/passwords.ts';
 import { openSource } from './core/sources.ts';
 import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { intelligenceReport } from './core/report.ts';
 import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
 import { exportSearch, rebuildSearch } from './core/search-exports.ts';
+import { verifyAuditTrail } from './core/audit-trail.ts';
 import { ApiError } from '../shared/api/errors.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
 import { formatRecordText } from './cli/format.ts';
@@ -29,7 +28,7 @@ import { linkageCommand } from './cli/linkage.ts';
 import { miCommand, MiUsageError } from './cli/mi.ts';
 import { attachmentCommand } from './cli/attach.ts';
 import { usersCommand } from './cli/users.ts';
-import { actorName, CliError, print, type Options } from './cli/common.ts';
+import { actorName, CliError, print, signInAs, type Options } from './cli/common.ts';
 
 export { CliError };
 import { candidatesFor, judgementsOf } from './core/links.ts';
@@ -59,10 +58,15 @@ Commands:
                                new, awaiting_assessment, in_research, awaiting_compliance, closed
   queue --role duty-manager [--unit UNIT] [--json]
                                time-critical work for the duty intelligence manager
-  users add --username U --name "Full Name" --role ROLE [--unit UNIT]
-                               add a local account (password from IMS_NEW_PASSWORD or a prompt)
+  users add --username U --name "Full Name" --role ROLE [--unit UNIT] --as ADMIN
+                               add a local account (its password from IMS_NEW_PASSWORD or a prompt); needs an
+                               administrator's credential (password from IMS_PASSWORD or a prompt), except for
+                               the desk's first account, which must be an administrator
+  users unlock USERNAME --as ADMIN
+                               lift the lock that failed sign-ins put on an account
   users list [--json]          local accounts
-  audit verify [--json]        check the audit log's hash chain
+  audit verify [--json]        check the audit chain with the vault's key: every entry's MAC, their order and
+                               the signed head (needs the vault passphrase)
   source REF --as USER --reason "…" [--json]
                                open an allegation's restricted source pane as USER (allocated staff or NSU
                                only; password from IMS_PASSWORD or a prompt); writes an audit entry first
@@ -78,7 +82,8 @@ Commands:
   ocr-retry REF [--attachment ID] [--page N] [--wait]
                                read again the pages that failed (or page N), and attachments not yet read
 
-The vault passphrase comes from IMS_PASSPHRASE, or is asked for at the terminal (import, source, nsu, vault).
+The vault passphrase comes from IMS_PASSPHRASE, or is asked for at the terminal (import, source, nsu, vault,
+export, attach, ocr-retry, audit).
   linkage --in A.csv [--in2 B.csv] --out pairs.csv [--use-id]
                                the matcher over FEBRL-layout person records; writes rec_id_a,rec_id_b,score
 
@@ -89,7 +94,7 @@ Options:
   -h, --help                   this help`;
 
 /** Commands that read or write sealed source details, and so need the desk's vault passphrase. */
-const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export', 'attach', 'ocr-retry']);
+const VAULT_COMMANDS = new Set(['import', 'source', 'nsu', 'vault', 'export', 'attach', 'ocr-retry', 'audit']);
 
 /** The passphrase from IMS_PASSPHRASE, or asked for at the terminal (twice when the vault is being created). */
 async function unlockVault(core: Core): Promise<void> {
@@ -296,7 +301,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     case 'source': {
       const ref = args[0];
       if (!ref) throw new CliError('which allegation? ims source IMS-2026-000123 --as USER --reason "…"');
-      const user = await signInAs(core, opts.as);
+      const user = await signInAs(core, opts.as, 'source');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       if (!id) throw new CliError(`no allegation ${ref}`);
       if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why you need to see it: --reason "…" (at least 5 characters)');
@@ -310,7 +315,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     case 'export': {
       const ref = args[0];
       if (!ref) throw new CliError('which allegation? ims export IMS-2026-000123 --as USER');
-      const user = await signInAs(core, opts.as);
+      const user = await signInAs(core, opts.as, 'export');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       if (!id) throw new CliError(`no allegation ${ref}`);
       const report = intelligenceReport(core, user, id);
@@ -342,9 +347,13 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       return attachmentCommand(core, command, args, opts, cwd);
     case 'audit': {
       if (args[0] !== 'verify') throw new CliError('usage: ims audit verify [--json]');
-      const result = core.store.audit.verify();
+      const result = verifyAuditTrail(core);
       if (opts.json) print(result);
-      else process.stdout.write(result.ok ? `audit chain intact: ${result.entries} entries\n` : `audit chain BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`);
+      else {
+        const from = result.keyedFrom ?? 1;
+        const keyed = from > 1 ? ` (keyed from entry ${from}; the ${from - 1} before it hashed, pinned by it)` : '';
+        process.stdout.write(result.ok ? `audit chain intact: ${result.entries} entries, head signed${keyed}\n` : `audit chain BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`);
+      }
       if (!result.ok) throw new CliError(`the audit chain is broken at entry ${result.firstBadSeq}: ${result.problem}`);
       return;
     }
@@ -373,16 +382,6 @@ function queueCommand(core: Core, opts: Options): void {
   }
 }
 
-/** The named local user, signed in with the password from IMS_PASSWORD or the prompt. */
-async function signInAs(core: Core, username: string | undefined): Promise<UserRow> {
-  if (!username) throw new CliError('who is asking? --as USERNAME (restricted details are released to a person, and audited)');
-  const user = findUserByName(core.store, username);
-  const password = process.env.IMS_PASSWORD ?? (process.stdin.isTTY ? await readSecret(`Password for ${username}: `) : undefined);
-  if (!password) throw new CliError(`the password for ${username} is needed: set IMS_PASSWORD or run this in a terminal`);
-  if (!user || user.active !== 1 || !(await verifyPassword(password, user.password_hash))) throw new CliError('the username or password is not right');
-  return user;
-}
-
 async function nsuCommand(core: Core, args: string[], opts: Options): Promise<void> {
   if (args[0] === 'referrers') {
     const groups = referrerGroups(core);
@@ -393,9 +392,8 @@ async function nsuCommand(core: Core, args: string[], opts: Options): Promise<vo
   if (args[0] === 'reveal') {
     const group = args[1];
     if (!group) throw new CliError('which group? ims nsu reveal GROUP --as USER --reason "…"');
-    const user = await signInAs(core, opts.as);
-    if (user.role !== 'nsu') throw new CliError('only the National Source Unit may reveal the source details behind a group');
     if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why: --reason "…"');
+    const user = await signInAs(core, opts.as, 'nsu reveal');
     const out = revealGroup(core, user, group, opts.reason.trim());
     if (opts.json) print(out);
     else for (const r of out) process.stdout.write(`${r.reference}  ${r.details.name}  ${r.details.phone}  ${r.details.email}\n`);

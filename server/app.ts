@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { deskRoutes } from './routes/desks.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { keyRoutes } from './routes/keys.ts';
 
 /** A push of MAX_PUSH changes with sealed payloads fits well inside this. */
 const BODY_LIMIT = 64 * 1024 * 1024;
@@ -35,5 +36,6 @@ export function buildApp(ctx: ServerContext, options: Pick<FastifyServerOptions,
   deskRoutes(app, ctx);
   syncRoutes(app, ctx);
   blobRoutes(app, ctx);
+  keyRoutes(app, ctx);
   return app;
 }

@@ -4,11 +4,14 @@ import type { Database } from './db/database.ts';
 import type { HybridClock } from '../shared/sync/hlc.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { NudgeHub } from './sync/nudge.ts';
+import type { KeyEncryptionService } from './keys/key-service.ts';
 
 export interface ServerContext {
   db: Database;
   clock: HybridClock;
   auditKey: Buffer;
+  /** Wraps allegations' data keys (a local key file by default; a KMS or HSM in production). */
+  keys: KeyEncryptionService;
   blobs: BlobStore;
   hub: NudgeHub;
   now: () => Date;

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LocalKeyFile, type KeyEncryptionService } from './keys/key-service.ts';
 import { buildApp } from './app.ts';
 import type { ServerContext } from './context.ts';
 import type { Database } from './db/database.ts';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   pollSeconds?: number;
   /** The audit chain's MAC key; default: IMS_SERVER_AUDIT_KEY (base64), else <dataDir>/keys/audit.key, made on first start. */
   auditKey?: Buffer;
+  /** The key service wrapping data keys; the local key file under the data folder when not given. */
+  keys?: KeyEncryptionService;
 }
 
 export interface RunningServer {
@@ -79,6 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       db,
       clock: new HybridClock(`server-${randomBytes(4).toString('hex')}`, () => now().getTime(), last?.hlc),
       auditKey: options.auditKey ?? loadAuditKey(options.dataDir),
+      keys: options.keys ?? LocalKeyFile.load(options.dataDir),
       blobs: new FsBlobStore(join(options.dataDir, 'blobs')),
       hub: new NudgeHub(),
       now,

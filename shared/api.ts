@@ -15,6 +15,7 @@ import { watchApi } from './api/watch.ts';
 import { accountApi } from './api/account.ts';
 import { miApi } from './api/mi.ts';
 import { resultsApi } from './api/results.ts';
+import { syncApi } from './api/sync.ts';
 
 export const api = {
   ...authApi,
@@ -30,6 +31,7 @@ export const api = {
   ...accountApi,
   ...miApi,
   ...resultsApi,
+  ...syncApi,
 } as const;
 
 export type Api = typeof api;

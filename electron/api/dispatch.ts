@@ -17,6 +17,7 @@ import { attachmentHandlers } from './attachments.ts';
 import { workbenchHandlers } from './workbench.ts';
 import { miHandlers } from './mi.ts';
 import { resultHandlers } from './results.ts';
+import { syncHandlers } from './sync.ts';
 import type { z } from 'zod';
 
 /** Every procedure of the contract, implemented; the type makes a missing one a compile error. */
@@ -32,6 +33,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...workbenchHandlers,
   ...miHandlers,
   ...resultHandlers,
+  ...syncHandlers,
 };
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -4,6 +4,7 @@ import { addContact, openSource, sourceStatus, updateSource } from '../core/sour
 import { decideGroup, referrerGroups, revealGroup } from '../core/nsu.ts';
 import { prepared } from '../store/db.ts';
 import { intelligenceReport } from '../core/report.ts';
+import { verifyAuditTrail } from '../core/audit-trail.ts';
 
 type SourceProcedures = 'allegations.report' | 'vault.status' | 'source.status' | 'source.open' | 'source.update' | 'source.addContact' | 'nsu.referrers' | 'nsu.reveal' | 'nsu.decide' | 'audit.sourceAccess' | 'audit.verify';
 
@@ -52,8 +53,5 @@ export const sourceHandlers: Handlers<SourceProcedures> = {
       reason: (JSON.parse(r.details) as { reason?: string }).reason ?? null,
     }));
   },
-  'audit.verify': (ctx) => {
-    const r = ctx.core.store.audit.verify();
-    return r.ok ? { ok: true, entries: r.entries, firstBadSeq: null, problem: null } : { ok: false, entries: r.entries, firstBadSeq: r.firstBadSeq, problem: r.problem };
-  },
+  'audit.verify': (ctx) => verifyAuditTrail(ctx.core),
 };

@@ -32,7 +32,7 @@ export class BlobStore {
   constructor(profileDir: string, options: BlobStoreOptions = {}) {
     this.root = join(profileDir, 'blobs');
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES;
-    mkdirSync(join(this.root, 'tmp'), { recursive: true });
+    mkdirSync(join(this.root, 'tmp'), { recursive: true, mode: 0o700 });
   }
 
   pathOf(sha256: string): string {
@@ -98,7 +98,7 @@ export class BlobStore {
       },
     });
     try {
-      await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
     } catch (err) {
       rmSync(tmp, { force: true });
       throw err;
@@ -109,7 +109,7 @@ export class BlobStore {
       rmSync(tmp, { force: true });
       return { sha256, size, path, existed: true };
     }
-    mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
     renameSync(tmp, path);
     return { sha256, size, path, existed: false };
   }

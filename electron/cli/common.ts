@@ -1,6 +1,11 @@
 // What every command of `ims` shares: its options, its one kind of error (a line on stderr, a non-zero exit),
 // how it prints JSON, and how it names itself in the audit log.
 import { userInfo } from 'node:os';
+import type { Core } from '../core/core.ts';
+import type { UserRow } from '../core/users.ts';
+import { authenticate } from '../core/sign-in.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { readSecret } from './secret.ts';
 
 export class CliError extends Error {}
 
@@ -41,3 +46,19 @@ export function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+
+/**
+ * The named local user, signed in with the password from IMS_PASSWORD or the prompt, through the same checks as
+ * the screens: failures counted (back-off, lockout) and audited, with the command that asked.
+ */
+export async function signInAs(core: Core, username: string | undefined, command: string): Promise<UserRow> {
+  if (!username) throw new CliError('who is asking? --as USERNAME (this is released to, or done by, a person, and audited)');
+  const password = process.env.IMS_PASSWORD ?? (process.stdin.isTTY ? await readSecret(`Password for ${username}: `) : undefined);
+  if (!password) throw new CliError(`the password for ${username} is needed: set IMS_PASSWORD or run this in a terminal`);
+  try {
+    return await authenticate(core, username, password, { via: 'cli', command });
+  } catch (error) {
+    if (error instanceof ApiError) throw new CliError(error.message);
+    throw error;
+  }
+}

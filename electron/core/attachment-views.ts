@@ -1,8 +1,11 @@
 // What is shown and handed out of attachments: summaries and details for the screens, pages as images (the
 // original, rendered and cached, or the sanitised copy), the original file in pieces for the PDF viewer, and
-// the export — the sanitised copy whenever the scan reveals its writer. Opening an original that reveals the
-// writer is open only to those who may open the source pane, and is audited.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+// the export — the sanitised copy whenever the scan reveals its writer. An original that reveals its writer, or
+// that has not yet been read (so nobody knows whether it does: a scan still being read, one whose reading failed,
+// one attached where nothing reads it), opens only to those who may open the source pane, and is audited; a
+// refusal is audited too (issue 16 finding 3: such scans were handed to anyone who could see the case).
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Store } from '../store/store.ts';
@@ -17,6 +20,17 @@ import { attachmentCase, attachmentRow, pageCounts, pageRows, type Analysis, typ
 import { ApiError } from '../../shared/api/errors.ts';
 import type { AttachmentDetail, AttachmentSummary } from '../../shared/api/attachments.ts';
 
+/** Statuses in which every page has been read, so the scan has been checked for its writer. */
+const DECIDED: readonly string[] = ['done', 'text_layer'];
+
+/** Why the original is restricted like the source pane, or null when it is open to whoever may see the case. */
+export function restrictedBecause(row: Pick<AttachmentRow, 'reveals_source' | 'ocr_status'>): 'reveals_source' | 'not_read' | null {
+  if (row.reveals_source === 1) return 'reveals_source';
+  return DECIDED.includes(row.ocr_status) ? null : 'not_read';
+}
+
+const RENDERED_PAGES_KEPT = 24;
+
 export interface ViewsDeps {
   store: Store;
   blobs: BlobStore;
@@ -26,8 +40,13 @@ export interface ViewsDeps {
 export class AttachmentViews {
   private readonly deps: ViewsDeps;
 
+  /** Pages rendered lately, most recent last. */
+  private readonly rendered = new Map<string, { png: string; width: number; height: number }>();
+
   constructor(deps: ViewsDeps) {
     this.deps = deps;
+    // Desks before issue 16 kept rendered pages on disk, in plain: a cache, so removing it loses nothing.
+    rmSync(join(deps.store.profileDir, 'cache', 'pages'), { recursive: true, force: true });
   }
 
   private get db(): Db {
@@ -87,7 +106,7 @@ export class AttachmentViews {
       })),
       suggestionList: analysis.suggestions ?? [],
       source: { regions: analysis.regions ?? [], movedAt: row.source_moved_at, movedBy: row.source_moved_by, canOpenOriginal, sanitisedPages },
-      view: !row.content_hash ? 'none' : reveals ? (sanitisedPages > 0 ? 'sanitised' : 'none') : 'original',
+      view: !row.content_hash ? 'none' : reveals ? (sanitisedPages > 0 ? 'sanitised' : 'none') : restrictedBecause(row) ? 'none' : 'original',
       export: exportState,
     };
   }
@@ -108,11 +127,20 @@ export class AttachmentViews {
     this.deps.store.audit.record({ at: this.deps.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action, entity: 'attachment', entityId: row.id, allegationId: row.allegation_id, details });
   }
 
-  private requireOriginal(user: UserRow, row: AttachmentRow): void {
-    if (row.reveals_source === 1 && !mayOpenSource(this.db, user, row.allegation_id)) {
-      this.audit(user, 'attachment.original_refused', row, {});
-      throw new ApiError('forbidden', 'This scan reveals who sent it: only its sanitised copy can be shown to you. The original is open to staff allocated to the case and to the National Source Unit.');
+  /** Opening the original needs the source pane's rights; returns whether the opening must be audited. */
+  private requireOriginal(user: UserRow, row: AttachmentRow): boolean {
+    const why = restrictedBecause(row);
+    if (!why) return false;
+    if (!mayOpenSource(this.db, user, row.allegation_id)) {
+      this.audit(user, 'attachment.original_refused', row, { because: why });
+      throw new ApiError(
+        'forbidden',
+        why === 'reveals_source'
+          ? 'This scan reveals who sent it: only its sanitised copy can be shown to you. The original is open to staff allocated to the case and to the National Source Unit.'
+          : 'This scan has not been read yet, so nobody knows whether it names who sent it: until it has, it is open only to staff allocated to the case and to the National Source Unit.',
+      );
     }
+    return true;
   }
 
   /** A page as PNG: the original (rendered by the pool, cached) or the sanitised copy. */
@@ -126,32 +154,42 @@ export class AttachmentViews {
       if (!s) throw new ApiError('not_found', row.reveals_source === 1 ? 'The sanitised copy is still being made' : 'This scan needs no sanitised copy: it does not reveal its writer');
       return { png: readFileSync(this.deps.blobs.pathOf(s.blob_hash)).toString('base64'), width: s.width, height: s.height, variant: 'sanitised' };
     }
-    this.requireOriginal(user, row);
-    if (row.reveals_source === 1) this.audit(user, 'attachment.original_opened', row, { page });
+    if (this.requireOriginal(user, row)) this.audit(user, 'attachment.original_opened', row, { page, because: restrictedBecause(row) });
     const r = await this.renderPage(row.content_hash, page);
     return { ...r, variant: 'original' };
   }
 
-  /** A page of a stored file rendered to PNG through the pool, kept in the profile's cache. */
+  /**
+   * A page of a stored file rendered to PNG through the pool. Rendered pages are kept in memory only (a few, for
+   * paging back and forth): a page cache on disk held a letter's signature block in plain (issue 16 finding 3).
+   * The pool writes its PNG to a private file, which is read and removed at once.
+   */
   async renderPage(sha256: string, page: number): Promise<{ png: string; width: number; height: number }> {
-    const dir = join(this.deps.store.profileDir, 'cache', 'pages', sha256);
-    const file = join(dir, `${page}.png`);
-    if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const tmp = join(dir, `${page}.${process.pid}.${Date.now()}.tmp.png`);
-      try {
-        await this.deps.pool().sanitisePage(this.deps.blobs.pathOf(sha256), page, [], tmp, { priority: true });
-        // Rename into place: a reader never sees half a file.
-        renameSync(tmp, file);
-      } catch (err) {
-        rmSync(tmp, { force: true });
-        if (err instanceof AttachmentError) throw new ApiError(err.code === 'not_found' ? 'not_found' : 'bad_request', err.message);
-        throw err;
-      }
+    const key = `${sha256}:${page}`;
+    const cached = this.rendered.get(key);
+    if (cached) {
+      this.rendered.delete(key);
+      this.rendered.set(key, cached);
+      return cached;
     }
-    const png = readFileSync(file);
+    const dir = join(this.deps.store.profileDir, 'cache', 'render');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = join(dir, `${process.pid}.${randomBytes(8).toString('hex')}.png`);
+    let png: Buffer;
+    try {
+      await this.deps.pool().sanitisePage(this.deps.blobs.pathOf(sha256), page, [], tmp, { priority: true });
+      png = readFileSync(tmp);
+    } catch (err) {
+      if (err instanceof AttachmentError) throw new ApiError(err.code === 'not_found' ? 'not_found' : 'bad_request', err.message);
+      throw err;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
     const meta = await sharp(png).metadata();
-    return { png: png.toString('base64'), width: meta.width ?? 0, height: meta.height ?? 0 };
+    const out = { png: png.toString('base64'), width: meta.width ?? 0, height: meta.height ?? 0 };
+    this.rendered.set(key, out);
+    if (this.rendered.size > RENDERED_PAGES_KEPT) this.rendered.delete(this.rendered.keys().next().value as string);
+    return out;
   }
 
   private readPiece(file: string, offset: number, length: number): { data: string; total: number } {
@@ -172,8 +210,7 @@ export class AttachmentViews {
   content(user: UserRow, id: string, offset: number, length: number): { data: string; offset: number; total: number; mimeType: string; fileName: string } {
     const row = attachmentRow(this.db, id);
     if (!row.content_hash) throw new ApiError('not_found', 'No file is held for this attachment');
-    this.requireOriginal(user, row);
-    if (row.reveals_source === 1 && offset === 0) this.audit(user, 'attachment.original_opened', row, {});
+    if (this.requireOriginal(user, row) && offset === 0) this.audit(user, 'attachment.original_opened', row, { because: restrictedBecause(row) });
     return { ...this.readPiece(this.deps.blobs.pathOf(row.content_hash), offset, length), offset, mimeType: row.mime_type, fileName: row.file_name };
   }
 

@@ -22,7 +22,7 @@ import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import type { DetectedDeadline } from '../../shared/domain/deadlines.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
 import { strongCandidate, writeJudgement, type LinksDeps } from './links.ts';
-import { actorFor, loadCase, requireWork } from './access.ts';
+import { actorFor, allocationRefusal, loadCase, requireWork } from './access.ts';
 import { probabilityText } from '../../shared/matching/strength.ts';
 
 function record(core: CasesDeps, id: string): AllegationRecord {
@@ -235,11 +235,11 @@ export function allocate(core: CasesDeps, user: UserRow, id: string, toUserId: s
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   const target = toUserId ?? user.id;
-  if (target !== user.id && !['duty_manager', 'manager', 'admin'].includes(user.role)) {
-    throw new ApiError('forbidden', 'Only managers and duty managers allocate work to other people');
-  }
-  const person = prepared(core.store.db, 'SELECT id, display_name, active FROM users WHERE id = ?').get(target) as { id: string; display_name: string; active: number } | undefined;
+  const person = prepared(core.store.db, 'SELECT * FROM users WHERE id = ?').get(target) as UserRow | undefined;
   if (!person || person.active !== 1) throw new ApiError('bad_request', 'That person has no active account');
+  // Allocation opens the case's source pane, so who may allocate whom is decided by role (access.ts).
+  const refused = allocationRefusal(user, person, a);
+  if (refused) throw new ApiError('forbidden', refused);
   if (prepared(core.store.db, 'SELECT 1 FROM allocations WHERE allegation_id = ? AND user_id = ? AND ended_at IS NULL').get(id, target)) return record(core, id);
   core.store.mutate({ actor: actorFor(user), action: 'allegation.allocate', entity: 'allegation', entityId: id, allegationId: id, details: { to: target } }, (m) => {
     m.insert('allocation', { id: core.store.newId(), allegation_id: id, user_id: target, allocated_at: m.at, allocated_by: m.actor.name, ended_at: null });

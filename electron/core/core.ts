@@ -14,6 +14,10 @@ import { Uploads } from './uploads.ts';
 import type { KeyWrapper } from '../vault/keyring.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/domain/routing.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
+import { SyncEngine, type SyncOptions } from '../sync/engine.ts';
+import { SyncScheduler } from '../sync/scheduler.ts';
+import type { Applied } from '../sync/pull.ts';
+import { join } from 'node:path';
 
 export type CoreListener = (event: CoreEvent) => void;
 
@@ -22,6 +26,8 @@ export interface CoreOptions extends StoreOptions {
   deskName?: string;
   /** Attachments: the OCR pool's options (workers, limits, the worker script in a bundled build). */
   attachments?: AttachmentsOptions;
+  /** Sync with a central server: how to reach it (tests put a simulated network here), and how often to poll. */
+  sync?: Pick<SyncOptions, 'transport' | 'crash'> & { pollMs?: number };
 }
 
 export class Core {
@@ -37,6 +43,9 @@ export class Core {
   readonly vault: Vault;
   readonly attachments: Attachments;
   readonly scans: ScanInbox;
+  /** Sync with the central server (idle while none is configured: the desk works alone). */
+  readonly sync: SyncEngine;
+  readonly syncScheduler: SyncScheduler;
   readonly deskName: string;
   private readonly listeners = new Set<CoreListener>();
   private cachedRouting: RoutingTable | null = null;
@@ -55,14 +64,39 @@ export class Core {
     this.store.onMutation((meta) => this.storeChanged(meta.allegationId ?? null));
     this.sessions = new Sessions(options.now);
     this.vault = new Vault(this.store);
-    this.store.audit.signer = (label, value) => this.vault.mac(label, value);
+    // While the vault is unlocked the audit chain can always be keyed from its sealed first key (a desk whose key
+    // file was lost gets it back); while locked, from the key file alone.
+    this.store.audit.root = () => this.vault.auditRoot();
     // Pieces of files being sent, for attachments and imports alike; what a killed process left is removed now.
     this.uploads = new Uploads(profileDir);
     this.uploads.sweep();
     this.importJobs = new ImportJobs(this);
     this.attachments = new Attachments(this, options.attachments);
     this.scans = new ScanInbox(this, this.attachments);
+    const blobs = this.attachments.blobs;
+    this.sync = new SyncEngine(this.store, {
+      ...options.sync,
+      blobs: { has: (h) => blobs.has(h), pathOf: (h) => blobs.pathOf(h), partialDir: join(blobs.root, 'tmp') },
+      onApplied: (applied) => this.afterSync(applied),
+      onStatus: (status) => this.emit({ type: 'sync.status', status }),
+      sessionOf: (userId) => this.sessions.serverSessionOf(userId),
+    });
+    this.syncScheduler = new SyncScheduler(this.sync, options.sync?.pollMs ? { pollMs: options.sync.pollMs } : {});
+    // A change made here goes to the server soon after (a burst of edits in one push).
+    this.store.onMutation(() => this.syncScheduler.soon());
     this.deskName = options.deskName ?? 'IMS Desk';
+  }
+
+  /** Records from the server were applied: bring search and matching up to date, and tell the open screens. */
+  private afterSync(applied: Applied): void {
+    try {
+      this.search.flushPending(500);
+      this.matching.flushPending(500);
+    } catch {
+      // The background timer catches up with what is left (DerivedIndexes).
+    }
+    const ids = [...applied.allegations];
+    this.emit({ type: 'sync.applied', allegationIds: ids.slice(0, 200), more: ids.length > 200 });
   }
 
   static open(profileDir: string, options: CoreOptions = {}): Core {
@@ -135,9 +169,11 @@ export class Core {
   startBackground(): void {
     this.attachments.resume();
     this.scans.start();
+    this.syncScheduler.start();
   }
 
   close(): void {
+    this.syncScheduler.stop();
     this.scans.close();
     this.uploads.close();
     this.attachments.close();

@@ -127,6 +127,11 @@ export function findGroup(core: NsuDeps, groupKey: string): ReferrerGroupView {
 
 /** NSU only: the source details behind a group, each release audited before it happens. */
 export function revealGroup(core: NsuDeps, user: UserRow, groupKey: string, reason: string): Array<{ allegationId: string; reference: string; details: SourceDetails }> {
+  if (user.role !== 'nsu') {
+    // A refused attempt is itself something SACU should see, whichever way it came (a screen, the command line).
+    core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'nsu.reveal_refused', entity: 'referrer_group', entityId: groupKey.slice(0, 100), allegationId: null, details: { reason, role: user.role } });
+    throw new ApiError('forbidden', 'Only the National Source Unit may reveal the source details behind a group of referrals');
+  }
   const group = findGroup(core, groupKey);
   return group.allegations.map((a) => {
     core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'nsu.reveal', entity: 'allegation', entityId: a.id, allegationId: a.id, details: { reference: a.reference, reason, group: group.groupKey } });

@@ -6,6 +6,10 @@ export interface Session {
   userId: string;
   startedAt: number;
   lastSeenAt: number;
+  /** With a central server: the person's session there (null when they signed in offline). */
+  serverSession: string | null;
+  /** Signed in without the server (it could not be reached). */
+  offline: boolean;
 }
 
 const IDLE_LIMIT_MS = 8 * 3_600_000;
@@ -18,11 +22,18 @@ export class Sessions {
     this.now = now;
   }
 
-  start(userId: string): string {
+  start(userId: string, server: { serverSession: string | null; offline: boolean } = { serverSession: null, offline: false }): string {
     const token = randomBytes(32).toString('base64url');
     const t = this.now();
-    this.byHash.set(hash(token), { userId, startedAt: t, lastSeenAt: t });
+    this.byHash.set(hash(token), { userId, startedAt: t, lastSeenAt: t, ...server });
     return token;
+  }
+
+  /** The most recent server session of a person signed in here, if any (to act for them on the server). */
+  serverSessionOf(userId: string): string | null {
+    let best: Session | null = null;
+    for (const s of this.byHash.values()) if (s.userId === userId && s.serverSession && (!best || s.lastSeenAt > best.lastSeenAt)) best = s;
+    return best?.serverSession ?? null;
   }
 
   /** The session of a token, refreshed; null when unknown or idle too long. */

@@ -1,10 +1,13 @@
 // The browser host: serves the built renderer and the API on 127.0.0.1 only, behind a random per-launch token.
 // Used by the end-to-end tests, for development, and on machines where Electron cannot run.
 //
-// Guarding a loopback server: other local users and web pages can reach 127.0.0.1 too. So every request needs
-// the launch token's cookie (set once by opening the printed link; SameSite=Lax so a bookmark or a new tab
-// still opens the app); API calls also need a custom header, which a cross-site page cannot send without a CORS
-// preflight this server never grants, and a Host header naming this loopback address (no DNS rebinding).
+// Guarding a loopback server: other local users, other local servers and web pages can reach 127.0.0.1 too. The
+// launch token travels only in a header (X-IMS-Launch) that the page sends with every API call: the printed link
+// carries it in the URL's fragment, which a browser never sends anywhere, and the page keeps it in localStorage,
+// which is scoped to this origin and so to this port. (A cookie was sent to every port of 127.0.0.1: a server on
+// another loopback port received it and could replay it here.) A cross-site page cannot send a custom header
+// without a CORS preflight this server never grants, and a Host header must name this loopback address (no DNS
+// rebinding). The renderer's own files are the app's code, not data: they are served to anyone on this port.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -36,10 +39,10 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const COOKIE = 'ims_launch';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const CLIENT_HEADER = 'x-ims-client';
 export const SESSION_HEADER = 'x-ims-session';
+export const LAUNCH_HEADER = 'x-ims-launch';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -72,14 +75,6 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function cookieValue(req: IncomingMessage, name: string): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return null;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -162,20 +157,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!allowedHosts().has(req.headers.host ?? '')) return sendText(res, 421, 'This server only answers on its loopback address');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
 
-    // Opening the printed link: swap the token in the URL for a cookie, then drop it from the address bar.
-    const offered = url.searchParams.get('token');
-    if (offered !== null && req.method === 'GET') {
-      if (!sameSecret(offered, token)) return sendText(res, 403, 'This link is not valid for this launch of IMS Desk. Use the link it printed when it started.');
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Lax; Path=/`);
-      res.writeHead(302, { Location: url.pathname || '/' });
-      return void res.end();
-    }
-    const cookie = cookieValue(req, COOKIE);
-    if (!cookie || !sameSecret(cookie, token)) {
-      return sendText(res, 403, 'Open IMS Desk with the link it printed when it started (it carries this launch\'s token).');
-    }
-
     if (url.pathname.startsWith('/api/')) {
+      const launch = req.headers[LAUNCH_HEADER];
+      if (typeof launch !== 'string' || !sameSecret(launch, token)) {
+        return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: "Open IMS Desk with the link it printed when it started: it carries this launch's key" } });
+      }
       if (req.headers[CLIENT_HEADER] !== 'renderer') return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'Missing client header' } });
       const session = (req.headers[SESSION_HEADER] as string | undefined) ?? null;
       if (url.pathname === '/api/events' && req.method === 'GET') {
@@ -222,7 +208,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const base = `http://127.0.0.1:${port}`;
   return {
     url: base,
-    launchUrl: `${base}/?token=${token}`,
+    launchUrl: `${base}/#launch=${token}`,
     port,
     token,
     server,

@@ -78,7 +78,9 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   if (!stored) return null;
   const { a } = stored;
 
-  const form: string[] = [a.reference, CHANNEL_LABELS[a.channel] ?? a.channel];
+  // Earlier (provisional) references stay searchable after the server gave the national one.
+  const aliases = (prepared(db, 'SELECT alias FROM reference_aliases WHERE allegation_id = ? ORDER BY alias').all(id) as Array<{ alias: string }>).map((r) => r.alias);
+  const form: string[] = [a.reference, ...aliases, CHANNEL_LABELS[a.channel] ?? a.channel];
   const display: HitDisplay = { reference: a.reference, status: a.status, channel: a.channel, unit: a.unit_code, receivedAt: a.received_at, offences: [], mainSubject: '', postcode: '', fields: [] };
   const field = (label: string, text: string) => {
     if (text.trim()) display.fields.push([label, text]);

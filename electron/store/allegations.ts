@@ -214,7 +214,9 @@ function readFromStore(db: Db, id: string): StoredAllegation | null {
 export function findAllegationId(db: Db, key: { id: string } | { reference: string }): string | null {
   const row = ('id' in key
     ? prepared(db, 'SELECT id FROM allegations WHERE id = ?').get(key.id)
-    : prepared(db, 'SELECT id FROM allegations WHERE reference = ?').get(key.reference)) as { id: string } | undefined;
+    : (prepared(db, 'SELECT id FROM allegations WHERE reference = ?').get(key.reference) ??
+      // A provisional reference this desk gave before the server numbered the allegation still finds it.
+      prepared(db, 'SELECT allegation_id AS id FROM reference_aliases WHERE alias = ?').get(key.reference))) as { id: string } | undefined;
   return row?.id ?? null;
 }
 

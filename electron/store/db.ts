@@ -68,11 +68,22 @@ export function migrate(db: Db): void {
   }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      migration.run?.(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    // PRAGMA foreign_keys has no effect inside a transaction: it is turned off around it (SQLite's way to rebuild
+    // a table that others refer to), and the keys are checked before the transaction commits.
+    if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        migration.run?.(db);
+        if (migration.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>;
+          if (broken.length) throw new Error(`migration ${migration.version} would leave ${broken.length} broken references (${broken[0]?.table} -> ${broken[0]?.parent})`);
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } finally {
+      if (migration.foreignKeysOff) db.pragma('foreign_keys = ON');
+    }
   }
 }
 

@@ -258,3 +258,89 @@ export function applyChange(db: Db, change: Pick<ChangeRow, 'entity' | 'id' | 'o
   }
   return { written, allegationId: allegationOf(db, spec, { ...current, ...key }) };
 }
+
+/** A whole row as another side holds it: its synced fields and the clock of each. */
+export interface WholeRow {
+  entity: string;
+  id: string;
+  data: Readonly<Record<string, FieldValue>>;
+  clocks: Readonly<Record<string, string>>;
+}
+
+/**
+ * Applies a whole row (a snapshot of the server's record) as the changes that made it: the row is created at its
+ * earliest clock if this store lacks it, then each later clock's fields are applied as an update, so every field
+ * ends with the value and the clock it has there, unless this store holds a later write of it.
+ */
+export function applyRow(db: Db, row: WholeRow): ApplyResult {
+  const spec = entitySpec(row.entity);
+  const groups = new Map<string, string[]>();
+  for (const f of Object.keys(row.data)) {
+    const clock = row.clocks[f];
+    if (!clock) throw new Error(`Refused row ${row.entity} ${row.id}: field ${f} has no clock`);
+    groups.set(clock, [...(groups.get(clock) ?? []), f]);
+  }
+  const clocks = [...groups.keys()].sort();
+  const first = clocks[0];
+  if (first === undefined) throw new Error(`Refused row ${row.entity} ${row.id}: it has no fields`);
+  const key = decodeKey(spec, row.id);
+  const held = prepared(db, `SELECT 1 FROM ${spec.table} WHERE ${keyWhere(spec)}`).get(keyParams(spec, key)) !== undefined;
+  const pick = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, { from: null, to: row.data[f] ?? null }]));
+  const written: string[] = [];
+  let allegationId: string | null = null;
+  const apply = (change: Parameters<typeof applyChange>[1]) => {
+    const r = applyChange(db, change);
+    written.push(...r.written);
+    allegationId = r.allegationId;
+  };
+  if (!held) apply({ entity: row.entity, id: row.id, op: spec.merge === 'append' ? 'append' : 'insert', fields: pick(Object.keys(row.data)), hlc: first, allegationId: null });
+  if (spec.merge === 'fields') {
+    for (const clock of held ? clocks : clocks.slice(1)) apply({ entity: row.entity, id: row.id, op: 'update', fields: pick(groups.get(clock) ?? []), hlc: clock, allegationId: null });
+  } else if (held) {
+    allegationId = applyChange(db, { entity: row.entity, id: row.id, op: 'append', fields: pick(Object.keys(row.data)), hlc: first, allegationId: null }).allegationId;
+  }
+  return { written: [...new Set(written)], allegationId };
+}
+
+/** The clock of each field of a row this store holds (its own clock, else the row's), or null when it holds none. */
+export function rowClocks(db: Db, entity: string, id: string): Record<string, string> | null {
+  const spec = entitySpec(entity);
+  const key = decodeKey(spec, id);
+  const row = prepared(db, `SELECT hlc FROM ${spec.table} WHERE ${keyWhere(spec)}`).get(keyParams(spec, key)) as { hlc: string } | undefined;
+  if (!row) return null;
+  const own = prepared(db, 'SELECT field, hlc FROM field_clocks WHERE entity = ? AND id = ?').all(entity, id) as Array<{ field: string; hlc: string }>;
+  const clocks: Record<string, string> = Object.fromEntries(spec.columns.map((c) => [c, row.hlc]));
+  for (const c of own) clocks[c.field] = c.hlc;
+  return clocks;
+}
+
+/** A row's synced fields as they travel ({ b64 } for bytes), or null when this store does not hold it. */
+export function rowFields(db: Db, entity: string, id: string): Record<string, FieldValue> | null {
+  const spec = entitySpec(entity);
+  const key = decodeKey(spec, id);
+  const row = prepared(db, `SELECT ${spec.columns.join(', ')} FROM ${spec.table} WHERE ${keyWhere(spec)}`).get(keyParams(spec, key)) as Row | undefined;
+  if (!row) return null;
+  return Object.fromEntries(spec.columns.map((c) => [c, toField(spec, c, row[c] as SqlValue)]));
+}
+
+/**
+ * Puts back, as the server holds them, the fields a rejected change of this desk had written: only those that
+ * still carry the rejected change's clock (a later write of this desk stands, and travels in its own change).
+ * The value and the clock both become the server's, whatever their order: the rejected write never happened there.
+ */
+export function restoreFields(db: Db, server: WholeRow, fields: readonly string[], rejectedHlc: string): string[] {
+  const spec = entitySpec(server.entity);
+  if (spec.merge === 'append') return [];
+  const clocks = rowClocks(db, server.entity, server.id);
+  if (!clocks) return [];
+  const restore = fields.filter((f) => clocks[f] === rejectedHlc && f in server.data && server.clocks[f]);
+  if (!restore.length) return [];
+  const key = decodeKey(spec, server.id);
+  prepared(db, `UPDATE ${spec.table} SET ${restore.map((f) => `${f} = @${f}`).join(', ')} WHERE ${keyWhere(spec)}`).run({
+    ...Object.fromEntries(restore.map((f) => [f, fromField(server.data[f] ?? null)])),
+    ...keyParams(spec, key),
+  });
+  const clock = prepared(db, 'INSERT INTO field_clocks (entity, id, field, hlc) VALUES (?, ?, ?, ?) ON CONFLICT (entity, id, field) DO UPDATE SET hlc = excluded.hlc');
+  for (const f of restore) clock.run(spec.entity, server.id, f, server.clocks[f] as string);
+  return restore;
+}

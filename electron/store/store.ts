@@ -1,7 +1,7 @@
 // The case store: the database plus the rule that every mutation is one transaction that also appends its
-// change (for sync) and its audit entry (hash-chained).
+// change (for sync) and its audit entry (in a chain under a keyed MAC: audit.ts).
 import { randomBytes, randomFillSync } from 'node:crypto';
-import { HybridClock } from '../../shared/sync/hlc.ts';
+import { HybridClock, parseHlc } from '../../shared/sync/hlc.ts';
 import { openDatabase, type Db, type Stmt } from './db.ts';
 import { AuditLog, type AuditEntryInput } from './audit.ts';
 import { UNITS } from '../../shared/domain/units.ts';
@@ -9,6 +9,17 @@ import { RowWriter, type PendingChange } from './registry.ts';
 import { prepared } from './statements.ts';
 
 const ID_POOL_BYTES = 16 * 256;
+
+/** A clock from elsewhere that is further ahead of this computer's than the drift limit allows. */
+export class ClockDriftError extends Error {
+  /** How far the other clock is ahead of this computer's, in milliseconds. */
+  readonly aheadMs: number;
+  constructor(aheadMs: number, message: string) {
+    super(message);
+    this.name = 'ClockDriftError';
+    this.aheadMs = aheadMs;
+  }
+}
 
 export interface Actor {
   /** The local user, or null for the desk itself (CLI import, migrations). */
@@ -67,9 +78,12 @@ export class Store {
     this.nowMs = options.now ?? (() => Date.now());
     this.db = openDatabase(profileDir);
     this.clientId = this.ensureClientId();
+    // The clock starts past everything it has stamped or seen: its own last change, and the latest clock of a
+    // change applied from elsewhere (kept by sync), so a restart never stamps a write behind one it already holds.
     const lastHlc = (this.db.prepare('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1').get() as { hlc: string } | undefined)?.hlc;
-    this.clock = new HybridClock(this.clientId, this.nowMs, lastHlc);
-    this.audit = new AuditLog(this.db);
+    const seen = (this.db.prepare("SELECT value ->> '$' AS hlc FROM sync_state WHERE key = 'clock_seen'").get() as { hlc: string } | undefined)?.hlc;
+    this.clock = new HybridClock(this.clientId, this.nowMs, [lastHlc, seen].filter((h): h is string => Boolean(h)).sort().at(-1));
+    this.audit = new AuditLog(this.db, profileDir);
     this.insertChange = this.db.prepare(
       'INSERT INTO changes (hlc, entity, entity_id, allegation_id, op, data, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -78,6 +92,26 @@ export class Store {
 
   now(): Date {
     return new Date(this.nowMs());
+  }
+
+  /**
+   * Moves this desk's clock past a clock received from elsewhere (a change pulled from the server) and keeps what
+   * it has seen, in the caller's transaction. A clock too far ahead of this computer's is refused (ClockDriftError):
+   * the desk's own clock is wrong, or the other's is, and either way it must not drag every later write with it.
+   */
+  receiveClock(remote: string): void {
+    try {
+      this.clock.receive(remote);
+    } catch (error) {
+      const wall = parseHlc(remote).wall;
+      throw new ClockDriftError(wall - this.nowMs(), (error as Error).message);
+    }
+    prepared(this.db, "INSERT INTO sync_state (key, value) VALUES ('clock_seen', json_quote(?)) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(this.clock.current());
+  }
+
+  /** The latest clock this desk has stamped or seen. */
+  currentClock(): string {
+    return this.clock.current();
   }
 
   /**
@@ -111,12 +145,18 @@ export class Store {
    * throws, nothing of it is kept.
    */
   mutate<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {
+    let result: T;
     try {
-      return this.transact(meta, fn);
+      result = this.transact(meta, fn);
     } catch (error) {
+      this.audit.rolledBack();
       for (const hook of this.rollbackHooks) hook();
       throw error;
     }
+    // Committed: the audit key of the entries just written is replaced by the next one (unless an outer
+    // transaction is still open, whose commit is not ours to see).
+    if (!this.db.inTransaction) this.audit.committed();
+    return result;
   }
 
   private transact<T>(meta: MutationMeta, fn: (m: Mutation) => T): T {

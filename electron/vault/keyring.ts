@@ -28,7 +28,7 @@ const keyringFile = z.object({
 export type KeyringFile = z.infer<typeof keyringFile>;
 
 export class KeyError extends Error {
-  readonly kind: 'wrong_passphrase' | 'missing' | 'corrupt' | 'exists';
+  readonly kind: 'wrong_passphrase' | 'missing' | 'corrupt' | 'exists' | 'wrong_ring';
   constructor(kind: KeyError['kind'], message: string) {
     super(message);
     this.name = 'KeyError';

@@ -4,7 +4,7 @@
 // - Blind indexes: HMAC-SHA256 with a separate key over normalised source identifiers, so equal identifiers can
 //   be found (repeat referrers) without decrypting anything.
 // - While locked, nothing restricted can be written or read; the error says how to unlock.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import type { Actor, Store } from '../store/store.ts';
@@ -23,6 +23,9 @@ import {
   type KeyWrapper,
   type UnlockedKeys,
 } from './keyring.ts';
+import { LocalKeyRing, type KeyService } from './key-service.ts';
+import { checkRing, readRingRecord, writeRingRecord } from './ring-record.ts';
+import { auditKeyScope, chainAnchor, GENESIS_HASH, KEYED_ACTION, type ChainRoot } from '../store/audit.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,11 +39,15 @@ export interface VaultStatus {
   plaintextRows: number;
 }
 
+const VAULT_ACTOR: Actor = { userId: null, name: 'IMS Desk vault' };
+
+class AlreadyKeyed extends Error {}
+
 export class Vault {
   private readonly store: Store;
   private readonly db: Db;
   private readonly profileDir: string;
-  private keys: UnlockedKeys | null = null;
+  private ring: LocalKeyRing | null = null;
 
   constructor(store: Store) {
     this.store = store;
@@ -49,46 +56,123 @@ export class Vault {
   }
 
   get unlocked(): boolean {
-    return this.keys !== null;
+    return this.ring !== null;
   }
 
   status(): VaultStatus {
-    return { exists: keyringExists(this.profileDir), unlocked: this.unlocked, keyId: this.keys?.keyId ?? null, plaintextRows: this.plaintextRows() };
+    return { exists: keyringExists(this.profileDir), unlocked: this.unlocked, keyId: this.ring?.identity().keyId ?? null, plaintextRows: this.plaintextRows() };
   }
 
-  /** Opens the key ring (creating it on a desk that has none and no sealed data yet). */
+  /**
+   * Opens the key ring (creating it on a desk that has none and no sealed data yet), after checking that it is
+   * the ring this store was sealed under: another desk's ring is refused before anything is written with it.
+   */
   async unlock(wrapper: KeyWrapper): Promise<void> {
+    let keys: UnlockedKeys;
     if (!keyringExists(this.profileDir)) {
+      const record = readRingRecord(this.db);
       const sealed = (prepared(this.db, 'SELECT count(*) AS n FROM data_keys').get() as { n: number }).n;
-      if (sealed > 0) throw new KeyError('missing', `The vault's key ring is missing (${join(this.profileDir, 'keys')}), but ${sealed} sealed records exist. Restore the key ring from backup.`);
-      this.keys = await createKeyring(this.profileDir, wrapper);
+      if (record || sealed > 0) {
+        const which = record ? ` This store was sealed under key ring ${record.keyId} (fingerprint ${record.fingerprint.slice(0, 16)}).` : '';
+        throw new KeyError('missing', `The vault's key ring is missing (${join(this.profileDir, 'keys')}), but ${sealed} sealed records exist.${which} Nothing was changed. Restore the key ring from backup.`);
+      }
+      keys = await createKeyring(this.profileDir, wrapper);
     } else {
-      this.keys = await unlockKeyring(this.profileDir, wrapper);
-      if (pendingRotation(this.profileDir)) await this.recoverRotation(wrapper);
+      keys = await unlockKeyring(this.profileDir, wrapper);
+      if (pendingRotation(this.profileDir)) keys = await this.recoverRotation(wrapper, keys);
+    }
+    const ring = new LocalKeyRing(keys);
+    const hadRecord = readRingRecord(this.db) !== null;
+    checkRing(this.db, ring.identity(), this.store.now().toISOString(), () => this.unwrapsAny(ring));
+    this.ring = ring;
+    try {
+      this.keyAuditChain(hadRecord);
+      const root = this.auditRoot();
+      if (root) this.store.audit.restoreKeyFile(root);
+    } catch (error) {
+      this.ring = null;
+      throw error;
     }
     this.sealLegacyPlaintext();
   }
 
-  lock(): void {
-    this.keys = null;
+  /** The audit chain's first key, sealed here, while the vault is unlocked (null when locked or not yet keyed). */
+  auditRoot(): ChainRoot | null {
+    if (!this.ring) return null;
+    const anchor = chainAnchor(this.db);
+    if (!anchor) return null;
+    return { chain: anchor.chain, from: anchor.from, key: this.dataKey(anchor.scope, false) };
   }
 
-  private require(): UnlockedKeys {
-    if (!this.keys) throw new ApiError('unavailable', 'The vault is locked, so source details cannot be read or written. Unlock it with the desk passphrase (IMS_PASSPHRASE, or the prompt at start).');
-    return this.keys;
+  /**
+   * Keys the audit chain on the vault's first unlock (a new desk, or a store from before keyed chains): a first
+   * key is sealed here and an "audit.keyed" entry, itself keyed, records where keying starts and the last hash of
+   * the entries before it, which are verified as hashed from then on.
+   */
+  private keyAuditChain(ringWasRecorded: boolean): void {
+    if (chainAnchor(this.db)) return;
+    // The unlock that records the ring keys the chain too, and a keyed chain signs its head: either without the
+    // chain's sealed key means the key was removed, and keying afresh would bless whatever the chain now holds.
+    if (ringWasRecorded || this.store.audit.head()?.sig) {
+      throw new KeyError('corrupt', "This store's audit chain was keyed, but the chain's sealed key is missing from the store: it has been tampered with or damaged. Nothing was changed and the vault stays locked. Restore the store from backup.");
+    }
+    const chain = randomBytes(8).toString('hex');
+    try {
+      this.store.mutate({ actor: VAULT_ACTOR, action: KEYED_ACTION, entity: 'audit' }, (m) => {
+        if (chainAnchor(m.db)) throw new AlreadyKeyed();
+        const last = prepared(m.db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+        const from = (last?.seq ?? 0) + 1;
+        this.dataKey(auditKeyScope(from, chain));
+        this.store.audit.reload();
+        m.note({ keyedFrom: from, hashedEntries: from - 1, lastHash: last?.hash ?? GENESIS_HASH });
+      });
+    } catch (error) {
+      // Another process keyed it first: its key is the chain's.
+      if (!(error instanceof AlreadyKeyed)) throw error;
+    } finally {
+      this.store.audit.reload();
+    }
+  }
+
+  lock(): void {
+    this.ring = null;
+  }
+
+  /** The key service in force: the desk's key ring today (a server's, later). */
+  keyService(): KeyService {
+    return this.require();
+  }
+
+  private require(): LocalKeyRing {
+    if (!this.ring) throw new ApiError('unavailable', 'The vault is locked, so source details cannot be read or written. Unlock it with the desk passphrase (IMS_PASSPHRASE, or the prompt at start).');
+    return this.ring;
+  }
+
+  /** Whether the ring opens at least one of the store's data keys (a store made before rings were recorded). */
+  private unwrapsAny(ring: KeyService): boolean {
+    const row = prepared(this.db, 'SELECT scope, key_id, wrapped FROM data_keys WHERE key_id = ? LIMIT 1').get(ring.identity().keyId) as { scope: string; key_id: string; wrapped: Buffer } | undefined;
+    if (!row) return false;
+    try {
+      ring.unwrap(row.scope, { keyId: row.key_id, wrapped: row.wrapped });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The data key of a scope ("allegation:<id>", "nsu", "drafts"), created on first use. */
   dataKey(scope: string, create = true): Buffer {
-    const keys = this.require();
+    const ring = this.require();
+    const keyId = ring.identity().keyId;
     const row = prepared(this.db, 'SELECT key_id, wrapped FROM data_keys WHERE scope = ?').get(scope) as { key_id: string; wrapped: Buffer } | undefined;
     if (row) {
-      if (row.key_id !== keys.keyId) throw new KeyError('corrupt', `The data key of ${scope} is wrapped by key ${row.key_id}, which is not the key ring's (${keys.keyId}). Restore the matching key ring.`);
-      return open(keys.masterKey, row.wrapped, `data key ${scope}`);
+      if (row.key_id !== keyId) throw new KeyError('corrupt', `The data key of ${scope} is wrapped by key ${row.key_id}, which is not the key ring's (${keyId}). Restore the matching key ring.`);
+      return ring.unwrap(scope, { keyId: row.key_id, wrapped: row.wrapped });
     }
     if (!create) throw new ApiError('not_found', 'No sealed material here');
     const key = randomBytes(32);
-    prepared(this.db, 'INSERT INTO data_keys (scope, key_id, wrapped, created_at) VALUES (?, ?, ?, ?)').run(scope, keys.keyId, seal(keys.masterKey, key, `data key ${scope}`), new Date().toISOString());
+    const wrapped = ring.wrap(scope, key);
+    prepared(this.db, 'INSERT INTO data_keys (scope, key_id, wrapped, created_at) VALUES (?, ?, ?, ?)').run(scope, wrapped.keyId, wrapped.wrapped, new Date().toISOString());
     return key;
   }
 
@@ -104,23 +188,18 @@ export class Vault {
 
   /** A keyed blind index of a normalised identifier: equal inputs give equal digests, nothing else is revealed. */
   blindIndex(kind: string, value: string): string {
-    const keys = this.require();
-    return createHmac('sha256', keys.blindKey).update(`${kind}\u0000${value}`).digest('base64url').slice(0, 32);
+    return this.require().blindIndex(kind, value);
   }
 
-  /** A MAC with a key derived from the blind-index key, for anchoring the audit chain's head. */
-  mac(label: string, value: string): string | null {
-    if (!this.keys) return null;
-    return createHmac('sha256', this.keys.blindKey).update(`mac\u0000${label}\u0000${value}`).digest('hex');
-  }
 
   /**
    * Replaces the master key and re-wraps every data key under it (the sealed data is not touched); the audit
    * entry is written in the same transaction as the re-wrapping.
    */
   async rotate(wrapper: KeyWrapper, actor: Actor = { userId: null, name: 'IMS Desk vault' }): Promise<{ rewrapped: number; keyId: string }> {
-    const current = this.require();
+    const current = this.require().unlockedKeys();
     const next = await prepareRotation(this.profileDir, current, wrapper);
+    const nextRing = new LocalKeyRing(next);
     const rows = prepared(this.db, 'SELECT scope, wrapped FROM data_keys').all() as Array<{ scope: string; wrapped: Buffer }>;
     this.store.mutate({ actor, action: 'vault.rotate', entity: 'vault', entityId: next.keyId, details: { rewrapped: rows.length, from: current.keyId } }, (m) => {
       for (const r of rows) {
@@ -128,22 +207,24 @@ export class Vault {
         // data_keys is this desk's own (wrapped by its ring): written directly, not synced.
         prepared(m.db, 'UPDATE data_keys SET key_id = ?, wrapped = ?, rewrapped_at = ? WHERE scope = ?').run(next.keyId, seal(next.masterKey, key, `data key ${r.scope}`), m.at, r.scope);
       }
+      // The store now belongs to the new ring: recorded in the same transaction as the re-wrapping.
+      writeRingRecord(m.db, nextRing.identity(), m.at);
     });
     finishRotation(this.profileDir);
-    this.keys = next;
+    this.ring = nextRing;
     return { rewrapped: rows.length, keyId: next.keyId };
   }
 
   /** A rotation stopped between re-wrapping and replacing the ring: keep whichever ring the data keys use. */
-  private async recoverRotation(wrapper: KeyWrapper): Promise<void> {
+  private async recoverRotation(wrapper: KeyWrapper, current: UnlockedKeys): Promise<UnlockedKeys> {
     const next = await unlockPendingRotation(this.profileDir, wrapper);
     const used = prepared(this.db, 'SELECT DISTINCT key_id FROM data_keys').all() as Array<{ key_id: string }>;
     if (used.length && used.every((u) => u.key_id === next.keyId)) {
       finishRotation(this.profileDir);
-      this.keys = next;
-    } else {
-      rmSync(join(this.profileDir, 'keys', 'keyring.next.json'), { force: true });
+      return next;
     }
+    rmSync(join(this.profileDir, 'keys', 'keyring.next.json'), { force: true });
+    return current;
   }
 
   private plaintextRows(): number {
@@ -162,7 +243,7 @@ export class Vault {
   private sealLegacyPlaintext(): void {
     const rows = this.plaintextRows();
     if (rows === 0) return;
-    this.store.mutate({ actor: { userId: null, name: 'IMS Desk vault' }, action: 'vault.seal_legacy', details: { rows } }, (m) => {
+    this.store.mutate({ actor: VAULT_ACTOR, action: 'vault.seal_legacy', details: { rows } }, (m) => {
       for (const r of prepared(this.db, `SELECT allegation_id, payload FROM source_details WHERE format = '${LEGACY_PLAIN_FORMAT}'`).all() as Array<{ allegation_id: string; payload: Buffer }>) {
         const value = JSON.parse(r.payload.toString('utf8')) as unknown;
         m.replace('source_details', r.allegation_id, { format: SEALED_FORMAT, payload: this.sealJson(`allegation:${r.allegation_id}`, 'source', value) });

@@ -2,18 +2,18 @@ import { useCallback, useEffect, useState } from 'react';
 import { Center } from '@mantine/core';
 import type { UserView } from '../../shared/api.ts';
 import { call, hasSession, onSessionExpired, setSession } from './api/client.ts';
-import { SignInScreen } from './screens/SignInScreen.tsx';
+import { SignInScreen, type ServerInfo } from './screens/SignInScreen.tsx';
 import { AppLayout } from './components/AppLayout.tsx';
 import { Busy } from './components/Busy.tsx';
 
-type AuthState = { phase: 'loading' } | { phase: 'signed-out'; needsSetup: boolean; deskName: string; notice?: string } | { phase: 'signed-in'; user: UserView };
+type AuthState = { phase: 'loading' } | { phase: 'signed-out'; needsSetup: boolean; deskName: string; server: ServerInfo | null; notice?: string } | { phase: 'signed-in'; user: UserView; notice?: string | null };
 
 async function signedOut(notice?: string): Promise<AuthState> {
   try {
     const status = await call('auth.status', {});
-    return { phase: 'signed-out', needsSetup: status.needsSetup, deskName: status.deskName, ...(notice ? { notice } : {}) };
+    return { phase: 'signed-out', needsSetup: status.needsSetup, deskName: status.deskName, server: status.server, ...(notice ? { notice } : {}) };
   } catch (e) {
-    return { phase: 'signed-out', needsSetup: false, deskName: 'IMS Desk', notice: (e as Error).message };
+    return { phase: 'signed-out', needsSetup: false, deskName: 'IMS Desk', server: null, notice: (e as Error).message };
   }
 }
 
@@ -45,9 +45,11 @@ export function App() {
         needsSetup={auth.needsSetup}
         deskName={auth.deskName}
         notice={auth.notice}
-        onSignedIn={(token, user) => {
+        server={auth.server}
+        onServerConfigured={() => showSignIn()}
+        onSignedIn={(token, user, notice) => {
           setSession(token);
-          setAuth({ phase: 'signed-in', user });
+          setAuth({ phase: 'signed-in', user, notice: notice ?? null });
         }}
       />
     );
@@ -55,6 +57,7 @@ export function App() {
   return (
     <AppLayout
       user={auth.user}
+      notice={auth.notice}
       onSignOut={async () => {
         await call('auth.signOut', {}).catch(() => undefined);
         setSession(null);

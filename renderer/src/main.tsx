@@ -1,3 +1,5 @@
+// First: the browser host's launch key is taken from the address before the router reads it.
+import './api/launch.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MantineProvider } from '@mantine/core';

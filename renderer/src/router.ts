@@ -23,6 +23,7 @@ export type Route =
   | { name: 'followups'; unit?: string | undefined; view?: string | undefined }
   | { name: 'qa'; unit?: string | undefined; month?: string | undefined }
   | { name: 'guidance'; step?: string | undefined; q?: string | undefined }
+  | { name: 'sync' }
   | { name: 'not-found'; path: string };
 
 /** The scope and period of management information as the address carries it. */
@@ -82,6 +83,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'nsu' };
     case 'audit':
       return { name: 'audit' };
+    case 'sync':
+      return { name: 'sync' };
     case 'search': {
       const filters: Record<string, string> = {};
       for (const key of SEARCH_FILTER_PARAMS) {
@@ -164,6 +167,8 @@ export function href(route: Route): string {
       return `#/qa${q({ unit: route.unit, month: route.month })}`;
     case 'guidance':
       return `#/guidance${route.step ? `/${encodeURIComponent(route.step)}` : ''}${q({ q: route.q })}`;
+    case 'sync':
+      return '#/sync';
     case 'not-found':
       return `#/${route.path}`;
   }

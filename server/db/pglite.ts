@@ -2,7 +2,7 @@
 // owns the folder; PGlite runs one statement at a time, and a transaction holds it until it ends.
 import { PGlite, types } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
-import type { Database, Queryable, SqlValue } from './database.ts';
+import { lockKey, type Database, type Queryable, type SqlValue } from './database.ts';
 
 const parsers = { [types.INT8]: (v: string) => Number(v) };
 
@@ -24,7 +24,14 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     kind: 'pglite',
     query: base.query,
     exec: base.exec,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn, options = {}) =>
+      pg.transaction(async (tx) => {
+        // In-process: a statement is no round trip, so the first and last statements simply run in turn.
+        if (options.lock !== undefined) await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(options.lock)]);
+        const q = wrap(tx);
+        const first = options.first ? await q.query(options.first.sql, options.first.params) : [];
+        return fn({ ...q, finish: q.query }, first);
+      }),
     async listen(channel, handler) {
       const unsubscribe = await pg.listen(channel, handler);
       return async () => unsubscribe();

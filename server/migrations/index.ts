@@ -1,6 +1,7 @@
 // Numbered, code-first migrations of the server's database, as on the desk. Append a file NNNN-name.ts exporting
 // `sql` and list it here; never edit one that has shipped (a server's database may already have run it).
 import * as m0001 from './0001-national-record.ts';
+import * as m0002 from './0002-key-service.ts';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'national-record', sql: m0001.sql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'national-record', sql: m0001.sql },
+  { version: 2, name: 'key-service', sql: m0002.sql },
+];

@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
 import { deskOf, route } from '../http/route.ts';
-import { conflictsQuery, conflictsResponse, conflictView, pullQuery, pullResponse, pushRequest, pushResponse, resolveConflict, snapshotQuery, snapshotResponse, type SyncEvent } from '../../shared/sync/protocol.ts';
+import { conflictsQuery, conflictsResponse, conflictView, pullQuery, pullResponse, pushRequest, pushResponse, resolveConflict, rowsRequest, rowsResponse, snapshotQuery, snapshotResponse, type SyncEvent } from '../../shared/sync/protocol.ts';
 import { push } from '../sync/push.ts';
-import { latestSeq, pull, snapshot } from '../sync/pull.ts';
+import { latestSeq, pull, rowsByKey, snapshot } from '../sync/pull.ts';
 import { scopeOfDesk, type DeskRow } from '../store/desks.ts';
 import { listConflicts, resolveConflict as resolve } from '../store/conflicts.ts';
 
@@ -22,7 +22,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     caller: 'desk',
     body: pushRequest,
     response: pushResponse,
-    handler: async ({ body, desk: d }) => push(ctx, desk(d).id, body.changes),
+    handler: async ({ body, desk: d }) => push(ctx, desk(d).id, body.changes, body.auditHead),
   });
   route(app, ctx, {
     method: 'GET',
@@ -39,6 +39,14 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     query: snapshotQuery,
     response: snapshotResponse,
     handler: async ({ query, desk: d }) => snapshot(ctx, await scopeOfDesk(ctx.db, desk(d)), query.after, query.limit),
+  });
+  route(app, ctx, {
+    method: 'POST',
+    url: '/v1/sync/rows',
+    caller: 'desk',
+    body: rowsRequest,
+    response: rowsResponse,
+    handler: async ({ body, desk: d }) => rowsByKey(ctx, await scopeOfDesk(ctx.db, desk(d)), body.keys),
   });
   route(app, ctx, {
     method: 'GET',

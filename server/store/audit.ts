@@ -25,24 +25,53 @@ function mac(key: Buffer, prev: string, e: AuditRow): string {
   return createHmac('sha256', key).update(`${prev}\n${canonicalJson({ seq: e.seq, at: e.at, userId: e.userId, deskId: e.deskId, action: e.action, details: e.details })}`).digest('hex');
 }
 
-/** Appends one entry. The caller holds the write lock (store/… and sync/… take it at the start of their transaction). */
-export async function appendAudit(tx: Queryable, key: Buffer, at: Date, input: AuditInput): Promise<number> {
-  const [head] = await tx.query<{ seq: number; mac: string }>('SELECT seq, mac FROM server_audit ORDER BY seq DESC LIMIT 1');
+export interface AuditHead {
+  seq: number;
+  mac: string;
+}
+
+/** The newest entry's number and MAC; the caller holds the write lock. */
+export async function auditHead(tx: Queryable): Promise<AuditHead | null> {
+  const [head] = await tx.query<AuditHead>('SELECT seq, mac FROM server_audit ORDER BY seq DESC LIMIT 1');
+  return head ?? null;
+}
+
+/** The row that follows `head` in the chain, MAC and all (for a caller that writes it with its other statements). */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  userId: string | null;
+  deskId: string | null;
+  action: string;
+  /** As JSON text. */
+  details: string;
+  prevMac: string;
+  mac: string;
+}
+
+export function auditRecord(key: Buffer, head: AuditHead | null, at: Date, input: AuditInput): AuditRecord {
   const seq = (head?.seq ?? 0) + 1;
   // JSON round trip: what the database gives back is what the MAC must cover.
-  const entry: AuditRow = { ...input, details: JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>, seq, at: at.toISOString() };
+  const details = JSON.stringify(input.details);
+  const entry: AuditRow = { ...input, details: JSON.parse(details) as Record<string, unknown>, seq, at: at.toISOString() };
   const prev = head?.mac ?? GENESIS;
+  return { seq, at: entry.at, userId: entry.userId, deskId: entry.deskId, action: entry.action, details, prevMac: prev, mac: mac(key, prev, entry) };
+}
+
+/** Appends one entry. The caller holds the write lock (store/… and sync/… take it at the start of their transaction). */
+export async function appendAudit(tx: Queryable, key: Buffer, at: Date, input: AuditInput): Promise<number> {
+  const r = auditRecord(key, await auditHead(tx), at, input);
   await tx.query('INSERT INTO server_audit (seq, at, user_id, desk_id, action, details, prev_mac, mac) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)', [
-    seq,
-    entry.at,
-    entry.userId,
-    entry.deskId,
-    entry.action,
-    JSON.stringify(entry.details),
-    prev,
-    mac(key, prev, entry),
+    r.seq,
+    r.at,
+    r.userId,
+    r.deskId,
+    r.action,
+    r.details,
+    r.prevMac,
+    r.mac,
   ]);
-  return seq;
+  return r.seq;
 }
 
 interface StoredAudit {

@@ -43,6 +43,21 @@ export interface JudgeContext {
   clock: HybridClock;
   nextSeq: () => number;
   now: () => Date;
+  /** Each change's hash and registry problem, worked out before the write lock was taken (prepare). */
+  prepared?: ReadonlyMap<ChangeRow, Prepared>;
+}
+
+export interface Prepared {
+  hash: string;
+  problem: string | null;
+}
+
+/**
+ * What can be judged of each change on its own, without the national record: its content hash and its problem
+ * against the registry. The push works these out before it takes the write lock, so that other pushes wait less.
+ */
+export function prepare(changes: readonly ChangeRow[]): Map<ChangeRow, Prepared> {
+  return new Map(changes.map((c) => [c, { hash: contentHash(c), problem: changeProblem(c) }]));
 }
 
 export function contentHash(c: Omit<ChangeRow, 'seq'> & { seq?: number }): string {
@@ -108,8 +123,9 @@ function judgeMutation(state: WorkingState, ctx: JudgeContext, mutation: readonl
   mutation.forEach((change, index) => {
     if (failure) return;
     const { seq, ...content } = change;
-    const hash = contentHash(change);
-    const problem = changeProblem(change);
+    const known = ctx.prepared?.get(change);
+    const hash = known?.hash ?? contentHash(change);
+    const problem = known ? known.problem : changeProblem(change);
     const spec = problem ? null : entitySpec(change.entity);
     const base = { seq: 0, deskId: ctx.deskId, deskSeq: seq, change: content, contentHash: hash, stale: [] as string[] };
     if (!spec) {
@@ -146,7 +162,7 @@ function judgeMutation(state: WorkingState, ctx: JudgeContext, mutation: readonl
         deskId: ctx.deskId,
         deskSeq: seq,
         change: content,
-        contentHash: done?.contentHash ?? contentHash(change),
+        contentHash: done?.contentHash ?? ctx.prepared?.get(change)?.hash ?? contentHash(change),
         allegationIds: done?.allegationIds ?? [],
         status: 'rejected',
         reason: k === index ? reason : `rejected with the rest of its mutation: ${reason}`,

@@ -18,11 +18,14 @@ export interface Nudge {
   all?: boolean;
 }
 
+/** The NOTIFY payload of a nudge: its lists, or "every desk" when they would not fit (NOTIFY carries at most 8000 bytes). */
+export function nudgePayload(nudge: Nudge): string {
+  const payload = JSON.stringify(nudge);
+  return payload.length > 7000 ? JSON.stringify({ ...nudge, units: [], users: [], all: true }) : payload;
+}
+
 export async function announce(tx: Queryable, nudge: Nudge): Promise<void> {
-  let payload = JSON.stringify(nudge);
-  // NOTIFY carries at most 8000 bytes.
-  if (payload.length > 7000) payload = JSON.stringify({ ...nudge, units: [], users: [], all: true });
-  await tx.query('SELECT pg_notify($1, $2)', [NUDGE_CHANNEL, payload]);
+  await tx.query('SELECT pg_notify($1, $2)', [NUDGE_CHANNEL, nudgePayload(nudge)]);
 }
 
 export function concerns(scope: DeskScope, n: Nudge): boolean {

@@ -8,8 +8,9 @@
 //   nothing, because rows merge by clock and by union.
 import type { Queryable } from '../db/database.ts';
 import type { ServerContext } from '../context.ts';
-import type { DeskScope } from '../../shared/sync/scope.ts';
-import type { PulledChange, PullResponse, SnapshotResponse, SnapshotRow } from '../../shared/sync/protocol.ts';
+import { inScope, type DeskScope } from '../../shared/sync/scope.ts';
+import type { PulledChange, PullResponse, RowsResponse, SnapshotResponse, SnapshotRow } from '../../shared/sync/protocol.ts';
+import type { EntitySpec } from '../../shared/sync/entities.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 
 /** At most this many allegations come whole with one pull; the window closes early to keep the answer small. */
@@ -160,4 +161,45 @@ export async function snapshot(ctx: ServerContext, scope: DeskScope, after: stri
   const ids = (more ? page.slice(0, limit) : page).map((p) => p.allegation_id);
   rows.push(...(await rowsOfAllegations(db, ids)));
   return { cursor, rows, allegations: ids.length, next: more ? (ids.at(-1) as string) : null };
+}
+
+/**
+ * Rows as they stand now, by key, within the desk's scope: what a desk restores after the server rejected a change
+ * of its own (the rejected change had already been written on the desk). A key the desk may not see, or that the
+ * server does not hold, is answered as missing.
+ */
+export async function rowsByKey(ctx: ServerContext, scope: DeskScope, keys: ReadonlyArray<{ entity: string; id: string }>): Promise<RowsResponse> {
+  const byEntity = new Map<string, string[]>();
+  for (const k of keys) byEntity.set(k.entity, [...(byEntity.get(k.entity) ?? []), k.id]);
+  const found: Array<SnapshotRow & { scope: EntitySpec['scope']; allegation_ids: string[]; owner_user: string | null }> = [];
+  for (const [entity, ids] of byEntity) {
+    found.push(
+      ...(await ctx.db.query<SnapshotRow & { scope: EntitySpec['scope']; allegation_ids: string[]; owner_user: string | null }>(
+        'SELECT entity, id, data, clocks, scope, allegation_ids, owner_user FROM entity_rows WHERE entity = $1 AND id = ANY($2::text[])',
+        [entity, ids],
+      )),
+    );
+  }
+  const allegations = [...new Set(found.flatMap((r) => r.allegation_ids))];
+  const places = new Map<string, { unit: string | null; users: string[] }>();
+  if (allegations.length) {
+    const rows = await ctx.db.query<{ allegation_id: string; unit_code: string | null; allocated_users: string[] }>(
+      'SELECT allegation_id, unit_code, allocated_users FROM allegation_scope WHERE allegation_id = ANY($1::text[])',
+      [allegations],
+    );
+    for (const p of rows) places.set(p.allegation_id, { unit: p.unit_code, users: p.allocated_users });
+  }
+  const visible = found.filter((r) => {
+    const ps = r.allegation_ids.map((a) => places.get(a)).filter((p): p is { unit: string | null; users: string[] } => p !== undefined);
+    return inScope(scope, {
+      scope: r.scope,
+      units: ps.map((p) => p.unit).filter((u): u is string => u !== null),
+      users: r.scope === 'user' ? (r.owner_user ? [r.owner_user] : []) : ps.flatMap((p) => p.users),
+    });
+  });
+  const held = new Set(visible.map((r) => `${r.entity}\u0000${r.id}`));
+  return {
+    rows: visible.map((r) => ({ entity: r.entity, id: r.id, data: r.data, clocks: r.clocks })),
+    missing: keys.filter((k) => !held.has(`${k.entity}\u0000${k.id}`)).map((k) => ({ entity: k.entity, id: k.id })),
+  };
 }

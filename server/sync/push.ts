@@ -4,25 +4,22 @@
 // - the new changes must follow on from the last one received, in the desk's order, with the desk's clock and
 //   no clock further ahead than the drift limit; otherwise the whole batch is refused and nothing changes;
 // - each new change is judged and merged (judge.ts), then everything is written at once (write.ts).
+// Under the lock the push makes two round trips: BEGIN, the lock and one read (state.ts pushRead); one write and
+// the COMMIT (write.ts).
 // A crash before the commit leaves no trace; after it, the desk's retry is answered from the log.
 import { ApiError } from '../../shared/api/errors.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { MAX_DRIFT_MS, parseHlc } from '../../shared/sync/hlc.ts';
-import type { PushResponse, PushResult } from '../../shared/sync/protocol.ts';
+import type { AuditHead, PushResponse, PushResult } from '../../shared/sync/protocol.ts';
 import type { ServerContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
-import { appendAudit } from '../store/audit.ts';
-import { contentHash, judge } from './judge.ts';
-import { announce } from './nudge.ts';
-import { loadState } from './state.ts';
-import { lockWrites, nudgeOf, reserveSeqs, writePlan } from './write.ts';
+import { auditRecord } from '../store/audit.ts';
+import { contentHash, judge, prepare } from './judge.ts';
+import { nudgePayload } from './nudge.ts';
+import { pushRead, pushWorld, type PushWorld } from './state.ts';
+import { nudgeOf, WRITE_LOCK, writePlan } from './write.ts';
 
-interface DeskRow {
-  id: string;
-  node: string;
-  status: string;
-  last_seq: number;
-}
+type DeskRow = NonNullable<PushWorld['desk']>;
 
 function duration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -50,16 +47,20 @@ async function answered(tx: Queryable, deskId: string, changes: readonly ChangeR
   });
 }
 
-export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[]): Promise<PushResponse> {
+export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[], auditHead?: AuditHead): Promise<PushResponse> {
   for (let i = 1; i < changes.length; i++) {
     const prev = (changes[i - 1] as ChangeRow).seq;
     const seq = (changes[i] as ChangeRow).seq;
     if (seq <= prev) throw new ApiError('bad_request', `Changes must come in the desk's order: change ${seq} comes after change ${prev} in this batch. Nothing in this batch was accepted.`);
   }
+  // Hashes and registry problems need no lock: worked out while other pushes hold it.
+  const prepared = prepare(changes);
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx) => {
-    await lockWrites(tx);
-    const [desk] = await tx.query<DeskRow>('SELECT id, node, status, last_seq FROM desks WHERE id = $1', [deskId]);
+  const result = await ctx.db.transaction(async (tx, read) => {
+    // The desk, the state the changes touch, the audit head and the next change number: one read, sent with the
+    // BEGIN and the lock. Replayed changes are read too; what they name is harmless to hold.
+    const world = pushWorld(read[0]);
+    const desk: DeskRow | null = world.desk;
     if (!desk || desk.status !== 'approved') throw new ApiError('forbidden', 'This desk is not approved to sync: an administrator approves it on the server');
     const replayed = changes.filter((c) => c.seq <= desk.last_seq);
     const fresh = changes.filter((c) => c.seq > desk.last_seq);
@@ -84,19 +85,19 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         );
       }
     }
-    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null };
+    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null, head: null };
 
-    const state = await loadState(tx, deskId, fresh);
-    const allegationInserts = fresh.filter((c) => c.entity === 'allegation' && c.op === 'insert').length;
-    const nextSeq = await reserveSeqs(tx, fresh.length + allegationInserts);
+    const state = world.state;
+    // Change numbers follow on from the sequence as read under the lock; the write moves it past the last one used.
+    let seq = world.nextSeq;
+    const nextSeq = () => seq++;
     for (const c of fresh) ctx.clock.receive(c.hlc);
-    const plan = judge(state, { deskId, clock: ctx.clock, nextSeq, now: ctx.now }, fresh);
-    const { conflictIds } = await writePlan(tx, state, plan, now);
+    const plan = judge(state, { deskId, clock: ctx.clock, nextSeq, now: ctx.now, prepared }, fresh);
     const last = (fresh.at(-1) as ChangeRow).seq;
-    await tx.query('UPDATE desks SET last_seq = $2, last_push_at = $3 WHERE id = $1', [deskId, last, now]);
     const accepted = plan.entries.filter((e) => e.deskId && e.status === 'accepted').length;
     const rejected = plan.entries.filter((e) => e.status === 'rejected');
-    await appendAudit(tx, ctx.auditKey, now, {
+    // The desk's audit head enters the server's own chain with the push that carried it.
+    const audit = auditRecord(ctx.auditKey, world.auditHead, now, {
       userId: null,
       deskId,
       action: 'sync.push',
@@ -107,17 +108,22 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         rejected: rejected.length,
         rejections: rejected.slice(0, 20).map((e) => ({ seq: e.deskSeq, entity: e.change.entity, id: e.change.id, userId: e.change.userId, reason: e.reason })),
         references: plan.references.length,
+        ...(auditHead ? { deskAuditHead: auditHead } : {}),
       },
     });
     const nudge = nudgeOf(plan);
-    if (nudge) await announce(tx, nudge);
     const mine = new Map(plan.entries.filter((e) => e.deskId).map((e) => [e.deskSeq as number, e]));
-    for (const c of fresh) {
+    const judged = fresh.map((c) => {
       const e = mine.get(c.seq);
       if (!e) throw new Error(`change ${c.seq} was not judged`);
-      results.push({ seq: c.seq, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
-    }
-    return { results, nextSeq: last + 1, references: plan.references, plan };
-  });
-  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current() };
+      return e;
+    });
+    // Everything in one statement, sent with the COMMIT: the log, the rows, the desk's progress, the audit entry and
+    // the nudge (NOTIFY goes out on commit).
+    const write = { desk: { id: deskId, lastSeq: last, at: now }, audit, nudge: nudge && nudgePayload(nudge), seqUpTo: seq - 1, finish: true };
+    const { conflictIds } = await writePlan(tx, state, plan, now, write);
+    for (const e of judged) results.push({ seq: e.deskSeq as number, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
+    return { results, nextSeq: last + 1, references: plan.references, plan, head: auditHead ? { ...auditHead, serverAuditSeq: audit.seq } : null };
+  }, { lock: WRITE_LOCK, first: pushRead(deskId, changes) });
+  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current(), auditHead: result.head };
 }

@@ -1,11 +1,12 @@
 // The part of the national record one push works on, loaded in a few multi-row queries and held in memory while
 // the push's changes are judged and merged in order; then written back in a few multi-row statements (write.ts).
-import type { Queryable } from '../db/database.ts';
+import type { Queryable, SqlValue } from '../db/database.ts';
 import { decodeKey, entitySpec, type EntitySpec } from '../../shared/sync/entities.ts';
 import type { ChangeRow, FieldValue } from '../../shared/sync/changes.ts';
 import type { MergedRow } from '../../shared/sync/merge.ts';
 import type { RulePerson, RuleWorld } from '../../shared/sync/rules.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
+import type { AuditHead } from '../store/audit.ts';
 
 export interface RowState extends MergedRow {
   entity: string;
@@ -116,47 +117,38 @@ export async function loadRows(tx: Queryable, state: WorkingState, keys: Iterabl
       )),
     );
   }
-  for (const r of rows) {
-    state.rows.set(rowKey(r.entity, r.id), {
-      entity: r.entity,
-      id: r.id,
-      scope: r.scope,
-      allegationIds: r.allegation_ids,
-      ownerUser: r.owner_user,
-      data: r.data,
-      clocks: r.clocks,
-      createdSeq: r.created_seq,
-      updatedSeq: r.updated_seq,
-      stored: true,
-      dirty: false,
-    });
-  }
+  for (const r of rows) state.rows.set(rowKey(r.entity, r.id), stored(r));
 }
 
-async function loadPlaces(tx: Queryable, state: WorkingState, ids: Iterable<string>): Promise<void> {
-  const wanted = [...new Set(ids)].filter((id) => !state.places.has(id));
-  if (!wanted.length) return;
-  const rows = await tx.query<{ allegation_id: string; unit_code: string | null; status: string | null; reference: string | null; allocated_users: string[]; updated_seq: number }>(
-    'SELECT allegation_id, unit_code, status, reference, allocated_users, updated_seq FROM allegation_scope WHERE allegation_id = ANY($1::text[])',
-    [wanted],
-  );
-  for (const r of rows) {
-    state.places.set(r.allegation_id, { allegationId: r.allegation_id, unit: r.unit_code, status: r.status, reference: r.reference, allocatedTo: r.allocated_users, updatedSeq: r.updated_seq, stored: true, dirty: false });
-  }
-}
-
-async function loadPersons(tx: Queryable, state: WorkingState, ids: Iterable<string>): Promise<void> {
-  const wanted = [...new Set(ids)].filter((id) => !state.persons.has(id));
-  if (!wanted.length) return;
-  const rows = await tx.query<{ id: string; username: string; role: Role; unit_code: string | null; active: boolean }>('SELECT id, username, role, unit_code, active FROM users WHERE id = ANY($1::text[])', [wanted]);
-  for (const r of rows) state.persons.set(r.id, { id: r.id, username: r.username, role: r.role, unit: r.unit_code, active: r.active });
+function stored(r: StoredRow): RowState {
+  return {
+    entity: r.entity,
+    id: r.id,
+    scope: r.scope,
+    allegationIds: r.allegation_ids,
+    ownerUser: r.owner_user,
+    data: r.data,
+    clocks: r.clocks,
+    createdSeq: r.created_seq,
+    updatedSeq: r.updated_seq,
+    stored: true,
+    dirty: false,
+  };
 }
 
 const str = (v: FieldValue | undefined): string | null => (typeof v === 'string' && v ? v : null);
 
-/** Everything the changes of one push can touch: their rows, parents, allegations, people and references. */
-export async function loadState(tx: Queryable, deskId: string, changes: readonly ChangeRow[]): Promise<WorkingState> {
-  const state = new WorkingState();
+/** What one push needs to know, read in one statement under the write lock (see pushRead). */
+export interface PushWorld {
+  desk: { id: string; node: string; status: string; last_seq: number } | null;
+  auditHead: AuditHead | null;
+  /** The first change number not yet taken. */
+  nextSeq: number;
+  state: WorkingState;
+}
+
+/** The rows, allegations, people and references the changes of one push name (before their rows are read). */
+function wantedBy(changes: readonly ChangeRow[]): { rowKeys: Array<[string, string]>; allegations: Set<string>; persons: Set<string>; national: string[] } {
   const rowKeys: Array<[string, string]> = [];
   const allegations = new Set<string>();
   const persons = new Set<string>();
@@ -191,26 +183,73 @@ export async function loadState(tx: Queryable, deskId: string, changes: readonly
     const original = str(c.fields.duplicate_of?.to);
     if (original) allegations.add(original);
   }
-  await loadRows(tx, state, rowKeys);
-  // Rows already held name their allegations: load those too (an update need not repeat its allegation column).
-  for (const r of state.rows.values()) for (const a of r.allegationIds) allegations.add(a);
-  await loadRows(tx, state, [...allegations].map((a) => ['allegation', a] as [string, string]));
-  await loadPlaces(tx, state, allegations);
-  await loadPersons(tx, state, persons);
-  const deskUsers = await tx.query<{ user_id: string }>('SELECT user_id FROM desk_users WHERE desk_id = $1', [deskId]);
-  for (const u of deskUsers) state.deskUsers.add(u.user_id);
-
   const national = changes.filter((c) => c.entity === 'allegation' && c.op === 'insert').map((c) => str(c.fields.reference?.to)).filter((r): r is string => r !== null && NATIONAL_REFERENCE.test(r));
-  if (national.length) {
-    const taken = await tx.query<{ reference: string }>(
-      'SELECT reference FROM allegation_scope WHERE reference = ANY($1::text[]) UNION SELECT alias FROM reference_aliases WHERE alias = ANY($1::text[])',
-      [national],
-    );
-    for (const t of taken) state.takenReferences.add(t.reference);
+  return { rowKeys, allegations, persons, national };
+}
+
+const ROW_COLUMNS = 'entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq';
+
+interface PushRead {
+  desk: PushWorld['desk'];
+  head: AuditHead | null;
+  next_seq: number;
+  rows: StoredRow[];
+  places: Array<{ allegation_id: string; unit_code: string | null; status: string | null; reference: string | null; allocated_users: string[]; updated_seq: number }>;
+  persons: Array<{ id: string; username: string; role: Role; unit_code: string | null; active: boolean }>;
+  desk_users: string[];
+  taken: string[];
+  years: Array<{ year: number; last: number }>;
+}
+
+const PUSH_READ = `
+  WITH named AS MATERIALIZED (SELECT ${ROW_COLUMNS} FROM entity_rows
+                               WHERE entity = ANY($2::text[]) AND id = ANY($3::text[]) AND entity || '/' || id = ANY($7::text[])),
+       allegations AS MATERIALIZED (SELECT unnest($4::text[]) AS id UNION SELECT unnest(allegation_ids) FROM named)
+  SELECT (SELECT row_to_json(d) FROM (SELECT id, node, status, last_seq FROM desks WHERE id = $1::text) d) AS desk,
+         (SELECT row_to_json(h) FROM (SELECT seq, mac FROM server_audit ORDER BY seq DESC LIMIT 1) h) AS head,
+         (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM change_seq) AS next_seq,
+         (SELECT coalesce(json_agg(w), '[]') FROM (SELECT * FROM named
+            UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allegation' AND id = ANY(ARRAY(SELECT id FROM allegations))) w) AS rows,
+         (SELECT coalesce(json_agg(s), '[]') FROM (SELECT allegation_id, unit_code, status, reference, allocated_users, updated_seq
+            FROM allegation_scope WHERE allegation_id = ANY(ARRAY(SELECT id FROM allegations))) s) AS places,
+         (SELECT coalesce(json_agg(u), '[]') FROM (SELECT id, username, role, unit_code, active FROM users WHERE id = ANY($5::text[])) u) AS persons,
+         (SELECT coalesce(json_agg(user_id), '[]') FROM desk_users WHERE desk_id = $1::text) AS desk_users,
+         (SELECT coalesce(json_agg(t.reference), '[]') FROM (SELECT reference FROM allegation_scope WHERE reference = ANY($6::text[])
+            UNION SELECT alias FROM reference_aliases WHERE alias = ANY($6::text[])) t) AS taken,
+         (SELECT coalesce(json_agg(y), '[]') FROM (SELECT year, last FROM reference_sequences) y) AS years`;
+
+/**
+ * The one read of a push, under the write lock: everything its changes can touch — their rows and parents, the
+ * allegations they name or their rows belong to (rows and places), the people, the references — with the desk,
+ * the audit chain's head and the next change number. Rows are found by primary key (entity = ANY, id = ANY, then
+ * only the wanted pairs): a join against a list of pairs lets the planner scan the whole table once it is large.
+ * The push sends it with its BEGIN and lock (Database.transaction's `first`); pushWorld reads its answer.
+ */
+export function pushRead(deskId: string, changes: readonly ChangeRow[]): { sql: string; params: SqlValue[] } {
+  const { rowKeys, allegations, persons, national } = wantedBy(changes);
+  return {
+    sql: PUSH_READ,
+    // An entity's name never holds a slash (the registry's names), so entity/id names one row.
+    params: [deskId, [...new Set(rowKeys.map(([e]) => e))], [...new Set(rowKeys.map(([, i]) => i))], [...allegations], [...persons], national, [...new Set(rowKeys.map(([e, i]) => `${e}/${i}`))]],
+  };
+}
+
+export function pushWorld(row: Record<string, unknown> | undefined): PushWorld {
+  if (!row) throw new Error('the push read returned no row');
+  const world = row as unknown as PushRead;
+  const state = new WorkingState();
+  for (const r of world.rows) {
+    const key = rowKey(r.entity, r.id);
+    if (!state.rows.has(key)) state.rows.set(key, stored(r));
   }
-  const years = await tx.query<{ year: number; last: number }>('SELECT year, last FROM reference_sequences');
-  for (const y of years) state.referenceYears.set(y.year, { last: y.last, stored: true, dirty: false });
-  return state;
+  for (const p of world.places) {
+    state.places.set(p.allegation_id, { allegationId: p.allegation_id, unit: p.unit_code, status: p.status, reference: p.reference, allocatedTo: p.allocated_users, updatedSeq: p.updated_seq, stored: true, dirty: false });
+  }
+  for (const u of world.persons) state.persons.set(u.id, { id: u.id, username: u.username, role: u.role, unit: u.unit_code, active: u.active });
+  for (const u of world.desk_users) state.deskUsers.add(u);
+  for (const t of world.taken) state.takenReferences.add(t);
+  for (const y of world.years) state.referenceYears.set(y.year, { last: y.last, stored: true, dirty: false });
+  return { desk: world.desk, auditHead: world.head, nextSeq: world.next_seq, state };
 }
 
 /** A reference in national form, IMS-YYYY-NNNNNN (a desk's provisional one carries its suffix). */

@@ -36,7 +36,12 @@ export const authApi = {
     access: 'public',
     mutates: false,
     input: z.object({}),
-    output: z.object({ needsSetup: z.boolean(), deskName: z.string() }),
+    output: z.object({
+      needsSetup: z.boolean(),
+      deskName: z.string(),
+      /** The central server people sign in against (null: this desk works alone, with local accounts). */
+      server: z.object({ url: z.string(), deskName: z.string(), unit: z.string() }).nullable().default(null),
+    }),
   }),
   'auth.setup': procedure({
     summary: 'First run only: create the first administrator account and sign in as it.',
@@ -46,11 +51,18 @@ export const authApi = {
     output: z.object({ sessionToken: z.string(), user: userView }),
   }),
   'auth.signIn': procedure({
-    summary: 'Sign in with a local account.',
+    summary: "Sign in: against the central server when the desk has one (offline with this desk's verifier when it cannot be reached), else with a local account.",
     access: 'public',
     mutates: false,
     input: z.object({ username: z.string().trim().min(1, 'is required').max(64), password: z.string().min(1, 'is required').max(200) }),
-    output: z.object({ sessionToken: z.string(), user: userView }),
+    output: z.object({
+      sessionToken: z.string(),
+      user: userView,
+      /** Signed in with this desk's verifier because the server could not be reached. */
+      offline: z.boolean().default(false),
+      /** What the person should know about this sign-in (offline, desk awaiting approval). */
+      notice: z.string().nullable().default(null),
+    }),
   }),
   'auth.signOut': procedure({
     summary: 'End this session.',
@@ -67,11 +79,11 @@ export const authApi = {
     output: userView,
   }),
   'users.list': procedure({
-    summary: 'Every local account.',
+    summary: 'Every local account, with whether it is locked after failed sign-ins.',
     access: ['admin', 'manager'],
     mutates: false,
     input: z.object({}),
-    output: z.array(userView),
+    output: z.array(userView.extend({ locked: z.boolean(), failedSignIns: z.number().int() })),
   }),
   'users.create': procedure({
     summary: 'Add a local account with a role and unit.',
@@ -93,5 +105,12 @@ export const authApi = {
       password: password.optional(),
     }),
     output: userView,
+  }),
+  'users.unlock': procedure({
+    summary: 'Lift the lock (and the back-off) that failed sign-ins put on an account; audited.',
+    access: ['admin'],
+    mutates: true,
+    input: z.object({ id: uuid }),
+    output: z.object({ locked: z.boolean(), failedSignIns: z.number().int() }),
   }),
 } as const;

@@ -1,6 +1,7 @@
 // The one typed event channel from the core to the renderer: progress of long work and live changes.
 import { z } from 'zod';
 import { OCR_STATUSES } from '../domain/vocabularies.ts';
+import { syncStatus } from './sync.ts';
 
 export const coreEvent = z.discriminatedUnion('type', [
   z.object({
@@ -35,5 +36,8 @@ export const coreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('store.changed'), allegationIds: z.array(z.string()), mutations: z.number().int() }),
   // The NAT scan inbox changed (a scan arrived from the watched folder, or was attached).
   z.object({ type: z.literal('scans.changed'), waiting: z.number().int() }),
+  // Sync: the state shown in the window changed; records arrived from the server (screens showing them refresh).
+  z.object({ type: z.literal('sync.status'), status: syncStatus }),
+  z.object({ type: z.literal('sync.applied'), allegationIds: z.array(z.string()), more: z.boolean() }),
 ]);
 export type CoreEvent = z.infer<typeof coreEvent>;

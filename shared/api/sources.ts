@@ -145,8 +145,8 @@ export const sourcesApi = {
     output: z.array(referrerGroup),
   }),
   'nsu.reveal': procedure({
-    summary: "NSU only: the source details of every allegation in a group, with an audit entry for each before it is shown.",
-    access: ['nsu'],
+    summary: "NSU only: the source details of every allegation in a group, with an audit entry for each before it is shown (a refused attempt is audited too, so the role is checked by the use-case).",
+    access: 'signed_in',
     mutates: true,
     input: z.object({ groupKey: z.string().min(1), reason }),
     output: z.array(z.object({ allegationId: uuid, reference, details: sourceDetails })),
@@ -166,10 +166,19 @@ export const sourcesApi = {
     output: z.array(auditEntryView),
   }),
   'audit.verify': procedure({
-    summary: 'Check the whole audit chain; reports the first entry that does not verify.',
+    summary: "Check the whole audit chain with the vault's key: every entry's MAC, the order, and the signed head; reports the first entry that does not verify.",
     access: ['sacu', 'admin', 'manager'],
     mutates: false,
     input: z.object({}),
-    output: z.object({ ok: z.boolean(), entries: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable() }),
+    output: z.object({
+      ok: z.boolean(),
+      entries: z.number().int(),
+      firstBadSeq: z.number().int().nullable(),
+      problem: z.string().nullable(),
+      /** Entries before this one were written before the chain was keyed and are verified as hashed. */
+      keyedFrom: z.number().int().nullable(),
+      head: z.object({ seq: z.number(), signed: z.boolean() }).nullable(),
+      lastAt: isoDateTime.nullable(),
+    }),
   }),
 } as const;

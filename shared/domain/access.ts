@@ -1,6 +1,7 @@
 // Who may do what to an allegation, as pure rules over plain facts, so that the desk and the central server
 // judge a change the same way (the server re-checks every change a desk pushes: shared/sync/rules.ts).
-import { NATIONAL_ROLES, type Role } from './vocabularies.ts';
+import { NATIONAL_ROLES, ROLE_LABELS, type Role } from './vocabularies.ts';
+import { unitName } from './units.ts';
 import { NAT_UNIT } from './routing.ts';
 
 export interface Person {
@@ -55,5 +56,38 @@ export function roleUnitProblem(role: Role, unit: string | null, unitExists: (co
   if (unit !== null && !unitExists(unit)) return `Unknown unit ${unit}`;
   const needsUnit: Role[] = ['analyst', 'sifter', 'compliance_officer', 'duty_manager'];
   if (needsUnit.includes(role) && !unit) return `A ${role.replace('_', ' ')} must belong to a unit`;
+  return null;
+}
+
+/** Who may take a case themselves: its own unit's analysts and duty managers. */
+const SELF_ALLOCATING: readonly Role[] = ['analyst', 'duty_manager'];
+/** Who allocates others: duty managers (their unit's cases), managers and administrators. */
+const ALLOCATING_OTHERS: readonly Role[] = ['duty_manager', 'manager', 'admin'];
+/** Who can be allocated a case: analysts and duty managers, of its unit or (to bring it to them) another. */
+const ALLOCATABLE: readonly Role[] = ['analyst', 'duty_manager'];
+
+export interface Allocating extends Person {
+  name: string;
+}
+
+/**
+ * Why `by` may not allocate the allegation to `to`, or null when they may. Being allocated opens the case's source
+ * pane (and, through the server, its data key): a sifter or a manager could once allocate a case to themselves and
+ * then read who reported it (issue 16). The desk and the server judge allocations by this one rule.
+ */
+export function allocationRefusal(by: Allocating, to: Allocating, a: { reference: string; unit: string | null }): string | null {
+  const role = (p: Allocating) => ROLE_LABELS[p.role].replace(/^RIU |^NAT /, '').toLowerCase();
+  if (by.id === to.id) {
+    if (!SELF_ALLOCATING.includes(by.role)) {
+      return `A ${role(by)} cannot allocate a case to themselves: being allocated opens its source pane. Ask ${unitName(a.unit)}'s duty manager or a manager to allocate it.`;
+    }
+    if (by.unit !== a.unit) return `${a.reference} belongs to ${unitName(a.unit)}: only its own unit's staff take it. Ask that unit's duty manager, or reallocate it.`;
+    return null;
+  }
+  if (!ALLOCATING_OTHERS.includes(by.role)) return `A ${role(by)} may not allocate work to someone else: duty managers, managers and administrators do`;
+  if (by.role === 'duty_manager' && by.unit !== a.unit) return `A duty manager allocates their own unit's cases; ${a.reference} belongs to ${unitName(a.unit)}.`;
+  if (!ALLOCATABLE.includes(to.role)) {
+    return `${to.name} cannot be allocated ${a.reference}: cases are allocated to analysts and duty managers (being allocated opens the source pane).`;
+  }
   return null;
 }

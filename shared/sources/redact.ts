@@ -2,7 +2,9 @@
 // notes name the reporter (37% of cases with source details showed them outside the pane, 000 §5.8): the
 // general record, the search index and exports get the redacted text; the original goes to restricted storage.
 import { normalisePhone } from '../text/normalise.ts';
-import { findPhonesInText } from '../text/phones-in-text.ts';
+import { bareName, emailPattern, foldKeepingOffsets, namePatterns, phoneSpans, streetKey } from './source-patterns.ts';
+
+export { bareName };
 
 export const SOURCE_MARKER = '[source withheld]';
 
@@ -19,68 +21,51 @@ export interface Redaction {
   count: number;
 }
 
-const TITLE_WORDS = 'mr|mrs|ms|miss|dr|rev|cllr|sir|dame|lord|lady|rt hon|pc|dc|ps|ds|io|cio|ho|bfo';
-const TITLES = new RegExp(`^(?:${TITLE_WORDS})\\.?\\s+`, 'i');
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Where a pattern matches, as [start, end) spans (the text is folded, so the offsets are the original's). */
+function matches(folded: string, re: RegExp): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const m of folded.matchAll(re)) out.push([m.index, m.index + m[0].length]);
+  return out;
 }
 
-/** The name without titles or police collar numbers ("PC 1234 Jane Doe" -> "Jane Doe"). */
-export function bareName(name: string): string {
-  let n = name.trim();
-  for (let i = 0; i < 3; i++) n = n.replace(TITLES, '').replace(/^\d+\s+/, '');
-  return n.trim();
-}
-
-function namePatterns(name: string): RegExp[] {
-  const bare = bareName(name);
-  const tokens = bare.split(/\s+/).filter((t) => t.length > 0);
-  if (tokens.length < 2) return [];
-  // Full name, tolerant of spacing and line breaks (OCR wraps lines), with an optional title in front.
-  const full = tokens.map(escapeRegExp).join('[\\s,]+');
-  return [new RegExp(`(?:\\b(?:${TITLE_WORDS})\\.?\\s+(?:\\d+\\s+)?)?\\b${full}\\b`, 'giu')];
-}
-
-function redactPhones(text: string, phone: string): Redaction {
-  const target = normalisePhone(phone).national;
-  if (target.length < 9) return { text, count: 0 };
-  // Any way of writing the number keeps its digits after the trunk 0 together once separators are dropped;
-  // when they are absent, no number in the text can be this one (and parsing every digit group is the costly
-  // part of importing).
-  if (!text.replace(/\D/g, '').includes(target.startsWith('0') ? target.slice(1) : target)) return { text, count: 0 };
-  const hits = findPhonesInText(text).filter((p) => p.national === target);
-  let out = text;
-  // Replace from the end so earlier offsets stay valid.
-  for (const h of hits.reverse()) out = out.slice(0, h.index) + SOURCE_MARKER + out.slice(h.index + h.text.length);
-  return { text: out, count: hits.length };
-}
-
-/** Replaces every place a source's name, phone (in any format), email or street address appears. */
+/**
+ * Replaces every place a source's name, phone, email or street address appears, however it is written: names
+ * reordered, with initials, accents or in capitals; phones in any spacing, split over lines, with +44, 0044 or 44;
+ * emails with "[at]" and "(dot)"; streets with Rd for Road (source-patterns.ts).
+ */
 export function redactSource(text: string, source: SourceIdentifiers): Redaction {
   if (!text) return { text, count: 0 };
-  // Cheap necessary conditions first: a name, email or street that does not appear (ignoring case) is not
-  // searched for with its regular expression.
-  const lower = text.toLowerCase();
-  const appears = (s: string | null | undefined) => !!s && lower.includes(s.toLowerCase());
-  let out = text;
-  let count = 0;
-  const replaceAll = (re: RegExp) => {
-    out = out.replace(re, () => {
-      count++;
-      return SOURCE_MARKER;
-    });
-  };
-  if (source.email && source.email.includes('@') && appears(source.email.trim())) replaceAll(new RegExp(escapeRegExp(source.email.trim()), 'gi'));
-  if (source.name && appears(bareName(source.name).split(/\s+/).at(-1))) for (const re of namePatterns(source.name)) replaceAll(re);
+  // Cheap necessary conditions first (importing calls this for every text): a pattern is only run when the
+  // word it cannot match without appears.
+  const folded = foldKeepingOffsets(text);
+  const spans: Array<[number, number]> = [];
+  if (source.email) {
+    const local = (foldKeepingOffsets(source.email.trim()).split('@')[0] ?? '').split('.').sort((a, b) => b.length - a.length)[0] ?? '';
+    const re = local.length >= 2 && folded.includes(local) ? emailPattern(source.email) : null;
+    if (re) spans.push(...matches(folded, re));
+  }
+  if (source.name) {
+    const surname = foldKeepingOffsets(bareName(source.name)).split(/\s+/).at(-1) ?? '';
+    if (surname.length >= 2 && folded.includes(surname.replace(/[-'].*$/, ''))) for (const re of namePatterns(source.name)) spans.push(...matches(folded, re));
+  }
   if (source.phone) {
-    const r = redactPhones(out, source.phone);
-    out = r.text;
-    count += r.count;
+    const significant = normalisePhone(source.phone).national.replace(/^0/, '');
+    if (significant.length >= 8 && text.replace(/\D/g, '').includes(significant)) spans.push(...phoneSpans(text, source.phone));
   }
   if (source.address) {
-    const street = source.address.split(',')[0]?.trim() ?? '';
-    if (street.length >= 6 && /\d/.test(street) && appears(street.split(/\s+/).at(-1))) replaceAll(new RegExp(escapeRegExp(street).replace(/\s+/g, '\\s+'), 'gi'));
+    const street = streetKey(source.address);
+    if (street && street.words.every((w) => folded.includes(w))) spans.push(...matches(folded, street.pattern));
   }
-  return { text: out, count };
+  if (spans.length === 0) return { text, count: 0 };
+  // Overlapping finds (a name inside a titled name) are one place withheld.
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: Array<[number, number]> = [];
+  for (const s of spans) {
+    const last = merged.at(-1);
+    if (last && s[0] < last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  let out = text;
+  for (const [a, b] of merged.reverse()) out = out.slice(0, a) + SOURCE_MARKER + out.slice(b);
+  return { text: out, count: merged.length };
 }

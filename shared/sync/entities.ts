@@ -415,6 +415,14 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   changes: 'the change log itself: what sync pushes',
   changes_legacy: 'change rows written before the registry, in their old shapes; kept, never pushed',
   audit_log: 'the audit chain travels by its own path (heads countersigned by the server), not as entity rows',
+  sign_in_attempts: "failed sign-ins at this desk, for its back-off and lockout (the server counts its own)",
+  sync_state: "this desk's registration with the central server, its credential, and where push and pull have reached",
+  sync_conflicts: "this desk's changes the server rejected, kept for the person who made them to resolve (the server keeps its own record)",
+  sync_withdrawn: 'rows this desk wrote whose change the server rejected: the server does not hold them, so neither does sync',
+  sync_moved: "allegations that left this desk's scope: what this desk held is kept as it stood, marked as moved",
+  sync_blobs: "this desk's queue of attachment files still to send to the server or fetch from it",
+  offline_signins: 'until when a person may sign in on this desk without the server (the server keeps its own password hash)',
+  reference_aliases: "the provisional references this desk gave allegations the server has since numbered (the server keeps its own list)",
 };
 
 const BY_ENTITY = new Map<string, EntitySpec>(ENTITIES.map((e) => [e.entity, e]));

@@ -8,10 +8,19 @@ import { changeRow, fieldValue, CHANGE_OPS, HLC_PATTERN } from './changes.ts';
 export const MAX_PUSH = 2000;
 export const MAX_PULL = 5000;
 
+/** The head of a desk's own audit chain (its last entry's number and hash), sent with a push for the server to record. */
+export const auditHead = z.object({ seq: z.number().int().positive(), hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export type AuditHead = z.infer<typeof auditHead>;
+
 export const pushRequest = z
   .object({
     /** The desk's changes in its own order, seq rising by one from where the server's answer said to go on. */
     changes: z.array(changeRow).min(1).max(MAX_PUSH),
+    /**
+     * The desk's audit head as the push leaves it. The server writes it into its own MAC-chained audit trail, so that
+     * entries later cut from the end of the desk's chain are noticed against the server's record.
+     */
+    auditHead: auditHead.optional(),
   })
   .strict();
 export type PushRequest = z.infer<typeof pushRequest>;
@@ -36,6 +45,8 @@ export const pushResponse = z.object({
   /** National references given to allegations first seen in this push (their provisional one stays an alias). */
   references: z.array(z.object({ allegationId: z.string(), reference: z.string(), provisional: z.string().nullable() })),
   serverHlc: z.string().regex(HLC_PATTERN),
+  /** The desk's audit head as the server recorded it, with the number of the server's own audit entry that holds it. */
+  auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), serverAuditSeq: z.number().int().positive() }).nullable().optional(),
 });
 export type PushResponse = z.infer<typeof pushResponse>;
 
@@ -102,6 +113,17 @@ export const snapshotResponse = z.object({
   next: z.string().nullable(),
 });
 export type SnapshotResponse = z.infer<typeof snapshotResponse>;
+
+/** Rows as the server holds them now, by key: a desk restores what a rejected change of its own had written. */
+export const MAX_ROWS = 500;
+export const rowKey = z.object({ entity: z.string().min(1).max(64), id: z.string().min(1).max(512) }).strict();
+export const rowsRequest = z.object({ keys: z.array(rowKey).min(1).max(MAX_ROWS) }).strict();
+export const rowsResponse = z.object({
+  rows: z.array(snapshotRow),
+  /** Keys the server holds no row for within this desk's scope (never created, or created by a rejected change). */
+  missing: z.array(rowKey),
+});
+export type RowsResponse = z.infer<typeof rowsResponse>;
 
 export const conflictView = z.object({
   id: z.number().int().positive(),

@@ -12,7 +12,7 @@ import type { MergedRow } from './merge.ts';
 import {
   ACTION_ROLES,
   ASSESS_ROLES,
-  ALLOCATE_ROLES,
+  allocationRefusal,
   CASE_ROLES,
   CHECK_ROLES,
   GRADE_ROLES,
@@ -309,8 +309,11 @@ function allocationProblem(world: RuleWorld, change: ChangeRow, person: RulePers
     const target = text(change.fields.user_id?.to);
     const who = target ? world.person(target) : undefined;
     if (!who || !who.active) return `the person allocated (${target ?? 'nobody'}) has no active account on the server`;
-    if (who.id !== person.id && !ALLOCATE_ROLES.includes(person.role)) return `${describe(person)} may not allocate work to someone else (duty managers, managers and administrators do)`;
-    return null;
+    const allegationId = text(change.fields.allegation_id?.to);
+    const place = allegationId ? (world.before(allegationId) ?? world.place(allegationId)) : undefined;
+    if (!allegationId || !place) return 'an allocation names an allegation the server holds';
+    // The desk's own rule (shared/domain/access.ts): nobody allocates themselves, or anyone, into a pane they should not see.
+    return allocationRefusal({ ...person, name: person.username }, { ...who, name: who.username }, { reference: allegationId, unit: place.unit });
   }
   const changed = Object.keys(change.fields).filter((f) => f !== 'ended_at');
   if (changed.length) return `an allocation names one person and one allegation for its life; ${changed.join(', ')} cannot change`;

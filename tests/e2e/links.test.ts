@@ -149,7 +149,7 @@ describe('the duplicate/link panel', () => {
       expect(entries[0]?.actor).toContain('wm.analyst');
       expect(JSON.parse(entries[0]?.details ?? '{}')).toMatchObject({ judgement: 'duplicate', reason: 'Same man at the same address: the second caller misspelt his surname', otherReference: otherRef });
     }
-    expect(app.core.store.audit.verify().ok).toBe(true);
+    expect(app.core.store.audit.verify(app.core.vault.auditRoot()).ok).toBe(true);
     expect(findCandidates(app.core.store.db, app.core.matching, { id: earlier.id, includeLinked: false }).candidates.map((c) => c.allegationId)).not.toContain(laterId);
   });
 

@@ -92,11 +92,20 @@ describe('the ims command', () => {
     expect(r.stderr).toMatch(/line 2: not valid JSON/);
   });
 
-  it('adds and lists local accounts', () => {
-    expect(ims('users', 'add', '--username', 'cli.user', '--name', 'Cli User', '--role', 'analyst', '--unit', 'WMID').code).toBe(0);
-    expect(JSON.parse(ims('users', 'list', '--json').stdout)).toEqual([{ username: 'cli.user', displayName: 'Cli User', role: 'analyst', unit: 'WMID', active: 1 }]);
-    expect(ims('users', 'add', '--username', 'x', '--role', 'analyst', '--unit', 'WMID').stderr).toMatch(/username: must be at least 2 characters/);
-    expect(ims('users', 'add', '--username', 'no.unit', '--role', 'analyst').stderr).toMatch(/must belong to a unit/);
+  it('adds and lists local accounts: the first is an administrator, who adds the others', () => {
+    expect(ims('users', 'add', '--username', 'cli.user', '--name', 'Cli User', '--role', 'analyst', '--unit', 'WMID').stderr).toMatch(/the first must be an administrator/);
+    expect(ims('users', 'add', '--username', 'cli.admin', '--name', 'Cli Admin', '--role', 'admin').code).toBe(0);
+    const asAdmin = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [IMS, ...args, '--as', 'cli.admin', '--profile', profile], { encoding: 'utf8', env: { ...process.env, IMS_NEW_PASSWORD: 'a long test password', IMS_PASSWORD: 'a long test password', IMS_PASSPHRASE: TEST_PASSPHRASE } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    expect(asAdmin('users', 'add', '--username', 'cli.user', '--name', 'Cli User', '--role', 'analyst', '--unit', 'WMID').code).toBe(0);
+    expect(JSON.parse(ims('users', 'list', '--json').stdout)).toEqual([
+      { username: 'cli.admin', displayName: 'Cli Admin', role: 'admin', unit: null, active: 1 },
+      { username: 'cli.user', displayName: 'Cli User', role: 'analyst', unit: 'WMID', active: 1 },
+    ]);
+    expect(asAdmin('users', 'add', '--username', 'x', '--role', 'analyst', '--unit', 'WMID').stderr).toMatch(/username: must be at least 2 characters/);
+    expect(asAdmin('users', 'add', '--username', 'no.unit', '--role', 'analyst').stderr).toMatch(/must belong to a unit/);
   });
 
   it('verifies the audit chain', () => {

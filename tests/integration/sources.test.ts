@@ -157,7 +157,7 @@ describe('the audit chain shows any tampering', () => {
     db.close();
   };
   const verify = () =>
-    spawnSync(process.execPath, [join(ROOT, 'bin', 'ims.js'), 'audit', 'verify', '--json', '--profile', profile], { encoding: 'utf8', env: { ...process.env } });
+    spawnSync(process.execPath, [join(ROOT, 'bin', 'ims.js'), 'audit', 'verify', '--json', '--profile', profile], { encoding: 'utf8', env: { ...process.env, IMS_PASSPHRASE: 'a brand new desk passphrase' } });
 
   it('is intact before anyone touches it', () => {
     core.close();
@@ -170,7 +170,7 @@ describe('the audit chain shows any tampering', () => {
     const original = readFileSync(join(profile, STORE_FILE));
     const restore = () => writeFileSync(join(profile, STORE_FILE), original);
     const cases: Array<[string, RegExp]> = [
-      ["UPDATE audit_log SET details = '{\"reference\":\"IMS-0000-000000\"}' WHERE seq = 5", /entry 5: its content does not match its hash/],
+      ["UPDATE audit_log SET details = '{\"reference\":\"IMS-0000-000000\"}' WHERE seq = 5", /entry 5: its content does not match its MAC/],
       ['DELETE FROM audit_log WHERE seq = 7', /entry 7 is missing/],
       ['UPDATE audit_log SET seq = -1 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = -1;', /entry 3: does not follow the entry before it/],
       ['DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)', /entries were removed from the end/],

@@ -9,7 +9,7 @@ import { addUser, tempDir, TEST_PASSWORD, openCore } from '../helpers.ts';
 let tmp: ReturnType<typeof tempDir>;
 let core: Core;
 let host: WebHost;
-let cookie: string;
+const LAUNCH = { 'X-IMS-Launch': 'launch-token-for-tests' };
 
 /** Raw HTTP, so the test controls every header (fetch would add its own Host and Origin). */
 function http(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -26,7 +26,7 @@ function http(path: string, options: { method?: string; headers?: Record<string,
 }
 
 function api(name: string, input: unknown, extra: Record<string, string> = {}) {
-  return http(`/api/call/${name}`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer', ...extra }, body: JSON.stringify({ input }) });
+  return http(`/api/call/${name}`, { method: 'POST', headers: { ...LAUNCH, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer', ...extra }, body: JSON.stringify({ input }) });
 }
 
 beforeAll(async () => {
@@ -52,27 +52,33 @@ describe('the browser host', () => {
     expect((host.server.address() as { address: string }).address).toBe('127.0.0.1');
   });
 
-  it('turns the launch link into a cookie and refuses everything without it', async () => {
-    expect((await http('/')).status).toBe(403);
-    expect((await http('/?token=wrong')).status).toBe(403);
-    const opened = await http('/?token=launch-token-for-tests');
-    expect(opened.status).toBe(302);
-    const setCookie = String(opened.headers['set-cookie']);
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Lax/);
-    cookie = setCookie.split(';')[0] as string;
-    const page = await http('/', { headers: { Cookie: cookie } });
+  it('carries the launch key in a header only, never a cookie, so another loopback port cannot be handed it', async () => {
+    // The printed link holds the key in its fragment, which the browser never sends to a server.
+    const link = new URL(host.launchUrl);
+    expect(link.search).toBe('');
+    expect(link.hash).toBe('#launch=launch-token-for-tests');
+    const page = await http('/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('IMS Desk');
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    const call = (headers: Record<string, string>) => http('/api/call/auth.status', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer', ...headers }, body: '{}' });
+    expect((await call({})).status).toBe(403);
+    expect((await call({ 'X-IMS-Launch': 'wrong' })).status).toBe(403);
+    // The cookie the finding found sent to other ports is no longer a key at all.
+    expect((await call({ Cookie: 'ims_launch=launch-token-for-tests' })).status).toBe(403);
+    expect(JSON.parse((await call({ Cookie: 'ims_launch=launch-token-for-tests' })).body)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/link it printed/) } });
+    expect((await call(LAUNCH)).status).toBe(200);
+    expect((await http('/api/events', { headers: { 'X-IMS-Client': 'renderer' } })).status).toBe(403);
   });
 
   it('refuses requests that name another host (DNS rebinding)', async () => {
-    expect((await http('/', { headers: { Cookie: cookie, Host: 'evil.example:80' } })).status).toBe(421);
+    expect((await http('/', { headers: { Host: 'evil.example:80' } })).status).toBe(421);
+    expect((await http('/api/call/auth.status', { method: 'POST', headers: { ...LAUNCH, Host: 'evil.example:80' } })).status).toBe(421);
   });
 
   it('needs the client header on API calls, so a cross-site form cannot post', async () => {
-    const r = await http('/api/call/auth.status', { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: '{}' });
+    const r = await http('/api/call/auth.status', { method: 'POST', headers: { ...LAUNCH, 'Content-Type': 'application/json' }, body: '{}' });
     expect(r.status).toBe(403);
   });
 
@@ -86,26 +92,26 @@ describe('the browser host', () => {
   });
 
   it('answers malformed requests with clear errors', async () => {
-    const bad = await http('/api/call/auth.status', { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer' }, body: '{not json' });
+    const bad = await http('/api/call/auth.status', { method: 'POST', headers: { ...LAUNCH, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer' }, body: '{not json' });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { message: 'The request body is not valid JSON' } });
-    const huge = await http('/api/call/auth.status', { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer' }, body: `{"input":"${'x'.repeat(5 * 1024 * 1024)}"}` });
+    const huge = await http('/api/call/auth.status', { method: 'POST', headers: { ...LAUNCH, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer' }, body: `{"input":"${'x'.repeat(5 * 1024 * 1024)}"}` });
     expect(huge.status).toBe(413);
     expect(JSON.parse((await api('no.such', {})).body)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('serves the renderer and never a file outside it', async () => {
-    expect((await http('/assets/app.js', { headers: { Cookie: cookie } })).status).toBe(200);
-    expect((await http('/../secret.txt', { headers: { Cookie: cookie } })).body).not.toContain('outside the renderer');
-    expect((await http('/assets/..%2f..%2fsecret.txt', { headers: { Cookie: cookie } })).status).toBe(403);
-    expect((await http('/assets/missing.js', { headers: { Cookie: cookie } })).status).toBe(404);
+    expect((await http('/assets/app.js', {})).status).toBe(200);
+    expect((await http('/../secret.txt', {})).body).not.toContain('outside the renderer');
+    expect((await http('/assets/..%2f..%2fsecret.txt', {})).status).toBe(403);
+    expect((await http('/assets/missing.js', {})).status).toBe(404);
     // Client-side routes fall back to the app shell.
-    expect((await http('/queue', { headers: { Cookie: cookie } })).body).toContain('IMS Desk');
+    expect((await http('/queue', {})).body).toContain('IMS Desk');
   });
 
   it('streams core events to the page', async () => {
     const received = new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { Host: `127.0.0.1:${host.port}`, Cookie: cookie, 'X-IMS-Client': 'renderer' } }, (res) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { Host: `127.0.0.1:${host.port}`, ...LAUNCH, 'X-IMS-Client': 'renderer' } }, (res) => {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           if (chunk.includes('allegation.changed')) {

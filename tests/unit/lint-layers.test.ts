@@ -1,4 +1,4 @@
-// The layers inside electron/ run one way — store < vault, matching, search, attachments < core < api < hosts —
+// The layers inside electron/ run one way — store < vault, matching, search, attachments, sync < core < api < hosts —
 // and lint refuses an import that goes up or sideways, however it is written (import, import(), require), as it
 // refuses `electron` and its subpaths anywhere but main.ts and preload.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,9 @@ describe('the layers of electron/', () => {
     ['electron/search/planted.ts', "import { x } from '../vault/vault.ts';\nexport const y = x;\n"],
     ['electron/mi/planted.ts', "import { x } from '../search/index.ts';\nexport const y = x;\n"],
     ['electron/attachments/planted.ts', "import { x } from '../../electron/core/core.ts';\nexport const y = x;\n"],
+    ['electron/sync/planted.ts', "import { BlobStore } from '../attachments/blob-store.ts';\nexport const y = BlobStore;\n"],
+    ['electron/sync/planted-up.ts', "import { Core } from '../core/core.ts';\nexport const y = Core;\n"],
+    ['electron/vault/planted-sync.ts', "import { SyncEngine } from '../sync/engine.ts';\nexport const y = SyncEngine;\n"],
     ['electron/core/planted.ts', "import { dispatch } from '../api/dispatch.ts';\nexport const y = dispatch;\n"],
     ['electron/core/planted-dynamic.ts', "export const y = await import('../host/web.ts');\n"],
     ['electron/core/planted-require.ts', "// eslint-disable-next-line @typescript-eslint/no-require-imports\nexport const y = require('../api/dispatch.ts');\n"],
@@ -38,6 +41,8 @@ describe('the layers of electron/', () => {
   it('allows imports of lower layers and of shared/', async () => {
     expect(await problems('electron/core/planted.ts', "import { a } from '../search/index.ts';\nimport { b } from '../store/store.ts';\nimport { c } from '../../shared/search/query.ts';\nexport const w = [a, b, c];\n")).toEqual([]);
     expect(await problems('electron/api/planted.ts', "import { a } from '../core/core.ts';\nexport const w = a;\n")).toEqual([]);
+    expect(await problems('electron/sync/planted.ts', "import { a } from '../store/store.ts';\nexport const w = a;\n")).toEqual([]);
+    expect(await problems('electron/core/planted.ts', "import { a } from '../sync/engine.ts';\nexport const w = a;\n")).toEqual([]);
     expect(await problems('electron/cli.ts', "import { a } from './api/dispatch.ts';\nimport { b } from './host/web.ts';\nexport const w = [a, b];\n")).toEqual([]);
   });
 

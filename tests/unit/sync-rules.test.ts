@@ -73,6 +73,15 @@ describe('state transitions', () => {
     expect(judge(world('triaged'), alloc('duty', 'gone'))).toMatch(/no active account/);
   });
 
+  it('refuses a pushed allocation that puts a sifter or a manager into the source pane, as the desk does (issue 16)', () => {
+    const alloc = (by: string, to: string) => change('allocation', 'L', 'insert', { allegation_id: [null, 'A'], user_id: [null, to], allocated_at: [null, 't'], allocated_by: [null, by], ended_at: [null, null] }, by);
+    expect(judge(world('triaged', 'NAT'), alloc('sifter', 'sifter'))).toMatch(/sifter cannot allocate a case to themselves: being allocated opens its source pane/);
+    expect(judge(world('triaged'), alloc('manager', 'manager'))).toMatch(/manager cannot allocate a case to themselves/);
+    expect(judge(world('triaged'), alloc('manager', 'sifter'))).toMatch(/cannot be allocated A: cases are allocated to analysts and duty managers/);
+    expect(judge(world('triaged'), alloc('other-unit', 'other-unit'))).toMatch(/does not work/);
+    expect(judge(world('triaged'), alloc('manager', 'other-unit'))).toBeNull();
+  });
+
   it('closes a case only with a compliance officer’s approval of someone else’s outcome', () => {
     const signoff = (by: string, decision = 'approved') => change('compliance_signoff', 'S', 'append', { allegation_id: [null, 'A'], decision_id: [null, 'D'], decision: [null, decision], user_id: [null, by] }, by);
     const close = (by: string) => change('allegation', 'A', 'update', { status: ['actioned', 'closed'], closed_at: [null, 't'], closed_by: [null, by] }, by);

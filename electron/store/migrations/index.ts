@@ -13,8 +13,10 @@ import * as m0010 from './0010-change-log.ts';
 import * as m0011 from './0011-derived-marks.ts';
 import * as m0012 from './0012-ocr-queue.ts';
 import * as m0013 from './0013-results.ts';
-import * as m0014 from './0014-watch-list.ts';
-import * as m0015 from './0015-change-history.ts';
+import * as m0014 from './0014-sign-in-attempts.ts';
+import * as m0015 from './0015-sync.ts';
+import * as m0016 from './0016-watch-list.ts';
+import * as m0017 from './0017-change-history.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -23,6 +25,8 @@ export interface Migration {
   sql: string;
   /** Work SQL alone cannot do (after `sql`, in the same transaction). */
   run?: (db: Db) => void;
+  /** Rebuilds a table other tables refer to: runs with foreign keys off, and every key is checked before it commits. */
+  foreignKeysOff?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -39,6 +43,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'derived-marks', sql: m0011.sql },
   { version: 12, name: 'ocr-queue', sql: m0012.sql },
   { version: 13, name: 'results', sql: m0013.sql },
-  { version: 14, name: 'watch-list', sql: m0014.sql },
-  { version: 15, name: 'change-history', sql: m0015.sql },
+  { version: 14, name: 'sign-in-attempts', sql: m0014.sql },
+  { version: 15, name: 'sync', sql: m0015.sql, foreignKeysOff: m0015.foreignKeysOff },
+  { version: 16, name: 'watch-list', sql: m0016.sql },
+  { version: 17, name: 'change-history', sql: m0017.sql },
 ];

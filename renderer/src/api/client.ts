@@ -3,6 +3,7 @@
 import type { ApiInput, ApiOutput, ProcedureName } from '../../../shared/api.ts';
 import type { ApiFailure, ApiResult } from '../../../shared/api/errors.ts';
 import { coreEvent, type CoreEvent } from '../../../shared/api/events.ts';
+import { launchKey } from './launch.ts';
 
 interface ElectronBridge {
   host: 'electron';
@@ -47,8 +48,12 @@ export function onSessionExpired(listener: () => void): () => void {
   return () => sessionListeners.delete(listener);
 }
 
+function launchHeader(): Record<string, string> {
+  return launchKey ? { 'X-IMS-Launch': launchKey } : {};
+}
+
 async function httpCall(name: string, input: unknown, keepalive: boolean): Promise<ApiResult<unknown>> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer' };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer', ...launchHeader() };
   if (sessionToken) headers['X-IMS-Session'] = sessionToken;
   let res: Response;
   try {
@@ -58,6 +63,9 @@ async function httpCall(name: string, input: unknown, keepalive: boolean): Promi
   }
   if (!res.headers.get('content-type')?.includes('application/json')) {
     return { ok: false, error: { code: 'unavailable', message: `IMS Desk answered ${res.status}: reopen it with the link it printed` } };
+  }
+  if (res.status === 403 && !launchKey) {
+    return { ok: false, error: { code: 'unavailable', message: 'Open IMS Desk with the link it printed when it started: it carries the key for this launch' } };
   }
   return (await res.json()) as ApiResult<unknown>;
 }
@@ -95,7 +103,7 @@ function openEventStream(reopening = false): void {
   eventStream = controller;
   void (async () => {
     try {
-      const res = await fetch('api/events', { headers: { 'X-IMS-Client': 'renderer' }, signal: controller.signal });
+      const res = await fetch('api/events', { headers: { 'X-IMS-Client': 'renderer', ...launchHeader() }, signal: controller.signal });
       const reader = res.body?.getReader();
       if (!reader) return;
       if (reopening) for (const l of [...reopenListeners]) l();

@@ -1,7 +1,8 @@
 // The one mechanism that keeps every screen current: every read a screen makes through useCall is live. When the
 // core says the store changed (a `store.changed` event after any committed mutation, whoever made it: this
-// window, another, the OCR pool, an import, sync), every read on screen is made again, keeping what it showed
-// until the fresh answer arrives. No screen refreshes itself, and none needs a reload to show what just happened.
+// window, another, the OCR pool, an import; `sync.applied` when records from the server were applied), every
+// read on screen is made again, keeping what it showed until the fresh answer arrives. No screen refreshes
+// itself, and none needs a reload to show what just happened.
 import { useSyncExternalStore } from 'react';
 import { onEventStreamReopened, subscribeEvents } from './client.ts';
 
@@ -27,7 +28,8 @@ function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   if (!detach) {
     const off = subscribeEvents((e) => {
-      if (e.type === 'store.changed') invalidateAll();
+      // A mutation on this desk, or records applied from the server by sync (written outside Store.mutate).
+      if (e.type === 'store.changed' || e.type === 'sync.applied') invalidateAll();
     });
     // Events missed while the stream was down: re-read everything once it is back.
     const offReopen = onEventStreamReopened(invalidateAll);

@@ -1,6 +1,7 @@
-import { AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
+import { Alert, AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconBook, IconChartBar, IconChecklist, IconClockExclamation, IconEye, IconScan, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { useState } from 'react';
+import { IconBook, IconChartBar, IconChecklist, IconClockExclamation, IconCloud, IconEye, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconScan, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
 import { unitName } from '../../../shared/domain/units.ts';
@@ -27,14 +28,21 @@ import { GuidanceScreen } from '../screens/GuidanceScreen.tsx';
 import { FollowUpsScreen } from '../screens/FollowUpsScreen.tsx';
 import { QaScreen } from '../screens/QaScreen.tsx';
 import { MI_ROLES } from '../../../shared/api/mi.ts';
+import { SyncScreen } from '../screens/SyncScreen.tsx';
+import { SyncIndicator } from './sync/SyncIndicator.tsx';
+import { useSyncStatus } from './sync/useSyncStatus.ts';
 
 interface Props {
   user: UserView;
   onSignOut: () => void;
+  /** What the person should know about their sign-in (signed in offline, desk awaiting approval). */
+  notice?: string | null | undefined;
 }
 
-export function AppLayout({ user, onSignOut }: Props) {
+export function AppLayout({ user, onSignOut, notice }: Props) {
   const route = useRoute();
+  const sync = useSyncStatus();
+  const [noticeShown, setNoticeShown] = useState(Boolean(notice));
   useHotkeys([
     ['/', () => navigate({ name: 'search' })],
     ['mod+K', () => navigate({ name: 'search' })],
@@ -63,6 +71,7 @@ export function AppLayout({ user, onSignOut }: Props) {
             </Badge>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            {sync.status && <SyncIndicator status={sync.status} />}
             <Box ta="right">
               <Text size="sm" c="white" fw={600} lh={1.2}>
                 {user.displayName}
@@ -114,6 +123,24 @@ export function AppLayout({ user, onSignOut }: Props) {
           {(user.role === 'sacu' || user.role === 'admin') && (
             <NavLink href={href({ name: 'audit' })} label="Source access" description="Audit for SACU" leftSection={<IconShieldCheck size={18} />} active={route.name === 'audit'} />
           )}
+          {sync.status?.configured && (
+            <NavLink
+              href={href({ name: 'sync' })}
+              label={
+                <Group gap={6} wrap="nowrap">
+                  Sync
+                  {sync.status.myConflicts > 0 && (
+                    <Badge size="xs" color="red.9" aria-label={`${sync.status.myConflicts} conflicts for you`}>
+                      {sync.status.myConflicts}
+                    </Badge>
+                  )}
+                </Group>
+              }
+              description="Server and conflicts"
+              leftSection={<IconCloud size={18} />}
+              active={route.name === 'sync'}
+            />
+          )}
           {user.role === 'admin' && <NavLink href={href({ name: 'routing' })} label="Routing" description="Postcode → unit table" leftSection={<IconRoute size={18} />} active={route.name === 'routing'} />}
           {['analyst', 'duty_manager', 'compliance_officer', 'manager', 'admin'].includes(user.role) && (
             <NavLink href={href({ name: 'followups' })} label="Follow-ups" description="Actions awaiting results" leftSection={<IconClockExclamation size={18} />} active={route.name === 'followups'} />
@@ -129,6 +156,12 @@ export function AppLayout({ user, onSignOut }: Props) {
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+        {/* A sign-in notice (offline, awaiting approval) goes once the desk is approved and reaching the server. */}
+        {notice && noticeShown && !(sync.status?.registration === 'approved' && sync.status.connection === 'online') && (
+          <Alert color="yellow" mb="md" withCloseButton closeButtonLabel="Dismiss" onClose={() => setNoticeShown(false)} role="status">
+            {notice}
+          </Alert>
+        )}
         {route.name === 'queue' && <QueueScreen user={user} bucket={route.bucket} unit={route.unit} view={route.view} />}
         {route.name === 'allegation' && <AllegationScreen reference={route.reference} user={user} tab={route.tab} place={route.place} q={route.q} />}
         {route.name === 'new' && <AllegationFormScreen draftId={route.draft} scanId={route.scan} />}
@@ -148,6 +181,7 @@ export function AppLayout({ user, onSignOut }: Props) {
         {route.name === 'guidance' && <GuidanceScreen key={`${route.step ?? ''}:${route.q ?? ''}`} step={route.step} q={route.q} />}
         {route.name === 'followups' && <FollowUpsScreen user={user} unit={route.unit} view={route.view} />}
         {route.name === 'qa' && <QaScreen key={`${route.unit ?? ''}:${route.month ?? ''}`} user={user} unit={route.unit} month={route.month} />}
+        {route.name === 'sync' && <SyncScreen />}
         {route.name === 'not-found' && <NotFound />}
       </AppShell.Main>
     </AppShell>

@@ -203,7 +203,7 @@ function FormChanges({ allegationId, reference }: { allegationId: string; refere
 }
 
 export function AllegationScreen({ reference, user, tab, place, q }: { reference: string; user: UserView; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }) {
-  // Live: every panel re-reads when the store changes, so what an action did shows at once (api/live.ts).
+  // Live: every panel re-reads when the store changes, so what an action did shows at once (api/live.ts), amendments from other desks included.
   const { data: r, error, loading } = useCall('allegations.get', { reference });
   usePlaceFocus(!!r, place);
 

@@ -1,17 +1,30 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { IconShieldLock, IconAlertCircle } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { call, CallError } from '../api/client.ts';
+import { unitName } from '../../../shared/domain/units.ts';
+import { ConnectServerForm } from '../components/sync/ConnectServerForm.tsx';
+
+export interface ServerInfo {
+  url: string;
+  deskName: string;
+  unit: string;
+}
 
 interface Props {
   needsSetup: boolean;
   deskName: string;
+  /** The central server people sign in against (null: local accounts). */
+  server?: ServerInfo | null | undefined;
   notice?: string | undefined;
-  onSignedIn: (token: string, user: UserView) => void;
+  onSignedIn: (token: string, user: UserView, notice: string | null) => void;
+  /** The desk was just pointed at a server: read the sign-in state again. */
+  onServerConfigured?: (() => void) | undefined;
 }
 
-export function SignInScreen({ needsSetup, deskName, notice, onSignedIn }: Props) {
+export function SignInScreen({ needsSetup, deskName, server, notice, onSignedIn, onServerConfigured }: Props) {
+  const [connecting, setConnecting] = useState(false);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -30,8 +43,13 @@ export function SignInScreen({ needsSetup, deskName, notice, onSignedIn }: Props
     }
     setBusy(true);
     try {
-      const result = needsSetup ? await call('auth.setup', { username, displayName, password }) : await call('auth.signIn', { username, password });
-      onSignedIn(result.sessionToken, result.user);
+      if (needsSetup) {
+        const result = await call('auth.setup', { username, displayName, password });
+        onSignedIn(result.sessionToken, result.user, null);
+      } else {
+        const result = await call('auth.signIn', { username, password });
+        onSignedIn(result.sessionToken, result.user, result.notice);
+      }
     } catch (err) {
       if (err instanceof CallError) {
         setError(err.message);
@@ -59,6 +77,12 @@ export function SignInScreen({ needsSetup, deskName, notice, onSignedIn }: Props
           </div>
         </Group>
         <Paper shadow="md" p="xl" radius="md" withBorder>
+          {connecting ? (
+            <ConnectServerForm onCancel={() => setConnecting(false)} onConnected={() => {
+                setConnecting(false);
+                onServerConfigured?.();
+              }} />
+          ) : (
           <form onSubmit={submit} noValidate aria-labelledby="signin-title">
             <Stack gap="md">
               <div>
@@ -66,7 +90,11 @@ export function SignInScreen({ needsSetup, deskName, notice, onSignedIn }: Props
                   {needsSetup ? 'Set up this desk' : 'Sign in'}
                 </Title>
                 <Text size="sm" c="dimmed">
-                  {needsSetup ? 'No accounts exist yet. Create the first administrator; they can then add analysts, sifters and the rest.' : `${deskName} — use your local account.`}
+                  {needsSetup
+                    ? 'No accounts exist yet. Create the first administrator; they can then add analysts, sifters and the rest.'
+                    : server
+                      ? `${deskName} (${unitName(server.unit)}) — use your account on the central server, ${server.url}. When it cannot be reached, this desk signs you in offline if you signed in here recently.`
+                      : `${deskName} — use your local account.`}
                 </Text>
               </div>
               {notice && (
@@ -94,8 +122,17 @@ export function SignInScreen({ needsSetup, deskName, notice, onSignedIn }: Props
               <Button type="submit" loading={busy} fullWidth size="md">
                 {needsSetup ? 'Create administrator and sign in' : 'Sign in'}
               </Button>
+              {needsSetup && (
+                <Text size="sm" ta="center">
+                  Part of a national deployment?{' '}
+                  <Anchor component="button" type="button" onClick={() => setConnecting(true)}>
+                    Connect this desk to a central server
+                  </Anchor>
+                </Text>
+              )}
             </Stack>
           </form>
+          )}
         </Paper>
         <Text size="xs" c="dimmed" mt="md" ta="center">
           OFFICIAL-SENSITIVE. Every sign-in and every opening of restricted source details is recorded for the Security and Anti-Corruption Unit.{' '}

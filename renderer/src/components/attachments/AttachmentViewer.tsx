@@ -176,6 +176,8 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   }
 
   const pageDetail = detail.pageDetails.find((p) => p.page === page) ?? null;
+  // Not yet read: nobody knows whether it names its writer, so it is restricted like the source pane until then.
+  const unread = detail.view === 'none' && !detail.revealsSource && detail.hasFile;
   const showOriginal = detail.view === 'original' || (wantOriginal && detail.source.canOpenOriginal);
   const variant: 'original' | 'sanitised' = showOriginal ? 'original' : 'sanitised';
   const pdfOriginal = detail.kind === 'pdf' && variant === 'original';
@@ -245,7 +247,13 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
 
   const pageArea =
     detail.view === 'none' && !showOriginal ? (
-      <Alert color="gray">{detail.revealsSource ? 'This scan reveals its writer; its sanitised copy is being made and will show here.' : 'No file is held for this attachment.'}</Alert>
+      <Alert color="gray">
+        {detail.revealsSource
+          ? 'This scan reveals its writer; its sanitised copy is being made and will show here.'
+          : unread
+            ? `This scan has not been read yet, so it has not been checked for details of its writer: until it has, it opens only to staff allocated to the case and to the National Source Unit${detail.source.canOpenOriginal ? ' (choose "Original (restricted)" above; opening it is audited)' : ''}.`
+            : 'No file is held for this attachment.'}
+      </Alert>
     ) : pdfOriginal ? (
       <PdfPage id={attachmentId} page={page} width={width}>
         <Overlay boxes={sourceBoxes} frame={frame} kind="source" />
@@ -270,13 +278,13 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
           </Text>
         </div>
         <Group gap="xs" wrap="nowrap">
-          {detail.revealsSource && detail.source.canOpenOriginal && (
+          {(detail.revealsSource || unread) && detail.source.canOpenOriginal && (
             <SegmentedControl
               size="xs"
               value={variant}
               onChange={(v) => setWantOriginal(v === 'original')}
               data={[
-                { value: 'sanitised', label: 'Sanitised copy' },
+                { value: 'sanitised', label: unread ? 'Not shown' : 'Sanitised copy' },
                 { value: 'original', label: 'Original (restricted)' },
               ]}
               aria-label="Which copy to show"

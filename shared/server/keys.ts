@@ -1,0 +1,20 @@
+// The server's key release: a desk asks for an allegation's data key for the signed-in person, with a reason.
+import { z } from 'zod';
+
+export const releaseKeyRequest = z
+  .object({
+    allegationId: z.string().uuid(),
+    reason: z.string().trim().min(5, 'say why (at least 5 characters)').max(1000),
+  })
+  .strict();
+
+export const releasedKey = z.object({
+  allegationId: z.string().uuid(),
+  keyId: z.string(),
+  /** The data key, base64; the desk seals it to the person's session and forgets it at expiresAt. */
+  dataKey: z.string(),
+  expiresAt: z.string(),
+  /** The server's audit entry written before the key left. */
+  auditSeq: z.number().int().positive(),
+});
+export type ReleasedKey = z.infer<typeof releasedKey>;

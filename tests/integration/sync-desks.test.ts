@@ -1,0 +1,181 @@
+// Desks syncing with a real central server over HTTP (PGlite in memory, on loopback): a letter keyed at NAT
+// reaches the West Midlands desks numbered nationally (its provisional reference kept as an alias), amendments of
+// different fields made offline on two desks both survive, an outcome on a case closed elsewhere comes back to its
+// author as a conflict, and a desk refuses plain HTTP to another machine.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/core.ts';
+import { dispatch } from '../../electron/api/dispatch.ts';
+import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
+import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';
+import { signIn, tempDir } from '../helpers.ts';
+import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+
+type Caller = Awaited<ReturnType<typeof signIn>>;
+
+function letterForm(overrides: Partial<AllegationFormInput> = {}): AllegationFormInput {
+  return {
+    ...emptyForm(new Date(Date.now() - 3_600_000), 'letter'),
+    reporterType: 'public',
+    offenceTypes: ['illegal_working'],
+    freeText: 'The car wash on Soho Road employs men with no papers and pays them cash.',
+    subjects: [{ role: 'main', forename: 'Akrem', surname: 'Haddad', dob: '1985-02-11', gender: 'M', nationality: 'Tunisian' }],
+    addresses: [{ type: 'offence_location', line1: '140 Soho Road', line2: '', town: 'Birmingham', postcode: 'B21 9LP' }],
+    scanMissingReason: 'Letter scanned at the NAT post room',
+    ...overrides,
+  };
+}
+
+describe('desks syncing with a central server', () => {
+  let s: TestServer;
+  const dirs: Array<ReturnType<typeof tempDir>> = [];
+  const cores: Core[] = [];
+  let nat: Core;
+  let wm1: Core;
+  let wm2: Core;
+  let sifter: Caller;
+  let analyst: Caller;
+  let analyst2: Caller;
+  let letterId: string;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.addUser('nat.sifter', 'sifter', 'NAT');
+    await s.addUser('wm.analyst', 'analyst', 'WMID');
+    await s.addUser('wm.analyst2', 'analyst', 'WMID');
+    await s.addUser('wm.compliance', 'compliance_officer', 'WMID');
+    const open = async (name: string, unit: string, user: string) => {
+      const d = tempDir('ims-sync-desk-');
+      dirs.push(d);
+      const core = await joinDesk(s, d.dir, name, unit, user);
+      cores.push(core);
+      return core;
+    };
+    nat = await open('NAT post room', 'NAT', 'nat.sifter');
+    wm1 = await open('West Midlands 1', 'WMID', 'wm.analyst');
+    wm2 = await open('West Midlands 2', 'WMID', 'wm.analyst2');
+    sifter = await signIn(nat, 'nat.sifter');
+    analyst = await signIn(wm1, 'wm.analyst');
+    analyst2 = await signIn(wm2, 'wm.analyst2');
+  }, 600_000);
+  afterAll(async () => {
+    for (const c of cores) c.close();
+    await s?.stop();
+    for (const d of dirs) d.cleanup();
+  });
+
+  it('brings a Birmingham letter keyed at NAT into the West Midlands analyst’s queue, numbered nationally', async () => {
+    const created = await sifter.call('allegations.create', { form: letterForm() });
+    letterId = created.id;
+    const provisional = (await sifter.call('allegations.get', { id: letterId })).reference;
+    expect((await sifter.call('sync.status', {})).waiting).toBeGreaterThan(0);
+    await syncOk(nat);
+    const status = await sifter.call('sync.status', {});
+    expect(status).toMatchObject({ waiting: 0, connection: 'online', registration: 'approved', conflicts: 0 });
+    expect(status.lastSyncAt).not.toBeNull();
+    const national = (await sifter.call('allegations.get', { id: letterId })).reference;
+    expect(national).toMatch(/^IMS-\d{4}-\d{6}$/);
+    expect(national).not.toBe(provisional);
+    // The provisional reference still finds the allegation.
+    const alias = nat.store.db.prepare('SELECT allegation_id FROM reference_aliases WHERE alias = ?').get(provisional) as { allegation_id: string } | undefined;
+    expect(alias?.allegation_id).toBe(letterId);
+    expect((await sifter.call('allegations.get', { reference: provisional })).id).toBe(letterId);
+
+    await syncOk(wm1);
+    const queue = await analyst.call('queue.list', {});
+    const row = JSON.stringify(queue);
+    expect(row).toContain(letterId);
+    expect((await analyst.call('allegations.get', { id: letterId })).reference).toBe(national);
+  });
+
+  it('keeps both amendments when two desks change different fields offline', async () => {
+    await syncOk(wm2);
+    const f1 = (await analyst.call('allegations.form', { id: letterId })).form;
+    const f2 = (await analyst2.call('allegations.form', { id: letterId })).form;
+    await analyst.call('allegations.update', { id: letterId, form: { ...f1, vehicles: [{ vrm: 'BW16 VTO', description: 'white Transit' }] } });
+    await analyst2.call('allegations.update', { id: letterId, form: { ...f2, freeText: `${f2.freeText} Open every day from 8am.` } });
+    await syncOk(wm1);
+    await syncOk(wm2);
+    await syncOk(wm1);
+    for (const who of [analyst, analyst2]) {
+      const form = (await who.call('allegations.form', { id: letterId })).form;
+      expect(form.vehicles.map((v) => v.vrm)).toEqual(['BW16 VTO']);
+      expect(form.freeText).toContain('Open every day from 8am.');
+    }
+  });
+
+  it('sends an outcome recorded on a case closed elsewhere back to its author as a conflict, which they resolve', async () => {
+    await analyst.call('allegations.assess', { id: letterId, riskRating: 'thirty_days' });
+    const subjectId = (await analyst.call('allegations.get', { id: letterId })).subjects[0]?.id ?? null;
+    await analyst.call('checks.add', { allegationId: letterId, system: 'cid_atlas', subjectId, finding: 'trace', result: 'Visit visa expired 2024' });
+    await analyst.call('checks.add', { allegationId: letterId, system: 'pnc', subjectId, finding: 'no_trace', result: 'Nothing' });
+    const candidates = await analyst.call('links.candidates', { allegationId: letterId });
+    for (const c of candidates.candidates) if (!c.judgement) await analyst.call('links.judge', { allegationId: letterId, otherId: c.allegationId, judgement: 'not_a_match', reason: 'Looked at it side by side' });
+    await analyst.call('links.review', { allegationId: letterId, note: 'Candidates judged' });
+    await syncOk(wm1);
+    await syncOk(wm2);
+    // West Midlands 1 closes the case while West Midlands 2 is offline and records another outcome.
+    const compliance = await signIn(wm1, 'wm.compliance');
+    await analyst.call('allegations.outcome', { id: letterId, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally: tasked to ICE' });
+    await compliance.call('allegations.signOff', { id: letterId, decision: 'approve', evidence: [...SIGNOFF_EVIDENCE], note: 'Checked' });
+    await syncOk(wm1);
+    await analyst2.call('allegations.outcome', { id: letterId, outcome: 'nfa_non_actionable', nfaReason: 'insufficient_information', actions: [], rationale: 'Not enough to act on' });
+    await syncOk(wm2);
+
+    const status = await analyst2.call('sync.status', {});
+    expect(status).toMatchObject({ conflicts: 1, myConflicts: 1, waiting: 0 });
+    expect((await analyst.call('sync.status', {})).myConflicts).toBe(0);
+    const { conflicts } = await analyst2.call('sync.conflicts', { state: 'open' });
+    expect(conflicts).toHaveLength(1);
+    const conflict = conflicts[0]!;
+    expect(conflict).toMatchObject({ allegationId: letterId, mayResolve: true, resolution: null });
+    expect(conflict.reason).toMatch(/the allegation is closed/);
+    // The desk shows the national record (closed, actioned); the rejected outcome stays in the conflict.
+    const held = await analyst2.call('allegations.get', { id: letterId });
+    expect(held.status).toBe('closed');
+    expect(JSON.stringify(conflict.changes)).toContain('nfa_non_actionable');
+    expect(conflict.redoProblem).toMatch(/closed/);
+
+    const resolved = await analyst2.call('sync.resolve', { key: conflict.key, resolution: 'discarded', note: 'Closed by West Midlands 1: fine' });
+    expect(resolved).toMatchObject({ resolution: 'discarded', note: 'Closed by West Midlands 1: fine' });
+    await syncOk(wm2);
+    expect((await analyst2.call('sync.status', {})).conflicts).toBe(0);
+    expect((await analyst2.call('sync.conflicts', { state: 'open' })).conflicts).toHaveLength(0);
+    const onServer = await s.request<{ conflicts: Array<{ resolution: string | null }> }>('GET', '/v1/sync/conflicts?state=all', undefined, undefined);
+    expect(onServer.status).toBeGreaterThanOrEqual(400); // a desk's credential is needed
+    const told = await s.server.ctx.db.query<{ resolution: string | null }>('SELECT resolution FROM conflicts');
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.every((c) => c.resolution === 'discarded')).toBe(true);
+  });
+
+  it('stops syncing a desk whose clock is hours behind the server’s, saying so, and loses nothing', async () => {
+    const d = tempDir('ims-sync-desk-');
+    dirs.push(d);
+    const { openCore } = await import('../helpers.ts');
+    const core = await openCore(d.dir, { now: () => Date.now() - 3 * 3_600_000 });
+    cores.push(core);
+    await s.addUser('wm.late', 'analyst', 'WMID');
+    expect((await dispatch(core, 'sync.configure', { url: s.url, deskName: 'Slow clock', unit: 'WMID' }, null)).ok).toBe(true);
+    const late = await signIn(core, 'wm.late');
+    await s.approve(core.sync.config?.deskId as string);
+    const result = await core.sync.cycle();
+    expect(result.failed).not.toBeNull();
+    const status = await late.call('sync.status', {});
+    expect(status.problem?.kind).toBe('clock');
+    expect(status.problem?.message).toMatch(/This computer's clock is 3 h 0 min behind the server's.*correct the computer's date and time/);
+    expect(core.store.db.prepare('SELECT count(*) AS n FROM allegations').get()).toEqual({ n: 0 });
+  });
+
+  it('refuses plain http to another machine, and an unknown unit, changing nothing', async () => {
+    const d = tempDir('ims-sync-desk-');
+    dirs.push(d);
+    const { openCore } = await import('../helpers.ts');
+    const core = await openCore(d.dir);
+    cores.push(core);
+    const r = await dispatch(core, 'sync.configure', { url: 'http://ims.example.gov.uk', deskName: 'Somewhere', unit: 'WMID' }, null);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/Refusing plain http to ims\.example\.gov\.uk/);
+    expect(core.sync.config).toBeNull();
+    const ok = await dispatch(core, 'sync.configure', { url: 'https://ims.example.gov.uk/', deskName: 'Somewhere', unit: 'WMID' }, null);
+    expect(ok.ok).toBe(true);
+  });
+});
