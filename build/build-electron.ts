@@ -18,7 +18,7 @@ const importMetaUrl = {
   define: { 'import.meta.url': '__importMetaUrl' },
 };
 /** Packages the core and the page worker load from node_modules at run time. */
-const RUNTIME_EXTERNAL = ['electron', 'better-sqlite3', 'sharp', 'tesseract.js-core', 'pdfjs-dist', '@napi-rs/canvas', 'utif2', '@tesseract.js-data/eng', 'pdfkit'];
+const RUNTIME_EXTERNAL = ['electron', 'better-sqlite3', 'sharp', 'tesseract.js-core', 'pdfjs-dist', '@napi-rs/canvas', '@tesseract.js-data/eng', 'pdfkit'];
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'electron', 'main.ts')], outfile: join(out, 'main.cjs'), external: ['electron'] }),

@@ -1,6 +1,8 @@
 // `ims`: the desk without a window, over the same core. Output is JSON on stdout (with --json, and always for
-// import); errors are one clear line on stderr and a non-zero exit.
-import { parseArgs } from 'node:util';
+// import); errors are one clear line on stderr and a non-zero exit: 1 when the command could not do what was
+// asked (not found, refused, reading failed, stopped by a fault), 2 when the command line itself is wrong.
+// Text that came from users is written through cli/format.ts, which names hidden characters instead of
+// letting the terminal obey them.
 import { resolve } from 'node:path';
 import { Core } from './core/core.ts';
 import { defaultProfileDir } from './core/profile.ts';
@@ -12,6 +14,7 @@ import { BUCKETS } from './api/cases.ts';
 import { unitByCode, UNIT_CODES } from '../shared/domain/units.ts';
 import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search/query.ts';
+import { storeFault } from './store/faults.ts';
 import { openSource } from './core/sources.ts';
 import { referrerGroups, revealGroup } from './core/nsu.ts';
 import { intelligenceReport } from './core/report.ts';
@@ -19,16 +22,16 @@ import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
 import { exportSearch, rebuildSearch } from './core/search-exports.ts';
 import { verifyAuditTrail } from './core/audit-trail.ts';
-import { ApiError } from '../shared/api/errors.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
-import { formatRecordText } from './cli/format.ts';
+import { block, formatRecordText, line } from './cli/format.ts';
+import { parseCommandLine } from './cli/args.ts';
 import { readSecret } from './cli/secret.ts';
 import { KeyError, keyringExists } from './vault/keyring.ts';
 import { linkageCommand } from './cli/linkage.ts';
 import { miCommand, MiUsageError } from './cli/mi.ts';
 import { attachmentCommand } from './cli/attach.ts';
 import { usersCommand } from './cli/users.ts';
-import { actorName, CliError, print, signInAs, type Options } from './cli/common.ts';
+import { actorName, CliError, EXIT, print, signInAs, UsageError, type Options } from './cli/common.ts';
 
 export { CliError };
 import { candidatesFor, judgementsOf } from './core/links.ts';
@@ -116,80 +119,90 @@ async function unlockVault(core: Core): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        profile: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        limit: { type: 'string' },
-        username: { type: 'string' },
-        name: { type: 'string' },
-        role: { type: 'string' },
-        unit: { type: 'string' },
-        bucket: { type: 'string' },
-        as: { type: 'string' },
-        reason: { type: 'string' },
-        filter: { type: 'string', multiple: true },
-        csv: { type: 'boolean', default: false },
-        bulk: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        in: { type: 'string' },
-        in2: { type: 'string' },
-        out: { type: 'string' },
-        'use-id': { type: 'boolean', default: false },
-        wait: { type: 'boolean', default: false },
-        page: { type: 'string' },
-        attachment: { type: 'string' },
-        region: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        by: { type: 'string' },
-        pdf: { type: 'string' },
-      },
+    parsed = parseCommandLine(argv, {
+      profile: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+      username: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      unit: { type: 'string' },
+      bucket: { type: 'string' },
+      as: { type: 'string' },
+      reason: { type: 'string' },
+      filter: { type: 'string', multiple: true },
+      csv: { type: 'boolean', default: false },
+      bulk: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      in: { type: 'string' },
+      in2: { type: 'string' },
+      out: { type: 'string' },
+      'use-id': { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      page: { type: 'string' },
+      attachment: { type: 'string' },
+      region: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      by: { type: 'string' },
+      pdf: { type: 'string' },
     });
   } catch (error) {
-    process.stderr.write(`ims: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    process.stderr.write(`ims: ${block((error as Error).message)}\n${USAGE}\n`);
+    return EXIT.usage;
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
-    return command || values.help ? 0 : 2;
+    return command || values.help ? EXIT.ok : EXIT.usage;
   }
   // Under `npm run ims -- …` the working directory is the package root; paths are meant from where npm was run.
   const cwd = process.env.INIT_CWD ?? process.cwd();
   if (command === 'linkage') {
     try {
       print(linkageCommand(values, cwd));
-      return 0;
+      return EXIT.ok;
     } catch (error) {
-      process.stderr.write(`ims linkage: ${(error as Error).message}\n`);
-      return 1;
+      process.stderr.write(`ims linkage: ${block((error as Error).message)}\n`);
+      return error instanceof CliError ? error.exitCode : EXIT.failed;
     }
+  }
+  if (!COMMANDS.has(command)) {
+    process.stderr.write(`ims: unknown command ${line(command)}\n${USAGE}\n`);
+    return EXIT.usage;
   }
   const profile = resolve(cwd, values.profile ?? defaultProfileDir());
   let core: Core | null = null;
   try {
-    core = Core.open(profile);
+    // A full disk stopping attachment reading is said once, as it happens, in the same words as in the desk.
+    core = Core.open(profile, { attachments: { report: (sentence) => process.stderr.write(`${block(sentence)}\n`) } });
     if (VAULT_COMMANDS.has(command)) await unlockVault(core);
-    await run(core, command, args, values, cwd);
-    return 0;
+    return (await run(core, command, args, values, cwd)) ?? EXIT.ok;
   } catch (error) {
-    const message = error instanceof CliError || error instanceof ApiError || error instanceof QuerySyntaxError ? error.message : (error as Error).message;
-    process.stderr.write(`ims ${command}: ${message}\n`);
-    return 1;
+    const fault = storeFault(error);
+    process.stderr.write(`ims ${command}: ${block(fault && fault !== error ? `${fault.message[0]?.toUpperCase()}${fault.message.slice(1)}` : (error as Error).message)}\n`);
+    if (process.env.IMS_DEBUG && error instanceof Error && !(error instanceof CliError)) process.stderr.write(`${error.stack}\n`);
+    if (error instanceof CliError) return error.exitCode;
+    return error instanceof QuerySyntaxError ? EXIT.usage : EXIT.failed;
   } finally {
-    core?.close();
+    try {
+      core?.close();
+    } catch {
+      // Closing cannot lose anything committed (a full disk can refuse the last checkpoint; the WAL keeps it).
+    }
   }
 }
 
-async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<void> {
+/** Every command `run` knows (linkage runs without a profile). */
+const COMMANDS = new Set(['import', 'show', 'search', 'reindex', 'links', 'stats', 'queue', 'source', 'nsu', 'export', 'vault', 'users', 'attach', 'ocr-status', 'ocr-retry', 'audit']);
+
+/** Runs one command; returns its exit status when that is not EXIT.ok (or throws CliError). */
+async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<number | void> {
   switch (command) {
     case 'import': {
       const file = args[0];
-      if (!file) throw new CliError('which file? ims import FILE.jsonl');
+      if (!file) throw new UsageError('which file? ims import FILE.jsonl');
       const tty = process.stderr.isTTY;
       const summary = await importJsonl(
         core,
@@ -201,17 +214,21 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
         { deferIndex: opts.bulk === true },
       );
       if (tty) process.stderr.write('\n');
-      for (const e of summary.errors.slice(0, 20)) process.stderr.write(`line ${e.line}${e.reference ? ` (${e.reference})` : ''}: ${e.reason}\n`);
-      if (summary.errors.length > 20) process.stderr.write(`… and ${summary.errors.length - 20} more (all are in the JSON summary)\n`);
+      for (const e of summary.errors.slice(0, 20)) process.stderr.write(`line ${e.line}${e.reference ? ` (${line(e.reference)})` : ''}: ${line(e.reason)}\n`);
+      if (summary.failed + summary.conflicts > 20) process.stderr.write(`… and ${summary.failed + summary.conflicts - 20} more (the first ${summary.errors.length} are in the JSON summary)\n`);
+      for (const w of summary.warnings.slice(0, 20)) process.stderr.write(`line ${w.line}${w.reference ? ` (${line(w.reference)})` : ''}: ${line(w.reason)}\n`);
+      if (summary.flagged > 20) process.stderr.write(`… and ${summary.flagged - 20} more records with values kept as written (the first ${summary.warnings.length} are in the JSON summary)\n`);
       print(summary);
+      // Stopped by a fault: the summary above says what was committed; the exit status says it did not finish.
+      if (summary.stopped) throw new CliError(summary.stopped);
       return;
     }
     case 'show': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims show IMS-2026-000123');
+      if (!ref) throw new UsageError('which allegation? ims show IMS-2026-000123');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       const record = id ? readAllegation(core.store.db, id) : null;
-      if (!record) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
+      if (!record) throw new CliError(`no allegation ${line(ref)} in ${core.store.profileDir}`);
       if (opts.json) print(record);
       else process.stdout.write(formatRecordText(record));
       return;
@@ -219,12 +236,12 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     case 'search': {
       const q = args.join(' ');
       const parsedFilters = searchFilters.safeParse(filtersFromPairs(opts.filter ?? []));
-      if (!parsedFilters.success) throw new CliError(describeIssues(parsedFilters.error));
+      if (!parsedFilters.success) throw new UsageError(describeIssues(parsedFilters.error));
       const filters = Object.keys(parsedFilters.data).length ? parsedFilters.data : undefined;
-      if (!q.trim() && !filters) throw new CliError('what to search for? ims search "flight TK2584" [--filter postcode=N13]');
+      if (!q.trim() && !filters) throw new UsageError('what to search for? ims search "flight TK2584" [--filter postcode=N13]');
       const limit = opts.limit ? Number(opts.limit) : opts.csv ? 1000 : 20;
       const max = opts.csv ? 10_000 : 500;
-      if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new CliError(`--limit must be a whole number from 1 to ${max}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new UsageError(`--limit must be a whole number from 1 to ${max}`);
       if (opts.csv) {
         // The same use-case as the screen's export, with the same audit entry.
         process.stdout.write(exportSearch(core, { userId: null, name: actorName('search --csv') }, { q, filters, limit }).csv);
@@ -237,10 +254,11 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (opts.json) print(out);
       else {
         process.stdout.write(`${out.total}${out.totalIsLowerBound ? '+' : ''} allegations match (${out.tookMs} ms)\n`);
-        for (const line of out.readAs) process.stdout.write(`  read as: ${line}\n`);
+        for (const readAs of out.readAs) process.stdout.write(`  read as: ${line(readAs)}\n`);
         for (const h of out.hits) {
-          const where = h.matches.map((m) => (m.place.kind === 'attachment' ? `${m.place.fileName}${m.place.page ? ` p.${m.place.page}` : ''}` : m.place.kind === 'note' ? `note ${m.place.date}` : m.place.field)).join(', ');
-          process.stdout.write(`${h.reference}  ${h.mainSubject || '(no subject)'}  ${h.tier}${h.why.length ? ` (${h.why.join('; ')})` : ''}  [${where}]\n    ${h.matches[0]?.snippet.replace(/[\u0002\u0003]/g, '') ?? ''}\n`);
+          const where = h.matches.map((m) => (m.place.kind === 'attachment' ? `${line(m.place.fileName)}${m.place.page ? ` p.${m.place.page}` : ''}` : m.place.kind === 'note' ? `note ${m.place.date}` : m.place.field)).join(', ');
+          // The snippet's match markers (STX/ETX) are dropped; any other hidden character is named.
+          process.stdout.write(`${h.reference}  ${line(h.mainSubject) || '(no subject)'}  ${h.tier}${h.why.length ? ` (${line(h.why.join('; '))})` : ''}  [${where}]\n    ${line(h.matches[0]?.snippet.replace(/[\u0002\u0003]/g, ''))}\n`);
         }
       }
       return;
@@ -258,11 +276,11 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     }
     case 'links': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims links IMS-2026-000123');
+      if (!ref) throw new UsageError('which allegation? ims links IMS-2026-000123');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
-      if (!id) throw new CliError(`no allegation ${ref} in ${core.store.profileDir}`);
+      if (!id) throw new CliError(`no allegation ${line(ref)} in ${core.store.profileDir}`);
       const limit = opts.limit ? Number(opts.limit) : 10;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CliError('--limit must be a whole number from 1 to 50');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit must be a whole number from 1 to 50');
       const list = candidatesFor(core, id, { limit, includeWeak: true });
       const out = {
         reference: ref.trim().toUpperCase(),
@@ -275,8 +293,8 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       if (opts.json) print(out);
       else {
         process.stdout.write(`${out.candidates.length} candidates for ${out.reference} (${out.tookMs} ms), ${out.open} suggested and not yet judged\n`);
-        for (const c of out.candidates) process.stdout.write(`${c.reference}  ${c.score.toFixed(4)}  ${c.label}${c.reproposed ? ' (back after "not a match")' : ''}\n    ${c.summary}\n`);
-        for (const j of out.judgements) process.stdout.write(`judged ${j.judgement} with ${j.otherReference} by ${j.decidedBy} ${j.decidedAt}${j.superseded ? ' (superseded)' : ''}: ${j.reason}\n`);
+        for (const c of out.candidates) process.stdout.write(`${c.reference}  ${c.score.toFixed(4)}  ${c.label}${c.reproposed ? ' (back after "not a match")' : ''}\n    ${line(c.summary)}\n`);
+        for (const j of out.judgements) process.stdout.write(`judged ${j.judgement} with ${j.otherReference} by ${line(j.decidedBy)} ${j.decidedAt}${j.superseded ? ' (superseded)' : ''}: ${line(j.reason)}\n`);
       }
       return;
     }
@@ -300,27 +318,27 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       return queueCommand(core, opts);
     case 'source': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims source IMS-2026-000123 --as USER --reason "…"');
+      if (!ref) throw new UsageError('which allegation? ims source IMS-2026-000123 --as USER --reason "…"');
       const user = await signInAs(core, opts.as, 'source');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       if (!id) throw new CliError(`no allegation ${ref}`);
-      if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why you need to see it: --reason "…" (at least 5 characters)');
+      if (!opts.reason || opts.reason.trim().length < 5) throw new UsageError('say why you need to see it: --reason "…" (at least 5 characters)');
       const paneView = openSource(core, user, id, opts.reason.trim());
       if (opts.json) print(paneView);
-      else process.stdout.write(`${paneView.reference} source (audit entry ${paneView.auditEntry})\n${Object.entries(paneView.details).filter(([, v]) => v).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`);
+      else process.stdout.write(`${paneView.reference} source (audit entry ${paneView.auditEntry})\n${Object.entries(paneView.details).filter(([, v]) => v).map(([k, v]) => `  ${k}: ${line(String(v))}`).join('\n')}\n`);
       return;
     }
     case 'nsu':
       return nsuCommand(core, args, opts);
     case 'export': {
       const ref = args[0];
-      if (!ref) throw new CliError('which allegation? ims export IMS-2026-000123 --as USER');
+      if (!ref) throw new UsageError('which allegation? ims export IMS-2026-000123 --as USER');
       const user = await signInAs(core, opts.as, 'export');
       const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
       if (!id) throw new CliError(`no allegation ${ref}`);
       const report = intelligenceReport(core, user, id);
       if (opts.json) print(report);
-      else process.stdout.write(reportText(report));
+      else process.stdout.write(reportText({ ...report, sections: report.sections.map((sec) => ({ ...sec, lines: sec.lines.map(block) })) }));
       return;
     }
     case 'vault': {
@@ -337,7 +355,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
         print(result);
         return;
       }
-      throw new CliError('usage: ims vault status|rotate');
+      throw new UsageError('usage: ims vault status|rotate');
     }
     case 'users':
       return usersCommand(core, args, opts);
@@ -346,7 +364,7 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     case 'ocr-retry':
       return attachmentCommand(core, command, args, opts, cwd);
     case 'audit': {
-      if (args[0] !== 'verify') throw new CliError('usage: ims audit verify [--json]');
+      if (args[0] !== 'verify') throw new UsageError('usage: ims audit verify [--json]');
       const result = verifyAuditTrail(core);
       if (opts.json) print(result);
       else {
@@ -358,27 +376,27 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       return;
     }
     default:
-      throw new CliError(`unknown command ${command}\n${USAGE}`);
+      throw new UsageError(`unknown command ${command}\n${USAGE}`);
   }
 }
 
 function queueCommand(core: Core, opts: Options): void {
   const unit = opts.unit?.toUpperCase();
-  if (unit && !unitByCode(unit)) throw new CliError(`unknown unit ${opts.unit}; units: ${UNIT_CODES.join(', ')}`);
+  if (unit && !unitByCode(unit)) throw new UsageError(`unknown unit ${opts.unit}; units: ${UNIT_CODES.join(', ')}`);
   let result;
   if (opts.role) {
-    if (opts.role !== 'duty-manager' && opts.role !== 'duty_manager') throw new CliError('--role takes duty-manager (the time-critical queue)');
+    if (opts.role !== 'duty-manager' && opts.role !== 'duty_manager') throw new UsageError('--role takes duty-manager (the time-critical queue)');
     result = { view: 'time_critical', unit: unit ?? null, ...queueRows(core.store.db, { unit: unit ?? null, statuses: BUCKETS.all_open.statuses, timeCriticalOnly: true, limit: 100_000 }) };
   } else {
-    if (!unit) throw new CliError('which queue? ims queue --unit WMID (or --role duty-manager)');
+    if (!unit) throw new UsageError('which queue? ims queue --unit WMID (or --role duty-manager)');
     const bucket = (opts.bucket ?? 'all_open') as QueueBucket;
-    if (!(bucket in BUCKETS)) throw new CliError(`--bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
+    if (!(bucket in BUCKETS)) throw new UsageError(`--bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
     result = { view: 'unit', unit, bucket, ...queueRows(core.store.db, { unit, ...BUCKETS[bucket], limit: 100_000 }) };
   }
   if (opts.json) print(result);
   else {
     process.stdout.write(`${result.total} allegations\n`);
-    for (const r of result.rows) process.stdout.write(`${r.reference}  ${r.timeCritical ? 'TIME-CRITICAL ' : ''}due ${r.dueAt ?? '-'}  ${r.status}  ${r.mainSubject}\n`);
+    for (const r of result.rows) process.stdout.write(`${r.reference}  ${r.timeCritical ? 'TIME-CRITICAL ' : ''}due ${r.dueAt ?? '-'}  ${r.status}  ${line(r.mainSubject)}\n`);
   }
 }
 
@@ -391,14 +409,14 @@ async function nsuCommand(core: Core, args: string[], opts: Options): Promise<vo
   }
   if (args[0] === 'reveal') {
     const group = args[1];
-    if (!group) throw new CliError('which group? ims nsu reveal GROUP --as USER --reason "…"');
-    if (!opts.reason || opts.reason.trim().length < 5) throw new CliError('say why: --reason "…"');
+    if (!group) throw new UsageError('which group? ims nsu reveal GROUP --as USER --reason "…"');
+    if (!opts.reason || opts.reason.trim().length < 5) throw new UsageError('say why: --reason "…"');
     const user = await signInAs(core, opts.as, 'nsu reveal');
     const out = revealGroup(core, user, group, opts.reason.trim());
     if (opts.json) print(out);
-    else for (const r of out) process.stdout.write(`${r.reference}  ${r.details.name}  ${r.details.phone}  ${r.details.email}\n`);
+    else for (const r of out) process.stdout.write(`${r.reference}  ${line(r.details.name)}  ${line(r.details.phone)}  ${line(r.details.email)}\n`);
     return;
   }
-  throw new CliError('usage: ims nsu referrers|reveal');
+  throw new UsageError('usage: ims nsu referrers|reveal');
 }
 

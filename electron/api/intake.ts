@@ -6,7 +6,7 @@ import { planIntake } from '../core/intake.ts';
 import { discardDraft, getDraft, listDrafts, saveDraft } from '../core/drafts.ts';
 import { resetRouting, routingState, updateRouting } from '../core/routing-admin.ts';
 import { readAllegation } from '../store/allegations.ts';
-import { formProblems, formWarnings } from '../../shared/schemas/form.ts';
+import { formFlags, formProblems, formWarnings, heldValues, NOTHING_HELD } from '../../shared/schemas/form.ts';
 import { unitName } from '../../shared/domain/units.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { canWork } from '../core/access.ts';
@@ -33,14 +33,18 @@ type IntakeProcedures =
   | 'import.finish';
 
 export const intakeHandlers: Handlers<IntakeProcedures> = {
-  'intake.preview': (ctx, { form, attachments }) => {
+  'intake.preview': (ctx, { form, attachments, allegationId }) => {
     const plan = planIntake(ctx.core.routingTable(), contentFromForm(form, 'IMS-0000-000000'), 'entered');
+    // Only someone who may work the allegation learns what it holds.
+    const record = allegationId ? readAllegation(ctx.core.store.db, allegationId) : null;
+    const held = record && canWork(ctx.core.store.db, requireUser(ctx), { id: record.id, unit_code: record.unit }) ? heldValues(record) : NOTHING_HELD;
     return {
       routing: { unit: plan.unit, unitName: unitName(plan.unit), reason: plan.routedBy },
       assessmentDueAt: plan.assessmentDueAt,
       deadlines: plan.deadlines.map(({ index: _i, ...d }) => d),
       timeCriticalDueAt: plan.timeCritical?.dueAt ?? null,
-      fields: formProblems(form, ctx.core.store.now()),
+      fields: formProblems(form, ctx.core.store.now(), held),
+      flags: formFlags(form, held),
       warnings: formWarnings(form, attachments),
     };
   },

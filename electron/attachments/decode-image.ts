@@ -13,13 +13,27 @@ export function checkPixels(width: number, height: number, limits: DecodeLimits,
   }
 }
 
+/** libvips' and its loaders' words for what is wrong with a file, in plain words. */
+const DETAILS: Array<[RegExp, string]> = [
+  [/premature end|unexpected end|truncated|not enough (?:data|image data)|end of (?:file|stream)/i, 'it ends too early: cut short in transfer?'],
+  [/bad seek|seek|beyond (?:the )?end|out of range/i, 'its image data lies beyond the end of the file'],
+  [/corrupt header|bad header|not a known file format|unsupported image format|invalid (?:PNG|JPEG|TIFF)? ?header/i, 'its header is damaged'],
+  [/failOn|crc|checksum/i, "its data does not check out: a checksum does not match"],
+  [/libpng read error|zlib|inflate|huffman|corrupt (?:JPEG )?data/i, 'its compressed image data is damaged'],
+  [/empty jpeg|DNL not supported/i, 'it holds no image'],
+];
+
+function plainDetail(msg: string): string {
+  const first = msg.split('\n')[0]?.trim() ?? '';
+  return DETAILS.find(([pattern]) => pattern.test(msg))?.[1] ?? (first.replace(/^[\w ]+: /, '') || 'the decoder gave no reason');
+}
+
 /** Turns libvips' messages into one an analyst can act on. */
 export function imageError(err: unknown, what: string): AttachmentError {
   if (err instanceof AttachmentError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   if (/pixel limit/i.test(msg)) return new AttachmentError('too_many_pixels', `${what} is larger than the pixel limit`);
-  const detail = msg.split('\n')[0]?.trim() ?? '';
-  return new AttachmentError('corrupt', `${what} is damaged or truncated and cannot be decoded (${detail})`);
+  return new AttachmentError('corrupt', `${what} is damaged or truncated and cannot be decoded (${plainDetail(msg)})`);
 }
 
 function densityOf(meta: Metadata): number | null {

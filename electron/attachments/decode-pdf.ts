@@ -22,6 +22,10 @@ function pdfError(err: unknown, what: string): AttachmentError {
   const e = err as { name?: string; message?: string };
   const msg = e?.message ?? String(err);
   if (e?.name === 'PasswordException') return new AttachmentError('unsupported_type', `${what} is password-protected: ask the sender for an unprotected copy`);
+  // pdf.js parses recursively: an object nested thousands deep (damaged or hostile) exhausts the stack.
+  // (pdf.js hands errors from its parser across as plain errors carrying the message.)
+  if (/maximum call stack/i.test(msg)) return new AttachmentError('corrupt', `${what} is damaged: its contents are nested too deeply to read (a damaged or deliberately malformed file)`);
+  if (/allocation failed|invalid (?:string|array|typed array) length/i.test(msg)) return new AttachmentError('out_of_memory', `${what} is too large to read: it asks for more memory than a reader may use`);
   if (e?.name === 'InvalidPDFException') return new AttachmentError('corrupt', `${what} is not a valid PDF (${msg})`);
   return new AttachmentError('corrupt', `${what} is damaged and cannot be read (${msg})`);
 }

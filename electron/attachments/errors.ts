@@ -40,6 +40,9 @@ export function toFailure(err: unknown, fallback: AttachmentErrorCode = 'corrupt
     return { code: (err as AttachmentFailure).code, message: String((err as AttachmentFailure).message) };
   }
   const message = err instanceof Error ? err.message : String(err);
+  // Errors of the runtime itself, whatever decoder met them: said as what they mean for the file.
+  if (/maximum call stack/i.test(message)) return { code: 'corrupt', message: 'This file is damaged: its contents are nested too deeply to read (a damaged or deliberately malformed file)' };
+  if (/allocation failed|invalid (?:string|array|typed array) length/i.test(message)) return { code: 'out_of_memory', message: 'This file is too large to read: it asks for more memory than a reader may use' };
   return { code: fallback, message: prefix ? `${prefix}: ${message}` : message };
 }
 

@@ -103,6 +103,22 @@ interface Slot {
 const WORKER_ENTRY = fileURLToPath(new URL('./page-worker.ts', import.meta.url));
 const MEMORY_POLL_MS = 200;
 
+/**
+ * What a worker's unexpected end means, in a sentence: a worker that ran out of JavaScript heap (V8 aborts
+ * with SIGABRT and prints its last GCs and a native stack) is out of memory, like one the pool stops at its
+ * limit. The worker's own last words are machine detail (`8: 0x1cf93d1 [/…/node]`): they go to the log for a
+ * developer (IMS_DEBUG), never into the message a sifter reads.
+ */
+export function crashFailure(op: WorkerRequest['op'], stderr: string, code: number | null, signal: NodeJS.Signals | null): AttachmentFailure {
+  const what = op === 'probe' ? 'file' : 'page';
+  if (process.env.IMS_DEBUG && stderr.trim()) process.stderr.write(`OCR worker ended (${signal ?? `exit code ${code}`}):\n${stderr.trim()}\n`);
+  if (/heap out of memory|Reached heap limit|Allocation failed|out of memory|std::bad_alloc/i.test(stderr)) {
+    return { code: 'out_of_memory', message: `Reading this ${what} needed more memory than a reader may use (a decompression bomb or an enormous ${what}?), so it was stopped` };
+  }
+  const how = signal ? `signal ${signal}` : `exit code ${code}`;
+  return { code: 'worker_crashed', message: `The worker reading this ${what} stopped unexpectedly (${how}), so the ${what} was not read; it can be read again, and the other ${op === 'probe' ? 'files' : 'pages'} are not affected` };
+}
+
 const seconds = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
 
 /** Resident memory of a process in MB, where the OS lets us read it cheaply (Linux); null elsewhere. */
@@ -277,7 +293,7 @@ export class OcrPool {
     });
     const slot: Slot = { child, ready: false, task: null, taskId: 0, timer: null, stderr: '', killedFor: null };
     child.stderr?.on('data', (d: Buffer) => {
-      slot.stderr = (slot.stderr + d.toString()).slice(-2000);
+      slot.stderr = (slot.stderr + d.toString()).slice(-16_000);
     });
     child.on('message', (m: WorkerReply) => this.onMessage(slot, m));
     child.on('exit', (code, signal) => this.onExit(slot, code, signal));
@@ -306,14 +322,7 @@ export class OcrPool {
     // A dead process takes no more work: finishing its task dispatches the next one, which must not come here.
     const wasReady = slot.ready;
     slot.ready = false;
-    if (slot.task) {
-      const lastWords = slot.stderr.trim().split('\n').filter(Boolean).slice(-1)[0];
-      const error: AttachmentFailure = slot.killedFor ?? {
-        code: 'worker_crashed',
-        message: `The worker reading this page stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}${lastWords ? `: ${lastWords.slice(0, 300)}` : ''})`,
-      };
-      this.finishTask(slot, { ok: false, error });
-    }
+    if (slot.task) this.finishTask(slot, { ok: false, error: slot.killedFor ?? crashFailure(slot.task.request.op, slot.stderr, code, signal) });
     if (index < 0) return;
     if (this.closed || this.startupFailure) {
       return;

@@ -1,13 +1,25 @@
-// What every command of `ims` shares: its options, its one kind of error (a line on stderr, a non-zero exit),
-// how it prints JSON, and how it names itself in the audit log.
+// What every command of `ims` shares: its options, its errors (a line on stderr and an exit status that means
+// what it says), how it prints JSON, and how it names itself in the audit log.
 import { userInfo } from 'node:os';
 import type { Core } from '../core/core.ts';
 import type { UserRow } from '../core/users.ts';
 import { authenticate } from '../core/sign-in.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { readSecret } from './secret.ts';
+import { jsonText } from './format.ts';
 
-export class CliError extends Error {}
+/** Exit statuses: 0 it did what was asked; 1 it could not (not found, refused, failed, stopped by a fault); 2 the command line is wrong. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** The command could not do what was asked: one line on stderr, exit 1. */
+export class CliError extends Error {
+  readonly exitCode: number = EXIT.failed;
+}
+
+/** The command line itself is wrong (unknown command, missing or bad argument): exit 2. */
+export class UsageError extends CliError {
+  override readonly exitCode: number = EXIT.usage;
+}
 
 export interface Options {
   region?: string;
@@ -42,8 +54,9 @@ export function actorName(command: string): string {
   return `ims ${command} (${who})`;
 }
 
+/** JSON on stdout, hidden characters escaped (cli/format.ts). */
 export function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(jsonText(value));
 }
 
 
@@ -52,7 +65,7 @@ export function print(value: unknown): void {
  * the screens: failures counted (back-off, lockout) and audited, with the command that asked.
  */
 export async function signInAs(core: Core, username: string | undefined, command: string): Promise<UserRow> {
-  if (!username) throw new CliError('who is asking? --as USERNAME (this is released to, or done by, a person, and audited)');
+  if (!username) throw new UsageError('who is asking? --as USERNAME (this is released to, or done by, a person, and audited)');
   const password = process.env.IMS_PASSWORD ?? (process.stdin.isTTY ? await readSecret(`Password for ${username}: `) : undefined);
   if (!password) throw new CliError(`the password for ${username} is needed: set IMS_PASSWORD or run this in a terminal`);
   try {

@@ -11,7 +11,8 @@ import { newUser } from '../../shared/api/auth.ts';
 import { describeIssues } from '../../shared/schemas/submission.ts';
 import type { Actor } from '../store/store.ts';
 import { readSecret } from './secret.ts';
-import { actorName, CliError, print, signInAs, type Options } from './common.ts';
+import { actorName, CliError, print, signInAs, UsageError, type Options } from './common.ts';
+import { line } from './format.ts';
 
 /** The administrator doing this, signed in; a refusal for a non-administrator is audited. */
 async function administrator(core: Core, opts: Options, command: string): Promise<Actor> {
@@ -29,11 +30,11 @@ export async function usersCommand(core: Core, args: string[], opts: Options): P
   if (sub === 'list') {
     const rows = core.store.db.prepare('SELECT username, display_name AS displayName, role, unit_code AS unit, active FROM users ORDER BY username').all();
     if (opts.json) print(rows);
-    else for (const r of rows as Array<Record<string, unknown>>) process.stdout.write(`${r.username}\t${r.role}\t${r.unit ?? '-'}\t${r.displayName}${r.active ? '' : ' (disabled)'}\n`);
+    else for (const r of rows as Array<Record<string, unknown>>) process.stdout.write(`${line(String(r.username))}\t${r.role}\t${r.unit ?? '-'}\t${line(String(r.displayName))}${r.active ? '' : ' (disabled)'}\n`);
     return;
   }
   if (sub === 'add') {
-    if (!opts.role || !ROLES.includes(opts.role as Role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`);
+    if (!opts.role || !ROLES.includes(opts.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
     let actor: Actor;
     if (countUsers(core.store) === 0) {
       if (opts.role !== 'admin') throw new CliError('this desk has no accounts yet: the first must be an administrator (--role admin), who then adds the others');
@@ -41,15 +42,15 @@ export async function usersCommand(core: Core, args: string[], opts: Options): P
     } else actor = await administrator(core, opts, 'users add');
     const password = process.env.IMS_NEW_PASSWORD ?? (await readSecret(`Password for ${opts.username ?? 'the new user'}: `));
     const input = newUser.safeParse({ username: opts.username, displayName: opts.name ?? opts.username, role: opts.role, unit: opts.unit ?? null, password });
-    if (!input.success) throw new CliError(describeIssues(input.error));
+    if (!input.success) throw new UsageError(describeIssues(input.error));
     const user = await createUser(core.store, actor, input.data);
     if (opts.json) print(user);
-    else process.stdout.write(`added ${user.username} (${user.role}${user.unit ? `, ${user.unit}` : ''})\n`);
+    else process.stdout.write(`added ${line(user.username)} (${user.role}${user.unit ? `, ${user.unit}` : ''})\n`);
     return;
   }
   if (sub === 'unlock') {
     const username = args[1];
-    if (!username) throw new CliError('whose account? ims users unlock USERNAME --as ADMIN');
+    if (!username) throw new UsageError('whose account? ims users unlock USERNAME --as ADMIN');
     const actor = await administrator(core, opts, 'users unlock');
     const target = findUserByName(core.store, username);
     if (!target) throw new CliError(`no account ${username}`);
@@ -58,5 +59,5 @@ export async function usersCommand(core: Core, args: string[], opts: Options): P
     else process.stdout.write(`${username} unlocked\n`);
     return;
   }
-  throw new CliError('usage: ims users add|list|unlock');
+  throw new UsageError('usage: ims users add|list|unlock');
 }

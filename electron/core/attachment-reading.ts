@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import type { Actor, Mutation, Store } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
+import { storeFault, type StoreFault } from '../store/faults.ts';
 import { allegationScope, readSourceForCore, SEALED_FORMAT, SourceWithholder, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { BlobStore } from '../attachments/blob-store.ts';
@@ -41,6 +42,10 @@ export interface ReadingDeps {
   uploads: Uploads;
   pool(): OcrPool;
   emit(event: CoreEvent): void;
+  /** After a store fault (a full disk), how often to look for room again and resume (default a minute). */
+  faultRetryMs?: number;
+  /** Where the sentence saying reading stopped or resumed goes (default: the log on stderr). */
+  report?: (sentence: string) => void;
 }
 
 interface QueueRow {
@@ -67,9 +72,63 @@ export class AttachmentReading {
   private draining = false;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  /** The fault that stopped reading (the disk is full), until there is room again. */
+  private halted: StoreFault | null = null;
+  private haltTimer: NodeJS.Timeout | null = null;
 
   constructor(deps: ReadingDeps) {
     this.deps = deps;
+  }
+
+  /** Why reading has stopped, in a sentence, or null while it runs. */
+  stopped(): string | null {
+    if (!this.halted) return null;
+    return `Reading attachments stopped: ${this.halted.message}. Pages read before it stopped are kept; the attachments it was reading are marked failed and are read again, where they stopped, once there is room.`;
+  }
+
+  /**
+   * A store fault met while reading: stop taking work (every next page would fail the same way), say so once,
+   * mark the attachment failed (with the room kept back for it) and keep it queued, and look for room again.
+   */
+  private halt(fault: StoreFault, id: string): void {
+    if (!this.halted) {
+      this.halted = fault;
+      this.report(this.stopped() as string);
+      this.haltTimer = setInterval(() => this.tryResume(), this.deps.faultRetryMs ?? 60_000);
+      this.haltTimer.unref();
+    }
+    this.deps.store.reserve.release();
+    try {
+      const row = attachmentRow(this.db, id);
+      this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { status: 'failed', error: fault.code } }, (m) => {
+        m.update('attachment', id, { ocr_status: 'failed', error_code: fault.code === 'SQLITE_FULL' || fault.code === 'ENOSPC' ? 'disk_full' : 'store_fault', error: `Reading stopped: ${fault.message}. It is read again, where it stopped, once there is room` });
+      });
+      this.progress(attachmentRow(this.db, id), 'finished', null);
+    } catch {
+      // Not even that could be written: the queue still holds it, so the next start reads it again.
+    }
+    this.notifyIdle();
+  }
+
+  /** Reads what is queued, first looking for room again if a full disk stopped reading (a person asked to retry). */
+  wake(): void {
+    this.tryResume();
+    this.kick();
+  }
+
+  private report(sentence: string): void {
+    if (this.deps.report) this.deps.report(sentence);
+    else console.error(`[ims] ${sentence}`);
+  }
+
+  private tryResume(): void {
+    if (!this.halted || this.closed) return;
+    if (!this.deps.store.reserve.hasRoom()) return;
+    this.halted = null;
+    if (this.haltTimer) clearInterval(this.haltTimer);
+    this.haltTimer = null;
+    this.report('Reading attachments resumed: there is room on the disk again.');
+    this.kick();
   }
 
   private get db(): Db {
@@ -87,6 +146,7 @@ export class AttachmentReading {
    */
   kick(): void {
     if (this.closed || this.draining) return;
+    if (this.halted) return this.notifyIdle();
     this.draining = true;
     try {
       for (const row of prepared(this.db, 'SELECT attachment_id, seq, pages FROM ocr_queue ORDER BY queued_at, attachment_id').all() as QueueRow[]) {
@@ -108,14 +168,26 @@ export class AttachmentReading {
     } catch {
       // An attachment this desk no longer holds: its queue entry is dropped below.
     }
+    let interrupted = false;
     const job = this.process(id, pages)
       .catch((err: unknown) => {
-        if (!this.closed) log(`reading attachment ${id} failed`, err);
+        if (this.closed) return;
+        const fault = storeFault(err);
+        if (!fault) return log(`reading attachment ${id} failed`, err);
+        interrupted = true;
+        this.halt(fault, id);
       })
       .finally(() => {
         this.inFlight.delete(id);
-        // Done with this request; a newer one for the same attachment (a retry while reading) keeps its row.
-        if (!this.closed && this.db.open) prepared(this.db, 'DELETE FROM ocr_queue WHERE attachment_id = ? AND seq = ?').run(id, row.seq);
+        // Done with this request; a newer one for the same attachment (a retry while reading) keeps its row, and
+        // one interrupted by a fault keeps its own, to be read again once there is room.
+        try {
+          if (!interrupted && !this.closed && this.db.open) prepared(this.db, 'DELETE FROM ocr_queue WHERE attachment_id = ? AND seq = ?').run(id, row.seq);
+        } catch (err) {
+          const fault = storeFault(err);
+          if (!fault) log(`finishing attachment ${id} failed`, err);
+          else this.halt(fault, id);
+        }
         this.kick();
       });
     this.inFlight.set(id, job);
@@ -127,7 +199,7 @@ export class AttachmentReading {
       const waiting = id
         ? this.inFlight.has(id) || Boolean(prepared(this.db, 'SELECT 1 FROM ocr_queue WHERE attachment_id = ?').get(id))
         : this.inFlight.size > 0 || this.queued() > 0;
-      if (!waiting || this.closed) return;
+      if (!waiting || this.closed || this.halted) return;
       this.kick();
       const running = id ? this.inFlight.get(id) : undefined;
       if (running) await running;
@@ -152,16 +224,20 @@ export class AttachmentReading {
     }
     const result = await this.deps.pool().ocrAttachment(file, { ...(pages ? { pages } : {}), onProgress: (p) => this.onProgress(id, p, pages) });
     if (this.closed) return;
+    // Pages that landed after the store failed were not written: this attachment is not finished.
+    if (this.halted) throw this.halted;
     await this.finish(id, result);
   }
 
   private onProgress(id: string, p: OcrProgress, pages: number[] | undefined): void {
-    if (this.closed) return;
+    if (this.closed || this.halted) return;
     try {
       if (p.event === 'started') this.started(id, p.pageCount, pages);
       else if (p.event === 'page' && p.result) this.storePage(id, p.result);
     } catch (err) {
-      log(`recording progress of attachment ${id} failed`, err);
+      const fault = storeFault(err);
+      if (fault) this.halt(fault, id);
+      else log(`recording progress of attachment ${id} failed`, err);
     }
   }
 
@@ -341,7 +417,10 @@ export class AttachmentReading {
       });
       this.progress(attachmentRow(this.db, id), 'sanitised', null);
     } catch (err) {
-      if (!this.closed) log(`making the sanitised copy of attachment ${id} failed`, err);
+      const fault = storeFault(err);
+      // The reading itself is done and kept; only the copy is missing.
+      if (fault) this.report(`The sanitised copy of ${row.file_name} was not made: ${fault.message}.`);
+      else if (!this.closed) log(`making the sanitised copy of attachment ${id} failed`, err);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -367,6 +446,7 @@ export class AttachmentReading {
 
   close(): void {
     this.closed = true;
+    if (this.haltTimer) clearInterval(this.haltTimer);
     this.notifyIdle();
   }
 }

@@ -30,6 +30,17 @@ export interface AttachmentsOptions {
   ocr?: OcrPoolOptions;
   /** Largest file accepted (default: the blob store's 250 MB). */
   maxBytes?: number;
+  /** After a full disk stopped reading, how often to look for room and resume (default a minute). */
+  faultRetryMs?: number;
+  /** Where a sentence about reading stopping or resuming goes (default: the log on stderr). */
+  report?: (sentence: string) => void;
+}
+
+/** What attaching did: a new attachment, or the one already there (with its unfinished reading resumed). */
+export interface AttachResult {
+  attachment: AttachmentSummary;
+  alreadyAttached: boolean;
+  resumed: boolean;
 }
 
 export interface AttachmentsDeps {
@@ -53,7 +64,7 @@ export class Attachments {
     this.options = options;
     this.blobs = new BlobStore(deps.store.profileDir, options.maxBytes ? { maxBytes: options.maxBytes } : {});
     const pool = () => this.pool();
-    this.reading = new AttachmentReading({ store: deps.store, vault: deps.vault, blobs: this.blobs, uploads: deps.uploads, pool, emit: (e) => deps.emit(e) });
+    this.reading = new AttachmentReading({ store: deps.store, vault: deps.vault, blobs: this.blobs, uploads: deps.uploads, pool, emit: (e) => deps.emit(e), ...(options.faultRetryMs ? { faultRetryMs: options.faultRetryMs } : {}), ...(options.report ? { report: options.report } : {}) });
     this.views = new AttachmentViews({ store: deps.store, blobs: this.blobs, pool });
   }
 
@@ -103,34 +114,26 @@ export class Attachments {
       throw new ApiError('bad_request', `${fileName} is ${formatBytes(size)}, over the ${formatBytes(this.blobs.maxBytes)} limit for one attachment: split it or scan at a lower resolution`);
     }
     const id = this.deps.store.newId();
-    this.uploadTargets.set(id, allegationId);
-    this.deps.uploads.begin('upload', user.id, id, fileName, size, { chunkBytes: UPLOAD_CHUNK_BYTES });
+    this.deps.uploads.begin('upload', user.id, id, fileName, size, { chunkBytes: UPLOAD_CHUNK_BYTES }, allegationId);
     return { uploadId: id, chunkBytes: UPLOAD_CHUNK_BYTES };
   }
-
-  /** The allegation each upload in progress is for. */
-  private readonly uploadTargets = new Map<string, string>();
 
   chunk(user: UserRow, id: string, index: number, base64: string): Promise<{ received: number }> {
     // Refuse a file that is not a scan from its first piece, before the rest is sent.
     return this.deps.uploads.chunk('upload', user.id, id, index, Buffer.from(base64, 'base64'), (first, name) => sniffKind(first.subarray(0, SNIFF_BYTES), name));
   }
 
-  async finishUpload(user: UserRow, id: string): Promise<{ attachment: AttachmentSummary; alreadyAttached: boolean }> {
-    try {
-      return await this.deps.uploads.finish('upload', user.id, id, true, (path, u) => {
-        const allegationId = this.uploadTargets.get(id) as string;
-        this.requireAttach(user, allegationId);
-        return this.attachFile(actorFor(user), allegationId, path, u.fileName);
-      });
-    } finally {
-      this.uploadTargets.delete(id);
-    }
+  async finishUpload(user: UserRow, id: string): Promise<AttachResult> {
+    return this.deps.uploads.finish('upload', user.id, id, true, (path, u) => {
+      const allegationId = u.target as string;
+      this.requireAttach(user, allegationId);
+      return this.attachFile(actorFor(user), allegationId, path, u.fileName);
+    });
   }
 
 
   /** Stores a file by content and attaches it; the same file on the same allegation is attached once. */
-  async attachFile(actor: Actor, allegationId: string, file: string, name = basename(file), options: { read?: boolean } = {}): Promise<{ attachment: AttachmentSummary; alreadyAttached: boolean }> {
+  async attachFile(actor: Actor, allegationId: string, file: string, name = basename(file), options: { read?: boolean } = {}): Promise<AttachResult> {
     this.requireVault();
     attachmentCase(this.db, allegationId);
     let ingested: IngestedAttachment;
@@ -144,11 +147,15 @@ export class Attachments {
   }
 
   /** Attaches a file already in the blob store (the scan inbox's, or one just ingested). */
-  attachStored(actor: Actor, allegationId: string, f: { name: string; kind: AttachmentKind; sha256: string; size: number }, options: { read?: boolean } = {}): { attachment: AttachmentSummary; alreadyAttached: boolean } {
+  attachStored(actor: Actor, allegationId: string, f: { name: string; kind: AttachmentKind; sha256: string; size: number }, options: { read?: boolean } = {}): AttachResult {
     this.requireVault();
     const a = attachmentCase(this.db, allegationId);
     const existing = prepared(this.db, 'SELECT id FROM attachments WHERE allegation_id = ? AND content_hash = ?').get(allegationId, f.sha256) as { id: string } | undefined;
-    if (existing) return { attachment: this.views.summary(attachmentRow(this.db, existing.id)), alreadyAttached: true };
+    if (existing) {
+      const resumed = this.resumeUnfinished(actor, existing.id);
+      if (resumed && (options.read ?? true)) this.reading.wake();
+      return { attachment: this.views.summary(attachmentRow(this.db, existing.id)), alreadyAttached: true, resumed };
+    }
     const id = this.deps.store.newId();
     this.deps.store.mutate(
       { actor, action: 'attachment.add', entity: 'attachment', entityId: id, allegationId, details: { fileName: f.name, kind: f.kind, bytes: f.size, sha256: f.sha256 } },
@@ -175,7 +182,28 @@ export class Attachments {
     );
     this.deps.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
     if (options.read ?? true) this.reading.kick();
-    return { attachment: this.views.summary(attachmentRow(this.db, id)), alreadyAttached: false };
+    return { attachment: this.views.summary(attachmentRow(this.db, id)), alreadyAttached: false, resumed: false };
+  }
+
+  /**
+   * The same file attached again where its reading never finished (the desk was killed mid-attach, the disk was
+   * full, pages failed): the attachment is queued to be read again where it stopped, so attaching is complete as
+   * well as idempotent. True when it was queued (or already was and is not being read by this process).
+   */
+  private resumeUnfinished(actor: Actor, id: string): boolean {
+    const row = attachmentRow(this.db, id);
+    if (!row.content_hash || row.ocr_status === 'done') return false;
+    if (prepared(this.db, 'SELECT 1 FROM ocr_queue WHERE attachment_id = ?').get(id)) return true;
+    const rows = pageRows(this.db, id);
+    const unread = rows.filter((p) => p.status !== 'done').map((p) => p.page_no);
+    // Pages never listed (the file was not opened yet) or none unread while not done: read the whole file.
+    const wanted = row.pages > 0 && rows.length === row.pages && unread.length > 0 ? unread : undefined;
+    this.deps.store.mutate({ actor, action: 'attachment.retry', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { pages: wanted ?? 'all', reason: 'attached again' } }, (m) => {
+      m.update('attachment', id, { ocr_status: 'pending', error_code: null, error: null });
+      for (const p of wanted ?? []) m.update('attachment_page', { attachment_id: id, page_no: p }, { status: 'pending', error: null, error_code: null, updated_at: m.at });
+      enqueueReading(m, id, wanted);
+    });
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------ reading
@@ -208,7 +236,7 @@ export class Attachments {
       for (const p of wanted ?? []) if (held.has(p)) m.update('attachment_page', { attachment_id: id, page_no: p }, { status: 'pending', error: null, error_code: null, updated_at: m.at });
       enqueueReading(m, id, wanted);
     });
-    if (options.read ?? true) this.reading.kick();
+    if (options.read ?? true) this.reading.wake();
     return { queued: wanted ?? Array.from({ length: row.pages }, (_, i) => i + 1) };
   }
 

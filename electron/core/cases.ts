@@ -12,7 +12,7 @@ import { insertAllegation, readSourceForCore, SourceWithholder, writeOffences, w
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
 import { contentFromForm } from './content.ts';
 import { planIntake } from './intake.ts';
-import { fieldLabel, formProblems, type AllegationForm } from '../../shared/schemas/form.ts';
+import { fieldLabel, formProblems, heldValues, NOTHING_HELD, type AllegationForm, type HeldValues } from '../../shared/schemas/form.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { RiskRating } from '../../shared/domain/vocabularies.ts';
 import { serviceStandardDueAt } from '../../shared/domain/clock.ts';
@@ -29,8 +29,8 @@ function record(core: CasesDeps, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
 }
 
-function checkForm(core: CasesDeps, form: AllegationForm): void {
-  const problems = formProblems(form, core.store.now());
+function checkForm(core: CasesDeps, form: AllegationForm, held: HeldValues = NOTHING_HELD): void {
+  const problems = formProblems(form, core.store.now(), held);
   const keys = Object.keys(problems);
   if (keys.length) {
     const first = keys[0] as string;
@@ -145,7 +145,7 @@ export function updateAllegation(core: CasesDeps, user: UserRow, id: string, for
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
-  checkForm(core, form);
+  checkForm(core, form, heldValues(record(core, id)));
   const newId = () => core.store.newId();
   core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
     const typedSource = form.source && Object.values(form.source).some((v) => v.trim()) ? { ...form.source } : null;

@@ -10,7 +10,7 @@ import { ImportJobs } from './import-jobs.ts';
 import { Vault } from '../vault/vault.ts';
 import { Attachments, type AttachmentsOptions } from './attachments.ts';
 import { ScanInbox } from './scan-inbox.ts';
-import { Uploads } from './uploads.ts';
+import { Uploads, type UploadBounds } from './uploads.ts';
 import type { KeyWrapper } from '../vault/keyring.ts';
 import { DEFAULT_ROUTING, routingTable, type RoutingTable } from '../../shared/domain/routing.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
@@ -28,6 +28,8 @@ export interface CoreOptions extends StoreOptions {
   attachments?: AttachmentsOptions;
   /** Sync with a central server: how to reach it (tests put a simulated network here), and how often to poll. */
   sync?: Pick<SyncOptions, 'transport' | 'crash'> & { pollMs?: number };
+  /** Files in flight at once, per person and for the desk (defaults: UPLOAD_BOUNDS). */
+  uploads?: Partial<UploadBounds>;
 }
 
 export class Core {
@@ -68,7 +70,7 @@ export class Core {
     // file was lost gets it back); while locked, from the key file alone.
     this.store.audit.root = () => this.vault.auditRoot();
     // Pieces of files being sent, for attachments and imports alike; what a killed process left is removed now.
-    this.uploads = new Uploads(profileDir);
+    this.uploads = new Uploads(profileDir, options.uploads);
     this.uploads.sweep();
     this.importJobs = new ImportJobs(this);
     this.attachments = new Attachments(this, options.attachments);

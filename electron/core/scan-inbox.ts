@@ -11,12 +11,12 @@ import type { Emits, HasStore } from './deps.ts';
 /** What this module needs of the core. */
 export type ScanInboxDeps = Emits & HasStore;
 import type { UserRow } from './users.ts';
-import type { Attachments } from './attachments.ts';
+import type { Attachments, AttachResult } from './attachments.ts';
 import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { ingestAttachment } from '../attachments/ingest.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import type { AttachmentSummary, ScanView } from '../../shared/api/attachments.ts';
+import type { ScanView } from '../../shared/api/attachments.ts';
 import { MIME_TYPES, type AttachmentKind } from '../attachments/sniff.ts';
 
 const SETTING = 'scanFolder';
@@ -270,7 +270,7 @@ export class ScanInbox {
     return { ...(await this.attachments.renderPage(r.content_hash, page)), variant: 'original' };
   }
 
-  attach(user: UserRow, scanId: string, allegationId: string): { attachment: AttachmentSummary; alreadyAttached: boolean } {
+  attach(user: UserRow, scanId: string, allegationId: string): AttachResult {
     const r = this.row(scanId);
     if (r.status !== 'waiting' || !r.content_hash || !r.kind) {
       throw new ApiError('conflict', r.status === 'attached' ? `${r.file_name} is already attached to an allegation` : `${r.file_name} was refused: ${r.error ?? 'it is not a readable scan'}`);

@@ -17,6 +17,22 @@ export interface UploadLimits {
   slackBytes?: number;
 }
 
+/**
+ * What one person may have in flight at once, and the desk as a whole. Each upload holds an open file, so without
+ * a bound a page (or a script with a session) that begins uploads in a loop runs the process out of file handles.
+ * An upload nobody sends a piece to for `idleMs` is abandoned, so a closed window does not hold a place forever.
+ */
+export interface UploadBounds {
+  perUser: number;
+  perUserBytes: number;
+  total: number;
+  idleMs: number;
+  /** The clock idleness is measured by. */
+  now: () => number;
+}
+
+export const UPLOAD_BOUNDS: UploadBounds = { perUser: 8, perUserBytes: 2 * 1024 ** 3, total: 64, idleMs: 10 * 60_000, now: Date.now };
+
 interface Upload {
   id: string;
   kind: UploadKind;
@@ -29,6 +45,9 @@ interface Upload {
   received: number;
   finishing: boolean;
   limits: UploadLimits;
+  /** What the upload is for (the allegation an attachment goes to). */
+  target: string | null;
+  touched: number;
 }
 
 /** Temporary files of this module: `<kind>-<pid>-<id>`, and sanitising folders of the attachment reader. */
@@ -47,9 +66,11 @@ function alive(pid: number): boolean {
 export class Uploads {
   readonly dir: string;
   private readonly uploads = new Map<string, Upload>();
+  private readonly bounds: UploadBounds;
 
-  constructor(profileDir: string) {
+  constructor(profileDir: string, bounds: Partial<UploadBounds> = {}) {
     this.dir = join(profileDir, 'tmp');
+    this.bounds = { ...UPLOAD_BOUNDS, ...bounds };
   }
 
   /** The working folder (made on first use), for uploads and for other short-lived work of the core. */
@@ -76,12 +97,40 @@ export class Uploads {
     return removed;
   }
 
-  begin(kind: UploadKind, userId: string, id: string, fileName: string, size: number, limits: UploadLimits): void {
+  /** Uploads in progress (all, or one person's). */
+  open(userId?: string): number {
+    return [...this.uploads.values()].filter((u) => !userId || u.userId === userId).length;
+  }
+
+  /**
+   * Starts an upload, within the bounds: a person with too many files (or bytes) in flight, or a desk with too
+   * many, is refused with a sentence before any file is opened.
+   */
+  begin(kind: UploadKind, userId: string, id: string, fileName: string, size: number, limits: UploadLimits, target: string | null = null): void {
+    this.expireIdle();
+    const mine = [...this.uploads.values()].filter((u) => u.userId === userId);
+    if (mine.length >= this.bounds.perUser) {
+      throw new ApiError('unavailable', `You are already sending ${mine.length} files, the most one person may send at once: wait for them to finish, then send ${fileName}`);
+    }
+    const inFlight = mine.reduce((n, u) => n + u.size, 0);
+    if (inFlight + size > this.bounds.perUserBytes) {
+      throw new ApiError('unavailable', `You are already sending ${formatBytes(inFlight)}; with ${fileName} (${formatBytes(size)}) that is over the ${formatBytes(this.bounds.perUserBytes)} one person may send at once: wait for them to finish, then send it`);
+    }
+    if (this.uploads.size >= this.bounds.total) {
+      throw new ApiError('unavailable', `IMS Desk is taking in ${this.uploads.size} files already, the most it takes at once: send ${fileName} again in a minute`);
+    }
     const path = join(this.workDir(), `${kind}-${process.pid}-${id}`);
     const out = createWriteStream(path, { mode: 0o600 });
-    // A failed write (disk full) is reported by the next piece or finish; the stream must not crash the process.
+    // A failed open or write (no file handles left, disk full) is reported by the next piece or finish; the
+    // stream must never crash the process with an unhandled 'error'.
     out.on('error', () => undefined);
-    this.uploads.set(id, { id, kind, userId, fileName, size, path, out, next: 0, received: 0, finishing: false, limits });
+    this.uploads.set(id, { id, kind, userId, fileName, size, path, out, next: 0, received: 0, finishing: false, limits, target, touched: this.bounds.now() });
+  }
+
+  /** Abandons uploads nobody has sent a piece to for the idle time (a closed window, a lost connection). */
+  private expireIdle(): void {
+    const before = this.bounds.now() - this.bounds.idleMs;
+    for (const u of [...this.uploads.values()]) if (!u.finishing && u.touched < before) this.abandon(u.id);
   }
 
   private get(kind: UploadKind, userId: string, id: string): Upload {
@@ -112,6 +161,7 @@ export class Uploads {
     }
     u.next++;
     u.received += bytes.length;
+    u.touched = this.bounds.now();
     try {
       await new Promise<void>((resolve, reject) => u.out.write(bytes, (err) => (err ? reject(err) : resolve())));
     } catch (error) {
@@ -125,7 +175,7 @@ export class Uploads {
    * Closes the upload and hands its file to `use`; the file is removed afterwards, whatever `use` does.
    * `exact`: every announced byte must have arrived.
    */
-  async finish<T>(kind: UploadKind, userId: string, id: string, exact: boolean, use: (path: string, u: { fileName: string; size: number; received: number }) => Promise<T>): Promise<T> {
+  async finish<T>(kind: UploadKind, userId: string, id: string, exact: boolean, use: (path: string, u: { fileName: string; size: number; received: number; target: string | null }) => Promise<T>): Promise<T> {
     const u = this.get(kind, userId, id);
     if (u.finishing) throw new ApiError('conflict', `${u.fileName} is already being taken in`);
     u.finishing = true;
@@ -135,7 +185,7 @@ export class Uploads {
         u.out.end(resolve);
       });
       if (exact && u.received !== u.size) throw new ApiError('bad_request', `Only ${formatBytes(u.received)} of ${u.fileName}'s ${formatBytes(u.size)} arrived; send it again`);
-      return await use(u.path, { fileName: u.fileName, size: u.size, received: u.received });
+      return await use(u.path, { fileName: u.fileName, size: u.size, received: u.received, target: u.target });
     } finally {
       this.uploads.delete(id);
       rmSync(u.path, { force: true });

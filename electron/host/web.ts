@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,10 @@ export interface WebHost {
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Open event streams (a page keeps one; more than this is a page or script opening them in a loop). */
+const MAX_EVENT_STREAMS = 32;
+/** Connections held at once; beyond it new ones are dropped, so a flood cannot use up the process's file handles. */
+const MAX_CONNECTIONS = 256;
 export const CLIENT_HEADER = 'x-ims-client';
 export const SESSION_HEADER = 'x-ims-session';
 export const LAUNCH_HEADER = 'x-ims-launch';
@@ -149,7 +154,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'Cache-Control': file.includes(`${sep}assets${sep}`) ? 'private, max-age=31536000, immutable' : 'no-store',
     });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).pipe(res);
+    // A file removed mid-send or a client gone away ends this response; neither may reach the process as an error.
+    pipeline(createReadStream(file), res, (error) => {
+      if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') log(`sending ${rel} failed: ${error.message}`);
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -165,6 +173,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (req.headers[CLIENT_HEADER] !== 'renderer') return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'Missing client header' } });
       const session = (req.headers[SESSION_HEADER] as string | undefined) ?? null;
       if (url.pathname === '/api/events' && req.method === 'GET') {
+        if (eventStreams.size >= MAX_EVENT_STREAMS) return sendJson(res, 503, { ok: false, error: { code: 'unavailable', message: `IMS Desk already has ${eventStreams.size} windows following its events; close some and reload` } });
+        res.on('error', () => eventStreams.delete(res));
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
         res.write(': connected\n\n');
         eventStreams.add(res);
@@ -193,6 +203,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   const server = createServer((req, res) => {
+    // A client that goes away mid-request: the request and response end quietly, never as an unhandled 'error'.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     handle(req, res).catch((error: unknown) => {
       log(`request failed: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) sendText(res, 500, 'Internal error');
@@ -200,10 +213,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   server.keepAliveTimeout = 5_000;
+  server.maxConnections = MAX_CONNECTIONS;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  // Once listening, a failure to accept a connection (no file handles left) is logged, never fatal.
+  server.removeAllListeners('error');
+  server.on('error', (error: NodeJS.ErrnoException) => log(`the server could not take a connection: ${error.code ?? error.message}`));
   port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
   return {

@@ -6,6 +6,7 @@ import { prepared } from './statements.ts';
 import type { Db } from './db.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import type { OffenceType } from '../../shared/domain/vocabularies.ts';
+import { phoneProblem, postcodeProblem } from '../../shared/text/normalise.ts';
 
 export interface AllegationRow {
   id: string;
@@ -232,6 +233,7 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     postcode: r.postcode_raw,
     postcodeNormalised: r.postcode ?? null,
     postcodeDistrict: r.postcode_district ?? null,
+    postcodeProblem: postcodeProblem(r.postcode_raw),
   });
   const businessAddress = new Map(s.addresses.filter((r) => r.business_id !== null).map((r) => [r.business_id as string, addressFields(r)]));
   const amendedBy = new Map<string, string>();
@@ -303,7 +305,12 @@ export function readAllegation(db: Db, id: string): AllegationRecord | null {
     })),
     addresses: s.addresses.filter((r) => r.business_id === null).map((r) => ({ id: r.id, type: r.type, subjectId: r.subject_id ?? null, ...addressFields(r) })),
     businesses: s.businesses.map((r) => ({ id: r.id, name: r.name, type: r.type, address: businessAddress.get(r.id) ?? null })),
-    phones: s.phones.map((r) => ({ id: r.id, number: r.number_raw, e164: r.e164 ?? null, national: r.national, subjectId: r.subject_id ?? null })),
+    phones: s.phones.map((r) => {
+      // Read from the number as written: rows stored before numbers that cannot be read were left alone may
+      // hold an international form made up from them ("abc123" as +44123).
+      const problem = phoneProblem(r.number_raw);
+      return { id: r.id, number: r.number_raw, e164: problem ? null : (r.e164 ?? null), national: r.national, problem, subjectId: r.subject_id ?? null };
+    }),
     emails: s.emails.map((r) => ({ id: r.id, email: r.email_raw, normalised: r.email, subjectId: r.subject_id ?? null })),
     vehicles: s.vehicles.map((r) => ({ id: r.id, vrm: r.vrm_raw, normalised: r.vrm, description: r.description, subjectId: r.subject_id ?? null })),
     travel: s.travel.map((r) => ({

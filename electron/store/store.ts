@@ -7,6 +7,7 @@ import { AuditLog, type AuditEntryInput } from './audit.ts';
 import { UNITS } from '../../shared/domain/units.ts';
 import { RowWriter, type PendingChange } from './registry.ts';
 import { prepared } from './statements.ts';
+import { DiskReserve } from './faults.ts';
 
 const ID_POOL_BYTES = 16 * 256;
 
@@ -63,6 +64,8 @@ export class Store {
   readonly profileDir: string;
   readonly clientId: string;
   readonly audit: AuditLog;
+  /** Room kept back on the store's disk, for the last word of work that meets a full disk. */
+  readonly reserve: DiskReserve;
   private readonly clock: HybridClock;
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
@@ -88,6 +91,8 @@ export class Store {
       'INSERT INTO changes (hlc, entity, entity_id, allegation_id, op, data, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.seedUnits();
+    this.reserve = new DiskReserve(profileDir);
+    this.reserve.ensure();
   }
 
   now(): Date {
@@ -212,6 +217,14 @@ export class Store {
   /** Work to do when a mutation fails and nothing of it is kept (in-memory state that followed it is stale). */
   onRollback(hook: () => void): void {
     this.rollbackHooks.push(hook);
+  }
+
+  /**
+   * Says that committed mutations were rolled back after all, by a transaction that held them (a batch of
+   * imported records whose commit failed): the rollback hooks run, as for a failed mutation.
+   */
+  rolledBack(): void {
+    for (const hook of this.rollbackHooks) hook();
   }
 
   /** A national setting (synced) stored as JSON, or the fallback when it is not set or holds null. */

@@ -2,19 +2,38 @@
 // indexes. The master key itself is wrapped — by a passphrase-derived key (scrypt) in the browser host and the
 // CLI, or by Electron's safeStorage (the OS keychain) in the desktop app. Rotation replaces the master key and
 // re-wraps the data keys; it never re-encrypts the data itself.
-import { randomBytes, randomUUID, scrypt, type ScryptOptions } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+//
+// A file is checked before any work is done on it. Its size and every parameter are bounded (a ring asking
+// for scrypt N=2^24 would take 16 GB and minutes before saying anything: it is refused as damaged at once).
+// Version 2 rings carry a SHA-256 checksum over everything else in the file: authenticated encryption alone
+// cannot tell a wrong passphrase from a damaged wrapped key (both fail to verify), the checksum can, since it
+// does not depend on the passphrase. It is no defence against someone who edits the file on purpose (they can
+// recompute it): the encryption is, and it still fails. Version 1 rings (no checksum) open as before and are
+// rewritten as version 2 on their next successful unlock.
+import { createHash, randomBytes, randomUUID, scrypt, type ScryptOptions } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DecryptionError, open, seal } from './aead.ts';
+import { canonicalJson } from '../../shared/text/canonical-json.ts';
 
 export const KEYRING_FILE = join('keys', 'keyring.json');
 const SCRYPT = { N: 1 << 17, r: 8, p: 1 };
+/**
+ * What a key ring may ask of this machine. The app writes N=2^17, r=8, p=1 (128 MB, about half a second);
+ * the bounds leave room for a stronger setting, and refuse what no ring written by this app asks for.
+ */
+export const SCRYPT_BOUNDS = { minLogN: 14, maxLogN: 20, maxR: 16, maxP: 4, maxMemBytes: 1024 * 1024 * 1024 } as const;
+/** A key ring is a few hundred bytes; anything much larger is not one. */
+const MAX_KEYRING_BYTES = 64 * 1024;
+/** Sealed sizes (aead.ts: version byte, nonce, tag, ciphertext) of a 32-byte key and of the check value. */
+const SEALED_KEY_BYTES = 1 + 12 + 16 + 32;
+const SEALED_CHECK_BYTES = 1 + 12 + 16 + 8;
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]+=*$/);
 const keyringFile = z.object({
-  version: z.literal(1),
-  keyId: z.string().min(8),
+  version: z.union([z.literal(1), z.literal(2)]),
+  keyId: z.string().min(8).max(100),
   createdAt: z.string(),
   wrap: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: b64, masterKey: b64 }),
@@ -24,8 +43,21 @@ const keyringFile = z.object({
   blindKey: b64,
   /** A value sealed with the master key, to tell a wrong passphrase from damaged data. */
   check: b64,
+  /** Version 2: SHA-256 (hex) of the canonical JSON of every other field. */
+  integrity: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type KeyringFile = z.infer<typeof keyringFile>;
+
+function integrityOf(file: KeyringFile): string {
+  const { integrity: _integrity, ...body } = file;
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/** A ring as written by this version: version 2, with its checksum. */
+function sealedRing(file: Omit<KeyringFile, 'version' | 'integrity'>): KeyringFile {
+  const body: KeyringFile = { ...file, version: 2 };
+  return { ...body, integrity: integrityOf(body) };
+}
 
 export class KeyError extends Error {
   readonly kind: 'wrong_passphrase' | 'missing' | 'corrupt' | 'exists' | 'wrong_ring';
@@ -58,22 +90,51 @@ export function keyringExists(profileDir: string): boolean {
   return existsSync(keyringPath(profileDir));
 }
 
+const damaged = (path: string, why: string) => new KeyError('corrupt', `The vault's key ring (${path}) is damaged: ${why}. Restore it from backup.`);
+const bytesOf = (v: string) => Buffer.from(v, 'base64').length;
+
+/** Reads and checks a key ring before anything is derived or decrypted from it. */
 function readKeyring(path: string): KeyringFile {
   if (!existsSync(path)) throw new KeyError('missing', `The vault's key ring is missing (${path}). Restore it from backup: without it no source details can be read.`);
+  const size = statSync(path).size;
+  if (size > MAX_KEYRING_BYTES) throw damaged(path, `it is ${size} bytes long, where a key ring is under 1 KB`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new KeyError('corrupt', `The vault's key ring (${path}) is damaged: it is not readable JSON. Restore it from backup.`);
+    throw damaged(path, 'it is not readable JSON (cut short, or overwritten)');
   }
   const parsed = keyringFile.safeParse(raw);
   if (!parsed.success) throw new KeyError('corrupt', `The vault's key ring (${path}) is damaged or from an unknown version. Restore it from backup.`);
-  return parsed.data;
+  const file = parsed.data;
+  if (file.version === 2 && (!file.integrity || file.integrity !== integrityOf(file))) {
+    throw damaged(path, 'its checksum does not match its content (a changed byte: damage on disk, or an edit)');
+  }
+  checkBounds(path, file);
+  return file;
 }
 
-function writeKeyring(profileDir: string, file: KeyringFile): void {
-  const path = keyringPath(profileDir);
-  mkdirSync(join(profileDir, 'keys'), { recursive: true, mode: 0o700 });
+/** Every parameter within what this app writes, and every sealed value the size it must be. */
+function checkBounds(path: string, file: KeyringFile): void {
+  const { wrap } = file;
+  if (wrap.kind === 'scrypt') {
+    const logN = Math.log2(wrap.N);
+    if (!Number.isInteger(logN) || logN < SCRYPT_BOUNDS.minLogN || logN > SCRYPT_BOUNDS.maxLogN) {
+      const asked = Number.isInteger(logN) ? `2^${logN}` : String(wrap.N);
+      throw damaged(path, `it asks for a passphrase cost of N=${asked}, outside what this app writes (2^${SCRYPT_BOUNDS.minLogN} to 2^${SCRYPT_BOUNDS.maxLogN}); it was refused before any work`);
+    }
+    if (wrap.r < 1 || wrap.r > SCRYPT_BOUNDS.maxR || wrap.p < 1 || wrap.p > SCRYPT_BOUNDS.maxP) throw damaged(path, `its passphrase parameters (r=${wrap.r}, p=${wrap.p}) are outside what this app writes`);
+    if (128 * wrap.N * wrap.r > SCRYPT_BOUNDS.maxMemBytes) throw damaged(path, `unlocking it would need ${Math.round((128 * wrap.N * wrap.r) / 1024 / 1024)} MB of memory, beyond what this app ever asks for`);
+    const salt = bytesOf(wrap.salt);
+    if (salt < 16 || salt > 64) throw damaged(path, `its salt is ${salt} bytes long`);
+    if (bytesOf(wrap.masterKey) !== SEALED_KEY_BYTES) throw damaged(path, 'its wrapped master key is not the length it must be (cut short?)');
+  } else if (bytesOf(wrap.masterKey) > 4096) throw damaged(path, 'its wrapped master key is far longer than a key');
+  if (bytesOf(file.blindKey) !== SEALED_KEY_BYTES) throw damaged(path, 'its blind-index key is not the length it must be (cut short?)');
+  if (bytesOf(file.check) !== SEALED_CHECK_BYTES) throw damaged(path, 'its check value is not the length it must be (cut short?)');
+}
+
+function writeKeyringAt(path: string, file: KeyringFile): void {
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, JSON.stringify(file, null, 2), { mode: 0o600 });
   renameSync(tmp, path);
@@ -92,14 +153,16 @@ export async function createKeyring(profileDir: string, wrapper: KeyWrapper): Pr
   const masterKey = randomBytes(32);
   const blindKey = randomBytes(32);
   const keyId = `mk-${randomUUID()}`;
-  writeKeyring(profileDir, {
-    version: 1,
-    keyId,
-    createdAt: new Date().toISOString(),
-    wrap: await wrapMaster(masterKey, wrapper),
-    blindKey: seal(masterKey, blindKey, `${keyId} blind-index key`).toString('base64'),
-    check: seal(masterKey, Buffer.from('ims-desk'), `${keyId} check`).toString('base64'),
-  });
+  writeKeyringAt(
+    keyringPath(profileDir),
+    sealedRing({
+      keyId,
+      createdAt: new Date().toISOString(),
+      wrap: await wrapMaster(masterKey, wrapper),
+      blindKey: seal(masterKey, blindKey, `${keyId} blind-index key`).toString('base64'),
+      check: seal(masterKey, Buffer.from('ims-desk'), `${keyId} check`).toString('base64'),
+    }),
+  );
   return { keyId, masterKey, blindKey };
 }
 
@@ -116,7 +179,9 @@ async function unlockKeyringFile(path: string, wrapper: KeyWrapper): Promise<Unl
     try {
       masterKey = open(kek, Buffer.from(file.wrap.masterKey, 'base64'), 'ims-desk master key');
     } catch (error) {
-      if (error instanceof DecryptionError) throw new KeyError('wrong_passphrase', 'The vault passphrase is not right');
+      // A version 2 ring passed its checksum, so it is not damaged: the passphrase is wrong. A version 1 ring
+      // cannot say which.
+      if (error instanceof DecryptionError) throw new KeyError('wrong_passphrase', file.version === 2 ? 'The vault passphrase is not right' : 'The vault passphrase is not right (or the key ring is damaged: this older key ring cannot tell which)');
       throw error;
     }
   } else {
@@ -127,13 +192,22 @@ async function unlockKeyringFile(path: string, wrapper: KeyWrapper): Promise<Unl
       throw new KeyError('wrong_passphrase', "The operating system's keychain could not unwrap the vault key (another user or machine?)");
     }
   }
+  let blindKey: Buffer;
   try {
     open(masterKey, Buffer.from(file.check, 'base64'), `${file.keyId} check`);
-    const blindKey = open(masterKey, Buffer.from(file.blindKey, 'base64'), `${file.keyId} blind-index key`);
-    return { keyId: file.keyId, masterKey, blindKey };
+    blindKey = open(masterKey, Buffer.from(file.blindKey, 'base64'), `${file.keyId} blind-index key`);
   } catch {
     throw new KeyError('corrupt', "The vault's key ring is damaged (its keys do not verify). Restore it from backup.");
   }
+  if (file.version === 1) {
+    // Unlocked, so undamaged: from now on its checksum tells damage from a wrong passphrase.
+    try {
+      writeKeyringAt(path, sealedRing(file));
+    } catch {
+      // A read-only profile: it is migrated on a later unlock.
+    }
+  }
+  return { keyId: file.keyId, masterKey, blindKey };
 }
 
 export const NEXT_KEYRING_FILE = join('keys', 'keyring.next.json');
@@ -146,17 +220,14 @@ export const NEXT_KEYRING_FILE = join('keys', 'keyring.next.json');
 export async function prepareRotation(profileDir: string, current: UnlockedKeys, wrapper: KeyWrapper): Promise<UnlockedKeys> {
   const masterKey = randomBytes(32);
   const keyId = `mk-${randomUUID()}`;
-  const file: KeyringFile = {
-    version: 1,
+  const file = sealedRing({
     keyId,
     createdAt: new Date().toISOString(),
     wrap: await wrapMaster(masterKey, wrapper),
     blindKey: seal(masterKey, current.blindKey, `${keyId} blind-index key`).toString('base64'),
     check: seal(masterKey, Buffer.from('ims-desk'), `${keyId} check`).toString('base64'),
-  };
-  const tmp = join(profileDir, `${NEXT_KEYRING_FILE}.tmp`);
-  writeFileSync(tmp, JSON.stringify(file, null, 2), { mode: 0o600 });
-  renameSync(tmp, join(profileDir, NEXT_KEYRING_FILE));
+  });
+  writeKeyringAt(join(profileDir, NEXT_KEYRING_FILE), file);
   return { keyId, masterKey, blindKey: current.blindKey };
 }
 

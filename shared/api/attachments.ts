@@ -155,7 +155,7 @@ export const attachmentsApi = {
     access: CASE_ROLES,
     mutates: true,
     input: z.object({ uploadId: uuid }),
-    output: z.object({ attachment: attachmentSummary, alreadyAttached: z.boolean() }),
+    output: z.object({ attachment: attachmentSummary, alreadyAttached: z.boolean(), resumed: z.boolean() }),
   }),
   'attachments.list': procedure({
     summary: "An allegation's attachments with their reading progress.",
@@ -225,7 +225,7 @@ export const attachmentsApi = {
     access: INBOX_ROLES,
     mutates: true,
     input: z.object({ scanId: uuid, allegationId: uuid }),
-    output: z.object({ attachment: attachmentSummary, alreadyAttached: z.boolean() }),
+    output: z.object({ attachment: attachmentSummary, alreadyAttached: z.boolean(), resumed: z.boolean() }),
   }),
   'scans.settings': procedure({
     summary: 'The watched scan folder (administrators set it).',

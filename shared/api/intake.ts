@@ -16,6 +16,8 @@ export const intakePreview = z.object({
   deadlines: z.array(detectedDeadline),
   timeCriticalDueAt: isoDateTime.nullable(),
   fields: z.record(z.string(), z.string()),
+  /** Values that could not be read, kept as the record already held them: shown at their field, not blocking. */
+  flags: z.record(z.string(), z.string()),
   warnings: z.array(z.string()),
 });
 
@@ -37,10 +39,15 @@ export const importSummary = z.object({
   conflicts: z.number().int(),
   failed: z.number().int(),
   errors: z.array(z.object({ line: z.number().int(), reference: z.string().nullable(), reason: z.string() })),
+  /** Imported records holding a value that could not be read, kept as written and flagged for checking. */
+  flagged: z.number().int(),
+  warnings: z.array(z.object({ line: z.number().int(), reference: z.string().nullable(), reason: z.string() })),
   byUnit: z.record(z.string(), z.number().int()),
   timeCritical: z.number().int(),
   sourceRedactions: z.number().int(),
   seconds: z.number(),
+  /** Why the import stopped before the end of the file (a full disk), with what was committed; null when it read it all. */
+  stopped: z.string().nullable(),
 });
 
 export const intakeApi = {
@@ -48,7 +55,12 @@ export const intakeApi = {
     summary: 'What saving this form would do: the unit it routes to, when assessment falls due, deadlines found, and any problems at their fields.',
     access: 'signed_in',
     mutates: false,
-    input: z.object({ form: allegationFormShape, attachments: z.number().int().min(0).default(0) }),
+    input: z.object({
+      form: allegationFormShape,
+      attachments: z.number().int().min(0).default(0),
+      /** When amending: the allegation, whose values as already held are flagged rather than refused. */
+      allegationId: uuid.optional(),
+    }),
     output: intakePreview,
   }),
   'allegations.create': procedure({

@@ -3,6 +3,13 @@ import { z } from 'zod';
 /** A calendar date, YYYY-MM-DD, that exists (no 30 February). */
 export const isoDate = z.string().refine(isRealIsoDate, { message: 'must be a real date written YYYY-MM-DD' });
 
+/**
+ * How far ahead of this desk's clock a time may be and still be taken as now (clocks drift; the same bound as
+ * the sync clock's, MAX_DRIFT_MS). Anything later is in the future, and refused: a report cannot be received,
+ * nor a check done, in the future.
+ */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+
 /** A moment in time with its offset (2020-01-02T11:30:46Z). */
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date and time in ISO 8601, e.g. 2026-03-12T09:30:00Z' });
 

@@ -3,8 +3,8 @@
 // form can show it there; nothing typed is thrown away when a rule fails.
 import { z } from 'zod';
 import { ADDRESS_TYPES, CHANNELS, GENDERS, OFFENCE_TYPES, REPORTER_TYPES, SUBJECT_ROLES, PAPER_CHANNELS } from '../domain/vocabularies.ts';
-import { isRealIsoDate, isoDateTime, uuid } from './common.ts';
-import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
+import { FUTURE_SKEW_MS, isRealIsoDate, isoDateTime, uuid } from './common.ts';
+import { normaliseFlightNumber, normaliseVrm, parseUkPostcode, phoneProblem, postcodeProblem } from '../text/normalise.ts';
 
 const str = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).default('');
 
@@ -70,17 +70,52 @@ export type AllegationForm = z.output<typeof allegationFormShape>;
 const hasAny = (o: Record<string, unknown>, keys: string[]) => keys.some((k) => typeof o[k] === 'string' && (o[k] as string).trim() !== '');
 
 /**
- * The rules a complete allegation must meet. `now` is when it is being saved: nothing can be received, or
- * born, in the future.
+ * Postcodes and phone numbers an allegation already holds exactly as written (an import keeps what it could
+ * not read, flagged): amending the record must not be blocked by a value the person did not type.
  */
-export function formProblems(form: AllegationForm, now: Date): Record<string, string> {
+export interface HeldValues {
+  postcodes: ReadonlySet<string>;
+  phones: ReadonlySet<string>;
+}
+
+export const NOTHING_HELD: HeldValues = { postcodes: new Set(), phones: new Set() };
+
+export function heldValues(record: { addresses: ReadonlyArray<{ postcode: string }>; businesses: ReadonlyArray<{ address: { postcode: string } | null }>; phones: ReadonlyArray<{ number: string }> }): HeldValues {
+  return {
+    // The form trims what it is given, so values are compared trimmed.
+    postcodes: new Set([...record.addresses.map((a) => a.postcode), ...record.businesses.map((b) => b.address?.postcode ?? '')].map((v) => v.trim()).filter(Boolean)),
+    phones: new Set(record.phones.map((p) => p.number.trim()).filter(Boolean)),
+  };
+}
+
+/**
+ * Values that could not be read and are kept as written because the record already held them: shown at their
+ * field for the person to check, without stopping the save.
+ */
+export function formFlags(form: AllegationForm, held: HeldValues): Record<string, string> {
+  const flags: Record<string, string> = {};
+  const flag = (path: Array<string | number>, value: string, problem: string | null, heldSet: ReadonlySet<string>) => {
+    if (problem && heldSet.has(value)) flags[path.join('.')] = `${problem}. Kept as it was written; correct it if you can`;
+  };
+  form.addresses.forEach((a, i) => flag(['addresses', i, 'postcode'], a.postcode, postcodeProblem(a.postcode), held.postcodes));
+  form.businesses.forEach((b, i) => b.address && flag(['businesses', i, 'address', 'postcode'], b.address.postcode, postcodeProblem(b.address.postcode), held.postcodes));
+  form.phones.forEach((p, i) => flag(['phones', i, 'number'], p.number, phoneProblem(p.number), held.phones));
+  return flags;
+}
+
+/**
+ * The rules a complete allegation must meet. `now` is when it is being saved: nothing can be received, or
+ * born, in the future. A postcode or phone number that cannot be read is refused at its field, unless the
+ * record already holds it as written (`held`: see formFlags).
+ */
+export function formProblems(form: AllegationForm, now: Date, held: HeldValues = NOTHING_HELD): Record<string, string> {
   const problems: Record<string, string> = {};
   const at = (path: Array<string | number>, message: string) => {
     const key = path.join('.');
     if (!(key in problems)) problems[key] = message;
   };
   const received = new Date(form.receivedAt);
-  if (received.getTime() > now.getTime() + 5 * 60_000) at(['receivedAt'], 'cannot be in the future');
+  if (received.getTime() > now.getTime() + FUTURE_SKEW_MS) at(['receivedAt'], 'cannot be in the future');
   if (!form.freeText.trim()) at(['freeText'], 'describe what is alleged (the account cannot be empty)');
   if (form.offenceTypes.length === 0) at(['offenceTypes'], 'choose at least one offence type');
   const today = now.toISOString().slice(0, 10);
@@ -94,7 +129,8 @@ export function formProblems(form: AllegationForm, now: Date): Record<string, st
     }
   });
   const checkPostcode = (path: Array<string | number>, raw: string) => {
-    if (raw.trim() && !parseUkPostcode(raw).outward) at(path, 'is not a UK postcode (e.g. SW1A 2AA, or the first half such as B71)');
+    const problem = postcodeProblem(raw);
+    if (problem && !held.postcodes.has(raw)) at(path, problem);
   };
   form.addresses.forEach((a, i) => {
     if (!hasAny(a, ['line1', 'line2', 'town', 'postcode'])) at(['addresses', i, 'line1'], 'enter the address, or remove it');
@@ -105,9 +141,9 @@ export function formProblems(form: AllegationForm, now: Date): Record<string, st
     if (b.address) checkPostcode(['businesses', i, 'address', 'postcode'], b.address.postcode);
   });
   form.phones.forEach((p, i) => {
-    const digits = normalisePhone(p.number).national;
+    const problem = phoneProblem(p.number);
     if (!p.number.trim()) at(['phones', i, 'number'], 'enter the number, or remove it');
-    else if (digits.length < 9 || digits.length > 15) at(['phones', i, 'number'], 'is not a phone number (UK numbers have 10 or 11 digits)');
+    else if (problem && !held.phones.has(p.number)) at(['phones', i, 'number'], problem);
   });
   form.emails.forEach((e, i) => {
     if (!z.email().safeParse(e.email).success) at(['emails', i, 'email'], 'is not an email address');
@@ -123,7 +159,8 @@ export function formProblems(form: AllegationForm, now: Date): Record<string, st
   });
   if (form.source) {
     const s = form.source;
-    if (s.phone && normalisePhone(s.phone).national.length < 9) at(['source', 'phone'], 'is not a phone number');
+    const phone = phoneProblem(s.phone);
+    if (phone) at(['source', 'phone'], phone);
     if (s.email && !z.email().safeParse(s.email).success) at(['source', 'email'], 'is not an email address');
   }
   return problems;

@@ -44,6 +44,8 @@ export const addressFields = z.object({
   /** Normalised full postcode, or null when partial or unusable. */
   postcodeNormalised: z.string().nullable(),
   postcodeDistrict: z.string().nullable(),
+  /** Why the postcode as written could not be read (kept as written, for a person to check); null when it reads. */
+  postcodeProblem: z.string().nullable(),
 });
 
 export const addressView = addressFields.extend({
@@ -59,7 +61,17 @@ export const businessView = z.object({
   address: addressFields.nullable(),
 });
 
-export const phoneView = z.object({ id: uuid, number: z.string(), e164: z.string().nullable(), national: z.string(), subjectId: uuid.nullable() });
+export const phoneView = z.object({
+  id: uuid,
+  /** As written. */
+  number: z.string(),
+  /** The number in international form, only when it could be read (never made up from a number that cannot). */
+  e164: z.string().nullable(),
+  national: z.string(),
+  /** Why the number as written could not be read (kept as written, for a person to check); null when it reads. */
+  problem: z.string().nullable(),
+  subjectId: uuid.nullable(),
+});
 export const emailView = z.object({ id: uuid, email: z.string(), normalised: z.string(), subjectId: uuid.nullable() });
 export const vehicleView = z.object({ id: uuid, vrm: z.string(), normalised: z.string(), description: z.string(), subjectId: uuid.nullable() });
 export const travelView = z.object({

@@ -3,7 +3,8 @@
 // Unknown fields are refused rather than dropped: an import must never lose what it was given.
 import { z } from 'zod';
 import { CHANNELS, GENDERS, OFFENCE_TYPES, REPORTER_TYPES, STATUSES, SUBJECT_ROLES, ADDRESS_TYPES } from '../domain/vocabularies.ts';
-import { isoDate, isoDateTime, reference, text } from './common.ts';
+import { FUTURE_SKEW_MS, isoDate, isoDateTime, reference, text } from './common.ts';
+import { phoneProblem, postcodeProblem } from '../text/normalise.ts';
 
 export const submissionSubject = z
   .object({
@@ -104,6 +105,46 @@ export const submissionRecord = z
 export type SubmissionRecord = z.output<typeof submissionRecord>;
 export type SubmissionInput = z.input<typeof submissionRecord>;
 export type SubmissionSource = z.output<typeof submissionSource>;
+
+/**
+ * Why a submission that is well formed must still be refused, given the time now: a report cannot have been
+ * received in the future (beyond the clocks' skew), and its due dates would be reckoned from that. Null when
+ * nothing is wrong.
+ */
+export function submissionRefusal(rec: SubmissionRecord, now: Date): string | null {
+  if (Date.parse(rec.receivedAt) > now.getTime() + FUTURE_SKEW_MS) {
+    return `receivedAt: ${rec.receivedAt} is in the future (it is now ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC); a report cannot be received in the future, so the record was not imported: correct the date and import the line again`;
+  }
+  return null;
+}
+
+/** A value kept exactly as written that could not be read, for a person to check. */
+export interface SubmissionFlag {
+  /** Where it is, as describeIssues names paths: "addresses[0].postcode". */
+  path: string;
+  value: string;
+  problem: string;
+}
+
+/**
+ * The postcodes and phone numbers of a submission that could not be read, and notes dated after `now` (a
+ * legacy system's date, or a typing slip): all are imported as written, flagged for a person to check.
+ */
+export function submissionFlags(rec: SubmissionRecord, now?: Date): SubmissionFlag[] {
+  const flags: SubmissionFlag[] = [];
+  const check = (path: string, value: string, problem: string | null) => {
+    if (problem) flags.push({ path, value, problem });
+  };
+  rec.addresses.forEach((a, i) => check(`addresses[${i}].postcode`, a.postcode, postcodeProblem(a.postcode)));
+  rec.businesses.forEach((b, i) => b.address && check(`businesses[${i}].address.postcode`, b.address.postcode, postcodeProblem(b.address.postcode)));
+  rec.phones.forEach((p, i) => check(`phones[${i}]`, p, phoneProblem(p)));
+  if (now) {
+    // A date has no time of day: a day ahead allows for time zones.
+    const tomorrow = new Date(now.getTime() + FUTURE_SKEW_MS + 86_400_000).toISOString().slice(0, 10);
+    rec.notes.forEach((n, i) => check(`notes[${i}].date`, n.date, n.date > tomorrow ? `is in the future (it is now ${now.toISOString().slice(0, 10)})` : null));
+  }
+  return flags;
+}
 
 /** One readable line from zod's issues: "subjects[0].dob: must be a real date written YYYY-MM-DD". */
 export function describeIssues(error: z.ZodError): string {

@@ -6,6 +6,15 @@
 import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
 import { NOT_NAMES } from './names.ts';
 
+/**
+ * The parser's budget. Real queries nest a few levels and hold a few dozen words; these bounds keep every
+ * recursive step here and in the engine (and FTS5's own expression depth, 256) far from their limits, so a
+ * hostile or pasted query gets a sentence instead of "Maximum call stack size exceeded".
+ */
+export const QUERY_LIMITS = { chars: 1000, depth: 20, terms: 100 } as const;
+
+const NOTHING_TO_EXCLUDE = 'NOT needs something to exclude from: search for a word and add NOT word2 (a word starting with - is excluded: -smith means NOT smith; write smith to find it).';
+
 export class QuerySyntaxError extends Error {
   constructor(message: string) {
     super(message);
@@ -90,9 +99,16 @@ function tokenize(q: string): Token[] {
 
 /** Parses a query; throws QuerySyntaxError with a readable message. */
 export function parseSearchQuery(q: string): QueryNode {
+  if (q.length > QUERY_LIMITS.chars) throw new QuerySyntaxError(`The query is ${q.length.toLocaleString('en-GB')} characters long; a query can have at most ${QUERY_LIMITS.chars.toLocaleString('en-GB')}. Search for fewer words at a time.`);
   const tokens = tokenize(q);
+  const terms = tokens.filter((t) => t.t === 'word' || t.t === 'phrase').length;
+  if (terms > QUERY_LIMITS.terms) throw new QuerySyntaxError(`The query has ${terms.toLocaleString('en-GB')} words and phrases; a query can have at most ${QUERY_LIMITS.terms}. Search for fewer at a time.`);
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos];
+  const deeper = () => {
+    if (++depth > QUERY_LIMITS.depth) throw new QuerySyntaxError(`The query has brackets or NOTs more than ${QUERY_LIMITS.depth} deep, one inside another; simplify it (NOT NOT word is the word itself).`);
+  };
 
   function parseOr(): QueryNode {
     const items = [parseAnd()];
@@ -118,7 +134,7 @@ export function parseSearchQuery(q: string): QueryNode {
       items.push(parseUnary());
     }
     if (!items.length) throw new QuerySyntaxError('There is nothing to search for here: add a word or a "phrase".');
-    if (items.every((i) => i.kind === 'not')) throw new QuerySyntaxError('NOT needs something to exclude from: search for a word and add NOT word2.');
+    if (items.every((i) => i.kind === 'not')) throw new QuerySyntaxError(NOTHING_TO_EXCLUDE);
     return items.length === 1 ? (items[0] as QueryNode) : { kind: 'and', items };
   }
   function parseUnary(): QueryNode {
@@ -128,11 +144,16 @@ export function parseSearchQuery(q: string): QueryNode {
       pos++;
       const next = peek();
       if (!next || next.t === 'rp' || next.t === 'or' || next.t === 'and') throw new QuerySyntaxError('NOT must be followed by the word or "phrase" to exclude.');
-      return { kind: 'not', item: parseUnary() };
+      deeper();
+      const item = parseUnary();
+      depth--;
+      return { kind: 'not', item };
     }
     if (t.t === 'lp') {
       pos++;
+      deeper();
       const inner = parseOr();
+      depth--;
       if (peek()?.t !== 'rp') throw new QuerySyntaxError('A bracket is not closed: add ) to end the group.');
       pos++;
       return inner;
@@ -227,7 +248,7 @@ function analyseNode(node: QueryNode): AnalysedQuery | null {
       const items = node.items.map(analyseNode).filter((x): x is AnalysedQuery => x !== null);
       if (node.kind === 'or' && items.some((i) => i.kind === 'not')) throw new QuerySyntaxError('NOT cannot stand alone on one side of OR: write (word1 OR word2) NOT word3.');
       if (!items.length) return null;
-      if (items.every((i) => i.kind === 'not')) throw new QuerySyntaxError('NOT needs something to exclude from: search for a word and add NOT word2.');
+      if (items.every((i) => i.kind === 'not')) throw new QuerySyntaxError(NOTHING_TO_EXCLUDE);
       return items.length === 1 ? (items[0] as AnalysedQuery) : { kind: node.kind, items };
     }
   }
@@ -236,7 +257,7 @@ function analyseNode(node: QueryNode): AnalysedQuery | null {
 /** Parses and reads a query; throws QuerySyntaxError with a readable message. */
 export function analyseQuery(q: string): AnalysedQuery {
   const node = parseSearchQuery(q);
-  if (node.kind === 'not') throw new QuerySyntaxError('NOT needs something to exclude from: search for a word and add NOT word2.');
+  if (node.kind === 'not') throw new QuerySyntaxError(NOTHING_TO_EXCLUDE);
   const analysed = analyseNode(node);
   if (!analysed) throw new QuerySyntaxError('The query has no words that can be searched for (only punctuation).');
   return analysed;

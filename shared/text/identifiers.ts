@@ -1,7 +1,7 @@
 // Identifiers found in free text (accounts, notes, attachment text): phone numbers, postcodes, vehicle
 // registrations and flight numbers, each in its canonical form, so that search and matching see them whether
 // they were typed into a form field or written in a letter.
-import { match as matchPostcodes } from 'postcode';
+import { match as matchPostcodes, validOutcode } from 'postcode';
 import { normaliseFlightNumber, normaliseVrm, parseUkPostcode } from './normalise.ts';
 import { findPhonesInText } from './phones-in-text.ts';
 
@@ -53,7 +53,8 @@ export function findIdentifiers(text: string): FoundIdentifier[] {
     if (!value || NOT_FLIGHTS.has(value) || inPostcode(m.index ?? 0)) continue;
     // Without the word "flight", demand the shape airlines print: letters then 2-4 digits, in upper case.
     if (!introduced && !/^(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{2,4}$/.test(token)) continue;
-    if (!introduced && /^[A-Z]{1,2}\d{1,2}$/.test(token.replace(/\s/g, '')) && parseUkPostcode(token).outward) continue;
+    // Shaped like a postcode district ("B71", "BW16"): by its shape, whether or not the area exists.
+    if (!introduced && /^[A-Z]{1,2}\d{1,2}$/.test(token.replace(/\s/g, '')) && validOutcode(token.replace(/\s/g, ''))) continue;
     out.push({ kind: 'flight', text: token, value, index: (m.index ?? 0) + m[0].length - token.length });
   }
   for (const m of text.matchAll(EMAIL)) out.push({ kind: 'email', text: m[0], value: m[0].toLowerCase(), index: m.index ?? 0 });

@@ -3,6 +3,7 @@
 // format were found 16% of the time without it).
 import { parse as parsePostcode, validOutcode, toNormalised as toNormalisedPostcode } from 'postcode';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { UK_POSTCODE_AREAS } from './postcode-areas.ts';
 
 export interface PostcodeParts {
   /** Full normalised postcode ("SW1A 2AA"), or null when only the outward code (or nothing usable) was given. */
@@ -22,24 +23,44 @@ function districtOf(outward: string): string {
   return outward.replace(/^([A-Z]{1,2}\d+)[A-Z]$/, '$1');
 }
 
-/** Parses a UK postcode as written ("ig49af", "SW1A 2AA", "B71"); partial postcodes keep their outward code. */
+/**
+ * A UK postcode as written ("ig49af", "SW1A 2AA", "B71"); partial postcodes keep their outward code. A postcode
+ * is read when its shape is a postcode's (the `postcode` package) and its area is a real UK postcode area
+ * (postcode-areas.ts): "ZZ99 9ZZ" is shaped like one and names no place, so it is not read.
+ */
 export function parseUkPostcode(raw: string | null | undefined): PostcodeParts {
+  return readPostcodeShape(raw).parts;
+}
+
+function readPostcodeShape(raw: string | null | undefined): { parts: PostcodeParts; unknownArea: string | null } {
   const text = (raw ?? '').trim().toUpperCase().replace(/\s+/g, ' ');
-  if (!text) return EMPTY_POSTCODE;
+  if (!text) return { parts: EMPTY_POSTCODE, unknownArea: null };
+  let parts: PostcodeParts = EMPTY_POSTCODE;
   const full = parsePostcode(text);
-  if (full.valid) {
-    return { postcode: full.postcode, outward: full.outcode, district: full.district, area: full.area };
+  if (full.valid) parts = { postcode: full.postcode, outward: full.outcode, district: full.district, area: full.area };
+  else {
+    const compact = text.replace(/\s/g, '');
+    if (validOutcode(compact)) parts = { postcode: null, outward: compact, district: districtOf(compact), area: compact.match(/^[A-Z]{1,2}/)?.[0] ?? null };
   }
-  const compact = text.replace(/\s/g, '');
-  if (validOutcode(compact)) {
-    const area = compact.match(/^[A-Z]{1,2}/)?.[0] ?? null;
-    return { postcode: null, outward: compact, district: districtOf(compact), area };
-  }
-  return EMPTY_POSTCODE;
+  if (parts.area && !UK_POSTCODE_AREAS.has(parts.area)) return { parts: EMPTY_POSTCODE, unknownArea: parts.area };
+  return { parts, unknownArea: null };
 }
 
 export function isValidUkPostcode(raw: string): boolean {
-  return toNormalisedPostcode(raw.trim()) !== null;
+  return toNormalisedPostcode(raw.trim()) !== null && parseUkPostcode(raw).postcode !== null;
+}
+
+/**
+ * Why a postcode as written could not be read, in words for the person who will check it; null when it reads
+ * (a full postcode, or an outward code such as "B71") or is empty. The value itself is kept as written.
+ */
+export function postcodeProblem(raw: string | null | undefined): string | null {
+  const text = (raw ?? '').trim();
+  if (!text) return null;
+  const { parts, unknownArea } = readPostcodeShape(text);
+  if (parts.outward) return null;
+  if (unknownArea) return `is not a UK postcode: it is shaped like one, but ${unknownArea} is not a UK postcode area`;
+  return 'is not a UK postcode (e.g. SW1A 2AA, or the first half such as B71)';
 }
 
 export interface PhoneParts {
@@ -66,10 +87,37 @@ export function normalisePhone(raw: string | null | undefined): PhoneParts {
   return parts;
 }
 
+/** Digits and the punctuation people write phone numbers with; an extension may follow ("x 204", "ext. 204"). */
+const PHONE_SHAPE = /^\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?$/i;
+/** The fewest and most digits a number dialled from the UK can have (short codes aside). */
+const MIN_PHONE_DIGITS = 7;
+const MAX_PHONE_DIGITS = 15;
+
+/**
+ * Why a phone number as written could not be read, in words for the person who will check it; null when it
+ * reads (or is empty). A number that reads may still be unallocated (PhoneParts.valid says).
+ */
+export function phoneProblem(raw: string | null | undefined): string | null {
+  const text = (raw ?? '').trim();
+  if (!text) return null;
+  const digits = text.replace(/\D/g, '');
+  if (!digits) return 'is not a phone number: it has no digits';
+  if (/\p{L}/u.test(text.replace(/\b(?:x|ext\.?|extension)\s*\d{1,6}\s*$/i, ''))) return 'is not a phone number: it has letters in it';
+  if (!PHONE_SHAPE.test(text)) return 'is not a phone number: it has characters a phone number does not';
+  if (digits.length < MIN_PHONE_DIGITS) return `is not a phone number: it has ${digits.length === 1 ? 'only 1 digit' : `only ${digits.length} digits`}`;
+  if (digits.length > MAX_PHONE_DIGITS + 2) return `is not a phone number: it has ${digits.length} digits`;
+  const parsed = parsePhoneNumberFromString(text, 'GB');
+  if (!parsed || !parsed.isPossible()) return 'is not a phone number: no UK or international number has that many digits';
+  return null;
+}
+
 function parsePhone(raw: string): PhoneParts {
   const text = raw.trim();
   const digits = text.replace(/\D/g, '');
   if (!digits) return { e164: null, national: '', valid: false };
+  // A number that cannot be read keeps its digits as written: it is never rewritten into a number ("abc123"
+  // must not become +44123).
+  if (phoneProblem(text)) return { e164: null, national: digits, valid: false };
   const parsed = parsePhoneNumberFromString(text, 'GB');
   if (parsed) {
     const national = parsed.countryCallingCode === '44' ? `0${parsed.nationalNumber}` : parsed.number.replace('+', '');

@@ -39,6 +39,33 @@ describe('administering intake', () => {
     expect((app.core.store.db.prepare('SELECT count(*) AS n FROM allegations').get() as { n: number }).n).toBe(400);
   });
 
+  it('lists the records imported with values kept as written to check, and refuses a report from the future', async () => {
+    const { page } = app;
+    const [first] = readFileSync(CORPUS_1K, 'utf8').trim().split('\n');
+    const base = JSON.parse(first as string) as Record<string, unknown>;
+    const file = join(app.profile, 'flagged.jsonl');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ ...base, id: 990001, reference: 'IMS-2026-990001', phones: ['abc123'], addresses: [{ type: 'home', line1: '1 High St', line2: '', town: 'Leeds', postcode: 'ZZ99 9ZZ' }] }),
+        JSON.stringify({ ...base, id: 990002, reference: 'IMS-2026-990002', receivedAt: '2999-01-01T00:00:00Z' }),
+      ].join('\n'),
+    );
+    await page.getByRole('link', { name: /Import/ }).click();
+    await page.getByRole('heading', { name: 'Import submissions' }).waitFor();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: /Submissions file/ }).click();
+    await (await chooser).setFiles(file);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const flagged = page.getByRole('table', { name: 'Imported with values kept as written' });
+    await flagged.waitFor({ timeout: 120_000 });
+    await expect(flagged.textContent()).resolves.toMatch(/IMS-2026-990001.*addresses\[0\]\.postcode "ZZ99 9ZZ" is not a UK postcode.*phones\[0\] "abc123" is not a phone number: it has letters in it/);
+    await expect(page.getByRole('table', { name: 'Records not imported' }).textContent()).resolves.toMatch(/IMS-2026-990002.*2999-01-01T00:00:00Z is in the future/);
+    expect(await page.locator('main').textContent()).toMatch(/Flagged to check1/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'import-flagged');
+  });
+
   it('lets the administrator move a postcode area to another unit, with a reason kept in the audit log', async () => {
     const { page } = app;
     await page.getByRole('link', { name: /Routing/ }).click();

@@ -25,6 +25,7 @@ import { navigate } from '../router.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from './badges.tsx';
 import { Busy } from './Busy.tsx';
+import { MarkedText } from './MarkedText.tsx';
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -42,7 +43,7 @@ const columns = helper.columns([
   helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' }),
   helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }),
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
-  helper.accessor('mainSubject', { header: 'Subject', sortFn: 'text' }),
+  helper.accessor('mainSubject', { header: 'Subject', sortFn: 'text', cell: (c) => <MarkedText text={c.getValue()} /> }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
   helper.accessor('status', {
     header: 'Status',

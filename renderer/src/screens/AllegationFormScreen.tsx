@@ -129,7 +129,7 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
     state.update(path, value);
     if (serverError) setServerError(null);
   };
-  const p = { form, update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields) };
+  const p = { form, update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields), flagAt: state.flagAt };
   const problems = Object.keys(preview?.fields ?? {}).length;
   const loadedUnit = loaded.unit ?? null;
   const [addedPath = '', addedWhat, addedWhere] = (added ?? '').split('|');

@@ -42,6 +42,8 @@ import { FormHistory } from '../components/history/FormHistory.tsx';
 import { WatchButton } from '../components/watch/WatchButton.tsx';
 import { addressEntityValue } from '../../../shared/entities/entity.ts';
 import { evidenceExcerpt } from '../../../shared/domain/evidence-excerpt.ts';
+import { MarkedText } from '../components/MarkedText.tsx';
+import { ValueFlag } from '../components/ValueFlag.tsx';
 
 /** The section of the record a search hit's form field sits in ("Subject 2 (associate)" -> Subjects). */
 const FIELD_SECTIONS: Record<string, string> = {
@@ -154,7 +156,7 @@ function Notes({ record, user, place }: { record: AllegationRecord; user: UserVi
               title={
                 <Group gap={6} justify="space-between" wrap="nowrap">
                   <Text size="sm" fw={600}>
-                    {`${formatDate(n.date)} · ${n.author}`}
+                    {formatDate(n.date)} · <MarkedText text={n.author} />
                     {original && (
                       <Badge ml={6} size="xs" variant="light" color="orange">
                         amends the note of {formatDate(original.date)}
@@ -170,7 +172,7 @@ function Notes({ record, user, place }: { record: AllegationRecord; user: UserVi
               }
             >
               <Text size="sm" className="record-text" c={amended ? 'dimmed' : undefined}>
-                {n.text}
+                <MarkedText text={n.text} multiline />
               </Text>
               {amended && (
                 <Text size="xs" c="#a33a00">
@@ -316,7 +318,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
           <Stack gap="md">
             <Section title="Account" icon={<IconFileText size={16} />}>
               <Text className="record-text" size="sm">
-                {r.freeText || 'No account recorded.'}
+                {r.freeText ? <MarkedText text={r.freeText} multiline /> : 'No account recorded.'}
               </Text>
             </Section>
             <Section title="Subjects" count={r.subjects.length}>
@@ -339,19 +341,19 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                         <Table.Td>
                           <Text size="sm" fw={600}>
                             <EntityLink kind="person" value={[s.forename, s.surname].filter(Boolean).join(' ') || s.knownAs}>
-                              {fullName(s)}
+                              <MarkedText text={fullName(s)} />
                             </EntityLink>
                           </Text>
                           {(s.knownAs || s.aliases.length > 0) && (
                             <Text size="xs" c="dimmed">
-                              known as {[s.knownAs, ...s.aliases].filter(Boolean).join(', ')}
+                              known as <MarkedText text={[s.knownAs, ...s.aliases].filter(Boolean).join(', ')} />
                             </Text>
                           )}
                         </Table.Td>
                         <Table.Td>{s.role}</Table.Td>
                         <Table.Td>{s.dob ? `${formatDate(s.dob)} (${age(s.dob)})` : s.approxAge ? `about ${s.approxAge}` : 'not known'}</Table.Td>
                         <Table.Td>{GENDER_LABELS[s.gender]}</Table.Td>
-                        <Table.Td>{s.nationality || '—'}</Table.Td>
+                        <Table.Td>{s.nationality ? <MarkedText text={s.nationality} /> : '—'}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -395,11 +397,12 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                             <EntityLink kind="postcode" value={a.postcodeDistrict} /> (partial postcode)
                           </>
                         ) : a.postcode ? (
-                          ' · postcode not recognised'
+                          ''
                         ) : (
                           ' · no postcode'
                         )}
                       </Text>
+                      <ValueFlag problem={a.postcodeProblem} what="postcode" />
                     </div>
                   ))}
                 </Stack>
@@ -413,13 +416,19 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                   {r.businesses.map((b) => (
                     <div key={b.id}>
                       <Text size="sm" fw={600}>
-                        <EntityLink kind="business" value={b.name} /> <Text span size="xs" c="dimmed">({b.type || 'type not given'})</Text>
+                        <EntityLink kind="business" value={b.name}>
+                          <MarkedText text={b.name} />
+                        </EntityLink>{' '}
+                        <Text span size="xs" c="dimmed">
+                          ({b.type ? <MarkedText text={b.type} /> : 'type not given'})
+                        </Text>
                       </Text>
                       {b.address && (
                         <Text size="xs">
                           <AddressLink a={b.address} />
                         </Text>
                       )}
+                      <ValueFlag problem={b.address?.postcodeProblem} what="postcode" />
                     </div>
                   ))}
                 </Stack>
@@ -427,10 +436,22 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             </Section>
             <Section title="Identifiers" count={r.phones.length + r.emails.length + r.vehicles.length + r.travel.length}>
               <SimpleGrid cols={2} spacing="sm">
-                <Field label="Phones">{r.phones.length ? r.phones.map((p) => <div key={p.id}><EntityLink kind="phone" value={p.national || p.number}>{p.number}</EntityLink>{p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}</div>) : '—'}</Field>
-                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}><EntityLink kind="email" value={e.normalised || e.email}>{e.email}</EntityLink></div>) : '—'}</Field>
-                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono"><EntityLink kind="vehicle" value={v.normalised || v.vrm} />{v.description ? <Text span size="xs" c="dimmed"> {v.description}</Text> : null}</div>) : '—'}</Field>
-                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono">{t.flightNumber || t.flight ? <EntityLink kind="flight" value={t.flightNumber ?? t.flight} /> : [t.origin, t.destination].filter(Boolean).join(' → ')}{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
+                <Field label="Phones">
+                  {r.phones.length
+                    ? r.phones.map((p) => (
+                        <div key={p.id}>
+                          <EntityLink kind="phone" value={p.national || p.number}>
+                            <MarkedText text={p.number} />
+                          </EntityLink>
+                          {p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}
+                          <ValueFlag problem={p.problem} what="number" />
+                        </div>
+                      ))
+                    : '—'}
+                </Field>
+                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}><EntityLink kind="email" value={e.normalised || e.email}><MarkedText text={e.email} /></EntityLink></div>) : '—'}</Field>
+                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono"><EntityLink kind="vehicle" value={v.normalised || v.vrm}><MarkedText text={v.normalised || v.vrm} /></EntityLink>{v.description ? <Text span size="xs" c="dimmed"> <MarkedText text={v.description} /></Text> : null}</div>) : '—'}</Field>
+                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono">{t.flightNumber || t.flight ? <EntityLink kind="flight" value={t.flightNumber ?? t.flight}><MarkedText text={t.flightNumber ?? t.flight} /></EntityLink> : [t.origin, t.destination].filter(Boolean).join(' → ')}{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
               </SimpleGrid>
             </Section>
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>

@@ -4,6 +4,7 @@ import { IconAlertCircle, IconFileImport, IconUpload } from '@tabler/icons-react
 import type { ApiOutput } from '../../../shared/api.ts';
 import { unitName } from '../../../shared/domain/units.ts';
 import { call, CallError, subscribeEvents } from '../api/client.ts';
+import { MarkedText } from '../components/MarkedText.tsx';
 
 type Summary = ApiOutput<'import.finish'>;
 type Phase = { kind: 'idle' } | { kind: 'uploading'; sent: number; total: number } | { kind: 'importing'; done: number; total: number; imported: number; failed: number } | { kind: 'done'; summary: Summary } | { kind: 'failed'; message: string };
@@ -103,13 +104,19 @@ function ImportResult({ summary }: { summary: Summary }) {
   const units = Object.entries(summary.byUnit).sort((a, b) => b[1] - a[1]);
   return (
     <Stack>
-      <SimpleGrid cols={{ base: 2, md: 5 }}>
+      {summary.stopped && (
+        <Alert color="red" icon={<IconAlertCircle size={18} />} title="The import stopped before the end of the file" role="alert">
+          {summary.stopped}
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 2, md: 6 }}>
         {(
           [
             ['Lines read', summary.lines, 'gray'],
             ['Imported', summary.imported, 'teal'],
             ['Already held', summary.unchanged + summary.conflicts, 'gray'],
             ['Failed', summary.failed, summary.failed ? 'red' : 'gray'],
+            ['Flagged to check', summary.flagged, summary.flagged ? 'orange' : 'gray'],
             ['Time-critical', summary.timeCritical, summary.timeCritical ? 'red' : 'gray'],
           ] as const
         ).map(([label, n, color]) => (
@@ -148,6 +155,30 @@ function ImportResult({ summary }: { summary: Summary }) {
           </Table>
         </Card>
       )}
+      {summary.warnings.length > 0 && (
+        <Card withBorder padding={0}>
+          <Table striped aria-label="Imported with values kept as written">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Line</Table.Th>
+                <Table.Th>Reference</Table.Th>
+                <Table.Th>Kept as written, to check</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {summary.warnings.map((w) => (
+                <Table.Tr key={`${w.line}:${w.reason}`}>
+                  <Table.Td>{w.line}</Table.Td>
+                  <Table.Td className="mono">{w.reference ?? '—'}</Table.Td>
+                  <Table.Td>
+                    <MarkedText text={w.reason.replace(/^kept as written and flagged for checking: /, '')} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+      )}
       {summary.errors.length > 0 && (
         <Card withBorder padding={0}>
           <Table striped aria-label="Records not imported">
@@ -163,7 +194,9 @@ function ImportResult({ summary }: { summary: Summary }) {
                 <Table.Tr key={`${e.line}:${e.reason}`}>
                   <Table.Td>{e.line}</Table.Td>
                   <Table.Td className="mono">{e.reference ?? '—'}</Table.Td>
-                  <Table.Td>{e.reason}</Table.Td>
+                  <Table.Td>
+                    <MarkedText text={e.reason} />
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -10,6 +10,7 @@ import { useCall } from '../api/useCall.ts';
 import { href } from '../router.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { Busy } from '../components/Busy.tsx';
+import { MarkedText } from '../components/MarkedText.tsx';
 import { GuidanceLink } from '../components/GuidanceLink.tsx';
 
 const INDICATOR_LABELS: Record<ReferrerGroupView['indicators'][number]['kind'], string> = {
@@ -80,7 +81,7 @@ function GroupDetail({ group, onChanged }: { group: ReferrerGroupView; onChanged
               </Table.Td>
               <Table.Td>{formatDate(a.receivedAt)}</Table.Td>
               <Table.Td>{unitName(a.unit)}</Table.Td>
-              <Table.Td>{a.mainSubject || '—'}</Table.Td>
+              <Table.Td>{a.mainSubject ? <MarkedText text={a.mainSubject} /> : '—'}</Table.Td>
               <Table.Td>{a.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', ')}</Table.Td>
             </Table.Tr>
           ))}

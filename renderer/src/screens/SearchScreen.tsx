@@ -16,6 +16,7 @@ import { href, navigate } from '../router.ts';
 import { formatDate, formatDateTime, plural } from '../format.ts';
 import { StatusBadge } from '../components/badges.tsx';
 import { Snippet } from '../components/Snippet.tsx';
+import { MarkedText } from '../components/MarkedText.tsx';
 import { Busy } from '../components/Busy.tsx';
 
 const PAGE = 50;
@@ -161,7 +162,7 @@ function Hit({ hit, isNew, q, chosen, onChoose }: { hit: SearchHit; isNew: boole
             {hit.reference}
           </Anchor>
           <Text size="sm" fw={600}>
-            {hit.mainSubject || '(no subject)'}
+            {hit.mainSubject ? <MarkedText text={hit.mainSubject} /> : '(no subject)'}
           </Text>
           <StatusBadge status={hit.status} />
           <Tooltip label={hit.why.length ? hit.why.join('; ') : MATCH_TIER_LABELS[hit.tier]}>

@@ -120,7 +120,7 @@ export function AttachmentsPanel({ record }: { record: AllegationRecord }) {
       const patch = (p: Partial<Upload>) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, ...p } : x)));
       try {
         const r = await uploadAttachment(record.id, file, (sent, total) => patch({ sent, total }));
-        if (r.alreadyAttached) patch({ note: `${file.name} is already attached (the same file)` });
+        if (r.alreadyAttached) patch({ note: r.resumed ? `${file.name} is already attached; its reading had not finished and carries on now` : `${file.name} is already attached (the same file)` });
         else setUploads((u) => u.filter((x) => x.key !== key));
       } catch (e) {
         patch({ error: e instanceof CallError ? e.message : String(e) });

@@ -2,7 +2,7 @@
 // vehicles, travel) share one component; every input shows its problem at the field.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ActionIcon, Button, Card, Checkbox, Group, NativeSelect, NumberInput, SimpleGrid, Stack, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
-import { IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconAlertTriangle, IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { AllegationForm } from '../../../../shared/schemas/form.ts';
 import { ADDRESS_TYPES, CHANNELS, CHANNEL_LABELS, GENDERS, GENDER_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, PAPER_CHANNELS, REPORTER_TYPES, REPORTER_TYPE_LABELS, SUBJECT_ROLES } from '../../../../shared/domain/vocabularies.ts';
 import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../../../shared/text/normalise.ts';
@@ -14,6 +14,8 @@ export interface FieldProps {
   update: (path: Path, value: unknown) => void;
   touch: (path: Path) => void;
   errorAt: (path: Path) => string | undefined;
+  /** A value the record already held that could not be read (kept as written): said at its field. */
+  flagAt?: (path: Path) => string | undefined;
 }
 
 function Section({ title, id, children, description }: { title: string; id: string; description?: string; children: ReactNode }) {
@@ -35,10 +37,20 @@ function Section({ title, id, children, description }: { title: string; id: stri
 /** A text input bound to a path of the form. */
 function Field({ p, path, label, description, ...rest }: { p: FieldProps; path: Path; label: string; description?: ReactNode; type?: string; placeholder?: string; autoComplete?: string; required?: boolean }) {
   const value = path.reduce<unknown>((o, k) => (o as Record<string | number, unknown> | undefined)?.[k], p.form);
+  const flag = p.flagAt?.(path);
   return (
     <TextInput
       label={label}
-      description={description}
+      description={
+        flag ? (
+          <span className="value-flag">
+            <IconAlertTriangle size={12} aria-hidden style={{ verticalAlign: -1, marginRight: 3 }} />
+            {`This ${flag}.`}
+          </span>
+        ) : (
+          description
+        )
+      }
       value={(value as string | undefined) ?? ''}
       onChange={(e) => p.update(path, e.currentTarget.value)}
       onBlur={() => p.touch(path)}

@@ -82,7 +82,7 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
   useEffect(() => {
     let current = true;
     const t = setTimeout(() => {
-      call('intake.preview', { form, attachments }).then(
+      call('intake.preview', { form, attachments, ...(allegationId ? { allegationId } : {}) }).then(
         (p) => current && setPreview(p),
         () => undefined,
       );
@@ -91,7 +91,7 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
       current = false;
       clearTimeout(t);
     };
-  }, [form, attachments]);
+  }, [form, attachments, allegationId]);
 
   /** The message to show at a field: only once the person has left the field, or tried to save. */
   const errorAt = useCallback(
@@ -103,5 +103,8 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
     [preview, submitted, touched],
   );
 
-  return { form, setForm, update, touch, errorAt, preview, save, saveDraft, submitted, setSubmitted, draftId, hasDraft, setDirty };
+  /** A value kept as the record already held it that could not be read: shown at its field, not blocking. */
+  const flagAt = useCallback((path: Path): string | undefined => preview?.flags[path.join('.')], [preview]);
+
+  return { form, setForm, update, touch, errorAt, flagAt, preview, save, saveDraft, submitted, setSubmitted, draftId, hasDraft, setDirty };
 }

@@ -16,6 +16,7 @@ import { formatDateTime, plural } from '../../format.ts';
 import { Explanation, JUDGEMENT_COLOUR, JUDGEMENT_TEXT, LabelBadge, scoreText, SideBySide } from './Comparison.tsx';
 import { LinkChart } from './LinkChart.tsx';
 import { Busy } from '../Busy.tsx';
+import { MarkedText } from '../MarkedText.tsx';
 
 const JUDGING_ROLES = ['analyst', 'sifter', 'duty_manager', 'compliance_officer', 'manager'];
 
@@ -203,7 +204,7 @@ function GroupTab({ group, reference }: { group: ApiOutput<'links.group'>; refer
             <Table.Tr key={m.id}>
               <Table.Td className="mono">{m.reference === reference ? <b>{m.reference} (this record)</b> : <Anchor href={href({ name: 'allegation', reference: m.reference })}>{m.reference}</Anchor>}</Table.Td>
               <Table.Td>{formatDateTime(m.receivedAt)}</Table.Td>
-              <Table.Td>{m.mainSubject || '—'}</Table.Td>
+              <Table.Td>{m.mainSubject ? <MarkedText text={m.mainSubject} /> : '—'}</Table.Td>
               <Table.Td>{STATUS_LABELS[m.status]}</Table.Td>
               <Table.Td>{via.join('; ')}</Table.Td>
             </Table.Tr>
