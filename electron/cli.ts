@@ -195,7 +195,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Every command `run` knows (linkage runs without a profile). */
-const COMMANDS = new Set(['import', 'show', 'search', 'reindex', 'links', 'stats', 'queue', 'source', 'nsu', 'export', 'vault', 'users', 'attach', 'ocr-status', 'ocr-retry', 'audit']);
+const COMMANDS = new Set(['import', 'show', 'search', 'reindex', 'links', 'stats', 'mi', 'queue', 'source', 'nsu', 'export', 'vault', 'users', 'attach', 'ocr-status', 'ocr-retry', 'audit']);
 
 /** Runs one command; returns its exit status when that is not EXIT.ok (or throws CliError). */
 async function run(core: Core, command: string, args: string[], opts: Options, cwd: string): Promise<number | void> {

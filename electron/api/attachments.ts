@@ -1,6 +1,7 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
 import { actorFor } from '../core/access.ts';
+import { allegationSuggestions, rejectSuggestion } from '../core/suggestions.ts';
 
 type AttachmentProcedures =
   | 'attachments.begin'
@@ -13,6 +14,8 @@ type AttachmentProcedures =
   | 'attachments.export'
   | 'attachments.retry'
   | 'attachments.moveSource'
+  | 'allegations.suggestions'
+  | 'allegations.rejectSuggestion'
   | 'scans.list'
   | 'scans.page'
   | 'scans.attach'
@@ -32,7 +35,9 @@ export const attachmentHandlers: Handlers<AttachmentProcedures> = {
     const user = requireUser(ctx);
     return ctx.core.attachments.retry({ user, name: actorFor(user).name }, id, pages);
   },
-  'attachments.moveSource': (ctx, { id, reason }) => ctx.core.attachments.moveSource(requireUser(ctx), id, reason),
+  'attachments.moveSource': (ctx, { id, reason, as }) => ctx.core.attachments.moveSource(requireUser(ctx), id, reason, as),
+  'allegations.suggestions': (ctx, { id }) => allegationSuggestions(ctx.core.store.db, id),
+  'allegations.rejectSuggestion': (ctx, { id, from, fromId, key, reason }) => rejectSuggestion(ctx.core, requireUser(ctx), id, { from, fromId, key }, reason),
   'scans.list': (ctx, { include }) => ({ scans: ctx.core.scans.list(include), folder: ctx.core.scans.state() }),
   'scans.page': (ctx, { id, page }) => ctx.core.scans.page(id, page),
   'scans.attach': (ctx, { scanId, allegationId }) => ctx.core.scans.attach(requireUser(ctx), scanId, allegationId),

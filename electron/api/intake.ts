@@ -41,7 +41,7 @@ export const intakeHandlers: Handlers<IntakeProcedures> = {
     return {
       routing: { unit: plan.unit, unitName: unitName(plan.unit), reason: plan.routedBy },
       assessmentDueAt: plan.assessmentDueAt,
-      deadlines: plan.deadlines.map(({ index: _i, ...d }) => d),
+      deadlines: plan.deadlines,
       timeCriticalDueAt: plan.timeCritical?.dueAt ?? null,
       fields: formProblems(form, ctx.core.store.now(), held),
       flags: formFlags(form, held),

@@ -21,5 +21,11 @@ export function wordsFromTsv(tsv: string, k: number): OcrWord[] {
       bbox: { x0: Math.floor(x * k), y0: Math.floor(y * k), x1: Math.ceil((x + w) * k), y1: Math.ceil((y + h) * k) },
     });
   }
+  // A capital I read as a bar ("| also know"): a lone bar before a word in lower case on the same line is prose.
+  for (let i = 0; i + 1 < words.length; i++) {
+    const w = words[i] as OcrWord;
+    const next = words[i + 1] as OcrWord;
+    if (w.text === '|' && next.line === w.line && /^[a-z]/.test(next.text)) w.text = 'I';
+  }
   return words;
 }

@@ -16,14 +16,16 @@ import { allegationScope, readSourceForCore, SEALED_FORMAT, SourceWithholder, ty
 import type { Vault } from '../vault/vault.ts';
 import type { BlobStore } from '../attachments/blob-store.ts';
 import type { AttachmentOcr, OcrPool, OcrProgress, PageResult } from '../attachments/ocr-pool.ts';
-import { analyseAttachment } from '../attachments/analyse.ts';
 import { sanitiseAttachment } from '../attachments/sanitise.ts';
 import { pdfFromGreyPages } from '../attachments/pdf-writer.ts';
 import type { Uploads } from './uploads.ts';
 import { attachmentCase, attachmentRow, pageRows, pageCounts, type Analysis, type AttachmentRow, type PageRow, type SealedPage, type StoredRegion } from './attachment-rows.ts';
-import { redactSource } from '../../shared/sources/redact.ts';
-import { withholdFromPage, type WithheldRegion } from '../../shared/sources/scan-withhold.ts';
+import { analyseScan, type ScanAnalysis } from '../../shared/analysis/analyse-text.ts';
+import { evidenceFrom, type Evidence, type EvidenceOrigin } from '../../shared/analysis/triage.ts';
+import { writerFields } from '../../shared/sources/writer-block.ts';
 import type { PlacedWord } from '../../shared/attachments/page-text.ts';
+import { applyTriage, raisedEvent, type Raised } from './triage.ts';
+import { suggestionView } from './suggestions.ts';
 import type { OcrStatus } from '../../shared/domain/vocabularies.ts';
 import type { SuggestionView } from '../../shared/api/attachments.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
@@ -32,6 +34,22 @@ import type { CoreEvent } from '../../shared/api/events.ts';
 const OCR_ACTOR: Actor = { userId: null, name: 'IMS Desk OCR' };
 /** Attachments read at once; the pool shares its workers among their pages. */
 const IN_FLIGHT = 4;
+/**
+ * Up to this many pages, every page read so far is analysed together as each lands (a writer who signs page 2 is
+ * withheld from page 1 at once); a longer document has each page analysed as it lands and the whole once read.
+ */
+const WHOLE_SCAN_PAGES = 30;
+
+/** A page just read, before it is stored. */
+interface Landed {
+  page: number;
+  text: string;
+  words: PlacedWord[];
+  method: 'text_layer' | 'ocr';
+  confidence: number | null;
+  width: number;
+  height: number;
+}
 
 const log = (message: string, error?: unknown) => console.error(`[ims] ${message}`, error instanceof Error ? (error.stack ?? error.message) : (error ?? ''));
 
@@ -256,29 +274,90 @@ export class AttachmentReading {
     return this.deps.vault.unlocked ? readSourceForCore(db, this.deps.vault, allegationId) : null;
   }
 
-  /** Writes one page as it lands: open text with the source withheld, the page as read sealed, the index updated. */
+  /**
+   * Writes one page as it lands and reads it through the analysis pipeline with the pages before it: the open
+   * text (writer and known source withheld), the page as read sealed, the flag's evidence (the duty manager is
+   * told at once when this page makes the allegation time-critical), and the suggestions so far.
+   */
   private storePage(id: string, r: PageResult): void {
     const row = attachmentRow(this.db, id);
     const allegationId = row.allegation_id;
-    this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.page_read', entity: 'attachment', entityId: id, allegationId, details: { page: r.page, status: r.status, ...(r.error ? { error: r.error.code } : {}) } }, (m) => {
+    const raised = this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.page_read', entity: 'attachment', entityId: id, allegationId, details: { page: r.page, status: r.status, ...(r.error ? { error: r.error.code } : {}) } }, (m) => {
       if (r.status === 'done') {
-        const withheld = withholdFromPage({ page: r.page, text: r.text, words: r.words }, this.knownSource(m.db, allegationId));
-        const reveals = withheld.open !== r.text;
-        this.writePage(m, row, r.page, {
-          status: 'done',
-          method: r.source === 'text-layer' ? 'text_layer' : 'ocr',
-          text: withheld.open,
-          confidence: r.confidence,
-          width: r.width,
-          height: r.height,
-          reveals,
-          sealed: { text: r.text, words: r.words },
-        });
-      } else {
-        m.put('attachment_page', { attachment_id: id, page_no: r.page, status: 'failed', error: r.error?.message ?? 'The page could not be read', error_code: r.error?.code ?? 'ocr_failed', updated_at: m.at });
+        return this.readScan(m, row, { page: r.page, text: r.text, words: r.words, method: r.source === 'text-layer' ? 'text_layer' : 'ocr', confidence: r.confidence, width: r.width, height: r.height }, false);
       }
+      m.put('attachment_page', { attachment_id: id, page_no: r.page, status: 'failed', error: r.error?.message ?? 'The page could not be read', error_code: r.error?.code ?? 'ocr_failed', updated_at: m.at });
+      return null;
     });
     this.progress(attachmentRow(this.db, id), 'page', r.page);
+    if (raised) this.deps.emit(raisedEvent(raised));
+  }
+
+  /**
+   * Reads an attachment's pages (those read so far, and `landed`, just read) through the pipeline, inside the
+   * caller's mutation: each page's open text is written where it changed, the evidence of the attachment replaces
+   * its earlier evidence on the flag, and (when the whole scan was read together) the suggestions, the regions that
+   * reveal the writer and what of the writer can be offered for the pane go on the attachment's analysis.
+   */
+  readScan(m: Mutation, row: AttachmentRow, landed: Landed | null, final: boolean): Raised | null {
+    const allegationId = row.allegation_id;
+    const stored = pageRows(m.db, row.id).filter((p) => p.status === 'done' && p.page_no !== landed?.page);
+    const pages: Array<{ page: number; sealed: SealedPage; row: PageRow | null }> = [];
+    for (const p of stored) {
+      const sealed = this.readSealed(row, p);
+      if (sealed) pages.push({ page: p.page_no, sealed, row: p });
+    }
+    if (landed) pages.push({ page: landed.page, sealed: { text: landed.text, words: landed.words }, row: null });
+    pages.sort((a, b) => a.page - b.page);
+    const received = (prepared(m.db, 'SELECT received_at AS r FROM allegations WHERE id = ?').get(allegationId) as { r: string }).r;
+    const subjects = (prepared(m.db, 'SELECT count(*) AS n FROM subjects WHERE allegation_id = ? AND removed_at IS NULL').get(allegationId) as { n: number }).n;
+    const context = { receivedAt: received, knownSource: this.knownSource(m.db, allegationId), form: { subjectCount: subjects } };
+    const whole = final || pages.length <= WHOLE_SCAN_PAGES;
+    const read = whole ? pages : pages.filter((p) => p.page === landed?.page);
+    const analysis = analyseScan(
+      read.map((p) => ({ page: p.page, text: p.sealed.text, words: p.sealed.words })),
+      { ...context, suggest: whole },
+    );
+    analysis.pages.forEach((a, i) => {
+      const p = read[i];
+      if (!p || a.page === null) return;
+      const meta = p.row
+        ? { method: p.row.method === 'text_layer' ? ('text_layer' as const) : ('ocr' as const), confidence: p.row.confidence, width: p.row.width ?? 0, height: p.row.height ?? 0 }
+        : { method: landed?.method ?? ('ocr' as const), confidence: landed?.confidence ?? null, width: landed?.width ?? 0, height: landed?.height ?? 0 };
+      if (p.row && p.row.text === a.open) return;
+      this.writePage(m, row, a.page, { status: 'done', ...meta, text: a.open, reveals: a.open !== p.sealed.text, sealed: p.sealed });
+    });
+
+    const origin: EvidenceOrigin = { kind: 'attachment', id: row.id, label: row.file_name };
+    let found: Evidence[] = evidenceFrom(analysis.deadlines, origin, m.at);
+    if (!whole && landed) {
+      // Only this page was read now: the attachment's evidence from its other pages stands.
+      const held = JSON.parse((prepared(m.db, 'SELECT time_critical_evidence AS e FROM allegations WHERE id = ?').get(allegationId) as { e: string }).e || '[]') as Evidence[];
+      found = [...held.filter((e) => e.origin?.kind === 'attachment' && e.origin.id === row.id && e.page !== landed.page), ...found];
+    }
+    const raised = applyTriage(m, allegationId, { replace: [origin], found });
+    if (whole) m.update('attachment', row.id, { analysis: JSON.stringify(this.analysisOf(analysis)) });
+    return raised;
+  }
+
+  /** What the attachment's row keeps of a whole-scan analysis: suggestions, where the writer is, what can be offered. */
+  private analysisOf(analysis: ScanAnalysis): Analysis {
+    const seen = new Set<string>();
+    const suggestions: SuggestionView[] = [];
+    for (const s of analysis.suggestions.map(suggestionView)) {
+      if (seen.has(s.key)) continue;
+      seen.add(s.key);
+      suggestions.push(s);
+    }
+    const regions: StoredRegion[] = analysis.pages.flatMap((p) =>
+      p.withheld.map((r) => ({
+        page: r.page,
+        kind: r.kind,
+        boxes: r.boxes,
+        reveals: (['name', 'phone', 'email', 'postcode'] as const).filter((k) => r.details[k]),
+      })),
+    );
+    return { suggestions, regions, writer: analysis.writer ? { fields: writerFields(analysis.writer) } : null };
   }
 
   writePage(
@@ -320,40 +399,6 @@ export class AttachmentReading {
     return this.deps.vault.openJson<SealedPage>(allegationScope(row.allegation_id), `page:${row.id}:${p.page_no}`, p.data, p.data_format);
   }
 
-  /** Suggestions and source regions from every page read so far, with the known source left out. */
-  analyse(row: AttachmentRow, db: Db): Analysis & { reveals: boolean } {
-    const known = this.knownSource(db, row.allegation_id);
-    const pages: Array<{ page: number; text: string; words: PlacedWord[] }> = [];
-    const regions: WithheldRegion[] = [];
-    for (const p of pageRows(this.db, row.id)) {
-      if (p.status !== 'done') continue;
-      const sealed = this.readSealed(row, p);
-      if (!sealed) continue;
-      pages.push({ page: p.page_no, text: sealed.text, words: sealed.words });
-      regions.push(...withholdFromPage({ page: p.page_no, text: sealed.text, words: sealed.words }, known).regions);
-    }
-    const { suggestions } = analyseAttachment({ pages: pages.map((p) => ({ ...p, status: 'done' })) } as unknown as Pick<AttachmentOcr, 'pages'>);
-    const kept = suggestions.filter((s) => {
-      if (regions.some((r) => r.page === s.page && s.start < r.end && s.end > r.start)) return false;
-      return !(known && redactSource(s.text, known).count > 0);
-    });
-    const seen = new Set<string>();
-    const out: SuggestionView[] = [];
-    for (const s of kept) {
-      const key = `${s.kind}:${s.value}:${s.page}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ key, kind: s.kind, text: s.text, value: s.value, page: s.page, start: s.start, end: s.end, boxes: s.boxes, cue: s.cue, date: s.date ?? null, dateText: s.dateText ?? null, role: s.role ?? null });
-    }
-    const stored: StoredRegion[] = regions.map((r) => ({
-      page: r.page,
-      kind: r.kind,
-      boxes: r.boxes,
-      reveals: (['name', 'phone', 'email', 'postcode'] as const).filter((k) => r.details[k]),
-    }));
-    return { suggestions: out, regions: stored, reveals: regions.length > 0 };
-  }
-
   private async finish(id: string, result: AttachmentOcr): Promise<void> {
     const row = attachmentRow(this.db, id);
     if (result.status === 'failed' && result.pageCount === 0) {
@@ -364,22 +409,21 @@ export class AttachmentReading {
     const failed = pages.filter((p) => p.status === 'failed');
     const status: OcrStatus = failed.length ? 'failed' : pages.some((p) => p.status === 'pending' || p.status === 'running') ? 'running' : 'done';
     let reveals = false;
-    this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { status, pages: pages.length, failed: failed.length } }, (m) => {
-      const analysis = this.analyse(row, m.db);
-      reveals = analysis.reveals || pages.some((p) => p.reveals_source === 1);
+    const raised = this.deps.store.mutate({ actor: OCR_ACTOR, action: 'attachment.read', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { status, pages: pages.length, failed: failed.length } }, (m) => {
+      // The whole scan, read together once more: a writer found on a late page is withheld from every page.
+      const raisedNow = this.readScan(m, row, null, true);
+      const after = pageRows(m.db, id);
+      const analysis = JSON.parse(attachmentRow(m.db, id).analysis) as Analysis;
+      reveals = (analysis.regions ?? []).length > 0 || after.some((p) => p.reveals_source === 1);
       const error = failed.length
         ? `${failed.length} of ${row.pages || pages.length} page${row.pages === 1 ? '' : 's'} could not be read (${failed[0]?.error ?? 'unknown reason'}): retry ${failed.length === 1 ? 'it' : 'them'}`
         : null;
-      m.update('attachment', id, {
-        ocr_status: status,
-        error_code: failed[0]?.error_code ?? null,
-        error,
-        analysis: JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }),
-        reveals_source: reveals ? 1 : 0,
-      });
+      m.update('attachment', id, { ocr_status: status, error_code: failed[0]?.error_code ?? null, error, reveals_source: reveals ? 1 : 0 });
+      return raisedNow;
     });
     this.progress(attachmentRow(this.db, id), 'finished', null);
     this.deps.emit({ type: 'allegation.changed', allegationId: row.allegation_id, reference: attachmentCase(this.db, row.allegation_id).reference });
+    if (raised) this.deps.emit(raisedEvent(raised));
     if (reveals && status === 'done') await this.sanitise(id);
   }
 

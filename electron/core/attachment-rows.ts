@@ -8,6 +8,7 @@ import type { WithheldRegion } from '../../shared/sources/scan-withhold.ts';
 import type { PlacedWord } from '../../shared/attachments/page-text.ts';
 import type { OcrStatus } from '../../shared/domain/vocabularies.ts';
 import type { SuggestionView } from '../../shared/api/attachments.ts';
+import type { WriterField } from '../../shared/sources/writer-block.ts';
 
 export interface AttachmentRow {
   id: string;
@@ -64,6 +65,8 @@ export interface StoredRegion {
 export interface Analysis {
   suggestions?: SuggestionView[];
   regions?: StoredRegion[];
+  /** What of the writer the scan gives, to offer for the restricted pane (the fields, never their values). */
+  writer?: { fields: WriterField[] } | null;
 }
 
 /** The allegation an attachment belongs to, as the attachment modules need it. */
@@ -73,10 +76,11 @@ export interface AttachmentCase {
   unit_code: string | null;
   created_by: string;
   status: string;
+  has_source: number;
 }
 
 export function attachmentCase(db: Db, id: string): AttachmentCase {
-  const a = prepared(db, 'SELECT id, reference, unit_code, created_by, status FROM allegations WHERE id = ?').get(id) as AttachmentCase | undefined;
+  const a = prepared(db, 'SELECT id, reference, unit_code, created_by, status, has_source FROM allegations WHERE id = ?').get(id) as AttachmentCase | undefined;
   if (!a) throw new ApiError('not_found', 'No such allegation');
   return a;
 }

@@ -18,6 +18,7 @@ import type { UserRow } from './users.ts';
 import { actorFor, mayOpenSource } from './access.ts';
 import { attachmentCase, attachmentRow, pageCounts, pageRows, type Analysis, type AttachmentRow } from './attachment-rows.ts';
 import { ApiError } from '../../shared/api/errors.ts';
+import { decisionsOf } from './suggestions.ts';
 import type { AttachmentDetail, AttachmentSummary } from '../../shared/api/attachments.ts';
 
 /** Statuses in which every page has been read, so the scan has been checked for its writer. */
@@ -90,6 +91,7 @@ export class AttachmentViews {
     const reveals = row.reveals_source === 1;
     const pages = pageRows(this.db, id);
     const exportState = this.exportState(row, sanitisedPages);
+    const decisions = decisionsOf(this.db, row.allegation_id);
     return {
       ...this.summary(row),
       reference: a.reference,
@@ -104,8 +106,16 @@ export class AttachmentViews {
         height: p.height,
         revealsSource: p.reveals_source === 1,
       })),
-      suggestionList: analysis.suggestions ?? [],
-      source: { regions: analysis.regions ?? [], movedAt: row.source_moved_at, movedBy: row.source_moved_by, canOpenOriginal, sanitisedPages },
+      suggestionList: (analysis.suggestions ?? []).map((s) => ({ ...s, decision: decisions.get(`attachment|${row.id}|${s.key}`) ?? null })),
+      source: {
+        regions: analysis.regions ?? [],
+        movedAt: row.source_moved_at,
+        movedBy: row.source_moved_by,
+        offer: analysis.writer?.fields.length ? { fields: analysis.writer.fields } : null,
+        hasSource: a.has_source === 1,
+        canOpenOriginal,
+        sanitisedPages,
+      },
       view: !row.content_hash ? 'none' : reveals ? (sanitisedPages > 0 ? 'sanitised' : 'none') : restrictedBecause(row) ? 'none' : 'original',
       export: exportState,
     };

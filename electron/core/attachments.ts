@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { Actor, Mutation, Store } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
-import { readSourceForCore, writeSource, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
+import { allegationScope, readSourceForCore, SEALED_FORMAT, writeSource, type SourceAlso, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import type { Vault } from '../vault/vault.ts';
 import { BlobStore } from '../attachments/blob-store.ts';
 import { ingestAttachment, type IngestedAttachment } from '../attachments/ingest.ts';
@@ -17,13 +17,24 @@ import { MIME_TYPES, SNIFF_BYTES, sniffKind, type AttachmentKind } from '../atta
 import type { UserRow } from './users.ts';
 import type { Uploads } from './uploads.ts';
 import { actorFor, mayAttach } from './access.ts';
-import { attachmentCase, attachmentRow, pageRows, type AttachmentRow } from './attachment-rows.ts';
+import { attachmentCase, attachmentRow, pageRows, type AttachmentRow, type SealedPage } from './attachment-rows.ts';
+import { raisedEvent, type Raised } from './triage.ts';
 import { AttachmentReading, enqueueReading } from './attachment-reading.ts';
 import { AttachmentViews } from './attachment-views.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { withholdFromPage } from '../../shared/sources/scan-withhold.ts';
+import { analyseScan } from '../../shared/analysis/analyse-text.ts';
+import { writerFields, type WriterField } from '../../shared/sources/writer-block.ts';
+import { normaliseEmail, normalisePhone, foldName } from '../../shared/text/normalise.ts';
+import type { WriterAs } from '../../shared/api/attachments.ts';
 import { UPLOAD_CHUNK_BYTES, type AttachmentDetail, type AttachmentSummary } from '../../shared/api/attachments.ts';
 import type { CoreEvent } from '../../shared/api/events.ts';
+
+/** Whether a detail from a letter says what the pane already holds (formats aside). */
+function sameDetail(field: WriterField, held: string, value: string): boolean {
+  if (field === 'phone') return normalisePhone(held).national === normalisePhone(value).national;
+  if (field === 'email') return normaliseEmail(held) === normaliseEmail(value);
+  return foldName(held) === foldName(value) || foldName(held).includes(foldName(value));
+}
 
 export interface AttachmentsOptions {
   /** Options for the OCR pool (started on first use). */
@@ -241,79 +252,106 @@ export class Attachments {
   }
 
   /**
-   * Moves what the scan says about its writer into the restricted source pane: only fields that are empty there
-   * are filled, and nothing is returned (the person may not be allowed to open the pane). The attachment's open
-   * text is then withheld again with the source now known.
+   * Moves what the scan says about its writer (name, organisation, address, phone, email) into the restricted
+   * source pane; nothing is returned (the person may not be allowed to open the pane). With no source yet, the
+   * writer becomes it. When the allegation already has one, the person says who the writer is: the same person
+   * (`same`: their details fill what the pane lacks, details that differ are kept as a further contact of theirs,
+   * and the letter is logged as a contact from them) or someone else (`other`: recorded beside the source as a
+   * further reporter). The open text of every attachment is then withheld again with everyone now known.
    */
-  moveSource(user: UserRow, id: string, reason: string): { moved: Array<'name' | 'phone' | 'email' | 'postcode'>; createdSource: boolean } {
+  moveSource(user: UserRow, id: string, reason: string, as?: WriterAs): { moved: WriterField[]; createdSource: boolean; as: WriterAs } {
     const row = attachmentRow(this.db, id);
     this.requireAttach(user, row.allegation_id);
     this.requireVault();
-    const found: { name?: string; phone?: string; email?: string; postcode?: string } = {};
+    const pages: Array<{ page: number; text: string; words: SealedPage['words'] }> = [];
     for (const p of pageRows(this.db, id)) {
       if (p.status !== 'done') continue;
       const sealed = this.reading.readSealed(row, p);
-      if (!sealed) continue;
-      for (const r of withholdFromPage({ page: p.page_no, text: sealed.text, words: sealed.words }, null).regions) {
-        for (const k of ['name', 'phone', 'email', 'postcode'] as const) if (r.details[k] && !found[k]) found[k] = r.details[k];
-      }
+      if (sealed) pages.push({ page: p.page_no, text: sealed.text, words: sealed.words });
     }
-    const kinds = (['name', 'phone', 'email', 'postcode'] as const).filter((k) => found[k]);
-    if (kinds.length === 0) throw new ApiError('bad_request', `${row.file_name} shows no name, phone, email or postcode of its writer to move`);
+    // Read without the known source: what the scan itself says of its writer.
+    const writer = analyseScan(pages, { receivedAt: row.added_at, suggest: false }).writer;
+    const fields = writer ? writerFields(writer) : [];
+    if (!writer || fields.length === 0) throw new ApiError('bad_request', `${row.file_name} shows no name, address, phone or email of its writer to move`);
     const allegationId = row.allegation_id;
-    let createdSource = false;
-    const moved: typeof kinds = [];
     const a = attachmentCase(this.db, allegationId);
-    this.deps.store.mutate({ actor: actorFor(user), action: 'attachment.source_moved', entity: 'attachment', entityId: id, allegationId, details: { reason, fields: kinds } }, (m) => {
+    const hasSource = Boolean(prepared(this.db, 'SELECT 1 FROM source_details WHERE allegation_id = ?').get(allegationId));
+    const chosen: WriterAs | 'ask' = hasSource ? (as ?? 'ask') : 'source';
+    if (chosen === 'ask' || (hasSource && chosen === 'source')) {
+      throw new ApiError('bad_request', `${a.reference} already has a source: say whether the writer of ${row.file_name} is the same person (a further contact of theirs) or another person`, { as: 'choose same or other' });
+    }
+    const found: SourceAlso = {
+      kind: chosen === 'other' ? 'source' : 'contact',
+      name: writer.name ?? '',
+      organisation: writer.organisation ?? '',
+      address: writer.address ?? '',
+      phone: writer.phone ?? '',
+      email: writer.email ?? '',
+      from: row.file_name,
+      at: '',
+    };
+    const moved: WriterField[] = [];
+    let createdSource = false;
+    const raised = this.deps.store.mutate({ actor: actorFor(user), action: 'attachment.source_moved', entity: 'attachment', entityId: id, allegationId, details: { reason, fields, as: chosen } }, (m) => {
       const current = readSourceForCore(m.db, this.deps.vault, allegationId);
       createdSource = current === null;
       const next: SourceIdentifiersPayload = current ? { ...current } : { name: '', phone: '', email: '', address: '', relationship: '', organisation: '' };
-      const fill = (field: 'name' | 'phone' | 'email' | 'address', value: string | undefined, kind: (typeof kinds)[number]) => {
-        if (value && !String(next[field] ?? '').trim()) {
-          next[field] = value;
-          moved.push(kind);
+      const also = [...(Array.isArray(next.also) ? (next.also as SourceAlso[]) : [])];
+      if (chosen === 'other') {
+        also.push({ ...found, at: m.at });
+        moved.push(...fields);
+      } else {
+        // The writer is the source: fill what the pane lacks; what differs is a further contact of theirs.
+        const differs: Partial<Record<WriterField, string>> = {};
+        for (const f of fields) {
+          const value = found[f];
+          const held = String(next[f] ?? '').trim();
+          if (!held) {
+            next[f] = value;
+            moved.push(f);
+          } else if (value && !sameDetail(f, held, value)) {
+            differs[f] = value;
+            moved.push(f);
+          }
         }
-      };
-      fill('name', found.name, 'name');
-      fill('phone', found.phone, 'phone');
-      fill('email', found.email, 'email');
-      fill('address', found.postcode, 'postcode');
-      if (moved.length || createdSource) writeSource(m, this.deps.vault, allegationId, next);
+        if (Object.keys(differs).length) also.push({ kind: 'contact', name: '', organisation: '', address: '', phone: '', email: '', ...differs, from: row.file_name, at: m.at });
+        if (chosen === 'same' && current) {
+          // The letter is itself a contact from the source, for NSU's picture of how often they report.
+          const contactId = this.deps.store.newId();
+          m.append('source_contact', {
+            id: contactId,
+            allegation_id: allegationId,
+            at: m.at,
+            by_user: m.actor.name,
+            method: 'letter',
+            direction: 'from_source',
+            tasking: 0,
+            format: SEALED_FORMAT,
+            payload: this.deps.vault.sealJson(allegationScope(allegationId), `contact:${contactId}`, { summary: `Wrote again: ${row.file_name} (attached ${row.added_at.slice(0, 10)}).` }),
+          });
+        }
+      }
+      if (also.length) next.also = also;
+      writeSource(m, this.deps.vault, allegationId, next);
       m.update('attachment', id, { source_moved_at: m.at, source_moved_by: m.actor.name });
-      this.rewithhold(m, allegationId);
-      m.note({ moved });
+      m.note({ moved, as: chosen });
+      return this.rewithhold(m, allegationId);
     });
     this.deps.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
-    return { moved, createdSource };
+    for (const r of raised) this.deps.emit(raisedEvent(r));
+    return { moved, createdSource, as: chosen };
   }
 
-  /** Withholds the open text of every attachment page of an allegation again (after its source became known). */
-  private rewithhold(m: Mutation, allegationId: string): void {
-    const known = this.reading.knownSource(m.db, allegationId);
-    const rows = prepared(m.db, 'SELECT * FROM attachments WHERE allegation_id = ? AND content_hash IS NOT NULL').all(allegationId) as AttachmentRow[];
+  /** Reads every scanned attachment of an allegation again through the pipeline (after its source became known). */
+  private rewithhold(m: Mutation, allegationId: string): Raised[] {
+    const rows = prepared(m.db, "SELECT * FROM attachments WHERE allegation_id = ? AND content_hash IS NOT NULL AND ocr_status = 'done'").all(allegationId) as AttachmentRow[];
+    const raised: Raised[] = [];
     for (const row of rows) {
-      for (const p of pageRows(this.db, row.id)) {
-        if (p.status !== 'done') continue;
-        const sealed = this.reading.readSealed(row, p);
-        if (!sealed) continue;
-        const withheld = withholdFromPage({ page: p.page_no, text: sealed.text, words: sealed.words }, known);
-        if (withheld.open === p.text) continue;
-        this.reading.writePage(m, row, p.page_no, {
-          status: 'done',
-          method: p.method === 'text_layer' ? 'text_layer' : 'ocr',
-          text: withheld.open,
-          confidence: p.confidence,
-          width: p.width ?? 0,
-          height: p.height ?? 0,
-          reveals: withheld.open !== sealed.text,
-          sealed,
-        });
-      }
-      const analysis = this.reading.analyse(row, m.db);
-      m.update('attachment', row.id, { analysis: JSON.stringify({ suggestions: analysis.suggestions, regions: analysis.regions }) });
+      const r = this.reading.readScan(m, row, null, true);
+      if (r) raised.push(r);
     }
+    return raised;
   }
-
 
   // ------------------------------------------------------------------------------------------ reading and views
 

@@ -11,7 +11,12 @@ import { readAllegation } from '../store/allegations.ts';
 import { insertAllegation, readSourceForCore, SourceWithholder, writeOffences, writeSource, type AllegationContent } from '../store/allegation-write.ts';
 import { ADDRESSES, BUSINESSES, EMAILS, insertPart, PHONES, removePart, SUBJECTS, TRAVEL, updatePart, VEHICLES, type PartSpec } from '../store/parts.ts';
 import { contentFromForm } from './content.ts';
-import { planIntake } from './intake.ts';
+import { ACCOUNT, noteOrigin, planIntake } from './intake.ts';
+import { applyTriage, raisedEvent, type Raised } from './triage.ts';
+import { recordAccepted } from './suggestions.ts';
+import { analyseText } from '../../shared/analysis/analyse-text.ts';
+import { dismissAll, evidenceFrom, type Evidence } from '../../shared/analysis/triage.ts';
+import type { SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import { fieldLabel, formProblems, heldValues, NOTHING_HELD, type AllegationForm, type HeldValues } from '../../shared/schemas/form.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { RiskRating } from '../../shared/domain/vocabularies.ts';
@@ -83,7 +88,7 @@ export function createAllegation(core: CasesDeps, user: UserRow, form: Allegatio
   const created = core.store.mutate({ actor, action: 'allegation.create', entity: 'allegation', entityId: id, allegationId: id, details }, (m) => {
     const reference = nextReference(m, form.receivedAt, core.store.clientId);
     const content: AllegationContent = contentFromForm(form, reference);
-    const plan = planIntake(core.routingTable(), content, 'entered');
+    const plan = planIntake(core.routingTable(), content, 'entered', 'new', m.at);
     insertAllegation(m, { id, content, submissionHash: null, ...plan }, () => core.store.newId(), core.vault);
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
     m.note({ reference, unit: plan.unit, timeCritical: Boolean(plan.timeCritical) });
@@ -111,10 +116,13 @@ export function createAllegation(core: CasesDeps, user: UserRow, form: Allegatio
       assessmentDueAt: plan.assessmentDueAt,
       timeCritical: Boolean(plan.timeCritical),
       deadline: first ? { date: first.date, text: first.text, sentence: first.sentence, event: first.event, daysAfterReceipt: first.daysAfterReceipt } : null,
+      raised: plan.timeCritical && first ? ({ allegationId: id, reference, unit: plan.unit, cause: (plan.timeCritical.evidence[0] as Evidence | undefined) ?? first, again: false } satisfies Raised) : null,
     };
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: created.reference });
-  return created;
+  if (created.raised) core.emit(raisedEvent(created.raised));
+  const { raised: _raised, ...out } = created;
+  return out;
 }
 
 function diffParts<T extends { id?: string | undefined }>(
@@ -147,32 +155,31 @@ export function updateAllegation(core: CasesDeps, user: UserRow, id: string, for
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; add a note instead of amending it`);
   checkForm(core, form, heldValues(record(core, id)));
   const newId = () => core.store.newId();
+  let raised: Raised | null = null;
   core.store.mutate({ actor: actorFor(user), action: 'allegation.amend', entity: 'allegation', entityId: id, allegationId: id }, (m) => {
+    // Suggestions the person put into this form, recorded as accepted with the amendment (suggestions.ts).
+    const accepted = recordAccepted(m, newId, user, id, form.accepted);
+    if (accepted) m.note({ acceptedSuggestions: accepted });
     const typedSource = form.source && Object.values(form.source).some((v) => v.trim()) ? { ...form.source } : null;
     if (typedSource) writeSource(m, core.vault, id, typedSource);
     const source = typedSource ?? (core.vault.unlocked ? readSourceForCore(m.db, core.vault, id) : null);
     const withheld = new SourceWithholder(source);
+    // The account goes through the pipeline like every text: the source withheld, its deadlines read.
+    const account = readText(form.freeText.trim(), form.receivedAt, source);
     const scalars: Record<string, string | null> = {
       channel: form.channel,
       reporter_type: form.reporterType,
       received_at: new Date(form.receivedAt).toISOString(),
-      free_text: withheld.text('freeText', form.freeText.trim()),
+      free_text: withheld.given('freeText', form.freeText.trim(), account.open),
       scan_missing_reason: form.scanMissingReason.trim() || null,
     };
     const after: Record<string, string | number | null> = {};
     for (const [k, v] of Object.entries(scalars)) {
       if ((a as unknown as Record<string, unknown>)[k] !== v) after[k] = v;
     }
-    // Re-read the account for deadlines while nobody has decided on the flag yet.
-    if ('free_text' in after && (a.time_critical_state === null || a.time_critical_state === 'detected')) {
-      const plan = planIntake(core.routingTable(), { ...contentFromForm(form, a.reference) }, 'entered');
-      after.time_critical = plan.timeCritical ? 1 : 0;
-      after.time_critical_state = plan.timeCritical ? 'detected' : null;
-      after.time_critical_deadline = plan.timeCritical?.deadline ?? null;
-      after.time_critical_evidence = JSON.stringify(plan.timeCritical?.evidence ?? []);
-      after.time_critical_due_at = plan.timeCritical?.dueAt ?? null;
-    }
     if (Object.keys(after).length) m.update('allegation', id, { ...after, updated_at: m.at });
+    // An account read again (or a receipt time moved, which moves "on Friday") replaces the account's evidence.
+    if ('free_text' in after || 'received_at' in after) raised = applyTriage(m, id, { replace: [ACCOUNT], found: evidenceFrom(account.deadlines, ACCOUNT, m.at) });
     withheld.flush(m, core.vault, id);
     // A case the National Allegations Team holds only because it had no usable location goes to its unit as soon
     // as an amendment gives it one (000 §3.4): routed as intake would have routed it, the move kept in its history.
@@ -211,7 +218,19 @@ export function updateAllegation(core: CasesDeps, user: UserRow, id: string, for
     if (draftId) prepared(m.db, 'DELETE FROM drafts WHERE id = ? AND user_id = ?').run(draftId, user.id);
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  tell(core, raised);
   return record(core, id);
+}
+
+/** Tells the duty manager, once the mutation has committed, that an allegation has joined their queue. */
+function tell(core: Emits, raised: Raised | null): void {
+  if (raised) core.emit(raisedEvent(raised));
+}
+
+/** A text typed on the desk (the account, a note) through the pipeline: its open text and deadlines. */
+function readText(text: string, receivedAt: string, source: SourceIdentifiersPayload | null) {
+  const r = analyseText({ page: null, text, receivedAt, knownSource: source, readWriter: false, suggest: false });
+  return { open: r.pages[0]?.open ?? text, deadlines: r.deadlines };
 }
 
 export function reallocate(core: CasesDeps, user: UserRow, id: string, unit: string, reason: string): AllegationRecord {
@@ -252,12 +271,13 @@ export function assess(core: CasesDeps, user: UserRow, id: string, rating: RiskR
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   if (a.status !== 'new') throw new ApiError('conflict', `${a.reference} has already been assessed`);
-  core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating } }, (m) => {
+  const raisedByNote = core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating } }, (m) => {
     const due = serviceStandardDueAt(new Date(m.at), rating).toISOString();
     m.update('allegation', id, { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due, updated_at: m.at });
-    if (note) appendNote(m, core, user, id, note, null);
+    return note ? appendNote(m, core, user, id, note, null).raised : null;
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });
+  tell(core, raisedByNote);
   return record(core, id);
 }
 
@@ -272,8 +292,12 @@ export function decideTimeCritical(core: CasesDeps, user: UserRow, id: string, d
   if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; its time-critical flag no longer needs a decision`);
   const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
   core.store.mutate({ actor: actorFor(user), action: `allegation.time_critical.${decision}`, entity: 'allegation', entityId: id, allegationId: id, details: { reason } }, (m) => {
-    const dueAt = decision === 'confirm' ? (prepared(m.db, 'SELECT time_critical_due_at AS d FROM allegations WHERE id = ?').get(id) as { d: string | null }).d ?? new Date(Date.parse(m.at) + 24 * 3_600_000).toISOString() : null;
+    const held = prepared(m.db, 'SELECT time_critical_due_at AS d, time_critical_evidence AS e FROM allegations WHERE id = ?').get(id) as { d: string | null; e: string };
+    const dueAt = decision === 'confirm' ? held.d ?? new Date(Date.parse(m.at) + 24 * 3_600_000).toISOString() : null;
+    // What is dismissed does not raise the flag again; evidence found later does (triage.ts).
+    const evidence = JSON.parse(held.e || '[]') as Evidence[];
     m.update('allegation', id, {
+      time_critical_evidence: JSON.stringify(decision === 'dismiss' ? dismissAll(evidence) : evidence),
       time_critical: decision === 'confirm' ? 1 : 0,
       time_critical_state: state,
       time_critical_due_at: dueAt,
@@ -287,22 +311,27 @@ export function decideTimeCritical(core: CasesDeps, user: UserRow, id: string, d
   return record(core, id);
 }
 
-function appendNote(m: Mutation, core: CasesDeps, user: UserRow, allegationId: string, text: string, amends: string | null): string {
+function appendNote(m: Mutation, core: CasesDeps, user: UserRow, allegationId: string, text: string, amends: string | null): { id: string; raised: Raised | null } {
   const id = core.store.newId();
   const source = core.vault.unlocked ? readSourceForCore(m.db, core.vault, allegationId) : null;
   const withheld = new SourceWithholder(source);
+  const receivedAt = (prepared(m.db, 'SELECT received_at AS r FROM allegations WHERE id = ?').get(allegationId) as { r: string }).r;
+  // A note goes through the pipeline too: a hearing date learnt on research raises the flag like one in the account.
+  const read = readText(text, receivedAt, source);
+  const noteDate = ukDate(new Date(m.at));
   m.append('note', {
     id,
     allegation_id: allegationId,
-    note_date: ukDate(new Date(m.at)),
+    note_date: noteDate,
     author_name: user.display_name,
     author_user_id: user.id,
-    text: withheld.text(`note:${id}`, text),
+    text: withheld.given(`note:${id}`, text, read.open),
     amends_note_id: amends,
     created_at: m.at,
   });
   withheld.flush(m, core.vault, allegationId);
-  return id;
+  const origin = noteOrigin(id, noteDate, user.display_name);
+  return { id, raised: applyTriage(m, allegationId, { replace: [origin], found: evidenceFrom(read.deadlines, origin, m.at) }) };
 }
 
 export function addNote(core: CasesDeps, user: UserRow, allegationId: string, text: string, amendsNoteId?: string): AllegationRecord {
@@ -311,10 +340,10 @@ export function addNote(core: CasesDeps, user: UserRow, allegationId: string, te
   if (amendsNoteId && !prepared(core.store.db, 'SELECT 1 FROM notes WHERE id = ? AND allegation_id = ?').get(amendsNoteId, allegationId)) {
     throw new ApiError('bad_request', 'The note to amend is not on this allegation');
   }
-  core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) => {
-    appendNote(m, core, user, allegationId, text, amendsNoteId ?? null);
-    // Identifiers written in notes (a phone number found on research) are evidence for matching too.
-  });
+  const { raised } = core.store.mutate({ actor: actorFor(user), action: amendsNoteId ? 'note.amend' : 'note.add', entity: 'allegation', entityId: allegationId, allegationId }, (m) =>
+    appendNote(m, core, user, allegationId, text, amendsNoteId ?? null),
+  );
   core.emit({ type: 'allegation.changed', allegationId, reference: a.reference });
+  tell(core, raised);
   return record(core, allegationId);
 }

@@ -71,5 +71,6 @@ export function formFromRecord(r: AllegationRecord): AllegationForm {
     vehicles: r.vehicles.map((v) => ({ id: v.id, vrm: v.vrm, description: v.description })),
     travel: r.travel.map((t) => ({ id: t.id, flight: t.flight, travelDate: t.travelDate ?? '', origin: t.origin, destination: t.destination })),
     source: null,
+    accepted: [],
   };
 }

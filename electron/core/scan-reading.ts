@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import type { HasStore } from './deps.ts';
 import type { Attachments } from './attachments.ts';
 import { prepared } from '../store/db.ts';
-import { analyseAttachment } from '../attachments/analyse.ts';
-import { withholdFromPage } from '../../shared/sources/scan-withhold.ts';
+import { analyseScan } from '../../shared/analysis/analyse-text.ts';
+import { suggestionView } from './suggestions.ts';
 import type { SuggestionView } from '../../shared/api/attachments.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 
@@ -30,16 +30,19 @@ async function read(core: ScanReadingDeps, hash: string): Promise<ScanReading> {
   if (!existsSync(file)) throw new ApiError('not_found', 'The scan’s file is missing from this desk');
   const ocr = await core.attachments.pool().ocrAttachment(file);
   const done = ocr.pages.filter((p) => p.status === 'done');
-  const regions = done.flatMap((p) => withholdFromPage({ page: p.page, text: p.text, words: p.words }, null).regions);
-  const { suggestions } = analyseAttachment(ocr);
+  // The one pipeline every text goes through (the writer withheld, their details never suggested); the form being
+  // keyed has no subject yet, so the first person named is offered as the subject.
+  const analysis = analyseScan(
+    done.map((p) => ({ page: p.page, text: p.text, words: p.words })),
+    { receivedAt: new Date(), form: { subjectCount: 0 } },
+  );
   const seen = new Set<string>();
   const out: SuggestionView[] = [];
-  for (const s of suggestions) {
-    if (regions.some((r) => r.page === s.page && s.start < r.end && s.end > r.start)) continue;
-    const key = `${s.kind}:${s.value}:${s.page}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ key, kind: s.kind, text: s.text, value: s.value, page: s.page, start: s.start, end: s.end, boxes: s.boxes, cue: s.cue, date: s.date ?? null, dateText: s.dateText ?? null, role: s.role ?? null });
+  for (const s of analysis.suggestions) {
+    const view = suggestionView(s);
+    if (seen.has(view.key)) continue;
+    seen.add(view.key);
+    out.push(view);
   }
   return { pages: ocr.pages.length, pagesRead: done.length, suggestions: out };
 }

@@ -84,6 +84,7 @@ function pane(core: SourcesDeps, a: Allegation, auditEntry: number): SourcePane 
     allegationId: a.id,
     reference: a.reference,
     details: { name: pick('name'), phone: pick('phone'), email: pick('email'), address: pick('address'), relationship: pick('relationship'), organisation: pick('organisation') },
+    also: (details.also ?? []).map((x) => ({ kind: x.kind, name: x.name, organisation: x.organisation, address: x.address, phone: x.phone, email: x.email, from: x.from, at: x.at })),
     originals,
     contacts,
     openedAt: core.store.now().toISOString(),

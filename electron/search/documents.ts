@@ -6,6 +6,7 @@ import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import { readStored } from '../store/allegations.ts';
 import { findIdentifiers } from '../../shared/text/identifiers.ts';
+import { splitGluedWords } from '../../shared/text/glue.ts';
 import { parseUkPostcode } from '../../shared/text/normalise.ts';
 import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS } from '../../shared/domain/vocabularies.ts';
 import { facet } from '../../shared/search/filters.ts';
@@ -179,14 +180,15 @@ export function buildDocument(db: Db, id: string): IndexDocument | null {
   for (const t of stored.attachments) {
     attach.push(t.file_name);
     if (t.legacy_text) {
-      attach.push(t.legacy_text);
+      // Attachment text is OCR's: words it glued together ("calledAfia Mensah") are indexed apart.
+      attach.push(splitGluedWords(t.legacy_text).text);
       textIdentifierTokens(t.legacy_text, keys);
     }
     for (const p of stored.pages) {
       if (p.attachment_id !== t.id || !p.text) continue;
       if (source === undefined) source = a.has_source ? readPlainSource(db, id) : null;
       const text = source ? redactSource(p.text, source).text : p.text;
-      attach.push(text);
+      attach.push(splitGluedWords(text).text);
       textIdentifierTokens(text, keys);
     }
   }

@@ -46,6 +46,21 @@ export interface AllegationContent {
   source: SourceIdentifiersPayload | null;
 }
 
+/**
+ * Further details in the pane, as letters gave them: another way to reach the source (`contact`), or another
+ * person who reported (`source`), with the attachment they came from and when they were recorded.
+ */
+export interface SourceAlso {
+  kind: 'contact' | 'source';
+  name: string;
+  organisation: string;
+  address: string;
+  phone: string;
+  email: string;
+  from: string;
+  at: string;
+}
+
 /** The restricted source record: only ever stored in source_details. */
 export interface SourceIdentifiersPayload {
   name: string;
@@ -54,6 +69,7 @@ export interface SourceIdentifiersPayload {
   address: string;
   relationship: string;
   organisation: string;
+  also?: SourceAlso[];
   [key: string]: unknown;
 }
 
@@ -68,6 +84,11 @@ export interface NewAllegation {
   assessmentDueAt: string | null;
   nextDueAt: string | null;
   timeCritical: TimeCriticalPlan | null;
+  /**
+   * The texts as the analysis pipeline left them to be stored openly (the known source and a letter's writer
+   * withheld); the originals of any that differ are kept restricted. Without it, the known source is withheld here.
+   */
+  open?: { freeText: string; notes: string[]; legacy: string[] };
 }
 
 export interface TimeCriticalPlan {
@@ -75,6 +96,8 @@ export interface TimeCriticalPlan {
   evidence: unknown[];
   dueAt: string;
 }
+
+const MARKER = /\[source withheld\]/g;
 
 /** Seals restricted material and computes blind indexes: the vault, when it is unlocked. */
 export interface Sealer {
@@ -96,6 +119,15 @@ export class SourceWithholder {
   count = 0;
   constructor(source: SourceIdentifiersPayload | null) {
     this.source = source;
+  }
+  /** The text as withheld elsewhere (the analysis pipeline): the original is kept when anything was. */
+  given(part: string, text: string, open: string | undefined): string {
+    if (open === undefined) return this.text(part, text);
+    if (open !== text) {
+      this.originals.push({ part, text });
+      this.count += Math.max(1, (open.match(MARKER) ?? []).length - (text.match(MARKER) ?? []).length);
+    }
+    return open;
   }
   text(part: string, text: string): string {
     if (!this.source) return text;
@@ -143,7 +175,7 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
     time_critical_deadline: tc?.deadline ?? null,
     time_critical_evidence: JSON.stringify(tc?.evidence ?? []),
     time_critical_due_at: tc?.dueAt ?? null,
-    free_text: withheld.text('freeText', c.freeText),
+    free_text: withheld.given('freeText', c.freeText, a.open?.freeText),
     scan_missing_reason: c.scanMissingReason,
     has_source: c.source ? 1 : 0,
     created_at: at,
@@ -165,15 +197,15 @@ export function insertAllegation(m: Mutation, a: NewAllegation, newId: () => str
   c.vehicles.forEach((v, i) => insertPart(m, VEHICLES, a.id, i, v, newId()));
   c.travel.forEach((t, i) => insertPart(m, TRAVEL, a.id, i, t, newId()));
 
-  for (const n of c.notes) {
+  c.notes.forEach((n, i) => {
     const id = newId();
-    m.append('note', { id, allegation_id: a.id, note_date: n.date, author_name: n.author, author_user_id: null, text: withheld.text(`note:${id}`, n.text), amends_note_id: null, created_at: at });
-  }
+    m.append('note', { id, allegation_id: a.id, note_date: n.date, author_name: n.author, author_user_id: null, text: withheld.given(`note:${id}`, n.text, a.open?.notes[i]), amends_note_id: null, created_at: at });
+  });
 
   c.legacyAttachments.forEach((att, i) => {
     const id = newId();
     const before = withheld.originals.length;
-    const legacyText = withheld.text(`attachment:${id}`, att.text);
+    const legacyText = withheld.given(`attachment:${id}`, att.text, a.open?.legacy[i]);
     m.insert('attachment', {
       id,
       allegation_id: a.id,

@@ -3,6 +3,16 @@ import type { Db } from './db.ts';
 import { prepared } from './statements.ts';
 import type { QueueRow } from '../../shared/schemas/record.ts';
 import type { Status } from '../../shared/domain/vocabularies.ts';
+import { evidencePlace, type Evidence } from '../../shared/analysis/triage.ts';
+
+/** The earliest evidence not dismissed, in words, for the queue's "why" column. */
+function whyTimeCritical(evidence: Evidence[]): string | null {
+  const e = evidence.find((x) => !x.dismissed) ?? evidence[0];
+  if (!e) return null;
+  const event = e.event.charAt(0).toUpperCase() + e.event.slice(1);
+  const day = new Date(`${e.date}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return `${event} on ${day}, ${evidencePlace(e)}: “${e.text}”${e.rule ? ` (rule: ${e.rule})` : ''}`;
+}
 
 /**
  * The deadline a queue counts down to: for new work, initial assessment (or, if sooner, the 24-hour standard of a
@@ -16,7 +26,7 @@ const DUE_SQL = `CASE
 
 const QUEUE_SQL = `
 SELECT ${DUE_SQL} AS due_at, a.id, a.reference, a.received_at, a.channel, a.reporter_type, a.status, a.unit_code, a.assessment_due_at, a.next_due_at,
-       a.time_critical, a.time_critical_state,
+       a.time_critical, a.time_critical_state, CASE WHEN a.time_critical = 1 THEN a.time_critical_evidence END AS tc_evidence,
        EXISTS (SELECT 1 FROM compliance_signoffs c WHERE c.allegation_id = a.id AND c.decision = 'returned'
                AND c.decided_at >= (SELECT max(d.decided_at) FROM outcome_decisions d WHERE d.allegation_id = a.id)) AS returned,
        (SELECT group_concat(offence_type, ',') FROM (SELECT offence_type FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL ORDER BY ordinal)) AS offences,
@@ -91,6 +101,7 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
       timeCritical: r.time_critical === 1,
       timeCriticalState: (r.time_critical_state as QueueRow['timeCriticalState']) ?? null,
       returned: r.returned === 1,
+      timeCriticalWhy: r.tc_evidence ? whyTimeCritical(JSON.parse(r.tc_evidence as string) as Evidence[]) : null,
       attachments: r.attachments as number,
       notes: r.notes as number,
     })),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { OCR_STATUSES } from '../domain/vocabularies.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { procedure } from './procedure.ts';
+import { WRITER_FIELDS } from '../sources/writer-block.ts';
 
 /** Who works with attachments: everyone who works cases; NSU may read them too. */
 const CASE_ROLES = ['analyst', 'sifter', 'duty_manager', 'compliance_officer', 'manager', 'admin'] as const;
@@ -12,10 +13,19 @@ const READ_ROLES = [...CASE_ROLES, 'nsu'] as const;
 const INBOX_ROLES = ['sifter', 'manager', 'admin'] as const;
 
 export const ATTACHMENT_KINDS = ['pdf', 'tiff', 'jpeg', 'png'] as const;
-export const SUGGESTION_KINDS = ['name', 'dob', 'address', 'postcode', 'phone', 'email', 'vrm', 'flight'] as const;
-/** Where a scan reveals its writer; 'known-source' is the allegation's recorded source repeated on the page. */
-export const SOURCE_REGION_KINDS = ['signature', 'self-introduction', 'fax-header', 'contact', 'letterhead', 'known-source'] as const;
+export const SUGGESTION_KINDS = ['name', 'dob', 'address', 'postcode', 'phone', 'email', 'vrm', 'flight', 'business', 'travel', 'offence'] as const;
+/**
+ * Where a scan reveals its writer; 'known-source' is the allegation's recorded source repeated on the page,
+ * 'writer-repeat' the writer's own name, phone, email or street repeated outside their signature or letterhead.
+ */
+export const SOURCE_REGION_KINDS = ['signature', 'self-introduction', 'fax-header', 'contact', 'letterhead', 'known-source', 'writer-repeat'] as const;
 export const SOURCE_DETAIL_KINDS = ['name', 'phone', 'email', 'postcode'] as const;
+/**
+ * Who the writer of a scan is, when it is moved into the pane: the source (there is none yet), the allegation's
+ * source again (a further contact of theirs), or another person who reported.
+ */
+export const WRITER_AS = ['source', 'same', 'other'] as const;
+export type WriterAs = (typeof WRITER_AS)[number];
 
 /** Largest piece of a file sent in one call: base64 of 768 KB, well under the browser host's 4 MB body limit. */
 export const UPLOAD_CHUNK_BYTES = 768 * 1024;
@@ -26,6 +36,23 @@ export const box = z.object({ x0: z.number(), y0: z.number(), x1: z.number(), y1
 export type BoxView = z.infer<typeof box>;
 
 export const attachmentError = z.object({ code: z.string(), message: z.string() });
+
+/** Which text of an allegation a suggestion came from: the account, a note, or an attachment (scanned or legacy). */
+export { SUGGESTION_FROM } from '../schemas/form.ts';
+import { SUGGESTION_FROM } from '../schemas/form.ts';
+
+/** What a person made of a suggestion: accepted onto the form (when the form was saved) or rejected. */
+export const suggestionDecision = z.object({
+  decision: z.enum(['accepted', 'rejected']),
+  by: z.string(),
+  at: isoDateTime,
+  reason: z.string(),
+  /** Where on the form it went ("travel.1.flight"). */
+  field: z.string().nullable(),
+});
+export type SuggestionDecisionView = z.infer<typeof suggestionDecision>;
+
+export { acceptedSuggestion, type AcceptedSuggestion } from '../schemas/form.ts';
 
 /** A field suggested from attachment text: where it is (page, span, boxes on the page image) and why. */
 export const suggestionView = z.object({
@@ -42,8 +69,23 @@ export const suggestionView = z.object({
   date: z.string().nullable(),
   dateText: z.string().nullable(),
   role: z.string().nullable(),
+  /** The words it came from (its sentence), where they are known. */
+  sentence: z.string().optional(),
+  /** Flights and travel: where from and to, when the letter says. */
+  origin: z.string().nullable().optional(),
+  destination: z.string().nullable().optional(),
+  /** Businesses: the kind the name says it is. */
+  businessType: z.string().optional(),
+  /** The latest decision on it, if anyone has made one. */
+  decision: suggestionDecision.nullable().optional(),
 });
 export type SuggestionView = z.infer<typeof suggestionView>;
+
+/** A suggestion from any text of an allegation, with the text it came from. */
+export const suggestionItem = suggestionView.extend({
+  from: z.object({ kind: z.enum(SUGGESTION_FROM), id: z.string().nullable(), label: z.string() }),
+});
+export type SuggestionItem = z.infer<typeof suggestionItem>;
 
 /** Where a scan reveals its writer: the place, never the words (those are restricted). */
 export const sourceRegionView = z.object({
@@ -97,6 +139,10 @@ export const attachmentDetail = attachmentSummary.extend({
     regions: z.array(sourceRegionView),
     movedAt: isoDateTime.nullable(),
     movedBy: z.string().nullable(),
+    /** What of the writer the scan gives, offered for the restricted pane (the fields only: the details are restricted). */
+    offer: z.object({ fields: z.array(z.enum(WRITER_FIELDS)) }).nullable(),
+    /** The allegation already has a source: moving asks whether the writer is that person or another. */
+    hasSource: z.boolean(),
     /** Whether this user may see the original (allocated to the case, or NSU). */
     canOpenOriginal: z.boolean(),
     sanitisedPages: z.number().int(),
@@ -200,11 +246,26 @@ export const attachmentsApi = {
     output: z.object({ queued: z.array(z.number().int()) }),
   }),
   'attachments.moveSource': procedure({
-    summary: 'Move what the scan reveals about its writer into the restricted source pane (filling only empty fields); nothing is shown back.',
+    summary:
+      'Move what the scan reveals about its writer (name, organisation, address, phone, email) into the restricted source pane: as the source, or, when the allegation has one, as a further contact of that person or as another person who reported. Nothing is shown back.',
     access: CASE_ROLES,
     mutates: true,
-    input: z.object({ id: uuid, reason: z.string().trim().min(5, 'say why (at least 5 characters)').max(1000) }),
-    output: z.object({ moved: z.array(z.enum(SOURCE_DETAIL_KINDS)), createdSource: z.boolean() }),
+    input: z.object({ id: uuid, reason: z.string().trim().min(5, 'say why (at least 5 characters)').max(1000), as: z.enum(WRITER_AS).optional() }),
+    output: z.object({ moved: z.array(z.enum(WRITER_FIELDS)), createdSource: z.boolean(), as: z.enum(WRITER_AS) }),
+  }),
+  'allegations.suggestions': procedure({
+    summary: 'Fields suggested from every text of an allegation (the account, notes, attachments), each with the page and words it came from and what was decided on it.',
+    access: READ_ROLES,
+    mutates: false,
+    input: z.object({ id: uuid }),
+    output: z.array(suggestionItem),
+  }),
+  'allegations.rejectSuggestion': procedure({
+    summary: 'Reject a suggested field (audited); it stays listed as rejected, and can still be accepted later.',
+    access: CASE_ROLES,
+    mutates: true,
+    input: z.object({ id: uuid, from: z.enum(SUGGESTION_FROM), fromId: z.string().max(100).nullable(), key: z.string().min(1).max(500), reason: z.string().trim().max(1000).default('') }),
+    output: z.array(suggestionItem),
   }),
   'scans.list': procedure({
     summary: 'The NAT scan inbox: scans from the watched folder waiting for an allegation, and those refused.',

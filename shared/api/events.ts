@@ -34,6 +34,20 @@ export const coreEvent = z.discriminatedUnion('type', [
   // Something in the store changed (any committed mutation, by this window, another, the OCR pool or an import):
   // screens re-read what they show. Mutations in quick succession are sent as one event.
   z.object({ type: z.literal('store.changed'), allegationIds: z.array(z.string()), mutations: z.number().int() }),
+  // An allegation joined the duty intelligence manager's queue (on receipt, or when a page, note or amendment
+  // said something imminent), or joined it again over a dismissal because of evidence not seen before.
+  z.object({
+    type: z.literal('timecritical.raised'),
+    allegationId: z.string(),
+    reference: z.string(),
+    unit: z.string().nullable(),
+    /** The event and its date ("flight", "2026-03-06"), where it was found ("page 2 of fax.tif") and why, in words. */
+    event: z.string(),
+    date: z.string(),
+    where: z.string(),
+    reason: z.string(),
+    again: z.boolean(),
+  }),
   // The NAT scan inbox changed (a scan arrived from the watched folder, or was attached).
   z.object({ type: z.literal('scans.changed'), waiting: z.number().int() }),
   // Sync: the state shown in the window changed; records arrived from the server (screens showing them refresh).

@@ -34,6 +34,22 @@ export const sourcePane = z.object({
   allegationId: uuid,
   reference,
   details: sourceDetails,
+  /**
+   * Further details letters gave: another way to reach the source ('contact'), or another person who reported
+   * ('source'), each with the attachment it came from and when it was recorded.
+   */
+  also: z.array(
+    z.object({
+      kind: z.enum(['contact', 'source']),
+      name: z.string(),
+      organisation: z.string(),
+      address: z.string(),
+      phone: z.string(),
+      email: z.string(),
+      from: z.string(),
+      at: z.string(),
+    }),
+  ),
   /** Text that revealed the source, as it was before the source was withheld from the open record. */
   originals: z.array(z.object({ part: z.string(), label: z.string(), text: z.string() })),
   contacts: z.array(contactEntry),

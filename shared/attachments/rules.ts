@@ -1,7 +1,7 @@
 // Rules about attachments shared by the core and the renderer: whether a letter or fax lacks its original scan,
 // and how an accepted suggestion goes into the electronic form (a person clicks; nothing is added otherwise).
-import { PAPER_CHANNELS, type Channel } from '../domain/vocabularies.ts';
-import type { AllegationForm } from '../schemas/form.ts';
+import { OFFENCE_TYPE_LABELS, OFFENCE_TYPES, PAPER_CHANNELS, type Channel, type OffenceType } from '../domain/vocabularies.ts';
+import type { AcceptedSuggestion, AllegationForm } from '../schemas/form.ts';
 import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
 import type { SuggestionView } from '../api/attachments.ts';
 
@@ -19,7 +19,19 @@ export const SUGGESTION_LABELS: Record<SuggestionView['kind'], string> = {
   email: 'Email',
   vrm: 'Vehicle',
   flight: 'Flight',
+  business: 'Business',
+  travel: 'Travel',
+  offence: 'Offence type',
 };
+
+const isOffence = (v: string): v is OffenceType => (OFFENCE_TYPES as readonly string[]).includes(v);
+
+/** A suggestion's value as a person reads it: an offence type by its label, travel with its date. */
+export function suggestionText(s: Pick<SuggestionView, 'kind' | 'value' | 'date'>): string {
+  if (s.kind === 'offence') return isOffence(s.value) ? OFFENCE_TYPE_LABELS[s.value] : s.value;
+  if ((s.kind === 'travel' || s.kind === 'flight') && s.date) return `${s.value} · ${s.date}`;
+  return s.value;
+}
 
 function splitName(full: string): { forename: string; middleNames: string; surname: string } {
   const parts = full.trim().split(/\s+/);
@@ -40,12 +52,13 @@ function splitAddress(written: string): { line1: string; town: string; postcode:
 
 /** What suggestionOnForm reads: the electronic form, or a stored record (they share these fields). */
 export interface FormLike {
-  travel: ReadonlyArray<{ flight: string }>;
+  travel: ReadonlyArray<{ flight: string; destination?: string; travelDate?: string | null }>;
+  offenceTypes?: readonly string[];
   vehicles: ReadonlyArray<{ vrm: string }>;
   phones: ReadonlyArray<{ number: string }>;
   emails: ReadonlyArray<{ email: string }>;
   addresses: ReadonlyArray<{ line1: string; postcode: string }>;
-  businesses: ReadonlyArray<{ address: { postcode: string } | null }>;
+  businesses: ReadonlyArray<{ name?: string; address: { postcode: string } | null }>;
   subjects: ReadonlyArray<{ forename: string; middleNames: string; surname: string; dob: string | null }>;
 }
 
@@ -75,8 +88,16 @@ export function suggestionOnForm(form: FormLike, s: Pick<SuggestionView, 'kind' 
       return form.subjects.some((x) => foldName([x.forename, x.middleNames, x.surname].filter(Boolean).join(' ')) === foldName(s.value) || foldName(`${x.forename} ${x.surname}`) === foldName(s.value));
     case 'dob':
       return form.subjects.some((x) => x.dob === s.value);
+    case 'business':
+      return form.businesses.some((b) => foldName(b.name ?? '') === foldName(s.value));
+    case 'travel':
+      return form.travel.some((t) => foldName(t.destination ?? '') === foldName(s.value) && (!s.date || !t.travelDate || t.travelDate === s.date));
+    case 'offence':
+      return (form.offenceTypes ?? []).includes(s.value);
   }
 }
+
+type Suggested = Pick<SuggestionView, 'kind' | 'value' | 'text' | 'date' | 'role'> & Partial<Pick<SuggestionView, 'origin' | 'destination' | 'businessType'>>;
 
 /**
  * An address taken from a letter: what the words before it said it was (a home, a workplace, the premises), else
@@ -90,12 +111,31 @@ function addressType(form: AllegationForm, role: string | null | undefined): All
 
 /**
  * The form with the suggestion added, and the path of the field it went into (to show the person where).
- * A date of birth goes to the first subject without one (a new subject when every one has a date).
+ * A date of birth goes to the first subject without one (a new subject when every one has a date). With `ref`
+ * (which text it came from, and its key), the form carries it as accepted: saving the form records that.
  */
-export function applySuggestion(form: AllegationForm, s: Pick<SuggestionView, 'kind' | 'value' | 'text' | 'date' | 'role'>): { form: AllegationForm; path: Array<string | number> } {
+export function applySuggestion(
+  form: AllegationForm,
+  s: Suggested,
+  ref?: Omit<AcceptedSuggestion, 'field'>,
+): { form: AllegationForm; path: Array<string | number> } {
+  const out = putOnForm(form, s);
+  if (!ref) return out;
+  const accepted = out.form.accepted.filter((a) => !(a.from === ref.from && a.fromId === ref.fromId && a.key === ref.key));
+  return { form: { ...out.form, accepted: [...accepted, { ...ref, field: out.path.join('.') }] }, path: out.path };
+}
+
+function putOnForm(form: AllegationForm, s: Suggested): { form: AllegationForm; path: Array<string | number> } {
   switch (s.kind) {
     case 'flight':
-      return { form: { ...form, travel: [...form.travel, { flight: s.value, travelDate: s.date ?? '', origin: '', destination: '' }] }, path: ['travel', form.travel.length, 'flight'] };
+      return { form: { ...form, travel: [...form.travel, { flight: s.value, travelDate: s.date ?? '', origin: s.origin ?? '', destination: s.destination ?? '' }] }, path: ['travel', form.travel.length, 'flight'] };
+    case 'travel':
+      return { form: { ...form, travel: [...form.travel, { flight: '', travelDate: s.date ?? '', origin: s.origin ?? '', destination: s.destination ?? s.value }] }, path: ['travel', form.travel.length, 'destination'] };
+    case 'business':
+      return { form: { ...form, businesses: [...form.businesses, { name: s.value, type: s.businessType ?? '', address: null }] }, path: ['businesses', form.businesses.length, 'name'] };
+    case 'offence':
+      if (!isOffence(s.value)) return { form, path: ['offenceTypes'] };
+      return { form: { ...form, offenceTypes: form.offenceTypes.includes(s.value) ? form.offenceTypes : [...form.offenceTypes, s.value] }, path: ['offenceTypes'] };
     case 'vrm':
       return { form: { ...form, vehicles: [...form.vehicles, { vrm: s.value, description: '' }] }, path: ['vehicles', form.vehicles.length, 'vrm'] };
     case 'phone':

@@ -3,12 +3,18 @@
 // analyst can see it on the scan and accept it with one click. Nothing here changes the record: a person
 // decides (the inspection found 28% of records held details only in attachments, and a smuggler's flight
 // was missed because it was only in a scan: 000 §4.26, Figure 7).
-import * as chrono from 'chrono-node';
+import { airlineByIcao } from '../text/airlines.ts';
+import { isCommonWord } from '../text/words.ts';
 import { findIdentifiers } from '../text/identifiers.ts';
+import { originalOffset, splitGluedWords } from '../text/glue.ts';
 import { foldName, normaliseFlightNumber, normaliseVrm } from '../text/normalise.ts';
+import { evidenceText, sentenceAt, sentenceSpans, type Span } from '../text/sentences.ts';
 import { boxesForSpan, type Box, type PlacedWord } from './page-text.ts';
+import { findBusinesses } from './suggest-business.ts';
+import { findOffenceHints } from './suggest-offences.ts';
+import { findJourneys, travelDetails } from './suggest-travel.ts';
 
-export type SuggestionKind = 'name' | 'dob' | 'address' | 'postcode' | 'phone' | 'email' | 'vrm' | 'flight';
+export type SuggestionKind = 'name' | 'dob' | 'address' | 'postcode' | 'phone' | 'email' | 'vrm' | 'flight' | 'business' | 'travel' | 'offence';
 
 export interface SuggestedField {
   kind: SuggestionKind;
@@ -24,12 +30,29 @@ export interface SuggestedField {
   boxes: Box[];
   /** Why it was suggested: "RE: line", "brother", "DOB", "flight" ... */
   cue: string;
-  /** For flights: the travel date when the text gives one (ISO), and the words that gave it. */
+  /** The words it came from: its sentence, or the words around it in a sentence too long to show. */
+  sentence: string;
+  /** For flights and travel: the travel date when the text gives one (ISO), and the words that gave it. */
   date?: string | null;
   dateText?: string | null;
+  /** For flights and travel: where from and to, when the sentence says. */
+  origin?: string | null;
+  destination?: string | null;
   /** For names: the relation the text gives ("subject", "brother", "friend" ...). */
   role?: string;
+  /** For businesses: what kind the name says it is ("car wash"). */
+  businessType?: string;
 }
+
+/** What the record already says, so suggestions fit it. */
+export interface SuggestContext {
+  /** When the allegation was received: dates such as "on Friday" are read relative to it. */
+  receivedAt?: Date | null;
+  /** Subjects already on the record. With none, the first person the letter names is the subject. */
+  subjectCount?: number;
+}
+
+type Found = Omit<SuggestedField, 'page' | 'boxes' | 'sentence'>;
 
 export interface PageTextInput {
   page: number;
@@ -55,7 +78,12 @@ const OWNER = `(?:${ci('h')}[ie1l]${ci('s')}|${ci('h')}[ec]${ci('r')}|${ci('thei
 // OCR debris between a cue and the name: stray quotes, tildes, underscores, a line of noise.
 const GAP = `[\\s_~'"‘’\`|]*`;
 
+const REPORT = `(?:${ci('report')}|${ci('reporting')}|${ci('writing about')}|${ci('concerned about')}|${ci('information about')})`;
+const PERSON = `(?:${ci('a')}\\s+(?:${ci('man')}|${ci('woman')}|${ci('person')}|${ci('lady')}|${ci('gentleman')})\\s+${CALLED}\\s*)?`;
+
 const NAME_CUES: Array<{ re: RegExp; cue: string; role: (m: RegExpExecArray) => string }> = [
+  // "I am writing to report Marek Nowak", "I wish to report a man called Rajesh Kumar": who the letter is about.
+  { re: new RegExp(`\\b${REPORT}\\s+${PERSON}${GAP}(${NAME})`, 'g'), cue: 'reported', role: () => 'subject' },
   // "RE: WASEEM IQBAL", "Re: Waseem Iqbal DOB 01/02/1980": the subject of the letter.
   { re: new RegExp(`\\b${ci('re')}\\s*[:.-]\\s*(${NAME})`, 'g'), cue: 'RE: line', role: () => 'subject' },
   // "his brother Arshad Nawaz", "a friend called Mohammad Nasser", "her boss, Ali Khan"
@@ -93,8 +121,14 @@ function cleanName(raw: string): { text: string; length: number } | null {
   return { text, length: raw.indexOf(kept[kept.length - 1] as string) + (kept[kept.length - 1] as string).length };
 }
 
-function findNames(text: string): Array<Omit<SuggestedField, 'page' | 'boxes'>> {
-  const out: Array<Omit<SuggestedField, 'page' | 'boxes'>> = [];
+/** A surname OCR began with "l" for "I" ("Bogdan lonescu"): put right where the word is no English word. */
+function repairNameInitials(text: string): string {
+  return text.replace(/\b([A-Z][a-z]+[ \t]+)l([a-z]{2,})\b/g, (all, before: string, rest: string) => (isCommonWord(`l${rest}`) ? all : `${before}I${rest}`));
+}
+
+function findNames(raw: string): Found[] {
+  const text = repairNameInitials(raw);
+  const out: Found[] = [];
   for (const { re, cue, role } of NAME_CUES) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -119,8 +153,8 @@ function isoDate(y: number, m: number, d: number): string | null {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-function findDobs(text: string): Array<Omit<SuggestedField, 'page' | 'boxes'>> {
-  const out: Array<Omit<SuggestedField, 'page' | 'boxes'>> = [];
+function findDobs(text: string): Found[] {
+  const out: Found[] = [];
   for (const m of text.matchAll(DOB)) {
     // UK order: day/month/year.
     const value = isoDate(Number(m[3]), Number(m[2]), Number(m[1]));
@@ -136,30 +170,21 @@ function findDobs(text: string): Array<Omit<SuggestedField, 'page' | 'boxes'>> {
 
 // OCR confuses letters and digits; in the number part of a flight introduced by "flight" they are digits.
 const DIGIT_LOOKALIKES: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', i: '1', '|': '1', Z: '2', z: '2', S: '5', s: '5', B: '8', G: '6', g: '9' };
-const FLIGHT_CUE = /\b(?:flight|flying(?:\s+\w+)?\s+on|booked(?:\s+on)?|flies(?:\s+out)?\s+on|travels?\s+on|trip\s+is\s+on)\s+(?:no\.?\s*|number\s*)?((?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?[0-9OoDQIlZSBG|]{2,4})\b/gi;
+const FLIGHT_CUE = /\b(?:flight|flying(?:\s+\w+)?\s+on|booked(?:\s+on)?|flies(?:\s+out)?\s+on|travels?\s+on|trip\s+is\s+on)\s+(?:no\.?\s*|number\s*)?((?:[A-Z]{3}|[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?[0-9OoDQIlZSBG|]{2,4})\b/gi;
 
-function flightDate(text: string, from: number): { date: string | null; dateText: string | null } {
-  const window = text.slice(from, from + 80).split(/[.!?\n]\s/)[0] ?? '';
-  const parsed = chrono.en.GB.parse(window, new Date(Date.UTC(2000, 0, 1)));
-  const first = parsed[0];
-  if (!first) return { date: null, dateText: null };
-  const certain = first.start.isCertain('day') && first.start.isCertain('month');
-  const y = first.start.isCertain('year') ? first.start.get('year') : null;
-  const date = certain && y ? isoDate(y, first.start.get('month') ?? 0, first.start.get('day') ?? 0) : null;
-  return { date, dateText: first.text };
-}
-
-function findFlights(text: string): Array<Omit<SuggestedField, 'page' | 'boxes'>> {
-  const out: Array<Omit<SuggestedField, 'page' | 'boxes'>> = [];
+function findFlights(text: string, receivedAt: Date | null, spans: Span[]): Found[] {
+  const out: Found[] = [];
   for (const m of text.matchAll(FLIGHT_CUE)) {
     const token = m[1] ?? '';
     const compact = token.replace(/\s/g, '');
-    const designator = compact.slice(0, 2);
-    const number = compact.slice(2).replace(/./g, (c) => DIGIT_LOOKALIKES[c] ?? c);
+    // A known airline's three-letter ICAO code ("EZY874l"), else the two-character IATA code.
+    const icao = /^[A-Z]{3}/i.test(compact) && airlineByIcao(compact.slice(0, 3));
+    const designator = compact.slice(0, icao ? 3 : 2);
+    const number = compact.slice(designator.length).replace(/./g, (c) => DIGIT_LOOKALIKES[c] ?? c);
     const value = normaliseFlightNumber(designator + number);
     if (!value) continue;
     const start = (m.index ?? 0) + m[0].length - token.length;
-    out.push({ kind: 'flight', text: token, value, start, end: start + token.length, cue: 'flight', ...flightDate(text, start + token.length) });
+    out.push({ kind: 'flight', text: token, value, start, end: start + token.length, cue: 'flight', ...travelDetails(text, start, start + token.length, receivedAt, spans) });
   }
   return out;
 }
@@ -170,8 +195,8 @@ const VEHICLE_CUE = new RegExp(`\\b(?:${ci('driving')}|${ci('drives')}|${ci('dro
 
 const UK_PLATES = [/^[A-Z]{2}\d{2}[A-Z]{3}$/, /^[A-Z]\d{1,3}[A-Z]{3}$/, /^[A-Z]{3}\d{1,3}[A-Z]$/, /^[A-Z]{1,3}\d{1,4}$/, /^\d{1,4}[A-Z]{1,3}$/];
 
-function findVehicles(text: string): Array<Omit<SuggestedField, 'page' | 'boxes'>> {
-  const out: Array<Omit<SuggestedField, 'page' | 'boxes'>> = [];
+function findVehicles(text: string): Found[] {
+  const out: Found[] = [];
   for (const m of text.matchAll(VEHICLE_CUE)) {
     const from = (m.index ?? 0) + m[0].length;
     const window = text.slice(from, from + 60).split(/[.!?](?:\s|$)/)[0] ?? '';
@@ -207,8 +232,8 @@ function addressRole(before: string): string | null {
   return null;
 }
 
-function findAddresses(text: string, postcodes: Array<{ index: number; text: string }>): Array<Omit<SuggestedField, 'page' | 'boxes'>> {
-  const out: Array<Omit<SuggestedField, 'page' | 'boxes'>> = [];
+function findAddresses(text: string, postcodes: Array<{ index: number; text: string; value: string }>): Found[] {
+  const out: Found[] = [];
   for (const m of text.matchAll(STREET_START)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
@@ -217,44 +242,79 @@ function findAddresses(text: string, postcodes: Array<{ index: number; text: str
     const stop = pc ? pc.index + pc.text.length : end;
     const written = text.slice(start, stop);
     const role = addressRole(text.slice(Math.max(0, start - 60), start));
-    out.push({ kind: 'address', text: written, value: written.replace(/\s+/g, ' ').replace(/\s+,/g, ','), start, end: stop, cue: pc ? 'street and postcode' : 'street', ...(role ? { role } : {}) });
+    // The postcode as it is ("B21 0LA"), not as OCR read it ("B21 OLA").
+    const value = pc ? text.slice(start, pc.index) + pc.value : written;
+    out.push({ kind: 'address', text: written, value: value.replace(/\s+/g, ' ').replace(/\s+,/g, ','), start, end: stop, cue: pc ? 'street and postcode' : 'street', ...(role ? { role } : {}) });
   }
   return out;
 }
 
+/** A name's role: the relation the text gives; the first person named on a record with no subject is the subject. */
+function withRoles(found: Found[], context: SuggestContext, named: { first: boolean }): void {
+  for (const f of found) {
+    if (f.kind !== 'name') continue;
+    if (named.first && (context.subjectCount ?? 1) === 0 && (f.role === 'associate' || f.role === 'person')) f.role = 'subject';
+    named.first = false;
+  }
+}
+
+/** Everything suggested by one page's text (already read with glued words split). */
+function suggestFromText(text: string, context: SuggestContext, spans: Span[]): Found[] {
+  const receivedAt = context.receivedAt ?? null;
+  const found: Found[] = [];
+  const ids = findIdentifiers(text);
+  for (const id of ids) {
+    if (id.kind === 'flight') continue; // flights come from findFlights, which also reads noisy digits and dates
+    found.push({ kind: id.kind, text: id.text, value: id.value, start: id.index, end: id.index + id.text.length, cue: id.repaired ? `${id.kind} (read through an OCR slip)` : id.kind });
+  }
+  const vehicles = findVehicles(text);
+  found.push(...findFlights(text, receivedAt, spans));
+  // Flights that stand as bare tokens ("TK2584", "EZY8741") with no cue word, as identifiers finds them, unless
+  // the token is part of a registration ("K398" of "K398 KOJ").
+  for (const id of ids) {
+    if (id.kind !== 'flight' || found.some((f) => f.kind === 'flight' && f.value === id.value)) continue;
+    if (vehicles.some((v) => id.index < v.end && id.index + id.text.length > v.start)) continue;
+    found.push({ kind: 'flight', text: id.text, value: id.value, start: id.index, end: id.index + id.text.length, cue: id.airline ? `flight number (${id.airline})` : 'flight number', ...travelDetails(text, id.index, id.index + id.text.length, receivedAt, spans) });
+  }
+  const flights = found.filter((f) => f.kind === 'flight');
+  for (const j of findJourneys(text, receivedAt, (span) => flights.some((f) => f.start >= span.start && f.start < span.end))) {
+    found.push({ kind: 'travel', text: j.text, value: j.destination ?? '', start: j.start, end: j.end, cue: j.cue, date: j.date, dateText: j.dateText, origin: j.origin, destination: j.destination });
+  }
+  for (const b of findBusinesses(text)) found.push({ kind: 'business', text: b.text, value: b.text.replace(/\s+/g, ' '), start: b.start, end: b.end, cue: b.cue, businessType: b.type });
+  // Offence words may wrap across lines ("never goes to\nclass"): read with every space alike (same offsets).
+  for (const o of findOffenceHints(text.replace(/\s/g, ' '))) found.push({ kind: 'offence', text: o.text, value: o.offence, start: o.start, end: o.end, cue: 'offence words' });
+  found.push(...vehicles, ...findNames(text), ...findDobs(text), ...findAddresses(text, ids.filter((i) => i.kind === 'postcode')));
+  return found;
+}
+
 /**
- * Suggestions from the text of an attachment's pages, in page order. Identical suggestions are kept once
- * per page (the first place they appear); `exclude` spans (the source's own details, see source-in-scan.ts)
- * are left out, since those belong in the restricted pane and not on the form.
+ * Suggestions from the text of an attachment's pages, in page order, each with the page, the span and the
+ * words it came from. Identical suggestions are kept once (the first place they appear); `exclude` spans (the
+ * source's own details, see source-in-scan.ts) are left out, since those belong in the restricted pane and
+ * not on the form. Text is read as OCR gives it: words glued together are split first, and spans point into
+ * the page text as given.
  */
-export function suggestFields(pages: readonly PageTextInput[], exclude: ReadonlyArray<{ page: number; start: number; end: number }> = []): SuggestedField[] {
+export function suggestFields(pages: readonly PageTextInput[], exclude: ReadonlyArray<{ page: number; start: number; end: number }> = [], context: SuggestContext = {}): SuggestedField[] {
   const out: SuggestedField[] = [];
+  const seen = new Set<string>();
+  const named = { first: true };
   for (const p of pages) {
-    const found: Array<Omit<SuggestedField, 'page' | 'boxes'>> = [];
-    const ids = findIdentifiers(p.text);
-    for (const id of ids) {
-      if (id.kind === 'flight') continue; // flights come from findFlights, which also reads noisy digits and dates
-      found.push({ kind: id.kind, text: id.text, value: id.value, start: id.index, end: id.index + id.text.length, cue: id.kind });
-    }
-    const vehicles = findVehicles(p.text);
-    found.push(...findFlights(p.text));
-    // Flights that stand as bare tokens ("TK2584") with no cue word, as identifiers finds them, unless the
-    // token is part of a registration ("K398" of "K398 KOJ").
-    for (const id of ids) {
-      if (id.kind !== 'flight' || found.some((f) => f.kind === 'flight' && f.value === id.value)) continue;
-      if (vehicles.some((v) => id.index < v.end && id.index + id.text.length > v.start)) continue;
-      found.push({ kind: 'flight', text: id.text, value: id.value, start: id.index, end: id.index + id.text.length, cue: 'flight number', ...flightDate(p.text, id.index + id.text.length) });
-    }
-    found.push(...vehicles, ...findNames(p.text), ...findDobs(p.text), ...findAddresses(p.text, ids.filter((i) => i.kind === 'postcode')));
-    const seen = new Set<string>();
-    found.sort((a, b) => a.start - b.start);
+    const repair = splitGluedWords(p.text);
+    const text = repair.text;
+    const spans = sentenceSpans(text);
+    const found = suggestFromText(text, context, spans).sort((a, b) => a.start - b.start);
+    const kept: Array<Found & { sentence: string }> = [];
     for (const f of found) {
-      const key = `${f.kind}:${f.kind === 'name' ? foldName(f.value) : f.value}`;
+      const key = `${f.kind}:${f.kind === 'name' || f.kind === 'business' ? foldName(f.value) : f.value}`;
+      const start = originalOffset(repair, f.start);
+      const end = originalOffset(repair, f.end);
       if (seen.has(key)) continue;
-      if (exclude.some((x) => x.page === p.page && f.start < x.end && f.end > x.start)) continue;
+      if (exclude.some((x) => x.page === p.page && start < x.end && end > x.start)) continue;
       seen.add(key);
-      out.push({ ...f, page: p.page, boxes: p.words ? boxesForSpan(p.words, f.start, f.end) : [] });
+      kept.push({ ...f, text: p.text.slice(start, end), start, end, sentence: evidenceText(text, sentenceAt(text, f.start, spans), f.start, f.end) });
     }
+    withRoles(kept, context, named);
+    for (const f of kept) out.push({ ...f, page: p.page, boxes: p.words ? boxesForSpan(p.words, f.start, f.end) : [] });
   }
   return out;
 }

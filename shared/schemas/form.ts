@@ -47,6 +47,19 @@ export const formSource = z.object({
 });
 export type FormSource = z.output<typeof formSource>;
 
+/** Which text of an allegation a suggestion came from: the account, a note, or an attachment (scanned or legacy). */
+export const SUGGESTION_FROM = ['account', 'note', 'attachment'] as const;
+
+/** A suggestion put into a form being edited: recorded as accepted when the form is saved. */
+export const acceptedSuggestion = z.object({
+  from: z.enum(SUGGESTION_FROM),
+  fromId: z.string().max(100).nullable(),
+  key: z.string().min(1).max(500),
+  /** Where on the form it went ("travel.1.flight"). */
+  field: z.string().max(200),
+});
+export type AcceptedSuggestion = z.infer<typeof acceptedSuggestion>;
+
 export const allegationFormShape = z.object({
   channel: z.enum(CHANNELS, { message: 'choose how it arrived' }),
   reporterType: z.enum(REPORTER_TYPES, { message: 'choose who reported it' }),
@@ -62,6 +75,8 @@ export const allegationFormShape = z.object({
   vehicles: z.array(formVehicle).max(100).default([]),
   travel: z.array(formTravel).max(100).default([]),
   source: formSource.nullable().default(null),
+  /** Suggestions put into this form from the allegation's texts: recorded as accepted when it is saved. */
+  accepted: z.array(acceptedSuggestion).max(500).default([]),
 });
 
 export type AllegationFormInput = z.input<typeof allegationFormShape>;

@@ -126,6 +126,18 @@ export const detectedDeadline = z.object({
   sentence: z.string(),
   event: z.string(),
   daysAfterReceipt: z.number().int(),
+  /** The event's words as written, the rule that fired ("flight + weekday") and why, in words (absent on flags raised before they were recorded). */
+  cue: z.string().optional(),
+  rule: z.string().optional(),
+  reason: z.string().optional(),
+  /** The attachment page the sentence is on, when it came from a scan. */
+  page: z.number().int().positive().nullable().optional(),
+  /** Which text said it: the account, a note or an attachment (absent on flags raised before it was recorded). */
+  origin: z.object({ kind: z.enum(['account', 'note', 'attachment']), id: z.string().nullable(), label: z.string() }).optional(),
+  /** When it was first found: a page read after receipt raises the flag then. */
+  foundAt: isoDateTime.optional(),
+  /** Part of what a duty manager dismissed; it does not raise the flag again. */
+  dismissed: z.boolean().optional(),
 });
 
 export const timeCriticalView = z.object({
@@ -222,6 +234,8 @@ export const queueRow = z.object({
   timeCriticalState: z.enum(['detected', 'confirmed', 'dismissed']).nullable(),
   /** The compliance officer returned its outcome and no new outcome has been chosen since. */
   returned: z.boolean(),
+  /** Why it is time-critical, in words: the event, its date, where it was found and the rule ("Flight on 2026-03-06, page 2 of fax.tif: flight + weekday"). */
+  timeCriticalWhy: z.string().nullable(),
   attachments: z.number().int(),
   notes: z.number().int(),
 });

@@ -3,7 +3,8 @@
 // parser cannot read gets a message that says what is wrong and where, never an exception from the engine.
 // Each leaf is then read as what it is (analyseQuery): an identifier (phone, postcode or district, vehicle,
 // flight, email), a word that may be a name (searched fuzzily in the name fields), or a phrase.
-import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
+import { flightNumberForms, foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
+import { isPostcodeArea } from '../text/ocr-repair.ts';
 import { NOT_NAMES } from './names.ts';
 
 /**
@@ -37,8 +38,8 @@ const PHONE_AT = /^(?:\+44\s?\(0\)\s?|\+44\s?|0044\s?|\(?0)\d[\d()\s.-]{7,16}\d(
 const POSTCODE_AT = /^[A-Za-z]{1,2}\d[A-Za-z\d]?\s+\d[A-Za-z]{2}(?![A-Za-z\d])/;
 // Registrations written with their space: current ("AM55 LAP"), prefix ("H72 RFH") and suffix ("ABC 123D") styles.
 const VRM_AT = /^(?:[A-Za-z]{2}\d{2}\s[A-Za-z]{3}|[A-Za-z]\d{1,3}\s[A-Za-z]{3}|[A-Za-z]{3}\s\d{1,3}[A-Za-z])(?![A-Za-z\d])/;
-// A flight number written with a space ("VN 787", "BA 0098"): the airline code in capitals, as printed.
-const FLIGHT_AT = /^(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s\d{1,4}(?![A-Za-z\d])/;
+// A flight number written with a space ("VN 787", "BA 0098", "EZY 8741"): the airline code in capitals, as printed.
+const FLIGHT_AT = /^(?:[A-Z]{2,3}|[A-Z]\d|\d[A-Z])\s\d{1,4}(?![A-Za-z\d])/;
 
 function identifierAt(rest: string): string | null {
   const phone = PHONE_AT.exec(rest)?.[0];
@@ -185,8 +186,13 @@ export type IdentifierKind = 'phone' | 'postcode' | 'district' | 'vrm' | 'flight
 
 /** One leaf of a query, read for what it is. */
 export type QueryTerm =
-  /** `value`: the canonical index token(s) (national phone digits, compact postcode, VRM, flight, email words). */
-  | { kind: 'id'; id: IdentifierKind; text: string; value: string[] }
+  /**
+   * `value`: the canonical index token(s) (national phone digits, compact postcode, VRM, flight, email words).
+   * `also`: other ways the same identifier stands in text, each a run of index words, matched as well so that
+   * reading a query as an identifier never loses a record holding the words as typed ("VN 99" in a letter)
+   * or the identifier in another form (flight "U2 8741" written "EZY8741").
+   */
+  | { kind: 'id'; id: IdentifierKind; text: string; value: string[]; also?: string[][] }
   /** `words`: as the text columns tokenise it; `names`: folded name tokens; `nameLike`: searched as a name. */
   | { kind: 'word'; text: string; words: string[]; names: string[]; nameLike: boolean }
   | { kind: 'phrase'; text: string; words: string[] };
@@ -209,14 +215,14 @@ export function analyseWord(word: string): QueryTerm | null {
   }
   const pc = parseUkPostcode(text);
   if (pc.postcode && text.replace(/\s/g, '').length >= 5) return { kind: 'id', id: 'postcode', text, value: [pc.postcode.replace(' ', '').toLowerCase()] };
-  if (pc.outward && /^[A-Za-z]{1,2}\d[A-Za-z\d]?$/.test(text)) return { kind: 'id', id: 'district', text, value: [pc.outward.toLowerCase()] };
+  if (pc.outward && /^[A-Za-z]{1,2}\d[A-Za-z\d]?$/.test(text) && isPostcodeArea(pc.area ?? '')) return { kind: 'id', id: 'district', text, value: [pc.outward.toLowerCase()] };
   if (/^(?:[A-Za-z]{2}\d{2}\s?[A-Za-z]{3}|[A-Za-z]\d{1,3}\s[A-Za-z]{3}|[A-Za-z]{3}\s\d{1,3}[A-Za-z])$/.test(text)) {
     return { kind: 'id', id: 'vrm', text, value: [normaliseVrm(text).toLowerCase()] };
   }
   const flightText = text.replace(/\s+/g, '');
-  if (/^(?:[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\d{1,4}[A-Za-z]?$/.test(flightText) && /\d{2}/.test(flightText)) {
+  if (/^(?:[A-Za-z]{2,3}|[A-Za-z]\d|\d[A-Za-z])\d{1,4}[A-Za-z]?$/.test(flightText) && /\d{2}/.test(flightText)) {
     const f = normaliseFlightNumber(flightText);
-    if (f) return { kind: 'id', id: 'flight', text, value: [f.toLowerCase()] };
+    if (f) return { kind: 'id', id: 'flight', text, value: [f.toLowerCase()], also: flightAlternatives(f, text) };
   }
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
     const words = ftsWords(normaliseEmail(text));
@@ -227,6 +233,22 @@ export function analyseWord(word: string): QueryTerm | null {
   const names = foldName(text).split(' ').filter(Boolean);
   const nameLike = names.length > 0 && names.every((n) => /^\p{L}{2,}$/u.test(n) && !NOT_NAMES.has(n));
   return { kind: 'word', text, words, names, nameLike };
+}
+
+/** A flight in every form text may hold it: each designator of its airline, joined and spaced, and as typed. */
+function flightAlternatives(canonical: string, typed: string): string[][] {
+  const out = new Map<string, string[]>();
+  const add = (words: string[]) => {
+    if (words.length) out.set(words.join(' '), words);
+  };
+  for (const form of flightNumberForms(canonical)) {
+    const m = form.toLowerCase().match(/^([a-z0-9]{2,3}?)(\d+[a-z]?)$/);
+    add([form.toLowerCase()]);
+    if (m) add([m[1] as string, m[2] as string]);
+  }
+  add(ftsWords(typed));
+  out.delete(canonical.toLowerCase());
+  return [...out.values()];
 }
 
 function analyseNode(node: QueryNode): AnalysedQuery | null {
@@ -309,7 +331,11 @@ export function renderFts(node: AnalysedQuery, render: (term: QueryTerm) => stri
 
 /** A term exactly as typed, in any column. */
 export function exactTerm(term: QueryTerm): string {
-  if (term.kind === 'id') return term.id === 'email' ? quoteFts(term.value.join(' ')) : quoteFts(term.value[0] as string);
+  if (term.kind === 'id') {
+    const main = term.id === 'email' ? quoteFts(term.value.join(' ')) : quoteFts(term.value[0] as string);
+    if (!term.also?.length) return main;
+    return `(${[main, ...term.also.map((words) => quoteFts(words.join(' ')))].join(' OR ')})`;
+  }
   if (term.kind === 'phrase' || term.words.length > 1) return quoteFts(term.words.join(' '));
   return quoteFts(term.words[0] as string);
 }

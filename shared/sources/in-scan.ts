@@ -6,6 +6,7 @@ import { findIdentifiers } from '../text/identifiers.ts';
 import { findPhonesInText } from '../text/phones-in-text.ts';
 import { boxesForSpan, type Box } from '../attachments/page-text.ts';
 import type { PageTextInput } from '../attachments/suggest-fields.ts';
+import { readWriterBlock, type WriterDetails } from './writer-block.ts';
 
 export type SourceRegionKind = 'signature' | 'self-introduction' | 'fax-header' | 'contact' | 'letterhead';
 
@@ -18,8 +19,8 @@ export interface SourceRegion {
   text: string;
   /** On the page image, when the page's words are known. */
   boxes: Box[];
-  /** What the region says about the writer, for moving into the restricted pane. */
-  details: { name?: string; phone?: string; email?: string; postcode?: string };
+  /** What the region says about the writer, for moving into the restricted pane (see writer-block.ts). */
+  details: WriterDetails;
 }
 
 // Sign-offs, matched on their letters with up to two OCR slips ("Yours faithfu1ly", "Yoursfaithfully",
@@ -37,6 +38,8 @@ function editDistance(a: string, b: string): number {
 }
 
 function isSignOff(line: string): boolean {
+  // "Yours filly", "Yours faithfuliy": a line of "Yours" and one word closes a letter however the word was read.
+  if (/^[^A-Za-z]*yours[ \t]+[A-Za-z0-9|!]{3,14}[.,]?[ \t]*$/i.test(line)) return true;
   const key = line.toLowerCase().replace(/[1|!]/g, 'l').replace(/[^a-z]/g, '');
   if (key.length < 6 || key.length > 20) return false;
   return SIGN_OFFS.some((w) => editDistance(key, w) <= (w.length >= 12 ? 2 : w.length >= 9 ? 1 : 0));
@@ -46,7 +49,10 @@ const DEBRIS = /^[^A-Za-z0-9]*[A-Za-z0-9]?[^A-Za-z0-9]*$/;
 /** Sign-offs that do not identify anyone. */
 const ANONYMOUS = /^(?:anon(?:ymous)?|a[ \t]+concerned[ \t]+\w+|a[ \t]+(?:neighbour|friend|resident|member of the public)|concerned[ \t]+\w+|n\/?a)$/i;
 const SELF_INTRO = /\b(?:[Mm]y name is|I am called)[ \t]+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,3})/g;
-const FAX_FROM = /^[ \t]*(?:FAX[ \t]+)?FROM[ \t]*:[ \t]*(.*)$/gim;
+// "FAX FROM:", and as OCR misreads it ("EAX EROM:").
+const FAX_FROM = /^[ \t]*(?:[FE]AX[ \t]+)?[FE]ROM[ \t]*:[ \t]*(.*)$/gim;
+/** A street line ("9 Villa Road"), which starts a signature block whose name line OCR lost. */
+const STREET_LINE = /^(?:(?:flat|apartment|unit)\s+\w+,?\s+)?\d+[A-Za-z]?\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}\s+(?:road|street|lane|avenue|drive|close|way|crescent|place|grove|gardens|terrace|court|hill|park|row|walk|square|parade|rise|mews|green|broadway|vale|view)\b/i;
 const CONTACT_CUE = /\b(?:my (?:phone|mobile|number|telephone|email|e-mail|address) is|(?:contact|call|ring|text|reach|email) me (?:on|at)|you can (?:contact|reach|call) me (?:on|at)|I live at|tel(?:ephone)?\s*:|mob(?:ile)?\s*:|e-?mail\s*:)/gi;
 const SALUTATION = /^[ \t]*(?:dear\b|to whom it may concern|to the home office|home office|immigration enforcement|re\s*:)/im;
 
@@ -80,16 +86,20 @@ export function findSourceRegions(pages: readonly PageTextInput[]): SourceRegion
   const out: SourceRegion[] = [];
   for (const p of pages) {
     const { text } = p;
-    const add = (kind: SourceRegionKind, start: number, end: number, extra: SourceRegion['details'] = {}) => {
+    const add = (kind: SourceRegionKind, start: number, end: number, extra: SourceRegion['details'] = {}, block = false) => {
       while (end > start && /\s/.test(text[end - 1] as string)) end--;
+      while (start < end && /\s/.test(text[start] as string)) start++;
       if (end <= start) return;
       const span = text.slice(start, end);
-      out.push({ kind, page: p.page, start, end, text: span, boxes: p.words ? boxesForSpan(p.words, start, end) : [], details: { ...details(span), ...extra } });
+      // A signature block or letterhead is read line by line for the whole address; other places for identifiers.
+      const said = block ? readWriterBlock(span, extra.name) : details(span);
+      out.push({ kind, page: p.page, start, end, text: span, boxes: p.words ? boxesForSpan(p.words, start, end) : [], details: { ...said, ...extra } });
     };
 
-    // The signature block: up to five lines after the sign-off, until a blank line follows text.
+    // The signature block: up to nine lines after the sign-off (name, title, organisation, address, phone,
+    // email), until a blank line follows text.
     for (const signOff of linesFrom(text, 0).filter((l) => isSignOff(l.line))) {
-      const after = linesFrom(text, signOff.end + 1).slice(0, 6);
+      const after = linesFrom(text, signOff.end + 1).slice(0, 10);
       let start = -1;
       let end = -1;
       let name: string | undefined;
@@ -101,14 +111,14 @@ export function findSourceRegions(pages: readonly PageTextInput[]): SourceRegion
           continue;
         }
         if (start < 0 && ANONYMOUS.test(t)) break;
-        if (start < 0 && !looksLikeName(t) && !findIdentifiers(t).length) break;
+        if (start < 0 && !looksLikeName(t) && !STREET_LINE.test(t) && !findIdentifiers(t).length) break;
         if (start < 0) {
           start = l.start + l.line.indexOf(t);
           if (looksLikeName(t)) name = t;
         }
         end = l.end;
       }
-      if (start >= 0) add('signature', start, end, name ? { name } : {});
+      if (start >= 0) add('signature', start, end, name ? { name } : {}, true);
     }
 
     for (const m of text.matchAll(SELF_INTRO)) {
@@ -139,21 +149,35 @@ export function findSourceRegions(pages: readonly PageTextInput[]): SourceRegion
       if (ids.length || /\bI live at\b/i.test(m[0])) add('contact', start + m[0].length, end);
     }
 
-    // Letterhead: on the first page, lines above the salutation that name someone or give contact details.
+    // Letterhead: on the first page, the block of lines above the salutation that names someone or gives an
+    // address or contact details (the date and the fax header's lines are not part of it).
     if (p.page === 1) {
       const sal = SALUTATION.exec(text);
       const head = sal ? text.slice(0, sal.index) : '';
+      let block: { start: number; end: number; name?: string; telling: boolean } | null = null;
+      const close = () => {
+        if (block?.telling) add('letterhead', block.start, block.end, block.name ? { name: block.name } : {}, true);
+        block = null;
+      };
       for (const l of linesFrom(head, 0)) {
-        const t = l.line.trim().replace(/^[^A-Za-z0-9(+]+/, '');
-        if (!t || /^(?:FAX|TO|FROM)\b/i.test(t)) continue;
-        const ids = findIdentifiers(t).filter((i) => i.kind !== 'flight');
-        const isDate = /\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{2,4})\b/.test(t);
-        if (isDate && !ids.length) continue;
+        const t = l.line.trim().replace(/^[^A-Za-z0-9(+$]+/, '');
+        const ids = t ? findIdentifiers(t).filter((i) => i.kind !== 'flight') : [];
+        const isDate = /\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{2,4})\b/.test(t) && !ids.length;
+        if (!t || /^(?:FAX|TO|FROM|P\.?\s?\d)\b/i.test(t) || isDate) {
+          close();
+          continue;
+        }
         // "Office of Rt Hon Jack Green MP": an MP's or councillor's office names them.
         const office = /^(?:(?:the\s+)?office of|from)[;:,.]?\s+(.+?)(?:\s+MP)?$/i.exec(t);
-        const name = office ? office[1] : looksLikeName(t) ? t : undefined;
-        if (ids.length || name || /^\d+[A-Za-z]?\s+\w+/.test(t)) add('letterhead', l.start + l.line.indexOf(t), l.end, name ? { name } : {});
+        const name = office ? office[1] : looksLikeName(t) && /\s/.test(t) ? t : undefined;
+        const start = l.start + l.line.indexOf(t);
+        if (!block) block = { start, end: l.end, telling: false };
+        const current = block as { start: number; end: number; name?: string; telling: boolean };
+        current.end = l.end;
+        if (name && !current.name) current.name = name;
+        if (ids.length || name || /^\d+[A-Za-z]?\s+\w+/.test(t)) current.telling = true;
       }
+      close();
     }
   }
   // Overlapping regions of one page are kept apart (each says why) but sorted by place.

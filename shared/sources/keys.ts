@@ -13,6 +13,8 @@ export interface SourceLike {
   email?: string | null;
   address?: string | null;
   relationship?: string | null;
+  /** Further contact details of the source, and other people who reported (see redact.ts). */
+  also?: ReadonlyArray<Omit<SourceLike, 'also'>> | null;
 }
 
 /**
@@ -75,7 +77,22 @@ function houseStreetTown(address: string): string | null {
   return street && town ? `${(m[1] as string).toLowerCase()}|${street}|${town}` : null;
 }
 
+/** Kinds that say "same person" on their own: the only ones taken from further details (`also`). */
+const STRONG: ReadonlySet<SourceKeyKind> = new Set(['phone', 'email', 'name_postcode', 'house_postcode', 'house_street']);
+
 export function sourceKeys(s: SourceLike): SourceKey[] {
+  const keys = keysOf(s);
+  // Further details link a referral to whoever they belong to; the keys that only tell two people apart (a
+  // postcode, how a forename sounds) stay the recorded source's, so a second person cannot contradict them.
+  for (const other of s.also ?? []) {
+    for (const k of keysOf({ ...other, name: other.name || s.name || null })) {
+      if (STRONG.has(k.kind) && !keys.some((x) => x.kind === k.kind && x.value === k.value)) keys.push(k);
+    }
+  }
+  return keys;
+}
+
+function keysOf(s: Omit<SourceLike, 'also'>): SourceKey[] {
   const keys: SourceKey[] = [];
   const add = (kind: SourceKeyKind, value: string | null | undefined) => {
     if (value) keys.push({ kind, value });

@@ -13,6 +13,11 @@ export interface SourceIdentifiers {
   phone?: string | null;
   email?: string | null;
   address?: string | null;
+  /**
+   * Further details the pane holds: the source's other contact details, and other people who reported (a letter's
+   * writer recorded beside the allegation's source). Withheld like the source's own.
+   */
+  also?: ReadonlyArray<Omit<SourceIdentifiers, 'also'>> | null;
 }
 
 export interface Redaction {
@@ -31,9 +36,22 @@ function matches(folded: string, re: RegExp): Array<[number, number]> {
 /**
  * Replaces every place a source's name, phone, email or street address appears, however it is written: names
  * reordered, with initials, accents or in capitals; phones in any spacing, split over lines, with +44, 0044 or 44;
- * emails with "[at]" and "(dot)"; streets with Rd for Road (source-patterns.ts).
+ * emails with "[at]" and "(dot)"; streets with Rd for Road (source-patterns.ts). The details in `also` too.
  */
 export function redactSource(text: string, source: SourceIdentifiers): Redaction {
+  const first = redactOne(text, source);
+  if (!source.also?.length) return first;
+  let out = first.text;
+  let count = first.count;
+  for (const other of source.also) {
+    const r = redactOne(out, other);
+    out = r.text;
+    count += r.count;
+  }
+  return { text: out, count };
+}
+
+function redactOne(text: string, source: Omit<SourceIdentifiers, 'also'>): Redaction {
   if (!text) return { text, count: 0 };
   // Cheap necessary conditions first (importing calls this for every text): a pattern is only run when the
   // word it cannot match without appears.

@@ -6,6 +6,7 @@
 import { boxesForSpan, type Box, type PlacedWord } from '../attachments/page-text.ts';
 import { redactSource, SOURCE_MARKER, type SourceIdentifiers } from './redact.ts';
 import { findSourceRegions, type SourceRegion } from './in-scan.ts';
+import { writerFromRegions, type WriterOffer } from './writer-block.ts';
 
 export interface Span {
   start: number;
@@ -13,7 +14,8 @@ export interface Span {
 }
 
 export interface WithheldRegion {
-  kind: SourceRegion['kind'] | 'known-source';
+  /** 'writer-repeat': the writer's name, phone, email or street where the scan repeats it outside their block. */
+  kind: SourceRegion['kind'] | 'known-source' | 'writer-repeat';
   page: number;
   start: number;
   end: number;
@@ -89,4 +91,38 @@ export function withholdFromPage(page: { page: number; text: string; words?: rea
     }
   }
   return { open: withholdSpans(page.text, regions), regions };
+}
+
+export interface WithheldScan {
+  pages: WithheldPage[];
+  /** The writer as the scan gives them away (signature, letterhead, fax header...), to offer for the restricted pane. */
+  writer: WriterOffer | null;
+}
+
+/**
+ * Every page of a scan, read together: the writer is found wherever they sign or head the letter (a fax's
+ * page 2 often ends with the signature block), offered for the pane, and withheld from the open text of every
+ * page — in their block, and wherever a page repeats their name, phone, email or street — as well as the
+ * allegation's known source (`known`).
+ */
+export function withholdFromScan(pages: ReadonlyArray<{ page: number; text: string; words?: readonly PlacedWord[] }>, known: SourceIdentifiers | null): WithheldScan {
+  const writer = writerFromRegions(findSourceRegions(pages));
+  const repeat: SourceIdentifiers | null = writer ? { name: writer.name ?? null, phone: writer.phone ?? null, email: writer.email ?? null, address: writer.street ?? null } : null;
+  const out: WithheldPage[] = [];
+  for (const page of pages) {
+    const w = withholdFromPage(page, known);
+    if (repeat) {
+      const redacted = redactSource(page.text, repeat);
+      if (redacted.count > 0) {
+        for (const s of replacedSpans(page.text, redacted.text)) {
+          // A repeat inside a region already withheld (the name in its own signature block) is not another place.
+          if (w.regions.some((r) => r.start <= s.start && r.end >= s.end)) continue;
+          w.regions.push({ kind: 'writer-repeat', page: page.page, start: s.start, end: s.end, boxes: page.words ? boxesForSpan(page.words, s.start, s.end) : [], details: {} });
+        }
+        w.open = withholdSpans(page.text, w.regions);
+      }
+    }
+    out.push(w);
+  }
+  return { pages: out, writer };
 }

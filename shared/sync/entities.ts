@@ -204,6 +204,18 @@ export const ENTITIES = [
     columns: ['blob_hash', 'width', 'height', 'boxes', 'made_at'],
   },
   {
+    entity: 'suggestion_decision',
+    table: 'suggestion_decisions',
+    key: ['id'],
+    merge: 'append',
+    scope: 'allegation',
+    allegations: ['allegation_id'],
+    columns: [
+      'allegation_id', 'origin', 'origin_id', 'origin_label', 'suggestion_key', 'kind', 'value', 'page', 'words', 'sentence', 'decision', 'reason', 'field',
+      'decided_by', 'user_id', 'decided_at',
+    ],
+  },
+  {
     entity: 'link_judgement',
     table: 'link_judgements',
     key: ['id'],

@@ -3,6 +3,7 @@
 // format were found 16% of the time without it).
 import { parse as parsePostcode, validOutcode, toNormalised as toNormalisedPostcode } from 'postcode';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { airlineByIcao, canonicalDesignator, designatorForms } from './airlines.ts';
 import { UK_POSTCODE_AREAS } from './postcode-areas.ts';
 
 export interface PostcodeParts {
@@ -132,14 +133,25 @@ export function normaliseVrm(raw: string | null | undefined): string {
 }
 
 /**
- * Flight number: IATA airline designator + number without leading zeros ("ai 0308" -> "AI308", "W6 1873").
+ * Flight number: airline designator + number without leading zeros ("ai 0308" -> "AI308", "W6 1873"). A
+ * three-letter ICAO designator of a known airline is accepted and kept under the airline's IATA code where it
+ * has one ("EZY8741" -> "U28741", "BAW 249" -> "BA249"), so a flight compares equal however it was written.
  * Returns null when the text is not shaped like a flight number.
  */
 export function normaliseFlightNumber(raw: string | null | undefined): string | null {
   const compact = (raw ?? '').toUpperCase().replace(/[\s-]/g, '');
   const m = compact.match(/^([A-Z]{2}|[A-Z]\d|\d[A-Z])(\d{1,4})([A-Z]?)$/);
-  if (!m) return null;
-  return `${m[1]}${String(Number(m[2]))}${m[3] ?? ''}`;
+  if (m) return `${m[1]}${String(Number(m[2]))}${m[3] ?? ''}`;
+  const icao = compact.match(/^([A-Z]{3})(\d{1,4})([A-Z]?)$/);
+  if (icao && airlineByIcao(icao[1] as string)) return `${canonicalDesignator(icao[1] as string)}${String(Number(icao[2]))}${icao[3] ?? ''}`;
+  return null;
+}
+
+/** A canonical flight number under every designator of its airline: "U28741" -> ["U28741", "EZY8741"]. */
+export function flightNumberForms(canonical: string): string[] {
+  const m = canonical.toUpperCase().match(/^([A-Z0-9]{2,3}?)(\d{1,4}[A-Z]?)$/);
+  if (!m) return [canonical.toUpperCase()];
+  return designatorForms(m[1] as string).map((d) => `${d}${m[2]}`);
 }
 
 export function normaliseEmail(raw: string | null | undefined): string {

@@ -10,7 +10,8 @@ export interface PhoneInText {
   e164: string | null;
 }
 
-const CANDIDATE = /(?:\+\d{1,3}\s?(?:\(0\)\s?)?|\b00\d{1,3}\s?|\(?\b0)\d{1,5}\)?(?:[ .-]?\d{1,5}){0,5}/g;
+// Groups may be split by a line break, as a letter wraps a number ("on 07700\n900889").
+const CANDIDATE = /(?:\+\d{1,3}\s?(?:\(0\)\s?)?|\b00\d{1,3}\s?|\(?\b0)\d{1,5}\)?(?:(?:[ .-]|[ \t]*\n[ \t]*)?\d{1,5}){0,5}/g;
 
 /** A number of the right length to be a phone number, even if no operator has that range (people mistype). */
 function plausible(national: string): boolean {

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 /** Presses Tab until the focused element is the one with this accessible label. */
-async function tabTo(page: Page, label: string | RegExp, max = 60): Promise<void> {
+async function tabTo(page: Page, label: string | RegExp, max = 120): Promise<void> {
   for (let i = 0; i < max; i++) {
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;

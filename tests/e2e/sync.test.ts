@@ -128,6 +128,9 @@ describe('two desks syncing through a central server', () => {
     await syncOk(colleagueDesk);
     await syncNow(wm.page);
     // The colleague's desk closes the case; the analyst, not yet synced, records another outcome.
+    // An allegation is actioned only once an action is recorded, and a report leaves only graded (issue 20).
+    await colleague.call('allegations.grade', { id: letterId, source: '2', intelligence: 'B', handling: 'P', harm: 'medium' });
+    await colleague.call('actions.record', { allegationId: letterId, action: 'tasked_ice', recipientType: 'ice_team', recipient: 'ICE team West Midlands' });
     await colleague.call('allegations.outcome', { id: letterId, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally: tasked to ICE' });
     await compliance.call('allegations.signOff', { id: letterId, decision: 'approve', evidence: [...SIGNOFF_EVIDENCE], note: 'Checked' });
     await syncOk(colleagueDesk);

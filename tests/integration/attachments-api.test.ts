@@ -268,7 +268,7 @@ describe('a scan that reveals its writer', () => {
 
     // Move what it reveals into the restricted pane: nothing comes back to the sifter.
     const moved = await sifter.call('attachments.moveSource', { id: attachment.id, reason: 'Letter signed by the reporter' });
-    expect(moved).toEqual({ moved: ['name', 'phone'], createdSource: true });
+    expect(moved).toEqual({ moved: ['name', 'phone'], createdSource: true, as: 'source' });
     // NSU opens the pane without an allocation (nobody allocates themselves into a source pane: issue 16).
     const pane = await nsu.call('source.open', { allegationId: id, reason: 'Check the reporter' });
     expect(pane.details).toMatchObject({ name: 'Margaret Thompson', phone: '01134960000' });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { OcrPool, type OcrProgress } from '../../electron/attachments/ocr-pool.ts';
 import { openDocument } from '../../electron/attachments/document.ts';
-import { analyseAttachment } from '../../electron/attachments/analyse.ts';
+import { analyseScan } from '../../shared/analysis/analyse-text.ts';
 import { sanitiseAttachment } from '../../electron/attachments/sanitise.ts';
 import { suggestFields } from '../../shared/attachments/suggest-fields.ts';
 import { makeScannedPdf, makeTextPdf } from '../pdf-maker.ts';
@@ -114,8 +114,9 @@ describe('OCR of attachments, page by page', () => {
     const ocr = await pool.ocrAttachment(scan);
     const page = ocr.pages[0]!;
     expect(page.status).toBe('done');
-    const { sourceRegions, suggestions } = analyseAttachment(ocr);
-    expect(sourceRegions.map((r) => [r.kind, r.text])).toEqual([
+    const { pages, suggestions } = analyseScan(ocr.pages.map((p) => ({ page: p.page, text: p.text, words: p.words })), { receivedAt: new Date() });
+    const sourceRegions = pages.flatMap((p) => p.withheld);
+    expect(sourceRegions.map((r) => [r.kind, page.text.slice(r.start, r.end).trim()])).toEqual([
       ['fax-header', '0113 496 0000'],
       ['signature', 'Margaret Thompson'],
     ]);

@@ -25,7 +25,7 @@ describe('the core in its own process (as Electron runs it)', () => {
     await next((m) => m.ready === true);
     child.send({ garbage: true });
     child.send({ id: 1, name: 'auth.status', input: {}, session: null });
-    expect(await next((m) => m.id === 1)).toEqual({ id: 1, result: { ok: true, value: { needsSetup: true, deskName: 'IMS Desk' } } });
+    expect(await next((m) => m.id === 1)).toEqual({ id: 1, result: { ok: true, value: { needsSetup: true, deskName: 'IMS Desk', server: null } } });
     child.send({ id: 2, name: 'queue.list', input: {}, session: null });
     expect(await next((m) => m.id === 2)).toMatchObject({ result: { ok: false, error: { code: 'unauthenticated' } } });
     child.kill('SIGTERM');

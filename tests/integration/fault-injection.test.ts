@@ -14,7 +14,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Store } from '../../electron/store/store.ts';
 import { STORE_FILE } from '../../electron/store/db.ts';
 import { createAllegation } from '../../electron/core/cases.ts';
 import { findUserByName } from '../../electron/core/users.ts';
@@ -105,12 +104,11 @@ function sound(profile: string): boolean {
   } finally {
     db.close();
   }
-  const store = new Store(profile);
-  try {
-    return ok && store.audit.verify().ok;
-  } finally {
-    store.db.close();
-  }
+  if (!ok) return false;
+  // The audit chain is keyed: only the vault's key tells a true chain from a recomputed one, so the command line
+  // (which unlocks the vault) verifies it.
+  const r = ims(profile, 'audit', 'verify', '--json');
+  return r.code === 0 && (JSON.parse(r.stdout) as { ok: boolean }).ok;
 }
 
 function record(fault: string, before: number, after: number, isSound: boolean): void {
@@ -225,8 +223,12 @@ describe('kill -9 at random moments of attaching and reading scans', () => {
     // Every scan attached again (each once), then every attachment read.
     for (const scan of SCANS) expect(ims(profile, 'attach', reference, scan).code).toBe(0);
     expect(count(profile, 'SELECT count(*) FROM attachments')).toBe(SCANS.length);
-    const finish = ims(profile, 'ocr-retry', reference, '--wait');
-    expect(finish.code, finish.stderr).toBe(0);
+    // Attaching again resumes reading, so it may already have finished everything (then ocr-retry rightly says there
+    // is nothing to read again, and exits 1).
+    if (count(profile, "SELECT count(*) FROM attachments WHERE ocr_status <> 'done'") > 0) {
+      const finish = ims(profile, 'ocr-retry', reference, '--wait');
+      expect(finish.code, finish.stderr).toBe(0);
+    }
     expect(count(profile, "SELECT count(*) FROM attachments WHERE ocr_status = 'done'")).toBe(SCANS.length);
     expect(count(profile, 'SELECT count(*) FROM ocr_queue')).toBe(0);
     expect(sound(profile)).toBe(true);

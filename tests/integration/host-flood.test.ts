@@ -39,7 +39,7 @@ function call(session: string, name: string, input: unknown): Promise<Reply> {
         port: host.port,
         path: `/api/call/${name}`,
         method: 'POST',
-        headers: { Host: `127.0.0.1:${host.port}`, Cookie: `ims_launch=${TOKEN}`, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer', 'X-IMS-Session': session, 'Content-Length': Buffer.byteLength(body) },
+        headers: { Host: `127.0.0.1:${host.port}`, 'X-IMS-Launch': TOKEN, 'Content-Type': 'application/json', 'X-IMS-Client': 'renderer', 'X-IMS-Session': session, 'Content-Length': Buffer.byteLength(body) },
       },
       (res) => {
         let text = '';
@@ -133,7 +133,7 @@ describe('one analyst flooding the browser host', () => {
     await flood(400, 40, (i) =>
       new Promise<void>((resolve) => {
         const s = connect(host.port, '127.0.0.1', () => {
-          s.write(i % 2 ? `POST /api/call/attachments.chunk HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ims_launch=${TOKEN}\r\nContent-Type: application/json\r\nX-IMS-Client: renderer\r\nContent-Length: 100000\r\n\r\n{"input":{"uploadId":"` : 'GET /index.html HTTP/1.1\r\nHost: 127.0');
+          s.write(i % 2 ? `POST /api/call/attachments.chunk HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nX-IMS-Launch: ${TOKEN}\r\nContent-Type: application/json\r\nX-IMS-Client: renderer\r\nContent-Length: 100000\r\n\r\n{"input":{"uploadId":"` : 'GET /index.html HTTP/1.1\r\nHost: 127.0');
           s.destroy();
           resolve();
         });
@@ -146,7 +146,7 @@ describe('one analyst flooding the browser host', () => {
     const statuses = await Promise.all(
       Array.from({ length: 100 }, () =>
         new Promise<number>((resolve, reject) => {
-          const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { Host: `127.0.0.1:${host.port}`, Cookie: `ims_launch=${TOKEN}`, 'X-IMS-Client': 'renderer' } }, (res) => {
+          const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { Host: `127.0.0.1:${host.port}`, 'X-IMS-Launch': TOKEN, 'X-IMS-Client': 'renderer' } }, (res) => {
             resolve(res.statusCode ?? 0);
             // Held open (as a page does) until the test ends; the refused ones close.
             if (res.statusCode !== 200) res.resume();

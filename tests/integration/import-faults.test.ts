@@ -81,7 +81,7 @@ describe.skipIf(canMount !== null)('an import that fills the disk', () => {
   });
 
   it('stops with one sentence saying how many were committed, exits non-zero, and a re-run on a bigger disk continues', () => {
-    expect(mountTmpfs(disk(), '6m')).toBeNull();
+    expect(mountTmpfs(disk(), '12m')).toBeNull();
     const profile = join(disk(), 'profile');
     const file = join(tmp.dir, 'thousand.jsonl');
     writeFileSync(file, `${corpus.join('\n')}\n`);

@@ -74,7 +74,7 @@ describe('packaging', () => {
         });
         child.on('exit', (code) => reject(new Error(`the core process exited (${code})`)));
       });
-      expect(answer).toEqual({ ok: true, value: { needsSetup: true, deskName: 'IMS Desk' } });
+      expect(answer).toEqual({ ok: true, value: { needsSetup: true, deskName: 'IMS Desk', server: null } });
     } finally {
       child.kill();
       tmp.cleanup();

@@ -115,6 +115,9 @@ describe('desks syncing with a central server', () => {
     await syncOk(wm2);
     // West Midlands 1 closes the case while West Midlands 2 is offline and records another outcome.
     const compliance = await signIn(wm1, 'wm.compliance');
+    // An allegation is actioned only once an action is recorded, and a report leaves only graded (issue 20).
+    await analyst.call('allegations.grade', { id: letterId, source: '2', intelligence: 'B', handling: 'P', harm: 'medium' });
+    await analyst.call('actions.record', { allegationId: letterId, action: 'tasked_ice', recipientType: 'ice_team', recipient: 'ICE team West Midlands' });
     await analyst.call('allegations.outcome', { id: letterId, outcome: 'actioned', actions: [{ action: 'tasked_ice', detail: 'ICE team West Midlands' }], rationale: 'Working illegally: tasked to ICE' });
     await compliance.call('allegations.signOff', { id: letterId, decision: 'approve', evidence: [...SIGNOFF_EVIDENCE], note: 'Checked' });
     await syncOk(wm1);

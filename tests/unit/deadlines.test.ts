@@ -64,3 +64,65 @@ describe('time-critical deadlines in the account', () => {
     expect(detectDeadlines('', RECEIVED)).toEqual([]);
   });
 });
+
+describe('deadlines in text as OCR reads letters and faxes', () => {
+  // [OCR text, the date of the event, or null]
+  const OCR: Array<[string, string | null]> = [
+    // A letter's line wraps inside the sentence
+    ['I know he is flying out\non Friday on EZY8741 from Luton.', '2026-03-06'],
+    ['The appeal hearing at Taylor House is\nlisted for 9 March.', '2026-03-09'],
+    // Full stops OCR put inside the sentence
+    ['He was supposed to be deported but he ran away and. he flies. out on Sunday to Istanbul.', '2026-03-08'],
+    // A weekday misread by one letter
+    ['He is flying out on Frlday from Stansted.', '2026-03-06'],
+    ['She is leaving tomorr0w for Lagos.', '2026-03-05'],
+    // Names, rates and spans of time that a date parser reads as times
+    ['Thu Ngoc Lam came to the UK in the back of a lorry.', null],
+    ['The business employs workers with no leave, paid cash at £3 an hour per day.', null],
+    ['She works as a delivery rider, paid £70 a day.', null],
+    ['The warehouse is open 7 days a week and I see him leaving at night.', null],
+    ['A couple of weeks ago he moved out.', null],
+    // What has already happened
+    ['He left for Lagos on Friday and has not come back.', null],
+    ['She arrived on Monday with two children.', null],
+    ['On Saturday my daughter saw her leaving the house with bags of shopping.', null],
+    ['He is leaving the country on Saturday for good.', '2026-03-07'],
+    // The event's word too far from the date to be about it
+    ['His brother drives a lorry for a living and works for the council on the bins in the town centre, and I saw him at the shop on Friday.', null],
+  ];
+  it.each(OCR)('%s', (text, expected) => {
+    const found = detectDeadlines(text, RECEIVED);
+    if (expected === null) expect(found).toEqual([]);
+    else expect(found[0]?.date).toBe(expected);
+  });
+
+  it('finds the deadline on page 2 of a fax, with the sentence and the rule that fired', () => {
+    const page2 = 'Page 2\nI also know that he is booked\nto fly out on Friday on flight EZY8741\nfrom Luton to Accra and will not come back.\n\nYours faithfully\n\nMargaret Holloway';
+    const [d] = detectDeadlines(page2, RECEIVED);
+    expect(d).toMatchObject({
+      date: '2026-03-06',
+      text: 'on Friday',
+      event: 'flight',
+      cue: 'flight',
+      rule: 'flight + weekday',
+      daysAfterReceipt: 2,
+      sentence: 'I also know that he is booked to fly out on Friday on flight EZY8741 from Luton to Accra and will not come back.',
+    });
+    expect(d?.reason).toBe('“flight” with “on Friday”: 2 days after it was received, within the 14 days that make it time-critical');
+  });
+
+  it('quotes the sentence as evidence, never the whole account (issue 19, item 8)', () => {
+    const account = `${'he works at the car wash every day and gets paid cash in hand by the owner '.repeat(6)}and his sister is due for arrival on 10 March from Lagos ${'and she will stay at the house with the other workers who sleep there '.repeat(4)}`;
+    const [d] = detectDeadlines(account, RECEIVED);
+    expect(d?.date).toBe('2026-03-10');
+    expect(d?.sentence.length).toBeLessThanOrEqual(245);
+    expect(d?.sentence).toContain('arrival on 10 March');
+    expect(d?.sentence.startsWith('… ')).toBe(true);
+  });
+
+  it('splits an account with no full stops where its sentences visibly start', () => {
+    const account = 'I have seen him there every day from 9am until late at night Staff sleep in the back of the premises on mattresses He has a strong Iranian accent He told me he is flying to Tehran on Saturday and will not come back';
+    const [d] = detectDeadlines(account, RECEIVED);
+    expect(d?.sentence).toBe('He told me he is flying to Tehran on Saturday and will not come back');
+  });
+});

@@ -79,9 +79,26 @@ describe('the search box query language', () => {
   });
 
   it('keeps a spaced flight number or registration together only in the shapes they are written in', () => {
-    expect(toFtsMatch('VN 787 Lagos')).toBe('("vn787" AND "lagos")');
+    // The flight is also matched as the words typed and under its airline's ICAO code (HVN), so a record
+    // holding "VN 787" in a letter is never lost to reading the query as a flight.
+    expect(toFtsMatch('VN 787 Lagos')).toBe('(("vn787" OR "vn 787" OR "hvn787" OR "hvn 787") AND "lagos")');
     // Lower-case words and a number are words, not a flight.
     expect(toFtsMatch('at 10 pm')).toBe('("at" AND "10" AND "pm")');
+  });
+
+  it.each([
+    ['VN 99', '("vn99" OR "vn 99" OR "hvn99" OR "hvn 99")'],
+    ['VN99', '("vn99" OR "vn 99" OR "hvn99" OR "hvn 99")'],
+    ['EZY 8741', '("u28741" OR "u2 8741" OR "ezy8741" OR "ezy 8741")'],
+    ['U2 8741', '("u28741" OR "u2 8741" OR "ezy8741" OR "ezy 8741")'],
+    ['BA 0098', '("ba98" OR "ba 98" OR "baw98" OR "baw 98" OR "ba 0098")'],
+  ])('reads the flight %s under every form a record may hold it in', (q, fts) => {
+    expect(toFtsMatch(q)).toBe(fts);
+  });
+
+  it('reads a district-shaped word of a real postcode area as a district, and of no area as a flight', () => {
+    expect(analyseWord('LS12')).toMatchObject({ kind: 'id', id: 'district' });
+    expect(analyseWord('VN99')).toMatchObject({ kind: 'id', id: 'flight', value: ['vn99'] });
   });
 
   it('lists the terms a record should agree with, leaving out what NOT excludes', () => {

@@ -33,8 +33,9 @@ describe('where a scan reveals its source', () => {
     expect(kinds('contact')[0]?.details.phone).toBe('02089348669');
   });
 
-  it('finds the letterhead above the salutation, but not the date', () => {
-    expect(kinds('letterhead').map((r) => r.text)).toEqual(['Mrs Pooja Sandhu', '14 Elm Grove', 'Leeds LS6 2AB']);
+  it('finds the letterhead above the salutation as one block, with the whole address, but not the date', () => {
+    expect(kinds('letterhead').map((r) => r.text)).toEqual(['Mrs Pooja Sandhu\n14 Elm Grove\nLeeds LS6 2AB']);
+    expect(kinds('letterhead')[0]?.details).toEqual({ name: 'Mrs Pooja Sandhu', street: '14 Elm Grove', town: 'Leeds', postcode: 'LS6 2AB', address: '14 Elm Grove, Leeds, LS6 2AB' });
   });
 
   it('does not flag the subject, the flight, or an anonymous sign-off', () => {

@@ -18,4 +18,10 @@ describe("tesseract's TSV as words", () => {
       { text: 'ee', confidence: 12.2, line: 2, bbox: { x0: 50, y0: 200, x1: 91, y1: 220 } },
     ]);
   });
+
+  it('reads a lone bar before a word in lower case as the capital I it was, and leaves a table rule alone', () => {
+    const row = (block: number, line: number, n: number, left: number, text: string) => `5\t1\t${block}\t1\t${line}\t${n}\t${left}\t100\t10\t40\t90\t${text}`;
+    const tsv = [row(1, 1, 1, 100, '|'), row(1, 1, 2, 120, 'also'), row(1, 1, 3, 200, 'know'), row(2, 1, 1, 100, '|'), row(2, 1, 2, 120, 'Name'), row(3, 1, 1, 100, '|'), row(4, 1, 1, 100, 'left')].join('\n');
+    expect(wordsFromTsv(tsv, 1).map((w) => w.text)).toEqual(['I', 'also', 'know', '|', 'Name', '|', 'left']);
+  });
 });

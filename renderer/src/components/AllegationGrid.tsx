@@ -38,10 +38,9 @@ const features = tableFeatures({
 });
 const helper = createColumnHelper<typeof features, QueueRow>();
 
-const columns = helper.columns([
-  helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' }),
-  helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' }),
-  helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }),
+const reference = helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' });
+const received = helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' });
+const rest = [
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
   helper.accessor('mainSubject', { header: 'Subject', sortFn: 'text', cell: (c) => <MarkedText text={c.getValue()} /> }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
@@ -70,11 +69,20 @@ const columns = helper.columns([
       </Group>
     ),
   }),
+];
+const columns = helper.columns([reference, received, helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }), ...rest]);
+// The duty manager's queue says why each allegation is there: the event, its date, where it was found, the rule.
+const whyColumns = helper.columns([
+  reference,
+  received,
+  helper.accessor((r) => r.timeCriticalWhy ?? '', { id: 'why', header: 'Why time-critical', sortFn: 'text', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
+  ...rest,
 ]);
 
 // Fits the main area at 1280 px (1028 px wide): the columns, after a choice box where rows can be chosen; the
-// status and due columns are never clipped.
+// status and due columns are never clipped. The duty manager's grid gives the channel's room to why.
 const COLUMNS = 'minmax(140px, 176px) 104px 84px minmax(80px, 1.2fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
+const WHY_COLUMNS = 'minmax(140px, 176px) 104px minmax(150px, 2.4fr) minmax(80px, 1fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
 const CHOICE = '34px';
 const ROW_HEIGHT = 38;
 
@@ -93,15 +101,18 @@ interface Props {
   choice?: { chosen: ReadonlySet<string>; onChange: (next: Set<string>) => void };
   /** Shown between the count and the grid (the bulk actions on the chosen rows). */
   toolbar?: ReactNode;
+  /** Show why each allegation is time-critical (the duty manager's queue). */
+  why?: boolean;
 }
 
-export function AllegationGrid({ rows: data, label, filter, loading, empty, resetKey, choice, toolbar }: Props) {
-  const GRID = choice ? `${CHOICE} ${COLUMNS}` : COLUMNS;
+export function AllegationGrid({ rows: data, label, filter, loading, empty, resetKey, choice, toolbar, why = false }: Props) {
+  const cols = why ? WHY_COLUMNS : COLUMNS;
+  const grid = choice ? `${CHOICE} ${cols}` : cols;
   const [sorting, setSorting] = useState<SortingState>([]);
   const rowsData = useMemo(() => [...(data ?? [])], [data]);
   const table = useTable({
     features,
-    columns,
+    columns: why ? whyColumns : columns,
     data: rowsData,
     state: { sorting, globalFilter: filter },
     onSortingChange: setSorting,
@@ -173,7 +184,7 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
         onKeyDown={onKeyDown}
         style={{ flex: 1, minHeight: 200 }}
       >
-        <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID }}>
+        <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: grid }}>
           {choice && (
             <div className="queue-cell" role="columnheader">
               <Checkbox
@@ -224,7 +235,7 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
                     setActive(item.index);
                     open(item.index);
                   }}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: GRID }}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: grid }}
                 >
                   {choice && (
                     <div className="queue-cell" role="gridcell" onClick={(e) => e.stopPropagation()}>

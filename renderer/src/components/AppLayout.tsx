@@ -22,6 +22,7 @@ import { useScanCount } from './attachments/useScanCount.ts';
 import { EntityScreen } from '../screens/EntityScreen.tsx';
 import { WatchScreen } from '../screens/WatchScreen.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
+import { TimeCriticalAlerts, useTimeCriticalCount } from './TimeCriticalAlerts.tsx';
 import { MiScreen } from '../screens/MiScreen.tsx';
 import { MiRecordsScreen } from '../screens/MiRecordsScreen.tsx';
 import { GuidanceScreen } from '../screens/GuidanceScreen.tsx';
@@ -51,6 +52,7 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
   ]);
   const national = NATIONAL_ROLES.includes(user.role);
   const scanCount = useScanCount(['sifter', 'manager', 'admin'].includes(user.role));
+  const timeCritical = useTimeCriticalCount(['duty_manager', 'manager'].includes(user.role));
 
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
@@ -92,7 +94,22 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
       {/* An administrator's or manager's list is longer than a 720 px window: it scrolls rather than hides links. */}
       <AppShell.Navbar p="xs" aria-label="Main" style={{ overflowY: 'auto' }}>
         <Stack gap={2}>
-          <NavLink href={href({ name: 'queue' })} label="Work queue" description={national ? 'Any unit' : unitName(user.unit)} leftSection={<IconListDetails size={18} />} active={route.name === 'queue'} />
+          <NavLink
+            href={href({ name: 'queue' })}
+            label={
+              <Group gap={6} wrap="nowrap">
+                Work queue
+                {timeCritical > 0 && (
+                  <Badge size="xs" color="red" aria-label={`${timeCritical} time-critical`} data-testid="time-critical-count">
+                    {timeCritical}
+                  </Badge>
+                )}
+              </Group>
+            }
+            description={national ? 'Any unit' : unitName(user.unit)}
+            leftSection={<IconListDetails size={18} />}
+            active={route.name === 'queue'}
+          />
           {user.role !== 'nsu' && (
             <NavLink href={href({ name: 'new' })} label="New allegation" description="Press N anywhere" leftSection={<IconPlus size={18} />} active={route.name === 'new'} />
           )}
@@ -155,6 +172,7 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
           )}
         </Stack>
       </AppShell.Navbar>
+      <TimeCriticalAlerts user={user} />
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
         {/* A sign-in notice (offline, awaiting approval) goes once the desk is approved and reaching the server. */}
         {notice && noticeShown && !(sync.status?.registration === 'approved' && sync.status.connection === 'online') && (

@@ -351,7 +351,7 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
             </Stack>
           </Card>
           <LiveCandidates live={live} busy={looking} onCompare={setComparing} />
-          {loaded.allegationId && loaded.attachments > 0 && (
+          {loaded.allegationId && (
             <FormSuggestions
               allegationId={loaded.allegationId}
               form={form}

@@ -14,7 +14,7 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconHistory, IconNote, IconPaperclip, IconPencil, IconTimeline } from '@tabler/icons-react';
+import { IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconHistory, IconNote, IconPaperclip, IconPencil, IconTimeline } from '@tabler/icons-react';
 import { NoteDialog } from '../components/notes/NoteDialog.tsx';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
@@ -22,11 +22,11 @@ import { SourcePane } from '../components/SourcePane.tsx';
 import { LinkPanel } from '../components/links/LinkPanel.tsx';
 import { AssessmentPanel } from '../components/assessment/AssessmentPanel.tsx';
 import { AttachmentsPanel } from '../components/attachments/AttachmentsPanel.tsx';
+import { TimeCriticalBanner } from '../components/TimeCriticalBanner.tsx';
 import { AttachmentViewer } from '../components/attachments/AttachmentViewer.tsx';
 import { GradingPanel } from '../components/results/GradingPanel.tsx';
 import { ActionsPanel } from '../components/results/ActionsPanel.tsx';
 import { HistorySection } from '../components/results/HistorySection.tsx';
-import { GuidanceLink } from '../components/GuidanceLink.tsx';
 import { scanMissing } from '../../../shared/attachments/rules.ts';
 import type { AllegationPlace } from '../router.ts';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
@@ -41,7 +41,6 @@ import { Timeline as EventTimeline } from '../components/timeline/Timeline.tsx';
 import { FormHistory } from '../components/history/FormHistory.tsx';
 import { WatchButton } from '../components/watch/WatchButton.tsx';
 import { addressEntityValue } from '../../../shared/entities/entity.ts';
-import { evidenceExcerpt } from '../../../shared/domain/evidence-excerpt.ts';
 import { MarkedText } from '../components/MarkedText.tsx';
 import { ValueFlag } from '../components/ValueFlag.tsx';
 
@@ -287,25 +286,7 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Alert>
       )}
 
-      {tc && tc.state !== 'dismissed' && !closed && (
-        <Alert color="red" variant={tc.state === 'confirmed' ? 'filled' : 'light'} icon={<IconAlarm size={18} />} title={tc.state === 'confirmed' ? 'Time-critical (confirmed)' : 'Time-critical: detected on receipt'}>
-          <Text size="sm">
-            {tc.evidence[0]?.event ?? 'Event'} on {formatDate(tc.deadline)} — “{evidenceExcerpt(tc.evidence[0]?.sentence ?? '', tc.evidence[0]?.text ?? '')}”. Duty intelligence manager to act by {formatDateTime(tc.dueAt)}.
-            {tc.decidedBy ? ` Confirmed by ${tc.decidedBy}: ${tc.reason}` : ''}
-          </Text>
-          <GuidanceLink step="time-critical" />
-        </Alert>
-      )}
-      {tc && tc.state !== 'dismissed' && closed && (
-        <Text size="sm" c="dimmed">
-          Was time-critical ({tc.evidence[0]?.event ?? 'event'} on {formatDate(tc.deadline)}); the case is closed.
-        </Text>
-      )}
-      {tc?.state === 'dismissed' && (
-        <Text size="sm" c="dimmed">
-          Time-critical flag dismissed by {tc.decidedBy} on {formatDateTime(tc.decidedAt)}: {tc.reason}
-        </Text>
-      )}
+      {tc && <TimeCriticalBanner tc={tc} closed={closed} />}
 
       {tab === 'attachments' && place?.attachment && <AttachmentViewer key={place.attachment} attachmentId={place.attachment} page={place.page ?? 1} q={q ?? ''} record={r} />}
 

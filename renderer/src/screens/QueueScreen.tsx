@@ -56,7 +56,8 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
   // Each role lands on its own work: the compliance officer on what awaits compliance.
   const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? (user.role === 'compliance_officer' ? 'awaiting_compliance' : 'all_open')) as QueueBucket;
   const unit = national ? (unitParam ?? user.unit ?? (view === 'time_critical' ? undefined : 'NAT')) : (user.unit ?? undefined);
-  // Live (api/live.ts): allegations that arrived from the server (routed here, reallocated here) appear too.
+  // Live (api/live.ts): allegations that arrived from the server (routed here, reallocated here), a page read or a
+  // flag raised elsewhere show without a reload.
   const { data, error, loading } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
   const canEnter = user.role !== 'nsu';
   const [filter, setFilter] = useState('');
@@ -144,6 +145,7 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
         resetKey={`${view}:${bucket}:${unit ?? ''}`}
         choice={{ chosen, onChange: setChosen }}
         toolbar={<BulkActions rows={chosenRows} user={user} onClear={() => setChosen(new Set())} />}
+        why={view === 'time_critical'}
       />
     </Stack>
   );

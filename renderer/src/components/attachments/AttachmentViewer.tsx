@@ -4,7 +4,7 @@
 // when the scan reveals its writer, the flag, the move into the restricted pane and the sanitised copy.
 // Deep links: #/allegation/REF?tab=attachments&attachment=ID&page=N[&q=terms] open it on that page.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ActionIcon, Alert, Badge, Box, Button, Card, Grid, Group, Modal, SegmentedControl, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Box, Button, Card, Grid, Group, Modal, Radio, SegmentedControl, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import {
   IconArrowLeft,
   IconArrowRight,
@@ -20,13 +20,13 @@ import {
 } from '@tabler/icons-react';
 import { Document, Page } from 'react-pdf';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
-import type { AttachmentDetail, BoxView, SuggestionView } from '../../../../shared/api/attachments.ts';
+import type { AttachmentDetail, BoxView, SuggestionView, WriterAs } from '../../../../shared/api/attachments.ts';
 import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
-import { SuggestionValue } from './SuggestionValue.tsx';
+import { SuggestionDecision, SuggestionValue } from './SuggestionValue.tsx';
 import { call, CallError } from '../../api/client.ts';
 import { allegationFormShape } from '../../../../shared/schemas/form.ts';
 import { useCall } from '../../api/useCall.ts';
-import { formatDate, formatDateTime, plural } from '../../format.ts';
+import { formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
 import { readWhole, saveFile } from './files.ts';
 import { PDF_OPTIONS } from './pdf.ts';
@@ -39,7 +39,13 @@ const REGION_LABELS: Record<AttachmentDetail['source']['regions'][number]['kind'
   contact: 'contact details',
   letterhead: 'letterhead',
   'known-source': 'the recorded source’s details',
+  'writer-repeat': 'the writer’s details repeated',
 };
+
+/** "name, address and phone". */
+function listWords(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
 
 /** Words of a search to highlight: quoted phrases whole, field filters and operators left out. */
 export function highlightTerms(q: string): string[] {
@@ -147,6 +153,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   const [notice, setNotice] = useState<{ color: string; text: string } | null>(null);
   const [moving, setMoving] = useState(false);
   const [reason, setReason] = useState('');
+  const [writerAs, setWriterAs] = useState<WriterAs | null>(null);
   const [busy, setBusy] = useState(false);
 
   // Opened from a link (a search hit, the attachments list): bring the viewer into view once.
@@ -196,7 +203,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
       const held = (await call('drafts.list', {})).find((d) => d.allegationId === record.id);
       const base = held ? allegationFormShape.safeParse((await call('drafts.get', { id: held.id })).form) : null;
       const current = base?.success ? base.data : (await call('allegations.form', { id: record.id })).form;
-      const { form, path } = applySuggestion(current, s);
+      const { form, path } = applySuggestion(current, s, { from: 'attachment', fromId: attachmentId, key: s.key });
       const draft = await call('drafts.save', { ...(held ? { id: held.id } : {}), allegationId: record.id, form });
       navigate({ name: 'edit', reference: record.reference, draft: draft.id, added: `${path.join('.')}|${SUGGESTION_LABELS[s.kind]} ${s.value}|${detail?.fileName ?? ''} page ${s.page}` });
     } catch (e) {
@@ -219,19 +226,29 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   async function moveSource() {
     setBusy(true);
     try {
-      const r = await call('attachments.moveSource', { id: attachmentId, reason });
+      const r = await call('attachments.moveSource', { id: attachmentId, reason, ...(writerAs ? { as: writerAs } : {}) });
       setMoving(false);
       setReason('');
+      const how = r.as === 'other' ? ' as another person who reported' : r.as === 'same' ? ' as a further contact of the source' : '';
       setNotice({
         color: 'teal',
         text: r.moved.length
-          ? `Moved into the restricted source pane: ${r.moved.join(', ')}. The open text, search and the sanitised copy leave them out.`
+          ? `Moved into the restricted source pane${how}: ${r.moved.join(', ')}. The open text, search and the sanitised copy leave them out.`
           : 'The restricted source pane already holds these details; nothing was changed there.',
       });
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function reject(s: SuggestionView) {
+    setNotice(null);
+    try {
+      await call('allegations.rejectSuggestion', { id: record.id, from: 'attachment', fromId: attachmentId, key: s.key, reason: '' });
+    } catch (e) {
+      setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     }
   }
 
@@ -346,7 +363,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                 <Stack gap={6}>
                   <Text size="sm">
                     {detail.source.regions.length
-                      ? `Where: ${detail.source.regions.map((r) => `page ${r.page}, ${REGION_LABELS[r.kind]}${r.reveals.length ? ` (${r.reveals.join(', ')})` : ''}`).join('; ')}.`
+                      ? `Where: ${[...new Set(detail.source.regions.map((r) => `page ${r.page}, ${REGION_LABELS[r.kind]}${r.reveals.length ? ` (${r.reveals.join(', ')})` : ''}`))].join('; ')}.`
                       : 'Details of the writer appear on it.'}{' '}
                     They are withheld from the text below and from search; the sanitised copy blacks them out, and only that copy is exported.
                     {detail.source.canOpenOriginal ? ' You may open the original (audited).' : ' The original is open only to staff allocated to the case and the National Source Unit.'}
@@ -356,12 +373,18 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                       Moved into the restricted source pane {formatDateTime(detail.source.movedAt)} by {detail.source.movedBy}.
                     </Text>
                   ) : (
-                    detail.source.regions.some((r) => r.reveals.length > 0) && (
-                      <Group>
-                        <Button size="compact-sm" color="orange" variant="light" onClick={() => setMoving(true)}>
-                          Move the details into the restricted pane
-                        </Button>
-                      </Group>
+                    detail.source.offer && (
+                      <>
+                        <Text size="sm" fw={600} data-testid="writer-offer">
+                          Offered for the restricted pane: the writer’s {listWords(detail.source.offer.fields)}
+                          {detail.source.hasSource ? ' (this allegation already has a source: you choose whether the writer is that person or another)' : ''}.
+                        </Text>
+                        <Group>
+                          <Button size="compact-sm" color="orange" variant="light" onClick={() => setMoving(true)}>
+                            Move the details into the restricted pane
+                          </Button>
+                        </Group>
+                      </>
                     )
                   )}
                 </Stack>
@@ -398,7 +421,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
               </Text>
               {detail.suggestionList.length === 0 ? (
                 <Text size="sm" c="dimmed">
-                  {detail.ocrStatus === 'done' ? 'Nothing to suggest from this attachment.' : 'Suggestions appear when every page has been read.'}
+                  {detail.ocrStatus === 'done' ? 'Nothing to suggest from this attachment.' : 'Suggestions appear as the pages are read.'}
                 </Text>
               ) : (
                 <Stack gap={4} role="list" aria-labelledby="suggestions-label">
@@ -406,15 +429,16 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                     const onForm = suggestionOnForm(record, s);
                     return (
                       <Group key={s.key} justify="space-between" wrap="nowrap" role="listitem" className={selected === s.key ? 'suggestion selected' : 'suggestion'} data-testid={`suggestion-${s.kind}-${s.value}`}>
-                        <Box style={{ minWidth: 0 }}>
+                        <Box style={{ minWidth: 0, flex: 1 }}>
                           <SuggestionValue s={s} />
                           <Text size="xs" c="dimmed">
                             page {s.page} · {s.cue}
-                            {s.date ? ` · ${formatDate(s.date)}` : ''}
+                            {s.dateText ? ` · “${s.dateText}”` : ''}
                             {s.role && s.kind === 'name' ? ` · ${s.role}` : ''}
                           </Text>
+                          <SuggestionDecision s={s} where={`page ${s.page}`} />
                         </Box>
-                        <Group gap={4} wrap="nowrap">
+                        <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
                           <Button
                             size="compact-xs"
                             variant="subtle"
@@ -431,9 +455,16 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                               on the form
                             </Badge>
                           ) : (
-                            <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} loading={busy} onClick={() => void addToForm(s)} aria-label={`Add ${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value} to the form`}>
-                              Add to form
-                            </Button>
+                            <>
+                              <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} loading={busy} onClick={() => void addToForm(s)} aria-label={`Add ${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value} to the form`}>
+                                Add to form
+                              </Button>
+                              {s.decision?.decision !== 'rejected' && (
+                                <Button size="compact-xs" variant="subtle" color="gray" onClick={() => void reject(s)} aria-label={`Reject ${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value}`}>
+                                  Reject
+                                </Button>
+                              )}
+                            </>
                           )}
                         </Group>
                       </Group>
@@ -445,18 +476,25 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
           </Stack>
         </Grid.Col>
       </Grid>
-      <Modal opened={moving} onClose={() => setMoving(false)} title="Move the writer’s details into the restricted pane">
+      <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened={moving} onClose={() => setMoving(false)} title="Move the writer’s details into the restricted pane">
         <Stack>
           <Text size="sm">
-            What the scan shows of its writer ({[...new Set(detail.source.regions.flatMap((r) => r.reveals))].join(', ')}) goes into the restricted source pane, filling only fields that are empty there. You will not be
-            shown the details; the move is audited.
+            What the scan shows of its writer ({listWords(detail.source.offer?.fields ?? [])}) goes into the restricted source pane. You will not be shown the details; the move is audited.
           </Text>
+          {detail.source.hasSource && (
+            <Radio.Group label="This allegation already has a source. Who wrote this?" value={writerAs ?? ''} onChange={(v) => setWriterAs(v as WriterAs)} required>
+              <Stack gap={6} mt={6}>
+                <Radio value="same" label="The same person: fill what the pane lacks, keep details that differ as a further contact of theirs, and log the letter as a contact from them" />
+                <Radio value="other" label="Someone else: record the writer beside the source as another person who reported" />
+              </Stack>
+            </Radio.Group>
+          )}
           <Textarea label="Why" description="For the audit trail (at least 5 characters)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} data-autofocus />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setMoving(false)}>
               Cancel
             </Button>
-            <Button color="orange" loading={busy} disabled={reason.trim().length < 5} onClick={() => void moveSource()}>
+            <Button color="orange" loading={busy} disabled={reason.trim().length < 5 || (detail.source.hasSource && !writerAs)} onClick={() => void moveSource()}>
               Move into the pane
             </Button>
           </Group>
