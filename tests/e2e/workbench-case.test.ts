@@ -96,11 +96,12 @@ describe('a case on the analyst’s screen', () => {
     await page.getByRole('button', { name: 'Open restricted pane' }).waitFor();
     expect(await notice.count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'case-assessed-allocated-1280');
   });
 
   it('8, 6: the flag quotes the words around the date; an analyst may confirm it but not dismiss it', async () => {
     const { page } = app;
-    const flag = page.getByRole('alert').filter({ hasText: 'Time-critical: detected on receipt' });
+    const flag = page.getByTestId('time-critical-banner').filter({ hasText: 'Time-critical: detected' });
     await flag.waitFor();
     const quoted = /“(.*)”/.exec((await flag.textContent()) ?? '')?.[1] ?? '';
     // The words the flag was raised on, with what stands around them: not the whole account.
@@ -114,7 +115,11 @@ describe('a case on the analyst’s screen', () => {
     await page.getByRole('button', { name: 'Confirm time-critical' }).waitFor();
     const analyst = await signIn(app.core, 'wm.analyst');
     await expect(analyst.call('allegations.timeCritical', { id: id(11), decision: 'dismiss', reason: 'Not urgent in my view' })).rejects.toThrow(/Only a duty intelligence manager can dismiss/);
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'case-time-critical-analyst-1280');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(page, 'case-time-critical-analyst-1920');
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   it('10: Escape in the note dialog asks before discarding, Ctrl+Enter saves, and an amended note shows both', async () => {
