@@ -89,6 +89,12 @@ export async function run(args: string[]) {
     // Plant the four with the desk running as it does (search and matching index them as they are written).
     const planting = await Core.openUnlocked(dir, VAULT);
     const count = (planting.store.db.prepare('SELECT count(*) AS n FROM allegations').get() as { n: number }).n;
+    // A reused profile whose import was stopped part way would give a figure for fewer records than asked for.
+    const expected = n + (existsSync(join(dir, 'bench-entities-planted.json')) ? 4 : 0);
+    if (count < expected) {
+      planting.close();
+      throw new Error(`the profile ${dir} holds ${count} allegations, not ${n}: its import did not finish; import into a new profile`);
+    }
     const planted = await plant(planting, dir);
     planting.close();
 
