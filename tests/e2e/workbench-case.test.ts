@@ -103,7 +103,8 @@ describe('a case on the analyst’s screen', () => {
     const { page } = app;
     const flag = page.getByTestId('time-critical-banner').filter({ hasText: 'Time-critical: detected' });
     await flag.waitFor();
-    const quoted = /“(.*)”/.exec((await flag.textContent()) ?? '')?.[1] ?? '';
+    // The first quotation is the evidence; the rule's reason after it quotes the cue and the date as written.
+    const quoted = /“(.*?)”/.exec((await flag.textContent()) ?? '')?.[1] ?? '';
     // The words the flag was raised on, with what stands around them: not the whole account.
     const evidence = app.core.store.db.prepare('SELECT time_critical_evidence AS e FROM allegations WHERE id = ?').get(id(11)) as { e: string };
     const first = (JSON.parse(evidence.e) as Array<{ text: string }>)[0]?.text ?? '';
