@@ -18,6 +18,9 @@ export default defineConfig({
           hookTimeout: 240_000,
           // One browser at a time: the machine has two cores.
           fileParallelism: false,
+          // expect.poll waits for the screen to show something; on a shared, loaded machine a screen can take
+          // seconds to answer (one evaluation alone took 3 s at a load of 20), so a second is too short a wait.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

@@ -10,6 +10,9 @@ import { sourcesApi } from './api/sources.ts';
 import { linksApi } from './api/links.ts';
 import { assessmentApi } from './api/assessment.ts';
 import { attachmentsApi } from './api/attachments.ts';
+import { workbenchApi } from './api/workbench.ts';
+import { watchApi } from './api/watch.ts';
+import { accountApi } from './api/account.ts';
 import { miApi } from './api/mi.ts';
 import { resultsApi } from './api/results.ts';
 import { syncApi } from './api/sync.ts';
@@ -23,6 +26,9 @@ export const api = {
   ...linksApi,
   ...assessmentApi,
   ...attachmentsApi,
+  ...workbenchApi,
+  ...watchApi,
+  ...accountApi,
   ...miApi,
   ...resultsApi,
   ...syncApi,

@@ -11,6 +11,7 @@ import { storeStats } from '../core/stats.ts';
 type CaseProcedures = 'units.list' | 'queue.list' | 'allegations.get' | 'stats.get';
 
 const OPEN: readonly Status[] = ['new', 'triaged', 'in_research', 'with_ice', 'actioned', 'nfa'];
+const BEFORE_OUTCOME: readonly Status[] = ['new', 'triaged', 'in_research', 'with_ice'];
 
 /** Which allegations each bucket of a unit's queue holds. */
 export const BUCKETS: Record<QueueBucket, Pick<QueueFilter, 'statuses' | 'allocated'>> = {
@@ -38,7 +39,8 @@ export const caseHandlers: Handlers<CaseProcedures> = {
       throw new ApiError('forbidden', `Your queue is ${user.unit_code ?? 'national'}; only national roles can open another unit's queue`);
     }
     if (input.view === 'time_critical') {
-      const { total, rows } = queueRows(db, { unit: unit ?? null, statuses: OPEN, timeCriticalOnly: true, limit: input.limit });
+      // The duty intelligence manager acts on what has no outcome yet: a case with one waits for compliance.
+      const { total, rows } = queueRows(db, { unit: unit ?? null, statuses: BEFORE_OUTCOME, timeCriticalOnly: true, limit: input.limit });
       return { view: input.view, unit: unit ?? null, bucket: input.bucket, total, rows };
     }
     if (!unit && !national) throw new ApiError('bad_request', 'Your account has no unit: ask an administrator to set one');

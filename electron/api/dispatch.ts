@@ -14,6 +14,7 @@ import { sourceHandlers } from './sources.ts';
 import { linkHandlers } from './links.ts';
 import { assessmentHandlers } from './assessment.ts';
 import { attachmentHandlers } from './attachments.ts';
+import { workbenchHandlers } from './workbench.ts';
 import { miHandlers } from './mi.ts';
 import { resultHandlers } from './results.ts';
 import { syncHandlers } from './sync.ts';
@@ -29,6 +30,7 @@ export const handlers: Handlers<ProcedureName> = {
   ...linkHandlers,
   ...assessmentHandlers,
   ...attachmentHandlers,
+  ...workbenchHandlers,
   ...miHandlers,
   ...resultHandlers,
   ...syncHandlers,

@@ -28,6 +28,7 @@ import type { DetectedDeadline } from '../../shared/domain/deadlines.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
 import { strongCandidate, writeJudgement, type LinksDeps } from './links.ts';
 import { actorFor, allocationRefusal, loadCase, requireWork } from './access.ts';
+import { probabilityText } from '../../shared/matching/strength.ts';
 
 function record(core: CasesDeps, id: string): AllegationRecord {
   return readAllegation(core.store.db, id) as AllegationRecord;
@@ -75,7 +76,7 @@ export function createAllegation(core: CasesDeps, user: UserRow, form: Allegatio
   if (strong && linkWarning?.candidateId !== strong.allegationId) {
     throw new ApiError(
       'conflict',
-      `${strong.reference} looks like ${strong.label === 'likely_duplicate' ? 'the same allegation' : 'a linked allegation'} (score ${strong.score.toFixed(2)}: ${strong.summary}). Look at it before saving; to save anyway, say why.`,
+      `${strong.reference} looks like ${strong.label === 'likely_duplicate' ? 'the same allegation' : 'a linked allegation'} (${probabilityText(strong.score)} likely the same: ${strong.summary}). Look at it before saving; to save anyway, say why.`,
       { linkWarning: strong.allegationId },
     );
   }
@@ -180,6 +181,21 @@ export function updateAllegation(core: CasesDeps, user: UserRow, id: string, for
     // An account read again (or a receipt time moved, which moves "on Friday") replaces the account's evidence.
     if ('free_text' in after || 'received_at' in after) raised = applyTriage(m, id, { replace: [ACCOUNT], found: evidenceFrom(account.deadlines, ACCOUNT, m.at) });
     withheld.flush(m, core.vault, id);
+    // A case the National Allegations Team holds only because it had no usable location goes to its unit as soon
+    // as an amendment gives it one (000 §3.4): routed as intake would have routed it, the move kept in its history.
+    if (a.unit_code === 'NAT') {
+      const plan = planIntake(core.routingTable(), contentFromForm(form, a.reference), 'entered');
+      if (plan.unit !== 'NAT') {
+        const reason = `routed on amendment: ${plan.routedBy}`;
+        m.update('allegation', id, { unit_code: plan.unit, routed_by: reason, updated_at: m.at });
+        m.append('unit_history', { id: core.store.newId(), allegation_id: id, from_unit: 'NAT', to_unit: plan.unit, reason, at: m.at, by_user: m.actor.name });
+        // Allocations belong to the unit that held it, as on reallocation.
+        for (const { id: allocationId } of prepared(m.db, 'SELECT id FROM allocations WHERE allegation_id = ? AND ended_at IS NULL').all(id) as Array<{ id: string }>) {
+          m.update('allocation', allocationId, { ended_at: m.at });
+        }
+        m.note({ routedTo: plan.unit });
+      }
+    }
     writeOffences(m, id, form.offenceTypes);
 
     const ids = (table: string, extra = '') => (prepared(m.db, `SELECT id FROM ${table} WHERE allegation_id = ? AND removed_at IS NULL${extra}`).all(id) as Array<{ id: string }>).map((r) => r.id);
@@ -268,6 +284,12 @@ export function assess(core: CasesDeps, user: UserRow, id: string, rating: RiskR
 export function decideTimeCritical(core: CasesDeps, user: UserRow, id: string, decision: 'confirm' | 'dismiss', reason: string): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
+  // Dismissing takes a case out of the duty intelligence manager's queue: theirs to decide (000 §4.35). Anyone
+  // working the case may confirm it, which only makes it more urgent.
+  if (decision === 'dismiss' && !['duty_manager', 'manager'].includes(user.role)) {
+    throw new ApiError('forbidden', 'Only a duty intelligence manager can dismiss a time-critical flag: confirm it, or leave it for them to decide');
+  }
+  if (a.status === 'closed') throw new ApiError('conflict', `${a.reference} is closed; its time-critical flag no longer needs a decision`);
   const state = decision === 'confirm' ? 'confirmed' : 'dismissed';
   core.store.mutate({ actor: actorFor(user), action: `allegation.time_critical.${decision}`, entity: 'allegation', entityId: id, allegationId: id, details: { reason } }, (m) => {
     const held = prepared(m.db, 'SELECT time_critical_due_at AS d, time_critical_evidence AS e FROM allegations WHERE id = ?').get(id) as { d: string | null; e: string };

@@ -51,6 +51,7 @@ export class Core {
   readonly deskName: string;
   private readonly listeners = new Set<CoreListener>();
   private cachedRouting: RoutingTable | null = null;
+  private pendingChange: { allegationIds: Set<string>; mutations: number } | null = null;
 
   private constructor(profileDir: string, options: CoreOptions) {
     this.store = new Store(profileDir, options);
@@ -61,6 +62,8 @@ export class Core {
     // transaction; the timer catches up with writes made by other connections (workers, sync) within about a second.
     this.derived = new DerivedIndexes(this.store, this.search, this.matching, this.mi);
     this.derived.startBackground();
+    // The same hook tells screens to re-read: the event goes on the next turn, after the transaction has committed.
+    this.store.onMutation((meta) => this.storeChanged(meta.allegationId ?? null));
     this.sessions = new Sessions(options.now);
     this.vault = new Vault(this.store);
     // While the vault is unlocked the audit chain can always be keyed from its sealed first key (a desk whose key
@@ -140,6 +143,25 @@ export class Core {
         // A failing listener (a closed window, a dropped connection) must not break the work that emitted.
       }
     }
+  }
+
+  /**
+   * One `store.changed` event for the mutations of this turn of the event loop: an import's batch of a thousand
+   * is one event, and it is sent after the batch's own transaction has committed. A mutation that then rolls back
+   * costs the screens one needless re-read, nothing more.
+   */
+  private storeChanged(allegationId: string | null): void {
+    if (!this.pendingChange) {
+      this.pendingChange = { allegationIds: new Set(), mutations: 0 };
+      setImmediate(() => {
+        const p = this.pendingChange;
+        this.pendingChange = null;
+        // Past a few hundred, the list says nothing a screen uses: every screen re-reads anyway.
+        if (p) this.emit({ type: 'store.changed', allegationIds: p.allegationIds.size <= 200 ? [...p.allegationIds] : [], mutations: p.mutations });
+      });
+    }
+    this.pendingChange.mutations++;
+    if (allegationId) this.pendingChange.allegationIds.add(allegationId);
   }
 
   /**

@@ -21,9 +21,22 @@ function splitSource(form: unknown): { rest: unknown; source: unknown } {
   return { rest: form, source: null };
 }
 
-export function saveDraft(core: DraftsDeps, user: UserRow, input: { id?: string | undefined; allegationId: string | null; form: unknown }): { id: string; updatedAt: string } {
+/** The draft's stored JSON: the form, and (keying from a scan) the scan it is keyed from, so resuming keeps it. */
+interface DraftData {
+  form: unknown;
+  scanId: string | null;
+}
+
+function readData(data: string): DraftData {
+  const parsed = JSON.parse(data) as Record<string, unknown>;
+  // Drafts stored before scans were kept beside the form are the form itself.
+  if (parsed && typeof parsed === 'object' && 'form' in parsed && 'scanId' in parsed) return { form: parsed.form, scanId: (parsed.scanId as string | null) ?? null };
+  return { form: parsed, scanId: null };
+}
+
+export function saveDraft(core: DraftsDeps, user: UserRow, input: { id?: string | undefined; allegationId: string | null; form: unknown; scanId?: string | null | undefined }): { id: string; updatedAt: string } {
   const { rest, source } = splitSource(input.form);
-  const data = JSON.stringify(rest ?? {});
+  const data = JSON.stringify(input.scanId ? { form: rest ?? {}, scanId: input.scanId } : (rest ?? {}));
   if (data.length > MAX_DRAFT_BYTES) throw new ApiError('bad_request', 'The form is too large to save as a draft');
   const hasSource = source && typeof source === 'object' && Object.values(source as Record<string, unknown>).some((v) => typeof v === 'string' && v.trim());
   // What was typed into the restricted section is sealed like any source detail (the vault must be unlocked).
@@ -64,12 +77,13 @@ interface DraftRow {
   updated_at: string;
 }
 
-export function getDraft(core: DraftsDeps, user: UserRow, id: string): { id: string; allegationId: string | null; form: unknown; updatedAt: string } {
+export function getDraft(core: DraftsDeps, user: UserRow, id: string): { id: string; allegationId: string | null; form: unknown; updatedAt: string; scanId: string | null } {
   const row = prepared(core.store.db, 'SELECT * FROM drafts WHERE id = ?').get(id) as DraftRow | undefined;
   if (!row || row.user_id !== user.id) throw new ApiError('not_found', 'No such draft (it may have been saved as an allegation already)');
-  const form = JSON.parse(row.data) as Record<string, unknown>;
+  const { form: stored, scanId } = readData(row.data);
+  const form = (stored ?? {}) as Record<string, unknown>;
   if (row.source_payload && row.source_format) form.source = core.vault.openJson('drafts', `draft:${row.id}`, row.source_payload, row.source_format);
-  return { id: row.id, allegationId: row.allegation_id, form, updatedAt: row.updated_at };
+  return { id: row.id, allegationId: row.allegation_id, form, updatedAt: row.updated_at, scanId };
 }
 
 export function listDrafts(core: DraftsDeps, user: UserRow) {
@@ -78,15 +92,17 @@ export function listDrafts(core: DraftsDeps, user: UserRow) {
     'SELECT d.id, d.allegation_id, d.data, d.updated_at, a.reference FROM drafts d LEFT JOIN allegations a ON a.id = d.allegation_id WHERE d.user_id = ? ORDER BY d.updated_at DESC',
   ).all(user.id) as Array<{ id: string; allegation_id: string | null; data: string; updated_at: string; reference: string | null }>;
   return rows.map((r) => {
-    const form = JSON.parse(r.data) as { channel?: string; freeText?: string; subjects?: Array<{ forename?: string; surname?: string }> };
+    const { form: stored, scanId } = readData(r.data);
+    const form = (stored ?? {}) as { channel?: string; freeText?: string; subjects?: Array<{ forename?: string; surname?: string }> };
     const subject = form.subjects?.[0];
     const who = subject ? [subject.forename, subject.surname].filter(Boolean).join(' ') : '';
     const text = (form.freeText ?? '').trim().slice(0, 80);
     return {
       id: r.id,
       allegationId: r.allegation_id,
+      scanId,
       reference: r.reference,
-      summary: [r.reference ? `Amending ${r.reference}` : `New ${form.channel?.replace('_', ' ') ?? 'allegation'}`, who, text].filter(Boolean).join(' · ') || 'Empty form',
+      summary: [r.reference ? `Amending ${r.reference}` : `New ${form.channel?.replace('_', ' ') ?? 'allegation'}${scanId ? ' from a scan' : ''}`, who, text].filter(Boolean).join(' · ') || 'Empty form',
       updatedAt: r.updated_at,
     };
   });

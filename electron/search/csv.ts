@@ -2,6 +2,7 @@
 // plain text. Cells that a spreadsheet would run as a formula (=, +, -, @ first) are prefixed with an
 // apostrophe; everything is quoted; lines end CRLF (RFC 4180).
 import type { SearchHit } from '../../shared/api/search.ts';
+import type { QueueRow } from '../../shared/schemas/record.ts';
 import { MATCH_TIER_LABELS } from '../../shared/api/search.ts';
 import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, STATUS_LABELS } from '../../shared/domain/vocabularies.ts';
 import { unitName } from '../../shared/domain/units.ts';
@@ -39,6 +40,33 @@ export function hitsToCsv(hits: readonly SearchHit[]): string {
         h.matches.map((m) => where(m.place)).join('; '),
         first ? first.snippet.replace(/[\u0002\u0003]/g, '') : '',
         first?.link ?? '',
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export const ROW_COLUMNS = ['Reference', 'Received', 'Status', 'Channel', 'Offences', 'Unit', 'Main subject', 'Postcode', 'Due', 'Time-critical', 'Link'] as const;
+
+/** Allegations chosen from a queue or a search, one row each. */
+export function queueRowsToCsv(rows: readonly QueueRow[]): string {
+  const lines = [ROW_COLUMNS.map(csvCell).join(',')];
+  for (const r of rows) {
+    lines.push(
+      [
+        r.reference,
+        r.receivedAt.slice(0, 10),
+        STATUS_LABELS[r.status],
+        CHANNEL_LABELS[r.channel],
+        r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join('; '),
+        unitName(r.unit),
+        r.mainSubject,
+        r.postcode,
+        r.dueAt ?? '',
+        r.timeCritical ? (r.timeCriticalState === 'confirmed' ? 'confirmed' : 'unconfirmed') : '',
+        `#/allegation/${encodeURIComponent(r.reference)}`,
       ]
         .map(csvCell)
         .join(','),

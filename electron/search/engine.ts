@@ -30,6 +30,10 @@ export interface SearchRequest {
   detail?: boolean;
   /** Find every match up to this many (saved searches, export) instead of stopping once `limit` are found. */
   exhaustive?: number;
+  /** Every place of each hit that matches (an entity's page), not only the best few. */
+  everyPlace?: boolean;
+  /** Leave out matches of these tiers (an entity's page: words scattered anywhere do not name a person). */
+  excludeTiers?: readonly MatchTier[];
 }
 
 export interface SearchResult {
@@ -138,6 +142,7 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
   // Only runs of names someone holds make a "name in text" phrase; ordinary words ("illegal working") do not.
   const phraseQuery = analysed ? withNamePhrases(analysed, (t) => t.names.every((n) => vocab.count(n) > 0)) : null;
   for (const tier of ['exact', 'phrase', 'corrected', 'fuzzy', 'anywhere'] as const) {
+    if (request.excludeTiers?.includes(tier)) continue;
     const filterTier = tier === 'phrase' || tier === 'anywhere' ? 'exact' : tier;
     const filterMax = filterTier === 'corrected' ? 1 : filterTier === 'fuzzy' ? 2 : 0;
     if (!filterPlans.every((p) => nameCanMatch(p.token, filterMax))) continue;
@@ -284,6 +289,7 @@ export function executeSearch(index: SearchIndex, request: SearchRequest, pendin
       page.map((c) => c.doc),
       highlight,
       new Set(page.filter((c) => c.tier === 'partial').map((c) => c.doc)),
+      request.everyPlace ?? false,
     );
     page.forEach((c, i) => {
       const body = bodies[i];

@@ -176,7 +176,7 @@ interface Scored {
  * only for hits whose match the form does not fully explain (for near matches: not at all). A page of name-and-postcode results thus reads
  * ten rows instead of a hundred scattered ones.
  */
-export function buildHits(db: Db, docs: number[], plan: HighlightPlan, nearMatches: ReadonlySet<number> = new Set()): Array<HitBody | null> {
+export function buildHits(db: Db, docs: number[], plan: HighlightPlan, nearMatches: ReadonlySet<number> = new Set(), every = false): Array<HitBody | null> {
   const rows = new Map<number, { id: string; display: HitDisplay }>();
   for (const [doc, id, display] of prepared(db, 'SELECT doc, allegation_id, display FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))')
     .raw()
@@ -201,7 +201,8 @@ export function buildHits(db: Db, docs: number[], plan: HighlightPlan, nearMatch
     // A near match disagrees with part of the query by definition: its form fields that agree (and its "why")
     // explain it, unless none does.
     const wanted = nearMatches.has(doc) ? 1 : plan.parts;
-    if (plan.parts > 0 && covered.size < wanted) needText.push(row.id);
+    // Every place (an entity's page lists each note and page naming it), or enough to explain the match.
+    if (plan.parts > 0 && (every || covered.size < wanted)) needText.push(row.id);
   }
   const texts = new Map<string, TextRow[]>();
   if (needText.length) {
@@ -214,12 +215,12 @@ export function buildHits(db: Db, docs: number[], plan: HighlightPlan, nearMatch
   return docs.map((doc) => {
     const row = rows.get(doc);
     const form = formScored.get(doc);
-    return row && form ? buildHit(row.id, row.display, form, texts.get(row.id) ?? null, plan) : null;
+    return row && form ? buildHit(row.id, row.display, form, texts.get(row.id) ?? null, plan, every ? Number.POSITIVE_INFINITY : MAX_PLACES) : null;
   });
 }
 
 /** One result: the allegation's summary, and the places its match was found with highlighted snippets. */
-function buildHit(id: string, d: HitDisplay, form: { scored: Scored[]; covered: Set<string>; fields: PlaceText[] }, texts: TextRow[] | null, plan: HighlightPlan): HitBody {
+function buildHit(id: string, d: HitDisplay, form: { scored: Scored[]; covered: Set<string>; fields: PlaceText[] }, texts: TextRow[] | null, plan: HighlightPlan, maxPlaces: number): HitBody {
   const scored = [...form.scored];
   const coveredAll = new Set(form.covered);
   const places: PlaceText[] = [];
@@ -244,11 +245,11 @@ function buildHit(id: string, d: HitDisplay, form: { scored: Scored[]; covered: 
     if (!r.parts) continue;
     scored.push({ p, spans: r.spans, parts: r.parts });
     for (const c of r.covered) coveredAll.add(c);
-    if (scored.length >= MAX_PLACES && coveredAll.size >= plan.parts) break;
+    if (scored.length >= maxPlaces && coveredAll.size >= plan.parts) break;
   }
   scored.sort((x, y) => y.parts - x.parts || x.p.order - y.p.order);
   const fallback = form.fields[0] ?? places[0];
-  const chosen = scored.length ? scored.slice(0, MAX_PLACES) : fallback ? [{ p: fallback, spans: [] as Array<[number, number]>, parts: 0 }] : [];
+  const chosen = scored.length ? scored.slice(0, maxPlaces) : fallback ? [{ p: fallback, spans: [] as Array<[number, number]>, parts: 0 }] : [];
   return {
     allegationId: id,
     reference: d.reference,

@@ -26,7 +26,9 @@ const DUE_SQL = `CASE
 
 const QUEUE_SQL = `
 SELECT ${DUE_SQL} AS due_at, a.id, a.reference, a.received_at, a.channel, a.reporter_type, a.status, a.unit_code, a.assessment_due_at, a.next_due_at,
-       a.time_critical, CASE WHEN a.time_critical = 1 THEN a.time_critical_evidence END AS tc_evidence,
+       a.time_critical, a.time_critical_state, CASE WHEN a.time_critical = 1 THEN a.time_critical_evidence END AS tc_evidence,
+       EXISTS (SELECT 1 FROM compliance_signoffs c WHERE c.allegation_id = a.id AND c.decision = 'returned'
+               AND c.decided_at >= (SELECT max(d.decided_at) FROM outcome_decisions d WHERE d.allegation_id = a.id)) AS returned,
        (SELECT group_concat(offence_type, ',') FROM (SELECT offence_type FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL ORDER BY ordinal)) AS offences,
        (SELECT trim(forename || ' ' || surname) FROM subjects s WHERE s.allegation_id = a.id AND s.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS main_subject,
        (SELECT coalesce(postcode, postcode_outward, postcode_raw) FROM addresses d WHERE d.allegation_id = a.id AND d.removed_at IS NULL ORDER BY ordinal LIMIT 1) AS postcode,
@@ -43,7 +45,7 @@ export interface QueueFilter {
   allocated?: boolean;
   /** Only work allocated to this user. */
   allocatedTo?: string;
-  /** Only these allegations (the records behind a figure of management information). */
+  /** Only these allegations (the rows someone selected, or the records behind a figure of management information). */
   ids?: readonly string[];
   limit: number;
 }
@@ -97,6 +99,8 @@ export function queueRows(db: Db, filter: QueueFilter): { total: number; rows: Q
       nextDueAt: (r.next_due_at as string | null) ?? null,
       dueAt: (r.due_at as string | null) ?? null,
       timeCritical: r.time_critical === 1,
+      timeCriticalState: (r.time_critical_state as QueueRow['timeCriticalState']) ?? null,
+      returned: r.returned === 1,
       timeCriticalWhy: r.tc_evidence ? whyTimeCritical(JSON.parse(r.tc_evidence as string) as Evidence[]) : null,
       attachments: r.attachments as number,
       notes: r.notes as number,

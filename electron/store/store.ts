@@ -69,7 +69,7 @@ export class Store {
   private readonly clock: HybridClock;
   private readonly nowMs: () => number;
   private readonly insertChange: Stmt;
-  private readonly mutationHooks: Array<() => void> = [];
+  private readonly mutationHooks: Array<(meta: MutationMeta) => void> = [];
   private readonly rollbackHooks: Array<() => void> = [];
   private idMs = 0;
   private idSeq = 0;
@@ -189,7 +189,7 @@ export class Store {
         note: (details) => Object.assign(extra, details),
       };
       const result = fn(mutation);
-      for (const hook of this.mutationHooks) hook();
+      for (const hook of this.mutationHooks) hook(meta);
       const entry: AuditEntryInput = {
         at,
         userId: meta.actor.userId,
@@ -207,9 +207,10 @@ export class Store {
 
   /**
    * Work that runs inside every mutation's transaction, after its changes and before its audit entry: derived
-   * data (the search index) is brought up to date atomically with the change that made it stale.
+   * data (the search index) is brought up to date atomically with the change that made it stale, and the core
+   * learns that screens must re-read (it tells them on the next turn, once the transaction has committed).
    */
-  onMutation(hook: () => void): void {
+  onMutation(hook: (meta: MutationMeta) => void): void {
     this.mutationHooks.push(hook);
   }
 

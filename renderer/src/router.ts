@@ -1,6 +1,7 @@
 // Hash routes ("#/queue", "#/allegation/IMS-2026-000123"): the same build works under app:// in Electron and
 // http:// in the browser host, and the back button works in both.
 import { useEffect, useState } from 'react';
+import { ENTITY_KINDS, type EntityKind } from '../../shared/entities/entity.ts';
 
 export type Route =
   | { name: 'queue'; bucket?: string | undefined; unit?: string | undefined; view?: string | undefined }
@@ -15,6 +16,8 @@ export type Route =
   | { name: 'audit' }
   | { name: 'search'; q?: string | undefined; filters?: Record<string, string> | undefined; saved?: string | undefined }
   | { name: 'users' }
+  | { name: 'entity'; kind: EntityKind; value: string; tab?: string | undefined }
+  | { name: 'watch' }
   | { name: 'mi'; scope: MiParams }
   | { name: 'mi-records'; scope: MiParams; group: string; key: string; rowBy?: string | undefined; rowKey?: string | undefined }
   | { name: 'followups'; unit?: string | undefined; view?: string | undefined }
@@ -90,6 +93,13 @@ export function parseRoute(hash: string): Route {
       }
       return { name: 'search', q: params.get('q') ?? undefined, filters: Object.keys(filters).length ? filters : undefined, saved: params.get('saved') ?? undefined };
     }
+    case 'entity': {
+      const kind = ENTITY_KINDS.find((k) => k === parts[1]);
+      if (!kind || !parts[2]) return { name: 'not-found', path };
+      return { name: 'entity', kind, value: parts[2], tab: params.get('tab') ?? undefined };
+    }
+    case 'watch':
+      return { name: 'watch' };
     case 'mi':
       if (parts[1] === 'records') return { name: 'mi-records', scope: miParams(params), group: params.get('group') ?? '', key: params.get('key') ?? '', rowBy: params.get('rowBy') ?? undefined, rowKey: params.get('rowKey') ?? undefined };
       return parts[1] ? { name: 'not-found', path } : { name: 'mi', scope: miParams(params) };
@@ -143,6 +153,10 @@ export function href(route: Route): string {
       return `#/search${q({ q: route.q, ...route.filters, saved: route.saved })}`;
     case 'users':
       return '#/admin/users';
+    case 'entity':
+      return `#/entity/${route.kind}/${encodeURIComponent(route.value)}${q({ tab: route.tab })}`;
+    case 'watch':
+      return '#/watch';
     case 'mi':
       return `#/mi${q({ ...route.scope })}`;
     case 'mi-records':

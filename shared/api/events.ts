@@ -31,6 +31,9 @@ export const coreEvent = z.discriminatedUnion('type', [
     page: z.number().int().nullable(),
     finished: z.boolean(),
   }),
+  // Something in the store changed (any committed mutation, by this window, another, the OCR pool or an import):
+  // screens re-read what they show. Mutations in quick succession are sent as one event.
+  z.object({ type: z.literal('store.changed'), allegationIds: z.array(z.string()), mutations: z.number().int() }),
   // An allegation joined the duty intelligence manager's queue (on receipt, or when a page, note or amendment
   // said something imminent), or joined it again over a dismissal because of evidence not seen before.
   z.object({

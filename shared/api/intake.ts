@@ -24,6 +24,8 @@ export const intakePreview = z.object({
 export const draftSummary = z.object({
   id: uuid,
   allegationId: uuid.nullable(),
+  /** Keyed from this scan in the NAT inbox: it goes with the allegation when saved. */
+  scanId: uuid.nullable(),
   reference: z.string().nullable(),
   summary: z.string(),
   updatedAt: isoDateTime,
@@ -141,7 +143,7 @@ export const intakeApi = {
     summary: 'Autosave the form being typed; returns the draft id to keep saving to.',
     access: 'signed_in',
     mutates: true,
-    input: z.object({ id: uuid.optional(), allegationId: uuid.nullable().default(null), form: z.unknown() }),
+    input: z.object({ id: uuid.optional(), allegationId: uuid.nullable().default(null), form: z.unknown(), scanId: uuid.nullable().optional() }),
     output: z.object({ id: uuid, updatedAt: isoDateTime }),
   }),
   'drafts.list': procedure({
@@ -156,7 +158,7 @@ export const intakeApi = {
     access: 'signed_in',
     mutates: false,
     input: z.object({ id: uuid }),
-    output: z.object({ id: uuid, allegationId: uuid.nullable(), form: z.unknown(), updatedAt: isoDateTime }),
+    output: z.object({ id: uuid, allegationId: uuid.nullable(), form: z.unknown(), updatedAt: isoDateTime, scanId: uuid.nullable() }),
   }),
   'drafts.discard': procedure({
     summary: 'Throw a draft away (the person chose to).',

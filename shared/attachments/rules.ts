@@ -100,6 +100,16 @@ export function suggestionOnForm(form: FormLike, s: Pick<SuggestionView, 'kind' 
 type Suggested = Pick<SuggestionView, 'kind' | 'value' | 'text' | 'date' | 'role'> & Partial<Pick<SuggestionView, 'origin' | 'destination' | 'businessType'>>;
 
 /**
+ * An address taken from a letter: what the words before it said it was (a home, a workplace, the premises), else
+ * the place of the alleged offence while the form has none (letters name where it happens; routing reads it
+ * first), else a home. Never "other", which tells the analyst nothing and routes nothing.
+ */
+function addressType(form: AllegationForm, role: string | null | undefined): AllegationForm['addresses'][number]['type'] {
+  if (role === 'home' || role === 'work' || role === 'offence_location') return role;
+  return form.addresses.some((a) => a.type === 'offence_location') ? 'home' : 'offence_location';
+}
+
+/**
  * The form with the suggestion added, and the path of the field it went into (to show the person where).
  * A date of birth goes to the first subject without one (a new subject when every one has a date). With `ref`
  * (which text it came from, and its key), the form carries it as accepted: saving the form records that.
@@ -133,10 +143,10 @@ function putOnForm(form: AllegationForm, s: Suggested): { form: AllegationForm; 
     case 'email':
       return { form: { ...form, emails: [...form.emails, { email: s.value }] }, path: ['emails', form.emails.length, 'email'] };
     case 'postcode':
-      return { form: { ...form, addresses: [...form.addresses, { type: 'other', line1: '', line2: '', town: '', postcode: s.value }] }, path: ['addresses', form.addresses.length, 'postcode'] };
+      return { form: { ...form, addresses: [...form.addresses, { type: addressType(form, s.role), line1: '', line2: '', town: '', postcode: s.value }] }, path: ['addresses', form.addresses.length, 'postcode'] };
     case 'address': {
       const a = splitAddress(s.value);
-      return { form: { ...form, addresses: [...form.addresses, { type: 'other', line1: a.line1, line2: '', town: a.town, postcode: a.postcode }] }, path: ['addresses', form.addresses.length, 'line1'] };
+      return { form: { ...form, addresses: [...form.addresses, { type: addressType(form, s.role), line1: a.line1, line2: '', town: a.town, postcode: a.postcode }] }, path: ['addresses', form.addresses.length, 'line1'] };
     }
     case 'name': {
       const role = SUBJECT_ROLE_FOR[s.role ?? ''] ?? (form.subjects.length === 0 ? 'main' : 'associate');

@@ -223,6 +223,15 @@ function findVehicles(text: string): Found[] {
 
 const STREET_START = /(?:\b(?:Flat|Apartment|Unit|Room)\s+\w+[,]?\s+)?\b\d+[A-Za-z]?(?:\/\d+)?,?\s+(?:[A-Z][\w'’-]*\s+){1,4}(?:Road|Street|Lane|Avenue|Drive|Close|Way|Crescent|Place|Grove|Gardens|Terrace|Court|Hill|Park|Row|Walk|Square|Parade|Rise|Mews|Green|Broadway|Vale|View|High Street)\b/gi;
 
+/** What the words just before an address say it is: where someone lives, works, or where the offence happens. */
+function addressRole(before: string): string | null {
+  const b = before.toLowerCase();
+  if (/\b(?:lives?|living|stays?|staying|resides?|residing|home|address is)\b[^.]*$/.test(b)) return 'home';
+  if (/\b(?:works?|working|employed|job|shifts?)\b[^.]*$/.test(b)) return 'work';
+  if (/\b(?:shop|premises|restaurant|takeaway|car wash|factory|warehouse|salon|nail bar|site|business|runs?)\b[^.]*$/.test(b)) return 'offence_location';
+  return null;
+}
+
 function findAddresses(text: string, postcodes: Array<{ index: number; text: string; value: string }>): Found[] {
   const out: Found[] = [];
   for (const m of text.matchAll(STREET_START)) {
@@ -232,9 +241,10 @@ function findAddresses(text: string, postcodes: Array<{ index: number; text: str
     const pc = postcodes.find((p) => p.index >= end && p.index - end <= 60 && !/[.!?]\s/.test(text.slice(end, p.index)));
     const stop = pc ? pc.index + pc.text.length : end;
     const written = text.slice(start, stop);
+    const role = addressRole(text.slice(Math.max(0, start - 60), start));
     // The postcode as it is ("B21 0LA"), not as OCR read it ("B21 OLA").
     const value = pc ? text.slice(start, pc.index) + pc.value : written;
-    out.push({ kind: 'address', text: written, value: value.replace(/\s+/g, ' ').replace(/\s+,/g, ','), start, end: stop, cue: pc ? 'street and postcode' : 'street' });
+    out.push({ kind: 'address', text: written, value: value.replace(/\s+/g, ' ').replace(/\s+,/g, ','), start, end: stop, cue: pc ? 'street and postcode' : 'street', ...(role ? { role } : {}) });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // The explanation a person reads in seconds: one line per field, strongest first, saying what agreed or
 // differed and how much it counts; and a one-line summary.
+import { evidenceWords } from './strength.ts';
 import type { Evidence, EvidenceField } from './evidence.ts';
 
 const FIELD_NAMES: Record<EvidenceField, string> = {
@@ -91,7 +92,7 @@ export function explain(evidence: readonly Evidence[]): ExplanationLine[] {
       const values = e.a === e.b ? e.a : `${e.a} / ${e.b}`;
       const bits = Math.round(e.weight * 10) / 10;
       const direction = e.weight > 0.5 ? 'agrees' : e.weight < -0.5 ? 'differs' : 'neutral';
-      return { field: e.field, label, level: e.level, direction, bits, text: `${label}: ${how} — ${values} (${bits > 0 ? '+' : ''}${bits})` };
+      return { field: e.field, label, level: e.level, direction, bits, text: `${label}: ${how} — ${values} (${evidenceWords(bits)})` };
     });
 }
 

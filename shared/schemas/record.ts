@@ -230,6 +230,10 @@ export const queueRow = z.object({
   /** What the queue counts down to: initial assessment while new, then the service standard; none once closed. */
   dueAt: isoDateTime.nullable(),
   timeCritical: z.boolean(),
+  /** Detected on receipt and not yet decided, or confirmed by the duty intelligence manager. */
+  timeCriticalState: z.enum(['detected', 'confirmed', 'dismissed']).nullable(),
+  /** The compliance officer returned its outcome and no new outcome has been chosen since. */
+  returned: z.boolean(),
   /** Why it is time-critical, in words: the event, its date, where it was found and the rule ("Flight on 2026-03-06, page 2 of fax.tif: flight + weekday"). */
   timeCriticalWhy: z.string().nullable(),
   attachments: z.number().int(),

@@ -362,6 +362,20 @@ export const ENTITIES = [
     restricted: true,
   },
   {
+    entity: 'watch_item',
+    table: 'watch_items',
+    key: ['id'],
+    merge: 'fields',
+    scope: 'user',
+    userColumn: 'user_id',
+    columns: ['user_id', 'kind', 'value', 'label', 'added_at', 'removed_at'],
+    local: {
+      seen_at: 'when the user last looked at the item on this desk',
+      seen_count: 'how many allegations naming it this desk held then (another desk holds others)',
+    },
+    arriving: { seen_at: null, seen_count: 0 },
+  },
+  {
     entity: 'saved_search',
     table: 'saved_searches',
     key: ['id'],

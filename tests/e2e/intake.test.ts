@@ -114,7 +114,7 @@ describe('intake through the electronic form', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'duty-manager-queue');
     await row.click();
-    await page.getByText('Time-critical: detected on receipt').waitFor();
+    await page.getByText('Time-critical: detected').waitFor();
     await page.getByRole('button', { name: 'Confirm time-critical' }).click();
     // The dialog is whole the moment it opens: the desk honours the OS's request for less motion.
     expect(await page.getByRole('dialog').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');

@@ -45,7 +45,8 @@ describe('signing in and working the queue', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const selected = page.locator('[role="row"][aria-selected="true"]');
-    const reference = (await selected.locator('[role="gridcell"]').first().textContent())?.trim() ?? '';
+    // The queue's first cell is the box that chooses the row for bulk actions; the reference is the next.
+    const reference = (await selected.locator('[role="gridcell"]').nth(1).textContent())?.trim() ?? '';
     expect(reference).toMatch(/^IMS-\d{4}-\d{6}$/);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: reference }).waitFor();

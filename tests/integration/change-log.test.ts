@@ -203,6 +203,11 @@ describe('the change log of a working store', () => {
     const saved = await analyst.call('search.saved.create', { name: 'Car washes', q: 'car wash' });
     await analyst.call('search.saved.run', { id: saved.id, limit: 5, markSeen: true });
     await analyst.call('search.saved.remove', { id: saved.id });
+    // The watch list: a person and a case followed, looked at, one of them dropped.
+    await analyst.call('watch.add', { items: [{ kind: 'phone', value: '07700 900123', label: '07700 900123' }, { kind: 'allegation', value: letter.reference, label: letter.reference }] });
+    const watched = await analyst.call('watch.list', {});
+    await analyst.call('watch.seen', { ids: watched.map((w) => w.id) });
+    await analyst.call('watch.remove', { id: watched[0]!.id });
     await adminCaller.call('routing.update', { table: { ...(await adminCaller.call('routing.get', {})).table, districts: { ...(await adminCaller.call('routing.get', {})).table.districts, LE1: 'EMID' } }, reason: 'Leicester city centre to East Midlands' });
     await analyst.call('source.addContact', { allegationId: letter.id, method: 'telephone', direction: 'to_source', summary: 'Thanked for the letter' });
     const groups = await nsu.call('nsu.referrers', {});
@@ -221,7 +226,7 @@ describe('the change log of a working store', () => {
     expect(changes.length).toBeGreaterThan(10_000);
     for (const c of changes) expect(changeProblem(c), `${c.entity} ${c.id}`).toBeNull();
     const entities = new Set(changes.map((c) => c.entity));
-    for (const e of ['allegation', 'allegation_offence', 'unit_history', 'subject', 'address', 'phone', 'vehicle', 'note', 'attachment', 'attachment_page', 'check', 'link_judgement', 'link_review', 'outcome_decision', 'outcome_action', 'compliance_signoff', 'allocation', 'source_details', 'restricted_text', 'source_contact', 'user', 'setting', 'saved_search', 'dissemination', 'operational_feedback']) {
+    for (const e of ['allegation', 'allegation_offence', 'unit_history', 'subject', 'address', 'phone', 'vehicle', 'note', 'attachment', 'attachment_page', 'check', 'link_judgement', 'link_review', 'outcome_decision', 'outcome_action', 'compliance_signoff', 'allocation', 'source_details', 'restricted_text', 'source_contact', 'user', 'setting', 'saved_search', 'dissemination', 'operational_feedback', 'watch_item']) {
       expect(entities.has(e), e).toBe(true);
     }
     // An update says what each field was and became.

@@ -17,7 +17,8 @@ describe('one pipeline for every text an allegation gains', () => {
   it('suggests the subject, the address and the flight with its date, never the writer', () => {
     expect(a.suggestions.map((s) => `${s.page}:${s.kind}:${s.value}${s.role ? `:${s.role}` : ''}${s.date ? `@${s.date}` : ''}`)).toEqual([
       '1:name:Kwame Asante:subject',
-      '1:address:14 Carlton Road, Sheffield S6 3FT',
+      // "He lives at": the address is typed as home (issue 19, item 12).
+      '1:address:14 Carlton Road, Sheffield S6 3FT:home',
       '1:postcode:S6 3FT',
       '1:offence:illegal_working',
       '2:flight:U28741@2026-03-06',

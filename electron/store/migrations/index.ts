@@ -16,6 +16,8 @@ import * as m0013 from './0013-results.ts';
 import * as m0014 from './0014-sign-in-attempts.ts';
 import * as m0015 from './0015-sync.ts';
 import * as m0016 from './0016-suggestion-decisions.ts';
+import * as m0017 from './0017-watch-list.ts';
+import * as m0018 from './0018-change-history.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -45,4 +47,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'sign-in-attempts', sql: m0014.sql },
   { version: 15, name: 'sync', sql: m0015.sql, foreignKeysOff: m0015.foreignKeysOff },
   { version: 16, name: 'suggestion-decisions', sql: m0016.sql },
+  { version: 17, name: 'watch-list', sql: m0017.sql },
+  { version: 18, name: 'change-history', sql: m0018.sql },
 ];

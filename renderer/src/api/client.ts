@@ -89,9 +89,16 @@ export async function call<N extends ProcedureName>(name: N, input: ApiInput<N>,
  * attachments, the viewer, the scan inbox badge) must not use them up.
  */
 const eventListeners = new Set<(event: CoreEvent) => void>();
+const reopenListeners = new Set<() => void>();
 let eventStream: AbortController | null = null;
 
-function openEventStream(): void {
+/** Called when the event stream opens again after the host closed it (events may have been missed meanwhile). */
+export function onEventStreamReopened(listener: () => void): () => void {
+  reopenListeners.add(listener);
+  return () => reopenListeners.delete(listener);
+}
+
+function openEventStream(reopening = false): void {
   const controller = new AbortController();
   eventStream = controller;
   void (async () => {
@@ -99,6 +106,7 @@ function openEventStream(): void {
       const res = await fetch('api/events', { headers: { 'X-IMS-Client': 'renderer', ...launchHeader() }, signal: controller.signal });
       const reader = res.body?.getReader();
       if (!reader) return;
+      if (reopening) for (const l of [...reopenListeners]) l();
       const decoder = new TextDecoder();
       let buffer = '';
       for (;;) {
@@ -121,7 +129,7 @@ function openEventStream(): void {
     // The host closed the stream while screens still listen: open it again after a moment.
     if (eventStream === controller && !controller.signal.aborted && eventListeners.size > 0) {
       setTimeout(() => {
-        if (eventStream === controller && eventListeners.size > 0) openEventStream();
+        if (eventStream === controller && eventListeners.size > 0) openEventStream(true);
       }, 1000);
     }
   })();

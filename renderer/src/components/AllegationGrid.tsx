@@ -1,8 +1,8 @@
 // A list of allegations as the work queue shows them: a virtualised grid that reads like a table to assistive
 // technology, sortable by any column, filtered by the text above it, moved through with the arrow keys and opened
 // with Enter. The queue, the records behind a figure of management information and the follow-up queue use it.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Group, Text } from '@mantine/core';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Badge, Checkbox, Group, Text, Tooltip } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconPaperclip } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
@@ -20,9 +20,9 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import type { QueueRow } from '../../../shared/schemas/record.ts';
-import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS } from '../../../shared/domain/vocabularies.ts';
+import { CHANNEL_LABELS, OFFENCE_TYPE_LABELS, STATUS_LABELS } from '../../../shared/domain/vocabularies.ts';
 import { navigate } from '../router.ts';
-import { formatDateTime } from '../format.ts';
+import { formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from './badges.tsx';
 import { Busy } from './Busy.tsx';
 import { MarkedText } from './MarkedText.tsx';
@@ -39,14 +39,23 @@ const features = tableFeatures({
 const helper = createColumnHelper<typeof features, QueueRow>();
 
 const reference = helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' });
-const received = helper.accessor('receivedAt', { header: 'Received', cell: (c) => formatDateTime(c.getValue()), sortFn: 'alphanumeric' });
+const received = helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' });
 const rest = [
   helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
-  helper.accessor('mainSubject', { header: 'Main subject', sortFn: 'text', cell: (c) => <MarkedText text={c.getValue()} /> }),
+  helper.accessor('mainSubject', { header: 'Subject', sortFn: 'text', cell: (c) => <MarkedText text={c.getValue()} /> }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
   helper.accessor('status', {
     header: 'Status',
-    cell: (c) => <StatusBadge status={c.getValue()} short />,
+    cell: (c) =>
+      c.row.original.returned ? (
+        <Tooltip label={`Returned by the compliance officer: put right and choose the outcome again (${STATUS_LABELS[c.getValue()]})`}>
+          <Badge color="orange" variant="outline" size="sm">
+            Returned
+          </Badge>
+        </Tooltip>
+      ) : (
+        <StatusBadge status={c.getValue()} short />
+      ),
     sortFn: 'text',
   }),
   helper.accessor((r) => r.dueAt ?? '', {
@@ -55,7 +64,7 @@ const rest = [
     sortFn: 'alphanumeric',
     cell: (c) => (
       <Group gap={4} wrap="nowrap">
-        {c.row.original.timeCritical ? <TimeCriticalBadge due={c.row.original.dueAt} /> : <DueBadge due={c.row.original.dueAt} />}
+        {c.row.original.timeCritical ? <TimeCriticalBadge due={c.row.original.dueAt} state={c.row.original.timeCriticalState} /> : <DueBadge due={c.row.original.dueAt} />}
         {c.row.original.attachments > 0 && <IconPaperclip size={14} aria-label={`${c.row.original.attachments} attachments`} />}
       </Group>
     ),
@@ -70,8 +79,11 @@ const whyColumns = helper.columns([
   ...rest,
 ]);
 
-const GRID = 'minmax(150px, 200px) 150px 120px minmax(140px, 1.2fr) minmax(140px, 1fr) 90px 150px 200px';
-const WHY_GRID = 'minmax(150px, 200px) 140px minmax(260px, 2.4fr) minmax(120px, 1fr) minmax(120px, 1fr) 90px 130px 200px';
+// Fits the main area at 1280 px (1028 px wide): the columns, after a choice box where rows can be chosen; the
+// status and due columns are never clipped. The duty manager's grid gives the channel's room to why.
+const COLUMNS = 'minmax(140px, 176px) 104px 84px minmax(80px, 1.2fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
+const WHY_COLUMNS = 'minmax(140px, 176px) 104px minmax(150px, 2.4fr) minmax(80px, 1fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
+const CHOICE = '34px';
 const ROW_HEIGHT = 38;
 
 interface Props {
@@ -85,12 +97,17 @@ interface Props {
   empty: string;
   /** Resets the selection when what is listed changes. */
   resetKey?: string;
+  /** Rows can be chosen (boxes, Space) for bulk actions: which are chosen, and the new choice. */
+  choice?: { chosen: ReadonlySet<string>; onChange: (next: Set<string>) => void };
+  /** Shown between the count and the grid (the bulk actions on the chosen rows). */
+  toolbar?: ReactNode;
   /** Show why each allegation is time-critical (the duty manager's queue). */
   why?: boolean;
 }
 
-export function AllegationGrid({ rows: data, label, filter, loading, empty, resetKey, why = false }: Props) {
-  const grid = why ? WHY_GRID : GRID;
+export function AllegationGrid({ rows: data, label, filter, loading, empty, resetKey, choice, toolbar, why = false }: Props) {
+  const cols = why ? WHY_COLUMNS : COLUMNS;
+  const grid = choice ? `${CHOICE} ${cols}` : cols;
   const [sorting, setSorting] = useState<SortingState>([]);
   const rowsData = useMemo(() => [...(data ?? [])], [data]);
   const table = useTable({
@@ -110,6 +127,15 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const [active, setActive] = useState(0);
   useEffect(() => setActive(0), [resetKey, filter]);
+  const chosen = choice?.chosen ?? new Set<string>();
+  const toggle = (id: string) => {
+    if (!choice) return;
+    const next = new Set(choice.chosen);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    choice.onChange(next);
+  };
+  const allShown = rows.length > 0 && rows.every((r) => chosen.has(r.id));
 
   function open(index: number) {
     const row = rows[index];
@@ -127,6 +153,10 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
     } else if (e.key === 'Enter') {
       e.preventDefault();
       open(active);
+    } else if (e.key === ' ' && choice) {
+      e.preventDefault();
+      const row = rows[active];
+      if (row) toggle(row.id);
     }
   }
 
@@ -139,9 +169,10 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
           {loading ? 'Loading…' : `${rows.length.toLocaleString('en-GB')} allegation${rows.length === 1 ? '' : 's'}${filter ? ` matching “${filter}”` : ''}`}
         </Text>
         <Text size="xs" c="dimmed">
-          ↑ ↓ to move, Enter to open
+          {choice ? '↑ ↓ to move, Space to choose, Enter to open' : '↑ ↓ to move, Enter to open'}
         </Text>
       </Group>
+      {toolbar}
       <div
         ref={scrollRef}
         className="queue-grid"
@@ -154,6 +185,17 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
         style={{ flex: 1, minHeight: 200 }}
       >
         <div className="queue-row queue-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: grid }}>
+          {choice && (
+            <div className="queue-cell" role="columnheader">
+              <Checkbox
+                size="xs"
+                aria-label={allShown ? 'Unchoose every row shown' : 'Choose every row shown'}
+                checked={allShown}
+                indeterminate={!allShown && rows.some((r) => chosen.has(r.id))}
+                onChange={() => choice.onChange(allShown ? new Set() : new Set(rows.map((r) => r.id)))}
+              />
+            </div>
+          )}
           {headerGroup?.headers.map((h) => {
             const sorted = h.column.getIsSorted();
             return (
@@ -188,12 +230,18 @@ export function AllegationGrid({ rows: data, label, filter, loading, empty, rese
                   role="row"
                   aria-rowindex={item.index + 2}
                   aria-selected={item.index === active}
+                  data-chosen={chosen.has(row.id) || undefined}
                   onClick={() => {
                     setActive(item.index);
                     open(item.index);
                   }}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: grid }}
                 >
+                  {choice && (
+                    <div className="queue-cell" role="gridcell" onClick={(e) => e.stopPropagation()}>
+                      <Checkbox size="xs" aria-label={`Choose ${row.original.reference}`} checked={chosen.has(row.id)} onChange={() => toggle(row.id)} tabIndex={-1} />
+                    </div>
+                  )}
                   {row.getAllCells().map((cell) => (
                     <div key={cell.id} className="queue-cell" role="gridcell">
                       <table.FlexRender cell={cell} />

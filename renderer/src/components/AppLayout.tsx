@@ -1,7 +1,7 @@
 import { Alert, AppShell, Badge, Box, Button, Group, NavLink, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useState } from 'react';
-import { IconBook, IconChartBar, IconChecklist, IconClockExclamation, IconCloud, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconScan, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconBook, IconChartBar, IconChecklist, IconClockExclamation, IconCloud, IconEye, IconFileImport, IconListDetails, IconLogout, IconPlus, IconRoute, IconScan, IconSearch, IconShieldCheck, IconShieldLock, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLE_LABELS, NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
 import { unitName } from '../../../shared/domain/units.ts';
@@ -19,6 +19,9 @@ import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { NotFound } from './NotFound.tsx';
 import { ScansScreen } from '../screens/ScansScreen.tsx';
 import { useScanCount } from './attachments/useScanCount.ts';
+import { EntityScreen } from '../screens/EntityScreen.tsx';
+import { WatchScreen } from '../screens/WatchScreen.tsx';
+import { ChangePassword } from './ChangePassword.tsx';
 import { TimeCriticalAlerts, useTimeCriticalCount } from './TimeCriticalAlerts.tsx';
 import { MiScreen } from '../screens/MiScreen.tsx';
 import { MiRecordsScreen } from '../screens/MiRecordsScreen.tsx';
@@ -49,7 +52,7 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
   ]);
   const national = NATIONAL_ROLES.includes(user.role);
   const scanCount = useScanCount(['sifter', 'manager', 'admin'].includes(user.role));
-  const timeCritical = useTimeCriticalCount(user, ['duty_manager', 'manager'].includes(user.role));
+  const timeCritical = useTimeCriticalCount(['duty_manager', 'manager'].includes(user.role));
 
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
@@ -79,6 +82,7 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
                 {ROLE_LABELS[user.role]}
               </Text>
             </Box>
+            <ChangePassword />
             <Tooltip label="Sign out">
               <Button variant="subtle" color="gray.0" c="white" size="compact-sm" onClick={onSignOut} leftSection={<IconLogout size={16} />}>
                 Sign out
@@ -87,7 +91,8 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
+      {/* An administrator's or manager's list is longer than a 720 px window: it scrolls rather than hides links. */}
+      <AppShell.Navbar p="xs" aria-label="Main" style={{ overflowY: 'auto' }}>
         <Stack gap={2}>
           <NavLink
             href={href({ name: 'queue' })}
@@ -108,7 +113,8 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
           {user.role !== 'nsu' && (
             <NavLink href={href({ name: 'new' })} label="New allegation" description="Press N anywhere" leftSection={<IconPlus size={18} />} active={route.name === 'new'} />
           )}
-          <NavLink href={href({ name: 'search' })} label="Search" description="Press / anywhere" leftSection={<IconSearch size={18} />} active={route.name === 'search'} />
+          <NavLink href={href({ name: 'search' })} label="Search" description="Press / anywhere" leftSection={<IconSearch size={18} />} active={route.name === 'search' || route.name === 'entity'} />
+          <NavLink href={href({ name: 'watch' })} label="Watch list" description="What you follow" leftSection={<IconEye size={18} />} active={route.name === 'watch'} />
           {['sifter', 'manager', 'admin'].includes(user.role) && (
             <NavLink
               href={href({ name: 'scans' })}
@@ -184,8 +190,10 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
         {route.name === 'routing' && <RoutingScreen user={user} />}
         {route.name === 'nsu' && <NsuScreen />}
         {route.name === 'audit' && <AuditScreen />}
-        {route.name === 'search' && <SearchScreen q={route.q} filters={route.filters} saved={route.saved} />}
+        {route.name === 'search' && <SearchScreen q={route.q} filters={route.filters} saved={route.saved} user={user} />}
         {route.name === 'users' && <UsersScreen user={user} />}
+        {route.name === 'entity' && <EntityScreen key={`${route.kind}:${route.value}`} kind={route.kind} value={route.value} tab={route.tab} />}
+        {route.name === 'watch' && <WatchScreen />}
         {route.name === 'mi' && <MiScreen key={JSON.stringify(route.scope)} user={user} scope={route.scope} />}
         {route.name === 'mi-records' && <MiRecordsScreen scope={route.scope} group={route.group} keyName={route.key} rowBy={route.rowBy} rowKey={route.rowKey} />}
         {route.name === 'guidance' && <GuidanceScreen key={`${route.step ?? ''}:${route.q ?? ''}`} step={route.step} q={route.q} />}

@@ -10,7 +10,12 @@ import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shar
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { call, CallError } from '../api/client.ts';
 import { navigate } from '../router.ts';
-import { formatDate, formatDateTime } from '../format.ts';
+import { formatDate } from '../format.ts';
+import { NoteDialog } from './notes/NoteDialog.tsx';
+import { evidenceExcerpt } from '../../../shared/domain/evidence-excerpt.ts';
+
+/** Who may take a case out of the duty intelligence manager's queue (the core enforces the same). */
+const DISMISSING_ROLES: readonly string[] = ['duty_manager', 'manager'];
 
 type Dialog = null | 'assess' | 'reallocate' | 'note' | 'confirm' | 'dismiss';
 
@@ -30,7 +35,7 @@ function ActionModal({ title, opened, onClose, children }: { title: string; open
   );
 }
 
-export function CaseActions({ record, user, onChanged }: { record: AllegationRecord; user: UserView; onChanged: (r: AllegationRecord) => void }) {
+export function CaseActions({ record, user }: { record: AllegationRecord; user: UserView }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,16 +45,30 @@ export function CaseActions({ record, user, onChanged }: { record: AllegationRec
   const closed = record.status === 'closed';
   const mine = record.allocatedTo.some((a) => a.userId === user.id);
 
+  const [routesTo, setRoutesTo] = useState<{ unit: string; unitName: string; reason: string } | null>(null);
   const open = (d: Dialog) => {
     setError(null);
     setText('');
     setDialog(d);
+    if (d === 'reallocate') {
+      // Where the record's own postcode routes it: suggested first (a NAT case that gained a Leeds postcode).
+      setRoutesTo(null);
+      void call('allegations.form', { id: record.id })
+        .then((f) => call('intake.preview', { form: f.form, attachments: f.attachments }))
+        .then((p) => {
+          if (p.routing.unit !== record.unit) {
+            setRoutesTo(p.routing);
+            setUnit((u) => u ?? p.routing.unit);
+          }
+        })
+        .catch(() => undefined);
+    }
   };
   async function run(action: () => Promise<AllegationRecord>) {
     setBusy(true);
     setError(null);
     try {
-      onChanged(await action());
+      await action();
       setDialog(null);
     } catch (e) {
       setError(e instanceof CallError ? e.message : String(e));
@@ -82,14 +101,16 @@ export function CaseActions({ record, user, onChanged }: { record: AllegationRec
             Reallocate
           </Button>
         )}
-        {tc?.state === 'detected' && (
+        {tc?.state === 'detected' && !closed && (
           <>
             <Button size="xs" color="red" leftSection={<IconAlarm size={14} />} onClick={() => open('confirm')}>
               Confirm time-critical
             </Button>
-            <Button size="xs" variant="light" color="gray" onClick={() => open('dismiss')}>
-              Dismiss flag
-            </Button>
+            {DISMISSING_ROLES.includes(user.role) && (
+              <Button size="xs" variant="light" color="gray" onClick={() => open('dismiss')}>
+                Dismiss flag
+              </Button>
+            )}
           </>
         )}
         <Button size="xs" variant="light" leftSection={<IconNote size={14} />} onClick={() => open('note')}>
@@ -126,6 +147,11 @@ export function CaseActions({ record, user, onChanged }: { record: AllegationRec
         <Stack>
           <Problem error={error} />
           <Text size="sm">Now with {unitName(record.unit)}. The move and its reason are kept in the routing history.</Text>
+          {routesTo && (
+            <Alert color="indigo" variant="light" p="xs" title={`Its postcode routes to ${routesTo.unitName}`}>
+              <Text size="sm">{routesTo.reason}. Chosen below; choose another unit if it belongs elsewhere.</Text>
+            </Alert>
+          )}
           <Select label="New unit" searchable data={UNITS.filter((u) => u.code !== record.unit).map((u) => ({ value: u.code, label: u.name }))} value={unit} onChange={setUnit} />
           <Textarea label="Reason" required autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
           <Group justify="flex-end">
@@ -141,7 +167,7 @@ export function CaseActions({ record, user, onChanged }: { record: AllegationRec
           <Problem error={error} />
           {tc && (
             <Text size="sm">
-              Detected: {tc.evidence[0]?.event} on {formatDate(tc.deadline)} — “{tc.evidence[0]?.sentence}”
+              Detected: {tc.evidence[0]?.event} on {formatDate(tc.deadline)} — “{evidenceExcerpt(tc.evidence[0]?.sentence ?? '', tc.evidence[0]?.text ?? '')}”
             </Text>
           )}
           <Textarea label="Reason" required autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
@@ -157,20 +183,7 @@ export function CaseActions({ record, user, onChanged }: { record: AllegationRec
         </Stack>
       </ActionModal>
 
-      <ActionModal title={`Note on ${record.reference}`} opened={dialog === 'note'} onClose={() => setDialog(null)}>
-        <Stack>
-          <Problem error={error} />
-          <Text size="xs" c="dimmed">
-            Notes are kept for disclosure: they cannot be edited afterwards, only amended by a later note. Dated {formatDateTime(new Date().toISOString())}.
-          </Text>
-          <Textarea label="Note" autosize minRows={4} value={text} onChange={(e) => setText(e.currentTarget.value)} data-autofocus />
-          <Group justify="flex-end">
-            <Button loading={busy} onClick={() => void run(() => call('notes.add', { allegationId: record.id, text }))}>
-              Add note
-            </Button>
-          </Group>
-        </Stack>
-      </ActionModal>
+      <NoteDialog key={dialog === 'note' ? 'open' : 'closed'} record={record} amends={null} opened={dialog === 'note'} onClose={() => setDialog(null)} />
     </>
   );
 }

@@ -7,7 +7,8 @@ import { IconAlarm } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import type { CoreEvent } from '../../../shared/api/events.ts';
 import { NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
-import { call, subscribeEvents } from '../api/client.ts';
+import { subscribeEvents } from '../api/client.ts';
+import { useCall } from '../api/useCall.ts';
 import { navigate } from '../router.ts';
 import { formatDate } from '../format.ts';
 
@@ -18,33 +19,10 @@ function concerns(user: UserView, e: { unit: string | null }): boolean {
   return NATIONAL_ROLES.includes(user.role) || !user.unit || user.unit === e.unit;
 }
 
-/** How many allegations wait in the user's time-critical queue, kept current from the core's events. */
-export function useTimeCriticalCount(user: UserView, enabled: boolean): number {
-  const [count, setCount] = useState(0);
-  useEffect(() => {
-    if (!enabled) return;
-    let current = true;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const load = () =>
-      call('queue.list', { view: 'time_critical', limit: 1 }).then(
-        (r) => current && setCount(r.total),
-        () => undefined,
-      );
-    void load();
-    const off = subscribeEvents((e) => {
-      if (e.type === 'timecritical.raised' || e.type === 'allegation.changed' || (e.type === 'import.progress' && e.finished)) {
-        // Many changes at once (an import, a long scan) refresh the count once.
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => void load(), 300);
-      }
-    });
-    return () => {
-      current = false;
-      if (timer) clearTimeout(timer);
-      off();
-    };
-  }, [enabled, user.id]);
-  return enabled ? count : 0;
+/** How many allegations wait in the user's time-critical queue: a live read, current after any change (live.ts). */
+export function useTimeCriticalCount(enabled: boolean): number {
+  const { data } = useCall('queue.list', enabled ? { view: 'time_critical', limit: 1 } : null);
+  return enabled ? (data?.total ?? 0) : 0;
 }
 
 export function TimeCriticalAlerts({ user }: { user: UserView }) {

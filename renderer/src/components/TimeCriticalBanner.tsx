@@ -5,6 +5,7 @@ import { Alert, Badge, Group, List, Text } from '@mantine/core';
 import { IconAlarm } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import { evidencePlace } from '../../../shared/analysis/triage.ts';
+import { evidenceExcerpt } from '../../../shared/domain/evidence-excerpt.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { GuidanceLink } from './GuidanceLink.tsx';
 
@@ -21,7 +22,7 @@ function Item({ e, isNew }: { e: EvidenceView; isNew: boolean }) {
       </Text>
       <Text size="sm" span>
         {' '}
-        — {evidencePlace(e)}: “{e.sentence}”
+        — {evidencePlace(e)}: “{evidenceExcerpt(e.sentence, e.text)}”
       </Text>
       {isNew && (
         <Badge ml={6} size="xs" color="red" variant="filled">
@@ -37,9 +38,18 @@ function Item({ e, isNew }: { e: EvidenceView; isNew: boolean }) {
   );
 }
 
-export function TimeCriticalBanner({ tc }: { tc: Flag }) {
+/** `closed`: the case is closed, so nothing is due; the flag is history, not an alarm. */
+export function TimeCriticalBanner({ tc, closed = false }: { tc: Flag; closed?: boolean }) {
   const live = tc.evidence.filter((e) => !e.dismissed);
   const dismissed = tc.evidence.filter((e) => e.dismissed);
+  if (closed && tc.state !== 'dismissed') {
+    const first = live[0] ?? tc.evidence[0];
+    return (
+      <Text size="sm" c="dimmed">
+        Was time-critical ({first?.event ?? 'event'} on {formatDate(tc.deadline)}); the case is closed.
+      </Text>
+    );
+  }
   if (tc.state === 'dismissed') {
     return (
       <Text size="sm" c="dimmed">

@@ -1,4 +1,4 @@
-import { Badge, Tooltip } from '@mantine/core';
+import { Badge, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconAlarm } from '@tabler/icons-react';
 import { STATUS_LABELS, type Status } from '../../../shared/domain/vocabularies.ts';
 import { formatDateTime, timeRemaining } from '../format.ts';
@@ -13,7 +13,7 @@ const STATUS_COLOURS: Record<Status, string> = {
   closed: 'dark',
 };
 
-const SHORT_LABELS: Partial<Record<Status, string>> = { actioned: 'Actioned', nfa: 'NFA' };
+const SHORT_LABELS: Partial<Record<Status, string>> = { in_research: 'Research', with_ice: 'With ICE', actioned: 'Actioned', nfa: 'NFA' };
 
 /** The status; `short` for narrow columns, where the full label shows on hover. */
 export function StatusBadge({ status, short = false }: { status: Status; short?: boolean }) {
@@ -38,13 +38,18 @@ export function DueBadge({ due, closed, label = 'Due' }: { due: string | null; c
   );
 }
 
-/** Time-critical work: the alarm, and (in queues) how long is left of the 24-hour standard. */
-export function TimeCriticalBadge({ due }: { due?: string | null }) {
+/**
+ * Time-critical work: the alarm, whether the duty intelligence manager has confirmed it (solid) or it is only
+ * detected (outlined), and (in queues) how long is left of the 24-hour standard.
+ */
+export function TimeCriticalBadge({ due, state }: { due?: string | null; state?: 'detected' | 'confirmed' | 'dismissed' | null }) {
   const r = due === undefined ? null : timeRemaining(due);
+  const word = state === 'confirmed' ? 'Confirmed' : state === 'detected' ? 'Unconfirmed' : 'Time-critical';
   return (
-    <Tooltip label={due ? `Time-critical: duty intelligence manager to act by ${formatDateTime(due)}` : 'Time-critical'}>
-      <Badge color="red" variant="filled" size="sm" leftSection={<IconAlarm size={12} aria-hidden />}>
-        {r ? `Time-critical · ${r.text}` : 'Time-critical'}
+    <Tooltip label={`Time-critical${state === 'confirmed' ? ', confirmed by the duty intelligence manager' : state === 'detected' ? ', detected on receipt and not yet confirmed' : ''}${due ? `: act by ${formatDateTime(due)}` : ''}`}>
+      <Badge color="red" variant={state === 'detected' ? 'outline' : 'filled'} size="sm" leftSection={<IconAlarm size={12} aria-hidden />}>
+        {state ? <VisuallyHidden>Time-critical, </VisuallyHidden> : null}
+        {r ? `${word} · ${r.text}` : word}
       </Badge>
     </Tooltip>
   );

@@ -14,10 +14,11 @@ import { formatDate, formatDateTime } from '../format.ts';
 import type { ScanView } from '../../../shared/api/attachments.ts';
 import { ScanPreview } from './ScansScreen.tsx';
 import { FormSuggestions } from '../components/attachments/FormSuggestions.tsx';
+import { ScanSuggestions } from '../components/attachments/ScanSuggestions.tsx';
 import { Busy } from '../components/Busy.tsx';
 import { GuidanceLink } from '../components/GuidanceLink.tsx';
 
-type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number; scan: ScanView | null };
+type Loaded = { form: AllegationForm; draftId: string | null; allegationId: string | null; reference: string | null; attachments: number; scan: ScanView | null; resumed?: boolean; unit?: string | null };
 
 /** Loads what the form starts from: a draft, an allegation to amend, or an empty form. */
 function useInitial(props: Props): { loaded: Loaded | null; error: string | null } {
@@ -26,24 +27,36 @@ function useInitial(props: Props): { loaded: Loaded | null; error: string | null
   useEffect(() => {
     let current = true;
     const load = async (): Promise<Loaded> => {
-      if (props.draftId) {
-        const d = await call('drafts.get', { id: props.draftId });
+      // Amending: carry on from this person's unsaved amendments of it, if any (one draft per allegation).
+      let draftId = props.draftId;
+      let resumed = false;
+      if (!draftId && props.reference) {
+        const record = await call('allegations.get', { reference: props.reference });
+        draftId = (await call('drafts.list', {})).find((d) => d.allegationId === record.id)?.id;
+        resumed = !!draftId;
+      }
+      if (draftId) {
+        const d = await call('drafts.get', { id: draftId });
         // A draft holds whatever was typed; fill in anything it lacks so the form can show it.
         const parsed = allegationFormShape.safeParse(d.form);
         const form = parsed.success ? parsed.data : { ...emptyForm(new Date()), ...(d.form as Partial<AllegationForm>) };
         let reference: string | null = null;
         let attachments = 0;
+        let unit: string | null = null;
         if (d.allegationId) {
           const record = await call('allegations.get', { id: d.allegationId });
           reference = record.reference;
           attachments = record.attachments.length;
+          unit = record.unit;
         }
-        return { form, draftId: d.id, allegationId: d.allegationId, reference, attachments, scan: null };
+        // A form keyed from a scan keeps its scan when resumed (from My work, or the link in the address).
+        const scan = d.scanId ? ((await call('scans.list', { include: 'all' })).scans.find((s) => s.id === d.scanId && s.status === 'waiting') ?? null) : null;
+        return { form, draftId: d.id, allegationId: d.allegationId, reference, attachments: attachments + (scan ? 1 : 0), scan, resumed, unit };
       }
       if (props.reference) {
         const record = await call('allegations.get', { reference: props.reference });
         const f = await call('allegations.form', { id: record.id });
-        return { form: f.form, draftId: null, allegationId: record.id, reference: record.reference, attachments: f.attachments, scan: null };
+        return { form: f.form, draftId: null, allegationId: record.id, reference: record.reference, attachments: f.attachments, scan: null, unit: record.unit };
       }
       if (props.scanId) {
         // Keying an allegation from a scan in the inbox: the scan is attached when the allegation is saved.
@@ -96,6 +109,7 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
     initial: loaded.form,
     draftId: loaded.draftId,
     allegationId: loaded.allegationId,
+    scanId: loaded.scan?.id ?? null,
     attachments: loaded.attachments,
     // Keep the draft in the address, so reopening the window comes back to it.
     onDraftId: (id) => {
@@ -109,8 +123,15 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
   const [warning, setWarning] = useState<{ live: ApiOutput<'links.draftCandidates'>; candidate: CandidateView } | null>(null);
   const [warningError, setWarningError] = useState<string | null>(null);
   const serverFields = serverError?.fields;
-  const p = { form, update: state.update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields), flagAt: state.flagAt };
+  // A refusal from the core describes the form as it was: once the person changes anything, the live preview
+  // (the same rules, re-run as they type) says what still needs putting right, field by field.
+  const update = (path: Array<string | number>, value: unknown) => {
+    state.update(path, value);
+    if (serverError) setServerError(null);
+  };
+  const p = { form, update, touch: state.touch, errorAt: (path: Array<string | number>) => state.errorAt(path, serverFields), flagAt: state.flagAt };
   const problems = Object.keys(preview?.fields ?? {}).length;
+  const loadedUnit = loaded.unit ?? null;
   const [addedPath = '', addedWhat, addedWhere] = (added ?? '').split('|');
   const addedNote = added && addedWhat ? { what: addedWhat, where: addedWhere || 'an attachment' } : null;
   // Bring the section that received the suggestion into view, so the person checks what was added.
@@ -207,15 +228,27 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
           </Button>
         </Group>
       </Group>
+      {loaded.resumed && !addedNote && (
+        <Alert color="indigo" variant="light" icon={<IconDeviceFloppy size={18} />} title="Carrying on from your unsaved amendments" role="status">
+          You started amending {loaded.reference} earlier and did not save. Everything you added is here; save the amendments, or discard the draft to start again from the record.
+        </Alert>
+      )}
       {addedNote && (
         <Alert color="teal" icon={<IconCheck size={18} />} title={`Added from ${addedNote.where}`} role="status">
           {addedNote.what} is now on the form. Check it, then save the amendments (nothing is saved until you do).
         </Alert>
       )}
-      {serverError && (
+      {serverError ? (
         <Alert color="red" icon={<IconAlertCircle size={18} />} title={loaded.allegationId ? 'Not saved' : 'The allegation was not saved'} role="alert">
           {serverError.message} Your entries are kept in the draft.
         </Alert>
+      ) : (
+        state.submitted &&
+        problems > 0 && (
+          <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title="Not saved yet" role="alert">
+            {problems === 1 ? 'One thing still needs' : `${problems} things still need`} putting right, each marked at its field. Your entries are kept in the draft.
+          </Alert>
+        )
       )}
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
@@ -246,6 +279,17 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
               <ScanPreview scan={loaded.scan} />
             </Card>
           )}
+          {loaded.scan && (
+            <ScanSuggestions
+              scanId={loaded.scan.id}
+              fileName={loaded.scan.fileName}
+              form={form}
+              onApply={(next) => {
+                state.setForm(next);
+                state.setDirty(true);
+              }}
+            />
+          )}
           <Card withBorder padding="md" component="aside" aria-label="What saving will do">
             <Stack gap="sm">
               <Title order={3} size="h5">
@@ -263,7 +307,7 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
                       </Text>
                       <Text size="xs" c="dimmed">
                         {preview.routing.reason}
-                        {loaded.allegationId ? ' (amending does not move it: reallocate from the record)' : ''}
+                        {loaded.allegationId ? (loadedUnit === 'NAT' ? ' (saving moves it there from the National Allegations Team)' : ' (amending does not move it: reallocate from the record)') : ''}
                       </Text>
                     </div>
                   </Group>
@@ -294,12 +338,12 @@ function FormEditor({ loaded, added }: { loaded: Loaded; added?: string | undefi
                     </List>
                   )}
                   {problems > 0 ? (
-                    <Badge color="red" variant="light">
+                    <Badge color="red" variant="light" data-testid="save-readiness">
                       {problems} to put right before saving
                     </Badge>
                   ) : (
-                    <Badge color="teal" variant="light" leftSection={<IconCheck size={12} />}>
-                      Ready to save
+                    <Badge color="teal" variant="light" leftSection={<IconCheck size={12} />} data-testid="save-readiness">
+                      Ready to save{preview.warnings.length ? ` (${preview.warnings.length === 1 ? 'a warning' : `${preview.warnings.length} warnings`} above)` : ''}
                     </Badge>
                   )}
                 </>

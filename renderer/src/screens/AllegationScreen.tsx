@@ -3,6 +3,7 @@ import {
   Alert,
   Anchor,
   Badge,
+  Button,
   Card,
   Grid,
   Group,
@@ -13,8 +14,8 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconNote, IconPaperclip } from '@tabler/icons-react';
-import { subscribeEvents } from '../api/client.ts';
+import { IconAlertCircle, IconAlertTriangle, IconArrowLeft, IconCheck, IconFileText, IconHistory, IconNote, IconPaperclip, IconPencil, IconTimeline } from '@tabler/icons-react';
+import { NoteDialog } from '../components/notes/NoteDialog.tsx';
 import type { UserView } from '../../../shared/api.ts';
 import { CaseActions } from '../components/CaseActions.tsx';
 import { SourcePane } from '../components/SourcePane.tsx';
@@ -35,7 +36,11 @@ import { useCall } from '../api/useCall.ts';
 import { age, formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from '../components/badges.tsx';
 import { Busy } from '../components/Busy.tsx';
-import { useSyncApplied } from '../components/sync/useSyncStatus.ts';
+import { EntityLink } from '../components/entities/EntityLink.tsx';
+import { Timeline as EventTimeline } from '../components/timeline/Timeline.tsx';
+import { FormHistory } from '../components/history/FormHistory.tsx';
+import { WatchButton } from '../components/watch/WatchButton.tsx';
+import { addressEntityValue } from '../../../shared/entities/entity.ts';
 import { MarkedText } from '../components/MarkedText.tsx';
 import { ValueFlag } from '../components/ValueFlag.tsx';
 
@@ -120,27 +125,88 @@ function addressLine(a: { line1: string; line2: string; town: string; postcode: 
   return [a.line1, a.line2, a.town, a.postcodeNormalised ?? a.postcode].filter(Boolean).join(', ');
 }
 
+/** An address as written, linked to its page (every record naming the street at that postcode or town). */
+function AddressLink({ a }: { a: { line1: string; line2: string; town: string; postcode: string; postcodeNormalised: string | null } }) {
+  const value = addressEntityValue(a);
+  return value ? <EntityLink kind="address" value={value}>{addressLine(a)}</EntityLink> : <>{addressLine(a)}</>;
+}
+
+/**
+ * Notes in order; an amended note stays as written, marked, with its amendment after it (CPIA: the original is
+ * kept). Anyone who may work the case can amend a note, which appends a new note naming the one it corrects.
+ */
+function Notes({ record, user, place }: { record: AllegationRecord; user: UserView; place?: AllegationPlace | undefined }) {
+  const [amending, setAmending] = useState<AllegationRecord['notes'][number] | null>(null);
+  const byId = new Map(record.notes.map((n) => [n.id, n]));
+  if (record.notes.length === 0) return <Empty>No notes yet.</Empty>;
+  const canAmend = user.role !== 'nsu' && user.role !== 'sacu' && record.status !== 'closed';
+  return (
+    <>
+      <Timeline bulletSize={14} lineWidth={2}>
+        {record.notes.map((n) => {
+          const amended = n.amendedByNoteId ? byId.get(n.amendedByNoteId) : undefined;
+          const original = n.amendsNoteId ? byId.get(n.amendsNoteId) : undefined;
+          return (
+            <Timeline.Item
+              key={n.id}
+              id={`note-${n.id}`}
+              tabIndex={-1}
+              className={place?.note === n.id ? 'place-target' : undefined}
+              title={
+                <Group gap={6} justify="space-between" wrap="nowrap">
+                  <Text size="sm" fw={600}>
+                    {formatDate(n.date)} · <MarkedText text={n.author} />
+                    {original && (
+                      <Badge ml={6} size="xs" variant="light" color="orange">
+                        amends the note of {formatDate(original.date)}
+                      </Badge>
+                    )}
+                  </Text>
+                  {canAmend && !amended && (
+                    <Button size="compact-xs" variant="subtle" leftSection={<IconPencil size={12} />} onClick={() => setAmending(n)} aria-label={`Amend the note of ${formatDate(n.date)} by ${n.author}`}>
+                      Amend
+                    </Button>
+                  )}
+                </Group>
+              }
+            >
+              <Text size="sm" className="record-text" c={amended ? 'dimmed' : undefined}>
+                <MarkedText text={n.text} multiline />
+              </Text>
+              {amended && (
+                <Text size="xs" c="#a33a00">
+                  Amended by {amended.author} on {formatDate(amended.date)} (the amendment follows); this original is kept.
+                </Text>
+              )}
+            </Timeline.Item>
+          );
+        })}
+      </Timeline>
+      {amending && <NoteDialog key={amending.id} record={record} amends={amending} opened onClose={() => setAmending(null)} />}
+    </>
+  );
+}
+
+function AllegationTimeline({ allegationId, reference }: { allegationId: string; reference: string }) {
+  const { data, error } = useCall('timeline.allegation', { allegationId });
+  if (error) return <Alert color="red">{error.message}</Alert>;
+  if (!data) return <Busy label="Putting the timeline together" />;
+  return <EventTimeline events={data.events} label={`Timeline of ${reference}`} />;
+}
+
+function FormChanges({ allegationId, reference }: { allegationId: string; reference: string }) {
+  const { data, error } = useCall('history.allegation', { allegationId });
+  return (
+    <Section title="Changes to the form" count={data?.entries.length} icon={<IconHistory size={16} />}>
+      {error ? <Alert color="red">{error.message}</Alert> : data ? <FormHistory history={data} reference={reference} /> : <Busy label="Reading the form’s history" />}
+    </Section>
+  );
+}
+
 export function AllegationScreen({ reference, user, tab, place, q }: { reference: string; user: UserView; tab?: string | undefined; place?: AllegationPlace | undefined; q?: string | undefined }) {
-  const { data, error, loading, reload } = useCall('allegations.get', { reference });
-  // Amendments from other desks show as they arrive.
-  useSyncApplied(reload);
-  const [changed, setChanged] = useState<AllegationRecord | null>(null);
-  // Bumped when a judgement, check or outcome changes what the link and assessment panels show.
-  const [version, setVersion] = useState(0);
-  const bump = () => setVersion((v) => v + 1);
-  const r = changed && changed.reference === reference ? changed : data;
+  // Live: every panel re-reads when the store changes, so what an action did shows at once (api/live.ts), amendments from other desks included.
+  const { data: r, error, loading } = useCall('allegations.get', { reference });
   usePlaceFocus(!!r, place);
-  // What happens to it elsewhere (a page read, a flag raised, another person's amendment) shows without a reload.
-  const shownId = r?.id;
-  useEffect(() => {
-    if (!shownId) return;
-    return subscribeEvents((e) => {
-      if ((e.type === 'allegation.changed' || e.type === 'timecritical.raised') && e.allegationId === shownId) {
-        setChanged(null);
-        reload();
-      }
-    });
-  }, [shownId, reload]);
 
   if (error) {
     return (
@@ -176,7 +242,8 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
               {r.reference}
             </Title>
             <StatusBadge status={r.status} />
-            {r.timeCritical && <TimeCriticalBadge />}
+            {r.timeCritical && !closed && <TimeCriticalBadge />}
+            <WatchButton item={{ kind: 'allegation', value: r.reference, label: r.reference }} />
             {scanMissing({ channel: r.channel, attachments: r.attachments.length, scanMissingReason: r.scanMissingReason }) && (
               <Badge color="red" variant="filled" leftSection={<IconAlertTriangle size={12} />} title="Letters and faxes need their original scan attached, or a recorded reason why not">
                 Original scan missing
@@ -201,16 +268,16 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
             <Field label="Routed">{r.routedBy ?? '—'}</Field>
             <Field label="Allocated to">{r.allocatedTo.length ? r.allocatedTo.map((a) => a.name).join(', ') : 'Nobody yet'}</Field>
             <Field label="Assessed">{r.assessedAt ? formatDateTime(r.assessedAt) : '—'}</Field>
-            <Field label="Next due">
+            <Field label={closed ? 'Closed' : 'Next due'}>
               <Group gap={4}>
-                {formatDateTime(r.nextDueAt)} <DueBadge due={r.nextDueAt} closed={closed} />
+                {closed ? 'nothing more is due' : formatDateTime(r.nextDueAt)} <DueBadge due={r.nextDueAt} closed={closed} />
               </Group>
             </Field>
           </SimpleGrid>
         </Card>
       </Group>
 
-      <CaseActions record={r} user={user} onChanged={setChanged} />
+      <CaseActions record={r} user={user} />
 
       {tab === 'created' && (
         <Alert color="teal" icon={<IconCheck size={18} />} title="Allegation saved" role="status">
@@ -219,13 +286,13 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
         </Alert>
       )}
 
-      {tc && <TimeCriticalBanner tc={tc} />}
+      {tc && <TimeCriticalBanner tc={tc} closed={closed} />}
 
       {tab === 'attachments' && place?.attachment && <AttachmentViewer key={place.attachment} attachmentId={place.attachment} page={place.page ?? 1} q={q ?? ''} record={r} />}
 
       <SourcePane key={`${r.id}:${r.hasSource}`} allegationId={r.id} reference={r.reference} />
 
-      <LinkPanel key={`links:${r.id}`} allegationId={r.id} reference={r.reference} user={user} version={version} onChanged={bump} />
+      <LinkPanel key={`links:${r.id}`} allegationId={r.id} reference={r.reference} user={user} />
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
@@ -254,7 +321,9 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                       <Table.Tr key={s.id}>
                         <Table.Td>
                           <Text size="sm" fw={600}>
-                            <MarkedText text={fullName(s)} />
+                            <EntityLink kind="person" value={[s.forename, s.surname].filter(Boolean).join(' ') || s.knownAs}>
+                              <MarkedText text={fullName(s)} />
+                            </EntityLink>
                           </Text>
                           {(s.knownAs || s.aliases.length > 0) && (
                             <Text size="xs" c="dimmed">
@@ -272,33 +341,20 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                 </Table>
               )}
             </Section>
-            <ActionsPanel key={`actions:${r.id}`} record={r} user={user} version={version} onChanged={bump} />
+            <ActionsPanel key={`actions:${r.id}`} record={r} user={user} />
             <Section title="Notes" count={r.notes.length} icon={<IconNote size={16} />}>
-              {r.notes.length === 0 ? (
-                <Empty>No notes yet.</Empty>
-              ) : (
-                <Timeline bulletSize={14} lineWidth={2}>
-                  {r.notes.map((n) => (
-                    <Timeline.Item key={n.id} id={`note-${n.id}`} tabIndex={-1} className={place?.note === n.id ? 'place-target' : undefined} title={<Text size="sm" fw={600}>{formatDate(n.date)} · <MarkedText text={n.author} /></Text>}>
-                      <Text size="sm" className="record-text">
-                        <MarkedText text={n.text} multiline />
-                      </Text>
-                      {n.amendedByNoteId && (
-                        <Text size="xs" c="orange.8">
-                          Amended by a later note; this original is kept.
-                        </Text>
-                      )}
-                    </Timeline.Item>
-                  ))}
-                </Timeline>
-              )}
+              <Notes record={r} user={user} place={place} />
             </Section>
+            <Section title="Timeline" icon={<IconTimeline size={16} />}>
+              <AllegationTimeline allegationId={r.id} reference={r.reference} />
+            </Section>
+            <FormChanges allegationId={r.id} reference={r.reference} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="md">
-            <GradingPanel record={r} user={user} onRecord={(x) => { setChanged(x); bump(); }} />
-            <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} version={version} onRecord={setChanged} onChanged={bump} />
+            <GradingPanel record={r} user={user} />
+            <AssessmentPanel key={`assessment:${r.id}`} record={r} user={user} />
             <Section title="Addresses" count={r.addresses.length}>
               {r.addresses.length === 0 ? (
                 <Empty>No addresses recorded.</Empty>
@@ -307,11 +363,25 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                   {r.addresses.map((a) => (
                     <div key={a.id}>
                       <Text size="sm">
-                        <MarkedText text={addressLine(a)} />
+                        <AddressLink a={a} />
                       </Text>
                       <Text size="xs" c="dimmed">
                         {a.type.replace('_', ' ')}
-                        {a.postcodeNormalised ? ` · ${a.postcodeNormalised}` : a.postcodeDistrict ? ` · district ${a.postcodeDistrict} (partial postcode)` : a.postcode ? '' : ' · no postcode'}
+                        {a.postcodeNormalised ? (
+                          <>
+                            {' · '}
+                            <EntityLink kind="postcode" value={a.postcodeNormalised} />
+                          </>
+                        ) : a.postcodeDistrict ? (
+                          <>
+                            {' · district '}
+                            <EntityLink kind="postcode" value={a.postcodeDistrict} /> (partial postcode)
+                          </>
+                        ) : a.postcode ? (
+                          ''
+                        ) : (
+                          ' · no postcode'
+                        )}
                       </Text>
                       <ValueFlag problem={a.postcodeProblem} what="postcode" />
                     </div>
@@ -327,14 +397,16 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                   {r.businesses.map((b) => (
                     <div key={b.id}>
                       <Text size="sm" fw={600}>
-                        <MarkedText text={b.name} />{' '}
+                        <EntityLink kind="business" value={b.name}>
+                          <MarkedText text={b.name} />
+                        </EntityLink>{' '}
                         <Text span size="xs" c="dimmed">
                           ({b.type ? <MarkedText text={b.type} /> : 'type not given'})
                         </Text>
                       </Text>
                       {b.address && (
                         <Text size="xs">
-                          <MarkedText text={addressLine(b.address)} />
+                          <AddressLink a={b.address} />
                         </Text>
                       )}
                       <ValueFlag problem={b.address?.postcodeProblem} what="postcode" />
@@ -349,22 +421,24 @@ export function AllegationScreen({ reference, user, tab, place, q }: { reference
                   {r.phones.length
                     ? r.phones.map((p) => (
                         <div key={p.id}>
-                          <MarkedText text={p.number} />
+                          <EntityLink kind="phone" value={p.national || p.number}>
+                            <MarkedText text={p.number} />
+                          </EntityLink>
                           {p.e164 && p.e164 !== p.number ? <Text span size="xs" c="dimmed"> ({p.e164})</Text> : null}
                           <ValueFlag problem={p.problem} what="number" />
                         </div>
                       ))
                     : '—'}
                 </Field>
-                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}><MarkedText text={e.email} /></div>) : '—'}</Field>
-                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono"><MarkedText text={v.normalised || v.vrm} /></div>) : '—'}</Field>
-                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono"><MarkedText text={t.flightNumber ?? t.flight} />{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
+                <Field label="Emails">{r.emails.length ? r.emails.map((e) => <div key={e.id}><EntityLink kind="email" value={e.normalised || e.email}><MarkedText text={e.email} /></EntityLink></div>) : '—'}</Field>
+                <Field label="Vehicles">{r.vehicles.length ? r.vehicles.map((v) => <div key={v.id} className="mono"><EntityLink kind="vehicle" value={v.normalised || v.vrm}><MarkedText text={v.normalised || v.vrm} /></EntityLink>{v.description ? <Text span size="xs" c="dimmed"> <MarkedText text={v.description} /></Text> : null}</div>) : '—'}</Field>
+                <Field label="Flights / travel">{r.travel.length ? r.travel.map((t) => <div key={t.id} className="mono">{t.flightNumber || t.flight ? <EntityLink kind="flight" value={t.flightNumber ?? t.flight}><MarkedText text={t.flightNumber ?? t.flight} /></EntityLink> : [t.origin, t.destination].filter(Boolean).join(' → ')}{t.travelDate ? ` · ${formatDate(t.travelDate)}` : ''}</div>) : '—'}</Field>
               </SimpleGrid>
             </Section>
             <Section title="Attachments" count={r.attachments.length} icon={<IconPaperclip size={16} />}>
-              <AttachmentsPanel record={r} onChanged={reload} />
+              <AttachmentsPanel record={r} />
             </Section>
-            <HistorySection allegationId={r.id} version={version} updatedAt={r.updatedAt} />
+            <HistorySection allegationId={r.id} />
             <Section title="Routing history" count={r.unitHistory.length}>
               <Stack gap={4}>
                 {r.unitHistory.map((h, i) => (

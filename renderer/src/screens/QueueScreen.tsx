@@ -1,16 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, SegmentedControl, Select, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconFilter, IconPencil, IconPlus } from '@tabler/icons-react';
 import type { QueueBucket, QueueView, UserView } from '../../../shared/api.ts';
+import type { QueueRow } from '../../../shared/schemas/record.ts';
 import { NATIONAL_ROLES } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { useCall } from '../api/useCall.ts';
-import { subscribeEvents } from '../api/client.ts';
 import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { AllegationGrid } from '../components/AllegationGrid.tsx';
 import { GuidanceLink } from '../components/GuidanceLink.tsx';
-import { useSyncApplied } from '../components/sync/useSyncStatus.ts';
+import { BulkActions } from '../components/bulk/BulkActions.tsx';
 
 const BUCKETS: Array<{ value: QueueBucket; label: string }> = [
   { value: 'all_open', label: 'All open' },
@@ -53,27 +53,18 @@ function Drafts() {
 export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: viewParam }: Props) {
   const national = NATIONAL_ROLES.includes(user.role);
   const view = (VIEWS.find((v) => v.value === viewParam)?.value ?? (user.role === 'duty_manager' ? 'time_critical' : 'unit')) as QueueView;
-  const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? 'all_open') as QueueBucket;
+  // Each role lands on its own work: the compliance officer on what awaits compliance.
+  const bucket = (BUCKETS.find((b) => b.value === bucketParam)?.value ?? (user.role === 'compliance_officer' ? 'awaiting_compliance' : 'all_open')) as QueueBucket;
   const unit = national ? (unitParam ?? user.unit ?? (view === 'time_critical' ? undefined : 'NAT')) : (user.unit ?? undefined);
-  const { data, error, loading, reload } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
-  // Work that arrives or changes elsewhere (a page read, a flag raised) shows in the queue without a reload.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const off = subscribeEvents((e) => {
-      if (e.type === 'timecritical.raised' || e.type === 'allegation.changed') {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(reload, 300);
-      }
-    });
-    return () => {
-      if (timer) clearTimeout(timer);
-      off();
-    };
-  }, [reload]);
-  // Allegations that arrived from the server (routed here, reallocated here) appear without a reload.
-  useSyncApplied(reload);
+  // Live (api/live.ts): allegations that arrived from the server (routed here, reallocated here), a page read or a
+  // flag raised elsewhere show without a reload.
+  const { data, error, loading } = useCall('queue.list', { view, bucket, ...(unit ? { unit } : {}) });
   const canEnter = user.role !== 'nsu';
   const [filter, setFilter] = useState('');
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set());
+  const byId = useMemo(() => new Map((data?.rows ?? []).map((r) => [r.id, r])), [data]);
+  // Rows that left the queue (allocated elsewhere, closed) drop out of the choice.
+  const chosenRows = [...chosen].map((id) => byId.get(id)).filter((r): r is QueueRow => !!r);
 
   return (
     <Stack gap="sm" h="calc(100vh - 52px - 2 * var(--mantine-spacing-md))">
@@ -152,6 +143,8 @@ export function QueueScreen({ user, bucket: bucketParam, unit: unitParam, view: 
         loading={loading}
         empty="Nothing in this queue."
         resetKey={`${view}:${bucket}:${unit ?? ''}`}
+        choice={{ chosen, onChange: setChosen }}
+        toolbar={<BulkActions rows={chosenRows} user={user} onClear={() => setChosen(new Set())} />}
         why={view === 'time_critical'}
       />
     </Stack>

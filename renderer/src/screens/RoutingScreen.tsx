@@ -12,7 +12,7 @@ import { GuidanceLink } from '../components/GuidanceLink.tsx';
 const UNIT_OPTIONS = UNITS.map((u) => ({ value: u.code, label: `${u.name} (${u.code})` }));
 
 export function RoutingScreen({ user }: { user: UserView }) {
-  const { data, error, reload } = useCall('routing.get', {});
+  const { data, error } = useCall('routing.get', {});
   const [edited, setEdited] = useState<RoutingTable | null>(null);
   const [json, setJson] = useState<string | null>(null);
   const [mode, setMode] = useState<'table' | 'json'>('table');
@@ -38,7 +38,6 @@ export function RoutingScreen({ user }: { user: UserView }) {
       setJson(null);
       setReason('');
       setMessage({ ok: true, text: 'The routing table is saved; new allegations route by it from now on.' });
-      reload();
     } catch (e) {
       setMessage({ ok: false, text: e instanceof SyntaxError ? `The JSON cannot be read: ${e.message}` : e instanceof CallError ? e.message : String(e) });
     }
@@ -51,7 +50,6 @@ export function RoutingScreen({ user }: { user: UserView }) {
       setEdited(null);
       setJson(null);
       setMessage({ ok: true, text: 'Back to the shipped default table.' });
-      reload();
     } catch (e) {
       setMessage({ ok: false, text: e instanceof CallError ? e.message : String(e) });
     }

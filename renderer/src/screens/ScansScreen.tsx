@@ -2,12 +2,12 @@
 // sifter opens one, reads it page by page, and either keys a new allegation beside it (the scan is attached when
 // the allegation is saved) or attaches it to an existing allegation. Refused files are listed with the reason;
 // the administrator sets the folder here.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ActionIcon, Alert, Badge, Button, Card, Collapse, Grid, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconArrowLeft, IconArrowRight, IconCheck, IconFolder, IconPaperclip, IconPlus } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import type { ScanView } from '../../../shared/api/attachments.ts';
-import { call, CallError, subscribeEvents } from '../api/client.ts';
+import { call, CallError } from '../api/client.ts';
 import { useCall } from '../api/useCall.ts';
 import { formatDateTime, plural } from '../format.ts';
 import { navigate } from '../router.ts';
@@ -44,8 +44,8 @@ export function ScanPreview({ scan }: { scan: Pick<ScanView, 'id' | 'fileName' |
   );
 }
 
-function FolderSettings({ user, onSaved }: { user: UserView; onSaved: () => void }) {
-  const { data, reload } = useCall('scans.settings', {});
+function FolderSettings({ user }: { user: UserView }) {
+  const { data } = useCall('scans.settings', {});
   const [folder, setFolder] = useState<string | null>(null);
   const [every, setEvery] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,8 +58,6 @@ function FolderSettings({ user, onSaved }: { user: UserView; onSaved: () => void
     try {
       await call('scans.configure', { folder: clear ? null : (folder ?? data?.folder ?? '').trim() || null, intervalSeconds: every ?? data?.intervalSeconds ?? 5 });
       setFolder(null);
-      reload();
-      onSaved();
     } catch (e) {
       setError(e instanceof CallError ? e.message : String(e));
     } finally {
@@ -100,14 +98,12 @@ function FolderSettings({ user, onSaved }: { user: UserView; onSaved: () => void
 }
 
 export function ScansScreen({ user }: { user: UserView }) {
-  const { data, error, reload } = useCall('scans.list', { include: 'all' });
+  const { data, error } = useCall('scans.list', { include: 'all' });
   const [selected, setSelected] = useState<string | null>(null);
   const [showRefused, setShowRefused] = useState(false);
   const [reference, setReference] = useState('');
   const [notice, setNotice] = useState<{ color: string; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => subscribeEvents((e) => e.type === 'scans.changed' && reload()), [reload]);
 
   const waiting = data?.scans.filter((s) => s.status === 'waiting').sort((a, b) => a.foundAt.localeCompare(b.foundAt)) ?? [];
   const refused = data?.scans.filter((s) => s.status === 'refused') ?? [];
@@ -123,7 +119,6 @@ export function ScansScreen({ user }: { user: UserView }) {
       await call('scans.attach', { scanId: scan.id, allegationId: a.id });
       setNotice({ color: 'teal', text: `${scan.fileName} is attached to ${a.reference}; it is being read.` });
       setReference('');
-      reload();
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     } finally {
@@ -142,7 +137,7 @@ export function ScansScreen({ user }: { user: UserView }) {
           Letters and faxes scanned in the post room, waiting for an allegation. Open one, then key a new allegation beside it or attach it to an existing one.
         </Text>
       </div>
-      <FolderSettings user={user} onSaved={reload} />
+      <FolderSettings user={user} />
       {error && <Alert color="red">{error.message}</Alert>}
       {notice && (
         <Alert color={notice.color} role="status" withCloseButton onClose={() => setNotice(null)}>

@@ -2,7 +2,9 @@
 // where they matched (a form field, a note, an attachment page) and open the allegation there, saved searches
 // with what is new since last time, and CSV export.
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Collapse, Grid, Group, MultiSelect, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Checkbox, Collapse, Grid, Group, MultiSelect, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import type { UserView } from '../../../shared/api.ts';
+import { BulkActions, type BulkRow } from '../components/bulk/BulkActions.tsx';
 import { IconAdjustmentsHorizontal, IconAlertCircle, IconBookmark, IconDownload, IconSearch } from '@tabler/icons-react';
 import { CHANNELS, CHANNEL_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, OUTCOMES, OUTCOME_LABELS, STATUSES, STATUS_LABELS } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
@@ -148,13 +150,14 @@ function withTerms(link: string, q: string): string {
   return q && link.includes('tab=attachments') ? `${link}&q=${encodeURIComponent(q)}` : link;
 }
 
-function Hit({ hit, isNew, q }: { hit: SearchHit; isNew: boolean; q: string }) {
+function Hit({ hit, isNew, q, chosen, onChoose }: { hit: SearchHit; isNew: boolean; q: string; chosen: boolean; onChoose: () => void }) {
   const first = hit.matches[0]?.link;
   const open = first ? withTerms(first, q) : href({ name: 'allegation', reference: hit.reference });
   return (
-    <Card withBorder padding="sm">
+    <Card withBorder padding="sm" bg={chosen ? 'indigo.0' : undefined}>
       <Group justify="space-between" wrap="nowrap" align="flex-start">
         <Group gap="sm">
+          <Checkbox size="xs" aria-label={`Choose ${hit.reference}`} checked={chosen} onChange={onChoose} />
           <Anchor href={open} className="mono" fw={700}>
             {hit.reference}
           </Anchor>
@@ -305,7 +308,15 @@ function downloadCsv(fileName: string, csv: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function SearchScreen({ q, filters: filterParams, saved }: { q?: string | undefined; filters?: Record<string, string> | undefined; saved?: string | undefined }) {
+export function SearchScreen({ q, filters: filterParams, saved, user }: { q?: string | undefined; filters?: Record<string, string> | undefined; saved?: string | undefined; user: UserView }) {
+  const [chosen, setChosen] = useState<Map<string, BulkRow>>(() => new Map());
+  const choose = (h: SearchHit) =>
+    setChosen((c) => {
+      const next = new Map(c);
+      if (next.has(h.allegationId)) next.delete(h.allegationId);
+      else next.set(h.allegationId, { id: h.allegationId, reference: h.reference, unit: h.unit });
+      return next;
+    });
   const parsed = searchFilters.safeParse(filtersFromParams(filterParams ?? {}));
   const filters = parsed.success ? cleanFilters(parsed.data) : undefined;
   const query = q ?? '';
@@ -378,11 +389,30 @@ export function SearchScreen({ q, filters: filterParams, saved }: { q?: string |
                   </Text>
                 ))}
               </Stack>
-              <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} onClick={() => void exportCsv()} loading={exporting} disabled={!data.hits.length}>
-                Export CSV
-              </Button>
+              <Group gap="xs">
+                <Checkbox
+                  size="xs"
+                  label="Choose all shown"
+                  checked={data.hits.length > 0 && data.hits.every((h) => chosen.has(h.allegationId))}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    setChosen((c) => {
+                      const next = new Map(c);
+                      for (const h of data.hits) {
+                        if (on) next.set(h.allegationId, { id: h.allegationId, reference: h.reference, unit: h.unit });
+                        else next.delete(h.allegationId);
+                      }
+                      return next;
+                    });
+                  }}
+                />
+                <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} onClick={() => void exportCsv()} loading={exporting} disabled={!data.hits.length}>
+                  Export CSV
+                </Button>
+              </Group>
             </Group>
           )}
+          <BulkActions rows={[...chosen.values()]} user={user} onClear={() => setChosen(new Map())} />
           {exportError && (
             <Alert color="red" variant="light">
               {exportError}
@@ -396,7 +426,7 @@ export function SearchScreen({ q, filters: filterParams, saved }: { q?: string |
                     Near matches — agree with part of the query
                   </Title>
                 )}
-                <Hit hit={h} isNew={!!run?.newIds.has(h.allegationId)} q={query} />
+                <Hit hit={h} isNew={!!run?.newIds.has(h.allegationId)} q={query} chosen={chosen.has(h.allegationId)} onChoose={() => choose(h)} />
               </li>
             ))}
           </Stack>

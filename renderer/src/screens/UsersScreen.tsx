@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconUserPlus } from '@tabler/icons-react';
+import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { IconAlertCircle, IconPencil, IconUserPlus } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLES, ROLE_LABELS, NATIONAL_ROLES, type Role } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
@@ -58,9 +58,67 @@ function AddUser({ onDone }: { onDone: () => void }) {
   );
 }
 
+/** An administrator changes someone's name, role or unit, or resets their password (they change it after). */
+function EditUser({ target, onDone }: { target: UserView; onDone: () => void }) {
+  const [form, setForm] = useState({ displayName: target.displayName, role: target.role, unit: target.unit, password: '' });
+  const [error, setError] = useState<CallError | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call('users.update', { id: target.id, displayName: form.displayName, role: form.role, unit: form.unit, ...(form.password ? { password: form.password } : {}) });
+      onDone();
+    } catch (err) {
+      setError(err instanceof CallError ? err : new CallError({ code: 'internal', message: String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const f = error?.fields ?? {};
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        {error && (
+          <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
+            {error.message}
+          </Alert>
+        )}
+        <TextInput label="Full name" required value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })} error={f.displayName} data-autofocus />
+        <Select label="Role" required data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} value={form.role} onChange={(v) => v && setForm({ ...form, role: v as Role })} allowDeselect={false} />
+        <Select
+          label="Unit"
+          description={NATIONAL_ROLES.includes(form.role) ? 'Optional for national roles' : 'The unit whose queue this person works'}
+          data={UNITS.map((u) => ({ value: u.code, label: u.name }))}
+          value={form.unit}
+          onChange={(v) => setForm({ ...form, unit: v })}
+          searchable
+          clearable
+          error={f.unit}
+        />
+        <PasswordInput
+          label="Reset password (optional)"
+          description="Leave empty to keep their password. A reset is audited; tell them to change it once signed in (their name, top right → Change password)."
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+          error={f.password}
+          autoComplete="new-password"
+        />
+        <Group justify="flex-end">
+          <Button type="submit" loading={busy}>
+            Save changes
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
 export function UsersScreen({ user }: { user: UserView }) {
-  const { data, error, reload } = useCall('users.list', {});
+  const { data, error } = useCall('users.list', {});
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<UserView | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const admin = user.role === 'admin';
 
@@ -68,7 +126,6 @@ export function UsersScreen({ user }: { user: UserView }) {
     setActionError(null);
     try {
       await call('users.update', { id: u.id, active });
-      reload();
     } catch (e) {
       setActionError((e as Error).message);
     }
@@ -104,6 +161,11 @@ export function UsersScreen({ user }: { user: UserView }) {
               <Table.Th>Unit</Table.Th>
               <Table.Th>Since</Table.Th>
               <Table.Th>Active</Table.Th>
+              {admin && (
+                <Table.Th>
+                  <VisuallyHidden>Change</VisuallyHidden>
+                </Table.Th>
+              )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -119,16 +181,25 @@ export function UsersScreen({ user }: { user: UserView }) {
                 <Table.Td>
                   <Switch checked={u.active} disabled={!admin || u.id === user.id} onChange={(e) => void setActive(u, e.currentTarget.checked)} aria-label={`${u.displayName} can sign in`} />
                 </Table.Td>
+                {admin && (
+                  <Table.Td>
+                    <Button size="compact-xs" variant="subtle" leftSection={<IconPencil size={12} />} onClick={() => setEditing(u)} aria-label={`Change ${u.displayName}'s account`}>
+                      Change
+                    </Button>
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </Card>
+      <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing ? `Change ${editing.displayName}'s account` : ''}>
+        {editing && <EditUser key={editing.id} target={editing} onDone={() => setEditing(null)} />}
+      </Modal>
       <Modal opened={adding} onClose={() => setAdding(false)} title="Add a user">
         <AddUser
           onDone={() => {
             setAdding(false);
-            reload();
           }}
         />
       </Modal>

@@ -1,7 +1,7 @@
 // The end of assessment on an allegation: background checks (which system, when, by whom, the result), what an
 // outcome still needs (the same rules the core enforces, shared/domain/outcome.ts), the outcome itself, and the
 // compliance officer's sign-off with evidence of what was checked, which alone closes the case.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Group, List, Modal, NativeSelect, Radio, SimpleGrid, Stack, Table, Text, Textarea, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertCircle, IconCheck, IconClipboardList, IconGavel, IconSearch, IconShieldCheck, IconX } from '@tabler/icons-react';
 import type { UserView } from '../../../../shared/api.ts';
@@ -85,7 +85,7 @@ function AddCheck({ record, onAdded }: { record: AllegationRecord; onAdded: () =
   );
 }
 
-function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: (r: AllegationRecord) => void; originals: Array<{ allegationId: string; reference: string }> }) {
+function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: () => void; originals: Array<{ allegationId: string; reference: string }> }) {
   const recorded = [...new Set((useCall('actions.list', opened ? { allegationId: record.id } : null).data?.actions ?? []).map((a) => a.action))];
   const [outcome, setOutcome] = useState<Outcome>('nfa_non_actionable');
   const [nfaReason, setNfaReason] = useState<NfaReason>('insufficient_information');
@@ -97,7 +97,7 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
     setBusy(true);
     setError(null);
     try {
-      const r = await call('allegations.outcome', {
+      await call('allegations.outcome', {
         id: record.id,
         outcome,
         actions: [],
@@ -105,7 +105,7 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
         duplicateOf: outcome === 'nfa_non_actionable' && nfaReason === 'duplicate' ? duplicateOf || (originals[0]?.allegationId ?? null) : null,
         rationale,
       });
-      onDone(r);
+      onDone();
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -158,7 +158,7 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
   );
 }
 
-function SignOffDialog({ record, opened, onClose, onDone }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: (r: AllegationRecord) => void }) {
+function SignOffDialog({ record, opened, onClose, onDone }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: () => void }) {
   const [evidence, setEvidence] = useState<SignoffEvidence[]>([]);
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -167,7 +167,8 @@ function SignOffDialog({ record, opened, onClose, onDone }: { record: Allegation
     setBusy(true);
     setError(null);
     try {
-      onDone(await call('allegations.signOff', { id: record.id, decision, evidence, note }));
+      await call('allegations.signOff', { id: record.id, decision, evidence, note });
+      onDone();
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -199,13 +200,10 @@ function SignOffDialog({ record, opened, onClose, onDone }: { record: Allegation
   );
 }
 
-export function AssessmentPanel({ record, user, version, onRecord, onChanged }: { record: AllegationRecord; user: UserView; version: number; onRecord: (r: AllegationRecord) => void; onChanged: () => void }) {
-  const { data: wf, error, reload } = useCall('allegations.workflow', { allegationId: record.id });
+export function AssessmentPanel({ record, user }: { record: AllegationRecord; user: UserView }) {
+  const { data: wf, error } = useCall('allegations.workflow', { allegationId: record.id });
   const [dialog, setDialog] = useState<null | 'outcome' | 'signoff'>(null);
   const [adding, setAdding] = useState(false);
-  useEffect(() => {
-    if (version > 0) reload();
-  }, [version, reload, record.updatedAt]);
 
   if (error) return <Alert color="red">{error.message}</Alert>;
   if (!wf) return null;
@@ -215,11 +213,7 @@ export function AssessmentPanel({ record, user, version, onRecord, onChanged }: 
   // An outcome imported with the record (no decision made here).
   const legacy = !wf.current && ['actioned', 'nfa', 'closed'].includes(wf.status);
   const homeOffice = wf.checks.filter((c) => HOME_OFFICE_SYSTEMS.includes(c.system)).length;
-  const done = (r: AllegationRecord) => {
-    setDialog(null);
-    onRecord(r);
-    onChanged();
-  };
+  const done = () => setDialog(null);
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="assessment-title">
       <Group gap={6} mb="sm">
@@ -357,10 +351,7 @@ export function AssessmentPanel({ record, user, version, onRecord, onChanged }: 
             <Card withBorder padding="sm" mt="xs" bg="gray.0">
               <AddCheck
                 record={record}
-                onAdded={() => {
-                  setAdding(false);
-                  onChanged();
-                }}
+                onAdded={() => setAdding(false)}
               />
             </Card>
           )}

@@ -23,7 +23,8 @@ import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import type { AttachmentDetail, BoxView, SuggestionView, WriterAs } from '../../../../shared/api/attachments.ts';
 import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
 import { SuggestionDecision, SuggestionValue } from './SuggestionValue.tsx';
-import { call, CallError, subscribeEvents } from '../../api/client.ts';
+import { call, CallError } from '../../api/client.ts';
+import { allegationFormShape } from '../../../../shared/schemas/form.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
@@ -143,7 +144,7 @@ interface Props {
 }
 
 export function AttachmentViewer({ attachmentId, page: requestedPage, q, record }: Props) {
-  const { data: detail, error, reload } = useCall('attachments.get', { id: attachmentId });
+  const { data: detail, error } = useCall('attachments.get', { id: attachmentId });
   const [zoom, setZoom] = useState(1);
   const [selected, setSelected] = useState<string | null>(null);
   const [wantOriginal, setWantOriginal] = useState(false);
@@ -155,12 +156,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   const [writerAs, setWriterAs] = useState<WriterAs | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const off = subscribeEvents((e) => {
-      if (e.type === 'attachment.progress' && e.attachmentId === attachmentId) reload();
-    });
-    return off;
-  }, [attachmentId, reload]);
   // Opened from a link (a search hit, the attachments list): bring the viewer into view once.
   const loaded = detail !== undefined;
   useEffect(() => {
@@ -204,9 +199,12 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
     setBusy(true);
     setNotice(null);
     try {
-      const f = await call('allegations.form', { id: record.id });
-      const { form, path } = applySuggestion(f.form, s, { from: 'attachment', fromId: attachmentId, key: s.key });
-      const draft = await call('drafts.save', { allegationId: record.id, form });
+      // One draft of amendments per allegation: adding again builds on what was added before (and not saved).
+      const held = (await call('drafts.list', {})).find((d) => d.allegationId === record.id);
+      const base = held ? allegationFormShape.safeParse((await call('drafts.get', { id: held.id })).form) : null;
+      const current = base?.success ? base.data : (await call('allegations.form', { id: record.id })).form;
+      const { form, path } = applySuggestion(current, s, { from: 'attachment', fromId: attachmentId, key: s.key });
+      const draft = await call('drafts.save', { ...(held ? { id: held.id } : {}), allegationId: record.id, form });
       navigate({ name: 'edit', reference: record.reference, draft: draft.id, added: `${path.join('.')}|${SUGGESTION_LABELS[s.kind]} ${s.value}|${detail?.fileName ?? ''} page ${s.page}` });
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
@@ -220,7 +218,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
     try {
       const r = await call('attachments.retry', { id: attachmentId, ...(pages ? { pages } : {}) });
       setNotice({ color: 'indigo', text: `Reading ${plural(r.queued.length, 'page')} again…` });
-      reload();
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     }
@@ -239,7 +236,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
           ? `Moved into the restricted source pane${how}: ${r.moved.join(', ')}. The open text, search and the sanitised copy leave them out.`
           : 'The restricted source pane already holds these details; nothing was changed there.',
       });
-      reload();
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     } finally {
@@ -251,7 +247,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
     setNotice(null);
     try {
       await call('allegations.rejectSuggestion', { id: record.id, from: 'attachment', fromId: attachmentId, key: s.key, reason: '' });
-      reload();
     } catch (e) {
       setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
     }

@@ -1,13 +1,13 @@
 // The record's attachments: attach files by picking them or dropping them here, watch each being read page by
 // page, see a failure and its reason and read the failed pages again, open one in the viewer. Letters and faxes
 // without their original scan (and no reason recorded) are flagged.
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import { Alert, Badge, Box, Button, Collapse, Group, Progress, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconEye, IconFileText, IconRefresh, IconShieldExclamation, IconUpload } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import type { AttachmentSummary } from '../../../../shared/api/attachments.ts';
 import { scanMissing } from '../../../../shared/attachments/rules.ts';
-import { call, CallError, subscribeEvents } from '../../api/client.ts';
+import { call, CallError } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
@@ -104,26 +104,13 @@ function AttachmentRow({ a, legacyText, reference, onRetry }: { a: AttachmentSum
   );
 }
 
-export function AttachmentsPanel({ record, onChanged }: { record: AllegationRecord; onChanged: () => void }) {
-  const { data: list, reload, error } = useCall('attachments.list', { allegationId: record.id });
+export function AttachmentsPanel({ record }: { record: AllegationRecord }) {
+  // Live: each page read, each attachment finished, changes the store, and the list re-reads (api/live.ts).
+  const { data: list, error } = useCall('attachments.list', { allegationId: record.id });
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
-
-  // Progress arrives as events: each page read, each attachment finished.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const off = subscribeEvents((e) => {
-      if (e.type !== 'attachment.progress' || e.allegationId !== record.id) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(reload, 120);
-    });
-    return () => {
-      off();
-      if (timer) clearTimeout(timer);
-    };
-  }, [record.id, reload]);
 
   async function attach(files: File[]) {
     setProblem(null);
@@ -138,8 +125,6 @@ export function AttachmentsPanel({ record, onChanged }: { record: AllegationReco
       } catch (e) {
         patch({ error: e instanceof CallError ? e.message : String(e) });
       }
-      reload();
-      onChanged();
     }
   }
 
@@ -147,7 +132,6 @@ export function AttachmentsPanel({ record, onChanged }: { record: AllegationReco
     setProblem(null);
     try {
       await call('attachments.retry', { id: a.id });
-      reload();
     } catch (e) {
       setProblem(e instanceof CallError ? e.message : String(e));
     }

@@ -1,23 +1,7 @@
-import { useEffect, useState } from 'react';
-import { call, subscribeEvents } from '../../api/client.ts';
+import { useCall } from '../../api/useCall.ts';
 
-/** How many scans wait in the NAT inbox, kept current from the core's events (for the navigation badge). */
+/** How many scans wait in the NAT inbox (for the navigation badge); live like every read. */
 export function useScanCount(enabled: boolean): number {
-  const [count, setCount] = useState(0);
-  useEffect(() => {
-    if (!enabled) return;
-    let current = true;
-    call('scans.list', {}).then(
-      (r) => current && setCount(r.scans.length),
-      () => undefined,
-    );
-    const off = subscribeEvents((e) => {
-      if (e.type === 'scans.changed') setCount(e.waiting);
-    });
-    return () => {
-      current = false;
-      off();
-    };
-  }, [enabled]);
-  return enabled ? count : 0;
+  const { data } = useCall('scans.list', enabled ? {} : null);
+  return enabled ? (data?.scans.length ?? 0) : 0;
 }

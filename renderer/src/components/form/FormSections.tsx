@@ -1,12 +1,13 @@
 // The sections of the electronic form. Repeating groups (subjects, addresses, businesses, phones, emails,
 // vehicles, travel) share one component; every input shows its problem at the field.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ActionIcon, Button, Card, Checkbox, Group, NativeSelect, NumberInput, SimpleGrid, Stack, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { AllegationForm } from '../../../../shared/schemas/form.ts';
 import { ADDRESS_TYPES, CHANNELS, CHANNEL_LABELS, GENDERS, GENDER_LABELS, OFFENCE_TYPES, OFFENCE_TYPE_LABELS, PAPER_CHANNELS, REPORTER_TYPES, REPORTER_TYPE_LABELS, SUBJECT_ROLES } from '../../../../shared/domain/vocabularies.ts';
 import { normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../../../shared/text/normalise.ts';
 import type { Path } from './useFormState.ts';
+import { UkDateInput } from './UkDateInput.tsx';
 
 export interface FieldProps {
   form: AllegationForm;
@@ -89,8 +90,16 @@ function Repeating<K extends 'subjects' | 'addresses' | 'businesses' | 'phones' 
   children: (index: number) => ReactNode;
 }) {
   const items = p.form[kind] as unknown[];
+  const box = useRef<HTMLDivElement>(null);
+  const [focusItem, setFocusItem] = useState<{ index: number } | null>(null);
+  // A new item takes the focus at its first field, so the keyboard carries on where the typing does.
+  useEffect(() => {
+    if (focusItem === null) return;
+    const group = box.current?.querySelector(`[aria-label="${noun} ${focusItem.index + 1}"]`);
+    group?.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea')?.focus();
+  }, [focusItem, noun]);
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" ref={box}>
       {items.length === 0 && (
         <Text size="sm" c="dimmed">
           None yet.
@@ -114,7 +123,15 @@ function Repeating<K extends 'subjects' | 'addresses' | 'businesses' | 'phones' 
         ))}
       </SimpleGrid>
       <div>
-        <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => p.update([kind], [...items, blank])}>
+        <Button
+          variant="light"
+          size="xs"
+          leftSection={<IconPlus size={14} />}
+          onClick={() => {
+            p.update([kind], [...items, blank]);
+            setFocusItem({ index: items.length });
+          }}
+        >
           Add {noun.toLowerCase()}
         </Button>
       </div>
@@ -203,7 +220,7 @@ export function SubjectsSection({ p }: { p: FieldProps }) {
             <Field p={p} path={['subjects', i, 'middleNames']} label="Middle names" />
             <Field p={p} path={['subjects', i, 'surname']} label="Surname" />
             <Field p={p} path={['subjects', i, 'knownAs']} label="Known as" />
-            <Field p={p} path={['subjects', i, 'dob']} label="Date of birth" type="date" />
+            <UkDateInput label="Date of birth" value={p.form.subjects[i]?.dob ?? ''} onChange={(v) => p.update(['subjects', i, 'dob'], v)} onBlur={() => p.touch(['subjects', i, 'dob'])} error={p.errorAt(['subjects', i, 'dob'])} />
             <NumberInput
               label="Approximate age"
               description={p.form.subjects[i]?.dob ? 'Not needed with a date of birth' : undefined}
@@ -322,7 +339,7 @@ export function IdentifiersSection({ p }: { p: FieldProps }) {
               return (
                 <SimpleGrid cols={2} spacing="sm">
                   <Field p={p} path={['travel', i, 'flight']} label="Flight number" description={hint(Boolean(f), `Reads as ${f}`)} />
-                  <Field p={p} path={['travel', i, 'travelDate']} label="Date" type="date" />
+                  <UkDateInput label="Date" value={p.form.travel[i]?.travelDate ?? ''} onChange={(v) => p.update(['travel', i, 'travelDate'], v)} onBlur={() => p.touch(['travel', i, 'travelDate'])} error={p.errorAt(['travel', i, 'travelDate'])} />
                   <Field p={p} path={['travel', i, 'origin']} label="From" />
                   <Field p={p} path={['travel', i, 'destination']} label="To" />
                 </SimpleGrid>

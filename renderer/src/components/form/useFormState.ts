@@ -26,7 +26,7 @@ export type Preview = ApiOutput<'intake.preview'>;
 const AUTOSAVE_MS = 800;
 const PREVIEW_MS = 350;
 
-export function useFormState(options: { initial: AllegationForm; draftId: string | null; allegationId: string | null; attachments: number; onDraftId: (id: string) => void }) {
+export function useFormState(options: { initial: AllegationForm; draftId: string | null; allegationId: string | null; scanId?: string | null; attachments: number; onDraftId: (id: string) => void }) {
   const [form, setForm] = useState<AllegationForm>(options.initial);
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -40,6 +40,7 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
     latest.current = form;
   }, [form]);
   const { allegationId, attachments, onDraftId } = options;
+  const scanId = options.scanId ?? null;
 
   const update = useCallback((path: Path, value: unknown) => {
     setForm((f) => setIn(f, path, value));
@@ -50,7 +51,7 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
   const saveDraft = useCallback(async (keepalive = false) => {
     setSave({ kind: 'saving' });
     try {
-      const r = await call('drafts.save', { ...(draftId.current ? { id: draftId.current } : {}), allegationId, form: latest.current }, { keepalive });
+      const r = await call('drafts.save', { ...(draftId.current ? { id: draftId.current } : {}), allegationId, form: latest.current, ...(scanId ? { scanId } : {}) }, { keepalive });
       if (!draftId.current) {
         draftId.current = r.id;
         setHasDraft(true);
@@ -60,7 +61,7 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
     } catch (e) {
       setSave({ kind: 'error', message: e instanceof CallError ? e.message : String(e) });
     }
-  }, [allegationId, onDraftId]);
+  }, [allegationId, onDraftId, scanId]);
 
   // Autosave a moment after typing stops: nothing typed is ever lost.
   useEffect(() => {

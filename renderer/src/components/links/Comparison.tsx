@@ -7,6 +7,7 @@ import type { ExplanationLineView, LinkSide } from '../../../../shared/api/links
 import { OFFENCE_TYPE_LABELS, OUTCOME_LABELS, STATUS_LABELS, LINK_JUDGEMENTS, type LinkJudgement } from '../../../../shared/domain/vocabularies.ts';
 import { unitName } from '../../../../shared/domain/units.ts';
 import { formatDate, formatDateTime } from '../../format.ts';
+import { evidenceWords, probabilityText } from '../../../../shared/matching/strength.ts';
 
 export const LABEL_TEXT: Record<string, string> = { likely_duplicate: 'Likely duplicate', possible_associate: 'Possible associate', weak: 'Weak' };
 export const LABEL_COLOUR: Record<string, string> = { likely_duplicate: 'red', possible_associate: 'orange', weak: 'gray' };
@@ -16,9 +17,8 @@ export { LINK_JUDGEMENTS };
 
 /** "97% likely": the score as people read it. */
 export function scoreText(score: number): string {
-  const pct = score * 100;
   // Never "100%": a person decides, and the score says how strongly the evidence points, not that it is so.
-  return `${pct >= 99.5 ? '>99' : pct < 1 ? '<1' : Math.round(pct)}% likely`;
+  return `${probabilityText(score)} likely the same`;
 }
 
 export function LabelBadge({ label, score }: { label: string; score: number }) {
@@ -72,8 +72,7 @@ function Verdict({ lines }: { lines: ExplanationLineView[] }) {
       <Text size="sm" fw={600} c={colour}>
         {word}{' '}
         <Text span size="xs" c="dimmed">
-          ({bits > 0 ? '+' : ''}
-          {bits} bits)
+          ({evidenceWords(bits)})
         </Text>
       </Text>
     </Group>

@@ -2,7 +2,7 @@
 // proposed and buttons to judge it (with a reason); the judgements in force, shown on both records; the group
 // of linked records and its link chart; and the cross-check review an outcome needs. The system proposes, a
 // person decides (000 §4.13).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Accordion, Alert, Anchor, Badge, Button, Card, Group, Modal, Radio, Stack, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertCircle, IconChecklist, IconGitMerge, IconLink, IconShare } from '@tabler/icons-react';
 import type { ApiOutput, UserView } from '../../../../shared/api.ts';
@@ -215,7 +215,7 @@ function GroupTab({ group, reference }: { group: ApiOutput<'links.group'>; refer
   );
 }
 
-export function LinkPanel({ allegationId, reference, user, version, onChanged }: { allegationId: string; reference: string; user: UserView; version: number; onChanged: () => void }) {
+export function LinkPanel({ allegationId, reference, user }: { allegationId: string; reference: string; user: UserView }) {
   const candidates = useCall('links.candidates', { allegationId });
   const judgements = useCall('links.judgements', { allegationId });
   const group = useCall('links.group', { allegationId });
@@ -225,16 +225,6 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
   const [reviewing, setReviewing] = useState(false);
   const [reviewed, setReviewed] = useState<string | null>(null);
   const [tab, setTab] = useState<string | null>('candidates');
-  const { reload: reloadCandidates } = candidates;
-  const { reload: reloadJudgements } = judgements;
-  const { reload: reloadGroup } = group;
-
-  useEffect(() => {
-    if (version === 0) return;
-    reloadCandidates();
-    reloadJudgements();
-    reloadGroup();
-  }, [version, reloadCandidates, reloadJudgements, reloadGroup]);
 
   const list = candidates.data;
   const firstSuggested = list?.candidates.find((c) => c.suggested)?.allegationId ?? null;
@@ -249,7 +239,6 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
     try {
       const r = await call('links.review', { allegationId, note: '' });
       setReviewed(`Cross-check recorded ${formatDateTime(r.reviewedAt)}: ${plural(r.candidates.length, 'candidate')} on the panel, every suggestion judged.`);
-      onChanged();
     } catch (e) {
       setReviewError(e instanceof CallError ? e.message : String(e));
     } finally {
@@ -346,20 +335,8 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="chart" pt="sm">
-          {group.data ? (
-            group.data.members.length > 1 ? (
-              <>
-                {group.data.truncated && <Text size="sm">The group is larger than the chart shows: the records nearest this one are drawn.</Text>}
-                <LinkChart chart={group.data.chart} current={reference} />
-              </>
-            ) : (
-              <Text size="sm" c="dimmed">
-                The chart draws the records linked to this one, and the people, addresses, businesses and phones they share. Nothing is linked yet.
-              </Text>
-            )
-          ) : (
-            <Busy label="Drawing the link chart" />
-          )}
+          {group.data?.truncated && <Text size="sm">The group is larger than the chart first shows: the records nearest this one are drawn.</Text>}
+          <LinkChart key={allegationId} start={{ allegationId }} current={reference} label={reference} />
         </Tabs.Panel>
       </Tabs>
       <JudgeDialog
@@ -371,7 +348,6 @@ export function LinkPanel({ allegationId, reference, user, version, onChanged }:
         onJudged={() => {
           setJudging(null);
           setOpen(null);
-          onChanged();
         }}
       />
     </Card>

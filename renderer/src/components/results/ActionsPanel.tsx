@@ -1,7 +1,7 @@
 // Actions on the allegation, each followed to its result (000 §4.6-4.9): who received it, when, by whom, what was
 // sent (the sanitised, graded report, as it left), the follow-up date and the rule that set it; the recipient's
 // result; and debriefs of operations, attached as such (004 §7.1-7.7).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Card, Code, Group, Modal, NativeSelect, NumberInput, ScrollArea, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconClipboardText, IconSend } from '@tabler/icons-react';
 import type { UserView } from '../../../../shared/api.ts';
@@ -210,18 +210,12 @@ function FeedbackItem({ f }: { f: FeedbackView }) {
   );
 }
 
-export function ActionsPanel({ record, user, version, onChanged }: { record: AllegationRecord; user: UserView; version: number; onChanged: () => void }) {
-  const { data, error, reload } = useCall('actions.list', { allegationId: record.id });
+export function ActionsPanel({ record, user }: { record: AllegationRecord; user: UserView }) {
+  // Live (api/live.ts): what a dialog records, here or anywhere, shows without asking.
+  const { data, error } = useCall('actions.list', { allegationId: record.id });
   const [dialog, setDialog] = useState<null | 'action' | 'debrief' | { result: ActionView } | { sent: ActionView }>(null);
-  useEffect(() => {
-    if (version > 0) reload();
-  }, [version, reload, record.updatedAt]);
   const canWork = WORK_ROLES.includes(user.role);
-  const done = () => {
-    setDialog(null);
-    reload();
-    onChanged();
-  };
+  const done = () => setDialog(null);
   if (error) return <Alert color="red">{error.message}</Alert>;
   const actions = data?.actions ?? [];
   return (

@@ -111,7 +111,7 @@ function GradingDialog({ record, opened, onClose, onDone }: { record: Allegation
   );
 }
 
-export function GradingPanel({ record, user, onRecord }: { record: AllegationRecord; user: UserView; onRecord: (r: AllegationRecord) => void }) {
+export function GradingPanel({ record, user }: { record: AllegationRecord; user: UserView }) {
   const [open, setOpen] = useState(false);
   const g = record.grading;
   const canGrade = GRADE_ROLES.includes(user.role) && record.status !== 'closed';
@@ -161,10 +161,8 @@ export function GradingPanel({ record, user, onRecord }: { record: AllegationRec
         record={record}
         opened={open}
         onClose={() => setOpen(false)}
-        onDone={(r) => {
-          setOpen(false);
-          onRecord(r);
-        }}
+        // The record on screen is live (api/live.ts): the grading shows as soon as it is stored.
+        onDone={() => setOpen(false)}
       />
     </Card>
   );

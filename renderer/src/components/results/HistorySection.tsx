@@ -1,17 +1,15 @@
 // The allegation's history: every change the audit log holds for it, newest last, with what changed (a regrading
 // says what it replaced). Source-pane access is SACU's record and is not shown here.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Card, Group, Table, Text, Title } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
 import { useCall } from '../../api/useCall.ts';
 import { formatDateTime } from '../../format.ts';
 
-export function HistorySection({ allegationId, version, updatedAt }: { allegationId: string; version: number; updatedAt: string }) {
-  const { data, reload } = useCall('allegations.history', { allegationId });
+export function HistorySection({ allegationId }: { allegationId: string }) {
+  // Live (api/live.ts): a change made anywhere shows here without asking.
+  const { data } = useCall('allegations.history', { allegationId });
   const [all, setAll] = useState(false);
-  useEffect(() => {
-    if (version > 0) reload();
-  }, [version, reload, updatedAt]);
   const rows = data ?? [];
   const shown = all ? rows : rows.slice(-8);
   return (

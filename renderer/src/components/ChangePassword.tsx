@@ -1,0 +1,61 @@
+// Changing one's own password, from the header: the current one, then the new one twice.
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Group, Modal, PasswordInput, Stack } from '@mantine/core';
+import { IconKey } from '@tabler/icons-react';
+import { call, CallError } from '../api/client.ts';
+
+export function ChangePassword() {
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState({ current: '', next: '', again: '' });
+  const [error, setError] = useState<CallError | null>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const mismatch = form.again !== '' && form.again !== form.next;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (mismatch) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await call('auth.changePassword', { current: form.current, next: form.next });
+      setDone(true);
+      setForm({ current: '', next: '', again: '' });
+    } catch (err) {
+      setError(err instanceof CallError ? err : new CallError({ code: 'internal', message: String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const f = error?.fields ?? {};
+  return (
+    <>
+      <Button variant="subtle" color="gray.0" c="white" size="compact-sm" leftSection={<IconKey size={16} />} onClick={() => { setOpen(true); setDone(false); setError(null); }}>
+        Change password
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title="Change your password">
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            {error && !Object.keys(f).length && (
+              <Alert color="red" role="alert">
+                {error.message}
+              </Alert>
+            )}
+            {done && (
+              <Alert color="teal" role="status">
+                Your password is changed. Use the new one next time you sign in.
+              </Alert>
+            )}
+            <PasswordInput label="Current password" required autoComplete="current-password" value={form.current} onChange={(e) => setForm({ ...form, current: e.currentTarget.value })} error={f.current} data-autofocus />
+            <PasswordInput label="New password" description="At least 10 characters" required autoComplete="new-password" value={form.next} onChange={(e) => setForm({ ...form, next: e.currentTarget.value })} error={f.next} />
+            <PasswordInput label="New password again" required autoComplete="new-password" value={form.again} onChange={(e) => setForm({ ...form, again: e.currentTarget.value })} error={mismatch ? 'does not match the new password' : undefined} />
+            <Group justify="flex-end">
+              <Button type="submit" loading={busy} disabled={!form.current || !form.next || form.next !== form.again}>
+                Change password
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
+}
