@@ -3,7 +3,7 @@
 import type { Store } from '../store/store.ts';
 import type { UserRow } from './users.ts';
 import { updateUser } from './users.ts';
-import { verifyPassword } from './passwords.ts';
+import { verifyPassword } from '../../node/passwords.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 
 export async function changeOwnPassword(store: Store, user: UserRow, current: string, next: string): Promise<void> {
