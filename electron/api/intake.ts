@@ -58,7 +58,7 @@ export const intakeHandlers: Handlers<IntakeProcedures> = {
   },
   'allegations.reallocate': (ctx, { id, unit, reason }) => reallocate(ctx.core, requireUser(ctx), id, unit, reason),
   'allegations.allocate': (ctx, { id, userId }) => allocate(ctx.core, requireUser(ctx), id, userId),
-  'allegations.assess': (ctx, { id, riskRating, note }) => assess(ctx.core, requireUser(ctx), id, riskRating, note),
+  'allegations.assess': (ctx, { id, riskRating, note, grading }) => assess(ctx.core, requireUser(ctx), id, riskRating, note, grading),
   'allegations.timeCritical': (ctx, { id, decision, reason }) => decideTimeCritical(ctx.core, requireUser(ctx), id, decision, reason),
   'notes.add': (ctx, { allegationId, text, amendsNoteId }) => addNote(ctx.core, requireUser(ctx), allegationId, text, amendsNoteId),
   'drafts.save': (ctx, input) => saveDraft(ctx.core, requireUser(ctx), input),

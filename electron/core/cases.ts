@@ -21,6 +21,8 @@ import { fieldLabel, formProblems, heldValues, NOTHING_HELD, type AllegationForm
 import { ApiError } from '../../shared/api/errors.ts';
 import type { RiskRating } from '../../shared/domain/vocabularies.ts';
 import { serviceStandardDueAt } from '../../shared/domain/clock.ts';
+import { gradingCode, gradingProblems, type Grading } from '../../shared/domain/grading.ts';
+import { writeGrading } from '../store/results.ts';
 import { unitByCode, unitName } from '../../shared/domain/units.ts';
 import type { UserRow } from './users.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
@@ -267,13 +269,19 @@ export function allocate(core: CasesDeps, user: UserRow, id: string, toUserId: s
   return record(core, id);
 }
 
-export function assess(core: CasesDeps, user: UserRow, id: string, rating: RiskRating, note: string): AllegationRecord {
+export function assess(core: CasesDeps, user: UserRow, id: string, rating: RiskRating, note: string, grading?: Grading): AllegationRecord {
   const a = loadCase(core.store.db, id);
   requireWork(core.store.db, user, a);
   if (a.status !== 'new') throw new ApiError('conflict', `${a.reference} has already been assessed`);
-  const raisedByNote = core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating } }, (m) => {
+  // Graded on assessment: refused whole, like a grading of its own, until complete and consistent.
+  const conditions = grading?.conditions.trim() ?? '';
+  const problems = grading ? gradingProblems({ ...grading, conditions }) : [];
+  if (problems.length) throw new ApiError('bad_request', `The grading cannot be recorded: ${problems[0]?.message}`, Object.fromEntries(problems.map((p) => [p.field, p.message])));
+  const graded = grading ? { grading: gradingCode(grading), harm: grading.harm, conditions } : {};
+  const raisedByNote = core.store.mutate({ actor: actorFor(user), action: 'allegation.assess', entity: 'allegation', entityId: id, allegationId: id, details: { riskRating: rating, ...graded } }, (m) => {
     const due = serviceStandardDueAt(new Date(m.at), rating).toISOString();
     m.update('allegation', id, { status: 'triaged', risk_rating: rating, assessed_at: m.at, next_due_at: due, updated_at: m.at });
+    if (grading) writeGrading(m, id, { grading_source: grading.source, grading_intelligence: grading.intelligence, grading_handling: grading.handling, grading_conditions: conditions, harm: grading.harm });
     return note ? appendNote(m, core, user, id, note, null).raised : null;
   });
   core.emit({ type: 'allegation.changed', allegationId: id, reference: a.reference });

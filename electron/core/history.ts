@@ -37,7 +37,7 @@ function summary(action: string, d: Record<string, unknown>): string {
     case 'allegation.regrade':
       return `${s('was')} (${s('wasHarm')} harm) → ${s('grading')} (${s('harm')} harm)${s('conditions') ? `; conditions: ${s('conditions')}` : ''}`;
     case 'allegation.assess':
-      return `risk rating ${s('riskRating').replace(/_/g, ' ')}`;
+      return `risk rating ${s('riskRating').replace(/_/g, ' ')}${s('grading') ? `; graded ${s('grading')}, ${s('harm')} harm${s('conditions') ? `; conditions: ${s('conditions')}` : ''}` : ''}`;
     case 'allegation.outcome':
       return [s('outcome').replace(/_/g, ' '), s('nfaReason').replace(/_/g, ' '), Array.isArray(d.actions) ? (d.actions as string[]).join(', ').replace(/_/g, ' ') : ''].filter(Boolean).join(' — ');
     case 'action.record':

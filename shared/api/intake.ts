@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RISK_RATINGS } from '../domain/vocabularies.ts';
+import { HANDLING_CODES, INTELLIGENCE_ASSESSMENTS, RISK_RATINGS, SOURCE_EVALUATIONS } from '../domain/vocabularies.ts';
+import { HARM_LEVELS } from '../domain/grading.ts';
 import { isoDateTime, reference, uuid } from '../schemas/common.ts';
 import { allegationFormShape } from '../schemas/form.ts';
 import { routingTable } from '../domain/routing.ts';
@@ -119,10 +120,18 @@ export const intakeApi = {
     output: allegationRecord,
   }),
   'allegations.assess': procedure({
-    summary: 'Record the initial assessment: the risk rating sets the next service standard.',
+    summary: 'Record the initial assessment: the risk rating sets the next service standard; the 3x5x2 grading and harm may be given with it (recorded in the same step).',
     access: ['analyst', 'duty_manager', 'manager'],
     mutates: true,
-    input: z.object({ id: uuid, riskRating: z.enum(RISK_RATINGS), note: z.string().trim().max(20_000).default('') }),
+    input: z.object({
+      id: uuid,
+      riskRating: z.enum(RISK_RATINGS),
+      note: z.string().trim().max(20_000).default(''),
+      grading: z
+        .object({ source: z.enum(SOURCE_EVALUATIONS), intelligence: z.enum(INTELLIGENCE_ASSESSMENTS), handling: z.enum(HANDLING_CODES), conditions: z.string().trim().max(2000).default(''), harm: z.enum(HARM_LEVELS) })
+        .strict()
+        .optional(),
+    }),
     output: allegationRecord,
   }),
   'allegations.timeCritical': procedure({

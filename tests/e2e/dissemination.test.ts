@@ -1,4 +1,4 @@
-// From assessment to result in Chromium: an analyst grades an allegation (3x5x2, handling C with its conditions,
+// From assessment to result in Chromium: an analyst grades a new allegation in its initial assessment, then grades another (3x5x2, handling C with its conditions,
 // harm), tasks the ICE team — the report that leaves is the sanitised one, graded — and, the follow-up date having
 // passed, finds it in the overdue follow-up queue; records the ICE team's result on the allegation, and the
 // follow-up leaves the queue. The intelligence report prints the grading; the history shows who did what.
@@ -8,9 +8,11 @@ import { assess, createAllegation } from '../../electron/core/cases.ts';
 import { findUserByName } from '../../electron/core/users.ts';
 import { allegationFormShape, emptyForm } from '../../shared/schemas/form.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
+import { RISK_RATING_LABELS } from '../../shared/domain/vocabularies.ts';
 
 let app: App;
 let reference = '';
+let fresh = '';
 const sentOn = ukDate(new Date(Date.now() - 40 * 86_400_000));
 
 beforeAll(async () => {
@@ -27,6 +29,18 @@ beforeAll(async () => {
   const created = createAllegation(app.core, analyst, form);
   assess(app.core, analyst, created.id, 'thirty_days', 'Named subject at a named business');
   reference = created.reference;
+  // A second report, not yet assessed: graded in the initial assessment itself.
+  fresh = createAllegation(
+    app.core,
+    analyst,
+    allegationFormShape.parse({
+      ...emptyForm(new Date(Date.now() - 2 * 86_400_000)),
+      offenceTypes: ['illegal_working'],
+      freeText: 'Lena Vogel cleans offices at night for Brightstar Cleaning on Digbeth High Street, cash in hand, no right to work.',
+      subjects: [{ role: 'main', forename: 'Lena', surname: 'Vogel', gender: 'F' }],
+      addresses: [{ type: 'work', line1: '40 Digbeth High Street', town: 'Birmingham', postcode: 'B5 6DT' }],
+    }),
+  ).reference;
 });
 afterAll(async () => {
   await app?.stop();
@@ -36,9 +50,36 @@ afterEach(async (ctx) => {
 });
 
 describe('grading and dissemination tracked to the result', () => {
-  it('grades the allegation: 3x5x2 with the conditions of handling code C, and the harm', async () => {
+  it('the initial assessment offers the 3x5x2 grading, refuses a C without its conditions, and records both in one step', async () => {
     const { page } = app;
     await signInAs(page, 'wm.analyst');
+    await page.goto(`${app.host.url}/#/allegation/${fresh}`);
+    await page.getByRole('heading', { name: fresh }).waitFor();
+    await page.getByRole('toolbar', { name: 'Actions on this allegation' }).getByRole('button', { name: 'Record assessment' }).click();
+    const dialog = page.getByRole('dialog', { name: `Initial assessment of ${fresh}` });
+    await dialog.getByRole('radio', { name: RISK_RATING_LABELS.forty_eight_hours }).check();
+    await dialog.getByRole('radio', { name: /^1 — Reliable/ }).check();
+    await dialog.getByRole('radio', { name: /^A — Known directly/ }).check();
+    await dialog.getByRole('radio', { name: /^C — Lawful sharing permitted with conditions/ }).check();
+    await dialog.getByRole('radio', { name: /^High harm/ }).check();
+    // C without its conditions cannot be recorded.
+    expect(await dialog.getByRole('button', { name: 'Record assessment' }).isDisabled()).toBe(true);
+    await dialog.getByText(/Handling code C needs its conditions/).waitFor();
+    await dialog.getByLabel(/Conditions of sharing/).fill('Immigration Enforcement only; not for onward disclosure');
+    await dialog.getByText('Assessed and graded in one step, with your name and the time.').waitFor();
+    await page.mouse.move(5, 5);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'assessment-with-grading');
+    await dialog.getByRole('button', { name: 'Record assessment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const grading = page.getByRole('region', { name: 'Grading' });
+    await expect(grading.getByTestId('grading-code').textContent()).resolves.toBe('1/A/C');
+    await grading.getByText('Conditions: Immigration Enforcement only; not for onward disclosure').waitFor();
+    await page.getByTestId('history').getByText(/risk rating forty eight hours; graded 1\/A\/C, high harm/).waitFor();
+  });
+
+  it('grades the allegation: 3x5x2 with the conditions of handling code C, and the harm', async () => {
+    const { page } = app;
     await page.goto(`${app.host.url}/#/allegation/${reference}`);
     await page.getByRole('heading', { name: reference }).waitFor();
     const grading = page.getByRole('region', { name: 'Grading' });

@@ -1,14 +1,16 @@
 // What a person can do to an allegation from its record: amend the form, allocate, record the initial
-// assessment, reallocate to another unit, decide on the time-critical flag, append a note. Each asks for what
+// assessment (with its 3x5x2 grading), reallocate to another unit, decide on the time-critical flag, append a note. Each asks for what
 // the record must keep (a reason, a rating) and says clearly when it cannot be done.
 import { useState, type ReactNode } from 'react';
-import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Fieldset, Group, Modal, Radio, Select, Stack, Text, Textarea } from '@mantine/core';
 import { IconAlarm, IconAlertCircle, IconArrowsExchange, IconClipboardCheck, IconFileReport, IconNote, IconPencil, IconUserCheck } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import type { UserView } from '../../../shared/api.ts';
 import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
 import { call, CallError } from '../api/client.ts';
+import { draftProblems, EMPTY_GRADING, GradingFields, gradingOf, isEmptyDraft, type GradingDraft } from './results/GradingFields.tsx';
+import { suggestedRiskRating } from '../../../shared/domain/grading.ts';
 import { navigate } from '../router.ts';
 import { formatDate } from '../format.ts';
 import { NoteDialog } from './notes/NoteDialog.tsx';
@@ -27,9 +29,9 @@ function Problem({ error }: { error: string | null }) {
   ) : null;
 }
 
-function ActionModal({ title, opened, onClose, children }: { title: string; opened: boolean; onClose: () => void; children: ReactNode }) {
+function ActionModal({ title, opened, onClose, children, size = 'lg' }: { title: string; opened: boolean; onClose: () => void; children: ReactNode; size?: string }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="lg">
+    <Modal opened={opened} onClose={onClose} title={title} size={size} closeButtonProps={{ 'aria-label': 'Close' }}>
       {children}
     </Modal>
   );
@@ -42,6 +44,9 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
   const [rating, setRating] = useState<RiskRating>('thirty_days');
   const [text, setText] = useState('');
   const [unit, setUnit] = useState<string | null>(null);
+  const [grading, setGrading] = useState<GradingDraft>(EMPTY_GRADING);
+  // Grading on assessment is offered, not forced: an empty grading is left for later, a partial one must be finished.
+  const gradingProblem = isEmptyDraft(grading) ? null : (draftProblems(grading)[0]?.message ?? null);
   const closed = record.status === 'closed';
   const mine = record.allocatedTo.some((a) => a.userId === user.id);
 
@@ -49,6 +54,7 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
   const open = (d: Dialog) => {
     setError(null);
     setText('');
+    if (d === 'assess') setGrading(EMPTY_GRADING);
     setDialog(d);
     if (d === 'reallocate') {
       // Where the record's own postcode routes it: suggested first (a NAT case that gained a Leeds postcode).
@@ -124,7 +130,7 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
       </Group>
       {dialog === null && <Problem error={error} />}
 
-      <ActionModal title={`Initial assessment of ${record.reference}`} opened={dialog === 'assess'} onClose={() => setDialog(null)}>
+      <ActionModal title={`Initial assessment of ${record.reference}`} opened={dialog === 'assess'} onClose={() => setDialog(null)} size="xl">
         <Stack>
           <Problem error={error} />
           <Radio.Group label="Risk rating" description="Sets the next service standard" value={rating} onChange={(v) => setRating(v as RiskRating)}>
@@ -134,9 +140,29 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
               ))}
             </Stack>
           </Radio.Group>
+          <Fieldset legend="Grading (3x5x2) and harm">
+            <Stack gap="xs">
+              <Text size="xs" c="dimmed">
+                Grade it now, or later from the Grading panel: its report cannot be sent until it is graded.
+              </Text>
+              <GradingFields value={grading} onChange={setGrading} />
+              {grading.harm && (
+                <Text size="sm">
+                  Suggested risk rating for this harm: <b>{RISK_RATING_LABELS[suggestedRiskRating(grading.harm, record.timeCritical)]}</b>.
+                </Text>
+              )}
+            </Stack>
+          </Fieldset>
           <Textarea label="Assessment note (optional)" autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
-          <Group justify="flex-end">
-            <Button loading={busy} onClick={() => void run(() => call('allegations.assess', { id: record.id, riskRating: rating, note: text }))}>
+          <Group justify="space-between">
+            <Text size="xs" c="dimmed">
+              {gradingProblem ?? (isEmptyDraft(grading) ? 'Not graded yet.' : 'Assessed and graded in one step, with your name and the time.')}
+            </Text>
+            <Button
+              loading={busy}
+              disabled={gradingProblem !== null}
+              onClick={() => void run(() => call('allegations.assess', { id: record.id, riskRating: rating, note: text, ...(isEmptyDraft(grading) ? {} : { grading: gradingOf(grading) ?? undefined }) }))}
+            >
               Record assessment
             </Button>
           </Group>

@@ -1,50 +1,32 @@
 // The allegation's 3x5x2 grading and harm rating: shown as the report prints it, recorded or changed in a dialog
-// that says what each grade means and refuses a C without its conditions (shared/domain/grading.ts). The harm
+// (GradingFields.tsx) that says what each grade means and refuses a C without its conditions (shared/domain/grading.ts). The harm
 // suggests the risk rating the service standard follows.
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, Group, Modal, Radio, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { IconAlertCircle, IconScale } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import type { UserView } from '../../../../shared/api.ts';
-import {
-  gradingCode,
-  gradingProblems,
-  HARM_HINTS,
-  HARM_LABELS,
-  HARM_LEVELS,
-  HANDLING_CODE_LABELS,
-  INTELLIGENCE_ASSESSMENT_LABELS,
-  SOURCE_EVALUATION_HINTS,
-  SOURCE_EVALUATION_LABELS,
-  suggestedRiskRating,
-  type HandlingCode,
-  type HarmLevel,
-  type IntelligenceAssessment,
-  type SourceEvaluation,
-} from '../../../../shared/domain/grading.ts';
-import { HANDLING_CODES, INTELLIGENCE_ASSESSMENTS, RISK_RATING_LABELS, SOURCE_EVALUATIONS } from '../../../../shared/domain/vocabularies.ts';
+import { gradingCode, HARM_LABELS, HANDLING_CODE_LABELS, INTELLIGENCE_ASSESSMENT_LABELS, SOURCE_EVALUATION_LABELS, suggestedRiskRating } from '../../../../shared/domain/grading.ts';
+import { RISK_RATING_LABELS } from '../../../../shared/domain/vocabularies.ts';
 import { call, CallError } from '../../api/client.ts';
 import { formatDateTime } from '../../format.ts';
 import { GuidanceLink } from '../GuidanceLink.tsx';
+import { draftOf, draftProblems, GradingFields, gradingOf, type GradingDraft } from './GradingFields.tsx';
 
 const GRADE_ROLES = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
 
 function GradingDialog({ record, opened, onClose, onDone }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: (r: AllegationRecord) => void }) {
-  const g = record.grading;
-  const [source, setSource] = useState<SourceEvaluation | ''>(g?.source ?? '');
-  const [intelligence, setIntelligence] = useState<IntelligenceAssessment | ''>(g?.intelligence ?? '');
-  const [handling, setHandling] = useState<HandlingCode | ''>(g?.handling ?? '');
-  const [conditions, setConditions] = useState(g?.conditions ?? '');
-  const [harm, setHarm] = useState<HarmLevel | ''>(g?.harm ?? '');
+  const [draft, setDraft] = useState<GradingDraft>(draftOf(record.grading));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const problems = gradingProblems({ source: source || undefined, intelligence: intelligence || undefined, handling: handling || undefined, conditions: handling === 'C' ? conditions : '', harm: harm || undefined });
+  const problems = draftProblems(draft);
   async function save() {
     setBusy(true);
     setError(null);
     try {
-      if (!source || !intelligence || !handling || !harm) throw new Error(problems[0]?.message ?? 'Complete the grading');
-      onDone(await call('allegations.grade', { id: record.id, source, intelligence, handling, conditions: handling === 'C' ? conditions : '', harm }));
+      const grading = gradingOf(draft);
+      if (!grading) throw new Error(problems[0]?.message ?? 'Complete the grading');
+      onDone(await call('allegations.grade', { id: record.id, ...grading }));
     } catch (e) {
       setError(e instanceof CallError || e instanceof Error ? e.message : String(e));
     } finally {
@@ -59,42 +41,10 @@ function GradingDialog({ record, opened, onClose, onDone }: { record: Allegation
             {error}
           </Alert>
         )}
-        <SimpleGrid cols={2} spacing="lg">
-          <Radio.Group label="Source evaluation" description="How far the source can be relied on" value={source} onChange={(v) => setSource(v as SourceEvaluation)}>
-            <Stack gap={6} mt={6}>
-              {SOURCE_EVALUATIONS.map((s) => (
-                <Radio key={s} value={s} label={SOURCE_EVALUATION_LABELS[s]} description={SOURCE_EVALUATION_HINTS[s]} />
-              ))}
-            </Stack>
-          </Radio.Group>
-          <Radio.Group label="Intelligence assessment" description="How the information is known" value={intelligence} onChange={(v) => setIntelligence(v as IntelligenceAssessment)}>
-            <Stack gap={6} mt={6}>
-              {INTELLIGENCE_ASSESSMENTS.map((s) => (
-                <Radio key={s} value={s} label={INTELLIGENCE_ASSESSMENT_LABELS[s]} />
-              ))}
-            </Stack>
-          </Radio.Group>
-          <Radio.Group label="Handling code" description="Whether it may be shared, and how" value={handling} onChange={(v) => setHandling(v as HandlingCode)}>
-            <Stack gap={6} mt={6}>
-              {HANDLING_CODES.map((s) => (
-                <Radio key={s} value={s} label={HANDLING_CODE_LABELS[s]} />
-              ))}
-            </Stack>
-          </Radio.Group>
-          <Radio.Group label="Harm (Intelligence Handling Model)" description="What is at stake if nothing is done" value={harm} onChange={(v) => setHarm(v as HarmLevel)}>
-            <Stack gap={6} mt={6}>
-              {HARM_LEVELS.map((h) => (
-                <Radio key={h} value={h} label={HARM_LABELS[h]} description={HARM_HINTS[h]} />
-              ))}
-            </Stack>
-          </Radio.Group>
-        </SimpleGrid>
-        {handling === 'C' && (
-          <Textarea label="Conditions of sharing" description="Who may receive it and what they may do with it: they travel with every report" required autosize minRows={2} value={conditions} onChange={(e) => setConditions(e.currentTarget.value)} />
-        )}
-        {harm && (
+        <GradingFields value={draft} onChange={setDraft} />
+        {draft.harm && (
           <Text size="sm">
-            Suggested risk rating for this harm: <b>{RISK_RATING_LABELS[suggestedRiskRating(harm, record.timeCritical)]}</b>
+            Suggested risk rating for this harm: <b>{RISK_RATING_LABELS[suggestedRiskRating(draft.harm, record.timeCritical)]}</b>
             {record.riskRating ? ` (recorded: ${RISK_RATING_LABELS[record.riskRating]})` : ''}.
           </Text>
         )}
