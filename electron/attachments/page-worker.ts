@@ -7,7 +7,6 @@ import { assemblePageText, isLikelyNoise, meanConfidence } from '../../shared/at
 import { openDocument } from './document.ts';
 import { toFailure, AttachmentError } from './errors.ts';
 import { choosePreprocessing, prepareForOcr } from './preprocess.ts';
-import { deskewPage } from './deskew.ts';
 import { startTesseract, type TesseractEngine } from './tesseract-engine.ts';
 import { wordsFromTsv } from './tesseract-tsv.ts';
 import type { DecodedDocument } from './page-types.ts';
@@ -70,10 +69,8 @@ async function recognisePage(file: string, index: number): Promise<PageOcrResult
     return { source: 'text-layer', text: layer.text, confidence: 100, words: layer.words, width: layer.width, height: layer.height, preprocessing: null, cpuMs: cpuMs() };
   }
   const { raster } = page;
-  // Levelled first: a slanted line is misread more often (deskew.ts). Boxes go back to the page as received.
-  const level = await deskewPage(raster);
-  const pre = { ...choosePreprocessing(raster), deskewDeg: level.angle };
-  const image = await prepareForOcr(level.raster, pre);
+  const pre = choosePreprocessing(raster);
+  const image = await prepareForOcr(raster, pre);
   let tsv: string;
   try {
     // TSV (one row per word, built in C++) costs 5-7% less than the nested blocks output, built in JS.
@@ -86,8 +83,7 @@ async function recognisePage(file: string, index: number): Promise<PageOcrResult
   }
   const words = wordsFromTsv(tsv, 1 / pre.scale);
   const assembled = assemblePageText(words.filter((w) => !isLikelyNoise(w)));
-  const onPage = level.angle ? assembled.words.map((w) => ({ ...w, bbox: level.toPage(w.bbox) })) : assembled.words;
-  return { source: 'ocr', text: assembled.text, confidence: meanConfidence(assembled.words), words: onPage, width: raster.width, height: raster.height, preprocessing: pre, cpuMs: cpuMs() };
+  return { source: 'ocr', text: assembled.text, confidence: meanConfidence(assembled.words), words: assembled.words, width: raster.width, height: raster.height, preprocessing: pre, cpuMs: cpuMs() };
 }
 
 async function sanitise(file: string, index: number, req: WorkerRequest & { op: 'sanitise' }): Promise<SanitiseResult> {

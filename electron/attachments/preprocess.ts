@@ -15,8 +15,6 @@ export interface Preprocessing {
   psm: '3' | '4' | '6' | '11';
   /** The resolution tesseract is told (sourceDpi x scale). */
   ocrDpi: number;
-  /** Degrees the page was turned to level its lines before OCR (deskew.ts); 0 when it was not skewed. */
-  deskewDeg: number;
 }
 
 /** Below this resolution a page is upscaled. */
@@ -34,7 +32,7 @@ export function choosePreprocessing(page: Pick<PageRaster, 'width' | 'height' | 
   const dpiEstimated = page.dpi === null;
   const sourceDpi = Math.round(page.dpi ?? estimateDpi(page.width, page.height));
   const scale = sourceDpi < LOW_RES_DPI ? 2 : 1;
-  return { sourceDpi, dpiEstimated, scale, psm: '11', ocrDpi: Math.round(sourceDpi * scale), deskewDeg: 0 };
+  return { sourceDpi, dpiEstimated, scale, psm: '11', ocrDpi: Math.round(sourceDpi * scale) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { choosePreprocessing, estimateDpi, greyBmp, prepareForOcr } from '../../
 describe('preprocessing chosen per page', () => {
   it('upscales a low-resolution scan 2x and reads it as sparse text, telling the engine the resolution', () => {
     // FUNSD pages: 762 x 1000 pixels, no usable DPI in the file (~90 dpi on letter paper).
-    expect(choosePreprocessing({ width: 762, height: 1000, dpi: null })).toEqual({ sourceDpi: 90, dpiEstimated: true, scale: 2, psm: '11', ocrDpi: 180, deskewDeg: 0 });
+    expect(choosePreprocessing({ width: 762, height: 1000, dpi: null })).toEqual({ sourceDpi: 90, dpiEstimated: true, scale: 2, psm: '11', ocrDpi: 180 });
   });
 
   it('leaves fax and 300 dpi pages at their own resolution', () => {
@@ -19,7 +19,7 @@ describe('preprocessing chosen per page', () => {
 
   it('hands the engine one grey channel, uncompressed, upscaled as chosen', async () => {
     const raster = { data: Buffer.alloc(40 * 30, 200), width: 40, height: 30, dpi: null };
-    const bmp = await prepareForOcr(raster, { sourceDpi: 100, dpiEstimated: true, scale: 2, psm: '11', ocrDpi: 200, deskewDeg: 0 });
+    const bmp = await prepareForOcr(raster, { sourceDpi: 100, dpiEstimated: true, scale: 2, psm: '11', ocrDpi: 200 });
     expect(bmp.subarray(0, 2).toString('latin1')).toBe('BM');
     expect([bmp.readInt32LE(18), bmp.readInt32LE(22), bmp.readUInt16LE(28)]).toEqual([80, -60, 8]);
     expect(bmp.length).toBe(bmp.readUInt32LE(10) + 80 * 60);
