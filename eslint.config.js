@@ -1,6 +1,7 @@
 // Lint, including the process boundaries of DESIGN.md: the renderer imports only shared/ and browser packages;
 // shared/ imports neither Node nor the DOM; only electron/main.ts and preload.ts import electron; the server
-// never imports electron/ or renderer/. Inside electron/ the layers run one way:
+// never imports electron/ or renderer/; node/ (Node-side code the desk's core and the server share) imports none of
+// electron/, server/ or renderer/. Inside electron/ the layers run one way:
 //   store < vault, matching, search, mi, attachments, sync < core < api < hosts (cli, host/, main.ts, preload.ts)
 // so a module may import its own layer's folder and those below, never above or beside (static imports,
 // dynamic import() and require() alike).
@@ -113,6 +114,12 @@ export default tseslint.config(
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [electronPackage], patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The server never imports the desktop app.' }] }],
+    },
+  },
+  {
+    files: ['node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronPackage], patterns: [{ group: ['**/electron/**', '**/renderer/**', '**/server/**'], message: 'node/ is shared by the desk and the server: it depends on neither.' }] }],
     },
   },
   {

@@ -1,14 +1,14 @@
 // The Electron host, kept thin: a window, the app:// protocol serving the built renderer with a strict CSP,
 // the IPC binding to the core (which runs in a utilityProcess), and OS integration. Every capability lives in
 // the core, which the tests exercise without Electron.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from './host/csp.ts';
+import { APP_ORIGIN, externalUrlAllowed, isAppUrl } from './host/navigation.ts';
 import { isProcedureName } from '../shared/api.ts';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
-const APP_ORIGIN = 'app://ims';
 
 app.setName('ims-desk');
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -107,25 +107,45 @@ function createWindow(): void {
     },
   });
   win.once('ready-to-show', () => win.show());
-  // The window shows only the app; links elsewhere open in the user's browser.
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(APP_ORIGIN)) event.preventDefault();
-  });
   void win.loadURL(`${APP_ORIGIN}/`);
 }
 
+/** Every web contents (the window, and anything it might create) shows only the app: navigation and redirects
+ * elsewhere are stopped, new windows are refused, and an allowed link opens in the user's browser instead. */
+function confine(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (externalUrlAllowed(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  const stayInApp = (event: { preventDefault(): void }, url: string) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayInApp);
+  contents.on('will-redirect', stayInApp);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+// One desk process per profile: a second launch (a double click, a file association) focuses the open window
+// instead of opening the same case store twice.
+const primaryInstance = app.requestSingleInstanceLock();
+if (!primaryInstance) app.quit();
+app.on('second-instance', () => {
+  const win = BrowserWindow.getAllWindows()[0];
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+});
+app.on('web-contents-created', (_event, contents) => confine(contents));
+
 app.whenReady().then(() => {
+  if (!primaryInstance) return;
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   serveRenderer();
   startCore();
   ipcMain.handle('ims:call', (event, name: unknown, input: unknown, sessionToken: unknown) => {
     // Only our own page may call the core.
-    if (!event.senderFrame || !event.senderFrame.url.startsWith(APP_ORIGIN)) {
+    if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
       return { ok: false, error: { code: 'forbidden', message: 'Not allowed from this page' } };
     }
     if (typeof name !== 'string' || !isProcedureName(name)) return { ok: false, error: { code: 'not_found', message: 'Unknown procedure' } };

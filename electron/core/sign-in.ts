@@ -10,7 +10,7 @@ import type { Actor } from '../store/store.ts';
 import { prepared } from '../store/statements.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { findUserById, findUserByName, type UserRow } from './users.ts';
-import { verifyPassword } from './passwords.ts';
+import { verifyPassword } from '../../node/passwords.ts';
 
 export const SIGN_IN_POLICY = {
   /** Failures allowed before the back-off starts. */

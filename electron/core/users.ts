@@ -3,7 +3,7 @@ import type { Store, Actor } from '../store/store.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import type { UserView } from '../../shared/api.ts';
 import { ApiError } from '../../shared/api/errors.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword } from '../../node/passwords.ts';
 import { unitByCode } from '../../shared/domain/units.ts';
 
 export interface UserRow {

@@ -7,7 +7,7 @@ import type { ServerContext } from '../context.ts';
 import { route, deskTokenOf } from '../http/route.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { bootstrapRequest, empty, health, OFFLINE_DAYS, serverUser, signInRequest, signInResponse } from '../../shared/server/api.ts';
-import { DUMMY_HASH, SCRYPT, verifyPassword } from '../auth/passwords.ts';
+import { DUMMY_HASH, SCRYPT, verifyPassword } from '../../node/passwords.ts';
 import { activeAdmins, createUser, toServerUser, userByName, type UserRow } from '../store/users.ts';
 import { endSession, startSession } from '../store/sessions.ts';
 import { deskByToken, joinDesk } from '../store/desks.ts';

@@ -10,7 +10,7 @@ import type { Role } from '../../shared/domain/vocabularies.ts';
 import { roleUnitProblem } from '../../shared/domain/access.ts';
 import { unitByCode } from '../../shared/domain/units.ts';
 import type { FieldValue } from '../../shared/sync/changes.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword } from '../../node/passwords.ts';
 import { lockWrites } from '../sync/write.ts';
 import { recordServerChanges } from '../sync/server-changes.ts';
 import { appendAudit } from './audit.ts';

@@ -19,6 +19,26 @@ describe('packaging', () => {
     await expect(validateConfiguration(config, { add: () => undefined, isEnabled: false })).resolves.toBeUndefined();
   });
 
+  it('flips Electron’s fuses: no NODE_OPTIONS or --inspect, cookies encrypted, only the validated asar loads, file: unprivileged', () => {
+    expect(config.electronFuses).toEqual({
+      // On only because the OCR pool forks its page workers with Electron as Node (electron-builder.yml says why).
+      runAsNode: true,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('confines the window in the main process it bundles: exact-origin checks, redirects, new windows, one instance', () => {
+    const main = readFileSync(join(ROOT, 'electron', 'main.ts'), 'utf8');
+    // The checks go through the tested policy (tests/unit/window-navigation.test.ts), never a prefix compare.
+    expect(main).not.toMatch(/startsWith\(APP_ORIGIN\)|startsWith\('https:/);
+    for (const needed of ["on('will-navigate'", "on('will-redirect'", 'setWindowOpenHandler', "on('will-attach-webview'", 'requestSingleInstanceLock()', "app.on('web-contents-created'", 'isAppUrl(event.senderFrame.url)', 'externalUrlAllowed(url)']) expect(main).toContain(needed);
+  });
+
   it('does not rebuild the Node-API module and writes outside the compiler output', () => {
     expect(config.npmRebuild).toBe(false);
     expect((config.directories as { output: string }).output).toBe('release');

@@ -1,5 +1,6 @@
-// Account passwords on the server: scrypt (memory-hard, in Node's crypto), a random salt per password, a
-// constant-time compare; the same text format as the desk's verifiers (electron/core/passwords.ts).
+// Account passwords, on the desk (local accounts and the offline verifier) and on the server alike: scrypt
+// (memory-hard, in Node's crypto), a random salt per password, a constant-time compare. One module, so that a
+// verifier written by either side is read by the other.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export const SCRYPT = { N: 1 << 15, r: 8, p: 1, keyLength: 32 } as const;
