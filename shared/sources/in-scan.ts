@@ -4,7 +4,7 @@
 // pane (000 §5.8): these regions are offered for the pane and blacked out in the sanitised copy.
 import { findIdentifiers } from '../text/identifiers.ts';
 import { findPhonesInText } from '../text/phones-in-text.ts';
-import { boxesForSpan, type Box } from '../attachments/page-text.ts';
+import { boxesForSpan, type Box, type PlacedWord } from '../attachments/page-text.ts';
 import type { PageTextInput } from '../attachments/suggest-fields.ts';
 import { readWriterBlock, type WriterDetails } from './writer-block.ts';
 
@@ -21,6 +21,22 @@ export interface SourceRegion {
   boxes: Box[];
   /** What the region says about the writer, for moving into the restricted pane (see writer-block.ts). */
   details: WriterDetails;
+  /**
+   * How sure OCR was of the phone's digits (the least confident of the words that wrote it, 0-100), when the
+   * page's words are known: where two places give the writer's number read two ways, the surer reading wins.
+   */
+  phoneConfidence?: number;
+}
+
+/** The least OCR confidence of the words that wrote `value`'s phone in `span` (at `start` of the page text). */
+function phoneConfidenceOf(words: readonly PlacedWord[] | undefined, span: string, start: number, phone: string | undefined): number | undefined {
+  if (!words?.length || !phone) return undefined;
+  const found = findIdentifiers(span).find((i) => i.kind === 'phone' && i.value === phone);
+  if (!found) return undefined;
+  const from = start + found.index;
+  const to = from + found.text.length;
+  const over = words.filter((w) => w.start < to && w.end > from);
+  return over.length ? Math.min(...over.map((w) => w.confidence)) : undefined;
 }
 
 // Sign-offs, matched on their letters with up to two OCR slips ("Yours faithfu1ly", "Yoursfaithfully",
@@ -93,7 +109,10 @@ export function findSourceRegions(pages: readonly PageTextInput[]): SourceRegion
       const span = text.slice(start, end);
       // A signature block or letterhead is read line by line for the whole address; other places for identifiers.
       const said = block ? readWriterBlock(span, extra.name) : details(span);
-      out.push({ kind, page: p.page, start, end, text: span, boxes: p.words ? boxesForSpan(p.words, start, end) : [], details: { ...said, ...extra } });
+      const region: SourceRegion = { kind, page: p.page, start, end, text: span, boxes: p.words ? boxesForSpan(p.words, start, end) : [], details: { ...said, ...extra } };
+      const phoneConfidence = phoneConfidenceOf(p.words, span, start, region.details.phone);
+      if (phoneConfidence !== undefined) region.phoneConfidence = phoneConfidence;
+      out.push(region);
     };
 
     // The signature block: up to nine lines after the sign-off (name, title, organisation, address, phone,

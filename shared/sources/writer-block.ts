@@ -4,6 +4,7 @@
 // second contact of the allegation's source, which the person chooses — and what is withheld from the open
 // text wherever it is repeated (issue 17: the street line and an OCR-misread postcode were being lost).
 import { findIdentifiers } from '../text/identifiers.ts';
+import { normalisePhone } from '../text/normalise.ts';
 import { repairPostcode } from '../text/ocr-repair.ts';
 import type { SourceRegion } from './in-scan.ts';
 
@@ -54,6 +55,26 @@ function blockPostcode(line: string): { index: number; value: string } | null {
   // Capitals for letters (a lower-case l stays: it is OCR's 1), a J for the bracket.
   const value = repairPostcode(written.replace(/[a-km-z]/g, (c) => c.toUpperCase()).replace(/\]/g, 'J'));
   return value ? { index: m.index + m[0].length - written.length, value } : null;
+}
+
+const PHONE_LABEL = /^(?:tel(?:ephone)?|phone|mob(?:ile)?)\b\s*[:.]?\s*/i;
+
+/**
+ * A block's labelled number one digit too long ("Tel: 0113496 02883"): a speck after the number that OCR read
+ * as a digit. Read without its last digit where that leaves a valid UK number; only after a phone label on a
+ * signature block's or letterhead's own line, for a UK number written from its 0, never in running text, where a longer run of digits is something
+ * else (a reference, an account).
+ */
+function labelledPhoneWithSpeck(line: string): string | undefined {
+  const label = PHONE_LABEL.exec(line.replace(/^[^A-Za-z0-9]+/, ''));
+  if (!label) return undefined;
+  const rest = line.replace(/^[^A-Za-z0-9]+/, '').slice(label[0].length).trim();
+  // Digits in groups with single separators, and nothing after but debris.
+  if (!/^0\d[\d .-]*\d[^A-Za-z0-9]*$/.test(rest)) return undefined;
+  const national = rest.replace(/\D/g, '');
+  if (national.length !== 12 || normalisePhone(national).valid) return undefined;
+  const trimmed = normalisePhone(national.slice(0, -1));
+  return trimmed.valid ? trimmed.national : undefined;
 }
 
 /** Reads the address out of a block's lines (the name line already taken out). */
@@ -120,7 +141,45 @@ export function readWriterBlock(text: string, name?: string): WriterDetails {
     if (id.kind === 'phone' && !out.phone) out.phone = id.value;
     if (id.kind === 'email' && !out.email) out.email = id.value;
   }
+  if (!out.phone) {
+    for (const line of lines) {
+      const phone = labelledPhoneWithSpeck(line);
+      if (phone) {
+        out.phone = phone;
+        break;
+      }
+    }
+  }
   return { ...out, ...readAddressBlock(rest) };
+}
+
+/** OCR points by which another reading of the writer's number must be surer to be taken over the block's. */
+const SURER_BY = 15;
+
+/** Whether two readings of a number differ as one number misread does: the same length, a digit or two apart. */
+function misreadOfEachOther(a: string, b: string): boolean {
+  if (a === b || a.length !== b.length) return false;
+  let apart = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) apart++;
+  return apart <= 2;
+}
+
+/**
+ * The writer's number when places on the scan read it two ways ("Tel: 0121 496 0436" under a fax header's
+ * "0121 496 0456"): the reading OCR was clearly surer of. Numbers that differ more than a misread does are
+ * different numbers, and the block's (first in `ordered`) stands.
+ */
+function surerPhone(ordered: readonly SourceRegion[]): string | undefined {
+  const first = ordered.find((r) => r.details.phone);
+  const firstPhone = first?.details.phone;
+  if (!first || !firstPhone || first.phoneConfidence === undefined) return firstPhone;
+  let best = { phone: firstPhone, confidence: first.phoneConfidence };
+  for (const r of ordered) {
+    const other = r.details.phone;
+    if (!other || r.phoneConfidence === undefined || !misreadOfEachOther(other, firstPhone)) continue;
+    if (r.phoneConfidence >= first.phoneConfidence + SURER_BY && r.phoneConfidence > best.confidence) best = { phone: other, confidence: r.phoneConfidence };
+  }
+  return best.phone;
 }
 
 const PRIORITY: Record<SourceRegion['kind'], number> = { signature: 0, letterhead: 1, 'self-introduction': 2, contact: 3, 'fax-header': 4 };
@@ -140,6 +199,8 @@ export function writerFromRegions(regions: readonly SourceRegion[]): WriterOffer
       if (v && !offer[f]) offer[f] = v;
     }
   }
+  const phone = surerPhone(ordered);
+  if (phone) offer.phone = phone;
   const parts = [offer.street, offer.town, offer.postcode].filter(Boolean);
   if (parts.length) offer.address = parts.join(', ');
   offer.regions = [...regions].sort((a, b) => a.page - b.page || a.start - b.start).map((r) => ({ kind: r.kind, page: r.page, start: r.start, end: r.end }));

@@ -3,6 +3,7 @@ import { findSourceRegions } from '../../shared/sources/in-scan.ts';
 import { readAddressBlock, writerFromRegions, type WriterDetails } from '../../shared/sources/writer-block.ts';
 import { withholdFromScan } from '../../shared/sources/scan-withhold.ts';
 import { SOURCE_MARKER } from '../../shared/sources/redact.ts';
+import type { PlacedWord } from '../../shared/attachments/page-text.ts';
 
 const BODY = 'He works at the car wash every day and is paid cash in hand.\n\n';
 
@@ -34,6 +35,11 @@ const BLOCKS: Array<[string, string, WriterDetails]> = [
     { street: '9 Villa Road', town: 'Birmingham', postcode: 'B19 1BH', address: '9 Villa Road, Birmingham, B19 1BH', phone: '01214960871' },
   ],
   [
+    'a labelled number with a speck after it read as one more digit (issue 17, letter 20)',
+    'Yours faithfully\nStephen Booth\n3 Kirkstall Road\nLeeds\nLS3 1HS\nTel: 0113496 02883',
+    { name: 'Stephen Booth', street: '3 Kirkstall Road', town: 'Leeds', postcode: 'LS3 1HS', address: '3 Kirkstall Road, Leeds, LS3 1HS', phone: '01134960288' },
+  ],
+  [
     'a sign-off misread by OCR',
     'Yours faithfu1ly\n\nJohn Pettigrew\n9 Mill Street\nLeeds LS9 8AB',
     { name: 'John Pettigrew', street: '9 Mill Street', town: 'Leeds', postcode: 'LS9 8AB', address: '9 Mill Street, Leeds, LS9 8AB' },
@@ -54,6 +60,54 @@ describe('the writer given away by a signature block', () => {
 
   it('gives nothing away for an anonymous letter', () => {
     expect(writerFromRegions(findSourceRegions([{ page: 1, text: `${BODY}Regards\nA concerned neighbour` }]))).toBeNull();
+  });
+});
+
+describe('a number one digit too long', () => {
+  const phoneOf = (end: string) => writerFromRegions(findSourceRegions([{ page: 1, text: BODY + end }]))?.phone;
+  const block = (line: string) => `Yours faithfully\nStephen Booth\n3 Kirkstall Road\nLeeds LS3 1HS\n${line}`;
+
+  it('is read without its last digit only after a phone label, where the rest is a valid number', () => {
+    expect(phoneOf(block('Mobile: 07700 9008891'))).toBeUndefined(); // 07700 900889 is in no operator's range
+    expect(phoneOf(block('Tel. 0113 496 02883'))).toBe('01134960288');
+  });
+
+  it('is not a phone when it is two digits too long, unlabelled, or followed by words', () => {
+    expect(phoneOf(block('Tel: 0113 496 028834'))).toBeUndefined();
+    expect(phoneOf(block('Ref: 0113496 02883'))).toBeUndefined();
+    expect(phoneOf(block('0113496 02883'))).toBeUndefined();
+    expect(phoneOf(block('Tel: 0113496 02883 ext 4'))).toBeUndefined();
+  });
+
+  it('is never read so in running text', () => {
+    expect(findSourceRegions([{ page: 1, text: 'Tel: 0113496 02883 is the account he pays into.\nHe works nights.' }])).toEqual([]);
+  });
+});
+
+/** The page's words as OCR places them, each as sure as `sure` says (95 unless told). */
+function placed(text: string, sure: (word: string) => number = () => 95): PlacedWord[] {
+  return [...text.matchAll(/\S+/g)].map((m, i) => ({ text: m[0], confidence: sure(m[0]), bbox: { x0: i, y0: 0, x1: i + 1, y1: 1 }, start: m.index, end: m.index + m[0].length, row: 0 }));
+}
+
+describe("the writer's number read two ways on one scan", () => {
+  const header = 'FAX FROM: 0121 496 0456 3 March 2026 16:42 P.1/1\nTO: Immigration Enforcement Allegations\n\nDear Sir\n\n';
+  const letter = (tel: string) => `${header}${BODY}Yours faithfully\nJanet Brierley\n12 Church Lane\nBirmingham B13 9RT\nTel: ${tel}`;
+  const phoneOf = (text: string, sure?: (w: string) => number) => writerFromRegions(findSourceRegions([{ page: 1, text, words: placed(text, sure) }]))?.phone;
+
+  it('takes the reading OCR was clearly surer of, when the two differ as a misread does (issue 17, letter 04)', () => {
+    // The block's "0436" read at 67, the header's "0456" at 94: one number, misread once.
+    expect(phoneOf(letter('0121 496 0436'), (w) => (w === '0436' ? 67 : 94))).toBe('01214960456');
+  });
+
+  it("keeps the block's reading when OCR was about as sure of both, or the two are different numbers", () => {
+    expect(phoneOf(letter('0121 496 0436'), (w) => (w === '0436' ? 88 : 94))).toBe('01214960436');
+    const other = `${header.replace('0121 496 0456', '0161 496 0999')}${BODY}Yours faithfully\nJanet Brierley\nTel: 0121 496 0436`;
+    expect(phoneOf(other, (w) => (w === '0436' ? 60 : 96))).toBe('01214960436');
+  });
+
+  it("keeps the block's reading of a typed letter (no OCR confidence to weigh)", () => {
+    const text = letter('0121 496 0436');
+    expect(writerFromRegions(findSourceRegions([{ page: 1, text }]))?.phone).toBe('01214960436');
   });
 });
 
