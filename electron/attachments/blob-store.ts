@@ -40,6 +40,8 @@ export interface LegacySealing {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** A sealed temporary file this old belongs to no write still running (a 250 MB file is sealed in seconds). */
+const ORPHANED_AFTER_MS = 60 * 60 * 1000;
 type Chunks = () => AsyncIterable<Buffer> | Iterable<Buffer>;
 
 function fsyncDir(dir: string): void {
@@ -85,12 +87,13 @@ export class BlobStore {
   }
 
   private reader(sha256: string): SealedReader {
+    const key = this.key();
     const path = this.pathOf(sha256);
     if (!existsSync(path)) throw new AttachmentError('not_found', 'The stored file is missing from this desk (it may not have been copied from another desk yet)');
     if (!isSealed(BlobStore.head(path, SEALED_MAGIC.length))) {
       throw new AttachmentError('not_found', 'This stored file has not been sealed yet: unlock the vault so that the desk seals the files kept before sealing existed');
     }
-    return new SealedReader(path, this.key(), sha256);
+    return new SealedReader(path, key, sha256);
   }
 
   /** The whole plaintext, checked against its name. Throws AttachmentError 'corrupt' when it does not verify. */
@@ -284,7 +287,14 @@ export class BlobStore {
     const result: LegacySealing = { sealed: 0, mismatched: [] };
     for (const f of readdirSync(join(this.root, 'tmp'))) {
       const path = join(this.root, 'tmp', f);
-      if (f.endsWith(PARTIAL_SUFFIX) ? !isSealedPartial(path) : !isSealed(BlobStore.head(path, SEALED_MAGIC.length))) rmSync(path, { force: true });
+      if (f.endsWith(PARTIAL_SUFFIX)) {
+        if (!isSealedPartial(path)) rmSync(path, { force: true });
+        continue;
+      }
+      // A temporary file is plaintext from an older desk, or a sealed copy never renamed into place (killed, or
+      // a failed write): either way an orphan once it is older than any write still running could be.
+      const started = Number(f.split('-')[0]);
+      if (!isSealed(BlobStore.head(path, SEALED_MAGIC.length)) || !(started > Date.now() - ORPHANED_AFTER_MS)) rmSync(path, { force: true });
     }
     for (const path of this.plainFiles()) {
       const parts = path.split(/[\\/]/);

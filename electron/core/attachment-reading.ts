@@ -5,8 +5,6 @@
 // the open text (the page as read is sealed) and the search index and matcher following through the store's
 // marks. When every page is read the attachment gets its suggested fields and, when it reveals the writer, a
 // sanitised copy with those places blacked out.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Actor, Mutation, Store } from '../store/store.ts';
 import type { Db } from '../store/db.ts';

@@ -17,7 +17,6 @@ import type { CoreEvent } from '../../shared/api/events.ts';
 import { SyncEngine, type SyncOptions } from '../sync/engine.ts';
 import { SyncScheduler } from '../sync/scheduler.ts';
 import type { Applied } from '../sync/pull.ts';
-import { join } from 'node:path';
 
 export type CoreListener = (event: CoreEvent) => void;
 
