@@ -8,6 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as CoreModule from '../electron/core/core.ts';
+import type * as ImportModule from '../electron/core/import.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = process.env.IMS_SHARED_DATA ?? join(here, '..', '..', 'shared', 'data');
@@ -20,8 +22,8 @@ interface StoreLike {
 export async function run(args: string[]) {
   const { values } = parseArgs({ args, options: { root: { type: 'string' } } });
   const root = resolve(values.root ?? join(here, '..'));
-  const { Core } = (await import(join(root, 'electron/core/core.ts'))) as typeof import('../electron/core/core.ts');
-  const { importJsonl } = (await import(join(root, 'electron/core/import.ts'))) as typeof import('../electron/core/import.ts');
+  const { Core } = (await import(join(root, 'electron/core/core.ts'))) as typeof CoreModule;
+  const { importJsonl } = (await import(join(root, 'electron/core/import.ts'))) as typeof ImportModule;
   const funsd = join(DATA, 'ocr', 'funsd-training', 'images');
   const files = [join(DATA, 'ocr', 'fax-fine-g4-3pages.tif'), ...readdirSync(funsd).sort().map((f) => join(funsd, f))];
   const dir = mkdtempSync(join(tmpdir(), 'ims-bench-attach-'));
@@ -39,7 +41,7 @@ export async function run(args: string[]) {
     for (const f of files) {
       const r = await core.attachments.attachFile(actor, allegationId, f, undefined, { read: false });
       hashes.push((core.store.db.prepare('SELECT content_hash FROM attachments WHERE id = ?').get(r.attachment.id) as { content_hash: string }).content_hash);
-      bytes += r.attachment.byteSize;
+      bytes += r.attachment.byteSize ?? 0;
     }
     const attachMs = performance.now() - t0;
     const attachCpu = process.cpuUsage(cpu0);
