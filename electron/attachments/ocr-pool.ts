@@ -3,7 +3,7 @@
 // whose process dies, fails alone with a clear error; the process is replaced and the pool carries on.
 // Progress is reported per attachment and page; a failed page can be run again with ocrPage().
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Box } from '../../shared/attachments/page-text.ts';
 import { AttachmentError, toFailure, type AttachmentFailure } from './errors.ts';
@@ -79,11 +79,31 @@ export interface PoolStats {
   completed: number;
 }
 
-/** A request without its id (Omit distributed over the union). */
-type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+/**
+ * What a worker reads: a blob of the store (its plaintext, opened in this process and handed over in memory:
+ * sealed blobs are never written out plain for a worker), or a plain file on disk given by path (read here too).
+ */
+export type PageSource = string | { id: string; read(): Buffer };
+
+function sourceId(source: PageSource): string {
+  return typeof source === 'string' ? `file:${source}` : source.id;
+}
+
+function readSource(source: PageSource): Buffer {
+  if (typeof source !== 'string') return source.read();
+  try {
+    return readFileSync(source);
+  } catch (err) {
+    throw new AttachmentError('not_found', `The attachment file cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/** A request without its id and bytes (Omit distributed over the union). */
+type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id' | 'bytes'> : never) : never;
 
 type Task = {
   request: RequestBody;
+  source: PageSource;
   timeoutMs: number;
   resolve: (v: unknown) => void;
   reject: (e: AttachmentFailure) => void;
@@ -98,6 +118,8 @@ interface Slot {
   stderr: string;
   /** Why the pool killed this process, when it did. */
   killedFor: AttachmentFailure | null;
+  /** The document this worker holds (sent with its last successful request). */
+  doc: string | null;
 }
 
 const WORKER_ENTRY = fileURLToPath(new URL('./page-worker.ts', import.meta.url));
@@ -169,15 +191,15 @@ export class OcrPool {
   }
 
   /** Opens a file in a worker and counts its pages without decoding them. Throws AttachmentError. */
-  async probe(file: string): Promise<ProbeResult> {
-    return (await this.run({ op: 'probe', file }, this.probeTimeoutMs)) as ProbeResult;
+  async probe(file: PageSource): Promise<ProbeResult> {
+    return (await this.run({ op: 'probe', doc: sourceId(file) }, file, this.probeTimeoutMs)) as ProbeResult;
   }
 
   /** Reads one page (1-based): to retry a failed page, or to read pages on demand. Never throws for a bad page. */
-  async ocrPage(file: string, page: number): Promise<PageResult> {
+  async ocrPage(file: PageSource, page: number): Promise<PageResult> {
     const started = Date.now();
     try {
-      const r = (await this.run({ op: 'page', file, page: page - 1 }, this.pageTimeoutMs)) as PageOcrResult;
+      const r = (await this.run({ op: 'page', doc: sourceId(file), page: page - 1 }, file, this.pageTimeoutMs)) as PageOcrResult;
       return { page, status: 'done', ...r, error: null, ms: Date.now() - started };
     } catch (err) {
       return { page, status: 'failed', source: null, text: '', confidence: null, words: [], width: 0, height: 0, preprocessing: null, cpuMs: 0, error: toFailure(err, 'ocr_failed'), ms: Date.now() - started };
@@ -188,7 +210,8 @@ export class OcrPool {
    * Reads every page of an attachment (or the pages asked for), in page order of completion, reporting
    * progress as each page finishes. A file that cannot be opened gives status 'failed' with its error.
    */
-  async ocrAttachment(file: string, options: { pages?: number[]; onProgress?: (p: OcrProgress) => void } = {}): Promise<AttachmentOcr> {
+  async ocrAttachment(source: PageSource, options: { pages?: number[]; onProgress?: (p: OcrProgress) => void } = {}): Promise<AttachmentOcr> {
+    const file = typeof source === 'string' ? source : source.id;
     const report = (p: Omit<OcrProgress, 'file'>) => {
       try {
         options.onProgress?.({ file, ...p });
@@ -198,7 +221,7 @@ export class OcrPool {
     };
     let info: ProbeResult;
     try {
-      info = await this.probe(file);
+      info = await this.probe(source);
     } catch (err) {
       const error = toFailure(err);
       report({ pageCount: 0, pagesDone: 0, pagesFailed: 0, page: null, event: 'finished' });
@@ -212,7 +235,7 @@ export class OcrPool {
     for (const page of wanted) {
       await this.room();
       pending.push(
-        this.ocrPage(file, page).then((result) => {
+        this.ocrPage(source, page).then((result) => {
           if (result.status === 'done') done++;
           else failed++;
           report({ pageCount: info.pageCount, pagesDone: done, pagesFailed: failed, page, event: 'page', result });
@@ -228,12 +251,15 @@ export class OcrPool {
   }
 
   /**
-   * Writes a copy of one page (1-based) as PNG with the given boxes (page-image pixels) blacked out. The
-   * original file is only read. With no boxes, this renders the page for a viewer; `priority` puts it ahead of
-   * the pages waiting to be read, so that a person looking at a scan does not wait behind a long batch.
+   * A copy of one page (1-based) as PNG, in memory, with the given boxes (page-image pixels) blacked out. The
+   * original is only read. With no boxes, this renders the page for a viewer; `priority` puts it ahead of the
+   * pages waiting to be read, so that a person looking at a scan does not wait behind a long batch. `out`, when
+   * given, is a file the caller wants the PNG written to (tools and tests with plain files; the desk never does).
    */
-  async sanitisePage(file: string, page: number, boxes: Box[], out: string, options: { priority?: boolean } = {}): Promise<SanitiseResult> {
-    return (await this.run({ op: 'sanitise', file, page: page - 1, boxes, out }, this.pageTimeoutMs, options.priority ?? false)) as SanitiseResult;
+  async sanitisePage(file: PageSource, page: number, boxes: Box[], out?: string | null, options: { priority?: boolean } = {}): Promise<SanitiseResult> {
+    const r = (await this.run({ op: 'sanitise', doc: sourceId(file), page: page - 1, boxes }, file, this.pageTimeoutMs, options.priority ?? false)) as SanitiseResult;
+    if (out) writeFileSync(out, r.png, { mode: 0o600 });
+    return r;
   }
 
   /** Process ids of the workers (for diagnostics, and for tests that kill one). */
@@ -271,11 +297,11 @@ export class OcrPool {
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
-  private run(request: RequestBody, timeoutMs: number, priority = false): Promise<unknown> {
+  private run(request: RequestBody, source: PageSource, timeoutMs: number, priority = false): Promise<unknown> {
     if (this.closed) return Promise.reject(new AttachmentError('cancelled', 'The OCR pool is closed'));
     if (this.startupFailure) return Promise.reject(new AttachmentError(this.startupFailure.code, this.startupFailure.message));
     return new Promise((resolve, reject) => {
-      const task: Task = { request, timeoutMs, resolve, reject: (e) => reject(new AttachmentError(e.code, e.message)) };
+      const task: Task = { request, source, timeoutMs, resolve, reject: (e) => reject(new AttachmentError(e.code, e.message)) };
       if (priority) this.queue.unshift(task);
       else this.queue.push(task);
       this.dispatch();
@@ -291,7 +317,7 @@ export class OcrPool {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    const slot: Slot = { child, ready: false, task: null, taskId: 0, timer: null, stderr: '', killedFor: null };
+    const slot: Slot = { child, ready: false, task: null, taskId: 0, timer: null, stderr: '', killedFor: null, doc: null };
     child.stderr?.on('data', (d: Buffer) => {
       slot.stderr = (slot.stderr + d.toString()).slice(-16_000);
     });
@@ -343,6 +369,8 @@ export class OcrPool {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     slot.task = null;
+    // A failed request may have left the worker without the document: send it again next time.
+    slot.doc = outcome.ok ? task.request.doc : null;
     this.completed++;
     if (outcome.ok) task.resolve(outcome.value);
     else task.reject(outcome.error);
@@ -370,13 +398,22 @@ export class OcrPool {
       if (!slot.ready || slot.task || slot.killedFor) continue;
       const task = this.queue.shift();
       if (!task) break;
+      let bytes: Buffer | undefined;
+      if (slot.doc !== task.request.doc) {
+        try {
+          bytes = readSource(task.source);
+        } catch (err) {
+          task.reject(toFailure(err, 'not_found'));
+          continue;
+        }
+      }
       slot.task = task;
       slot.taskId = this.nextId++;
       slot.timer = setTimeout(
         () => this.kill(slot, { code: 'timeout', message: `Reading this ${task.request.op === 'probe' ? 'file' : 'page'} took longer than ${seconds(task.timeoutMs)}, so it was stopped` }),
         task.timeoutMs,
       );
-      slot.child.send({ ...task.request, id: slot.taskId } as WorkerRequest);
+      slot.child.send({ ...task.request, id: slot.taskId, ...(bytes ? { bytes } : {}) } as WorkerRequest);
     }
     while (this.roomWaiters.length && this.queue.length < this.maxQueued) this.roomWaiters.shift()?.();
   }

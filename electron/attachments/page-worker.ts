@@ -1,7 +1,6 @@
 // A worker process of the OCR pool: decodes one page at a time, preprocesses it and recognises it with
 // tesseract.js. It runs in its own process so that a hostile file (a decompression bomb, a crash in a native
 // decoder) takes down only this process: the pool kills it at its time or memory limit and starts another.
-import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { assemblePageText, isLikelyNoise, meanConfidence } from '../../shared/attachments/page-text.ts';
 import { openDocument } from './document.ts';
@@ -34,35 +33,31 @@ async function startEngine(): Promise<boolean> {
   }
 }
 
-// The document last opened, so that the pages of one attachment do not re-parse the file each time.
-let open: { file: string; doc: DecodedDocument } | null = null;
-async function documentOf(file: string): Promise<DecodedDocument> {
-  if (open?.file === file) return open.doc;
+// The document last opened, so that the pages of one attachment are neither sent nor parsed again each time.
+let open: { id: string; doc: DecodedDocument } | null = null;
+async function documentOf(req: WorkerRequest): Promise<DecodedDocument> {
+  if (open?.id === req.doc) return open.doc;
   if (open) await open.doc.close().catch(() => {});
   open = null;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new AttachmentError('not_found', `The attachment file cannot be read: ${(err as Error).message}`);
-  }
-  const doc = await openDocument(bytes, config.limits);
-  open = { file, doc };
+  // The pool sends the bytes whenever this process may not hold the document: their absence is the pool's bug.
+  if (!req.bytes) throw new AttachmentError('not_found', 'The attachment was not handed to the worker reading it');
+  const doc = await openDocument(Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength), config.limits);
+  open = { id: req.doc, doc };
   return doc;
 }
 
-async function probe(file: string): Promise<ProbeResult> {
-  const doc = await documentOf(file);
+async function probe(req: WorkerRequest): Promise<ProbeResult> {
+  const doc = await documentOf(req);
   return { kind: doc.kind, pageCount: doc.pageCount };
 }
 
-async function recognisePage(file: string, index: number): Promise<PageOcrResult> {
+async function recognisePage(req: WorkerRequest, index: number): Promise<PageOcrResult> {
   const cpu0 = process.cpuUsage();
   const cpuMs = () => {
     const c = process.cpuUsage(cpu0);
     return Math.round((c.user + c.system) / 1000);
   };
-  const doc = await documentOf(file);
+  const doc = await documentOf(req);
   const page = await doc.page(index);
   if (page.kind === 'text') {
     const { layer } = page;
@@ -86,8 +81,9 @@ async function recognisePage(file: string, index: number): Promise<PageOcrResult
   return { source: 'ocr', text: assembled.text, confidence: meanConfidence(assembled.words), words: assembled.words, width: raster.width, height: raster.height, preprocessing: pre, cpuMs: cpuMs() };
 }
 
-async function sanitise(file: string, index: number, req: WorkerRequest & { op: 'sanitise' }): Promise<SanitiseResult> {
-  const doc = await documentOf(file);
+async function sanitise(req: WorkerRequest & { op: 'sanitise' }): Promise<SanitiseResult> {
+  const index = req.page;
+  const doc = await documentOf(req);
   const page = await doc.page(index, { raster: true });
   if (page.kind !== 'raster') throw new AttachmentError('corrupt', `page ${index + 1} could not be rendered`);
   const { raster } = page;
@@ -97,8 +93,8 @@ async function sanitise(file: string, index: number, req: WorkerRequest & { op: 
   const black = (w: number, h: number) => ({ create: { width: w, height: h, channels: 3 as const, background: '#000000' } });
   let img = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } }).toColourspace('srgb');
   if (inside.length) img = img.composite(inside.map((b) => ({ input: black(b.right - b.left, b.bottom - b.top), left: b.left, top: b.top })));
-  await img.toColourspace('b-w').png().toFile(req.out);
-  return { width: raster.width, height: raster.height, boxes: inside.length };
+  const png = await img.toColourspace('b-w').png().toBuffer();
+  return { png, width: raster.width, height: raster.height, boxes: inside.length };
 }
 
 // The pool going away (its process exits or closes the channel) ends this process too.
@@ -107,7 +103,7 @@ void startEngine().then(() => {
   process.on('message', async (msg: WorkerRequest) => {
     let reply: WorkerReply;
     try {
-      const value = msg.op === 'probe' ? await probe(msg.file) : msg.op === 'page' ? await recognisePage(msg.file, msg.page) : await sanitise(msg.file, msg.page, msg);
+      const value = msg.op === 'probe' ? await probe(msg) : msg.op === 'page' ? await recognisePage(msg, msg.page) : await sanitise(msg);
       reply = { type: 'result', id: msg.id, ok: true, value };
     } catch (err) {
       reply = { type: 'result', id: msg.id, ok: false, error: toFailure(err) };

@@ -5,10 +5,15 @@ import type { DecodeLimits } from './page-types.ts';
 import type { Preprocessing } from './preprocess.ts';
 import type { AttachmentKind } from './sniff.ts';
 
+/**
+ * Workers never open attachment files (blobs are sealed at rest): the pool hands over the plaintext, in memory,
+ * the first time a worker is asked about a document (`bytes`); later requests for the same `doc` omit it and the
+ * worker uses the copy it holds.
+ */
 export type WorkerRequest =
-  | { id: number; op: 'probe'; file: string }
-  | { id: number; op: 'page'; file: string; page: number }
-  | { id: number; op: 'sanitise'; file: string; page: number; boxes: Box[]; out: string };
+  | { id: number; op: 'probe'; doc: string; bytes?: Uint8Array }
+  | { id: number; op: 'page'; doc: string; bytes?: Uint8Array; page: number }
+  | { id: number; op: 'sanitise'; doc: string; bytes?: Uint8Array; page: number; boxes: Box[] };
 
 export interface ProbeResult {
   kind: AttachmentKind;
@@ -31,6 +36,8 @@ export interface PageOcrResult {
 }
 
 export interface SanitiseResult {
+  /** The page as PNG, returned in memory: never written to disk by the worker. */
+  png: Uint8Array;
   width: number;
   height: number;
   boxes: number;

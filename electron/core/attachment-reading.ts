@@ -5,8 +5,6 @@
 // the open text (the page as read is sealed) and the search index and matcher following through the store's
 // marks. When every page is read the attachment gets its suggested fields and, when it reveals the writer, a
 // sanitised copy with those places blacked out.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Actor, Mutation, Store } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
@@ -235,12 +233,11 @@ export class AttachmentReading {
     if (this.closed) return;
     const row = attachmentRow(this.db, id);
     if (!row.content_hash) return;
-    const file = this.deps.blobs.pathOf(row.content_hash);
-    if (!existsSync(file)) {
+    if (!this.deps.blobs.has(row.content_hash)) {
       this.failAttachment(row, { code: 'not_found', message: 'The stored file is missing from this desk (it may not have been copied from another desk yet)' });
       return;
     }
-    const result = await this.deps.pool().ocrAttachment(file, { ...(pages ? { pages } : {}), onProgress: (p) => this.onProgress(id, p, pages) });
+    const result = await this.deps.pool().ocrAttachment(this.deps.blobs.source(row.content_hash), { ...(pages ? { pages } : {}), onProgress: (p) => this.onProgress(id, p, pages) });
     if (this.closed) return;
     // Pages that landed after the store failed were not written: this attachment is not finished.
     if (this.halted) throw this.halted;
@@ -441,16 +438,15 @@ export class AttachmentReading {
     if (!row.content_hash || this.closed) return;
     const analysis = JSON.parse(row.analysis) as Analysis;
     const regions = analysis.regions ?? [];
-    const dir = mkdtempSync(join(this.deps.uploads.workDir(), `sanitise-`));
     try {
-      const made = await sanitiseAttachment(this.deps.pool(), this.deps.blobs.pathOf(row.content_hash), row.pages, regions, dir);
+      const made = await sanitiseAttachment(this.deps.pool(), this.deps.blobs.source(row.content_hash), row.pages, regions);
       if (this.closed) return;
       const stored: Array<{ page: number; sha256: string; width: number; height: number; boxes: number }> = [];
       const grey: Array<{ data: Buffer; width: number; height: number }> = [];
       for (const p of made.sort((a, b) => a.page - b.page)) {
-        const blob = await this.deps.blobs.putFile(p.file, `page ${p.page} of the sanitised copy`);
+        const blob = await this.deps.blobs.putBuffer(p.png, `page ${p.page} of the sanitised copy`);
         stored.push({ page: p.page, sha256: blob.sha256, width: p.width, height: p.height, boxes: p.boxes });
-        const { data, info } = await sharp(p.file).greyscale().raw().toBuffer({ resolveWithObject: true });
+        const { data, info } = await sharp(p.png).greyscale().raw().toBuffer({ resolveWithObject: true });
         grey.push({ data, width: info.width, height: info.height });
       }
       const pdf = await this.deps.blobs.putBuffer(pdfFromGreyPages(grey), 'the sanitised copy');
@@ -465,8 +461,6 @@ export class AttachmentReading {
       // The reading itself is done and kept; only the copy is missing.
       if (fault) this.report(`The sanitised copy of ${row.file_name} was not made: ${fault.message}.`);
       else if (!this.closed) log(`making the sanitised copy of attachment ${id} failed`, err);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   }
 

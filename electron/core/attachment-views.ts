@@ -4,10 +4,8 @@
 // that has not yet been read (so nobody knows whether it does: a scan still being read, one whose reading failed,
 // one attached where nothing reads it), opens only to those who may open the source pane, and is audited; a
 // refusal is audited too (issue 16 finding 3: such scans were handed to anyone who could see the case).
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import sharp from 'sharp';
 import type { Store } from '../store/store.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
@@ -31,6 +29,12 @@ export function restrictedBecause(row: Pick<AttachmentRow, 'reveals_source' | 'o
 }
 
 const RENDERED_PAGES_KEPT = 24;
+
+/** A blob that does not verify is refused, never shown; the message says why (sealed-file.ts). */
+function asApiError(err: unknown): unknown {
+  if (!(err instanceof AttachmentError)) return err;
+  return new ApiError(err.code === 'not_found' ? 'not_found' : err.code === 'corrupt' ? 'conflict' : 'bad_request', err.message);
+}
 
 export interface ViewsDeps {
   store: Store;
@@ -162,7 +166,7 @@ export class AttachmentViews {
     if (chosen === 'sanitised') {
       const s = prepared(this.db, 'SELECT blob_hash, width, height FROM attachment_sanitised WHERE attachment_id = ? AND page_no = ?').get(id, page) as { blob_hash: string; width: number; height: number } | undefined;
       if (!s) throw new ApiError('not_found', row.reveals_source === 1 ? 'The sanitised copy is still being made' : 'This scan needs no sanitised copy: it does not reveal its writer');
-      return { png: readFileSync(this.deps.blobs.pathOf(s.blob_hash)).toString('base64'), width: s.width, height: s.height, variant: 'sanitised' };
+      return { png: this.blob(() => this.deps.blobs.read(s.blob_hash)).toString('base64'), width: s.width, height: s.height, variant: 'sanitised' };
     }
     if (this.requireOriginal(user, row)) this.audit(user, 'attachment.original_opened', row, { page, because: restrictedBecause(row) });
     const r = await this.renderPage(row.content_hash, page);
@@ -172,7 +176,7 @@ export class AttachmentViews {
   /**
    * A page of a stored file rendered to PNG through the pool. Rendered pages are kept in memory only (a few, for
    * paging back and forth): a page cache on disk held a letter's signature block in plain (issue 16 finding 3).
-   * The pool writes its PNG to a private file, which is read and removed at once.
+   * The worker is handed the decrypted blob and returns the PNG in memory: nothing of the page touches the disk.
    */
   async renderPage(sha256: string, page: number): Promise<{ png: string; width: number; height: number }> {
     const key = `${sha256}:${page}`;
@@ -182,38 +186,32 @@ export class AttachmentViews {
       this.rendered.set(key, cached);
       return cached;
     }
-    const dir = join(this.deps.store.profileDir, 'cache', 'render');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = join(dir, `${process.pid}.${randomBytes(8).toString('hex')}.png`);
-    let png: Buffer;
+    let r: { png: Uint8Array; width: number; height: number };
     try {
-      await this.deps.pool().sanitisePage(this.deps.blobs.pathOf(sha256), page, [], tmp, { priority: true });
-      png = readFileSync(tmp);
+      r = await this.deps.pool().sanitisePage(this.deps.blobs.source(sha256), page, [], null, { priority: true });
     } catch (err) {
-      if (err instanceof AttachmentError) throw new ApiError(err.code === 'not_found' ? 'not_found' : 'bad_request', err.message);
-      throw err;
-    } finally {
-      rmSync(tmp, { force: true });
+      throw asApiError(err);
     }
-    const meta = await sharp(png).metadata();
-    const out = { png: png.toString('base64'), width: meta.width ?? 0, height: meta.height ?? 0 };
+    const out = { png: Buffer.from(r.png.buffer, r.png.byteOffset, r.png.byteLength).toString('base64'), width: r.width, height: r.height };
     this.rendered.set(key, out);
     if (this.rendered.size > RENDERED_PAGES_KEPT) this.rendered.delete(this.rendered.keys().next().value as string);
     return out;
   }
 
-  private readPiece(file: string, offset: number, length: number): { data: string; total: number } {
-    const total = statSync(file).size;
-    if (offset > total) throw new ApiError('bad_request', `offset ${offset} is past the end of the file (${total} bytes)`);
-    const n = Math.min(length, total - offset);
-    const buf = Buffer.alloc(n);
-    const fd = openSync(file, 'r');
+  /** Runs a read of a sealed blob, turning its failures (altered on disk, missing) into the API's errors. */
+  private blob<T>(read: () => T): T {
     try {
-      readSync(fd, buf, 0, n, offset);
-    } finally {
-      closeSync(fd);
+      return read();
+    } catch (err) {
+      throw asApiError(err);
     }
-    return { data: buf.toString('base64'), total };
+  }
+
+  private readPiece(sha256: string, offset: number, length: number): { data: string; total: number } {
+    const total = this.blob(() => this.deps.blobs.size(sha256));
+    if (offset > total) throw new ApiError('bad_request', `offset ${offset} is past the end of the file (${total} bytes)`);
+    const { data } = this.blob(() => this.deps.blobs.readRange(sha256, offset, length));
+    return { data: data.toString('base64'), total };
   }
 
   /** The original file, a piece at a time (the PDF viewer). */
@@ -221,7 +219,7 @@ export class AttachmentViews {
     const row = attachmentRow(this.db, id);
     if (!row.content_hash) throw new ApiError('not_found', 'No file is held for this attachment');
     if (this.requireOriginal(user, row) && offset === 0) this.audit(user, 'attachment.original_opened', row, { because: restrictedBecause(row) });
-    return { ...this.readPiece(this.deps.blobs.pathOf(row.content_hash), offset, length), offset, mimeType: row.mime_type, fileName: row.file_name };
+    return { ...this.readPiece(row.content_hash, offset, length), offset, mimeType: row.mime_type, fileName: row.file_name };
   }
 
   /** What may leave the desk: the sanitised PDF when the scan reveals its writer, else the original. */
@@ -234,7 +232,7 @@ export class AttachmentViews {
     if (offset === 0) this.audit(user, 'attachment.export', row, { sanitised: state.sanitised });
     const stem = row.file_name.slice(0, row.file_name.length - extname(row.file_name).length) || 'attachment';
     return {
-      ...this.readPiece(this.deps.blobs.pathOf(hash), offset, length),
+      ...this.readPiece(hash, offset, length),
       offset,
       mimeType: state.sanitised ? 'application/pdf' : row.mime_type,
       fileName: state.sanitised ? `${stem} (sanitised).pdf` : row.file_name,

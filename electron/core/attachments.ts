@@ -73,10 +73,38 @@ export class Attachments {
   constructor(deps: AttachmentsDeps, options: AttachmentsOptions = {}) {
     this.deps = deps;
     this.options = options;
-    this.blobs = new BlobStore(deps.store.profileDir, options.maxBytes ? { maxBytes: options.maxBytes } : {});
+    this.blobs = new BlobStore(deps.store.profileDir, { key: () => this.blobKey(), ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+    deps.vault.onUnlocked(() => this.sealStoredBlobs());
     const pool = () => this.pool();
     this.reading = new AttachmentReading({ store: deps.store, vault: deps.vault, blobs: this.blobs, uploads: deps.uploads, pool, emit: (e) => deps.emit(e), ...(options.faultRetryMs ? { faultRetryMs: options.faultRetryMs } : {}), ...(options.report ? { report: options.report } : {}) });
     this.views = new AttachmentViews({ store: deps.store, blobs: this.blobs, pool });
+  }
+
+  /**
+   * Every attachment blob (originals and sanitised copies) is sealed under one data key of the vault, scope
+   * "blobs", wrapped by the key ring like every allegation's: one file attached to two cases is stored once.
+   */
+  private blobKey(): Buffer {
+    if (!this.deps.vault.unlocked) throw new ApiError('unavailable', 'The vault is locked: attached files are sealed and cannot be read or stored until the desk passphrase is given. Nothing has been lost.');
+    return this.deps.vault.dataKey('blobs');
+  }
+
+  /** Seals, at unlock, files stored before blobs were sealed (resumable: what is left is sealed next time). */
+  async sealStoredBlobs(): Promise<void> {
+    try {
+      const r = await this.blobs.sealLegacy();
+      if (r.sealed || r.mismatched.length) {
+        this.deps.store.audit.record({ at: this.deps.store.now().toISOString(), userId: null, actor: 'IMS Desk vault', action: 'attachment.blobs_sealed', entity: 'attachment', entityId: null, allegationId: null, details: { sealed: r.sealed, mismatched: r.mismatched.length } });
+      }
+      if (r.mismatched.length) this.say(`${r.mismatched.length} stored file(s) do not match their names and were left unsealed for an administrator to check: ${r.mismatched.join(', ')}.`);
+    } catch (err) {
+      this.say(`Sealing the files stored before this version stopped (${(err as Error).message}); it carries on at the next unlock, and nothing was lost.`);
+    }
+  }
+
+  private say(sentence: string): void {
+    if (this.options.report) this.options.report(sentence);
+    else console.error(`[ims] ${sentence}`);
   }
 
   /** The OCR pool, started on first use. */

@@ -17,7 +17,6 @@ import type { CoreEvent } from '../../shared/api/events.ts';
 import { SyncEngine, type SyncOptions } from '../sync/engine.ts';
 import { SyncScheduler } from '../sync/scheduler.ts';
 import type { Applied } from '../sync/pull.ts';
-import { join } from 'node:path';
 
 export type CoreListener = (event: CoreEvent) => void;
 
@@ -78,7 +77,14 @@ export class Core {
     const blobs = this.attachments.blobs;
     this.sync = new SyncEngine(this.store, {
       ...options.sync,
-      blobs: { has: (h) => blobs.has(h), pathOf: (h) => blobs.pathOf(h), partialDir: join(blobs.root, 'tmp') },
+      blobs: {
+        has: (h) => blobs.has(h),
+        size: (h) => blobs.size(h),
+        readRange: (h, offset, length) => blobs.readRange(h, offset, length).data,
+        partialHeld: (h) => blobs.partialHeld(h),
+        appendPartial: (h, bytes) => blobs.appendPartial(h, bytes),
+        finishPartial: (h) => blobs.finishPartial(h),
+      },
       onApplied: (applied) => this.afterSync(applied),
       onStatus: (status) => this.emit({ type: 'sync.status', status }),
       sessionOf: (userId) => this.sessions.serverSessionOf(userId),

@@ -182,7 +182,7 @@ export class ScanInbox {
       const ingested = await ingestAttachment(this.attachments.blobs, path, name);
       stored = { sha256: ingested.blob.sha256, kind: ingested.kind };
       try {
-        pages = (await this.attachments.pool().probe(ingested.blob.path)).pageCount;
+        pages = (await this.attachments.pool().probe(this.attachments.blobs.source(ingested.blob.sha256))).pageCount;
       } catch (err) {
         status = 'refused';
         error = (err as Error).message;

@@ -3,21 +3,27 @@
 //   desk sent it before: deduplicated), and the rest goes in chunks from there;
 // - down: a file named by rows pulled from the server that this desk lacks; fetched by ranges into a partial file
 //   that survives a restart, checked against its name, then moved into the blob store.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync, createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import { MAX_CHUNK_BYTES } from '../../shared/sync/protocol.ts';
 import { ServerError, type ServerApi } from './server-api.ts';
 
-/** What sync needs of the desk's blob store (electron/attachments/blob-store.ts), passed in by the core. */
+/**
+ * What sync needs of the desk's blob store (electron/attachments/blob-store.ts), passed in by the core. Blobs are
+ * sealed at rest under this desk's own key, which no other desk holds, so what travels is the plaintext (over the
+ * authenticated connection), named and checked by its SHA-256: the receiver seals it under its own key as it arrives.
+ */
 export interface LocalBlobs {
   has(hash: string): boolean;
-  /** Where a stored blob is. */
-  pathOf(hash: string): string;
-  /** A folder on the same disk for partial downloads. */
-  readonly partialDir: string;
+  /** Plaintext size of a stored blob. */
+  size(hash: string): number;
+  /** A piece of a stored blob's plaintext. */
+  readRange(hash: string, offset: number, length: number): Uint8Array;
+  /** Bytes of `hash` already fetched (a download resumes from there). */
+  partialHeld(hash: string): number;
+  appendPartial(hash: string, bytes: Uint8Array): void;
+  /** Checks the fetched file against its name and stores it; throws (and forgets the partial) on a mismatch. */
+  finishPartial(hash: string): Promise<unknown>;
 }
 
 const CHUNK = 4 * 1024 * 1024;
@@ -34,57 +40,26 @@ export function filesWaiting(db: Db): number {
   return (prepared(db, 'SELECT count(*) AS n FROM sync_blobs WHERE done_at IS NULL').get() as { n: number }).n;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-function readRange(path: string, offset: number, length: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    const n = readSync(fd, buf, 0, length, offset);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 async function upload(api: ServerApi, desk: string, blobs: LocalBlobs, hash: string): Promise<void> {
-  const path = blobs.pathOf(hash);
-  const size = statSync(path).size;
+  const size = blobs.size(hash);
   let status = await api.blobStatus(desk, hash);
   while (!status.complete) {
     const length = Math.min(CHUNK, MAX_CHUNK_BYTES, size - status.received);
-    status = await api.putBlobChunk(desk, hash, status.received, size, readRange(path, status.received, length));
+    status = await api.putBlobChunk(desk, hash, status.received, size, blobs.readRange(hash, status.received, length));
   }
 }
 
 async function download(api: ServerApi, desk: string, blobs: LocalBlobs, hash: string): Promise<void> {
-  mkdirSync(blobs.partialDir, { recursive: true });
-  const partial = join(blobs.partialDir, `${hash}.part`);
-  let held = existsSync(partial) ? statSync(partial).size : 0;
+  let held = blobs.partialHeld(hash);
   for (;;) {
     const { bytes, total } = await api.getBlob(desk, hash, held, CHUNK);
     if (bytes.length) {
-      const fd = openSync(partial, held === 0 ? 'w' : 'a');
-      try {
-        writeSync(fd, bytes);
-      } finally {
-        closeSync(fd);
-      }
+      blobs.appendPartial(hash, bytes);
       held += bytes.length;
     }
     if (held >= total || bytes.length === 0) break;
   }
-  if ((await sha256File(partial)) !== hash) {
-    rmSync(partial, { force: true });
-    throw new Error('the file fetched does not match its name: fetched again next time');
-  }
-  const target = blobs.pathOf(hash);
-  mkdirSync(join(target, '..'), { recursive: true });
-  renameSync(partial, target);
+  await blobs.finishPartial(hash);
 }
 
 /**

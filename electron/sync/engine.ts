@@ -333,7 +333,14 @@ export class SyncEngine {
   }
 }
 
-const NO_BLOBS: LocalBlobs = { has: () => false, pathOf: () => '', partialDir: '' };
+const NO_BLOBS: LocalBlobs = {
+  has: () => false,
+  size: () => 0,
+  readRange: () => new Uint8Array(0),
+  partialHeld: () => 0,
+  appendPartial: () => {},
+  finishPartial: () => Promise.resolve(),
+};
 
 function hashesIn(changes: readonly ChangeRow[]): string[] {
   const out: string[] = [];

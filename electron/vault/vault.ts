@@ -48,6 +48,7 @@ export class Vault {
   private readonly db: Db;
   private readonly profileDir: string;
   private ring: LocalKeyRing | null = null;
+  private readonly unlockedListeners: Array<() => Promise<void>> = [];
 
   constructor(store: Store) {
     this.store = store;
@@ -94,6 +95,15 @@ export class Vault {
       throw error;
     }
     this.sealLegacyPlaintext();
+    for (const listener of this.unlockedListeners) await listener();
+  }
+
+  /**
+   * Work that needs the keys and is done at every unlock (sealing what was stored before sealing existed), run
+   * before unlock returns. A listener reports its own failures: the vault stays unlocked whatever it does.
+   */
+  onUnlocked(listener: () => Promise<void>): void {
+    this.unlockedListeners.push(listener);
   }
 
   /** The audit chain's first key, sealed here, while the vault is unlocked (null when locked or not yet keyed). */

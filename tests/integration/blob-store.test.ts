@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeSync, openSync, readdirSync, readFileSync, writeFileSync, ftruncateSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BlobStore } from '../../electron/attachments/blob-store.ts';
 import { ingestAttachment } from '../../electron/attachments/ingest.ts';
@@ -8,6 +8,8 @@ import { type AttachmentError } from '../../electron/attachments/errors.ts';
 import { DATA, tempDir } from '../helpers.ts';
 
 const FAX = join(DATA, 'ocr', 'fax-fine-g4-3pages.tif');
+const KEY = randomBytes(32);
+const key = () => KEY;
 const tmp = tempDir('ims-blobs-');
 afterAll(() => tmp.cleanup());
 
@@ -21,13 +23,15 @@ async function failure(p: Promise<unknown>): Promise<AttachmentError> {
 }
 
 describe('the content-addressed blob store', () => {
-  it('stores a file under blobs/aa/bbbb… by its SHA-256, and the same file twice only once', async () => {
-    const store = new BlobStore(join(tmp.dir, 'profile-a'));
+  it('stores a file under blobs/aa/bbbb… by its SHA-256, sealed, and the same file twice only once', async () => {
+    const store = new BlobStore(join(tmp.dir, 'profile-a'), { key });
     const sha = createHash('sha256').update(readFileSync(FAX)).digest('hex');
     const first = await ingestAttachment(store, FAX);
     expect(first).toMatchObject({ name: 'fax-fine-g4-3pages.tif', kind: 'tiff', mimeType: 'image/tiff', blob: { sha256: sha, existed: false } });
     expect(first.blob.path).toBe(join(tmp.dir, 'profile-a', 'blobs', sha.slice(0, 2), sha.slice(2)));
-    expect(readFileSync(first.blob.path).equals(readFileSync(FAX))).toBe(true);
+    // Sealed at rest: the file on disk is not the scan, and opens to exactly the scan.
+    expect(readFileSync(first.blob.path).includes(readFileSync(FAX).subarray(0, 64))).toBe(false);
+    expect(store.read(sha).equals(readFileSync(FAX))).toBe(true);
     const copy = join(tmp.dir, 'renamed-copy.tif');
     writeFileSync(copy, readFileSync(FAX));
     const second = await ingestAttachment(store, copy);
@@ -42,20 +46,20 @@ describe('the content-addressed blob store', () => {
     const fd = openSync(big, 'w');
     ftruncateSync(fd, 300 * 1024 * 1024);
     closeSync(fd);
-    const store = new BlobStore(join(tmp.dir, 'profile-b'));
+    const store = new BlobStore(join(tmp.dir, 'profile-b'), { key });
     const before = process.memoryUsage().rss;
     const err = await failure(ingestAttachment(store, big));
     expect(err.code).toBe('too_large');
     expect(err.message).toBe('huge.pdf is 300 MB, over the 250 MB limit for one attachment: split it or scan at a lower resolution');
     expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
     // The store itself also counts while streaming, whatever stat said.
-    const small = new BlobStore(join(tmp.dir, 'profile-c'), { maxBytes: 1000 });
+    const small = new BlobStore(join(tmp.dir, 'profile-c'), { key, maxBytes: 1000 });
     expect((await failure(small.putBuffer(Buffer.alloc(2000)))).code).toBe('too_large');
     expect(readdirSync(join(small.root, 'tmp'))).toEqual([]);
   });
 
   it('refuses an empty file and a program renamed .pdf before storing anything', async () => {
-    const store = new BlobStore(join(tmp.dir, 'profile-d'));
+    const store = new BlobStore(join(tmp.dir, 'profile-d'), { key });
     const empty = join(tmp.dir, 'empty.pdf');
     writeFileSync(empty, '');
     expect(await failure(ingestAttachment(store, empty))).toMatchObject({ code: 'empty', message: 'empty.pdf is empty (0 bytes): there is nothing to attach' });
