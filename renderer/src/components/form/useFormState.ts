@@ -42,9 +42,15 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
   const { allegationId, attachments, onDraftId } = options;
   const scanId = options.scanId ?? null;
 
+  // Fields changed since the last preview: their messages describe the value before, so they are hidden until the
+  // preview of the form as it now stands arrives (a message lingering under a field just put right would also move
+  // everything below it a moment later, under the pointer of someone about to click there).
+  const [changedSincePreview, setChangedSincePreview] = useState<ReadonlySet<string>>(() => new Set());
   const update = useCallback((path: Path, value: unknown) => {
     setForm((f) => setIn(f, path, value));
     setDirty(true);
+    const key = path.join('.');
+    setChangedSincePreview((c) => (c.has(key) ? c : new Set(c).add(key)));
   }, []);
   const touch = useCallback((path: Path) => setTouched((t) => (t.has(path.join('.')) ? t : new Set(t).add(path.join('.')))), []);
 
@@ -83,7 +89,11 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
     let current = true;
     const t = setTimeout(() => {
       call('intake.preview', { form, attachments, ...(allegationId ? { allegationId } : {}) }).then(
-        (p) => current && setPreview(p),
+        (p) => {
+          if (!current) return;
+          setPreview(p);
+          setChangedSincePreview(new Set());
+        },
         () => undefined,
       );
     }, PREVIEW_MS);
@@ -97,10 +107,11 @@ export function useFormState(options: { initial: AllegationForm; draftId: string
   const errorAt = useCallback(
     (path: Path, serverFields?: Record<string, string>): string | undefined => {
       const key = path.join('.');
-      const msg = serverFields?.[key] ?? preview?.fields[key];
+      const stale = [...changedSincePreview].some((c) => c === key || key.startsWith(`${c}.`) || c.startsWith(`${key}.`));
+      const msg = serverFields?.[key] ?? (stale ? undefined : preview?.fields[key]);
       return msg && (submitted || touched.has(key) || serverFields?.[key]) ? msg : undefined;
     },
-    [preview, submitted, touched],
+    [preview, submitted, touched, changedSincePreview],
   );
 
   /** A value kept as the record already held it that could not be read: shown at its field, not blocking. */
