@@ -3,7 +3,6 @@
 // attachment) and the suggestions are the attachments' own analysis, with anything in a place that reveals the
 // writer left out (the writer is a source: their details go to the restricted pane, never the open form). What is
 // read is held in memory for the session that keys it; once attached, the scan is read and stored as usual.
-import { existsSync } from 'node:fs';
 import type { HasStore } from './deps.ts';
 import type { Attachments } from './attachments.ts';
 import { prepared } from '../store/db.ts';
@@ -26,9 +25,9 @@ export interface ScanReading {
 const readings = new WeakMap<ScanReadingDeps, Map<string, Promise<ScanReading>>>();
 
 async function read(core: ScanReadingDeps, hash: string): Promise<ScanReading> {
-  const file = core.attachments.blobs.pathOf(hash);
-  if (!existsSync(file)) throw new ApiError('not_found', 'The scan’s file is missing from this desk');
-  const ocr = await core.attachments.pool().ocrAttachment(file);
+  if (!core.attachments.blobs.has(hash)) throw new ApiError('not_found', 'The scan’s file is missing from this desk');
+  // The blob is sealed at rest: the pool is handed a source that decrypts it, never the file's path.
+  const ocr = await core.attachments.pool().ocrAttachment(core.attachments.blobs.source(hash));
   const done = ocr.pages.filter((p) => p.status === 'done');
   // The one pipeline every text goes through (the writer withheld, their details never suggested); the form being
   // keyed has no subject yet, so the first person named is offered as the subject.
