@@ -99,7 +99,9 @@ beforeAll(async () => {
     // enough since issue 17 that a sample of them would leave the group nearly empty).
     if (a.time_critical_state === 'detected') {
       at(received + DAY / 8);
-      decideTimeCritical(core, analyst, a.id, flagged++ % 3 === 2 ? 'dismiss' : 'confirm', 'Read the sentence: the date is the event');
+      // The analyst confirms; only a duty or unit manager may dismiss (issue 19).
+      const dismiss = flagged++ % 3 === 2;
+      decideTimeCritical(core, dismiss ? manager : analyst, a.id, dismiss ? 'dismiss' : 'confirm', 'Read the sentence: the date is the event');
       worked.tc++;
     }
     if (random() < 0.55) continue;
