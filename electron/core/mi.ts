@@ -5,12 +5,10 @@ import type { UserRow } from './users.ts';
 import { actorFor } from './access.ts';
 import { queueRows } from '../store/queues.ts';
 import { csvCell } from '../search/csv.ts';
-import { ApiError } from '../../shared/api/errors.ts';
-import { NATIONAL_ROLES } from '../../shared/domain/vocabularies.ts';
-import { REGION_LABELS, unitByCode, unitName, type Region } from '../../shared/domain/units.ts';
 import { ukDate } from '../../shared/domain/uk-time.ts';
-import { breakdownLabel, computeMi, inFigure, miNow, type DrillTarget } from '../../shared/mi/compute.ts';
-import { BREAKDOWN_COLUMNS, MI_GROUPS, miGroup } from '../../shared/mi/measures.ts';
+import { computeMi, inFigure, miNow, type DrillTarget } from '../../shared/mi/compute.ts';
+import { BREAKDOWN_COLUMNS, MI_GROUPS } from '../../shared/mi/measures.ts';
+import { figureTitle, resolveMiScope } from '../../shared/mi/scope.ts';
 import type { MiScopeInput, MiScopeView, MiReportView } from '../../shared/api/mi.ts';
 import type { z } from 'zod';
 import type { miScopeInput } from '../../shared/api/mi.ts';
@@ -29,28 +27,9 @@ export function resolveScope(core: MiDeps, user: UserRow, input: ScopeInput | Mi
   return scopeView(core, user, input);
 }
 
-/** The scope view: with a user, what they may see (see resolveScope); without one (the CLI), exactly what was asked. */
+/** The scope view: with a user, what they may see (shared/mi/scope.ts); without one (the CLI), exactly what was asked. */
 export function scopeView(core: MiDeps, user: UserRow | null, input: ScopeInput | MiScopeInput): MiScopeView {
-  const national = user ? NATIONAL_ROLES.includes(user.role) : true;
-  const own = user?.unit_code ? unitByCode(user.unit_code) : undefined;
-  let level = input.level ?? (input.unit ? 'unit' : input.region ? 'region' : national ? (own?.region ? 'region' : 'national') : 'unit');
-  let region: Region | null = level === 'region' ? (input.region ?? own?.region ?? null) : null;
-  let unit: string | null = level === 'unit' ? (input.unit ?? user?.unit_code ?? null) : null;
-  if (level === 'region' && !region) level = 'national';
-  if (level === 'unit' && !unit) throw new ApiError('bad_request', 'Your account has no unit: choose a unit or a region');
-  if (unit && !unitByCode(unit)) throw new ApiError('bad_request', `There is no unit ${unit}`, { unit: 'choose a unit' });
-  if (user && !national && (level !== 'unit' || unit !== user.unit_code)) {
-    throw new ApiError('forbidden', `You can see the management information of your own unit (${unitName(user.unit_code)}); managers see other units, regions and national figures`);
-  }
-  if (level === 'national') {
-    region = null;
-    unit = null;
-  }
-  const today = ukDate(core.store.now());
-  const from = input.from ?? core.mi.span().first ?? today;
-  const to = input.to ?? (from > today ? from : today);
-  const label = level === 'national' ? 'National' : level === 'region' ? `${REGION_LABELS[region as Region]} region` : unitName(unit);
-  return { level, region, unit, label, from, to, by: input.by ?? 'unit' };
+  return resolveMiScope(user ? { role: user.role, unitCode: user.unit_code } : null, input, { today: ukDate(core.store.now()), firstDay: core.mi.span().first });
 }
 
 function factsOf(core: MiDeps, scope: MiScopeView, withIds = false) {
@@ -67,14 +46,6 @@ export function miReportFor(core: MiDeps, scope: MiScopeView): MiReportView {
   const pending = core.mi.pendingCount();
   const figures = computeMi(factsOf(core, scope), miNow(core.store.now()), scope.by);
   return { scope, asOf: core.store.now().toISOString(), ...figures, caughtUp: pending, tookMs: Math.round((performance.now() - started) * 10) / 10 };
-}
-
-export function figureTitle(target: DrillTarget): { title: string; label: string } {
-  if (target.group === 'total') return { title: 'All allegations', label: 'All allegations' };
-  const g = miGroup(target.group);
-  if (!g || !g.keys.includes(target.key)) throw new ApiError('bad_request', `There is no figure ${target.group} / ${target.key}`, { target: 'choose a figure of the report' });
-  const label = g.labels[target.key] ?? target.key;
-  return { title: g.title, label: target.row ? `${label} — ${breakdownLabel(target.row.key, target.row.by)}` : label };
 }
 
 /** The allegations behind one figure: the facts the figure's own test counts, shown as a queue. */

@@ -61,6 +61,18 @@ export const miTarget = z
   })
   .strict();
 
+export const miRecordsInput = z.object({ scope: miScopeInput, target: miTarget, limit: z.number().int().min(1).max(100_000).default(20_000) }).strict();
+
+/** The server's answer for the records behind a national figure: the allegations, by reference and unit. */
+export const miNationalRecords = z.object({
+  scope: miScopeView,
+  title: z.string(),
+  label: z.string(),
+  total: z.number().int(),
+  records: z.array(z.object({ allegationId: z.string(), reference: z.string().nullable(), unit: z.string().nullable() })),
+});
+export type MiNationalRecords = z.infer<typeof miNationalRecords>;
+
 export const miApi = {
   'mi.report': procedure({
     summary: 'Management information for a scope and period: timeliness (Figure 8), service standards, outcomes and actions, reporters and channels, data quality, grading, assurance and follow-ups.',
@@ -73,7 +85,7 @@ export const miApi = {
     summary: 'The allegations behind one figure of the management information, most urgent first.',
     access: MI_ROLES,
     mutates: false,
-    input: z.object({ scope: miScopeInput, target: miTarget, limit: z.number().int().min(1).max(100_000).default(20_000) }).strict(),
+    input: miRecordsInput,
     output: z.object({ scope: miScopeView, title: z.string(), label: z.string(), total: z.number().int(), rows: z.array(queueRow) }),
   }),
   'mi.export': procedure({
