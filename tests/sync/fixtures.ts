@@ -56,7 +56,7 @@ export async function startTestServer(options: { dataDir?: string } = {}): Promi
 }
 
 /** A new desk pointed at the server, registered by its first person's sign-in and approved by the administrator. */
-export async function joinDesk(s: TestServer, dir: string, name: string, unit: string, firstUser: string, options: CoreOptions = {}): Promise<Core> {
+export async function joinDesk(s: Pick<TestServer, 'url' | 'approve'>, dir: string, name: string, unit: string, firstUser: string, options: CoreOptions = {}): Promise<Core> {
   const core = await openCore(dir, options);
   const r = await dispatch(core, 'sync.configure', { url: s.url, deskName: name, unit }, null);
   if (!r.ok) throw new Error(`configure failed: ${r.error.message}`);
