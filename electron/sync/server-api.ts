@@ -19,6 +19,7 @@ import {
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { deskView, health, registerDeskResponse, serverUser, signInResponse } from '../../shared/server/api.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
+import { miNationalRecords, miReport, type MiScopeInput } from '../../shared/api/mi.ts';
 import type { HttpRequest, Transport } from './transport.ts';
 import { UnreachableError } from './transport.ts';
 
@@ -143,6 +144,15 @@ export class ServerApi {
 
   updateUser(session: string, id: string, patch: { displayName?: string; role?: Role; unit?: string | null; active?: boolean; password?: string }) {
     return this.json(serverUser, { method: 'PATCH', path: `/v1/admin/users/${encodeURIComponent(id)}`, json: patch, headers: headersOf({ session }) });
+  }
+
+  /** Management information over the national record, for the signed-in person (the server applies their access). */
+  miReport(deskToken: string, session: string, scope: MiScopeInput) {
+    return this.json(miReport, { method: 'POST', path: '/v1/mi/report', json: scope, headers: headersOf({ desk: deskToken, session }), timeoutMs: 60_000 });
+  }
+
+  miRecords(deskToken: string, session: string, input: { scope: MiScopeInput; target: { group: string; key: string; row?: { by: 'unit' | 'region' | 'month'; key: string } | undefined }; limit: number }) {
+    return this.json(miNationalRecords, { method: 'POST', path: '/v1/mi/records', json: input, headers: headersOf({ desk: deskToken, session }), timeoutMs: 60_000 });
   }
 
   blobStatus(deskToken: string, hash: string) {

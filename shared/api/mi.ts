@@ -88,6 +88,23 @@ export const miApi = {
     input: miRecordsInput,
     output: z.object({ scope: miScopeView, title: z.string(), label: z.string(), total: z.number().int(), rows: z.array(queueRow) }),
   }),
+  'mi.national': procedure({
+    summary: 'Management information over the national record, from the central server (with the same access rules); when the desk has no server, or cannot reach it, says why so that the screen shows the desk’s own figures.',
+    access: MI_ROLES,
+    mutates: false,
+    input: miScopeInput,
+    output: z.discriminatedUnion('available', [
+      z.object({ available: z.literal(true), report: miReport, server: z.string() }),
+      z.object({ available: z.literal(false), reason: z.string(), connected: z.boolean() }),
+    ]),
+  }),
+  'mi.nationalRecords': procedure({
+    summary: 'The allegations behind one national figure, from the central server: their references and units.',
+    access: MI_ROLES,
+    mutates: false,
+    input: miRecordsInput,
+    output: miNationalRecords,
+  }),
   'mi.export': procedure({
     summary: 'The management information as CSV (every figure, and the breakdown); the export is audited.',
     access: MI_ROLES,

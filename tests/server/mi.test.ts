@@ -159,6 +159,22 @@ eachDatabase('national management information', (h) => {
     expect(byDefault.body.scope).toMatchObject({ level: 'unit', unit: 'WMID' });
   });
 
+  it('answers a desk that asks for national figures for the person signed in there, with the server’s rules', async () => {
+    const viaDesk = await wmCompliance.call('mi.national', { level: 'unit', unit: 'WMID', by: 'unit', ...wholeYear });
+    expect(viaDesk.available).toBe(true);
+    const token = await h.signIn('wm.compliance');
+    const direct = await report(token, { level: 'unit', unit: 'WMID', by: 'unit', ...wholeYear });
+    if (!viaDesk.available) throw new Error(viaDesk.reason);
+    expect(viaDesk.server).toBe(h.url);
+    expect(figures(viaDesk.report)).toEqual(figures(direct.body));
+    // The server refuses a unit's compliance officer the national figures, as their desk does.
+    const refused = await wmCompliance.raw('mi.national', { level: 'national' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error).toMatchObject({ code: 'forbidden' });
+    const behind = await wmCompliance.call('mi.nationalRecords', { scope: { level: 'unit', unit: 'WMID', ...wholeYear }, target: { group: 'outcomes.category', key: 'actioned' } });
+    expect(behind.records.map((r) => r.unit)).toEqual(['WMID']);
+  });
+
   it('catches up with changes synced after, working out only the allegations they touched', async () => {
     const { id } = await lnAnalyst.call('allegations.create', { form: form(3) });
     const held = ln.store.db.prepare("SELECT id FROM allegations WHERE assessed_at IS NULL AND id <> ? ORDER BY received_at LIMIT 1").pluck().get(id) as string;
