@@ -34,8 +34,10 @@ export interface MiParams {
   from?: string | undefined;
   to?: string | undefined;
   by?: string | undefined;
+  /** 'server': the national record's figures, from the central server; otherwise this desk's own. */
+  source?: string | undefined;
 }
-const MI_PARAMS = ['level', 'region', 'unit', 'from', 'to', 'by'] as const;
+const MI_PARAMS = ['level', 'region', 'unit', 'from', 'to', 'by', 'source'] as const;
 function miParams(params: URLSearchParams): MiParams {
   return Object.fromEntries(MI_PARAMS.map((k) => [k, params.get(k) ?? undefined]).filter((e) => e[1] !== undefined));
 }

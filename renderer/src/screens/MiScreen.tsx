@@ -16,6 +16,7 @@ import { formatDateTime } from '../format.ts';
 import { Busy } from '../components/Busy.tsx';
 import { FigureCard, FigureLink } from '../components/mi/FigureCard.tsx';
 import { GuidanceLink } from '../components/GuidanceLink.tsx';
+import { useSyncStatus } from '../components/sync/useSyncStatus.ts';
 
 const ukDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 function today(): string {
@@ -193,17 +194,32 @@ function BreakdownTable({ report, scope }: { report: MiReportView; scope: MiPara
 
 export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
   const national = NATIONAL_ROLES.includes(user.role);
-  const input = { ...scope } as Record<string, string>;
-  const { data, error, loading } = useCall('mi.report', input as never);
+  const { source, ...asked } = scope;
+  const input = { ...asked } as Record<string, string>;
+  const sync = useSyncStatus();
+  const connected = Boolean(sync.status?.configured);
+  const fromServer = source === 'server';
+  const deskCall = useCall('mi.report', input as never);
+  const serverCall = useCall('mi.national', fromServer ? (input as never) : null);
+  const serverAnswer = fromServer ? serverCall.data : undefined;
+  const serverReport = serverAnswer?.available ? serverAnswer.report : null;
+  /** Which figures are shown: the server's when asked for and given; otherwise (and offline) this desk's. */
+  const shown: 'server' | 'desk' = serverReport ? 'server' : 'desk';
+  const data = fromServer ? (serverReport ?? (serverAnswer ? deskCall.data : undefined)) : deskCall.data;
+  const error = fromServer ? (serverCall.error ?? (serverAnswer && !serverAnswer.available ? deskCall.error : null)) : deskCall.error;
+  const loading = fromServer ? serverCall.loading || (!serverReport && deskCall.loading) : deskCall.loading;
   const showNational = national && data && data.scope.level !== 'national';
   const nationalInput = showNational ? { level: 'national', from: data.scope.from, to: data.scope.to, by: data.scope.by } : null;
-  const nationalReport = useCall('mi.report', nationalInput as never);
+  const nationalDesk = useCall('mi.report', (shown === 'desk' ? nationalInput : null) as never);
+  const nationalServer = useCall('mi.national', (shown === 'server' ? nationalInput : null) as never);
   const [preset, setPreset] = useState(scope.from || scope.to ? 'custom' : 'all');
   const [busy, setBusy] = useState<null | 'csv' | 'pdf'>(null);
   const [exportError, setExportError] = useState<string | null>(null);
 
   const go = (next: MiParams) => navigate({ name: 'mi', scope: Object.fromEntries(Object.entries({ ...scope, ...next }).filter((e) => e[1])) });
-  const resolved: MiParams = data ? { level: data.scope.level, region: data.scope.region ?? undefined, unit: data.scope.unit ?? undefined, from: data.scope.from, to: data.scope.to, by: data.scope.by } : scope;
+  const resolved: MiParams = data
+    ? { level: data.scope.level, region: data.scope.region ?? undefined, unit: data.scope.unit ?? undefined, from: data.scope.from, to: data.scope.to, by: data.scope.by, ...(shown === 'server' ? { source: 'server' } : {}) }
+    : scope;
   const drillScope = resolved;
 
   async function exportAs(kind: 'csv' | 'pdf') {
@@ -226,7 +242,7 @@ export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
   }
 
   const n = (id: string, key: string) => data?.groups[id]?.[key] ?? 0;
-  const nat = nationalReport.data;
+  const nat = shown === 'server' ? (nationalServer.data?.available ? nationalServer.data.report : undefined) : nationalDesk.data;
   const within = n('timeliness.target', 'within');
   const late = n('timeliness.target', 'late');
   const tcMet = n('timeCritical.standard', 'met');
@@ -240,15 +256,20 @@ export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
         <div>
           <Title order={2}>Management information</Title>
           <Text size="sm" c="dimmed">
-            {data ? `${data.scope.label} · allegations received ${data.scope.from} to ${data.scope.to} · figures as of ${formatDateTime(data.asOf)}, from the records` : 'Figures from the records as they stand'}
+            {data ? `${data.scope.label} · allegations received ${data.scope.from} to ${data.scope.to}` : 'Figures from the records as they stand'}
           </Text>
+          {data && (
+            <Text size="sm" fw={600} data-testid="mi-source">
+              {shown === 'server' ? `National record, from the server, as of ${formatDateTime(data.asOf)}` : `This desk’s records, as of ${formatDateTime(data.asOf)}`}
+            </Text>
+          )}
         </div>
         <Group gap="xs">
           <GuidanceLink step="management-information" />
-          <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} loading={busy === 'csv'} onClick={() => void exportAs('csv')} disabled={!data}>
+          <Button size="xs" variant="default" leftSection={<IconDownload size={14} />} loading={busy === 'csv'} onClick={() => void exportAs('csv')} disabled={!data || shown === 'server'}>
             Export CSV
           </Button>
-          <Button size="xs" variant="default" leftSection={<IconFileTypePdf size={14} />} loading={busy === 'pdf'} onClick={() => void exportAs('pdf')} disabled={!data}>
+          <Button size="xs" variant="default" leftSection={<IconFileTypePdf size={14} />} loading={busy === 'pdf'} onClick={() => void exportAs('pdf')} disabled={!data || shown === 'server'}>
             PDF report
           </Button>
           <Button size="xs" variant="default" leftSection={<IconPrinter size={14} />} onClick={() => window.print()} disabled={!data}>
@@ -258,6 +279,22 @@ export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
       </Group>
       <Card withBorder padding="sm" className="no-print">
         <Group gap="md" align="flex-end" wrap="wrap">
+          {connected && (
+            <div>
+              <Text size="sm" fw={500} mb={2} id="mi-source-label">
+                Figures from
+              </Text>
+              <SegmentedControl
+                aria-labelledby="mi-source-label"
+                value={fromServer ? 'server' : 'desk'}
+                onChange={(v) => go({ source: v === 'server' ? 'server' : undefined })}
+                data={[
+                  { value: 'desk', label: 'This desk' },
+                  { value: 'server', label: 'National record (server)' },
+                ]}
+              />
+            </div>
+          )}
           {national && (
             <SegmentedControl
               aria-label="Scope"
@@ -312,6 +349,16 @@ export function MiScreen({ user, scope }: { user: UserView; scope: MiParams }) {
           </div>
         </Group>
       </Card>
+      {fromServer && serverAnswer && !serverAnswer.available && (
+        <Alert color="yellow" icon={<IconAlertCircle size={18} />} title="Showing this desk’s figures" data-testid="mi-offline">
+          {serverAnswer.reason}
+        </Alert>
+      )}
+      {shown === 'server' && (
+        <Text size="xs" c="dimmed" className="no-print">
+          Computed by the server over every allegation synced to it, with the same rules as this desk; exports are of this desk’s figures.
+        </Text>
+      )}
       {exportError && (
         <Alert color="red" icon={<IconAlertCircle size={18} />} title="Could not export">
           {exportError}
