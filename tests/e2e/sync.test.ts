@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../electron/core/core.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
-import { startApp, signInAs, screenshot, seriousViolations, type App } from './harness.ts';
+import { startApp, screenshot, seriousViolations, type App } from './harness.ts';
+import { joinInBrowser as join } from './join-server.ts';
 import { signIn, tempDir } from '../helpers.ts';
 import { closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
@@ -19,23 +20,7 @@ const colleagueDir = tempDir('ims-e2e-desk-');
 let letterId = '';
 let reference = '';
 
-/** Joins a browser desk to the server from its set-up screen and signs its first person in (registering it). */
-async function joinInBrowser(app: App, deskName: string, unitLabel: RegExp, unitTyped: string, username: string): Promise<void> {
-  const { page } = app;
-  await page.getByRole('button', { name: 'Connect this desk to a central server' }).click();
-  await page.getByLabel('Server address').fill(s.url);
-  await page.getByLabel('Name of this desk').fill(deskName);
-  await page.getByRole('combobox', { name: 'Unit this desk serves' }).fill(unitTyped);
-  await page.getByRole('option', { name: unitLabel }).click();
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await page.getByText('use your account on the central server').waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
-    await screenshot(page, 'debug-connect');
-    throw e;
-  });
-  await signInAs(page, username);
-  await page.getByText('This desk is waiting for an administrator to approve it').waitFor();
-  await s.approve(app.core.sync.config?.deskId as string);
-}
+const joinInBrowser = (app: App, deskName: string, unitLabel: RegExp, unitTyped: string, username: string) => join(s, app, deskName, unitLabel, unitTyped, username);
 
 async function syncNow(page: Page): Promise<void> {
   await page.getByTestId('sync-indicator').click();
