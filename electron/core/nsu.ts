@@ -11,7 +11,7 @@ import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';
-import type { SourceKeyKind } from '../../shared/sources/keys.ts';
+import { reportedKeys, type SourceKeyKind } from '../../shared/sources/keys.ts';
 import type { ReferrerGroupView, SourceDetails } from '../../shared/api/sources.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { OffenceType } from '../../shared/domain/vocabularies.ts';
@@ -39,6 +39,19 @@ export function referrerGroups(core: NsuDeps, minCount = 2): ReferrerGroupView[]
     let item = byAllegation.get(r.allegation_id);
     if (!item) byAllegation.set(r.allegation_id, (item = { id: r.allegation_id, keys: [] }));
     item.keys.push({ kind: r.kind, digest: r.digest });
+  }
+  // What each referral reported (open data): a name that matches plus the same subject says more than the name.
+  const reported = new Map<string, { subjects: Array<{ forename: string; surname: string }>; postcodes: string[] }>();
+  const entry = (id: string) => reported.get(id) ?? reported.set(id, { subjects: [], postcodes: [] }).get(id) as { subjects: Array<{ forename: string; surname: string }>; postcodes: string[] };
+  for (const s of prepared(db, 'SELECT allegation_id, forename, surname FROM subjects WHERE removed_at IS NULL AND allegation_id IN (SELECT allegation_id FROM source_blind_index)').iterate() as IterableIterator<{ allegation_id: string; forename: string; surname: string }>) {
+    entry(s.allegation_id).subjects.push(s);
+  }
+  for (const a of prepared(db, 'SELECT allegation_id, postcode FROM addresses WHERE removed_at IS NULL AND postcode IS NOT NULL AND allegation_id IN (SELECT allegation_id FROM source_blind_index)').iterate() as IterableIterator<{ allegation_id: string; postcode: string }>) {
+    entry(a.allegation_id).postcodes.push(a.postcode);
+  }
+  for (const [id, r] of reported) {
+    const item = byAllegation.get(id);
+    if (item) for (const k of reportedKeys(r.subjects, r.postcodes)) item.keys.push({ kind: k.kind, digest: k.value });
   }
   const groups = groupReferrals([...byAllegation.values()]).filter((g) => g.ids.length >= minCount);
   const facts = prepared(
