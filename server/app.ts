@@ -10,6 +10,7 @@ import { deskRoutes } from './routes/desks.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { nsuRoutes } from './routes/nsu.ts';
 
 /** A push of MAX_PUSH changes with sealed payloads fits well inside this. */
 const BODY_LIMIT = 64 * 1024 * 1024;
@@ -37,5 +38,6 @@ export function buildApp(ctx: ServerContext, options: Pick<FastifyServerOptions,
   syncRoutes(app, ctx);
   blobRoutes(app, ctx);
   keyRoutes(app, ctx);
+  nsuRoutes(app, ctx);
   return app;
 }

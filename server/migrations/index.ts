@@ -3,6 +3,7 @@
 import * as m0001 from './0001-national-record.ts';
 import * as m0002 from './0002-key-service.ts';
 import * as m0003 from './0003-rows-by-allegation.ts';
+import * as m0004 from './0004-national-referrers.ts';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'national-record', sql: m0001.sql },
   { version: 2, name: 'key-service', sql: m0002.sql },
   { version: 3, name: 'rows-by-allegation', sql: m0003.sql },
+  { version: 4, name: 'national-referrers', sql: m0004.sql },
 ];

@@ -1,0 +1,31 @@
+// Issue 16: national repeat referrers. Desks deposit each allegation's data key with the server (kept wrapped by
+// the KEK, like data_keys), so the server can open the sealed source details it receives, in memory only, and
+// keep blind indexes of them under its own blind-index key (keys/blind-index.ts). The index is derived data,
+// recomputed whenever the details change: it is replaced, not appended.
+export const sql = `
+CREATE TABLE deposited_keys (
+  allegation_id text NOT NULL,
+  desk_id       text NOT NULL REFERENCES desks(id),
+  kek_id        text NOT NULL,
+  wrapped       text NOT NULL, -- base64
+  deposited_at  timestamptz NOT NULL,
+  PRIMARY KEY (allegation_id, desk_id)
+);
+
+CREATE TABLE source_index (
+  allegation_id text NOT NULL,
+  kind          text NOT NULL,
+  digest        text NOT NULL,
+  PRIMARY KEY (allegation_id, kind, digest)
+);
+CREATE INDEX source_index_digest ON source_index (kind, digest);
+
+-- Per allegation with sealed source details: whether the server could index them, and if not why (no key
+-- deposited yet, or none that opens them).
+CREATE TABLE source_index_state (
+  allegation_id text PRIMARY KEY,
+  key_id        text,
+  indexed_at    timestamptz NOT NULL,
+  problem       text
+);
+`;
