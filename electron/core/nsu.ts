@@ -18,7 +18,7 @@ import type { OffenceType } from '../../shared/domain/vocabularies.ts';
 
 const DAY = 86_400_000;
 
-interface AllegationFacts {
+export interface AllegationFacts {
   id: string;
   reference: string;
   received_at: string;
@@ -54,7 +54,15 @@ export function referrerGroups(core: NsuDeps, minCount = 2): ReferrerGroupView[]
     if (item) for (const k of reportedKeys(r.subjects, r.postcodes)) item.keys.push({ kind: k.kind, digest: k.value });
   }
   const groups = groupReferrals([...byAllegation.values()]).filter((g) => g.ids.length >= minCount);
-  const facts = prepared(
+  const facts = factsStatement(db);
+  return groups
+    .map((g) => describe(core, g.ids.map((id) => facts.get(id) as AllegationFacts), g.linkedBy))
+    .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));
+}
+
+/** An allegation's facts as this desk holds them (the group's list and its indicators are built from these). */
+export function factsStatement(db: NsuDeps['store']['db']) {
+  return prepared(
     db,
     `SELECT a.id, a.reference, a.received_at, a.unit_code,
             (SELECT group_concat(offence_type, ',') FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL) AS offences,
@@ -65,12 +73,9 @@ export function referrerGroups(core: NsuDeps, minCount = 2): ReferrerGroupView[]
             (SELECT max(at) FROM source_contacts c WHERE c.allegation_id = a.id AND c.tasking = 1) AS last_tasking
      FROM allegations a WHERE a.id = ?`,
   );
-  return groups
-    .map((g) => describe(core, g.ids.map((id) => facts.get(id) as AllegationFacts), g.linkedBy))
-    .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));
 }
 
-function describe(core: NsuDeps, members: AllegationFacts[], linkedBy: string[]): ReferrerGroupView {
+export function describe(core: NsuDeps, members: AllegationFacts[], linkedBy: string[]): ReferrerGroupView {
   members.sort((a, b) => a.received_at.localeCompare(b.received_at));
   const first = members[0] as AllegationFacts;
   const last = members.at(-1) as AllegationFacts;

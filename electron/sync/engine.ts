@@ -24,6 +24,7 @@ import { filesWaiting, queueUploads, transferFiles, type LocalBlobs } from './bl
 const DAY_MS = 86_400_000;
 const PULL_PAGE = 1000;
 const SNAPSHOT_PAGE = 500;
+const DEPOSIT_BATCH = 500;
 
 /** Named places in a cycle where the property tests make the desk "crash" (throw): progress must survive any of them. */
 export type CrashPoint = 'push:answered' | 'push:recorded' | 'restore:answered' | 'pull:answered' | 'pull:applied' | 'snapshot:answered';
@@ -38,6 +39,12 @@ export interface SyncOptions {
   /** The server session of a person signed in here, to tell the server of their resolved conflicts. */
   sessionOf?: (userId: string) => string | null;
   crash?: (point: CrashPoint) => void;
+  /**
+   * The data keys of these allegations as this desk's vault holds them (base64), or null while it is locked: they
+   * are deposited with the server so it can index sealed source details nationally. Allegations whose key this
+   * desk does not hold (sealed by another desk) are left out.
+   */
+  dataKeys?: (allegationIds: readonly string[]) => Array<{ allegationId: string; dataKey: string }> | null;
 }
 
 export interface CycleResult {
@@ -180,6 +187,7 @@ export class SyncEngine {
         }
       }
       await this.pushAll(api, c.deskToken, result);
+      await this.depositKeys(api, c.deskToken);
       await this.restore(api, c.deskToken);
       await this.pullAll(api, c.deskToken, result);
       await this.tellResolutions(api, c.deskToken);
@@ -254,6 +262,35 @@ export class SyncEngine {
         result.rejected += rejected.length;
       })();
       this.options.crash?.('push:recorded');
+    }
+  }
+
+  /**
+   * Deposits the data key of each allegation whose source details this desk sealed and has not deposited yet, so
+   * the server can index them nationally (its blind-index key never comes here). Skipped while the vault is locked.
+   */
+  private async depositKeys(api: ServerApi, desk: string): Promise<void> {
+    if (!this.options.dataKeys) return;
+    const db = this.store.db;
+    const waiting = (
+      prepared(
+        db,
+        `SELECT s.allegation_id AS id FROM source_details s
+         WHERE NOT EXISTS (SELECT 1 FROM server_key_deposits d WHERE d.allegation_id = s.allegation_id)
+           AND EXISTS (SELECT 1 FROM data_keys k WHERE k.scope = 'allegation:' || s.allegation_id)
+         LIMIT 5000`,
+      ).all() as Array<{ id: string }>
+    ).map((r) => r.id);
+    for (let i = 0; i < waiting.length; i += DEPOSIT_BATCH) {
+      const ids = waiting.slice(i, i + DEPOSIT_BATCH);
+      const keys = this.options.dataKeys(ids);
+      if (!keys) return;
+      if (keys.length) await api.depositKeys(desk, keys);
+      const at = this.store.now().toISOString();
+      db.transaction(() => {
+        const mark = prepared(db, 'INSERT OR IGNORE INTO server_key_deposits (allegation_id, deposited_at) VALUES (?, ?)');
+        for (const k of keys) mark.run(k.allegationId, at);
+      })();
     }
   }
 

@@ -18,6 +18,7 @@ import {
 } from '../../shared/sync/protocol.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { deskView, health, registerDeskResponse, serverUser, signInResponse } from '../../shared/server/api.ts';
+import { depositKeysResponse, nationalReferrers } from '../../shared/server/nsu.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import type { HttpRequest, Transport } from './transport.ts';
 import { UnreachableError } from './transport.ts';
@@ -143,6 +144,16 @@ export class ServerApi {
 
   updateUser(session: string, id: string, patch: { displayName?: string; role?: Role; unit?: string | null; active?: boolean; password?: string }) {
     return this.json(serverUser, { method: 'PATCH', path: `/v1/admin/users/${encodeURIComponent(id)}`, json: patch, headers: headersOf({ session }) });
+  }
+
+  /** Hands the server data keys of allegations whose source details this desk sealed (national blind indexes). */
+  depositKeys(deskToken: string, keys: Array<{ allegationId: string; dataKey: string }>) {
+    return this.json(depositKeysResponse, { method: 'POST', path: '/v1/keys/deposit', json: { keys }, headers: headersOf({ desk: deskToken }), timeoutMs: 120_000 });
+  }
+
+  /** NSU's national repeat referrers, for the signed-in NSU officer. */
+  nationalReferrers(session: string, minCount: number) {
+    return this.json(nationalReferrers, { method: 'GET', path: `/v1/nsu/referrers?minCount=${minCount}`, headers: headersOf({ session }), timeoutMs: 120_000 });
   }
 
   blobStatus(deskToken: string, hash: string) {

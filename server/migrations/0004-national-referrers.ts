@@ -26,6 +26,8 @@ CREATE TABLE source_index_state (
   allegation_id text PRIMARY KEY,
   key_id        text,
   indexed_at    timestamptz NOT NULL,
+  -- Every change up to this number was in the rows the index was computed from.
+  indexed_seq   bigint NOT NULL,
   problem       text
 );
 `;

@@ -61,8 +61,11 @@ async function catchUp(ctx: ServerContext): Promise<number> {
   const [top] = await ctx.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM change_log');
   const to = Number(top?.seq ?? 0);
   if (to <= from) return 0;
+  // Allegations already indexed from rows that held the change (at deposit, or by another instance) are skipped.
   const rows = await ctx.db.query<{ allegation_id: string }>(
-    "SELECT DISTINCT allegation_id FROM change_log WHERE seq > $1 AND seq <= $2 AND status = 'accepted' AND entity = ANY($3) AND allegation_id IS NOT NULL",
+    `SELECT DISTINCT c.allegation_id FROM change_log c
+     WHERE c.seq > $1 AND c.seq <= $2 AND c.status = 'accepted' AND c.entity = ANY($3) AND c.allegation_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM source_index_state s WHERE s.allegation_id = c.allegation_id AND s.problem IS NULL AND s.indexed_seq >= c.seq)`,
     [from, to, INDEXED_ENTITIES],
   );
   const indexed = await indexAllegations(ctx, rows.map((r) => r.allegation_id));
@@ -91,6 +94,10 @@ export async function indexAllegations(ctx: ServerContext, ids: readonly string[
 
 async function indexBatch(ctx: ServerContext, ids: string[]): Promise<number> {
   const db = ctx.db;
+  // Numbers are taken and committed in order under the write lock: every change up to the newest visible one is in
+  // the rows read next.
+  const [top] = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM change_log');
+  const upTo = Number(top?.seq ?? 0);
   const sources = await db.query<{ id: string; data: Fields }>("SELECT id, data FROM entity_rows WHERE entity = 'source_details' AND id = ANY($1)", [ids]);
   if (!sources.length) return 0;
   const withSource = sources.map((s) => s.id);
@@ -135,10 +142,10 @@ async function indexBatch(ctx: ServerContext, ids: string[]): Promise<number> {
       await tx.query('INSERT INTO source_index (allegation_id, kind, digest) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING', [list.map((r) => r.a), list.map((r) => r.k), list.map((r) => r.d)]);
     }
     await tx.query(
-      `INSERT INTO source_index_state (allegation_id, key_id, indexed_at, problem)
-       SELECT a, CASE WHEN p IS NULL THEN $4 END, $3, p FROM unnest($1::text[], $2::text[]) AS t(a, p)
-       ON CONFLICT (allegation_id) DO UPDATE SET key_id = COALESCE(EXCLUDED.key_id, source_index_state.key_id), indexed_at = EXCLUDED.indexed_at, problem = EXCLUDED.problem`,
-      [results.map((r) => r.id), results.map((r) => r.problem) as unknown as string[], now, ctx.blindIndex.keyId],
+      `INSERT INTO source_index_state (allegation_id, key_id, indexed_at, indexed_seq, problem)
+       SELECT a, CASE WHEN p IS NULL THEN $4 END, $3, $5, p FROM unnest($1::text[], $2::text[]) AS t(a, p)
+       ON CONFLICT (allegation_id) DO UPDATE SET key_id = COALESCE(EXCLUDED.key_id, source_index_state.key_id), indexed_at = EXCLUDED.indexed_at, indexed_seq = EXCLUDED.indexed_seq, problem = EXCLUDED.problem`,
+      [results.map((r) => r.id), results.map((r) => r.problem) as unknown as string[], now, ctx.blindIndex.keyId, upTo],
     );
   });
   return results.filter((r) => r.keys).length;
