@@ -30,7 +30,7 @@ describe(`national repeat referrers on the 10k corpus, through the server [${POS
   const h = new Harness(POSTGRES_URL ? 'PostgreSQL' : 'PGlite');
   const byId = new Map<string, string>();
   let result: NationalReferrers;
-  let seconds = { push: 0, deposit: 0, read: 0 };
+  const seconds = { push: 0, deposit: 0, read: 0 };
 
   beforeAll(async () => {
     await h.start();
