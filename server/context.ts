@@ -6,6 +6,7 @@ import type { BlobStore } from './blobs/blob-store.ts';
 import type { NudgeHub } from './sync/nudge.ts';
 import type { KeyEncryptionService } from './keys/key-service.ts';
 import type { BlindIndexService } from './keys/blind-index.ts';
+import type { CountersignService } from './keys/countersign.ts';
 
 export interface ServerContext {
   db: Database;
@@ -15,6 +16,8 @@ export interface ServerContext {
   keys: KeyEncryptionService;
   /** Keyed digests of source identifiers for national repeat referrers; the key never leaves the server. */
   blindIndex: BlindIndexService;
+  /** Signs desks' audit heads at sync (desks verify with its public key). */
+  countersign: CountersignService;
   blobs: BlobStore;
   hub: NudgeHub;
   now: () => Date;

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalKeyFile, type KeyEncryptionService } from './keys/key-service.ts';
 import { LocalBlindIndexKey, type BlindIndexService } from './keys/blind-index.ts';
+import { LocalCountersignKey, type CountersignService } from './keys/countersign.ts';
 import { buildApp } from './app.ts';
 import type { ServerContext } from './context.ts';
 import type { Database } from './db/database.ts';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   keys?: KeyEncryptionService;
   /** The blind-index key service; the local key file under the data folder when not given. */
   blindIndex?: BlindIndexService;
+  /** The key that countersigns desks' audit heads; the local key file under the data folder when not given. */
+  countersign?: CountersignService;
 }
 
 export interface RunningServer {
@@ -87,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       auditKey: options.auditKey ?? loadAuditKey(options.dataDir),
       keys: options.keys ?? LocalKeyFile.load(options.dataDir),
       blindIndex: options.blindIndex ?? LocalBlindIndexKey.load(options.dataDir),
+      countersign: options.countersign ?? LocalCountersignKey.load(options.dataDir),
       blobs: new FsBlobStore(join(options.dataDir, 'blobs')),
       hub: new NudgeHub(),
       now,

@@ -5,7 +5,7 @@ import { decideGroup, referrerGroups, revealGroup } from '../core/nsu.ts';
 import { referrerView } from '../core/nsu-national.ts';
 import { prepared } from '../store/db.ts';
 import { intelligenceReport } from '../core/report.ts';
-import { verifyAuditTrail } from '../core/audit-trail.ts';
+import { verifyAuditTrailWithServer } from '../core/audit-trail.ts';
 
 type SourceProcedures = 'allegations.report' | 'vault.status' | 'source.status' | 'source.open' | 'source.update' | 'source.addContact' | 'nsu.referrers' | 'nsu.referrerView' | 'nsu.reveal' | 'nsu.decide' | 'audit.sourceAccess' | 'audit.verify';
 
@@ -55,5 +55,5 @@ export const sourceHandlers: Handlers<SourceProcedures> = {
       reason: (JSON.parse(r.details) as { reason?: string }).reason ?? null,
     }));
   },
-  'audit.verify': (ctx) => verifyAuditTrail(ctx.core),
+  'audit.verify': (ctx) => verifyAuditTrailWithServer(ctx.core),
 };

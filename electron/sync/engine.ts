@@ -17,6 +17,7 @@ import { FetchTransport, checkServerUrl, type Transport } from './transport.ts';
 import { ServerApi, ServerError, UnreachableError } from './server-api.ts';
 import { cursors, lastSync, noteSync, saveCursors, saveServerConfig, serverConfig, waitingChanges, type ServerConfig } from './state.ts';
 import { MutationTooLargeError, nextBatch, recordPush } from './push.ts';
+import { recordCountersign } from '../store/audit-countersigns.ts';
 import { applyPullPage, applyRows, queueDownloads, type Applied } from './pull.ts';
 import { markTold, openConflicts, pendingRestores, recordConflicts, restoreRejected, untoldResolutions } from './conflicts.ts';
 import { filesWaiting, queueUploads, transferFiles, type LocalBlobs } from './blobs.ts';
@@ -255,6 +256,8 @@ export class SyncEngine {
       const at = this.store.now().toISOString();
       this.store.db.transaction(() => {
         const rejected = recordPush(this.store.db, batch, answer, at);
+        const deskId = this.config?.deskId;
+        if (answer.auditHead?.countersign && deskId) recordCountersign(this.store.db, deskId, { ...answer.auditHead, countersign: answer.auditHead.countersign }, at);
         recordConflicts(this.store.db, rejected, at);
         queueUploads(this.store.db, hashesIn(batch), this.options.blobs ?? NO_BLOBS, at);
         noteSync(this.store.db, { pushAt: at });
@@ -263,6 +266,28 @@ export class SyncEngine {
       })();
       this.options.crash?.('push:recorded');
     }
+  }
+
+  /**
+   * Asks the server for the latest head of this desk's audit chain it countersigned, and keeps it: a desk whose
+   * stored countersignatures were removed together with the log they vouched for is still checked by verify.
+   * 'offline' when the server cannot be reached; 'alone' for a desk without one.
+   */
+  async refreshCountersign(): Promise<'checked' | 'offline' | 'alone'> {
+    const c = this.config;
+    const api = this.server();
+    if (!c?.deskToken || !c.deskId || !api) return 'alone';
+    let answer;
+    try {
+      answer = await api.auditHead(c.deskToken);
+    } catch {
+      // Unreachable, or refusing this desk: verify goes on with the countersignatures held here.
+      return 'offline';
+    }
+    const head = answer.head;
+    const deskId = c.deskId;
+    if (head) this.store.db.transaction(() => recordCountersign(this.store.db, deskId, head, this.store.now().toISOString()))();
+    return 'checked';
   }
 
   /**

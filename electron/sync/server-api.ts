@@ -19,6 +19,7 @@ import {
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { deskView, health, registerDeskResponse, serverUser, signInResponse } from '../../shared/server/api.ts';
 import { depositKeysResponse, nationalReferrers } from '../../shared/server/nsu.ts';
+import { countersignedHead } from '../../shared/sync/countersign.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import type { HttpRequest, Transport } from './transport.ts';
 import { UnreachableError } from './transport.ts';
@@ -144,6 +145,11 @@ export class ServerApi {
 
   updateUser(session: string, id: string, patch: { displayName?: string; role?: Role; unit?: string | null; active?: boolean; password?: string }) {
     return this.json(serverUser, { method: 'PATCH', path: `/v1/admin/users/${encodeURIComponent(id)}`, json: patch, headers: headersOf({ session }) });
+  }
+
+  /** The latest head of this desk's audit chain the server countersigned. */
+  auditHead(deskToken: string) {
+    return this.json(countersignedHead, { method: 'GET', path: '/v1/sync/audit-head', headers: headersOf({ desk: deskToken }) });
   }
 
   /** Hands the server data keys of allegations whose source details this desk sealed (national blind indexes). */

@@ -199,7 +199,7 @@ export const sourcesApi = {
     output: z.array(auditEntryView),
   }),
   'audit.verify': procedure({
-    summary: "Check the whole audit chain with the vault's key: every entry's MAC, the order, and the signed head; reports the first entry that does not verify.",
+    summary: "Check the whole audit chain with the vault's key: every entry's MAC, the order, the signed head, and every head the server countersigned at sync; reports the first entry that does not verify.",
     access: ['sacu', 'admin', 'manager'],
     mutates: false,
     input: z.object({}),
@@ -212,6 +212,10 @@ export const sourcesApi = {
       keyedFrom: z.number().int().nullable(),
       head: z.object({ seq: z.number(), signed: z.boolean() }).nullable(),
       lastAt: isoDateTime.nullable(),
+      /** The latest head the server countersigned at sync (null: none yet, or a desk without a server). */
+      countersigned: z.object({ seq: z.number().int(), serverAuditSeq: z.number().int(), receivedAt: isoDateTime }).nullable(),
+      /** Whether the server was asked for its latest countersignature just now. */
+      server: z.enum(['checked', 'offline', 'alone']),
     }),
   }),
 } as const;
