@@ -18,6 +18,7 @@ import { ServerApi, ServerError, UnreachableError } from './server-api.ts';
 import { cursors, lastSync, noteSync, saveCursors, saveServerConfig, serverConfig, waitingChanges, type ServerConfig } from './state.ts';
 import { MutationTooLargeError, nextBatch, recordPush } from './push.ts';
 import { recordCountersign } from '../store/audit-countersigns.ts';
+import { SOURCE_ACCESS_ACTIONS } from '../../shared/server/nsu.ts';
 import { applyPullPage, applyRows, queueDownloads, type Applied } from './pull.ts';
 import { markTold, openConflicts, pendingRestores, recordConflicts, restoreRejected, untoldResolutions } from './conflicts.ts';
 import { filesWaiting, queueUploads, transferFiles, type LocalBlobs } from './blobs.ts';
@@ -189,6 +190,7 @@ export class SyncEngine {
       }
       await this.pushAll(api, c.deskToken, result);
       await this.depositKeys(api, c.deskToken);
+      await this.sendSourceAccess(api, c.deskToken);
       await this.restore(api, c.deskToken);
       await this.pullAll(api, c.deskToken, result);
       await this.tellResolutions(api, c.deskToken);
@@ -265,6 +267,32 @@ export class SyncEngine {
         result.rejected += rejected.length;
       })();
       this.options.crash?.('push:recorded');
+    }
+  }
+
+  /**
+   * Sends the source-access entries of this desk's audit chain (who opened which pane, when and why) that the server
+   * does not have yet, for SACU's view across every desk. The chain itself stays here; its head is countersigned.
+   */
+  private async sendSourceAccess(api: ServerApi, desk: string): Promise<void> {
+    const db = this.store.db;
+    const cursorOf = () => Number((prepared(db, "SELECT value FROM meta WHERE key = 'source_access_sent'").get() as { value: string } | undefined)?.value ?? 0);
+    for (let guard = 0; guard < 1000; guard++) {
+      const rows = prepared(db, `SELECT seq, hash, at, user_id, actor, action, allegation_id, details FROM audit_log WHERE seq > ? AND action IN (${SOURCE_ACCESS_ACTIONS.map(() => '?').join(', ')}) ORDER BY seq LIMIT 500`).all(cursorOf(), ...SOURCE_ACCESS_ACTIONS) as Array<{ seq: number; hash: string; at: string; user_id: string | null; actor: string; action: (typeof SOURCE_ACCESS_ACTIONS)[number]; allegation_id: string | null; details: string }>;
+      if (!rows.length) return;
+      const entries = rows.map((r) => {
+        let d: Record<string, unknown> = {};
+        try {
+          d = JSON.parse(r.details) as Record<string, unknown>;
+        } catch {
+          // an unreadable entry still says who and when; verify reports the damage
+        }
+        const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : null);
+        return { seq: r.seq, hash: r.hash, at: r.at, userId: r.user_id, actor: r.actor.slice(0, 200), action: r.action, allegationId: r.allegation_id, reference: text(d.reference, 64), reason: text(d.reason, 2000) };
+      });
+      await api.sendSourceAccess(desk, entries);
+      const upTo = (rows.at(-1) as { seq: number }).seq;
+      db.transaction(() => prepared(db, "INSERT INTO meta (key, value) VALUES ('source_access_sent', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(upTo)))();
     }
   }
 

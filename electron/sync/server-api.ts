@@ -18,7 +18,7 @@ import {
 } from '../../shared/sync/protocol.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { deskView, health, registerDeskResponse, serverUser, signInResponse } from '../../shared/server/api.ts';
-import { depositKeysResponse, nationalReferrers } from '../../shared/server/nsu.ts';
+import { depositKeysResponse, deskSourceAccessResponse, nationalReferrers } from '../../shared/server/nsu.ts';
 import { countersignedHead } from '../../shared/sync/countersign.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import type { HttpRequest, Transport } from './transport.ts';
@@ -145,6 +145,11 @@ export class ServerApi {
 
   updateUser(session: string, id: string, patch: { displayName?: string; role?: Role; unit?: string | null; active?: boolean; password?: string }) {
     return this.json(serverUser, { method: 'PATCH', path: `/v1/admin/users/${encodeURIComponent(id)}`, json: patch, headers: headersOf({ session }) });
+  }
+
+  /** Source-access entries of this desk's audit chain, for SACU's view across desks. */
+  sendSourceAccess(deskToken: string, entries: Array<{ seq: number; hash: string; at: string; userId: string | null; actor: string; action: string; allegationId: string | null; reference: string | null; reason: string | null }>) {
+    return this.json(deskSourceAccessResponse, { method: 'POST', path: '/v1/audit/source-access', json: { entries }, headers: headersOf({ desk: deskToken }) });
   }
 
   /** The latest head of this desk's audit chain the server countersigned. */

@@ -31,3 +31,25 @@ CREATE TABLE source_index_state (
   problem       text
 );
 `;
+
+// Who opened which source pane, when and why, as each desk recorded it in its own (countersigned) audit chain and
+// sent after its pushes: SACU reads it across every desk. One row per desk entry (idempotent by desk and entry).
+export const sourceAccessSql = `
+CREATE TABLE desk_source_access (
+  desk_id       text NOT NULL REFERENCES desks(id),
+  desk_seq      bigint NOT NULL,
+  desk_hash     text NOT NULL,
+  at            timestamptz NOT NULL,
+  user_id       text,
+  actor         text NOT NULL,
+  action        text NOT NULL,
+  allegation_id text,
+  reference     text,
+  reason        text,
+  received_at   timestamptz NOT NULL,
+  server_seq    bigint NOT NULL,
+  PRIMARY KEY (desk_id, desk_seq)
+);
+CREATE INDEX desk_source_access_at ON desk_source_access (at);
+CREATE INDEX desk_source_access_allegation ON desk_source_access (allegation_id);
+`;

@@ -15,5 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'national-record', sql: m0001.sql },
   { version: 2, name: 'key-service', sql: m0002.sql },
   { version: 3, name: 'rows-by-allegation', sql: m0003.sql },
-  { version: 4, name: 'national-referrers', sql: m0004.sql },
+  { version: 4, name: 'national-referrers', sql: m0004.sql + m0004.sourceAccessSql },
 ];

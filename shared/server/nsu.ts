@@ -44,3 +44,45 @@ export const nationalReferrers = z.object({
   auditSeq: z.number().int().positive(),
 });
 export type NationalReferrers = z.infer<typeof nationalReferrers>;
+
+/** A desk's source-access audit entries, sent after its pushes for SACU's view across desks. */
+export const SOURCE_ACCESS_ACTIONS = ['source.open', 'source.open_refused', 'nsu.reveal', 'nsu.reveal_refused', 'source.update', 'source.contact'] as const;
+export const deskSourceAccessEntry = z
+  .object({
+    seq: z.number().int().positive(),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    at: z.string().datetime({ offset: true }),
+    userId: z.string().max(64).nullable(),
+    actor: z.string().max(200),
+    action: z.enum(SOURCE_ACCESS_ACTIONS),
+    allegationId: z.string().max(64).nullable(),
+    reference: z.string().max(64).nullable(),
+    reason: z.string().max(2000).nullable(),
+  })
+  .strict();
+export const deskSourceAccessRequest = z.object({ entries: z.array(deskSourceAccessEntry).min(1).max(1000) }).strict();
+export const deskSourceAccessResponse = z.object({ received: z.number().int().min(0), upTo: z.number().int().min(0) });
+
+export const sourceAccessQuery = z
+  .object({
+    user: z.string().trim().max(100).optional(),
+    allegationId: z.string().max(64).optional(),
+    desk: z.string().max(64).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .strict();
+export const sourceAccessRow = z.object({
+  deskId: z.string(),
+  deskName: z.string().nullable(),
+  deskSeq: z.number().int(),
+  at: z.string(),
+  userId: z.string().nullable(),
+  actor: z.string(),
+  action: z.string(),
+  allegationId: z.string().nullable(),
+  reference: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export const sourceAccessResponse = z.object({ entries: z.array(sourceAccessRow), auditSeq: z.number().int().positive() });

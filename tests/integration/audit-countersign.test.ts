@@ -13,7 +13,7 @@ import { STORE_FILE } from '../../electron/store/db.ts';
 import { auditMac, GENESIS_HASH, headSignature, type AuditRow, type ChainRoot } from '../../electron/store/audit.ts';
 import { evolveKey } from '../../electron/store/audit-key-state.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
-import { openCore, signIn, tempDir } from '../helpers.ts';
+import { openCore, signIn, tempDir, TEST_PASSWORD } from '../helpers.ts';
 import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 let s: TestServer;
@@ -21,6 +21,7 @@ const home = tempDir('ims-countersign-');
 const profile = join(home.dir, 'desk');
 let root: ChainRoot;
 let countersignedSeq = 0;
+let openedId = '';
 
 const FORENAMES = ['Akrem', 'Bogdan', 'Chen', 'Dariusz', 'Emeka', 'Farid', 'Goran'];
 const POSTCODES = ['B21 9LP', 'B8 1JB', 'B11 1AA', 'B12 0XY', 'B19 2QQ', 'B6 7EU', 'B10 0HJ'];
@@ -94,8 +95,17 @@ async function chainAlone(dir: string) {
 beforeAll(async () => {
   s = await startTestServer();
   await s.addUser('wm.analyst', 'analyst', 'WMID');
+  await s.addUser('sacu.officer', 'sacu', null);
   const core = await joinDesk(s, profile, 'West Midlands 1', 'WMID', 'wm.analyst');
   await work(core, 3);
+  // The analyst opens a source pane, giving a reason: an entry SACU must be able to read from the server.
+  const analyst = await signIn(core, 'wm.analyst');
+  const withSource = await analyst.call('allegations.create', {
+    form: { ...emptyForm(new Date(Date.now() - 3_600_000), 'telephone'), reporterType: 'public', offenceTypes: ['illegal_working'], freeText: 'A caller about the nail bar on Ladypool Road.', subjects: [{ role: 'main', forename: 'Thi', surname: 'Nguyen', dob: '1992-05-01', gender: 'F', nationality: 'Vietnamese' }], addresses: [{ type: 'offence_location', line1: '5 Ladypool Road', line2: '', town: 'Birmingham', postcode: 'B12 8JP' }], source: { name: 'Garfield Clarke', phone: '07813 382035', email: '', address: '', relationship: 'neighbour', organisation: '' } },
+  });
+  openedId = withSource.id;
+  await analyst.call('allegations.allocate', { id: withSource.id });
+  await analyst.call('source.open', { allegationId: withSource.id, reason: 'Recontact the caller about the rota' });
   await syncOk(core);
   countersignedSeq = (core.store.db.prepare('SELECT max(seq) AS seq FROM audit_countersigns').get() as { seq: number }).seq;
   // Work after the last sync: entries the server has not seen, free to be verified by the desk's chain alone.
@@ -155,5 +165,19 @@ describe("the server's countersignature of the desk's audit head", () => {
       db.prepare("UPDATE audit_countersigns SET signature = ? WHERE seq = (SELECT max(seq) FROM audit_countersigns)").run(Buffer.alloc(64, 1).toString('base64'));
     });
     expect(await verifyCopy(dir, false)).toMatchObject({ ok: false, problem: expect.stringMatching(/countersignature of entry \d+ does not verify/) });
+  });
+});
+
+describe('source-pane openings across desks', () => {
+  it('reach the server with the sync, and SACU reads who opened which pane, when and why (the reading audited)', async () => {
+    const sacu = await s.request<{ sessionToken: string }>('POST', '/v1/auth/sign-in', { username: 'sacu.officer', password: TEST_PASSWORD });
+    const r = await s.request<{ entries: Array<{ deskName: string; actor: string; action: string; allegationId: string; reference: string; reason: string; at: string }>; auditSeq: number }>('GET', `/v1/audit/source-access?allegationId=${openedId}`, undefined, sacu.body.sessionToken);
+    expect(r.status).toBe(200);
+    expect(r.body.entries).toEqual([expect.objectContaining({ deskName: 'West Midlands 1', action: 'source.open', allegationId: openedId, reason: 'Recontact the caller about the rota', reference: expect.stringMatching(/^IMS-\d{4}-\d{6}$/) })]);
+    expect(r.body.entries[0]?.actor).toMatch(/wm analyst/i);
+    const [read] = await s.server.ctx.db.query<{ action: string }>('SELECT action FROM server_audit WHERE seq = $1', [r.body.auditSeq]);
+    expect(read?.action).toBe('audit.source_access_read');
+    const analyst = await s.request<{ sessionToken: string }>('POST', '/v1/auth/sign-in', { username: 'wm.analyst', password: TEST_PASSWORD });
+    expect((await s.request('GET', '/v1/audit/source-access', undefined, analyst.body.sessionToken)).status).toBe(403);
   });
 });
