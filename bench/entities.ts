@@ -6,11 +6,9 @@
 //   {"n","found","allFour","places","coldMs","p50Ms","p95Ms","p99Ms","runs",...}  (coldMs: the first ask after reopening)
 //   npm run bench -- entities --n 100000     options: --profile DIR (reuse an imported store), --keep, --corpus DIR, --runs N
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Core } from '../electron/core/core.ts';
 import { importJsonl } from '../electron/core/import.ts';
 import { createUser } from '../electron/core/users.ts';
@@ -18,33 +16,10 @@ import { dispatch } from '../electron/api/dispatch.ts';
 import { findEntity } from '../electron/search/entities.ts';
 import { letterScan } from '../tests/scan-maker.ts';
 import { emptyForm } from '../shared/schemas/form.ts';
+import { corpusFile, percentile, VAULT } from './_corpus.ts';
 
-const DATA = process.env.IMS_SHARED_DATA ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data');
-const CORPUS = join(DATA, 'corpus');
-const VAULT = { kind: 'passphrase' as const, passphrase: process.env.IMS_PASSPHRASE ?? 'benchmark vault passphrase' };
 /** Written four ways: on three forms, and in a letter. */
 const PHONE = { canonical: '07700900461', written: ['07700 900461', '+44 7700 900461', '(07700) 900 461'], inLetter: '077009 00461' };
-
-function sizeName(n: number): string {
-  return n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}m` : n % 1000 === 0 ? `${n / 1000}k` : String(n);
-}
-
-function corpusFile(n: number, cacheDir: string): string {
-  const name = `allegations-${sizeName(n)}.jsonl`;
-  const shipped = join(CORPUS, name);
-  if (existsSync(shipped)) return shipped;
-  mkdirSync(cacheDir, { recursive: true });
-  const out = join(cacheDir, name);
-  if (!existsSync(out)) {
-    process.stderr.write(`generating ${name} with generate.js…\n`);
-    const tmp = `${out}.partial`;
-    execFileSync(process.execPath, [join(CORPUS, 'generate.js'), '--n', String(n), '--out', tmp, '--truth', join(cacheDir, `truth-${sizeName(n)}.json`)], { stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('mv', [tmp, out]);
-  }
-  return out;
-}
-
-const percentile = (sorted: number[], p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0) * 100) / 100;
 
 /** Three allegations with the phone on the form, a fourth whose attached, scanned letter alone names it: their ids. */
 async function plant(core: Core, dir: string): Promise<string[]> {

@@ -6,6 +6,7 @@ import { assemblePageText, isLikelyNoise, meanConfidence } from '../../shared/at
 import { openDocument } from './document.ts';
 import { toFailure, AttachmentError } from './errors.ts';
 import { choosePreprocessing, prepareForOcr } from './preprocess.ts';
+import { rereadRepairedPostcodes } from './postcode-reread.ts';
 import { startTesseract, type TesseractEngine } from './tesseract-engine.ts';
 import { wordsFromTsv } from './tesseract-tsv.ts';
 import type { DecodedDocument } from './page-types.ts';
@@ -77,6 +78,12 @@ async function recognisePage(req: WorkerRequest, index: number): Promise<PageOcr
     throw new AttachmentError('ocr_failed', `OCR failed on page ${index + 1}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const words = wordsFromTsv(tsv, 1 / pre.scale);
+  try {
+    await rereadRepairedPostcodes(words, raster, pre, tesseract);
+  } catch {
+    // The page's first reading stands; the engine may be in an unknown state, so this process ends after the page.
+    engineBroken = true;
+  }
   const assembled = assemblePageText(words.filter((w) => !isLikelyNoise(w)));
   return { source: 'ocr', text: assembled.text, confidence: meanConfidence(assembled.words), words: assembled.words, width: raster.width, height: raster.height, preprocessing: pre, cpuMs: cpuMs() };
 }

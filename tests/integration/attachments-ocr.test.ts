@@ -12,6 +12,8 @@ import { suggestFields } from '../../shared/attachments/suggest-fields.ts';
 import { makeScannedPdf, makeTextPdf } from '../pdf-maker.ts';
 import { DATA, tempDir } from '../helpers.ts';
 import { cer } from '../../bench/_text-metrics.ts';
+import { findIdentifiers } from '../../shared/text/identifiers.ts';
+import { renderLetter } from '../fixtures/letters/generate.ts';
 
 const FAX = join(DATA, 'ocr', 'fax-fine-g4-3pages.tif');
 const FUNSD = join(DATA, 'ocr', 'funsd-training', 'images');
@@ -53,6 +55,18 @@ describe('OCR of attachments, page by page', () => {
     expect(r.pages[1]!.text.slice(word.start, word.end)).toBe(word.text);
     expect(word.bbox.x1).toBeLessThanOrEqual(1728);
     expect(word.bbox.y1).toBeLessThanOrEqual(2179);
+  });
+
+  it('reads again, as a line of its own, a postcode that needs an OCR repair: the skewed letter 07 says M8 8EP, not M8 5EP', async () => {
+    // Read with the rest of the page, "8EP" comes out "SEP.", which the shape-based repair would make "M8 5EP".
+    const { bytes, truth } = await renderLetter('07');
+    expect(truth.postcodes).toEqual(['M8 8EP']);
+    const file = join(tmp.dir, truth.file);
+    writeFileSync(file, bytes);
+    const r = await pool.ocrAttachment(file);
+    expect(r.status).toBe('done');
+    expect(r.pages[0]!.text).toMatch(/Manchester M8 8EP\b/);
+    expect(findIdentifiers(r.pages[0]!.text).filter((i) => i.kind === 'postcode').map((i) => i.value)).toEqual(['M8 8EP', 'M25 0EG']);
   });
 
   it('squares the pixels of a standard-mode fax (204 x 98 dpi) before reading it', async () => {

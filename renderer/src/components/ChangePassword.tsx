@@ -1,31 +1,21 @@
 // Changing one's own password, from the header: the current one, then the new one twice.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Group, Modal, PasswordInput, Stack } from '@mantine/core';
 import { IconKey } from '@tabler/icons-react';
-import { call, CallError } from '../api/client.ts';
+import { call } from '../api/client.ts';
+import { useSubmit } from '../api/useSubmit.ts';
 
 export function ChangePassword() {
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState({ current: '', next: '', again: '' });
-  const [error, setError] = useState<CallError | null>(null);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
   const mismatch = form.again !== '' && form.again !== form.next;
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  const { busy, error, setError, submit } = useSubmit(async () => {
     if (mismatch) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await call('auth.changePassword', { current: form.current, next: form.next });
-      setDone(true);
-      setForm({ current: '', next: '', again: '' });
-    } catch (err) {
-      setError(err instanceof CallError ? err : new CallError({ code: 'internal', message: String(err) }));
-    } finally {
-      setBusy(false);
-    }
-  }
+    await call('auth.changePassword', { current: form.current, next: form.next });
+    setDone(true);
+    setForm({ current: '', next: '', again: '' });
+  });
   const f = error?.fields ?? {};
   return (
     <>

@@ -1,30 +1,20 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { IconAlertCircle, IconPencil, IconUserPlus } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import { ROLES, ROLE_LABELS, NATIONAL_ROLES, type Role } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
-import { call, CallError } from '../api/client.ts';
+import { call } from '../api/client.ts';
+import { useSubmit } from '../api/useSubmit.ts';
 import { useCall } from '../api/useCall.ts';
 import { formatDate } from '../format.ts';
 
 function AddUser({ onDone }: { onDone: () => void }) {
   const [form, setForm] = useState({ username: '', displayName: '', role: 'analyst' as Role, unit: null as string | null, password: '' });
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await call('users.create', form);
-      onDone();
-    } catch (err) {
-      setError(err instanceof CallError ? err : new CallError({ code: 'internal', message: String(err) }));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    await call('users.create', form);
+    onDone();
+  });
   const f = error?.fields ?? {};
   return (
     <form onSubmit={submit} noValidate>
@@ -61,21 +51,10 @@ function AddUser({ onDone }: { onDone: () => void }) {
 /** An administrator changes someone's name, role or unit, or resets their password (they change it after). */
 function EditUser({ target, onDone }: { target: UserView; onDone: () => void }) {
   const [form, setForm] = useState({ displayName: target.displayName, role: target.role, unit: target.unit, password: '' });
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await call('users.update', { id: target.id, displayName: form.displayName, role: form.role, unit: form.unit, ...(form.password ? { password: form.password } : {}) });
-      onDone();
-    } catch (err) {
-      setError(err instanceof CallError ? err : new CallError({ code: 'internal', message: String(err) }));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    await call('users.update', { id: target.id, displayName: form.displayName, role: form.role, unit: form.unit, ...(form.password ? { password: form.password } : {}) });
+    onDone();
+  });
   const f = error?.fields ?? {};
   return (
     <form onSubmit={submit} noValidate>
