@@ -21,7 +21,7 @@ import { intelligenceReport } from './core/report.ts';
 import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
 import { exportSearch, rebuildSearch } from './core/search-exports.ts';
-import { verifyAuditTrail } from './core/audit-trail.ts';
+import { verifyAuditTrailWithServer } from './core/audit-trail.ts';
 import { describeIssues } from '../shared/schemas/submission.ts';
 import { block, formatRecordText, line } from './cli/format.ts';
 import { parseCommandLine } from './cli/args.ts';
@@ -365,12 +365,15 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
       return attachmentCommand(core, command, args, opts, cwd);
     case 'audit': {
       if (args[0] !== 'verify') throw new UsageError('usage: ims audit verify [--json]');
-      const result = verifyAuditTrail(core);
+      const result = await verifyAuditTrailWithServer(core);
       if (opts.json) print(result);
       else {
         const from = result.keyedFrom ?? 1;
         const keyed = from > 1 ? ` (keyed from entry ${from}; the ${from - 1} before it hashed, pinned by it)` : '';
-        process.stdout.write(result.ok ? `audit chain intact: ${result.entries} entries, head signed${keyed}\n` : `audit chain BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`);
+        const cs = result.countersigned;
+        const server = result.server === 'offline' ? ' (the server could not be reached: checked against the countersignatures held here)' : '';
+        const countersigned = cs ? `; holds entry ${cs.seq} as the server countersigned it (server audit entry ${cs.serverAuditSeq})${server}` : result.server === 'alone' ? '' : '; the server has countersigned no head yet';
+        process.stdout.write(result.ok ? `audit chain intact: ${result.entries} entries, head signed${keyed}${countersigned}\n` : `audit chain BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`);
       }
       if (!result.ok) throw new CliError(`the audit chain is broken at entry ${result.firstBadSeq}: ${result.problem}`);
       return;

@@ -11,6 +11,8 @@ import { syncRoutes } from './routes/sync.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { miRoutes } from './routes/mi.ts';
+import { nsuRoutes } from './routes/nsu.ts';
+import { auditRoutes } from './routes/audit.ts';
 
 /** A push of MAX_PUSH changes with sealed payloads fits well inside this. */
 const BODY_LIMIT = 64 * 1024 * 1024;
@@ -39,5 +41,7 @@ export function buildApp(ctx: ServerContext, options: Pick<FastifyServerOptions,
   blobRoutes(app, ctx);
   keyRoutes(app, ctx);
   miRoutes(app, ctx);
+  nsuRoutes(app, ctx);
+  auditRoutes(app, ctx);
   return app;
 }

@@ -5,6 +5,8 @@ import type { HybridClock } from '../shared/sync/hlc.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { NudgeHub } from './sync/nudge.ts';
 import type { KeyEncryptionService } from './keys/key-service.ts';
+import type { BlindIndexService } from './keys/blind-index.ts';
+import type { CountersignService } from './keys/countersign.ts';
 
 export interface ServerContext {
   db: Database;
@@ -12,6 +14,10 @@ export interface ServerContext {
   auditKey: Buffer;
   /** Wraps allegations' data keys (a local key file by default; a KMS or HSM in production). */
   keys: KeyEncryptionService;
+  /** Keyed digests of source identifiers for national repeat referrers; the key never leaves the server. */
+  blindIndex: BlindIndexService;
+  /** Signs desks' audit heads at sync (desks verify with its public key). */
+  countersign: CountersignService;
   blobs: BlobStore;
   hub: NudgeHub;
   now: () => Date;

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalKeyFile, type KeyEncryptionService } from './keys/key-service.ts';
+import { LocalBlindIndexKey, type BlindIndexService } from './keys/blind-index.ts';
+import { LocalCountersignKey, type CountersignService } from './keys/countersign.ts';
 import { buildApp } from './app.ts';
 import type { ServerContext } from './context.ts';
 import type { Database } from './db/database.ts';
@@ -35,6 +37,10 @@ export interface ServerOptions {
   auditKey?: Buffer;
   /** The key service wrapping data keys; the local key file under the data folder when not given. */
   keys?: KeyEncryptionService;
+  /** The blind-index key service; the local key file under the data folder when not given. */
+  blindIndex?: BlindIndexService;
+  /** The key that countersigns desks' audit heads; the local key file under the data folder when not given. */
+  countersign?: CountersignService;
 }
 
 export interface RunningServer {
@@ -83,6 +89,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clock: new HybridClock(`server-${randomBytes(4).toString('hex')}`, () => now().getTime(), last?.hlc),
       auditKey: options.auditKey ?? loadAuditKey(options.dataDir),
       keys: options.keys ?? LocalKeyFile.load(options.dataDir),
+      blindIndex: options.blindIndex ?? LocalBlindIndexKey.load(options.dataDir),
+      countersign: options.countersign ?? LocalCountersignKey.load(options.dataDir),
       blobs: new FsBlobStore(join(options.dataDir, 'blobs')),
       hub: new NudgeHub(),
       now,

@@ -2,11 +2,12 @@ import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
 import { addContact, openSource, sourceStatus, updateSource } from '../core/sources.ts';
 import { decideGroup, referrerGroups, revealGroup } from '../core/nsu.ts';
+import { referrerView } from '../core/nsu-national.ts';
 import { prepared } from '../store/db.ts';
 import { intelligenceReport } from '../core/report.ts';
-import { verifyAuditTrail } from '../core/audit-trail.ts';
+import { verifyAuditTrailWithServer } from '../core/audit-trail.ts';
 
-type SourceProcedures = 'allegations.report' | 'vault.status' | 'source.status' | 'source.open' | 'source.update' | 'source.addContact' | 'nsu.referrers' | 'nsu.reveal' | 'nsu.decide' | 'audit.sourceAccess' | 'audit.verify';
+type SourceProcedures = 'allegations.report' | 'vault.status' | 'source.status' | 'source.open' | 'source.update' | 'source.addContact' | 'nsu.referrers' | 'nsu.referrerView' | 'nsu.reveal' | 'nsu.decide' | 'audit.sourceAccess' | 'audit.verify';
 
 export const sourceHandlers: Handlers<SourceProcedures> = {
   'allegations.report': (ctx, { id }) => intelligenceReport(ctx.core, requireUser(ctx), id),
@@ -16,6 +17,7 @@ export const sourceHandlers: Handlers<SourceProcedures> = {
   'source.update': (ctx, { allegationId, details, reason }) => updateSource(ctx.core, requireUser(ctx), allegationId, details, reason),
   'source.addContact': (ctx, { allegationId, ...contact }) => addContact(ctx.core, requireUser(ctx), allegationId, contact),
   'nsu.referrers': (ctx, { minCount }) => referrerGroups(ctx.core, minCount),
+  'nsu.referrerView': (ctx, { minCount }) => referrerView(ctx.core, requireUser(ctx), minCount),
   'nsu.reveal': (ctx, { groupKey, reason }) => revealGroup(ctx.core, requireUser(ctx), groupKey, reason),
   'nsu.decide': (ctx, { groupKey, decision, note }) => decideGroup(ctx.core, requireUser(ctx), groupKey, decision, note),
   'audit.sourceAccess': (ctx, input) => {
@@ -53,5 +55,5 @@ export const sourceHandlers: Handlers<SourceProcedures> = {
       reason: (JSON.parse(r.details) as { reason?: string }).reason ?? null,
     }));
   },
-  'audit.verify': (ctx) => verifyAuditTrail(ctx.core),
+  'audit.verify': (ctx) => verifyAuditTrailWithServer(ctx.core),
 };

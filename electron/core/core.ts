@@ -1,6 +1,7 @@
 // The core: everything the product does, as plain Node modules behind one object. Hosts (Electron, the
 // browser host, the CLI) hold a Core and carry the API to it; tests exercise it directly.
 import { Store, type StoreOptions } from '../store/store.ts';
+import { allegationScope } from '../store/allegation-write.ts';
 import { SearchIndex } from '../search/index.ts';
 import { MatchIndex } from '../matching/match-index.ts';
 import { MiFactsIndex } from '../mi/facts-index.ts';
@@ -88,11 +89,24 @@ export class Core {
       onApplied: (applied) => this.afterSync(applied),
       onStatus: (status) => this.emit({ type: 'sync.status', status }),
       sessionOf: (userId) => this.sessions.serverSessionOf(userId),
+      dataKeys: (ids) => this.depositableKeys(ids),
     });
     this.syncScheduler = new SyncScheduler(this.sync, options.sync?.pollMs ? { pollMs: options.sync.pollMs } : {});
     // A change made here goes to the server soon after (a burst of edits in one push).
     this.store.onMutation(() => this.syncScheduler.soon());
     this.deskName = options.deskName ?? 'IMS Desk';
+  }
+
+  /** This desk's data keys of these allegations, for the server's national index (null while the vault is locked). */
+  private depositableKeys(ids: readonly string[]): Array<{ allegationId: string; dataKey: string }> | null {
+    if (!this.vault.unlocked) return null;
+    return ids.flatMap((allegationId) => {
+      try {
+        return [{ allegationId, dataKey: this.vault.dataKey(allegationScope(allegationId), false).toString('base64') }];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Records from the server were applied: bring search and matching up to date, and tell the open screens. */

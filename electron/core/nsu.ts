@@ -11,14 +11,14 @@ import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
 import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
 import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';
-import type { SourceKeyKind } from '../../shared/sources/keys.ts';
+import { reportedKeys, type SourceKeyKind } from '../../shared/sources/keys.ts';
 import type { ReferrerGroupView, SourceDetails } from '../../shared/api/sources.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { OffenceType } from '../../shared/domain/vocabularies.ts';
 
 const DAY = 86_400_000;
 
-interface AllegationFacts {
+export interface AllegationFacts {
   id: string;
   reference: string;
   received_at: string;
@@ -40,8 +40,29 @@ export function referrerGroups(core: NsuDeps, minCount = 2): ReferrerGroupView[]
     if (!item) byAllegation.set(r.allegation_id, (item = { id: r.allegation_id, keys: [] }));
     item.keys.push({ kind: r.kind, digest: r.digest });
   }
+  // What each referral reported (open data): a name that matches plus the same subject says more than the name.
+  const reported = new Map<string, { subjects: Array<{ forename: string; surname: string }>; postcodes: string[] }>();
+  const entry = (id: string) => reported.get(id) ?? reported.set(id, { subjects: [], postcodes: [] }).get(id) as { subjects: Array<{ forename: string; surname: string }>; postcodes: string[] };
+  for (const s of prepared(db, 'SELECT allegation_id, forename, surname FROM subjects WHERE removed_at IS NULL AND allegation_id IN (SELECT allegation_id FROM source_blind_index)').iterate() as IterableIterator<{ allegation_id: string; forename: string; surname: string }>) {
+    entry(s.allegation_id).subjects.push(s);
+  }
+  for (const a of prepared(db, 'SELECT allegation_id, postcode FROM addresses WHERE removed_at IS NULL AND postcode IS NOT NULL AND allegation_id IN (SELECT allegation_id FROM source_blind_index)').iterate() as IterableIterator<{ allegation_id: string; postcode: string }>) {
+    entry(a.allegation_id).postcodes.push(a.postcode);
+  }
+  for (const [id, r] of reported) {
+    const item = byAllegation.get(id);
+    if (item) for (const k of reportedKeys(r.subjects, r.postcodes)) item.keys.push({ kind: k.kind, digest: k.value });
+  }
   const groups = groupReferrals([...byAllegation.values()]).filter((g) => g.ids.length >= minCount);
-  const facts = prepared(
+  const facts = factsStatement(db);
+  return groups
+    .map((g) => describe(core, g.ids.map((id) => facts.get(id) as AllegationFacts), g.linkedBy))
+    .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));
+}
+
+/** An allegation's facts as this desk holds them (the group's list and its indicators are built from these). */
+export function factsStatement(db: NsuDeps['store']['db']) {
+  return prepared(
     db,
     `SELECT a.id, a.reference, a.received_at, a.unit_code,
             (SELECT group_concat(offence_type, ',') FROM allegation_offences o WHERE o.allegation_id = a.id AND o.removed_at IS NULL) AS offences,
@@ -52,12 +73,9 @@ export function referrerGroups(core: NsuDeps, minCount = 2): ReferrerGroupView[]
             (SELECT max(at) FROM source_contacts c WHERE c.allegation_id = a.id AND c.tasking = 1) AS last_tasking
      FROM allegations a WHERE a.id = ?`,
   );
-  return groups
-    .map((g) => describe(core, g.ids.map((id) => facts.get(id) as AllegationFacts), g.linkedBy))
-    .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));
 }
 
-function describe(core: NsuDeps, members: AllegationFacts[], linkedBy: string[]): ReferrerGroupView {
+export function describe(core: NsuDeps, members: AllegationFacts[], linkedBy: string[]): ReferrerGroupView {
   members.sort((a, b) => a.received_at.localeCompare(b.received_at));
   const first = members[0] as AllegationFacts;
   const last = members.at(-1) as AllegationFacts;

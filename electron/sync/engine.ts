@@ -17,6 +17,8 @@ import { FetchTransport, checkServerUrl, type Transport } from './transport.ts';
 import { ServerApi, ServerError, UnreachableError } from './server-api.ts';
 import { cursors, lastSync, noteSync, saveCursors, saveServerConfig, serverConfig, waitingChanges, type ServerConfig } from './state.ts';
 import { MutationTooLargeError, nextBatch, recordPush } from './push.ts';
+import { recordCountersign } from '../store/audit-countersigns.ts';
+import { SOURCE_ACCESS_ACTIONS } from '../../shared/server/nsu.ts';
 import { applyPullPage, applyRows, queueDownloads, type Applied } from './pull.ts';
 import { markTold, openConflicts, pendingRestores, recordConflicts, restoreRejected, untoldResolutions } from './conflicts.ts';
 import { filesWaiting, queueUploads, transferFiles, type LocalBlobs } from './blobs.ts';
@@ -24,6 +26,7 @@ import { filesWaiting, queueUploads, transferFiles, type LocalBlobs } from './bl
 const DAY_MS = 86_400_000;
 const PULL_PAGE = 1000;
 const SNAPSHOT_PAGE = 500;
+const DEPOSIT_BATCH = 500;
 
 /** Named places in a cycle where the property tests make the desk "crash" (throw): progress must survive any of them. */
 export type CrashPoint = 'push:answered' | 'push:recorded' | 'restore:answered' | 'pull:answered' | 'pull:applied' | 'snapshot:answered';
@@ -38,6 +41,12 @@ export interface SyncOptions {
   /** The server session of a person signed in here, to tell the server of their resolved conflicts. */
   sessionOf?: (userId: string) => string | null;
   crash?: (point: CrashPoint) => void;
+  /**
+   * The data keys of these allegations as this desk's vault holds them (base64), or null while it is locked: they
+   * are deposited with the server so it can index sealed source details nationally. Allegations whose key this
+   * desk does not hold (sealed by another desk) are left out.
+   */
+  dataKeys?: (allegationIds: readonly string[]) => Array<{ allegationId: string; dataKey: string }> | null;
 }
 
 export interface CycleResult {
@@ -180,6 +189,8 @@ export class SyncEngine {
         }
       }
       await this.pushAll(api, c.deskToken, result);
+      await this.depositKeys(api, c.deskToken);
+      await this.sendSourceAccess(api, c.deskToken);
       await this.restore(api, c.deskToken);
       await this.pullAll(api, c.deskToken, result);
       await this.tellResolutions(api, c.deskToken);
@@ -247,6 +258,8 @@ export class SyncEngine {
       const at = this.store.now().toISOString();
       this.store.db.transaction(() => {
         const rejected = recordPush(this.store.db, batch, answer, at);
+        const deskId = this.config?.deskId;
+        if (answer.auditHead?.countersign && deskId) recordCountersign(this.store.db, deskId, { ...answer.auditHead, countersign: answer.auditHead.countersign }, at);
         recordConflicts(this.store.db, rejected, at);
         queueUploads(this.store.db, hashesIn(batch), this.options.blobs ?? NO_BLOBS, at);
         noteSync(this.store.db, { pushAt: at });
@@ -254,6 +267,83 @@ export class SyncEngine {
         result.rejected += rejected.length;
       })();
       this.options.crash?.('push:recorded');
+    }
+  }
+
+  /**
+   * Sends the source-access entries of this desk's audit chain (who opened which pane, when and why) that the server
+   * does not have yet, for SACU's view across every desk. The chain itself stays here; its head is countersigned.
+   */
+  private async sendSourceAccess(api: ServerApi, desk: string): Promise<void> {
+    const db = this.store.db;
+    const cursorOf = () => Number((prepared(db, "SELECT value FROM meta WHERE key = 'source_access_sent'").get() as { value: string } | undefined)?.value ?? 0);
+    for (let guard = 0; guard < 1000; guard++) {
+      const rows = prepared(db, `SELECT seq, hash, at, user_id, actor, action, allegation_id, details FROM audit_log WHERE seq > ? AND action IN (${SOURCE_ACCESS_ACTIONS.map(() => '?').join(', ')}) ORDER BY seq LIMIT 500`).all(cursorOf(), ...SOURCE_ACCESS_ACTIONS) as Array<{ seq: number; hash: string; at: string; user_id: string | null; actor: string; action: (typeof SOURCE_ACCESS_ACTIONS)[number]; allegation_id: string | null; details: string }>;
+      if (!rows.length) return;
+      const entries = rows.map((r) => {
+        let d: Record<string, unknown> = {};
+        try {
+          d = JSON.parse(r.details) as Record<string, unknown>;
+        } catch {
+          // an unreadable entry still says who and when; verify reports the damage
+        }
+        const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : null);
+        return { seq: r.seq, hash: r.hash, at: r.at, userId: r.user_id, actor: r.actor.slice(0, 200), action: r.action, allegationId: r.allegation_id, reference: text(d.reference, 64), reason: text(d.reason, 2000) };
+      });
+      await api.sendSourceAccess(desk, entries);
+      const upTo = (rows.at(-1) as { seq: number }).seq;
+      db.transaction(() => prepared(db, "INSERT INTO meta (key, value) VALUES ('source_access_sent', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(upTo)))();
+    }
+  }
+
+  /**
+   * Asks the server for the latest head of this desk's audit chain it countersigned, and keeps it: a desk whose
+   * stored countersignatures were removed together with the log they vouched for is still checked by verify.
+   * 'offline' when the server cannot be reached; 'alone' for a desk without one.
+   */
+  async refreshCountersign(): Promise<'checked' | 'offline' | 'alone'> {
+    const c = this.config;
+    const api = this.server();
+    if (!c?.deskToken || !c.deskId || !api) return 'alone';
+    let answer;
+    try {
+      answer = await api.auditHead(c.deskToken);
+    } catch {
+      // Unreachable, or refusing this desk: verify goes on with the countersignatures held here.
+      return 'offline';
+    }
+    const head = answer.head;
+    const deskId = c.deskId;
+    if (head) this.store.db.transaction(() => recordCountersign(this.store.db, deskId, head, this.store.now().toISOString()))();
+    return 'checked';
+  }
+
+  /**
+   * Deposits the data key of each allegation whose source details this desk sealed and has not deposited yet, so
+   * the server can index them nationally (its blind-index key never comes here). Skipped while the vault is locked.
+   */
+  private async depositKeys(api: ServerApi, desk: string): Promise<void> {
+    if (!this.options.dataKeys) return;
+    const db = this.store.db;
+    const waiting = (
+      prepared(
+        db,
+        `SELECT s.allegation_id AS id FROM source_details s
+         WHERE NOT EXISTS (SELECT 1 FROM server_key_deposits d WHERE d.allegation_id = s.allegation_id)
+           AND EXISTS (SELECT 1 FROM data_keys k WHERE k.scope = 'allegation:' || s.allegation_id)
+         LIMIT 5000`,
+      ).all() as Array<{ id: string }>
+    ).map((r) => r.id);
+    for (let i = 0; i < waiting.length; i += DEPOSIT_BATCH) {
+      const ids = waiting.slice(i, i + DEPOSIT_BATCH);
+      const keys = this.options.dataKeys(ids);
+      if (!keys) return;
+      if (keys.length) await api.depositKeys(desk, keys);
+      const at = this.store.now().toISOString();
+      db.transaction(() => {
+        const mark = prepared(db, 'INSERT OR IGNORE INTO server_key_deposits (allegation_id, deposited_at) VALUES (?, ?)');
+        for (const k of keys) mark.run(k.allegationId, at);
+      })();
     }
   }
 

@@ -18,6 +18,8 @@ import {
 } from '../../shared/sync/protocol.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { deskView, health, registerDeskResponse, serverUser, signInResponse } from '../../shared/server/api.ts';
+import { depositKeysResponse, deskSourceAccessResponse, nationalReferrers } from '../../shared/server/nsu.ts';
+import { countersignedHead } from '../../shared/sync/countersign.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import { miNationalRecords, miReport, type MiScopeInput } from '../../shared/api/mi.ts';
 import type { HttpRequest, Transport } from './transport.ts';
@@ -153,6 +155,26 @@ export class ServerApi {
 
   miRecords(deskToken: string, session: string, input: { scope: MiScopeInput; target: { group: string; key: string; row?: { by: 'unit' | 'region' | 'month'; key: string } | undefined }; limit: number }) {
     return this.json(miNationalRecords, { method: 'POST', path: '/v1/mi/records', json: input, headers: headersOf({ desk: deskToken, session }), timeoutMs: 60_000 });
+  }
+
+  /** Source-access entries of this desk's audit chain, for SACU's view across desks. */
+  sendSourceAccess(deskToken: string, entries: Array<{ seq: number; hash: string; at: string; userId: string | null; actor: string; action: string; allegationId: string | null; reference: string | null; reason: string | null }>) {
+    return this.json(deskSourceAccessResponse, { method: 'POST', path: '/v1/audit/source-access', json: { entries }, headers: headersOf({ desk: deskToken }) });
+  }
+
+  /** The latest head of this desk's audit chain the server countersigned. */
+  auditHead(deskToken: string) {
+    return this.json(countersignedHead, { method: 'GET', path: '/v1/sync/audit-head', headers: headersOf({ desk: deskToken }) });
+  }
+
+  /** Hands the server data keys of allegations whose source details this desk sealed (national blind indexes). */
+  depositKeys(deskToken: string, keys: Array<{ allegationId: string; dataKey: string }>) {
+    return this.json(depositKeysResponse, { method: 'POST', path: '/v1/keys/deposit', json: { keys }, headers: headersOf({ desk: deskToken }), timeoutMs: 120_000 });
+  }
+
+  /** NSU's national repeat referrers, for the signed-in NSU officer. */
+  nationalReferrers(session: string, minCount: number) {
+    return this.json(nationalReferrers, { method: 'GET', path: `/v1/nsu/referrers?minCount=${minCount}`, headers: headersOf({ session }), timeoutMs: 120_000 });
   }
 
   blobStatus(deskToken: string, hash: string) {

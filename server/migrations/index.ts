@@ -4,6 +4,7 @@ import * as m0001 from './0001-national-record.ts';
 import * as m0002 from './0002-key-service.ts';
 import * as m0003 from './0003-rows-by-allegation.ts';
 import * as m0004 from './0004-mi-facts.ts';
+import * as m0005 from './0005-national-referrers.ts';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'key-service', sql: m0002.sql },
   { version: 3, name: 'rows-by-allegation', sql: m0003.sql },
   { version: 4, name: 'mi-facts', sql: m0004.sql },
+  { version: 5, name: 'national-referrers', sql: m0005.sql + m0005.sourceAccessSql },
 ];

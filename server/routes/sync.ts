@@ -6,6 +6,7 @@ import type { ServerContext } from '../context.ts';
 import { deskOf, route } from '../http/route.ts';
 import { conflictsQuery, conflictsResponse, conflictView, pullQuery, pullResponse, pushRequest, pushResponse, resolveConflict, rowsRequest, rowsResponse, snapshotQuery, snapshotResponse, type SyncEvent } from '../../shared/sync/protocol.ts';
 import { push } from '../sync/push.ts';
+import { countersign } from '../sync/countersign.ts';
 import { latestSeq, pull, rowsByKey, snapshot } from '../sync/pull.ts';
 import { scopeOfDesk, type DeskRow } from '../store/desks.ts';
 import { listConflicts, resolveConflict as resolve } from '../store/conflicts.ts';
@@ -22,7 +23,11 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     caller: 'desk',
     body: pushRequest,
     response: pushResponse,
-    handler: async ({ body, desk: d }) => push(ctx, desk(d).id, body.changes, body.auditHead),
+    handler: async ({ body, desk: d }) => {
+      const answer = await push(ctx, desk(d).id, body.changes, body.auditHead);
+      // The desk's head, now in the server's chain, countersigned for the desk to keep.
+      return answer.auditHead ? { ...answer, auditHead: { ...answer.auditHead, countersign: await countersign(ctx, desk(d).id, answer.auditHead) } } : answer;
+    },
   });
   route(app, ctx, {
     method: 'GET',

@@ -85,6 +85,16 @@ export const referrerGroup = z.object({
 });
 export type ReferrerGroupView = z.infer<typeof referrerGroup>;
 
+/** The NSU screen's list: national from the server when connected, else this desk's own, saying which. */
+export const referrerView = z.object({
+  scope: z.enum(['national', 'desk']),
+  note: z.string(),
+  indexed: z.number().int().nullable(),
+  waiting: z.number().int().nullable(),
+  groups: z.array(referrerGroup),
+});
+export type ReferrerView = z.infer<typeof referrerView>;
+
 export const auditEntryView = z.object({
   seq: z.number().int(),
   at: isoDateTime,
@@ -160,6 +170,13 @@ export const sourcesApi = {
     input: z.object({ minCount: z.number().int().min(2).max(100).default(2) }),
     output: z.array(referrerGroup),
   }),
+  'nsu.referrerView': procedure({
+    summary: "Repeat referrers for the NSU screen: national, from the server's blind indexes of every unit, when this desk syncs with a server; this desk's own otherwise (and whenever the server cannot be reached), saying which.",
+    access: ['nsu'],
+    mutates: false,
+    input: z.object({ minCount: z.number().int().min(2).max(100).default(2) }),
+    output: referrerView,
+  }),
   'nsu.reveal': procedure({
     summary: "NSU only: the source details of every allegation in a group, with an audit entry for each before it is shown (a refused attempt is audited too, so the role is checked by the use-case).",
     access: 'signed_in',
@@ -182,7 +199,7 @@ export const sourcesApi = {
     output: z.array(auditEntryView),
   }),
   'audit.verify': procedure({
-    summary: "Check the whole audit chain with the vault's key: every entry's MAC, the order, and the signed head; reports the first entry that does not verify.",
+    summary: "Check the whole audit chain with the vault's key: every entry's MAC, the order, the signed head, and every head the server countersigned at sync; reports the first entry that does not verify.",
     access: ['sacu', 'admin', 'manager'],
     mutates: false,
     input: z.object({}),
@@ -195,6 +212,10 @@ export const sourcesApi = {
       keyedFrom: z.number().int().nullable(),
       head: z.object({ seq: z.number(), signed: z.boolean() }).nullable(),
       lastAt: isoDateTime.nullable(),
+      /** The latest head the server countersigned at sync (null: none yet, or a desk without a server). */
+      countersigned: z.object({ seq: z.number().int(), serverAuditSeq: z.number().int(), receivedAt: isoDateTime }).nullable(),
+      /** Whether the server was asked for its latest countersignature just now. */
+      server: z.enum(['checked', 'offline', 'alone']),
     }),
   }),
 } as const;

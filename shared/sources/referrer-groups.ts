@@ -2,10 +2,15 @@
 // normalised identifiers; nothing else can be read from them). The National Source Unit must find repeat
 // referrers automatically (000 §5.4) without a false group of different people, so links are cautious:
 // - a shared phone number links two referrals unless their email addresses contradict;
-// - a shared email address, name-at-postcode or house-at-postcode links them unless phones, emails, postcodes or
-//   forenames contradict (people share family email addresses; generated ones collide);
-// - a name alone (as written or as it sounds, with the same relationship to the subject) only attaches a
-//   referral that has nothing else to go on to the one group whose name it matches, and never starts a group.
+// - a name at a postcode, a house at a postcode or in a street, or a name at a house links them unless phones,
+//   emails, postcodes or forenames contradict;
+// - a shared email address links them only with a second key that agrees (a postcode, a house, a name or its
+//   initial and sound) and nothing that contradicts: families share an address, generated ones collide;
+// - a name alone (as written, as it sounds, with an initial, or one typing slip away, always with the same
+//   relationship to the subject) only attaches a referral that has nothing else to go on, and only to the one
+//   group it matches nationally; to a referral not yet in a group only when they also reported the same subject
+//   (by name, or at the same postcode): a repeat referrer often reports the same person again, while two
+//   people of one name rarely report one subject.
 import type { SourceKeyKind } from './keys.ts';
 
 export interface ReferralKeys {
@@ -19,16 +24,24 @@ export interface ReferrerGroup {
   linkedBy: SourceKeyKind[];
 }
 
-type Linking = 'phone' | 'email' | 'name_postcode' | 'house_postcode' | 'house_street';
-const LINKING: Linking[] = ['phone', 'email', 'name_postcode', 'house_postcode', 'house_street'];
-const WEAK: SourceKeyKind[] = ['name_relationship', 'sound_relationship', 'initial_relationship', 'prefix_relationship'];
+type Linking = 'phone' | 'email' | 'name_postcode' | 'house_postcode' | 'house_street' | 'name_house';
+const LINKING: Linking[] = ['phone', 'name_postcode', 'name_house', 'house_postcode', 'house_street', 'email'];
+const WEAK: SourceKeyKind[] = ['name_relationship', 'sound_relationship', 'initial_relationship', 'prefix_relationship', 'near_relationship'];
 /** For each linking kind, which kinds must not contradict. */
 const MUST_AGREE: Record<Linking, SourceKeyKind[]> = {
   phone: ['email'],
   email: ['phone', 'postcode', 'forename'],
   name_postcode: ['phone', 'email'],
+  name_house: ['phone', 'email', 'postcode'],
   house_postcode: ['phone', 'email', 'forename'],
   house_street: ['phone', 'email', 'postcode', 'forename'],
+};
+/** Kinds of which one must also agree before a link is taken (a family's shared email alone is not enough). */
+const REPORTED: SourceKeyKind[] = ['subject_name', 'subject_postcode'];
+/** A name links nothing that any detail contradicts. */
+const WEAK_MUST_AGREE: SourceKeyKind[] = ['phone', 'email', 'postcode', 'forename'];
+const SECOND_KEY: Partial<Record<Linking, SourceKeyKind[]>> = {
+  email: ['postcode', 'name_postcode', 'name_house', 'house_postcode', 'house_street', 'name_relationship', 'sound_relationship', 'initial_relationship', 'prefix_relationship', 'near_relationship'],
 };
 
 interface Group {
@@ -53,6 +66,12 @@ export function groupReferrals(referrals: readonly ReferralKeys[]): ReferrerGrou
       const x = a.values.get(kind);
       const y = b.values.get(kind);
       return x && y && x.size > 0 && y.size > 0 && ![...x].some((v) => y.has(v));
+    });
+  const agrees = (a: Group, b: Group, kinds: SourceKeyKind[]) =>
+    kinds.some((kind) => {
+      const x = a.values.get(kind);
+      const y = b.values.get(kind);
+      return x && y && [...x].some((v) => y.has(v));
     });
   const merge = (a: Group, b: Group, by: SourceKeyKind) => {
     if (a === b) return;
@@ -83,27 +102,46 @@ export function groupReferrals(referrals: readonly ReferralKeys[]): ReferrerGrou
         }
         const a = groupOf.get(other) as Group;
         const b = groupOf.get(r.id) as Group;
-        if (a !== b && !contradicts(a, b, MUST_AGREE[kind])) merge(a, b, kind);
+        const second = SECOND_KEY[kind];
+        if (a !== b && !contradicts(a, b, MUST_AGREE[kind]) && (!second || agrees(a, b, second))) merge(a, b, kind);
       }
     }
   }
 
-  // Weak links: a referral with nothing but a name joins the single multi-referral group with that name.
+  // Weak links: a referral with nothing but a name joins the one group its name matches nationally (or the one
+  // referral that also reported the same subject). One with contact details or an address that linked to nobody
+  // is more likely someone else of that name, and stays alone. Repeated until nothing moves: a pair formed late
+  // may be the one group an earlier referral's name matches.
   const hasStrong = (g: Group) => LINKING.some((k) => (g.values.get(k)?.size ?? 0) > 0);
-  for (const kind of WEAK) {
-    const groupsByDigest = new Map<string, Set<Group>>();
-    for (const r of referrals) {
-      const g = groupOf.get(r.id) as Group;
-      if (g.ids.length < 2) continue;
-      for (const k of r.keys) if (k.kind === kind) (groupsByDigest.get(k.digest) ?? groupsByDigest.set(k.digest, new Set()).get(k.digest))?.add(g);
+  const idsByDigest = new Map<SourceKeyKind, Map<string, string[]>>();
+  for (const kind of WEAK) idsByDigest.set(kind, new Map());
+  for (const r of referrals) {
+    for (const k of r.keys) {
+      const byDigest = idsByDigest.get(k.kind);
+      if (byDigest) (byDigest.get(k.digest) ?? byDigest.set(k.digest, []).get(k.digest))?.push(r.id);
     }
-    for (const r of referrals) {
-      const g = groupOf.get(r.id) as Group;
-      if (g.ids.length > 1 || hasStrong(g)) continue;
-      const candidates = new Set<Group>();
-      for (const k of r.keys) if (k.kind === kind) for (const c of groupsByDigest.get(k.digest) ?? []) candidates.add(c);
-      const only = [...candidates][0];
-      if (candidates.size === 1 && only && !contradicts(only, g, ['forename'])) merge(only, g, kind);
+  }
+  for (let moved = true, pass = 0; moved && pass < 5; pass++) {
+    moved = false;
+    for (const kind of WEAK) {
+      const byDigest = idsByDigest.get(kind) as Map<string, string[]>;
+      for (const r of referrals) {
+        const g = groupOf.get(r.id) as Group;
+        if (g.ids.length > 1 || hasStrong(g)) continue;
+        const candidates = new Set<Group>();
+        for (const k of r.keys) {
+          if (k.kind !== kind) continue;
+          for (const id of byDigest.get(k.digest) ?? []) {
+            const c = groupOf.get(id) as Group;
+            if (c !== g && (c.ids.length > 1 || agrees(c, g, REPORTED))) candidates.add(c);
+          }
+        }
+        const only = [...candidates][0];
+        if (candidates.size === 1 && only && !contradicts(only, g, WEAK_MUST_AGREE)) {
+          merge(only, g, kind);
+          moved = true;
+        }
+      }
     }
   }
 

@@ -435,6 +435,8 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   sync_blobs: "this desk's queue of attachment files still to send to the server or fetch from it",
   offline_signins: 'until when a person may sign in on this desk without the server (the server keeps its own password hash)',
   reference_aliases: "the provisional references this desk gave allegations the server has since numbered (the server keeps its own list)",
+  server_key_deposits: 'which data keys this desk has deposited with the server (the server keeps the keys themselves, wrapped)',
+  audit_countersigns: "the server's countersignatures of this desk's audit heads, kept to check the local chain against (the server chains its own)",
 };
 
 const BY_ENTITY = new Map<string, EntitySpec>(ENTITIES.map((e) => [e.entity, e]));

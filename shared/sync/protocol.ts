@@ -3,6 +3,7 @@
 // whole rows of allegations that came into its scope), the initial snapshot, conflicts, the live nudge and blobs.
 import { z } from 'zod';
 import { changeRow, fieldValue, CHANGE_OPS, HLC_PATTERN } from './changes.ts';
+import { countersignature } from './countersign.ts';
 
 /** At most this many changes in one push; the desk sends the rest in the next. */
 export const MAX_PUSH = 2000;
@@ -46,7 +47,7 @@ export const pushResponse = z.object({
   references: z.array(z.object({ allegationId: z.string(), reference: z.string(), provisional: z.string().nullable() })),
   serverHlc: z.string().regex(HLC_PATTERN),
   /** The desk's audit head as the server recorded it, with the number of the server's own audit entry that holds it. */
-  auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), serverAuditSeq: z.number().int().positive() }).nullable().optional(),
+  auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), serverAuditSeq: z.number().int().positive(), countersign: countersignature.optional() }).nullable().optional(),
 });
 export type PushResponse = z.infer<typeof pushResponse>;
 

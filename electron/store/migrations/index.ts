@@ -18,6 +18,7 @@ import * as m0015 from './0015-sync.ts';
 import * as m0016 from './0016-suggestion-decisions.ts';
 import * as m0017 from './0017-watch-list.ts';
 import * as m0018 from './0018-change-history.ts';
+import * as m0019 from './0019-server-trust.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 16, name: 'suggestion-decisions', sql: m0016.sql },
   { version: 17, name: 'watch-list', sql: m0017.sql },
   { version: 18, name: 'change-history', sql: m0018.sql },
+  { version: 19, name: 'server-trust', sql: m0019.sql },
 ];

@@ -48,6 +48,8 @@ export function AuditScreen() {
       {verify && (
         <Alert color={verify.ok ? 'teal' : 'red'} icon={verify.ok ? <IconShieldCheck size={18} /> : <IconShieldX size={18} />} role="status" title={verify.ok ? 'The audit chain is intact' : `The audit chain is broken at entry ${verify.firstBadSeq}`}>
           {verify.ok ? `${verify.entries.toLocaleString('en-GB')} entries verified.` : verify.problem}
+          {verify.ok && verify.countersigned && ` The log still holds entry ${verify.countersigned.seq} as the server countersigned it at sync (server audit entry ${verify.countersigned.serverAuditSeq}).`}
+          {verify.ok && verify.server === 'offline' && ' The server could not be reached: checked against the countersignatures held on this desk.'}
         </Alert>
       )}
       {(error || verifyError) && <Alert color="red">{error?.message ?? verifyError}</Alert>}

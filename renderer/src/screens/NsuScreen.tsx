@@ -135,10 +135,10 @@ function GroupDetail({ group, onChanged }: { group: ReferrerGroupView; onChanged
 }
 
 export function NsuScreen() {
-  const { data, error, loading } = useCall('nsu.referrers', { minCount: 2 });
+  const { data, error, loading } = useCall('nsu.referrerView', { minCount: 2 });
   const [open, setOpen] = useState<ReferrerGroupView | null>(null);
   const [updated, setUpdated] = useState<Record<string, ReferrerGroupView>>({});
-  const groups = (data ?? []).map((g) => updated[g.groupKey] ?? g);
+  const groups = (data?.groups ?? []).map((g) => updated[g.groupKey] ?? g);
   return (
     <Stack maw={1300}>
       <div>
@@ -153,6 +153,11 @@ export function NsuScreen() {
       </div>
       {error && <Alert color="red">{error.message}</Alert>}
       {loading && !data && <Busy label="Loading the referrers" />}
+      {data && (
+        <Alert color={data.scope === 'national' ? 'blue' : 'gray'} variant="light" title={data.scope === 'national' ? 'National, from the server' : 'This desk only'} data-testid="referrer-scope">
+          {data.note}
+        </Alert>
+      )}
       {data && (
         <Text size="sm" aria-live="polite">
           {groups.length} people have made more than one referral ({groups.reduce((n, g) => n + g.count, 0)} allegations); {groups.filter((g) => g.indicators.some((i) => i.kind === 'tasking' || i.kind === 'status_drift')).length} show a CHIS indicator.
