@@ -3,10 +3,8 @@
 // small), so it never leaves the server; desks keep their own key for working alone (DESIGN.md, "Matching").
 // Behind the same kind of interface as the key encryption key (key-service.ts), so that a deployment can keep it in
 // an HSM or a KMS (an HMAC key with a "generate MAC" operation) instead of the local key file.
-import { createHash, createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { loadKeyFile } from './key-file.ts';
 
 export interface BlindIndexService {
   /** Names the key (and its version), stored beside every digest, so a rotation knows what to recompute. */
@@ -27,15 +25,7 @@ export class LocalBlindIndexKey implements BlindIndexService {
   }
 
   static load(dataDir: string): LocalBlindIndexKey {
-    const env = process.env.IMS_SERVER_BLIND_KEY;
-    if (env) return new LocalBlindIndexKey(Buffer.from(env, 'base64'));
-    const dir = join(dataDir, 'keys');
-    const file = join(dir, 'blind-index.key');
-    if (existsSync(file)) return new LocalBlindIndexKey(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const key = randomBytes(32);
-    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    return new LocalBlindIndexKey(key);
+    return new LocalBlindIndexKey(loadKeyFile(dataDir, 'IMS_SERVER_BLIND_KEY', 'blind-index.key', () => randomBytes(32)));
   }
 
   async digest(items: ReadonlyArray<{ kind: string; value: string }>): Promise<string[]> {

@@ -5,8 +5,7 @@
 // server). Kept like the KEK: IMS_SERVER_COUNTERSIGN_KEY (PKCS#8, base64) or <data>/keys/countersign.key (0600); an
 // HSM or KMS with Ed25519 (or ECDSA) signing implements the same interface.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadKeyFile } from './key-file.ts';
 
 export interface CountersignService {
   readonly keyId: string;
@@ -29,16 +28,7 @@ export class LocalCountersignKey implements CountersignService {
   }
 
   static load(dataDir: string): LocalCountersignKey {
-    const env = process.env.IMS_SERVER_COUNTERSIGN_KEY;
-    if (env) return new LocalCountersignKey(Buffer.from(env, 'base64'));
-    const dir = join(dataDir, 'keys');
-    const file = join(dir, 'countersign.key');
-    if (existsSync(file)) return new LocalCountersignKey(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    writeFileSync(file, `${der.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    return new LocalCountersignKey(der);
+    return new LocalCountersignKey(loadKeyFile(dataDir, 'IMS_SERVER_COUNTERSIGN_KEY', 'countersign.key', () => generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' })));
   }
 
   async sign(message: string): Promise<string> {

@@ -3,8 +3,7 @@
 // interface is what a KMS or an HSM offers (wrap, unwrap, a key id), so a deployment swaps the local key file for
 // one of those without touching anything else (docs/server.md, "Keys").
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadKeyFile } from './key-file.ts';
 
 export interface KeyEncryptionService {
   /** Names the KEK (and its version), stored beside every key it wraps, so a rotation knows what to re-wrap. */
@@ -28,15 +27,7 @@ export class LocalKeyFile implements KeyEncryptionService {
   }
 
   static load(dataDir: string): LocalKeyFile {
-    const env = process.env.IMS_SERVER_KEK;
-    if (env) return new LocalKeyFile(Buffer.from(env, 'base64'));
-    const dir = join(dataDir, 'keys');
-    const file = join(dir, 'kek.key');
-    if (existsSync(file)) return new LocalKeyFile(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const kek = randomBytes(32);
-    writeFileSync(file, `${kek.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    return new LocalKeyFile(kek);
+    return new LocalKeyFile(loadKeyFile(dataDir, 'IMS_SERVER_KEK', 'kek.key', () => randomBytes(32)));
   }
 
   async wrap(dataKey: Buffer, context: string): Promise<Buffer> {
