@@ -1,4 +1,4 @@
-// `npm run bench -- sync [--desks 8] [--mutations 2000] [--batch 250] [--allegations 100000] [--postgres URL] [--skip-pglite]`
+// `npm run bench -- sync [--desks 8] [--mutations 2000] [--batch N: the desk's PUSH_BATCH, 250] [--allegations 100000] [--postgres URL] [--skip-pglite]`
 // The server in its own process (as deployed), N desks pushing their mutations at once in batches, and one more
 // desk listening to the live nudge and pulling: accepted changes per second, push latency, pull lag from a push's
 // answer to another desk holding the change, and the server's peak memory. On PGlite (in a data folder, the
@@ -12,7 +12,7 @@
 // per accepted change, which a busy machine disturbs less than the rates.
 // IMS_CPU_PROF=1 writes a CPU profile of the server process to /tmp/cpuprof.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -26,6 +26,7 @@ import { openPostgres } from '../server/db/postgres.ts';
 import { migrate } from '../server/db/migrate.ts';
 import type { Database } from '../server/db/database.ts';
 import { UNIT_CODES } from '../shared/domain/units.ts';
+import { PUSH_BATCH } from '../electron/sync/push.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const PASSWORD = 'benchmark password';
@@ -66,6 +67,29 @@ function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the name), in clock ticks (100 a second).
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time used so far by the PostgreSQL backends serving one database (found by the database's name in their
+ * process title), in milliseconds: the database's share of the work when it runs on this machine; null when its
+ * backends are not visible here.
+ */
+function databaseCpuMs(databaseUrl: string | null): number | null {
+  if (!databaseUrl) return null;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  let total = 0;
+  let found = false;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!title.startsWith('postgres: ') || !title.includes(` ${name} `)) continue;
+      total += cpuMs(Number(pid));
+      found = true;
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return found ? total : null;
 }
 
 async function call<T>(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -127,10 +151,10 @@ async function ceiling(databaseUrl: string, desks: number, mutations: number, ba
             );
             const rows = new Map(part.map((c) => [`${c.entity}/${c.id}`, c]));
             await tx.query(
-              `INSERT INTO entity_rows (entity, id, scope, allegation_ids, data, clocks, created_seq, updated_seq)
-               SELECT entity, id, 'allegation', ARRAY[allegation_id], data, clocks, seq, seq
-                 FROM jsonb_to_recordset($1::jsonb) AS r(entity text, id text, allegation_id text, data jsonb, clocks jsonb, seq bigint)
-               ON CONFLICT (entity, id) DO UPDATE SET data = entity_rows.data || excluded.data, clocks = entity_rows.clocks || excluded.clocks, updated_seq = excluded.updated_seq`,
+              `INSERT INTO entity_rows (entity, id, scope, allegation_ids, data, clocks)
+               SELECT entity, id, 'allegation', ARRAY[allegation_id], data, clocks
+                 FROM jsonb_to_recordset($1::jsonb) AS r(entity text, id text, allegation_id text, data jsonb, clocks jsonb)
+               ON CONFLICT (entity, id) DO UPDATE SET data = entity_rows.data || excluded.data, clocks = entity_rows.clocks || excluded.clocks`,
               [
                 JSON.stringify(
                   [...rows.values()].map((c) => ({
@@ -139,7 +163,6 @@ async function ceiling(databaseUrl: string, desks: number, mutations: number, ba
                     allegation_id: c.allegationId,
                     data: Object.fromEntries(Object.entries(c.fields).map(([k, v]) => [k, v.to])),
                     clocks: Object.fromEntries(Object.keys(c.fields).map((k) => [k, c.hlc])),
-                    seq: c.serverSeq,
                   })),
                 ),
               ],
@@ -220,6 +243,8 @@ async function measure(databaseUrl: string | null, desks: number, mutations: num
     const pushMs: number[] = [];
     let accepted = 0;
     const cpuBefore = cpuMs(server.child.pid as number);
+    const dbCpuBefore = databaseCpuMs(databaseUrl);
+    const benchCpuBefore = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       pushers.map(async (d) => {
@@ -236,6 +261,8 @@ async function measure(databaseUrl: string | null, desks: number, mutations: num
     );
     const seconds = (performance.now() - started) / 1000;
     const serverCpuMs = cpuMs(server.child.pid as number) - cpuBefore;
+    const dbCpuAfter = databaseCpuMs(databaseUrl);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const total = pushers.reduce((n, d) => n + d.changes.length, 0);
     await pullNow();
     for (const deadline = Date.now() + 30_000; lags.length < total && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
@@ -245,6 +272,9 @@ async function measure(databaseUrl: string | null, desks: number, mutations: num
       changes: total,
       acceptedOpsPerSec: Math.round(accepted / seconds),
       serverCpuMsPerChange: Number((serverCpuMs / Math.max(1, accepted)).toFixed(3)),
+      ...(dbCpuBefore !== null && dbCpuAfter !== null ? { databaseCpuMsPerChange: Number(((dbCpuAfter - dbCpuBefore) / Math.max(1, accepted)).toFixed(3)) } : {}),
+      benchCpuMsPerChange: Number(((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, accepted)).toFixed(3)),
+      pushSeconds: Number(seconds.toFixed(2)),
       rejected: total - accepted,
       pushP50Ms: Math.round(quantile(pushMs, 0.5)),
       pushP95Ms: Math.round(quantile(pushMs, 0.95)),
@@ -267,8 +297,8 @@ async function seed(db: Database, n: number): Promise<void> {
   const entity = (name: string, idExpr: string, allegation: string, dataExpr: string, seqExpr: string, scope = 'allegation') => `
     WITH s AS (SELECT i, ('seed-' || i) AS aid, ($2::text[])[1 + i % array_length($2::text[], 1)] AS unit FROM generate_series(1, $1::int) AS i),
          d AS (SELECT i, unit, ${idExpr} AS id, ${allegation} AS aid, ${dataExpr} AS data, ${seqExpr} AS seq FROM s),
-         r AS (INSERT INTO entity_rows (entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq)
-               SELECT '${name}', id, '${scope}', ARRAY[aid], NULL, data, (SELECT jsonb_object_agg(k, $3::text) FROM jsonb_object_keys(data) AS k), seq, seq FROM d)
+         r AS (INSERT INTO entity_rows (entity, id, scope, allegation_ids, owner_user, data, clocks)
+               SELECT '${name}', id, '${scope}', ARRAY[aid], NULL, data, (SELECT jsonb_object_agg(k, $3::text) FROM jsonb_object_keys(data) AS k) FROM d)
     INSERT INTO change_log (seq, desk_id, desk_seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, received_at, status, scope, scope_units)
     SELECT seq, NULL, NULL, $3, '${name}', id, aid, ARRAY[aid], '${name === 'note' ? 'append' : 'insert'}',
            (SELECT jsonb_object_agg(key, jsonb_build_object('from', NULL, 'to', value)) FROM jsonb_each(data)), NULL, md5(id), now(), 'accepted', 'allegation',
@@ -297,8 +327,8 @@ async function seed(db: Database, n: number): Promise<void> {
     params,
   );
   await db.query(
-    `INSERT INTO allegation_scope (allegation_id, unit_code, status, reference, allocated_users, updated_seq)
-     SELECT id, data->>'unit_code', data->>'status', data->>'reference', '{}', created_seq FROM entity_rows WHERE entity = 'allegation' AND id LIKE 'seed-%'`,
+    `INSERT INTO allegation_scope (allegation_id, unit_code, status, reference, allocated_users)
+     SELECT id, data->>'unit_code', data->>'status', data->>'reference', '{}' FROM entity_rows WHERE entity = 'allegation' AND id LIKE 'seed-%'`,
   );
   await db.query("SELECT setval('change_seq', (SELECT max(seq) FROM change_log))");
 }
@@ -390,7 +420,8 @@ export async function run(args: string[]) {
     options: {
       desks: { type: 'string', default: '8' },
       mutations: { type: 'string', default: '2000' },
-      batch: { type: 'string', default: '250' },
+      // As a desk pushes: its own batch size (electron/sync/push.ts).
+      batch: { type: 'string', default: String(PUSH_BATCH) },
       allegations: { type: 'string', default: '100000' },
       postgres: { type: 'string' },
       'skip-pglite': { type: 'boolean', default: false },

@@ -16,7 +16,8 @@ import type { QueueBucket } from '../shared/api.ts';
 import { QuerySyntaxError } from '../shared/search/query.ts';
 import { storeFault } from './store/faults.ts';
 import { openSource } from './core/sources.ts';
-import { referrerGroups, revealGroup } from './core/nsu.ts';
+import { referrerGroups } from './core/nsu.ts';
+import { revealGroup } from './core/nsu-reveal.ts';
 import { intelligenceReport } from './core/report.ts';
 import { reportText } from '../shared/domain/report.ts';
 import { filtersFromPairs, searchFilters } from '../shared/search/filters.ts';
@@ -32,6 +33,7 @@ import { miCommand, MiUsageError } from './cli/mi.ts';
 import { attachmentCommand } from './cli/attach.ts';
 import { usersCommand } from './cli/users.ts';
 import { actorName, CliError, EXIT, print, signInAs, UsageError, type Options } from './cli/common.ts';
+import { signInForKeys } from './cli/server-session.ts';
 
 export { CliError };
 import { candidatesFor, judgementsOf } from './core/links.ts';
@@ -72,7 +74,9 @@ Commands:
                                the signed head (needs the vault passphrase)
   source REF --as USER --reason "…" [--json]
                                open an allegation's restricted source pane as USER (allocated staff or NSU
-                               only; password from IMS_PASSWORD or a prompt); writes an audit entry first
+                               only; password from IMS_PASSWORD or a prompt); writes an audit entry first.
+                               On a desk of a central server, signs USER in there: details another desk
+                               sealed open with the key the server releases (it audits the release)
   nsu referrers [--json]       repeat referrers found from blind indexes (no source details)
   nsu reveal GROUP --as USER --reason "…" [--json]
                                NSU only: the source details behind a group, each release audited
@@ -319,11 +323,18 @@ async function run(core: Core, command: string, args: string[], opts: Options, c
     case 'source': {
       const ref = args[0];
       if (!ref) throw new UsageError('which allegation? ims source IMS-2026-000123 --as USER --reason "…"');
-      const user = await signInAs(core, opts.as, 'source');
-      const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
-      if (!id) throw new CliError(`no allegation ${ref}`);
       if (!opts.reason || opts.reason.trim().length < 5) throw new UsageError('say why you need to see it: --reason "…" (at least 5 characters)');
-      const paneView = openSource(core, user, id, opts.reason.trim());
+      // On a desk of a central server, signed in there: details another desk sealed open with a key it releases.
+      const who = await signInForKeys(core, opts.as, 'source');
+      let paneView;
+      try {
+        if (who.notice) process.stderr.write(`${block(who.notice)}\n`);
+        const id = findAllegationId(core.store.db, { reference: ref.trim().toUpperCase() });
+        if (!id) throw new CliError(`no allegation ${ref}`);
+        paneView = await openSource(core, who.user, id, opts.reason.trim(), who.caller);
+      } finally {
+        await who.end();
+      }
       if (opts.json) print(paneView);
       else process.stdout.write(`${paneView.reference} source (audit entry ${paneView.auditEntry})\n${Object.entries(paneView.details).filter(([, v]) => v).map(([k, v]) => `  ${k}: ${line(String(v))}`).join('\n')}\n`);
       return;
@@ -414,8 +425,15 @@ async function nsuCommand(core: Core, args: string[], opts: Options): Promise<vo
     const group = args[1];
     if (!group) throw new UsageError('which group? ims nsu reveal GROUP --as USER --reason "…"');
     if (!opts.reason || opts.reason.trim().length < 5) throw new UsageError('say why: --reason "…"');
-    const user = await signInAs(core, opts.as, 'nsu reveal');
-    const out = revealGroup(core, user, group, opts.reason.trim());
+    // On a desk of a central server, signed in there: referrals sealed at other desks open with keys it releases.
+    const who = await signInForKeys(core, opts.as, 'nsu reveal');
+    let out;
+    try {
+      if (who.notice) process.stderr.write(`${block(who.notice)}\n`);
+      out = await revealGroup(core, who.user, group, opts.reason.trim(), who.caller);
+    } finally {
+      await who.end();
+    }
     if (opts.json) print(out);
     else for (const r of out) process.stdout.write(`${r.reference}  ${line(r.details.name)}  ${line(r.details.phone)}  ${line(r.details.email)}\n`);
     return;

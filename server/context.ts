@@ -4,6 +4,7 @@ import type { Database } from './db/database.ts';
 import type { HybridClock } from '../shared/sync/hlc.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 import type { NudgeHub } from './sync/nudge.ts';
+import type { PushGate } from './sync/admission.ts';
 import type { KeyEncryptionService } from './keys/key-service.ts';
 import type { BlindIndexService } from './keys/blind-index.ts';
 import type { CountersignService } from './keys/countersign.ts';
@@ -20,6 +21,8 @@ export interface ServerContext {
   countersign: CountersignService;
   blobs: BlobStore;
   hub: NudgeHub;
+  /** Lets at most a few pushes into the database at once (sync/admission.ts); pulls never wait on it. */
+  pushGate: PushGate;
   now: () => Date;
   /** Seconds a desk waits between polls when the live nudge is not connected. */
   pollSeconds: number;

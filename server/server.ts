@@ -1,5 +1,5 @@
 // Starts a server: opens the database (PGlite in the data folder, or PostgreSQL at DATABASE_URL), brings its schema
-// up to date, loads or makes the audit key, opens the blob store and the live nudge, prepares the first-run
+// up to date, loads or makes the audit key, opens the blob store (sealing what an older server left plain) and the live nudge, prepares the first-run
 // bootstrap token when there is no administrator, and listens.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,10 @@ import { HybridClock } from '../shared/sync/hlc.ts';
 import { listenProblem } from './config.ts';
 import { prepareBootstrap } from './bootstrap.ts';
 import { latestSeq } from './sync/pull.ts';
+import { chainAudit } from './store/audit-queue.ts';
+import { pushConcurrency, pushGate } from './sync/admission.ts';
+import { appendAudit } from './store/audit.ts';
+import { lockWrites } from './sync/write.ts';
 import type { FastifyInstance } from 'fastify';
 
 export interface ServerOptions {
@@ -33,6 +37,8 @@ export interface ServerOptions {
   logger?: boolean;
   now?: () => Date;
   pollSeconds?: number;
+  /** Pushes in their database transaction at once (sync/admission.ts); IMS_SERVER_PUSH_CONCURRENCY by default. */
+  pushConcurrency?: number;
   /** The audit chain's MAC key; default: IMS_SERVER_AUDIT_KEY (base64), else <dataDir>/keys/audit.key, made on first start. */
   auditKey?: Buffer;
   /** The key service wrapping data keys; the local key file under the data folder when not given. */
@@ -84,15 +90,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await migrate(db);
     const [last] = await db.query<{ hlc: string }>('SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1');
     const now = options.now ?? (() => new Date());
+    const keys = options.keys ?? LocalKeyFile.load(options.dataDir);
+    const blobs = new FsBlobStore(join(options.dataDir, 'blobs'), keys);
+    const auditKey = options.auditKey ?? loadAuditKey(options.dataDir);
+    const legacy = await blobs.sealLegacy();
+    if (legacy.sealed + legacy.dropped > 0) {
+      await db.transaction(async (tx) => {
+        await lockWrites(tx);
+        await appendAudit(tx, auditKey, now(), { userId: null, deskId: null, action: 'blob.sealed_at_start', details: legacy });
+      });
+    }
     const ctx: ServerContext = {
       db,
       clock: new HybridClock(`server-${randomBytes(4).toString('hex')}`, () => now().getTime(), last?.hlc),
-      auditKey: options.auditKey ?? loadAuditKey(options.dataDir),
-      keys: options.keys ?? LocalKeyFile.load(options.dataDir),
+      auditKey,
+      keys,
       blindIndex: options.blindIndex ?? LocalBlindIndexKey.load(options.dataDir),
       countersign: options.countersign ?? LocalCountersignKey.load(options.dataDir),
-      blobs: new FsBlobStore(join(options.dataDir, 'blobs')),
+      blobs,
       hub: new NudgeHub(),
+      pushGate: pushGate(pushConcurrency(options.pushConcurrency)),
       now,
       pollSeconds: options.pollSeconds ?? 60,
       dataDir: options.dataDir,
@@ -100,6 +117,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     ctx.hub.latestSeq = await latestSeq(db);
     await ctx.hub.start(db);
+    // Audit entries a stopped or killed server queued but did not chain (store/audit-queue.ts).
+    await chainAudit(ctx);
     const bootstrapToken = await prepareBootstrap(ctx);
     const app = buildApp(ctx, { logger: options.logger ?? false, https });
     await app.listen({ host, port: options.port ?? 0 });

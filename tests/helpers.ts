@@ -27,9 +27,16 @@ export function tempDir(prefix = 'ims-test-'): { dir: string; cleanup: () => voi
 export const TEST_PASSWORD = 'correct horse battery';
 export const TEST_PASSPHRASE = 'desk vault passphrase for tests';
 
+/**
+ * The passphrase cost of the key rings test profiles make: scrypt 2^14, the least a ring may ask for, not the app's
+ * 2^17 (half a second of CPU at every unlock, in this process or in `ims` on the profile, hundreds of times a run).
+ * The tests of the key ring itself (unit/vault, unit/keyring-damage) make theirs at the app's cost.
+ */
+export const TEST_KEYRING_COST = { logN: 14 } as const;
+
 /** A core on a test profile with its vault unlocked (created on first use), as a desk runs. */
 export function openCore(dir: string, options: CoreOptions = {}): Promise<Core> {
-  return Core.openUnlocked(dir, { kind: 'passphrase', passphrase: TEST_PASSPHRASE }, options);
+  return Core.openUnlocked(dir, { kind: 'passphrase', passphrase: TEST_PASSPHRASE, testCost: TEST_KEYRING_COST }, options);
 }
 
 export async function addUser(core: Core, username: string, role: Role, unit: string | null) {
@@ -50,4 +57,13 @@ export async function signIn(core: Core, username: string) {
     },
     raw: (name: string, input: unknown) => dispatch(core, name, input, token),
   };
+}
+
+/** Sends a file to an allegation as the browser does (begin, chunks of the size the desk asks, finish); its attachment. */
+export async function uploadFile(caller: Awaited<ReturnType<typeof signIn>>, allegationId: string, fileName: string, bytes: Buffer) {
+  const { uploadId, chunkBytes } = await caller.call('attachments.begin', { allegationId, fileName, size: bytes.length });
+  for (let i = 0, at = 0; at < bytes.length; i++, at += chunkBytes) {
+    await caller.call('attachments.chunk', { uploadId, index: i, data: bytes.subarray(at, at + chunkBytes).toString('base64') });
+  }
+  return (await caller.call('attachments.finish', { uploadId })).attachment;
 }

@@ -5,6 +5,7 @@ import { countUsers, createUser, toUserView, updateUser } from '../core/users.ts
 import { authenticate, lockState, unlockAccount } from '../core/sign-in.ts';
 import type { UserRow } from '../core/users.ts';
 import { signInWithServer } from '../sync/accounts.ts';
+import { personSecret } from '../core/key-release.ts';
 
 type AuthProcedures = 'auth.status' | 'auth.setup' | 'auth.signIn' | 'auth.signOut' | 'auth.me' | 'users.list' | 'users.create' | 'users.update' | 'users.unlock';
 
@@ -33,8 +34,10 @@ export const authHandlers: Handlers<AuthProcedures> = {
       const signed = await signInWithServer(ctx.core.store, api, config, input.username, input.password);
       const row = ctx.core.store.db.prepare('SELECT * FROM users WHERE id = ?').get(signed.userId) as UserRow;
       if (!signed.offline) ctx.core.syncScheduler.soon(0);
+      // Keys the server releases to this person are kept sealed under a secret of their password (offline too).
+      const secret = await personSecret(ctx.core, input.password, signed.userId);
       return {
-        sessionToken: ctx.core.sessions.start(signed.userId, { serverSession: signed.serverSession, offline: signed.offline }),
+        sessionToken: ctx.core.sessions.start(signed.userId, { serverSession: signed.serverSession, offline: signed.offline, personSecret: secret }),
         user: toUserView(row),
         offline: signed.offline,
         notice: signed.notice,

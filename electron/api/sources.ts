@@ -1,7 +1,8 @@
 import type { Handlers } from './context.ts';
 import { requireUser } from './context.ts';
 import { addContact, openSource, sourceStatus, updateSource } from '../core/sources.ts';
-import { decideGroup, referrerGroups, revealGroup } from '../core/nsu.ts';
+import { decideGroup, referrerGroups } from '../core/nsu.ts';
+import { revealGroup } from '../core/nsu-reveal.ts';
 import { referrerView } from '../core/nsu-national.ts';
 import { prepared } from '../store/db.ts';
 import { intelligenceReport } from '../core/report.ts';
@@ -13,12 +14,12 @@ export const sourceHandlers: Handlers<SourceProcedures> = {
   'allegations.report': (ctx, { id }) => intelligenceReport(ctx.core, requireUser(ctx), id),
   'vault.status': (ctx) => ctx.core.vault.status(),
   'source.status': (ctx, { allegationId }) => sourceStatus(ctx.core, requireUser(ctx), allegationId),
-  'source.open': (ctx, { allegationId, reason }) => openSource(ctx.core, requireUser(ctx), allegationId, reason),
-  'source.update': (ctx, { allegationId, details, reason }) => updateSource(ctx.core, requireUser(ctx), allegationId, details, reason),
-  'source.addContact': (ctx, { allegationId, ...contact }) => addContact(ctx.core, requireUser(ctx), allegationId, contact),
+  'source.open': (ctx, { allegationId, reason }) => openSource(ctx.core, requireUser(ctx), allegationId, reason, ctx.core.sessions.resolve(ctx.sessionToken)),
+  'source.update': (ctx, { allegationId, details, reason }) => updateSource(ctx.core, requireUser(ctx), allegationId, details, reason, ctx.core.sessions.resolve(ctx.sessionToken)),
+  'source.addContact': (ctx, { allegationId, ...contact }) => addContact(ctx.core, requireUser(ctx), allegationId, contact, ctx.core.sessions.resolve(ctx.sessionToken)),
   'nsu.referrers': (ctx, { minCount }) => referrerGroups(ctx.core, minCount),
   'nsu.referrerView': (ctx, { minCount }) => referrerView(ctx.core, requireUser(ctx), minCount),
-  'nsu.reveal': (ctx, { groupKey, reason }) => revealGroup(ctx.core, requireUser(ctx), groupKey, reason),
+  'nsu.reveal': (ctx, { groupKey, reason }) => revealGroup(ctx.core, requireUser(ctx), groupKey, reason, ctx.core.sessions.resolve(ctx.sessionToken)),
   'nsu.decide': (ctx, { groupKey, decision, note }) => decideGroup(ctx.core, requireUser(ctx), groupKey, decision, note),
   'audit.sourceAccess': (ctx, input) => {
     const where = ["l.action IN ('source.open', 'source.open_refused', 'nsu.reveal', 'source.update', 'source.contact')"];

@@ -65,9 +65,20 @@ export function print(value: unknown): void {
  * the screens: failures counted (back-off, lockout) and audited, with the command that asked.
  */
 export async function signInAs(core: Core, username: string | undefined, command: string): Promise<UserRow> {
+  const { username: name, password } = await credentialOf(username);
+  return checkLocally(core, name, password, command);
+}
+
+/** Who is asking (--as) and their password, from IMS_PASSWORD or the prompt. */
+export async function credentialOf(username: string | undefined): Promise<{ username: string; password: string }> {
   if (!username) throw new UsageError('who is asking? --as USERNAME (this is released to, or done by, a person, and audited)');
   const password = process.env.IMS_PASSWORD ?? (process.stdin.isTTY ? await readSecret(`Password for ${username}: `) : undefined);
   if (!password) throw new CliError(`the password for ${username} is needed: set IMS_PASSWORD or run this in a terminal`);
+  return { username, password };
+}
+
+/** The password checked against this desk's own verifier (no central server). */
+export async function checkLocally(core: Core, username: string, password: string, command: string): Promise<UserRow> {
   try {
     return await authenticate(core, username, password, { via: 'cli', command });
   } catch (error) {

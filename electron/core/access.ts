@@ -6,7 +6,7 @@ import type { Db } from '../store/db.ts';
 import { prepared } from '../store/statements.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { Status } from '../../shared/domain/vocabularies.ts';
-import { allocationRefusal as sharedAllocationRefusal, canWork as sharedCanWork } from '../../shared/domain/access.ts';
+import { allocationRefusal as sharedAllocationRefusal, canWork as sharedCanWork, keyedBy } from '../../shared/domain/access.ts';
 import { unitName } from '../../shared/domain/units.ts';
 import type { UserRow } from './users.ts';
 
@@ -72,7 +72,7 @@ export function mayOpenSource(db: Db, user: UserRow, allegationId: string): bool
 
 /** Attaching: whoever may work the case, and whoever keyed it (a sifter attaching the scan of the letter they keyed). */
 export function mayAttach(db: Db, user: UserRow, a: Pick<CaseRow, 'id' | 'unit_code' | 'created_by'>): boolean {
-  return canWork(db, user, a) || a.created_by === actorFor(user).name;
+  return canWork(db, user, a) || keyedBy(user, a.created_by);
 }
 
 /** Why `by` may not allocate case `a` to `to`, or null when they may: the rule the server judges by too. */

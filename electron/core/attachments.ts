@@ -266,7 +266,10 @@ export class Attachments {
       wanted = undefined;
     } else {
       wanted = rows.filter((p) => p.status !== 'done').map((p) => p.page_no);
-      if (wanted.length === 0) throw new ApiError('conflict', 'Every page has been read: there is nothing to retry');
+      // Every page read but the attachment never finished (the desk stopped between its last page and the end):
+      // the whole file is read again so that its analysis and status are written, as attaching it again does.
+      if (wanted.length === 0 && (row.ocr_status === 'pending' || row.ocr_status === 'running')) wanted = undefined;
+      else if (wanted.length === 0) throw new ApiError('conflict', 'Every page has been read: there is nothing to retry');
     }
     const userId = actor.user?.id ?? null;
     this.deps.store.mutate({ actor: { userId, name: actor.name }, action: 'attachment.retry', entity: 'attachment', entityId: id, allegationId: row.allegation_id, details: { pages: wanted ?? 'all' } }, (m) => {

@@ -1,7 +1,10 @@
 // The link chart that grows: an allegation's node brings the people, phones, emails, addresses, vehicles,
 // businesses and flights it holds and the allegations judged linked to it; an entity's node brings every
-// allegation naming it (found as its page finds them). Node ids are the entities' canonical values, so a phone
-// written two ways on two records is one node, and expanding from either side meets the same nodes.
+// allegation naming it (found as its page finds them). Identifiers are keyed by their normalised value (a phone
+// by its digits, an address by number, street and postcode as matching reads them), so a value written two ways
+// on two records is one node and expanding from either side meets the same nodes. Each subject is sent as its
+// own node with its name and birth date as written: which subjects are one person the chart decides as it grows
+// (shared/entities/chart-graph.ts), since that needs every record on the chart, not only the ones expanded now.
 import type { HasSearch } from './deps.ts';
 import { readAllegation } from '../store/allegations.ts';
 import { findAllegationId } from '../store/allegations.ts';
@@ -9,7 +12,7 @@ import { findEntity } from '../search/entities.ts';
 import { currentJudgements, type LinksDeps } from './links.ts';
 import { linkGroup } from './link-groups.ts';
 import { addressEntityValue, canonicalEntity, entityLabel, entityNodeId, type EntityKind, type EntityRef } from '../../shared/entities/entity.ts';
-import type { ChartEdge, ChartNode, ChartView } from '../../shared/api/workbench.ts';
+import type { ChartEdge, ChartMention, ChartNode, ChartView } from '../../shared/api/workbench.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 
@@ -23,15 +26,18 @@ class ChartBuilder {
 
   allegation(r: Pick<AllegationRecord, 'id' | 'reference' | 'receivedAt' | 'status'>, mainSubject = ''): string {
     const id = `allegation:${r.id}`;
-    if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: 'allegation', label: mainSubject ? `${r.reference} · ${mainSubject}` : r.reference, date: r.receivedAt, value: r.reference, status: r.status });
+    if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: 'allegation', label: mainSubject ? `${r.reference} · ${mainSubject}` : r.reference, date: r.receivedAt, value: r.reference, status: r.status, mentions: [] });
     return id;
   }
 
-  entity(ref: EntityRef, label: string, date: string | null): string {
-    const id = entityNodeId(ref);
+  /** The entity's node (by `id`: one subject's own node), with where a record's form writes it. */
+  entity(ref: EntityRef, label: string, date: string | null, mention: ChartMention | null = null, id = entityNodeId(ref)): string {
     const held = this.nodes.get(id);
-    if (!held) this.nodes.set(id, { id, kind: ref.kind, label, date, value: ref.value, status: null });
-    else if (date && (!held.date || date < held.date)) held.date = date;
+    if (!held) this.nodes.set(id, { id, kind: ref.kind, label, date, value: ref.value, status: null, mentions: mention ? [mention] : [] });
+    else {
+      if (date && (!held.date || date < held.date)) held.date = date;
+      if (mention && !held.mentions.some((m) => m.in === mention.in && m.text === mention.text)) held.mentions.push(mention);
+    }
     return id;
   }
 
@@ -56,24 +62,27 @@ function addAllegation(core: ChartDeps, chart: ChartBuilder, r: AllegationRecord
   const main = r.subjects.find((s) => s.role === 'main') ?? r.subjects[0];
   const a = chart.allegation(r, main ? subjectName(main) : '');
   const at = r.receivedAt;
-  const add = (kind: EntityKind, raw: string, label: string, edgeLabel: string) => {
+  const add = (kind: EntityKind, raw: string, label: string, edgeLabel: string, written = false) => {
     const value = canonicalEntity(kind, raw);
     if (!value) return;
     const ref = { kind, value };
-    chart.edge(a, chart.entity(ref, kind === 'person' || kind === 'business' || kind === 'address' ? label : entityLabel(ref), at), edgeLabel);
+    chart.edge(a, chart.entity(ref, written ? label : entityLabel(ref), at, written ? { in: a, text: label, person: null } : null), edgeLabel);
   };
   for (const s of r.subjects) {
     const name = subjectName(s);
-    if (name) add('person', name, s.dob ? `${name} (${s.dob})` : name, s.role);
+    const value = name ? canonicalEntity('person', name) : null;
+    if (!value) continue;
+    const mention = { in: a, text: name, person: { forename: s.forename, surname: s.surname, knownAs: s.knownAs, dob: s.dob } };
+    chart.edge(a, chart.entity({ kind: 'person', value }, s.dob ? `${name} (${s.dob})` : name, at, mention, `person:${r.id}:${s.id}`), s.role);
   }
   for (const d of r.addresses) {
     const value = addressEntityValue(d);
-    if (value) add('address', value, value, d.type.replace(/_/g, ' '));
+    if (value) add('address', value, value, d.type.replace(/_/g, ' '), true);
   }
   for (const b of r.businesses) {
-    add('business', b.name, b.name, b.type || 'business');
+    add('business', b.name, b.name, b.type || 'business', true);
     const value = b.address ? addressEntityValue(b.address) : null;
-    if (value) add('address', value, value, `address of ${b.name}`);
+    if (value) add('address', value, value, `address of ${b.name}`, true);
   }
   for (const p of r.phones) add('phone', p.national || p.number, p.number, 'phone');
   for (const e of r.emails) add('email', e.normalised || e.email, e.email, 'email');

@@ -18,6 +18,7 @@ import type { CoreEvent } from '../../shared/api/events.ts';
 import { SyncEngine, type SyncOptions } from '../sync/engine.ts';
 import { SyncScheduler } from '../sync/scheduler.ts';
 import type { Applied } from '../sync/pull.ts';
+import { revokeReleased } from './key-release.ts';
 
 export type CoreListener = (event: CoreEvent) => void;
 
@@ -111,6 +112,12 @@ export class Core {
 
   /** Records from the server were applied: bring search and matching up to date, and tell the open screens. */
   private afterSync(applied: Applied): void {
+    try {
+      // A pull that ended someone's allocation takes back the keys the server released to them, at once.
+      revokeReleased(this);
+    } catch {
+      // Tried again before every opening (core/key-release.ts).
+    }
     try {
       this.search.flushPending(500);
       this.matching.flushPending(500);

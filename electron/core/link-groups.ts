@@ -2,8 +2,7 @@
 // judgements still in force — and its link chart: the people, phones, places and vehicles the members share.
 import { currentJudgements, recordOf, referenceOf, subjectName, type JudgementRow, type LinksDeps } from './links.ts';
 import { businessKey } from '../../shared/matching/business.ts';
-import { compareDob, parseDob } from '../../shared/matching/dates.ts';
-import { bestTokenMatch, nameTokens, significantTokens } from '../../shared/matching/names.ts';
+import { namesCouldBeOnePerson as samePerson } from '../../shared/matching/same-person.ts';
 import { foldName } from '../../shared/text/normalise.ts';
 import type { GroupView } from '../../shared/api/links.ts';
 import type { AllegationRecord } from '../../shared/schemas/record.ts';
@@ -35,37 +34,7 @@ function groupMembers(core: LinksDeps, allegationId: string): { ids: string[]; l
   return { ids: [...seen], links: [...links.values()].filter((l) => seen.has(l.allegation_a) && seen.has(l.allegation_b)), truncated };
 }
 
-/** Birth dates that could be one person's as reporters write it (swapped day and month, a mistyped digit). */
-function sameBirth(a: string | null, b: string | null): boolean {
-  const x = parseDob(a);
-  const y = parseDob(b);
-  if (!x || !y) return true;
-  return ['exact', 'day_month_swapped', 'one_part_differs', 'digits_transposed'].includes(compareDob(x, y));
-}
-
 type Subject = AllegationRecord['subjects'][number];
-
-const CLOSE = new Set(['exact', 'equivalent', 'typo', 'variant']);
-const close = (x: string[], y: string[]) => {
-  const m = x.length && y.length ? bestTokenMatch(x, y) : null;
-  return !!m && CLOSE.has(m.level);
-};
-
-/**
- * One person in the chart: names that agree as matching reads them (a typo, a nickname, a transliteration, the
- * order swapped) and birth dates that could be one person's. Records judged linked often spell a name two ways.
- */
-function samePerson(a: Subject, b: Subject): boolean {
-  if (!sameBirth(a.dob, b.dob)) return false;
-  const sa = significantTokens(nameTokens(a.surname));
-  const sb = significantTokens(nameTokens(b.surname));
-  const fa = nameTokens(a.forename);
-  const fb = nameTokens(b.forename);
-  if (!sa.length || !sb.length) return foldName(a.knownAs || a.forename) !== '' && foldName(a.knownAs || a.forename) === foldName(b.knownAs || b.forename);
-  const direct = close(sa, sb) && (!fa.length || !fb.length || close(fa, fb));
-  const swapped = fa.length > 0 && fb.length > 0 && close(sa, fb) && close(fa, sb);
-  return direct || swapped;
-}
 
 export function linkGroup(core: LinksDeps, allegationId: string): GroupView {
   recordOf(core, allegationId);

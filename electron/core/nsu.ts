@@ -9,10 +9,10 @@ export type NsuDeps = HasStore & HasVault;
 import type { UserRow } from './users.ts';
 import { actorFor } from './access.ts';
 import { prepared } from '../store/db.ts';
-import { readSourceForCore, SEALED_FORMAT, type SourceIdentifiersPayload } from '../store/allegation-write.ts';
+import { SEALED_FORMAT } from '../store/allegation-write.ts';
 import { groupReferrals, type ReferralKeys } from '../../shared/sources/referrer-groups.ts';
 import { reportedKeys, type SourceKeyKind } from '../../shared/sources/keys.ts';
-import type { ReferrerGroupView, SourceDetails } from '../../shared/api/sources.ts';
+import type { ReferrerGroupView } from '../../shared/api/sources.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { OffenceType } from '../../shared/domain/vocabularies.ts';
 
@@ -137,26 +137,15 @@ export function describe(core: NsuDeps, members: AllegationFacts[], linkedBy: st
   };
 }
 
-export function findGroup(core: NsuDeps, groupKey: string): ReferrerGroupView {
-  const group = referrerGroups(core).find((g) => g.groupKey === groupKey || g.allegations.some((a) => a.id === groupKey));
-  if (!group) throw new ApiError('not_found', 'No such group of referrals (it may have changed as new referrals arrived): reload the list');
-  return group;
+/** A group is named by its key, or by any of its allegations (a group's key changes as referrals arrive). */
+export function isGroup(group: ReferrerGroupView, key: string): boolean {
+  return group.groupKey === key || group.allegations.some((a) => a.id === key);
 }
 
-/** NSU only: the source details behind a group, each release audited before it happens. */
-export function revealGroup(core: NsuDeps, user: UserRow, groupKey: string, reason: string): Array<{ allegationId: string; reference: string; details: SourceDetails }> {
-  if (user.role !== 'nsu') {
-    // A refused attempt is itself something SACU should see, whichever way it came (a screen, the command line).
-    core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'nsu.reveal_refused', entity: 'referrer_group', entityId: groupKey.slice(0, 100), allegationId: null, details: { reason, role: user.role } });
-    throw new ApiError('forbidden', 'Only the National Source Unit may reveal the source details behind a group of referrals');
-  }
-  const group = findGroup(core, groupKey);
-  return group.allegations.map((a) => {
-    core.store.audit.record({ at: core.store.now().toISOString(), userId: user.id, actor: actorFor(user).name, action: 'nsu.reveal', entity: 'allegation', entityId: a.id, allegationId: a.id, details: { reference: a.reference, reason, group: group.groupKey } });
-    const s = readSourceForCore(core.store.db, core.vault, a.id) as SourceIdentifiersPayload;
-    const pick = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : '');
-    return { allegationId: a.id, reference: a.reference, details: { name: pick('name'), phone: pick('phone'), email: pick('email'), address: pick('address'), relationship: pick('relationship'), organisation: pick('organisation') } };
-  });
+export function findGroup(core: NsuDeps, groupKey: string): ReferrerGroupView {
+  const group = referrerGroups(core).find((g) => isGroup(g, groupKey));
+  if (!group) throw new ApiError('not_found', 'No such group of referrals (it may have changed as new referrals arrived): reload the list');
+  return group;
 }
 
 export function decideGroup(core: NsuDeps, user: UserRow, groupKey: string, decision: ReferrerGroupView['decisions'][number]['decision'], note: string): ReferrerGroupView {

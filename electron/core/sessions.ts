@@ -10,6 +10,8 @@ export interface Session {
   serverSession: string | null;
   /** Signed in without the server (it could not be reached). */
   offline: boolean;
+  /** The secret keys the server released to this person are sealed under here (core/key-release.ts); memory only. */
+  personSecret: Buffer | null;
 }
 
 const IDLE_LIMIT_MS = 8 * 3_600_000;
@@ -22,10 +24,10 @@ export class Sessions {
     this.now = now;
   }
 
-  start(userId: string, server: { serverSession: string | null; offline: boolean } = { serverSession: null, offline: false }): string {
+  start(userId: string, server: { serverSession: string | null; offline: boolean; personSecret?: Buffer | null } = { serverSession: null, offline: false }): string {
     const token = randomBytes(32).toString('base64url');
     const t = this.now();
-    this.byHash.set(hash(token), { userId, startedAt: t, lastSeenAt: t, ...server });
+    this.byHash.set(hash(token), { userId, startedAt: t, lastSeenAt: t, ...server, personSecret: server.personSecret ?? null });
     return token;
   }
 

@@ -2,9 +2,12 @@
 // Unit, may open it; everyone else learns that a source exists and whom to ask. Opening writes an audit entry
 // for the Security and Anti-Corruption Unit before any plaintext leaves the core.
 import type { HasStore, HasVault } from './deps.ts';
+import type { SyncEngine } from '../sync/engine.ts';
+import { keysToOpen, notYetDeposited, type Caller } from './key-release.ts';
+import type { Opener } from '../store/allegation-write.ts';
 
-/** What this module needs of the core. */
-export type SourcesDeps = HasStore & HasVault;
+/** What this module needs of the core (sync: to ask the server for keys of details another desk sealed). */
+export type SourcesDeps = HasStore & HasVault & { readonly sync: SyncEngine };
 import type { UserRow } from './users.ts';
 import { actorFor, mayOpenSource } from './access.ts';
 import { prepared } from '../store/db.ts';
@@ -62,8 +65,19 @@ function requireAccess(core: SourcesDeps, user: UserRow, a: Allegation): void {
 
 const PART_LABELS: Record<string, string> = { freeText: 'Account, as written' };
 
-function pane(core: SourcesDeps, a: Allegation, auditEntry: number): SourcePane {
-  const vault = core.vault;
+/** Opens with this desk's own key, then any the server released for this person (core/key-release.ts). */
+async function openerFor(core: SourcesDeps, user: UserRow, caller: Caller, a: Allegation, reason: string): Promise<Opener> {
+  const released = await keysToOpen(core, user, caller, a, reason);
+  return core.vault.openerWith(released, () => notYetDeposited(a.reference));
+}
+
+/** The fields of the pane's details from sealed source details (absent or non-text fields as empty). */
+export function detailsOf(s: Partial<SourceIdentifiersPayload>): SourceDetails {
+  const pick = (k: keyof SourceDetails) => (typeof s[k] === 'string' ? (s[k] as string) : '');
+  return { name: pick('name'), phone: pick('phone'), email: pick('email'), address: pick('address'), relationship: pick('relationship'), organisation: pick('organisation') };
+}
+
+function pane(core: SourcesDeps, a: Allegation, auditEntry: number, vault: Opener): SourcePane {
   const details = readSourceForCore(core.store.db, vault, a.id) as SourceIdentifiersPayload;
   const originals = (prepared(core.store.db, 'SELECT part, format, payload FROM restricted_texts WHERE allegation_id = ? ORDER BY part').all(a.id) as Array<{ part: string; format: string; payload: Buffer }>).map((r) => ({
     part: r.part,
@@ -79,11 +93,10 @@ function pane(core: SourcesDeps, a: Allegation, auditEntry: number): SourcePane 
     tasking: r.tasking === 1,
     summary: vault.openJson<{ summary: string }>(allegationScope(a.id), `contact:${r.id as string}`, r.payload as Buffer, r.format as string).summary,
   }));
-  const pick = (k: keyof SourceDetails) => (typeof details[k] === 'string' ? (details[k] as string) : '');
   return {
     allegationId: a.id,
     reference: a.reference,
-    details: { name: pick('name'), phone: pick('phone'), email: pick('email'), address: pick('address'), relationship: pick('relationship'), organisation: pick('organisation') },
+    details: detailsOf(details),
     also: (details.also ?? []).map((x) => ({ kind: x.kind, name: x.name, organisation: x.organisation, address: x.address, phone: x.phone, email: x.email, from: x.from, at: x.at })),
     originals,
     contacts,
@@ -92,11 +105,17 @@ function pane(core: SourcesDeps, a: Allegation, auditEntry: number): SourcePane 
   };
 }
 
-/** Opens the pane: the audit entry is committed first, then the details are decrypted. */
-export function openSource(core: SourcesDeps, user: UserRow, allegationId: string, reason: string, action = 'source.open'): SourcePane {
+/**
+ * Opens the pane: the keys are found first (this desk's, or released by the server with the server's own audit
+ * entry), then this desk's audit entry is committed, then the details are decrypted.
+ */
+export async function openSource(core: SourcesDeps, user: UserRow, allegationId: string, reason: string, caller: Caller = null, action = 'source.open'): Promise<SourcePane> {
   const a = allegation(core, allegationId);
   requireAccess(core, user, a);
   if (!core.vault.unlocked) throw new ApiError('unavailable', 'The vault is locked: source details cannot be opened until the desk passphrase is given');
+  const opener = await openerFor(core, user, caller, a, reason);
+  // Access is judged again: a pull during the release may have ended the allocation.
+  requireAccess(core, user, a);
   const { seq } = core.store.audit.record({
     at: core.store.now().toISOString(),
     userId: user.id,
@@ -107,26 +126,30 @@ export function openSource(core: SourcesDeps, user: UserRow, allegationId: strin
     allegationId: a.id,
     details: { reference: a.reference, reason, role: user.role },
   });
-  return pane(core, a, seq);
+  return pane(core, a, seq, opener);
 }
 
-export function updateSource(core: SourcesDeps, user: UserRow, allegationId: string, details: SourceDetails, reason: string): SourcePane {
+export async function updateSource(core: SourcesDeps, user: UserRow, allegationId: string, details: SourceDetails, reason: string, caller: Caller = null): Promise<SourcePane> {
   const a = allegation(core, allegationId);
   requireAccess(core, user, a);
-  const current = readSourceForCore(core.store.db, core.vault, a.id) as SourceIdentifiersPayload;
+  const opener = await openerFor(core, user, caller, a, reason);
+  requireAccess(core, user, a);
+  const current = readSourceForCore(core.store.db, opener, a.id) as SourceIdentifiersPayload;
   core.store.mutate({ actor: actorFor(user), action: 'source.update', entity: 'allegation', entityId: a.id, allegationId: a.id, details: { reason, fields: Object.keys(details).filter((k) => details[k as keyof SourceDetails] !== current[k]) } }, (m) => {
     writeSource(m, core.vault, a.id, { ...current, ...details });
   });
   // The amendment's own audit entry records this release of the details.
-  return pane(core, a, lastAuditEntry(core, a.id, 'source.update'));
+  return pane(core, a, lastAuditEntry(core, a.id, 'source.update'), opener);
 }
 
 function lastAuditEntry(core: SourcesDeps, allegationId: string, action: string): number {
   return (prepared(core.store.db, 'SELECT max(seq) AS seq FROM audit_log WHERE allegation_id = ? AND action = ?').get(allegationId, action) as { seq: number }).seq;
 }
 
-export function addContact(core: SourcesDeps, user: UserRow, allegationId: string, input: { method: string; direction: 'from_source' | 'to_source'; summary: string }): SourcePane {
+export async function addContact(core: SourcesDeps, user: UserRow, allegationId: string, input: { method: string; direction: 'from_source' | 'to_source'; summary: string }, caller: Caller = null): Promise<SourcePane> {
   const a = allegation(core, allegationId);
+  requireAccess(core, user, a);
+  const opener = await openerFor(core, user, caller, a, 'Recording a contact with the source');
   requireAccess(core, user, a);
   const tasking = isTasking(input.summary);
   core.store.mutate({ actor: actorFor(user), action: 'source.contact', entity: 'allegation', entityId: a.id, allegationId: a.id, details: { method: input.method, direction: input.direction, tasking } }, (m) => {
@@ -143,5 +166,5 @@ export function addContact(core: SourcesDeps, user: UserRow, allegationId: strin
       payload: core.vault.sealJson(allegationScope(a.id), `contact:${id}`, { summary: input.summary }),
     });
   });
-  return pane(core, a, lastAuditEntry(core, a.id, 'source.contact'));
+  return pane(core, a, lastAuditEntry(core, a.id, 'source.contact'), opener);
 }

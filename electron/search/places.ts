@@ -3,7 +3,7 @@
 // identifiers (in any format), and the best places are returned with a highlighted snippet and a link that
 // opens the allegation there. Snippets mark hits between \u0002 and \u0003 (rendered without HTML).
 import { prepared, type Db } from '../store/db.ts';
-import { findIdentifiers } from '../../shared/text/identifiers.ts';
+import { findIdentifiers, type FoundKind } from '../../shared/text/identifiers.ts';
 import { parseUkPostcode } from '../../shared/text/normalise.ts';
 import { placeLink } from '../../shared/search/links.ts';
 import type { HitPlace, SearchHit } from '../../shared/api/search.ts';
@@ -17,6 +17,8 @@ export interface HighlightPlan {
   phrases: string[][];
   /** Canonical identifiers (lower case): phone digits, compact postcodes, districts, VRMs, flights. */
   ids: Set<string>;
+  /** The kinds of those identifiers: a place is read for these kinds only (a phone query needs no flight patterns). */
+  idKinds?: ReadonlySet<FoundKind>;
   /** Folded name tokens and their variants, each with the query name it stands for. */
   names: Map<string, string>;
   /** How many distinct parts the query has (words, phrases, identifiers, names). */
@@ -96,7 +98,7 @@ export function findSpans(text: string, plan: HighlightPlan): { spans: Array<[nu
     }
   }
   if (ids) {
-    for (const id of findIdentifiers(text)) {
+    for (const id of findIdentifiers(text, plan.idKinds)) {
       const values = [id.value.toLowerCase().replace(/\s/g, '')];
       if (id.kind === 'postcode') {
         const out = parseUkPostcode(id.value).outward;

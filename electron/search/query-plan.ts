@@ -7,6 +7,7 @@ import type { MatchTier } from '../../shared/api/search.ts';
 import type { NameVariant } from '../../shared/search/names.ts';
 import { parseUkPostcode } from '../../shared/text/normalise.ts';
 import type { HighlightPlan } from './places.ts';
+import type { FoundKind } from '../../shared/text/identifiers.ts';
 
 export type TierClass = Exclude<MatchTier, 'partial'>;
 
@@ -139,13 +140,17 @@ export function highlightPlan(terms: QueryTerm[], plans: NamePlan[]): HighlightP
   const words = new Set<string>();
   const phrases: string[][] = [];
   const ids = new Set<string>();
+  const idKinds = new Set<FoundKind>();
   for (const t of terms) {
     if (t.kind === 'word') {
       if (t.words.length > 1) phrases.push(t.words);
       else if (!t.nameLike) words.add(t.words[0] as string);
     } else if (t.kind === 'phrase') phrases.push(t.words);
     else if (t.id === 'email') phrases.push(t.value);
-    else for (const v of t.value) ids.add(v);
+    else {
+      for (const v of t.value) ids.add(v);
+      idKinds.add(t.id === 'district' ? 'postcode' : t.id);
+    }
   }
   // Names (and the spellings they were found under) are marked as the query name they stand for.
   const names = new Map<string, string>();
@@ -153,7 +158,7 @@ export function highlightPlan(terms: QueryTerm[], plans: NamePlan[]): HighlightP
     for (const v of p.variants) if (!names.has(v.term)) names.set(v.term, p.token);
     names.set(p.token, p.token);
   }
-  return { words, phrases, ids, names, parts: words.size + phrases.length + ids.size + new Set(names.values()).size };
+  return { words, phrases, ids, idKinds, names, parts: words.size + phrases.length + ids.size + new Set(names.values()).size };
 }
 
 export function describeTerm(node: AnalysedQuery): string {

@@ -89,7 +89,7 @@ export class SyncEngine {
     const c = this.config;
     if (!c) return null;
     if (!this.api || this.apiUrl !== c.url) {
-      this.api = new ServerApi((this.options.transport ?? ((url: string) => new FetchTransport(url)))(c.url));
+      this.api = new ServerApi((this.options.transport ?? ((url: string) => new FetchTransport(url)))(c.url), (reached, error) => this.reached(reached, error));
       this.apiUrl = c.url;
     }
     return this.api;
@@ -203,6 +203,23 @@ export class SyncEngine {
       this.failed(error as Error);
     }
     return result;
+  }
+
+  /**
+   * Any call to the server (MI figures, national referrers, sign-in, as well as sync) says whether it is there, so
+   * the header does not say "Online" for a server that has just refused a connection, nor "Offline" once it answers.
+   */
+  private reached(reached: boolean, error?: UnreachableError): void {
+    if (!reached) {
+      if (this.connection === 'offline' && this.problem?.kind === 'offline') return;
+      this.connection = 'offline';
+      this.problem = { kind: 'offline', message: `${error?.message ?? 'The server cannot be reached'}. Your work is kept on this desk and sent when the server is back.` };
+      this.emitStatus();
+    } else if (this.connection !== 'online') {
+      this.connection = 'online';
+      if (this.problem?.kind === 'offline') this.problem = null;
+      this.emitStatus();
+    }
   }
 
   private failed(error: Error): void {

@@ -96,6 +96,9 @@ export class SyncScheduler {
       if (this.engine.live) {
         this.engine.live = false;
         this.engine.emitStatus();
+        // A live stream that broke (the server stopped, the network went): find out now whether the server is
+        // still there, so the header does not keep saying "Online" until the next poll.
+        if (!controller.signal.aborted) this.soon(0);
       }
     }
     if (!this.stopped) setTimeout(() => void this.listen(), 5_000).unref();

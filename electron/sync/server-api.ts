@@ -20,6 +20,7 @@ import type { ChangeRow } from '../../shared/sync/changes.ts';
 import { deskView, health, registerDeskResponse, serverUser, signInResponse } from '../../shared/server/api.ts';
 import { depositKeysResponse, deskSourceAccessResponse, nationalReferrers } from '../../shared/server/nsu.ts';
 import { countersignedHead } from '../../shared/sync/countersign.ts';
+import { releasedKey } from '../../shared/server/keys.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import { miNationalRecords, miReport, type MiScopeInput } from '../../shared/api/mi.ts';
 import type { HttpRequest, Transport } from './transport.ts';
@@ -55,15 +56,33 @@ function headersOf(c: Credentials): Record<string, string> {
   return h;
 }
 
+/** Told after every request whether the server was reached, so the desk's sync state follows any call, not only sync. */
+export type ReachabilityListener = (reached: boolean, error?: UnreachableError) => void;
+
 export class ServerApi {
   readonly transport: Transport;
+  private readonly onReach: ReachabilityListener | undefined;
 
-  constructor(transport: Transport) {
+  constructor(transport: Transport, onReach?: ReachabilityListener) {
     this.transport = transport;
+    this.onReach = onReach;
   }
 
   private async raw(r: HttpRequest): Promise<{ status: number; text: string; bytes: Uint8Array; headers: Record<string, string> }> {
-    const reply = await this.transport.request(r);
+    let reply;
+    try {
+      reply = await this.transport.request(r);
+    } catch (error) {
+      if (error instanceof UnreachableError) this.onReach?.(false, error);
+      throw error;
+    }
+    if (reply.status === 502 || reply.status === 503 || reply.status === 504) {
+      // A proxy answering for a server that is down: as unreachable as no answer at all.
+      const down = new UnreachableError(`The server is not available (${reply.status})`);
+      this.onReach?.(false, down);
+    } else {
+      this.onReach?.(true);
+    }
     const text = reply.headers['content-type']?.includes('json') ? new TextDecoder().decode(reply.body) : '';
     if (reply.status >= 400) {
       let failure: z.infer<typeof apiFailure> | null = null;
@@ -170,6 +189,11 @@ export class ServerApi {
   /** Hands the server data keys of allegations whose source details this desk sealed (national blind indexes). */
   depositKeys(deskToken: string, keys: Array<{ allegationId: string; dataKey: string }>) {
     return this.json(depositKeysResponse, { method: 'POST', path: '/v1/keys/deposit', json: { keys }, headers: headersOf({ desk: deskToken }), timeoutMs: 120_000 });
+  }
+
+  /** Asks the server to release an allegation's data keys to the signed-in person (allocated to it, or NSU), with their reason. */
+  releaseKey(deskToken: string, session: string, allegationId: string, reason: string) {
+    return this.json(releasedKey, { method: 'POST', path: '/v1/keys/release', json: { allegationId, reason }, headers: headersOf({ desk: deskToken, session }), timeoutMs: 30_000 });
   }
 
   /** NSU's national repeat referrers, for the signed-in NSU officer. */

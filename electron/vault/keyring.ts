@@ -75,7 +75,18 @@ export interface UnlockedKeys {
 }
 
 /** How the master key is wrapped: a passphrase, or the OS keychain (Electron safeStorage), given as functions. */
-export type KeyWrapper = { kind: 'passphrase'; passphrase: string } | { kind: 'os-keychain'; encrypt(plain: Buffer): Promise<Buffer>; decrypt(wrapped: Buffer): Promise<Buffer> };
+export type KeyWrapper =
+  | {
+      kind: 'passphrase';
+      passphrase: string;
+      /**
+       * Tests only (the app never sets it): the scrypt cost of a ring made with this wrapper, as 2^logN, within
+       * SCRYPT_BOUNDS. Test profiles that are not about the vault make their ring at 2^14 instead of paying half
+       * a second of CPU at every unlock; the ring records its cost, so `ims` on such a profile pays the same.
+       */
+      testCost?: { logN: number };
+    }
+  | { kind: 'os-keychain'; encrypt(plain: Buffer): Promise<Buffer>; decrypt(wrapped: Buffer): Promise<Buffer> };
 
 function deriveKek(passphrase: string, salt: Buffer, params = SCRYPT): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
@@ -143,9 +154,14 @@ function writeKeyringAt(path: string, file: KeyringFile): void {
 async function wrapMaster(masterKey: Buffer, wrapper: KeyWrapper): Promise<KeyringFile['wrap']> {
   if (wrapper.kind === 'os-keychain') return { kind: 'os-keychain', masterKey: (await wrapper.encrypt(masterKey)).toString('base64') };
   if (wrapper.passphrase.length < 10) throw new KeyError('wrong_passphrase', 'The vault passphrase must be at least 10 characters');
+  const params = wrapper.testCost ? { ...SCRYPT, N: 2 ** wrapper.testCost.logN } : SCRYPT;
+  const { logN } = wrapper.testCost ?? { logN: 0 };
+  if (wrapper.testCost && !(Number.isInteger(logN) && logN >= SCRYPT_BOUNDS.minLogN && logN <= SCRYPT_BOUNDS.maxLogN)) {
+    throw new RangeError(`A key ring's passphrase cost must be 2^${SCRYPT_BOUNDS.minLogN} to 2^${SCRYPT_BOUNDS.maxLogN} (asked 2^${logN})`);
+  }
   const salt = randomBytes(16);
-  const kek = await deriveKek(wrapper.passphrase, salt);
-  return { kind: 'scrypt', ...SCRYPT, salt: salt.toString('base64'), masterKey: seal(kek, masterKey, 'ims-desk master key').toString('base64') };
+  const kek = await deriveKek(wrapper.passphrase, salt, params);
+  return { kind: 'scrypt', ...params, salt: salt.toString('base64'), masterKey: seal(kek, masterKey, 'ims-desk master key').toString('base64') };
 }
 
 export async function createKeyring(profileDir: string, wrapper: KeyWrapper): Promise<UnlockedKeys> {

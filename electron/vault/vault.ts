@@ -26,6 +26,8 @@ import {
 import { LocalKeyRing, type KeyService } from './key-service.ts';
 import { checkRing, readRingRecord, writeRingRecord } from './ring-record.ts';
 import { auditKeyScope, chainAnchor, GENESIS_HASH, KEYED_ACTION, type ChainRoot } from '../store/audit.ts';
+import { openReleased, releaseSealKey, sealReleased, type ReleaseBinding } from './released-keys.ts';
+import type { Opener } from '../store/allegation-write.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -194,6 +196,60 @@ export class Vault {
     if (format === LEGACY_PLAIN_FORMAT) return JSON.parse(payload.toString('utf8')) as T;
     if (format !== SEALED_FORMAT) throw new KeyError('corrupt', `Unknown sealed format ${format}`);
     return JSON.parse(open(this.dataKey(scope, false), payload, `${scope}|${aad}`).toString('utf8')) as T;
+  }
+
+  /** The desk's own data key of a scope, or null when this desk never made one. */
+  private localKey(scope: string): Buffer | null {
+    const exists = prepared(this.db, 'SELECT 1 FROM data_keys WHERE scope = ?').get(scope);
+    return exists ? this.dataKey(scope, false) : null;
+  }
+
+  /** Whether this desk's own key opens every one of these sealed values of a scope (else another desk sealed some). */
+  opensLocally(scope: string, values: ReadonlyArray<{ aad: string; payload: Buffer; format: string }>): boolean {
+    const sealed = values.filter((v) => v.format === SEALED_FORMAT);
+    if (!sealed.length) return true;
+    const key = this.localKey(scope);
+    if (!key) return false;
+    return sealed.every((v) => {
+      try {
+        open(key, v.payload, `${scope}|${v.aad}`);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /**
+   * An opener that tries this desk's own key of the scope, then the given keys (released by the server for the
+   * person at the desk). A value none of them opens is refused with `unopened`'s message.
+   */
+  openerWith(extra: readonly Buffer[], unopened: () => Error): Opener {
+    return {
+      openJson: <T>(scope: string, aad: string, payload: Buffer, format: string): T => {
+        if (format === LEGACY_PLAIN_FORMAT) return JSON.parse(payload.toString('utf8')) as T;
+        if (format !== SEALED_FORMAT) throw new KeyError('corrupt', `Unknown sealed format ${format}`);
+        const local = this.localKey(scope);
+        for (const key of local ? [local, ...extra] : extra) {
+          try {
+            return JSON.parse(open(key, payload, `${scope}|${aad}`).toString('utf8')) as T;
+          } catch {
+            // the next key
+          }
+        }
+        throw unopened();
+      },
+    };
+  }
+
+  /** Seals keys the server released to a person, under their sign-in secret and this ring (vault/released-keys.ts). */
+  sealReleased(personSecret: Buffer, binding: ReleaseBinding, keys: readonly Buffer[]): Buffer {
+    return sealReleased(releaseSealKey(this.require().unlockedKeys().masterKey, personSecret, binding.userId), binding, keys);
+  }
+
+  /** Opens what sealReleased sealed; throws when the secret, the ring or the row is not the one it was sealed with. */
+  openReleased(personSecret: Buffer, binding: ReleaseBinding, sealed: Buffer): Buffer[] {
+    return openReleased(releaseSealKey(this.require().unlockedKeys().masterKey, personSecret, binding.userId), binding, sealed);
   }
 
   /** A keyed blind index of a normalised identifier: equal inputs give equal digests, nothing else is revealed. */

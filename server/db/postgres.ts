@@ -1,7 +1,7 @@
 // A real PostgreSQL through node-postgres: a pool for queries and transactions, one dedicated connection for
 // LISTEN (the live nudge reaches desks connected to any server instance).
 import pg from 'pg';
-import { lockKey, type Database, type Queryable, type SqlValue } from './database.ts';
+import { lockKey, statements, type Database, type Queryable, type SqlValue, type Statement } from './database.ts';
 
 // Sequences and counts are bigint; they stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -28,8 +28,13 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   });
   const listeners: pg.Client[] = [];
   const base = wrap(pool);
+  // Two connections for statements apart from any transaction (Database.apart). Their commits do not wait for the
+  // disk: whatever uses what they wrote commits after them, and flushing that commit flushes theirs too.
+  const side = new pg.Pool({ connectionString: url, max: 2, options: '-c synchronous_commit=off' });
+  side.on('error', (error) => process.stderr.write(`PostgreSQL connection lost: ${error.message}\n`));
   return {
     kind: 'postgres',
+    apart: wrap(side),
     query: base.query,
     exec: base.exec,
     async transaction(fn, options = {}) {
@@ -39,12 +44,22 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         // One simple-protocol message (no parameters: the first statement's values travel as literals): BEGIN, the
         // lock and the first statement in one round trip. Each statement of it reads after the one before, so the
         // first one sees everything committed before the lock was granted.
-        const opening = ['BEGIN', ...(options.lock === undefined ? [] : [`SELECT pg_advisory_xact_lock(${lockKey(options.lock)})`]), ...(options.first ? [inline(options.first.sql, options.first.params)] : [])];
+        const firsts = statements(options.first);
+        const lock = options.lock === undefined ? [] : [`SELECT pg_advisory_xact_lock${options.shared ? '_shared' : ''}(${lockKey(options.lock)})`];
+        const opening = ['BEGIN', ...lock, ...firsts.map((s) => inline(s.sql, s.params))];
         const opened = (await client.query(opening.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
-        const first = options.first && Array.isArray(opened) ? (opened.at(-1) as pg.QueryResult).rows : [];
+        const results = Array.isArray(opened) ? opened : [opened];
+        const first = results.slice(results.length - firsts.length).map((r) => r.rows as Array<Record<string, unknown>>);
         const q = wrap(client);
         const tx = {
           ...q,
+          async batch<T>(list: readonly Statement[]) {
+            if (committed) throw new Error('the transaction is already finished');
+            if (list.length === 1) return q.query<T>((list[0] as Statement).sql, (list[0] as Statement).params);
+            // One simple-protocol message: the statements run in turn, each with its own snapshot.
+            const done = (await client.query(list.map((s) => inline(s.sql, s.params)).join(';\n'))) as unknown as pg.QueryResult[];
+            return ((done.at(-1) as pg.QueryResult | undefined)?.rows ?? []) as T[];
+          },
           async finish<T>(sql: string, params: readonly SqlValue[] = []) {
             if (committed) throw new Error('the transaction is already finished');
             committed = true;
@@ -78,7 +93,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     },
     async close() {
       await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => undefined)));
-      await pool.end();
+      await Promise.all([pool.end(), side.end()]);
     },
   };
 }

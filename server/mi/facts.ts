@@ -3,6 +3,7 @@
 // (shared/mi/source.ts). Nothing is done on the push path: when MI is asked for, the facts catch up with the change
 // log from the change number they are current to, under a lock of their own (two requests never both compute; a
 // push never waits for it on PostgreSQL), a window of changes per transaction.
+import { SAFE_SEQ } from '../sync/numbering.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { dayNumber, miFact, type MiFact } from '../../shared/mi/facts.ts';
 import { MI_ENTITIES, miSourceFromRows, type MiEntity, type MiRows, type RowData } from '../../shared/mi/source.ts';
@@ -67,9 +68,9 @@ async function writeFacts(tx: Queryable, facts: readonly MiFact[], seq: number):
 }
 
 /**
- * Brings the facts up to date with every change committed so far. A change number that is visible is never
- * followed by a smaller one committed later (changes are numbered under the write lock), so "current to N" means
- * every change up to N is counted.
+ * Brings the facts up to date with every change committed so far. It reads only up to the number below every
+ * transaction still running (sync/numbering.ts), which no change committed later can fall under, so "current to N"
+ * means every change up to N is counted.
  */
 export async function catchUpMiFacts(db: Database): Promise<CatchUp> {
   let facts = 0;
@@ -78,10 +79,12 @@ export async function catchUpMiFacts(db: Database): Promise<CatchUp> {
       async (tx) => {
         const [p] = await tx.query<{ seq: number | string }>('SELECT seq FROM mi_progress WHERE id = 1');
         const from = Number(p?.seq ?? 0);
-        const [m] = await tx.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM change_log');
+        const [m] = await tx.query<{ seq: number | string | null }>(`SELECT least((SELECT max(seq) FROM change_log), ${SAFE_SEQ}) AS seq`);
         const last = Number(m?.seq ?? 0);
         if (last <= from) return { facts: 0, seq: from, done: true };
-        const to = Math.min(last, from + WINDOW);
+        // WINDOW changes at a time (numbers are far apart: numbering.ts), or up to the last.
+        const [w] = await tx.query<{ seq: number | string }>('SELECT seq FROM change_log WHERE seq > $1 AND seq <= $2 ORDER BY seq OFFSET $3 LIMIT 1', [from, last, WINDOW - 1]);
+        const to = w ? Number(w.seq) : last;
         const touched = await tx.query<{ id: string }>(
           `SELECT DISTINCT unnest(allegation_ids) AS id FROM change_log WHERE seq > $1 AND seq <= $2 AND status = 'accepted' AND entity = ANY($3)`,
           [from, to, MI_ENTITIES],

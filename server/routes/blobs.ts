@@ -3,13 +3,15 @@
 //   PUT  /v1/blobs/:hash?offset=N&size=S   the next chunk (application/octet-stream), from where the server stands
 //   GET  /v1/blobs/:hash                   the bytes, with Range support; only for a desk whose scope holds an
 //                                          allegation that names the blob (or the desk that sent it)
+// The store keeps blobs sealed (ADR 0003): chunks are sealed as they arrive, and a download is decrypted on the way
+// out, after everything it will send has verified.
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import { deskOf, route, zodProblem } from '../http/route.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import { blobChunkQuery, blobHash, blobStatus, MAX_CHUNK_BYTES } from '../../shared/sync/protocol.ts';
 import { z } from 'zod';
-import { BlobOffsetError } from '../blobs/blob-store.ts';
+import { BlobDamagedError, BlobOffsetError, type OpenedBlob } from '../blobs/blob-store.ts';
 import { scopeOfDesk } from '../store/desks.ts';
 import { lockWrites } from '../sync/write.ts';
 
@@ -114,12 +116,25 @@ export function blobRoutes(app: FastifyInstance, ctx: ServerContext): void {
       reply.code(416).header('content-range', `bytes */${row.size}`);
       return reply.send({ code: 'bad_request', message: `The range ${request.headers.range} is outside the blob's ${row.size} bytes` });
     }
-    reply.header('accept-ranges', 'bytes').header('content-type', 'application/octet-stream').header('cache-control', 'private, immutable');
-    if (!range) return reply.header('content-length', String(row.size)).send(ctx.blobs.read(hash));
+    let opened: OpenedBlob;
+    try {
+      opened = await ctx.blobs.open(hash, range ?? undefined);
+    } catch (error) {
+      if (!(error instanceof BlobDamagedError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      throw new ApiError('unavailable', error.message);
+    }
+    if (opened.size !== row.size) {
+      opened.stream.destroy();
+      throw new ApiError('unavailable', `The server's copy of blob ${hash.slice(0, 12)}… holds ${opened.size} bytes, not the ${row.size} received: it is not served. Restore the server's blobs folder from backup.`);
+    }
+    // Decrypted here on the way out, for a desk whose scope holds the blob; never cached by anything between.
+    reply.header('accept-ranges', 'bytes').header('content-type', 'application/octet-stream').header('cache-control', 'private, no-store');
+    if (!range) return reply.header('content-length', String(row.size)).send(opened.stream);
     return reply
       .code(206)
       .header('content-range', `bytes ${range.start}-${range.end}/${row.size}`)
       .header('content-length', String(range.end - range.start + 1))
-      .send(ctx.blobs.read(hash, range));
+      .send(opened.stream);
   });
 }

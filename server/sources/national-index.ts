@@ -3,6 +3,7 @@
 // with a deposited key, normalises the identifiers (shared/sources/keys.ts) and keeps only their keyed digests
 // under its own blind-index key (keys/blind-index.ts), which no desk holds. The National Source Unit's view is then
 // grouped from every unit's referrals (shared/sources/referrer-groups.ts). Nothing opened is logged or stored.
+import { SAFE_SEQ } from '../sync/numbering.ts';
 import type { ServerContext } from '../context.ts';
 import type { Queryable, Transaction } from '../db/database.ts';
 import { appendAudit } from '../store/audit.ts';
@@ -15,7 +16,8 @@ const INDEXED_ENTITIES = ['source_details', 'subject', 'address'];
 const CURSOR = 'source_index_cursor';
 const BATCH = 200;
 
-const depositContext = (allegationId: string, deskId: string) => `deposit\u0000${deskId}\u0000${allegationId}`;
+/** What a deposited key is bound to when wrapped: the desk that deposited it and the allegation. */
+export const depositContext = (allegationId: string, deskId: string) => `deposit\u0000${deskId}\u0000${allegationId}`;
 const sourceAad = (allegationId: string) => `allegation:${allegationId}|source`;
 
 export interface DepositedKey {
@@ -58,7 +60,7 @@ export function catchUpIndex(ctx: ServerContext): Promise<number> {
 async function catchUp(ctx: ServerContext): Promise<number> {
   const [meta] = await ctx.db.query<{ value: string }>('SELECT value FROM server_meta WHERE key = $1', [CURSOR]);
   const from = Number(meta?.value ?? 0);
-  const [top] = await ctx.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM change_log');
+  const [top] = await ctx.db.query<{ seq: number | null }>(`SELECT least((SELECT max(seq) FROM change_log), ${SAFE_SEQ}) AS seq`);
   const to = Number(top?.seq ?? 0);
   if (to <= from) return 0;
   // Allegations already indexed from rows that held the change (at deposit, or by another instance) are skipped.
@@ -94,9 +96,8 @@ export async function indexAllegations(ctx: ServerContext, ids: readonly string[
 
 async function indexBatch(ctx: ServerContext, ids: string[]): Promise<number> {
   const db = ctx.db;
-  // Numbers are taken and committed in order under the write lock: every change up to the newest visible one is in
-  // the rows read next.
-  const [top] = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM change_log');
+  // No change at or below this number is still to commit (sync/numbering.ts): all of them are in the rows read next.
+  const [top] = await db.query<{ seq: number | null }>(`SELECT least((SELECT max(seq) FROM change_log), ${SAFE_SEQ}) AS seq`);
   const upTo = Number(top?.seq ?? 0);
   const sources = await db.query<{ id: string; data: Fields }>("SELECT id, data FROM entity_rows WHERE entity = 'source_details' AND id = ANY($1)", [ids]);
   if (!sources.length) return 0;

@@ -11,7 +11,8 @@ import type { DeskView } from '../../shared/server/api.ts';
 import { unitByCode } from '../../shared/domain/units.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import { deskScope, type DeskScope } from '../../shared/sync/scope.ts';
-import { lockWrites, reserveSeqs } from '../sync/write.ts';
+import { lockWrites } from '../sync/write.ts';
+import { TX_BASE } from '../sync/numbering.ts';
 import { appendAudit } from './audit.ts';
 import { tokenHash } from './sessions.ts';
 
@@ -103,8 +104,8 @@ export async function joinDesk(ctx: ServerContext, tx: Queryable, deskId: string
   const open = await tx.query<{ allegation_id: string }>('SELECT DISTINCT allegation_id FROM allocations WHERE user_id = $1 AND ended_at IS NULL', [userId]);
   if (!open.length) return;
   await lockWrites(tx);
-  const seq = (await reserveSeqs(tx, 1))();
-  await tx.query('INSERT INTO desk_backfill (desk_id, allegation_id, seq) SELECT $1, a, $3 FROM unnest($2::text[]) AS a ON CONFLICT DO NOTHING', [deskId, open.map((o) => o.allegation_id), seq]);
+  // Numbered like a change of this transaction (numbering.ts): a pull passes it only once it is committed.
+  await tx.query(`INSERT INTO desk_backfill (desk_id, allegation_id, seq) SELECT $1, a, ${TX_BASE} FROM unnest($2::text[]) AS a ON CONFLICT DO NOTHING`, [deskId, open.map((o) => o.allegation_id)]);
 }
 
 export async function scopeOfDesk(db: Queryable, desk: Pick<DeskRow, 'id' | 'unit_code'>): Promise<DeskScope> {

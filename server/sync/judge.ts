@@ -9,8 +9,8 @@ import { ruleProblem } from '../../shared/sync/rules.ts';
 import { rowAllegations } from '../../shared/sync/scope.ts';
 import { canonicalJson } from '../../shared/sync/canonical.ts';
 import type { HybridClock } from '../../shared/sync/hlc.ts';
-import { ukDate } from '../../shared/domain/uk-time.ts';
-import { NATIONAL_REFERENCE, type PlaceState, type RowState, type WorkingState } from './state.ts';
+import { legacyReference, referenceYear, type ReservedReferences } from './references.ts';
+import { type PlaceState, type RowState, type WorkingState } from './state.ts';
 
 export interface LogEntry {
   seq: number;
@@ -29,6 +29,12 @@ export interface LogEntry {
   entersUsers: string[];
   leavesUnits: string[];
   leavesUsers: string[];
+  /**
+   * The place of the server's change giving a new allegation its national reference: the reference is chosen at the
+   * end of the push, from numbers reserved then (giveReferences), and the entry completed then (or dropped, when the
+   * allegation keeps a legacy national reference of its own).
+   */
+  pending?: { insert: ChangeRow };
 }
 
 export interface Plan {
@@ -172,7 +178,8 @@ function judgeMutation(state: WorkingState, ctx: JudgeContext, mutation: readonl
     });
     return;
   }
-  for (const change of mutation) if (change.entity === 'allegation' && change.op === 'insert') giveReference(state, ctx, change, followUps);
+  for (const change of mutation) if (change.entity === 'allegation' && change.op === 'insert') followUps.entries.push(referenceToGive(state, ctx, change));
+  endAllocationsLeftBehind(state, ctx, mutation, followUps);
   state.commit();
   plan.entries.push(...entries, ...followUps.entries);
   plan.references.push(...followUps.references);
@@ -205,10 +212,9 @@ export function apply(state: WorkingState, spec: EntitySpec, change: Omit<Change
     ownerUser: owner,
     data: merged.row.data,
     clocks: merged.row.clocks,
-    createdSeq: current?.createdSeq ?? seq,
-    updatedSeq: merged.applied.length ? seq : (current?.updatedSeq ?? seq),
     stored: current?.stored ?? false,
     dirty: merged.applied.length > 0 || !current,
+    ...(current?.stored ? { changed: merged.applied.length ? union(current.changed ?? [], merged.applied) : (current.changed ?? []) } : {}),
   };
   state.putRow(row);
 
@@ -218,16 +224,13 @@ export function apply(state: WorkingState, spec: EntitySpec, change: Omit<Change
 
   if (spec.entity === 'allegation') {
     const was = state.place(change.id);
-    state.putPlace({
-      allegationId: change.id,
-      unit: str(row.data.unit_code),
-      status: str(row.data.status),
-      reference: str(row.data.reference),
-      allocatedTo: was?.allocatedTo ?? [],
-      updatedSeq: seq,
-      stored: was?.stored ?? false,
-      dirty: true,
-    });
+    const unit = str(row.data.unit_code);
+    const status = str(row.data.status);
+    const reference = str(row.data.reference);
+    // A place is written again only when it changes: most amendments (the text, a risk rating) leave it as it is.
+    if (!was || was.unit !== unit || was.status !== status || was.reference !== reference) {
+      state.putPlace({ allegationId: change.id, unit, status, reference, allocatedTo: was?.allocatedTo ?? [], stored: was?.stored ?? false, dirty: true });
+    }
     if (was && was.unit !== str(row.data.unit_code)) {
       entry.entersUnits = union([str(row.data.unit_code)]);
       entry.leavesUnits = union([was.unit]);
@@ -241,7 +244,7 @@ export function apply(state: WorkingState, spec: EntitySpec, change: Omit<Change
       const open = row.data.ended_at === null || row.data.ended_at === undefined;
       const had = place.allocatedTo.includes(user);
       const allocatedTo = open ? union(place.allocatedTo, [user]) : place.allocatedTo.filter((u) => u !== user || openAllocationElsewhere(state, row, allegationId, user));
-      state.putPlace({ ...place, allocatedTo, updatedSeq: seq, dirty: true });
+      state.putPlace({ ...place, allocatedTo, dirty: true });
       if (open && !had) entry.entersUsers = [user];
       if (!open && had && !allocatedTo.includes(user)) entry.leavesUsers = [user];
     }
@@ -260,38 +263,106 @@ function openAllocationElsewhere(state: WorkingState, row: RowState, allegationI
 }
 
 /**
- * The national reference, given when the server first sees an allegation: IMS-YYYY-NNNNNN by the year it was
- * received (UK time). A reference already in national form (a legacy record) is kept when it is free; a desk's
- * provisional one stays as an alias.
+ * A case moved to another unit leaves its allocations behind (the new unit allocates its own people): every one
+ * open on the server ends with the move, not only those the moving desk had heard of. A desk that has not pulled an
+ * allocation made elsewhere cannot end it itself, and left open it would keep the case in that person's scope and
+ * the key service releasing its data key to them. The server ends each such allocation with a change of its own,
+ * after the mutation's, so that every desk holding the allocation (the person's, the old unit's) learns at pull
+ * that it ended. Allocations the mutation itself wrote (ended, or made in the same act) are left as it wrote them.
  */
-function giveReference(state: WorkingState, ctx: JudgeContext, change: ChangeRow, out: Plan): void {
-  const provisional = str(change.fields.reference?.to);
-  const legacy = provisional ? NATIONAL_REFERENCE.exec(provisional) : null;
-  if (provisional && legacy && !state.takenReferences.has(provisional)) {
-    const year = Number(legacy[1]);
-    const n = Number(legacy[2]);
-    const y = state.referenceYears.get(year) ?? { last: 0, stored: false, dirty: false };
-    if (n > y.last) state.referenceYears.set(year, { ...y, last: n, dirty: true });
-    state.takenReferences.add(provisional);
-    out.references.push({ allegationId: change.id, reference: provisional, provisional: null });
-    return;
+function endAllocationsLeftBehind(state: WorkingState, ctx: JudgeContext, mutation: readonly ChangeRow[], out: Plan): void {
+  const spec = entitySpec('allocation');
+  const written = new Set(mutation.filter((c) => c.entity === 'allocation').map((c) => c.id));
+  for (const change of mutation) {
+    if (change.entity !== 'allegation' || change.op !== 'update' || !('unit_code' in change.fields)) continue;
+    const from = state.before(change.id);
+    const to = state.place(change.id);
+    if (!from || !to || from.unit === to.unit) continue;
+    const open = [...state.rows.values()].filter(
+      (r) => r.entity === 'allocation' && !written.has(r.id) && r.allegationIds.includes(change.id) && (r.data.ended_at === null || r.data.ended_at === undefined),
+    );
+    // Ended when the case moved: the moving change's own time, as the desk dates the allocations it ends.
+    const movedAt = str(change.fields.updated_at?.to);
+    const endedAt = movedAt && !Number.isNaN(Date.parse(movedAt)) ? movedAt : ctx.now().toISOString();
+    // In the order they were made (rows carry no change numbers on the server: numbering.ts), then by id.
+    for (const row of open.sort((a, b) => String(a.data.allocated_at ?? '').localeCompare(String(b.data.allocated_at ?? '')) || a.id.localeCompare(b.id))) {
+      const serverChange = { hlc: ctx.clock.tick(), entity: 'allocation', id: row.id, allegationId: change.id, op: 'update' as const, fields: { ended_at: { from: null, to: endedAt } }, userId: null };
+      const entry = apply(state, spec, serverChange, row, row.allegationIds, ctx.nextSeq(), { deskId: null, deskSeq: null, change: serverChange, allegationIds: row.allegationIds, contentHash: contentHash(serverChange), stale: [] });
+      // The old unit's desks hold the allocation too: they learn that it ended, though the case has left them.
+      entry.scopeUnits = union(entry.scopeUnits, [from.unit]);
+      out.entries.push(entry);
+    }
   }
-  const receivedAt = str(change.fields.received_at?.to);
-  const when = receivedAt && !Number.isNaN(Date.parse(receivedAt)) ? new Date(receivedAt) : ctx.now();
-  const year = Number(ukDate(when).slice(0, 4));
-  const y = state.referenceYears.get(year) ?? { last: 0, stored: false, dirty: false };
-  let n = y.last + 1;
-  let reference = `IMS-${year}-${String(n).padStart(6, '0')}`;
-  while (state.takenReferences.has(reference)) reference = `IMS-${year}-${String(++n).padStart(6, '0')}`;
-  state.referenceYears.set(year, { ...y, last: n, dirty: true });
-  state.takenReferences.add(reference);
+}
+
+/**
+ * Keeps the place, in the order of the log, of the server's change that will give a new allegation its national
+ * reference, with its clock and the desks it concerns as they stand now. The reference itself is given at the end of
+ * the push (giveReferences), from numbers reserved for it then (references.ts).
+ */
+function referenceToGive(state: WorkingState, ctx: JudgeContext, insert: ChangeRow): LogEntry {
+  const place = state.place(insert.id);
+  const change = { hlc: ctx.clock.tick(), entity: 'allegation', id: insert.id, allegationId: insert.id, op: 'update' as const, fields: {}, userId: null };
+  return {
+    seq: ctx.nextSeq(),
+    deskId: null,
+    deskSeq: null,
+    change,
+    allegationIds: [insert.id],
+    contentHash: '',
+    status: 'accepted',
+    reason: null,
+    stale: [],
+    ...emptyScope('allegation'),
+    scopeUnits: union([place?.unit ?? null]),
+    scopeUsers: union(place?.allocatedTo ?? []),
+    pending: { insert },
+  };
+}
+
+/** The new allegations whose national reference is still to be given. */
+export function referencesToGive(plan: Plan): Set<string> {
+  return new Set(plan.entries.filter((e) => e.pending).map((e) => e.change.id));
+}
+
+/**
+ * Gives each new allegation of the plan its national reference, in the order of the log, from the numbers reserved
+ * for the push (references.ts), completing the server's changes that carry them.
+ */
+export function giveReferences(state: WorkingState, now: () => Date, plan: Plan, reserved: ReservedReferences): void {
+  plan.entries = plan.entries.flatMap((e) => {
+    if (!e.pending) return [e];
+    const given = giveReference(state, now, e, e.pending.insert, plan, reserved);
+    return given ? [given] : [];
+  });
+}
+
+/**
+ * The national reference, given when the server first sees an allegation: IMS-YYYY-NNNNNN by the year it was
+ * received (UK time). A reference already in national form (a legacy record) is kept when it was reserved for it;
+ * a desk's provisional one stays as an alias.
+ */
+function giveReference(state: WorkingState, now: () => Date, placeholder: LogEntry, change: ChangeRow, out: Plan, reserved: ReservedReferences): LogEntry | null {
+  const provisional = str(change.fields.reference?.to);
+  const legacy = legacyReference(change);
+  if (legacy && reserved.kept.has(legacy.reference)) {
+    reserved.kept.delete(legacy.reference);
+    out.references.push({ allegationId: change.id, reference: legacy.reference, provisional: null });
+    return null;
+  }
+  const year = referenceYear(change, now);
+  const n = reserved.next.get(year);
+  if (n === undefined) throw new Error(`no reference was reserved for ${year}`);
+  reserved.next.set(year, n + 1);
+  const reference = `IMS-${year}-${String(n).padStart(6, '0')}`;
   const spec = entitySpec('allegation');
-  const fields = { reference: { from: provisional, to: reference } };
-  const serverChange = { hlc: ctx.clock.tick(), entity: 'allegation', id: change.id, allegationId: change.id, op: 'update' as const, fields, userId: null };
+  const serverChange = { ...placeholder.change, fields: { reference: { from: provisional, to: reference } } };
   const current = state.row('allegation', change.id);
-  out.entries.push(apply(state, spec, serverChange, current, [change.id], ctx.nextSeq(), { deskId: null, deskSeq: null, change: serverChange, allegationIds: [change.id], contentHash: contentHash(serverChange), stale: [] }));
+  const entry = apply(state, spec, serverChange, current, [change.id], placeholder.seq, { deskId: null, deskSeq: null, change: serverChange, allegationIds: [change.id], contentHash: contentHash(serverChange), stale: [] });
   out.references.push({ allegationId: change.id, reference, provisional });
   if (provisional) out.aliases.push({ alias: provisional, allegationId: change.id });
+  // The desks it concerns are those of its place in the log (the reference changes neither unit nor allocation).
+  return { ...entry, scopeUnits: placeholder.scopeUnits, scopeUsers: placeholder.scopeUsers };
 }
 
 function collectBlobRefs(spec: EntitySpec, change: ChangeRow, allegations: readonly string[], out: Plan): void {

@@ -1,11 +1,17 @@
-// Push: a desk sends its change rows after what the server already has. In one transaction, under the write lock:
+// Push: a desk sends its change rows after what the server already has. In one transaction:
 // - a change already received (same desk, same seq) is answered as it was the first time, and changes nothing;
 //   the same seq with other content is a forgery or a broken desk, and refuses the whole batch;
 // - the new changes must follow on from the last one received, in the desk's order, with the desk's clock and
 //   no clock further ahead than the drift limit; otherwise the whole batch is refused and nothing changes;
-// - each new change is judged and merged (judge.ts), then everything is written at once (write.ts).
-// Under the lock the push makes two round trips: BEGIN, the lock and one read (state.ts pushRead); one write and
-// the COMMIT (write.ts).
+// - each new change is judged and merged (judge.ts), then everything is written (write.ts).
+// Pushes run at the same time, and nothing serialises them but what they touch: each holds the write lock shared,
+// its desk's lock (one push of a desk at a time) and locks on the allegations and rows its changes touch (state.ts),
+// taken in one order so that none waits for another in a circle. Under them it reads, judges, and writes everything
+// in one statement with its COMMIT. Its changes are numbered by its transaction's id as they are written, and pulls
+// pass only numbers below every transaction still running (numbering.ts), so a puller's cursor never passes a change
+// still to commit. New allegations' national references are reserved apart (references.ts); the push's audit entry
+// is queued and chained after the commit (store/audit-queue.ts).
+// Two round trips: BEGIN, the locks and the read; the write and COMMIT (a third to reserve references, if any).
 // A crash before the commit leaves no trace; after it, the desk's retry is answered from the log.
 import { ApiError } from '../../shared/api/errors.ts';
 import type { ChangeRow } from '../../shared/sync/changes.ts';
@@ -13,11 +19,12 @@ import { MAX_DRIFT_MS, parseHlc } from '../../shared/sync/hlc.ts';
 import type { AuditHead, PushResponse, PushResult } from '../../shared/sync/protocol.ts';
 import type { ServerContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
-import { auditRecord } from '../store/audit.ts';
-import { contentHash, judge, prepare } from './judge.ts';
+import { chainAudit, chainedSeq } from '../store/audit-queue.ts';
+import { contentHash, giveReferences, judge, prepare, referencesToGive, type Prepared } from './judge.ts';
 import { nudgePayload } from './nudge.ts';
-import { pushRead, pushWorld, type PushWorld } from './state.ts';
-import { nudgeOf, WRITE_LOCK, writePlan } from './write.ts';
+import { reserveReferences } from './references.ts';
+import { allegationLock, lockedNames, lockMore, missingLocks, pushRead, pushWorld, type PushReading, type PushWorld } from './state.ts';
+import { nudgeOf, numberEntries, planStatement, WRITE_LOCK, writtenConflicts, type PlanOutput } from './write.ts';
 
 type DeskRow = NonNullable<PushWorld['desk']>;
 
@@ -47,19 +54,44 @@ async function answered(tx: Queryable, deskId: string, changes: readonly ChangeR
   });
 }
 
+/** A deadlock PostgreSQL broke by failing this push: only possible when a push had to lock more after its read. */
+function deadlocked(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
+}
+
 export async function push(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[], auditHead?: AuditHead): Promise<PushResponse> {
   for (let i = 1; i < changes.length; i++) {
     const prev = (changes[i - 1] as ChangeRow).seq;
     const seq = (changes[i] as ChangeRow).seq;
     if (seq <= prev) throw new ApiError('bad_request', `Changes must come in the desk's order: change ${seq} comes after change ${prev} in this batch. Nothing in this batch was accepted.`);
   }
-  // Hashes and registry problems need no lock: worked out while other pushes hold it.
+  // Hashes and registry problems need no lock: worked out before any is taken.
   const prepared = prepare(changes);
+  const reading = pushRead(deskId, changes);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pushOnce(ctx, deskId, changes, auditHead, prepared, reading);
+    } catch (error) {
+      // The transaction was rolled back whole: nothing of it remains, and it runs again from the start.
+      if (attempt < 5 && deadlocked(error)) continue;
+      throw error;
+    }
+  }
+}
+
+async function pushOnce(ctx: ServerContext, deskId: string, changes: readonly ChangeRow[], auditHead: AuditHead | undefined, prepared: ReadonlyMap<ChangeRow, Prepared>, reading: PushReading): Promise<PushResponse> {
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx, read) => {
-    // The desk, the state the changes touch, the audit head and the next change number: one read, sent with the
-    // BEGIN and the lock. Replayed changes are read too; what they name is harmless to hold.
-    const world = pushWorld(read[0]);
+  // Through the admission gate (admission.ts): the transaction starts, and takes a connection, when a place is free.
+  const result = await ctx.pushGate(() => ctx.db.transaction(async (tx, opened) => {
+    // The desk, the state the changes touch: read after the locks. Replayed changes are read too; what they name is
+    // harmless to hold.
+    const locked = lockedNames(opened[1]?.[0]);
+    let world = pushWorld(opened[2]?.[0]);
+    for (let missing = missingLocks(world.state, locked); missing.length; missing = missingLocks(world.state, locked)) {
+      const [row] = await tx.batch([lockMore(missing), reading.read]);
+      for (const a of missing) locked.add(allegationLock(a));
+      world = pushWorld(row);
+    }
     const desk: DeskRow | null = world.desk;
     if (!desk || desk.status !== 'approved') throw new ApiError('forbidden', 'This desk is not approved to sync: an administrator approves it on the server');
     const replayed = changes.filter((c) => c.seq <= desk.last_seq);
@@ -85,19 +117,24 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         );
       }
     }
-    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null, head: null };
+    if (!fresh.length) return { results, nextSeq: expected, references: [], plan: null, head: null, queued: null };
 
     const state = world.state;
-    // Change numbers follow on from the sequence as read under the lock; the write moves it past the last one used.
-    let seq = world.nextSeq;
-    const nextSeq = () => seq++;
     for (const c of fresh) ctx.clock.receive(c.hlc);
-    const plan = judge(state, { deskId, clock: ctx.clock, nextSeq, now: ctx.now, prepared }, fresh);
+    // Judged in order, each entry given its ordinal; numbered in the statement that writes them (numbering.ts).
+    let order = 0;
+    const plan = judge(state, { deskId, clock: ctx.clock, nextSeq: () => ++order, now: ctx.now, prepared }, fresh);
     const last = (fresh.at(-1) as ChangeRow).seq;
+    if (referencesToGive(plan).size) giveReferences(state, ctx.now, plan, await reserveReferences(ctx.db.apart ?? tx, plan, ctx.now));
+    plan.entries.forEach((e, i) => {
+      e.seq = i + 1;
+    });
     const accepted = plan.entries.filter((e) => e.deskId && e.status === 'accepted').length;
     const rejected = plan.entries.filter((e) => e.status === 'rejected');
-    // The desk's audit head enters the server's own chain with the push that carried it.
-    const audit = auditRecord(ctx.auditKey, world.auditHead, now, {
+    // The desk's audit head enters the server's own chain with the push that carried it (queued here, chained after
+    // the commit: store/audit-queue.ts).
+    const audit = {
+      at: now,
       userId: null,
       deskId,
       action: 'sync.push',
@@ -110,7 +147,7 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
         references: plan.references.length,
         ...(auditHead ? { deskAuditHead: auditHead } : {}),
       },
-    });
+    };
     const nudge = nudgeOf(plan);
     const mine = new Map(plan.entries.filter((e) => e.deskId).map((e) => [e.deskSeq as number, e]));
     const judged = fresh.map((c) => {
@@ -118,12 +155,17 @@ export async function push(ctx: ServerContext, deskId: string, changes: readonly
       if (!e) throw new Error(`change ${c.seq} was not judged`);
       return e;
     });
-    // Everything in one statement, sent with the COMMIT: the log, the rows, the desk's progress, the audit entry and
-    // the nudge (NOTIFY goes out on commit).
-    const write = { desk: { id: deskId, lastSeq: last, at: now }, audit, nudge: nudge && nudgePayload(nudge), seqUpTo: seq - 1, finish: true };
-    const { conflictIds } = await writePlan(tx, state, plan, now, write);
+    // Everything in one statement, sent with the COMMIT: the rows, places, allocations, blob references and aliases,
+    // the log and its conflicts, the desk's progress, the queued audit entry and the nudge (NOTIFY goes out on commit).
+    const write = planStatement(state, plan, now, { desk: { id: deskId, lastSeq: last, at: now }, audit, nudge: nudge && nudgePayload(nudge), finish: true });
+    const [out] = await tx.finish<PlanOutput>(write.sql, write.params);
+    numberEntries(plan, Number(out?.base));
+    const conflictIds = writtenConflicts(out);
     for (const e of judged) results.push({ seq: e.deskSeq as number, status: e.status, serverSeq: e.seq, reason: e.reason, stale: e.stale, conflictId: conflictIds.get(e.seq) ?? null });
-    return { results, nextSeq: last + 1, references: plan.references, plan, head: auditHead ? { ...auditHead, serverAuditSeq: audit.seq } : null };
-  }, { lock: WRITE_LOCK, first: pushRead(deskId, changes) });
-  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current(), auditHead: result.head };
+    return { results, nextSeq: last + 1, references: plan.references, plan, head: auditHead ?? null, queued: out?.audit_queued ?? null };
+  }, { lock: WRITE_LOCK, shared: true, first: reading.statements }));
+  // The push's audit entry into the chain before the desk hears back (its countersigned head names the entry).
+  if (result.queued !== null) await chainAudit(ctx);
+  const head = result.head && result.queued !== null ? { ...result.head, serverAuditSeq: await chainedSeq(ctx, result.queued) } : null;
+  return { results: result.results, nextSeq: result.nextSeq, references: result.references, serverHlc: ctx.clock.current(), auditHead: head };
 }

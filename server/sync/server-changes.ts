@@ -7,7 +7,7 @@ import { entitySpec } from '../../shared/sync/entities.ts';
 import { apply, contentHash, type Plan } from './judge.ts';
 import { loadRows, WorkingState } from './state.ts';
 import { announce } from './nudge.ts';
-import { nudgeOf, reserveSeqs, writePlan } from './write.ts';
+import { nudgeOf, writePlan } from './write.ts';
 
 export type ServerChange = Pick<ChangeRow, 'entity' | 'id' | 'op' | 'fields'>;
 
@@ -15,7 +15,9 @@ export type ServerChange = Pick<ChangeRow, 'entity' | 'id' | 'op' | 'fields'>;
 export async function recordServerChanges(tx: Queryable, ctx: ServerContext, changes: readonly ServerChange[]): Promise<Plan> {
   const state = new WorkingState();
   await loadRows(tx, state, changes.map((c) => [c.entity, c.id] as [string, string]));
-  const nextSeq = await reserveSeqs(tx, changes.length);
+  // Ordinals within the transaction: the statement that writes them makes them change numbers (numbering.ts).
+  let n = 0;
+  const nextSeq = () => ++n;
   const plan: Plan = { entries: [], references: [], aliases: [], blobRefs: [] };
   for (const c of changes) {
     const spec = entitySpec(c.entity);

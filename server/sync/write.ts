@@ -1,80 +1,105 @@
 // Writes a judged push (or the server's own changes) in one statement: the log entries, the merged rows, the
 // allegations' places, allocations, references, blob references and conflicts, and with a push the desk's progress,
-// its audit entry and the live nudge. One JSON document (jsonb_to_recordset) instead of a round trip per row or table.
-import type { Queryable, SqlValue, Transaction } from '../db/database.ts';
-import type { AuditRecord } from '../store/audit.ts';
+// its audit entry and the live nudge. One JSON document per table (jsonb_to_recordset) instead of a round trip per row.
+import type { Queryable, SqlValue, Statement, Transaction } from '../db/database.ts';
+import type { QueuedAudit } from '../store/audit-queue.ts';
+import { ordinal, TX_BASE } from './numbering.ts';
 import type { Plan } from './judge.ts';
 import { NUDGE_CHANNEL } from './nudge.ts';
 import type { WorkingState } from './state.ts';
 
+/**
+ * The server's writers: pushes hold it shared for their whole transaction (they run at the same time, each under
+ * locks on what it touches); every other writer (accounts, desks, keys, blobs, the audit chain) holds it alone, so
+ * that it sees no push half done and no push sees it half done.
+ */
 export const WRITE_LOCK = 7_240_002;
 
-/**
- * Serialises the server's writers (pushes, accounts, desks, the audit chain) for the rest of the transaction, so
- * that change numbers become visible in order and the audit chain has one head.
- */
+/** Serialises the server's writers other than pushes (accounts, desks, the audit chain) for the rest of the transaction. */
 export async function lockWrites(tx: Queryable): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
 }
 
-/** Reserves `n` consecutive change numbers (under the write lock) and hands them out in order. */
-export async function reserveSeqs(tx: Queryable, n: number): Promise<() => number> {
-  if (n <= 0) return () => {
-    throw new Error('no change numbers were reserved');
-  };
-  const [first] = await tx.query<{ v: number }>('SELECT nextval(\'change_seq\') AS v');
-  const start = (first as { v: number }).v;
-  if (n > 1) await tx.query('SELECT setval(\'change_seq\', $1)', [start + n - 1]);
-  let next = start;
-  return () => {
-    if (next > start + n - 1) throw new Error('more change numbers used than reserved');
-    return next++;
-  };
+/** Gives entries their change numbers once the statement that wrote them answered its transaction's base (numbering.ts). */
+export function numberEntries(plan: Plan, base: number): void {
+  for (const e of plan.entries) e.seq = base + e.seq;
 }
 
 export interface Written {
   conflictIds: Map<number, number>;
+  /** The number before the transaction's first change (numbering.ts); the plan's entries carry their final numbers. */
+  base: number;
 }
 
 /** What a push writes with its plan, in the same statement: the desk's progress, its audit entry, the nudge. */
 export interface WriteExtras {
   desk?: { id: string; lastSeq: number; at: Date };
-  audit?: AuditRecord;
-  /** NOTIFY payload (sent on commit). */
+  /** An audit entry for the chain's queue (store/audit-queue.ts): chained after the commit. */
+  audit?: QueuedAudit;
+  /** NOTIFY payload (sent on commit); its latestSeq is an ordinal, made a change number in the statement. */
   nudge?: string | null;
-  /** The change sequence moves on to this number (the push took its numbers from what it read under the lock). */
-  seqUpTo?: number;
   /** This is the transaction's last statement: sent with its COMMIT. */
   finish?: boolean;
 }
 
+/** The answer of a plan's statement: the conflicts' ids by their change number. */
+export function writtenConflicts(out: { conflicts?: Array<{ id: number; change_seq: number }> } | undefined): Map<number, number> {
+  return new Map((out?.conflicts ?? []).map((c) => [c.change_seq, c.id]));
+}
+
 /**
- * Writes a plan in one statement: a data-modifying CTE per table, fed from one JSON document. A push (250 changes
- * and their merged rows) is one round trip under the write lock instead of one per table.
+ * Writes a plan in one statement (planStatement), as the transaction's last one with `extras.finish`. The plan's
+ * entries carry ordinals (1, 2, …) and come back with their change numbers.
  */
 export async function writePlan(tx: Queryable | Transaction, state: WorkingState, plan: Plan, receivedAt: Date, extras: WriteExtras = {}): Promise<Written> {
+  const statement = planStatement(state, plan, receivedAt, extras);
+  if (extras.finish && !('finish' in tx)) throw new Error('only a transaction can finish with its write');
+  const run = extras.finish ? (tx as Transaction).finish : tx.query;
+  const [out] = await run<PlanOutput>(statement.sql, statement.params);
+  const base = Number(out?.base);
+  numberEntries(plan, base);
+  return { conflictIds: writtenConflicts(out), base };
+}
+
+/** What a plan's statement answers. */
+export interface PlanOutput {
+  conflicts: Array<{ id: number; change_seq: number }>;
+  /** The number before the transaction's first change. */
+  base: number;
+  /** The queued audit entry's id, when there was one. */
+  audit_queued?: number | null;
+}
+
+/**
+ * A plan as one statement: a data-modifying CTE per table, each fed from a JSON document of its rows, answering the
+ * conflicts it wrote and the transaction's numbering base. A push's whole write is one round trip (with its COMMIT)
+ * instead of one per table; rows and places written are marked clean.
+ */
+export function planStatement(state: WorkingState, plan: Plan, receivedAt: Date, extras: WriteExtras = {}): Statement {
   const params: SqlValue[] = [];
   const p = (value: SqlValue) => {
     params.push(value);
     return `$${params.length}`;
   };
-  const doc: Record<string, unknown[]> = {};
   const ctes: string[] = [];
-  // The document and the time are parameters only once a statement uses them (an unused one has no type).
-  let docParam: string | null = null;
-  let atParam: string | null = null;
+  const written = new Set<string>();
+  // Each table's rows in a JSON document of their own, parsed once where it is used: one document for all of them
+  // was read again (detoasted whole) by each table's insert.
   const part = (name: string, rows: unknown[], sql: (input: string) => string) => {
     if (!rows.length) return;
-    doc[name] = rows;
-    docParam ??= p('');
-    ctes.push(`${name} AS (${sql(`(SELECT d -> '${name}' FROM doc)`)})`);
+    written.add(name);
+    ctes.push(`${name} AS (${sql(`${p(JSON.stringify(rows))}::jsonb`)})`);
   };
+  // The time is a parameter only once a statement uses it (an unused one has no type).
+  let atParam: string | null = null;
   const at = () => (atParam ??= `${p(receivedAt)}::timestamptz`);
 
+  const entries = plan.entries;
+  // Each entry's number is its transaction's base plus its ordinal, given here (numbering.ts).
   part(
     'log',
-    plan.entries.map((e) => ({
-      seq: e.seq,
+    entries.map((e) => ({
+      seq: ordinal(e.seq),
       desk_id: e.deskId,
       desk_seq: e.deskSeq,
       hlc: e.change.hlc,
@@ -99,7 +124,7 @@ export async function writePlan(tx: Queryable | Transaction, state: WorkingState
     })),
     (input) => `INSERT INTO change_log (seq, desk_id, desk_seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, received_at,
                                status, reason, stale, scope, scope_units, scope_users, enters_units, enters_users, leaves_units, leaves_users)
-       SELECT seq, desk_id, desk_seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, ${at()},
+       SELECT ${TX_BASE} + seq, desk_id, desk_seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, ${at()},
               status, reason, stale, scope, scope_units, scope_users, enters_units, enters_users, leaves_units, leaves_users
          FROM jsonb_to_recordset(${input}) AS e(seq bigint, desk_id text, desk_seq bigint, hlc text, entity text, entity_id text, allegation_id text,
               allegation_ids text[], op text, fields jsonb, user_id text, content_hash text, status text, reason text, stale text[], scope text,
@@ -109,7 +134,7 @@ export async function writePlan(tx: Queryable | Transaction, state: WorkingState
   // statement, when both are in.
   part(
     'conflicts',
-    plan.entries
+    entries
       .filter((e) => e.status === 'rejected' && e.deskId)
       .map((e) => ({
         change_seq: e.seq,
@@ -121,44 +146,52 @@ export async function writePlan(tx: Queryable | Transaction, state: WorkingState
         reason: e.reason,
       })),
     (input) => `INSERT INTO conflicts (change_seq, desk_id, user_id, allegation_id, entity, entity_id, reason, created_at)
-         SELECT change_seq, desk_id, user_id, allegation_id, entity, entity_id, reason, ${at()}
+         SELECT ${TX_BASE} + change_seq, desk_id, user_id, allegation_id, entity, entity_id, reason, ${at()}
            FROM jsonb_to_recordset(${input}) AS c(change_seq bigint, desk_id text, user_id text, allegation_id text, entity text, entity_id text, reason text)
          RETURNING id, change_seq`,
   );
 
   const rows = [...state.rows.values()].filter((r) => r.dirty);
+  const places = [...state.places.values()].filter((pl) => pl.dirty);
+  // A stored row sends only the fields given a new value, laid over the stored ones (jsonb ||): an amended
+  // allegation sends its one changed field, not its whole text again. A new row sends everything.
+  const rowDocs = rows.map((r) => {
+    const data = r.stored ? pick(r.data, r.changed ?? []) : r.data;
+    const clocks = r.stored ? pick(r.clocks, r.changed ?? []) : r.clocks;
+    return { entity: r.entity, id: r.id, scope: r.scope, allegation_ids: r.allegationIds, owner_user: r.ownerUser, data, clocks };
+  });
+  for (const r of rows) {
+    r.dirty = false;
+    r.stored = true;
+    r.changed = [];
+  }
+  for (const pl of places) pl.dirty = false;
   part(
     'rows',
-    rows.map((r) => ({ entity: r.entity, id: r.id, scope: r.scope, allegation_ids: r.allegationIds, owner_user: r.ownerUser, data: r.data, clocks: r.clocks, created_seq: r.createdSeq, updated_seq: r.updatedSeq })),
-    (input) => `INSERT INTO entity_rows (entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq)
-       SELECT entity, id, scope, allegation_ids, owner_user, data, clocks, created_seq, updated_seq
-         FROM jsonb_to_recordset(${input}) AS r(entity text, id text, scope text, allegation_ids text[], owner_user text, data jsonb, clocks jsonb, created_seq bigint, updated_seq bigint)
-       ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, clocks = excluded.clocks, updated_seq = excluded.updated_seq, owner_user = excluded.owner_user`,
+    rowDocs,
+    (input) => `INSERT INTO entity_rows (entity, id, scope, allegation_ids, owner_user, data, clocks)
+       SELECT entity, id, scope, allegation_ids, owner_user, data, clocks
+         FROM jsonb_to_recordset(${input}) AS r(entity text, id text, scope text, allegation_ids text[], owner_user text, data jsonb, clocks jsonb)
+       ON CONFLICT (entity, id) DO UPDATE SET data = entity_rows.data || excluded.data, clocks = entity_rows.clocks || excluded.clocks, owner_user = excluded.owner_user`,
   );
   part(
     'places',
-    [...state.places.values()].filter((pl) => pl.dirty).map((pl) => ({ allegation_id: pl.allegationId, unit_code: pl.unit, status: pl.status, reference: pl.reference, allocated_users: pl.allocatedTo, updated_seq: pl.updatedSeq })),
-    (input) => `INSERT INTO allegation_scope (allegation_id, unit_code, status, reference, allocated_users, updated_seq)
-       SELECT allegation_id, unit_code, status, reference, allocated_users, updated_seq
-         FROM jsonb_to_recordset(${input}) AS p(allegation_id text, unit_code text, status text, reference text, allocated_users text[], updated_seq bigint)
+    places.map((pl) => ({ allegation_id: pl.allegationId, unit_code: pl.unit, status: pl.status, reference: pl.reference, allocated_users: pl.allocatedTo })),
+    (input) => `INSERT INTO allegation_scope (allegation_id, unit_code, status, reference, allocated_users)
+       SELECT allegation_id, unit_code, status, reference, allocated_users
+         FROM jsonb_to_recordset(${input}) AS p(allegation_id text, unit_code text, status text, reference text, allocated_users text[])
        ON CONFLICT (allegation_id) DO UPDATE SET unit_code = excluded.unit_code, status = excluded.status, reference = excluded.reference,
-         allocated_users = excluded.allocated_users, updated_seq = excluded.updated_seq`,
+         allocated_users = excluded.allocated_users`,
   );
   part(
     'allocations',
     rows
       .filter((r) => r.entity === 'allocation')
-      .map((r) => ({ id: r.id, allegation_id: r.data.allegation_id, user_id: r.data.user_id, allocated_at: r.data.allocated_at, allocated_by: r.data.allocated_by, ended_at: r.data.ended_at ?? null, updated_seq: r.updatedSeq })),
-    (input) => `INSERT INTO allocations (id, allegation_id, user_id, allocated_at, allocated_by, ended_at, updated_seq)
-       SELECT id, allegation_id, user_id, allocated_at, allocated_by, ended_at, updated_seq
-         FROM jsonb_to_recordset(${input}) AS a(id text, allegation_id text, user_id text, allocated_at text, allocated_by text, ended_at text, updated_seq bigint)
-       ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at, updated_seq = excluded.updated_seq`,
-  );
-  part(
-    'years',
-    [...state.referenceYears.entries()].filter(([, y]) => y.dirty).map(([year, y]) => ({ year, last: y.last })),
-    (input) => `INSERT INTO reference_sequences (year, last) SELECT year, last FROM jsonb_to_recordset(${input}) AS y(year integer, last integer)
-       ON CONFLICT (year) DO UPDATE SET last = greatest(reference_sequences.last, excluded.last)`,
+      .map((r) => ({ id: r.id, allegation_id: r.data.allegation_id, user_id: r.data.user_id, allocated_at: r.data.allocated_at, allocated_by: r.data.allocated_by, ended_at: r.data.ended_at ?? null })),
+    (input) => `INSERT INTO allocations (id, allegation_id, user_id, allocated_at, allocated_by, ended_at)
+       SELECT id, allegation_id, user_id, allocated_at, allocated_by, ended_at
+         FROM jsonb_to_recordset(${input}) AS a(id text, allegation_id text, user_id text, allocated_at text, allocated_by text, ended_at text)
+       ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at`,
   );
   part(
     'aliases',
@@ -175,23 +208,22 @@ export async function writePlan(tx: Queryable | Transaction, state: WorkingState
   const a = extras.audit;
   if (a) {
     ctes.push(
-      `audit AS (INSERT INTO server_audit (seq, at, user_id, desk_id, action, details, prev_mac, mac) VALUES (${p(a.seq)}::bigint, ${p(a.at)}::timestamptz, ${p(a.userId)}::text, ${p(a.deskId)}::text, ${p(a.action)}::text, ${p(a.details)}::jsonb, ${p(a.prevMac)}::text, ${p(a.mac)}::text))`,
+      `audit AS (INSERT INTO server_audit_queue (at, user_id, desk_id, action, details) VALUES (${p(a.at)}::timestamptz, ${p(a.userId)}::text, ${p(a.deskId)}::text, ${p(a.action)}::text, ${p(JSON.stringify(a.details))}::jsonb) RETURNING id)`,
     );
   }
-  const outputs = [doc.conflicts ? "(SELECT coalesce(json_agg(json_build_object('id', id, 'change_seq', change_seq)), '[]') FROM conflicts) AS conflicts" : "'[]'::json AS conflicts"];
-  if (extras.nudge) outputs.push(`pg_notify(${p(NUDGE_CHANNEL)}::text, ${p(extras.nudge)}::text) AS nudged`);
-  if (extras.seqUpTo !== undefined) outputs.push(`setval('change_seq', ${p(extras.seqUpTo)}::bigint) AS seq`);
-  const docAt = docParam as string | null; // assigned in part()
-  if (docAt) params[Number(docAt.slice(1)) - 1] = JSON.stringify(doc);
-  const conflictIds = new Map<number, number>();
-  if (!ctes.length && outputs.length === 1 && !extras.finish) return { conflictIds };
-  if (extras.finish && !('finish' in tx)) throw new Error('only a transaction can finish with its write');
-  const run = extras.finish ? (tx as Transaction).finish : tx.query;
-  // The document once, in its own CTE: written in as a literal (a transaction's last statement), it is read once.
-  if (docAt) ctes.unshift(`doc AS MATERIALIZED (SELECT ${docAt}::jsonb AS d)`);
-  const [out] = await run<{ conflicts: Array<{ id: number; change_seq: number }> }>(`${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT ${outputs.join(', ')}`, params);
-  for (const c of out?.conflicts ?? []) conflictIds.set(c.change_seq, c.id);
-  return { conflictIds };
+  const outputs = [written.has('conflicts') ? "(SELECT coalesce(json_agg(json_build_object('id', id, 'change_seq', change_seq)), '[]') FROM conflicts) AS conflicts" : "'[]'::json AS conflicts", `${TX_BASE} AS base`];
+  if (a) outputs.push('(SELECT id FROM audit) AS audit_queued');
+  if (extras.nudge) {
+    const n = `${p(extras.nudge)}::jsonb`;
+    outputs.push(`pg_notify(${p(NUDGE_CHANNEL)}::text, jsonb_set(${n}, '{latestSeq}', to_jsonb(${TX_BASE} + (${n}->>'latestSeq')::bigint))::text) AS nudged`);
+  }
+  return { sql: `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT ${outputs.join(', ')}`, params };
+}
+
+function pick<T>(record: Readonly<Record<string, T>>, keys: readonly string[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of keys) if (k in record) out[k] = record[k] as T;
+  return out;
 }
 
 /** What the live nudge needs to know about a write: the newest number and whose desks it concerns. */

@@ -91,6 +91,17 @@ export const timelineView = z.object({ events: z.array(timelineEvent), allegatio
 export const CHART_KINDS = ['allegation', ...ENTITY_KINDS] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
+/** One place a record's form writes an entity, as written there: how the chart counts forms and joins people. */
+export const chartMention = z.object({
+  /** The chart id of the allegation whose form writes it. */
+  in: z.string(),
+  /** As written there ("27 Alum Rock Rd, B8 1JB", "Farhan Qurehsi"). */
+  text: z.string(),
+  /** A person: the subject's name parts and date of birth as written, to tell which spellings are one person. */
+  person: z.object({ forename: z.string(), surname: z.string(), knownAs: z.string(), dob: z.string().nullable() }).nullable(),
+});
+export type ChartMention = z.infer<typeof chartMention>;
+
 export const chartNode = z.object({
   id: z.string(),
   kind: z.enum(CHART_KINDS),
@@ -100,6 +111,11 @@ export const chartNode = z.object({
   /** Allegations: the reference; others: the entity's canonical value (for its page and for expanding). */
   value: z.string(),
   status: z.enum(STATUSES).nullable(),
+  /**
+   * Where records' forms write it (people, addresses, businesses). A person node from the core is one subject of
+   * one record; the chart joins the spellings of one person (entities/chart-graph.ts).
+   */
+  mentions: z.array(chartMention),
 });
 export type ChartNode = z.infer<typeof chartNode>;
 

@@ -51,6 +51,14 @@ export function canWork(person: Person, place: AllegationPlace): boolean {
   return place.allocatedTo.includes(person.id);
 }
 
+/**
+ * Whether an allegation's `created_by` names this person: the one who keyed it. The desk records its actor as
+ * "Display Name (username)"; the username is what stays the same when a display name is corrected.
+ */
+export function keyedBy(person: { username: string }, createdBy: unknown): boolean {
+  return typeof createdBy === 'string' && createdBy.endsWith(` (${person.username})`);
+}
+
 /** Roles that work a unit's queue must belong to a unit; a unit named must exist. Null when the pair is fine. */
 export function roleUnitProblem(role: Role, unit: string | null, unitExists: (code: string) => boolean): string | null {
   if (unit !== null && !unitExists(unit)) return `Unknown unit ${unit}`;

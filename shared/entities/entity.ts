@@ -2,6 +2,8 @@
 // (or typed) becomes the entity's canonical value, and the search query that finds every allegation naming it.
 // The same normalisation as search (text/normalise.ts) and the same query language and fuzzy name matching
 // (search/query.ts, run by the search engine), so an entity's page finds what search finds and nothing else.
+import { prepareAddress } from '../matching/address.ts';
+import { businessKey } from '../matching/business.ts';
 import { foldName, normaliseEmail, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../text/normalise.ts';
 
 export const ENTITY_KINDS = ['person', 'phone', 'email', 'address', 'postcode', 'vehicle', 'business', 'flight'] as const;
@@ -120,7 +122,33 @@ export function entityHref(kind: EntityKind, raw: string): string | null {
   return value ? entityPath({ kind, value }) : null;
 }
 
-/** The chart's id of an entity's node: the same value written two ways is one node. */
+/**
+ * The key two written forms of one address share: the house number, the street with its type words expanded
+ * ("Rd" = "Road") and the postcode parsed ("b81jb" = "B8 1JB"), or the town when there is no postcode — the
+ * normalisation matching compares addresses by (matching/address.ts).
+ */
+export function addressKey(value: string): string {
+  const [street = '', ...rest] = value.split(',').map(squash);
+  const where = rest.join(' ');
+  const pc = parseUkPostcode(where);
+  const a = prepareAddress({ line1: street, postcode: pc.postcode ?? pc.outward ?? null, town: pc.postcode || pc.outward ? null : where });
+  return `${a.number ?? ''} ${a.street}|${a.postcode ?? a.town}`;
+}
+
+/**
+ * The chart's id of an entity's node: the same value written two ways is one node — a phone by its digits, an
+ * address by its normalised parts, a business by its name without "Ltd" or "&". People are keyed by their folded
+ * name here; which spellings are one person the chart decides (entities/chart-graph.ts).
+ */
 export function entityNodeId(ref: EntityRef): string {
-  return `${ref.kind}:${ref.kind === 'person' || ref.kind === 'business' || ref.kind === 'address' ? foldName(ref.value) : ref.value}`;
+  switch (ref.kind) {
+    case 'person':
+      return `person:${foldName(ref.value)}`;
+    case 'address':
+      return `address:${addressKey(ref.value)}`;
+    case 'business':
+      return `business:${businessKey(ref.value) || foldName(ref.value)}`;
+    default:
+      return `${ref.kind}:${ref.value}`;
+  }
 }

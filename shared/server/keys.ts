@@ -11,8 +11,13 @@ export const releaseKeyRequest = z
 export const releasedKey = z.object({
   allegationId: z.string().uuid(),
   keyId: z.string(),
-  /** The data key, base64; the desk seals it to the person's session and forgets it at expiresAt. */
+  /** The data key the server made and holds for the allegation, base64; the desk seals it to the person's session and forgets it at expiresAt. */
   dataKey: z.string(),
+  /**
+   * The data keys desks deposited for this allegation (base64, oldest deposit first): the keys that sealed the
+   * details those desks recorded, which is what another desk needs to open them. Same expiry, same sealing.
+   */
+  depositedKeys: z.array(z.string()).max(100).default([]),
   expiresAt: z.string(),
   /** The server's audit entry written before the key left. */
   auditSeq: z.number().int().positive(),

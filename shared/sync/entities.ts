@@ -436,6 +436,7 @@ export const LOCAL_TABLES: Readonly<Record<string, string>> = {
   offline_signins: 'until when a person may sign in on this desk without the server (the server keeps its own password hash)',
   reference_aliases: "the provisional references this desk gave allegations the server has since numbered (the server keeps its own list)",
   server_key_deposits: 'which data keys this desk has deposited with the server (the server keeps the keys themselves, wrapped)',
+  released_keys: "data keys the server released to a person here, sealed to their sign-in, until the server's expiry (the server keeps the keys, and its record of each release)",
   audit_countersigns: "the server's countersignatures of this desk's audit heads, kept to check the local chain against (the server chains its own)",
 };
 

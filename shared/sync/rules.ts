@@ -23,6 +23,7 @@ import {
   QA_ROLES,
   SOURCE_ROLES,
   canWork,
+  keyedBy,
   type AllegationPlace,
   type Person,
 } from '../domain/access.ts';
@@ -149,6 +150,15 @@ export function ruleProblem(world: RuleWorld, change: ChangeRow, allegations: re
   }
 }
 
+/**
+ * A change of a mutation that only attaches files: an attachment added, or the allegation's updated_at touched
+ * alongside one (what attaching writes on the desk), and nothing else in the mutation.
+ */
+function attachingOnly(change: ChangeRow, mutation: readonly ChangeRow[]): boolean {
+  const attaching = (c: ChangeRow) => (c.entity === 'attachment' && c.op === 'insert') || (c.entity === 'allegation' && c.op === 'update' && Object.keys(c.fields).every((f) => f === 'updated_at'));
+  return attaching(change) && mutation.every(attaching) && mutation.some((c) => c.entity === 'attachment');
+}
+
 function allegationProblem(world: RuleWorld, spec: EntitySpec, change: ChangeRow, person: RulePerson | undefined, allegations: readonly string[], mutation: readonly ChangeRow[]): string | null {
   if (allegations.length === 0) return `the ${spec.entity.replace('_', ' ')} names no allegation`;
   const creating = spec.entity === 'allegation' && change.op === 'insert';
@@ -168,7 +178,12 @@ function allegationProblem(world: RuleWorld, spec: EntitySpec, change: ChangeRow
   } else {
     const roles = creating || (inCreation && spec.entity !== 'allocation') ? INTAKE_ROLES : (ENTITY_ROLES[spec.entity] ?? CASE_ROLES);
     if (!roles.includes(person.role)) return `${describe(person)} may not ${verb(spec.entity)}`;
-    if (!inCreation && !places.some(({ place }) => canWork(person, place))) {
+    // Beyond the allegation's own unit and the people allocated: whoever keys an allegation works it for that act
+    // (a link to the candidate the intake warning showed them is made as they save), and the person who keyed it
+    // adds its files even once it is routed away (the desk's mayAttach: a NAT sifter attaches the scan of the letter).
+    const works = ({ id, place }: { id: string; place: AllegationPlace }) =>
+      canWork(person, place) || createdHere(id) || (attachingOnly(change, mutation) && keyedBy(person, world.row('allegation', id)?.data.created_by));
+    if (!inCreation && !places.some(works)) {
       const first = places[0]?.place;
       return `${describe(person)} does not work this allegation: it belongs to ${unitName(first?.unit)} and is not allocated to them`;
     }

@@ -28,23 +28,26 @@ function gluedAt(text: string, start: number, i: number, end: number): boolean {
   if (/\p{Ll}/u.test(prev) && /\p{Lu}/u.test(cur)) {
     // A word, then a capitalised name or an identifier ("Afia", "UL241", "EZY8741", "RE").
     if (left.length < 2 || !/^\p{L}+$/u.test(left) || NAME_PREFIXES.has(left.toLowerCase())) return false;
+    // Each branch checks shapes before the word list: the list is built on first use (milliseconds), which nothing
+    // should pay for text that cannot be glued ("tw5 6rh", a postcode typed in lower case, highlighted by search).
+    if (!(/^\p{Lu}\p{Ll}+/u.test(right) || /^\p{Lu}{2,}/u.test(right) || /^\p{Lu}+\d/u.test(right))) return false;
     const lowerLeft = /^\p{Ll}+$/u.test(left);
     const capitalisedLeft = /^\p{Lu}\p{Ll}+$/u.test(left);
+    if (!lowerLeft && !capitalisedLeft) return false;
     const rank = commonWordRank(left);
-    if (rank === null || !(lowerLeft || (capitalisedLeft && rank < CAPITALISED_LEFT_RANK))) return false;
-    return /^\p{Lu}\p{Ll}+/u.test(right) || /^\p{Lu}{2,}/u.test(right) || /^\p{Lu}+\d/u.test(right);
+    return rank !== null && (lowerLeft || rank < CAPITALISED_LEFT_RANK);
   }
   if (/\p{Ll}/u.test(prev) && /\d/.test(cur)) {
     // "on07700900123", "flight241": a common word, then a number of at least three digits.
     const word = left.match(/\p{L}+$/u)?.[0] ?? '';
     if (word.length !== left.length || word.length < 2 || !/^\p{Ll}+$/u.test(word)) return false;
-    return commonWordRank(word) !== null && /^\d{3}/.test(right);
+    return /^\d{3}/.test(right) && commonWordRank(word) !== null;
   }
   if (/\d/.test(prev) && /\p{Ll}/u.test(cur)) {
     // "UL241from", "07700900123or": a number, then a common word that is not a unit or an ordinal.
     const word = right.match(/^\p{Ll}+/u)?.[0] ?? '';
     if (word.length !== right.length || word.length < 2 || AFTER_NUMBER.test(word)) return false;
-    return commonWordRank(word) !== null && /\d{2}$/.test(left);
+    return /\d{2}$/.test(left) && commonWordRank(word) !== null;
   }
   return false;
 }

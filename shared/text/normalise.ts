@@ -2,7 +2,7 @@
 // searched). DESIGN.md: normalising identifiers mattered more than the search engine (phones in another
 // format were found 16% of the time without it).
 import { parse as parsePostcode, validOutcode, toNormalised as toNormalisedPostcode } from 'postcode';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/min';
 import { airlineByIcao, canonicalDesignator, designatorForms } from './airlines.ts';
 import { UK_POSTCODE_AREAS } from './postcode-areas.ts';
 
@@ -17,7 +17,12 @@ export interface PostcodeParts {
   area: string | null;
 }
 
-const EMPTY_POSTCODE: PostcodeParts = { postcode: null, outward: null, district: null, area: null };
+const EMPTY_POSTCODE: PostcodeParts = Object.freeze({ postcode: null, outward: null, district: null, area: null });
+
+// A search reads its postcode several times (the query's words, the place it names, each hit's fields that hold
+// it), and the package's parse builds every part of the postcode each time: results are remembered, within a bound.
+const postcodeCache = new Map<string, PostcodeParts>();
+const POSTCODE_CACHE_MAX = 20_000;
 
 function districtOf(outward: string): string {
   // SW1A -> SW1, EC1V -> EC1; W1 stays W1
@@ -30,7 +35,13 @@ function districtOf(outward: string): string {
  * (postcode-areas.ts): "ZZ99 9ZZ" is shaped like one and names no place, so it is not read.
  */
 export function parseUkPostcode(raw: string | null | undefined): PostcodeParts {
-  return readPostcodeShape(raw).parts;
+  const key = raw ?? '';
+  const hit = postcodeCache.get(key);
+  if (hit) return hit;
+  const parts = Object.freeze(readPostcodeShape(key).parts);
+  if (postcodeCache.size >= POSTCODE_CACHE_MAX) postcodeCache.clear();
+  postcodeCache.set(key, parts);
+  return parts;
 }
 
 function readPostcodeShape(raw: string | null | undefined): { parts: PostcodeParts; unknownArea: string | null } {
@@ -99,17 +110,25 @@ const MAX_PHONE_DIGITS = 15;
  * reads (or is empty). A number that reads may still be unallocated (PhoneParts.valid says).
  */
 export function phoneProblem(raw: string | null | undefined): string | null {
-  const text = (raw ?? '').trim();
-  if (!text) return null;
+  return readPhone((raw ?? '').trim()).problem;
+}
+
+/**
+ * The checks of phoneProblem and, when they pass, the parsed number: one libphonenumber parse serves both (a
+ * parse is the cost of reading a number; search reads every number of a query and of its results' fields).
+ */
+function readPhone(text: string): { problem: string | null; parsed: PhoneNumber | null } {
+  if (!text) return { problem: null, parsed: null };
   const digits = text.replace(/\D/g, '');
-  if (!digits) return 'is not a phone number: it has no digits';
-  if (/\p{L}/u.test(text.replace(/\b(?:x|ext\.?|extension)\s*\d{1,6}\s*$/i, ''))) return 'is not a phone number: it has letters in it';
-  if (!PHONE_SHAPE.test(text)) return 'is not a phone number: it has characters a phone number does not';
-  if (digits.length < MIN_PHONE_DIGITS) return `is not a phone number: it has ${digits.length === 1 ? 'only 1 digit' : `only ${digits.length} digits`}`;
-  if (digits.length > MAX_PHONE_DIGITS + 2) return `is not a phone number: it has ${digits.length} digits`;
+  const problem = (p: string) => ({ problem: p, parsed: null });
+  if (!digits) return problem('is not a phone number: it has no digits');
+  if (/\p{L}/u.test(text.replace(/\b(?:x|ext\.?|extension)\s*\d{1,6}\s*$/i, ''))) return problem('is not a phone number: it has letters in it');
+  if (!PHONE_SHAPE.test(text)) return problem('is not a phone number: it has characters a phone number does not');
+  if (digits.length < MIN_PHONE_DIGITS) return problem(`is not a phone number: it has ${digits.length === 1 ? 'only 1 digit' : `only ${digits.length} digits`}`);
+  if (digits.length > MAX_PHONE_DIGITS + 2) return problem(`is not a phone number: it has ${digits.length} digits`);
   const parsed = parsePhoneNumberFromString(text, 'GB');
-  if (!parsed || !parsed.isPossible()) return 'is not a phone number: no UK or international number has that many digits';
-  return null;
+  if (!parsed || !parsed.isPossible()) return problem('is not a phone number: no UK or international number has that many digits');
+  return { problem: null, parsed };
 }
 
 function parsePhone(raw: string): PhoneParts {
@@ -118,13 +137,10 @@ function parsePhone(raw: string): PhoneParts {
   if (!digits) return { e164: null, national: '', valid: false };
   // A number that cannot be read keeps its digits as written: it is never rewritten into a number ("abc123"
   // must not become +44123).
-  if (phoneProblem(text)) return { e164: null, national: digits, valid: false };
-  const parsed = parsePhoneNumberFromString(text, 'GB');
-  if (parsed) {
-    const national = parsed.countryCallingCode === '44' ? `0${parsed.nationalNumber}` : parsed.number.replace('+', '');
-    return { e164: parsed.number, national, valid: parsed.isValid() };
-  }
-  return { e164: null, national: digits, valid: false };
+  const { problem, parsed } = readPhone(text);
+  if (problem || !parsed) return { e164: null, national: digits, valid: false };
+  const national = parsed.countryCallingCode === '44' ? `0${parsed.nationalNumber}` : parsed.number.replace('+', '');
+  return { e164: parsed.number, national, valid: parsed.isValid() };
 }
 
 /** Vehicle registration mark: upper case, no spaces or punctuation ("bw16 vto" -> "BW16VTO"). */

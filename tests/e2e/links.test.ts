@@ -160,11 +160,16 @@ describe('the duplicate/link panel', () => {
     const chart = panel.getByTestId('link-chart');
     await chart.locator('canvas').first().waitFor();
     const table = panel.getByRole('table', { name: /chart as text/ });
-    // Each record's subject is a person node joined to its record. (The chart joins people and addresses by their
-    // written form since issue 19: the misspelt "Qurehsi" and "Rd" are nodes of their own, linked through the
-    // judged "same allegation" edge rather than drawn as one shared person; see the closing note of 6 Dec 2026.)
-    await expect(table.getByRole('row', { name: /Person.*Farhan Qureshi/ }).first().textContent()).resolves.toContain(earlier.reference);
-    await expect(table.getByRole('row', { name: /Person.*Farhan Qurehsi/ }).first().textContent()).resolves.toContain(later);
+    // One man, written "Qureshi" on the earlier record and "Qurehsi" on the later, at "27 Alum Rock Road" and
+    // "27 Alum Rock Rd": one person and one address, shared by both records; the node says how else it is written.
+    const person = table.getByRole('row', { name: /Person.*Farhan Qureshi.*shared/ });
+    await expect(person.textContent()).resolves.toContain(later);
+    await expect(person.textContent()).resolves.toContain(earlier.reference);
+    await expect(person.textContent()).resolves.toContain('also written: Farhan Qurehsi');
+    expect(await table.getByRole('row', { name: /^Person/ }).count()).toBe(1);
+    const address = table.getByRole('row', { name: /Address.*27 Alum Rock Road.*shared/ });
+    await expect(address.textContent()).resolves.toContain(later);
+    await expect(address.textContent()).resolves.toContain(earlier.reference);
     await expect(table.getByRole('row', { name: /Judged link/ }).textContent()).resolves.toContain('same allegation');
     await chart.focus();
     await page.keyboard.press('ArrowRight');
@@ -174,6 +179,18 @@ describe('the duplicate/link panel', () => {
     await panel.getByText(/^(Person|Address) .*, in IMS-/).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'links-chart');
+    // Labels readable at the common desk sizes (wrapped, spaced by the layout).
+    await panel.getByRole('button', { name: 'Re-arrange' }).click();
+    for (const [width, height] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await panel.getByRole('button', { name: 'Re-arrange' }).click();
+      await chart.scrollIntoViewIfNeeded();
+      await screenshot(page, `links-chart-${width}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('finishes the duplicate: checks and cross-check before "NFA — duplicate", then the compliance officer closes it', async () => {

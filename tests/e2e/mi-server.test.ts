@@ -106,6 +106,8 @@ describe('national management information from the server', () => {
     await why.getByText(/cannot be reached/).waitFor();
     await page.getByTestId('mi-source').getByText(/^This desk’s records, as of/).waitFor();
     await page.getByTestId('mi-headlines').getByRole('link', { name: '4 allegations: all allegations in scope. Open the list' }).waitFor();
+    // The header follows: the failed request for national figures is enough to say Offline, without waiting for a poll.
+    await expect.poll(() => page.getByTestId('sync-indicator').textContent()).toMatch(/^Offline/);
     await screenshot(page, 'mi-national-offline');
     expect(await seriousViolations(page)).toEqual([]);
   });

@@ -6,11 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../electron/core/core.ts';
-import { emptyForm } from '../../shared/schemas/form.ts';
 import { startApp, screenshot, seriousViolations, type App } from './harness.ts';
 import { joinInBrowser as join } from './join-server.ts';
 import { signIn, tempDir } from '../helpers.ts';
-import { closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { birminghamLetter, closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 let s: TestServer;
 let nat: App;
@@ -54,15 +53,7 @@ describe('two desks syncing through a central server', () => {
     await joinInBrowser(wm, 'West Midlands 1', /West Midlands RIU/, 'West Mid', 'wm.analyst');
     const sifter = await signIn(nat.core, 'nat.sifter');
     const created = await sifter.call('allegations.create', {
-      form: {
-        ...emptyForm(new Date(Date.now() - 3_600_000), 'letter'),
-        reporterType: 'public',
-        offenceTypes: ['illegal_working'],
-        freeText: 'The car wash on Soho Road employs men with no papers and pays them cash.',
-        subjects: [{ role: 'main', forename: 'Akrem', surname: 'Haddad', dob: '1985-02-11', gender: 'M', nationality: 'Tunisian' }],
-        addresses: [{ type: 'offence_location', line1: '140 Soho Road', line2: '', town: 'Birmingham', postcode: 'B21 9LP' }],
-        scanMissingReason: 'Letter scanned at the NAT post room',
-      },
+      form: birminghamLetter(),
     });
     letterId = created.id;
     await syncNow(nat.page);

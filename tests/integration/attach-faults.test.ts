@@ -92,6 +92,28 @@ describe('an attach killed while the fax is being read', () => {
   }, 240_000);
 });
 
+describe('a desk stopped between reading the last page and finishing the attachment', () => {
+  it('ims ocr-retry reads it again and finishes it, exit 0, rather than saying there is nothing to retry', async () => {
+    const profile = join(tmp.dir, 'unfinished');
+    const reference = await deskWithAllegation(profile);
+    expect(ims(profile, 'attach', reference, FAX, '--wait').code).toBe(0);
+    // What kill -9 leaves in that window: every page committed as read, the attachment still running.
+    const db = new Database(join(profile, STORE_FILE));
+    db.prepare("UPDATE attachments SET ocr_status = 'running'").run();
+    db.close();
+    expect(query<{ n: number }>(profile, "SELECT count(*) AS n FROM attachment_pages WHERE status <> 'done'")[0]?.n).toBe(0);
+
+    const retry = ims(profile, 'ocr-retry', reference, '--wait');
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(query(profile, 'SELECT ocr_status FROM attachments')).toEqual([{ ocr_status: 'done' }]);
+    expect(query(profile, 'SELECT * FROM ocr_queue')).toHaveLength(0);
+    // Once finished, a further retry rightly has nothing to read.
+    const again = ims(profile, 'ocr-retry', reference, '--wait');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/every attachment has been read/);
+  }, 240_000);
+});
+
 /** A tmpfs of the given size at `dir` (root only). Returns why it cannot, or null. */
 function mountTmpfs(dir: string, size: string): string | null {
   mkdirSync(dir, { recursive: true });

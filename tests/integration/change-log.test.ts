@@ -280,8 +280,11 @@ describe('the change log of a working store', () => {
 
 describe('merging field by field', () => {
   it('keeps both of two edits to different fields made on two desks, and the later of two edits to one field', () => {
-    const a = new Store(join(tmp.dir, 'merge-a'));
-    const b = new Store(join(tmp.dir, 'merge-b'));
+    // Desk B's clock runs a second ahead of A's, so B's edit is the later one whatever the two desks' ids are
+    // (two edits in the same millisecond would be ordered by desk id instead).
+    const t0 = Date.now();
+    const a = new Store(join(tmp.dir, 'merge-a'), { now: () => t0 });
+    const b = new Store(join(tmp.dir, 'merge-b'), { now: () => t0 + 1000 });
     try {
       const actor = { userId: null, name: 'test' };
       a.mutate({ actor, action: 'test.create' }, (m) => {

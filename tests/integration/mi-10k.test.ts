@@ -5,11 +5,9 @@
 // changes computed here, working days from a calendar table built here from date-holidays, and each figure from
 // its own WHERE clause. Every figure of every group must be equal, for national, regional, unit and period scopes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Holidays from 'date-holidays';
 import type { Core } from '../../electron/core/core.ts';
-import { importJsonl } from '../../electron/core/import.ts';
 import { assess, decideTimeCritical } from '../../electron/core/cases.ts';
 import { findUserByName, type UserRow } from '../../electron/core/users.ts';
 import { recordReview } from '../../electron/core/link-reviews.ts';
@@ -21,7 +19,8 @@ import { miReportFor, scopeView } from '../../electron/core/mi.ts';
 import { MI_GROUPS } from '../../shared/mi/measures.ts';
 import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';
 import { RISK_RATINGS } from '../../shared/domain/vocabularies.ts';
-import { addUser, CORPUS_10K, openCore, tempDir } from '../helpers.ts';
+import { addUser, openCore, tempDir } from '../helpers.ts';
+import { CORPUS_10K_RECEIVED, imported10k } from './shared-stores.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let core: Core;
@@ -59,12 +58,13 @@ const worked = { assessed: 0, graded: 0, actions: 0, results: 0, outcomes: 0, cl
 
 beforeAll(async () => {
   tmp = tempDir();
-  core = await openCore(join(tmp.dir, 'profile'), { now: () => clock });
-  // The import runs once the last report has arrived (a report cannot be received in the future); the workload
-  // then puts the clock at each moment it acts.
-  clock = Math.max(...readFileSync(CORPUS_10K, 'utf8').trim().split('\n').map((l) => Date.parse((JSON.parse(l) as { receivedAt: string }).receivedAt)));
-  const s = await importJsonl(core, CORPUS_10K, { userId: null, name: 'mi 10k test' }, undefined, { deferIndex: true });
+  // The import ran once the last report had arrived (a report cannot be received in the future): the corpus
+  // bulk-imported once for the run at that moment (shared-stores.ts), copied here. The workload then puts the
+  // clock at each moment it acts.
+  const s = await imported10k(join(tmp.dir, 'profile'));
   expect(s).toMatchObject({ imported: 10_000, failed: 0 });
+  clock = CORPUS_10K_RECEIVED;
+  core = await openCore(join(tmp.dir, 'profile'), { now: () => clock });
   // The facts of a bulk load are brought up to date on first read; from here on each mutation keeps its own.
   core.mi.catchUp();
   const users = new Map<string, { analyst: UserRow; compliance: UserRow }>();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { Core } from '../../electron/core/core.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
-import { addUser, signIn, tempDir, openCore } from '../helpers.ts';
+import { addUser, signIn, tempDir, openCore, uploadFile } from '../helpers.ts';
 import { faxOf, letterScan } from '../scan-maker.ts';
 import { makeTextPdf } from '../pdf-maker.ts';
 
@@ -31,13 +31,6 @@ const typedLetter = () =>
 const scannedLetter = () =>
   letterScan(['Dear Sir', '', 'RE: LI WEI works at the takeaway on Mill Lane without papers.', '', 'Yours faithfully', 'Gordon Fenwick-Ashdown', '9 Quarrybank Terrace, Dudley', 'Tel 07700 900873']);
 
-async function upload(caller: Caller, allegationId: string, fileName: string, bytes: Buffer) {
-  const { uploadId, chunkBytes } = await caller.call('attachments.begin', { allegationId, fileName, size: bytes.length });
-  for (let i = 0, at = 0; at < bytes.length; i++, at += chunkBytes) {
-    await caller.call('attachments.chunk', { uploadId, index: i, data: bytes.subarray(at, at + chunkBytes).toString('base64') });
-  }
-  return (await caller.call('attachments.finish', { uploadId })).attachment;
-}
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -80,9 +73,9 @@ describe('sealed attachment blobs', () => {
     const png = await scannedLetter();
     // The test can fail: the typed letter carries its writer in plain text, as blobs/ did before sealing.
     expect(pdf.toString('latin1')).toContain('Larkspur Close');
-    const a = await upload(sifter, id, 'letter.pdf', pdf);
-    const b = await upload(sifter, id, 'letter-scan.png', png);
-    const c = await upload(sifter, id, 'letter-fax.tif', await faxOf(png));
+    const a = await uploadFile(sifter, id, 'letter.pdf', pdf);
+    const b = await uploadFile(sifter, id, 'letter-scan.png', png);
+    const c = await uploadFile(sifter, id, 'letter-fax.tif', await faxOf(png));
     for (const x of [a, b, c]) await core.attachments.whenIdle(x.id);
     for (const x of [a, b, c]) expect(await nsu.call('attachments.get', { id: x.id })).toMatchObject({ ocrStatus: expect.stringMatching(/^(done|text_layer)$/), revealsSource: true, source: { sanitisedPages: 1 } });
     // The viewer and the export have been used: their pages and files are not left behind either.

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/core.ts';
-import { importJsonl } from '../../electron/core/import.ts';
 import { queryScorer, type Query } from '../../bench/_search-scoring.ts';
-import { CORPUS_10K, DATA, openCore, tempDir } from '../helpers.ts';
+import { DATA, openCore, tempDir } from '../helpers.ts';
+import { imported10k } from './shared-stores.ts';
 
 const mix = JSON.parse(readFileSync(join(DATA, 'corpus', 'queries-10k.json'), 'utf8')) as { queries: Query[]; dup: Query[] };
 let tmp: ReturnType<typeof tempDir>;
@@ -14,10 +14,11 @@ let core: Core;
 
 beforeAll(async () => {
   tmp = tempDir();
-  core = await openCore(join(tmp.dir, 'profile'));
-  const s = await importJsonl(core, CORPUS_10K, { userId: null, name: 'search 10k test' }, undefined, { deferIndex: true });
+  // The corpus bulk-imported once for the run (index deferred), copied here.
+  const s = await imported10k(join(tmp.dir, 'profile'));
   expect(s).toMatchObject({ imported: 10_000, failed: 0 });
-}, 600_000);
+  core = await openCore(join(tmp.dir, 'profile'));
+}, 900_000);
 afterAll(() => {
   core.close();
   tmp.cleanup();

@@ -1,8 +1,8 @@
 // Attachment files and sync once blobs are sealed at rest (issue 16): each desk seals under its own key, which no
 // other desk holds, so a file travels as its plaintext (checked by its SHA-256) and is sealed again by the desk
 // that fetches it — as it arrives: a download stopped half-way resumes from a sealed partial file, and bytes that
-// do not match the file's name are thrown away, never stored. (The server's copies are not sealed yet: that
-// belongs with the server's key service.)
+// do not match the file's name are thrown away, never stored. The server seals its copies under its own key service
+// (ADR 0003).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -58,8 +58,11 @@ describe('an attachment file sent to the server', () => {
     await syncOk(nat);
     const hash = sha(pdf);
     expect(nat.store.db.prepare('SELECT direction, done_at IS NOT NULL AS done, error FROM sync_blobs WHERE hash = ?').all(hash)).toEqual([{ direction: 'up', done: 1, error: null }]);
-    const onServer = readdirSync(join(serverDir, 'blobs'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name)));
-    expect(onServer.some((b) => b.equals(pdf))).toBe(true);
+    // The server holds it sealed under its own key service (ADR 0003): whole, and none of it readable on its disk.
+    const onServer = readdirSync(join(serverDir, 'blobs'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(onServer.map((e) => e.name)).toEqual([hash]);
+    expect(readFileSync(join(onServer[0]?.parentPath as string, hash)).toString('latin1')).not.toContain('Soho Road car wash');
+    expect(await s.server.ctx.blobs.size(hash)).toBe(pdf.length);
     // On the desk it stays sealed.
     expect(readFileSync(nat.attachments.blobs.pathOf(hash)).toString('latin1')).not.toContain('Soho Road car wash');
   }, 600_000);

@@ -5,24 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core.ts';
 import { dispatch } from '../../electron/api/dispatch.ts';
-import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
 import { signIn, tempDir } from '../helpers.ts';
-import { closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { birminghamLetter, closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 type Caller = Awaited<ReturnType<typeof signIn>>;
-
-function letterForm(overrides: Partial<AllegationFormInput> = {}): AllegationFormInput {
-  return {
-    ...emptyForm(new Date(Date.now() - 3_600_000), 'letter'),
-    reporterType: 'public',
-    offenceTypes: ['illegal_working'],
-    freeText: 'The car wash on Soho Road employs men with no papers and pays them cash.',
-    subjects: [{ role: 'main', forename: 'Akrem', surname: 'Haddad', dob: '1985-02-11', gender: 'M', nationality: 'Tunisian' }],
-    addresses: [{ type: 'offence_location', line1: '140 Soho Road', line2: '', town: 'Birmingham', postcode: 'B21 9LP' }],
-    scanMissingReason: 'Letter scanned at the NAT post room',
-    ...overrides,
-  };
-}
 
 describe('desks syncing with a central server', () => {
   let s: TestServer;
@@ -63,7 +49,7 @@ describe('desks syncing with a central server', () => {
   });
 
   it('brings a Birmingham letter keyed at NAT into the West Midlands analyst’s queue, numbered nationally', async () => {
-    const created = await sifter.call('allegations.create', { form: letterForm() });
+    const created = await sifter.call('allegations.create', { form: birminghamLetter() });
     letterId = created.id;
     const provisional = (await sifter.call('allegations.get', { id: letterId })).reference;
     expect((await sifter.call('sync.status', {})).waiting).toBeGreaterThan(0);

@@ -71,6 +71,25 @@ describe('national repeat referrers on the NSU desk', () => {
     expect(await nsu.call('nsu.referrers', { minCount: 2 })).toEqual([]);
   });
 
+  it('reveals the national group on the NSU desk: the server releases each key to NSU and audits it, the desk audits each reveal', async () => {
+    const nsu = await signIn(nsuDesk, 'nsu.officer');
+    const [group] = (await nsu.call('nsu.referrerView', { minCount: 2 })).groups;
+    if (!group) throw new Error('no national group');
+    const releasesBefore = (await s.server.ctx.db.query("SELECT count(*)::int AS n FROM server_audit WHERE action = 'key.release'")) as Array<{ n: number }>;
+    const revealed = await nsu.call('nsu.reveal', { groupKey: group.groupKey, reason: 'Repeat referrer review' });
+    expect(revealed.map((r) => r.allegationId).sort()).toEqual([...ids].sort());
+    expect(revealed.map((r) => [r.details.name, r.details.address]).sort()).toEqual([
+      ['Miss Rebecca White', '14 Orchard Road, Leeds, LS6 2AB'],
+      ['Rebecca White', '14 Orchard Rd, Leeds'],
+    ]);
+    // Sealed at the NAT and West Midlands desks: both keys came from the server, which recorded each release first.
+    const releases = await s.server.ctx.db.query<{ details: { allegationId: string; reason: string; role: string } }>("SELECT details FROM server_audit WHERE action = 'key.release' ORDER BY seq");
+    expect(releases.length - (releasesBefore[0]?.n ?? 0)).toBe(2);
+    expect(releases.slice(-2).map((r) => [r.details.allegationId, r.details.reason, r.details.role]).sort()).toEqual([...ids].sort().map((id) => [id, 'Repeat referrer review', 'nsu']));
+    const reveals = nsuDesk.store.db.prepare("SELECT allegation_id FROM audit_log WHERE action = 'nsu.reveal' ORDER BY seq").all() as Array<{ allegation_id: string }>;
+    expect(reveals.map((r) => r.allegation_id).sort()).toEqual([...ids].sort());
+  });
+
   it('is refused to anyone but NSU', async () => {
     const sifter = await signIn(nat, 'nat.sifter');
     const r = await sifter.raw('nsu.referrerView', { minCount: 2 });

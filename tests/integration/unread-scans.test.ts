@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/core.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
-import { addUser, signIn, tempDir, openCore } from '../helpers.ts';
+import { addUser, signIn, tempDir, openCore, uploadFile } from '../helpers.ts';
 import { faxOf, letterScan, truncatedFax } from '../scan-maker.ts';
 
 type Caller = Awaited<ReturnType<typeof signIn>>;
@@ -19,13 +19,6 @@ let sifter: Caller;
 let otherAnalyst: Caller;
 let nsu: Caller;
 
-async function upload(caller: Caller, allegationId: string, fileName: string, bytes: Buffer) {
-  const { uploadId, chunkBytes } = await caller.call('attachments.begin', { allegationId, fileName, size: bytes.length });
-  for (let i = 0, at = 0; at < bytes.length; i++, at += chunkBytes) {
-    await caller.call('attachments.chunk', { uploadId, index: i, data: bytes.subarray(at, at + chunkBytes).toString('base64') });
-  }
-  return (await caller.call('attachments.finish', { uploadId })).attachment;
-}
 
 const audited = (action: string, id: string) =>
   (core.store.db.prepare('SELECT actor, details FROM audit_log WHERE action = ? AND entity_id = ? ORDER BY seq').all(action, id) as Array<{ actor: string; details: string }>).map((r) => ({ actor: r.actor, ...(JSON.parse(r.details) as Record<string, unknown>) }));
@@ -53,7 +46,7 @@ describe('a scan not yet read', () => {
   it('is refused to a sifter and to an analyst of another unit while it is read, and each refusal is audited', async () => {
     const id = (await sifter.call('allegations.create', { form: { ...emptyForm(new Date(Date.now() - 3_600_000), 'letter'), offenceTypes: ['illegal_working'], freeText: 'Letter about a car wash.' } })).id;
     const letter = await faxOf(await letterScan(['Dear Sir', '', 'RE: TARIQ MAHMOOD works at the car wash on Elm Road.', '', 'Yours faithfully', 'Beatrice Okonkwo-Hale', '14 Larkspur Close, Wolverhampton']));
-    const attachment = await upload(sifter, id, 'letter.tif', letter);
+    const attachment = await uploadFile(sifter, id, 'letter.tif', letter);
     expect(['pending', 'running']).toContain(attachment.ocrStatus);
 
     expect(await sifter.raw('attachments.content', { id: attachment.id })).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/has not been read yet/) } });
@@ -80,7 +73,7 @@ describe('a scan not yet read', () => {
 
   it('stays restricted for good when its reading failed', async () => {
     const id = (await sifter.call('allegations.create', { form: { ...emptyForm(new Date(Date.now() - 3_600_000), 'fax'), offenceTypes: ['illegal_working'], freeText: 'A fax that arrived cut short.' } })).id;
-    const attachment = await upload(sifter, id, 'cut.tif', truncatedFax());
+    const attachment = await uploadFile(sifter, id, 'cut.tif', truncatedFax());
     await core.attachments.whenIdle(attachment.id);
     const d = await sifter.call('attachments.get', { id: attachment.id });
     expect(d.ocrStatus).not.toBe('done');

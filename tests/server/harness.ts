@@ -51,6 +51,8 @@ export class Harness {
   /** Moves the server's clock (session expiry) without waiting. */
   offsetMs = 0;
   adminToken = '';
+  /** The suite's PostgreSQL database (null on PGlite), for tests that open transactions of their own beside the server's. */
+  databaseUrl: string | null = null;
   private dropDb: () => Promise<void> = async () => undefined;
   readonly kind: DbKind;
 
@@ -66,6 +68,7 @@ export class Harness {
     this.dataDir = mkdtempSync(join(tmpdir(), 'ims-server-test-'));
     const db = await freshDatabaseUrl(this.kind);
     this.dropDb = db.drop;
+    this.databaseUrl = db.url;
     this.server = await startServer({ dataDir: this.dataDir, databaseUrl: db.url, inMemory: true, now: () => new Date(Date.now() + this.offsetMs), pollSeconds: 30 });
     const r = await this.request<{ sessionToken: string }>('POST', '/v1/bootstrap', { body: { token: this.server.bootstrapToken, username: 'admin', displayName: 'First Admin', password: PASSWORD } });
     if (r.status !== 201) throw new Error(`bootstrap failed: ${JSON.stringify(r.body)}`);

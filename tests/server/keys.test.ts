@@ -30,7 +30,7 @@ eachDatabase('releasing data keys', (h) => {
   it('releases to the allocated analyst, after writing its audit entry, the same key every time', async () => {
     analyst = await h.addUser('wm.analyst', 'analyst', 'WMID');
     other = await h.addUser('wm.other', 'analyst', 'WMID');
-    await h.server.ctx.db.query("INSERT INTO allegation_scope (allegation_id, unit_code, status, reference, allocated_users, updated_seq) VALUES ($1, 'WMID', 'in_research', 'IMS-2026-000777', $2, 0)", [allegationId, [analyst.id]]);
+    await h.server.ctx.db.query("INSERT INTO allegation_scope (allegation_id, unit_code, status, reference, allocated_users) VALUES ($1, 'WMID', 'in_research', 'IMS-2026-000777', $2)", [allegationId, [analyst.id]]);
     const token = await h.signIn('wm.analyst');
     const first = await release(token);
     expect(first.status).toBe(200);

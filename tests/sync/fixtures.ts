@@ -8,6 +8,7 @@ import type { Core, CoreOptions } from '../../electron/core/core.ts';
 import { dispatch } from '../../electron/api/dispatch.ts';
 import type { Role } from '../../shared/domain/vocabularies.ts';
 import { SIGNOFF_EVIDENCE } from '../../shared/domain/outcome.ts';
+import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
 import { openCore, signIn, TEST_PASSWORD } from '../helpers.ts';
 
 export interface TestServer {
@@ -53,6 +54,30 @@ export async function startTestServer(options: { dataDir?: string } = {}): Promi
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The letter of the sync scenarios: keyed at NAT an hour ago, its offence at a Birmingham car wash (so it routes to West Midlands). */
+export function birminghamLetter(overrides: Partial<AllegationFormInput> = {}): AllegationFormInput {
+  return {
+    ...emptyForm(new Date(Date.now() - 3_600_000), 'letter'),
+    reporterType: 'public',
+    offenceTypes: ['illegal_working'],
+    freeText: 'The car wash on Soho Road employs men with no papers and pays them cash.',
+    subjects: [{ role: 'main', forename: 'Akrem', surname: 'Haddad', dob: '1985-02-11', gender: 'M', nationality: 'Tunisian' }],
+    addresses: [{ type: 'offence_location', line1: '140 Soho Road', line2: '', town: 'Birmingham', postcode: 'B21 9LP' }],
+    scanMissingReason: 'Letter scanned at the NAT post room',
+    ...overrides,
+  };
+}
+
+/** A second Birmingham letter, about another business and subject: for tests that need two cases at one unit. */
+export function bakeryLetter(overrides: Partial<AllegationFormInput> = {}): AllegationFormInput {
+  return birminghamLetter({
+    freeText: 'The bakery on Lozells Road pays a man with no papers cash in hand.',
+    subjects: [{ role: 'main', forename: 'Yusuf', surname: 'Okafor', dob: '1979-07-30', gender: 'M', nationality: 'Nigerian' }],
+    addresses: [{ type: 'offence_location', line1: '22 Lozells Road', line2: '', town: 'Birmingham', postcode: 'B19 2TJ' }],
+    ...overrides,
+  });
 }
 
 /** A new desk pointed at the server, registered by its first person's sign-in and approved by the administrator. */

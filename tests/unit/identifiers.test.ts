@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findIdentifiers } from '../../shared/text/identifiers.ts';
+import { findIdentifiers, prepareIdentifierReader } from '../../shared/text/identifiers.ts';
 import { flightNumberForms, normaliseFlightNumber } from '../../shared/text/normalise.ts';
 import { airlineOf, designatorForms } from '../../shared/text/airlines.ts';
 
@@ -83,5 +83,28 @@ describe('flight numbers compare equal under every designator of their airline',
     expect(flightNumberForms('BA249').sort()).toEqual(['BA249', 'BAW249']);
     expect(designatorForms('EZY').sort()).toEqual(['EZY', 'U2']);
     expect(airlineOf('UL')?.name).toBe('SriLankan Airlines');
+  });
+});
+
+describe('preparing the reader before the first search', () => {
+  // Search prepares the reader once (electron/search/index.ts) so that no query pays its one-time work; a path
+  // the preparation does not take would be paid for by the first search that meets it.
+  it('takes every path: each kind, phones wrapped and glued, postcodes as written and repaired, ICAO and misread flights', () => {
+    const found = prepareIdentifierReader().map((f) => `${f.kind}:${f.value}@${f.text}${f.repaired ? ' repaired' : ''}`);
+    expect(new Set(found.map((f) => f.split(':')[0]))).toEqual(new Set(['phone', 'postcode', 'vrm', 'flight', 'email']));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'phone:02079460958@+44 20 7946 0958',
+        'phone:01214960436@0121 496\n0436',
+        'phone:07700900123@07700900123',
+        'postcode:TW5 6RH@tw5 6rh',
+        'postcode:S65 2LU@$65 2LU repaired',
+        'postcode:SW1A 2AA@SWlA 2AA repaired',
+        'flight:U28741@U2 8741',
+        'flight:U28741@EZY8741',
+        'flight:AI114@Al 114',
+        'flight:UL241@UL241',
+      ]),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldName, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode } from '../../shared/text/normalise.ts';
+import { foldName, normaliseFlightNumber, normalisePhone, normaliseVrm, parseUkPostcode, phoneProblem } from '../../shared/text/normalise.ts';
 
 describe('UK postcodes as people write them', () => {
   it.each([
@@ -21,6 +21,19 @@ describe('UK postcodes as people write them', () => {
     expect(parseUkPostcode('')).toEqual({ postcode: null, outward: null, district: null, area: null });
     expect(parseUkPostcode(null)).toEqual({ postcode: null, outward: null, district: null, area: null });
   });
+
+  it('reads a postcode the same however often it is asked, and no caller can change what the next one is told', () => {
+    // A search asks for the same postcode several times (its words, its place, each hit's fields): readings are remembered.
+    const first = parseUkPostcode('tw5 6rh');
+    expect(() => {
+      (first as { area: string | null }).area = 'ZZ';
+    }).toThrow(TypeError);
+    expect(parseUkPostcode('tw5 6rh')).toEqual({ postcode: 'TW5 6RH', outward: 'TW5', district: 'TW5', area: 'TW' });
+    expect(() => {
+      (parseUkPostcode('not known') as { postcode: string | null }).postcode = 'SW1A 2AA';
+    }).toThrow(TypeError);
+    expect(parseUkPostcode('')).toEqual({ postcode: null, outward: null, district: null, area: null });
+  });
 });
 
 describe('phone numbers in any format', () => {
@@ -36,6 +49,16 @@ describe('phone numbers in any format', () => {
   it('flags numbers that cannot be real', () => {
     expect(normalisePhone('12345').valid).toBe(false);
     expect(normalisePhone('no phone').national).toBe('');
+  });
+
+  it('reads a number only when phoneProblem finds nothing wrong with it, keeping the digits of one it cannot read', () => {
+    for (const raw of ['07700 900123', '+44 20 7946 0958', '+33 1 23 45 67 89', '020 7946 095', '07700 900123 4567', '0770O 900123', '12345', '+999 1234 5678', '07700 900123 ext. 204']) {
+      const read = normalisePhone(raw);
+      if (phoneProblem(raw)) expect(read, raw).toEqual({ e164: null, national: raw.replace(/\D/g, ''), valid: false });
+      else expect(read.e164, raw).toMatch(/^\+\d+$/);
+    }
+    expect(phoneProblem('0770O 900123')).toMatch(/letters/);
+    expect(phoneProblem('07700 900123')).toBeNull();
   });
 });
 

@@ -53,6 +53,50 @@ describe('who may change an allegation', () => {
   });
 });
 
+describe('a letter keyed at NAT and routed to a unit (issue 16: it never reached the West Midlands desk)', () => {
+  // A sifter keyed allegation A, which intake routed to West Midlands; B is another unit's case the intake warning showed.
+  function routed(createdBy: string | null): RuleWorld {
+    const rows: Record<string, MergedRow> = {
+      'allegation/A': { data: { status: 'new', unit_code: 'WMID', created_by: createdBy }, clocks: {} },
+      'allegation/B': { data: { status: 'triaged', unit_code: 'EMID', created_by: 'Someone (other-unit)' }, clocks: {} },
+    };
+    const places: Record<string, { unit: string; allocatedTo: string[]; status: string }> = { A: { unit: 'WMID', allocatedTo: [], status: 'new' }, B: { unit: 'EMID', allocatedTo: [], status: 'triaged' } };
+    return { person: (id) => people[id], row: (e, id) => rows[`${e}/${id}`], place: (id) => places[id], before: (id) => places[id] };
+  }
+  const attach = (user: string, extra: Record<string, [FieldValue, FieldValue]> = { updated_at: ['t0', 't1'] }): ChangeRow[] => {
+    const hlc = `0001700000000-${String(++seq).padStart(5, '0')}-desk`;
+    return [
+      { ...change('attachment', `F${seq}`, 'insert', { allegation_id: [null, 'A'], file_name: [null, 'letter.pdf'], content_hash: [null, 'ab'] }, user), hlc },
+      { ...change('allegation', 'A', 'update', extra, user), hlc },
+    ];
+  };
+  const judgeAll = (w: RuleWorld, mutation: ChangeRow[]) => mutation.map((c) => ruleProblem(w, c, ['A'], mutation));
+
+  it('lets the sifter who keyed it attach its scan, as the desk does, and nobody else outside the unit', () => {
+    expect(judgeAll(routed('Nat Sifter (sifter)'), attach('sifter'))).toEqual([null, null]);
+    // The display name corrected since: the username still names them.
+    expect(judgeAll(routed('N. Sifter (sifter)'), attach('sifter'))).toEqual([null, null]);
+    expect(judgeAll(routed('Someone Else (other-sifter)'), attach('sifter'))[0]).toMatch(/sifter \(NAT sifter\) does not work this allegation: it belongs to West Midlands/);
+    expect(judgeAll(routed(null), attach('sifter'))[0]).toMatch(/does not work this allegation/);
+    expect(judgeAll(routed('Analyst (other-unit)'), attach('other-unit'))).toEqual([null, null]);
+  });
+
+  it('gives the keyer files only: an amendment made with the attachment, or on its own, is refused', () => {
+    const amended = attach('sifter', { updated_at: ['t0', 't1'], free_text: ['a', 'b'] });
+    expect(judgeAll(routed('Nat Sifter (sifter)'), amended)).toEqual([expect.stringMatching(/does not work this allegation/), expect.stringMatching(/does not work this allegation/)]);
+    const alone = change('allegation', 'A', 'update', { updated_at: ['t0', 't1'] }, 'sifter');
+    expect(judge(routed('Nat Sifter (sifter)'), alone)).toMatch(/does not work this allegation/);
+  });
+
+  it('takes the link the sifter chose at the intake warning in the mutation that creates the letter, not later', () => {
+    const hlc = `0001700000000-${String(++seq).padStart(5, '0')}-desk`;
+    const created = { ...change('allegation', 'A', 'insert', { status: [null, 'new'], unit_code: [null, 'WMID'] }, 'sifter'), hlc };
+    const link = { ...change('link_judgement', 'J', 'append', { allegation_a: [null, 'A'], allegation_b: [null, 'B'], judgement: [null, 'associated'], reason: [null, 'Same street'] }, 'sifter'), hlc, allegationId: null };
+    expect(ruleProblem(routed('Nat Sifter (sifter)'), link, ['A', 'B'], [created, link])).toBeNull();
+    expect(ruleProblem(routed('Nat Sifter (sifter)'), link, ['A', 'B'], [link])).toMatch(/sifter \(NAT sifter\) does not work this allegation/);
+  });
+});
+
 describe('state transitions', () => {
   it('follows the allowed paths only', () => {
     expect(STATUS_TRANSITIONS.closed).toEqual([]);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { open, seal, DecryptionError } from '../../electron/vault/aead.ts';
 import { createKeyring, keyringPath, unlockKeyring, KeyError } from '../../electron/vault/keyring.ts';
@@ -35,6 +36,18 @@ describe('the key ring', { timeout: 30_000 }, () => {
     expect(again.blindKey.equals(made.blindKey)).toBe(true);
     await expect(unlockKeyring(tmp.dir, { kind: 'passphrase', passphrase: 'wrong passphrase here' })).rejects.toMatchObject({ kind: 'wrong_passphrase', message: 'The vault passphrase is not right' });
     expect(readFileSync(keyringPath(tmp.dir), 'utf8')).not.toContain(made.masterKey.toString('base64'));
+  });
+
+  it('makes a ring at the cost the app writes (scrypt 2^17, r=8, p=1); a cheaper test ring records its own cost and opens at it', async () => {
+    tmp = tempDir();
+    await createKeyring(join(tmp.dir, 'app'), { kind: 'passphrase', passphrase: 'correct passphrase here' });
+    expect(JSON.parse(readFileSync(keyringPath(join(tmp.dir, 'app')), 'utf8')).wrap).toMatchObject({ kind: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
+    const made = await createKeyring(join(tmp.dir, 'test'), { kind: 'passphrase', passphrase: 'correct passphrase here', testCost: { logN: 14 } });
+    expect(JSON.parse(readFileSync(keyringPath(join(tmp.dir, 'test')), 'utf8')).wrap).toMatchObject({ kind: 'scrypt', N: 2 ** 14, r: 8, p: 1 });
+    expect((await unlockKeyring(join(tmp.dir, 'test'), { kind: 'passphrase', passphrase: 'correct passphrase here' })).masterKey.equals(made.masterKey)).toBe(true);
+    // Never below what a ring may ask for (SCRYPT_BOUNDS), and nothing is written.
+    await expect(createKeyring(join(tmp.dir, 'weak'), { kind: 'passphrase', passphrase: 'correct passphrase here', testCost: { logN: 10 } })).rejects.toThrow(/2\^14 to 2\^20 \(asked 2\^10\)/);
+    expect(existsSync(keyringPath(join(tmp.dir, 'weak')))).toBe(false);
   });
 
   it('says clearly when the key ring is missing or damaged', async () => {

@@ -19,6 +19,7 @@ import * as m0016 from './0016-suggestion-decisions.ts';
 import * as m0017 from './0017-watch-list.ts';
 import * as m0018 from './0018-change-history.ts';
 import * as m0019 from './0019-server-trust.ts';
+import * as m0020 from './0020-released-keys.ts';
 import type { Db } from '../db.ts';
 
 export interface Migration {
@@ -51,4 +52,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 17, name: 'watch-list', sql: m0017.sql },
   { version: 18, name: 'change-history', sql: m0018.sql },
   { version: 19, name: 'server-trust', sql: m0019.sql },
+  { version: 20, name: 'released-keys', sql: m0020.sql },
 ];

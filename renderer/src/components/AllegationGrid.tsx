@@ -2,7 +2,7 @@
 // technology, sortable by any column, filtered by the text above it, moved through with the arrow keys and opened
 // with Enter. The queue, the records behind a figure of management information and the follow-up queue use it.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { Badge, Checkbox, Group, Text, Tooltip } from '@mantine/core';
+import { Badge, Checkbox, Group, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconPaperclip } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
@@ -26,6 +26,7 @@ import { formatDate, formatDateTime } from '../format.ts';
 import { DueBadge, StatusBadge, TimeCriticalBadge } from './badges.tsx';
 import { Busy } from './Busy.tsx';
 import { MarkedText } from './MarkedText.tsx';
+import { hiddenParts } from '../../../shared/text/hidden-chars.ts';
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -38,11 +39,36 @@ const features = tableFeatures({
 });
 const helper = createColumnHelper<typeof features, QueueRow>();
 
-const reference = helper.accessor('reference', { header: 'Reference', cell: (c) => <span className="mono">{c.getValue()}</span>, sortFn: 'alphanumeric' });
+/** Text cut to its column's width is there in full on hover (never for text holding hidden characters: MarkedText says so). */
+function Full({ text, children }: { text: string; children?: ReactNode }) {
+  const plain = hiddenParts(text, false).length <= 1;
+  return <span title={plain && text ? text : undefined}>{children ?? text}</span>;
+}
+
+/** Channels in a word, for a narrow column (the full name on hover and in the sort). */
+const CHANNEL_SHORT: Partial<Record<QueueRow['channel'], string>> = { internal_referral: 'Staff referral', mp: 'MP', other_agency: 'Agency' };
+
+const reference = helper.accessor('reference', {
+  header: 'Reference',
+  cell: (c) => (
+    <span className="mono" title={c.getValue()}>
+      {c.getValue()}
+    </span>
+  ),
+  sortFn: 'alphanumeric',
+});
 const received = helper.accessor('receivedAt', { header: 'Received', cell: (c) => <span title={formatDateTime(c.getValue())}>{formatDate(c.getValue())}</span>, sortFn: 'alphanumeric' });
 const rest = [
-  helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text' }),
-  helper.accessor('mainSubject', { header: 'Subject', sortFn: 'text', cell: (c) => <MarkedText text={c.getValue()} /> }),
+  helper.accessor((r) => r.offenceTypes.map((o) => OFFENCE_TYPE_LABELS[o]).join(', '), { id: 'offences', header: 'Offence', sortFn: 'text', cell: (c) => <Full text={c.getValue()} /> }),
+  helper.accessor('mainSubject', {
+    header: 'Subject',
+    sortFn: 'text',
+    cell: (c) => (
+      <Full text={c.getValue()}>
+        <MarkedText text={c.getValue()} />
+      </Full>
+    ),
+  }),
   helper.accessor('postcode', { header: 'Postcode', sortFn: 'alphanumeric' }),
   helper.accessor('status', {
     header: 'Status',
@@ -70,19 +96,32 @@ const rest = [
     ),
   }),
 ];
-const columns = helper.columns([reference, received, helper.accessor((r) => CHANNEL_LABELS[r.channel], { id: 'channel', header: 'Channel', sortFn: 'text' }), ...rest]);
+const channel = helper.accessor((r) => CHANNEL_LABELS[r.channel], {
+  id: 'channel',
+  header: 'Channel',
+  sortFn: 'text',
+  cell: (c) => (
+    <Full text={c.getValue()}>
+      {CHANNEL_SHORT[c.row.original.channel] ?? c.getValue()}
+      {CHANNEL_SHORT[c.row.original.channel] && <VisuallyHidden> ({c.getValue()})</VisuallyHidden>}
+    </Full>
+  ),
+});
+const columns = helper.columns([reference, received, channel, ...rest]);
 // The duty manager's queue says why each allegation is there: the event, its date, where it was found, the rule.
 const whyColumns = helper.columns([
   reference,
   received,
-  helper.accessor((r) => r.timeCriticalWhy ?? '', { id: 'why', header: 'Why time-critical', sortFn: 'text', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
+  helper.accessor((r) => r.timeCriticalWhy ?? '', { id: 'why', header: 'Why time-critical', sortFn: 'text', cell: (c) => <Full text={c.getValue()} /> }),
   ...rest,
 ]);
 
-// Fits the main area at 1280 px (1028 px wide): the columns, after a choice box where rows can be chosen; the
-// status and due columns are never clipped. The duty manager's grid gives the channel's room to why.
-const COLUMNS = 'minmax(140px, 176px) 104px 84px minmax(80px, 1.2fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
-const WHY_COLUMNS = 'minmax(140px, 176px) 104px minmax(150px, 2.4fr) minmax(80px, 1fr) minmax(90px, 1fr) 80px 98px minmax(250px, 260px)';
+// Fits the main area at 1280 px (1028 px wide, less a scroll bar): the columns, after a choice box where rows can
+// be chosen. Reference, received, postcode, status and due are never clipped (a provisional reference is cut
+// only at 1280, in full on hover); the subject keeps the most room of the text columns, the channel fits in a
+// word; what is cut is there in full on hover. The duty manager's grid gives the channel's room to why.
+const COLUMNS = 'minmax(140px, 176px) 104px 104px minmax(80px, 1fr) minmax(120px, 1.5fr) 80px 96px minmax(236px, 256px)';
+const WHY_COLUMNS = 'minmax(140px, 176px) 104px minmax(134px, 2.4fr) minmax(80px, 1fr) minmax(104px, 1.2fr) 80px 96px minmax(236px, 256px)';
 const CHOICE = '34px';
 const ROW_HEIGHT = 38;
 

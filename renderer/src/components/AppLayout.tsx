@@ -44,6 +44,10 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
   const route = useRoute();
   const sync = useSyncStatus();
   const [noticeShown, setNoticeShown] = useState(Boolean(notice));
+  // A sign-in notice (offline, awaiting approval) is over once the desk is approved and has reached the server; it
+  // does not come back when the server later drops out (the header says Offline then).
+  const settled = sync.status?.registration === 'approved' && sync.status.connection === 'online';
+  if (settled && noticeShown) setNoticeShown(false);
   useHotkeys([
     ['/', () => navigate({ name: 'search' })],
     ['mod+K', () => navigate({ name: 'search' })],
@@ -174,8 +178,7 @@ export function AppLayout({ user, onSignOut, notice }: Props) {
       </AppShell.Navbar>
       <TimeCriticalAlerts user={user} />
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
-        {/* A sign-in notice (offline, awaiting approval) goes once the desk is approved and reaching the server. */}
-        {notice && noticeShown && !(sync.status?.registration === 'approved' && sync.status.connection === 'online') && (
+        {notice && noticeShown && !settled && (
           <Alert color="yellow" mb="md" withCloseButton closeButtonLabel="Dismiss" onClose={() => setNoticeShown(false)} role="status">
             {notice}
           </Alert>

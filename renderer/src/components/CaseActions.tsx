@@ -3,12 +3,14 @@
 // the record must keep (a reason, a rating) and says clearly when it cannot be done.
 import { useState, type ReactNode } from 'react';
 import { Alert, Button, Fieldset, Group, Modal, Radio, Select, Stack, Text, Textarea } from '@mantine/core';
-import { IconAlarm, IconAlertCircle, IconArrowsExchange, IconClipboardCheck, IconFileReport, IconNote, IconPencil, IconUserCheck } from '@tabler/icons-react';
+import { IconAlarm, IconArrowsExchange, IconClipboardCheck, IconFileReport, IconNote, IconPencil, IconUserCheck } from '@tabler/icons-react';
 import type { AllegationRecord } from '../../../shared/schemas/record.ts';
 import type { UserView } from '../../../shared/api.ts';
 import { RISK_RATINGS, RISK_RATING_LABELS, type RiskRating } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
-import { call, CallError } from '../api/client.ts';
+import { call } from '../api/client.ts';
+import { useAction } from '../api/useSubmit.ts';
+import { Problem } from './Problem.tsx';
 import { draftProblems, EMPTY_GRADING, GradingFields, gradingOf, isEmptyDraft, type GradingDraft } from './results/GradingFields.tsx';
 import { suggestedRiskRating } from '../../../shared/domain/grading.ts';
 import { navigate } from '../router.ts';
@@ -21,14 +23,6 @@ const DISMISSING_ROLES: readonly string[] = ['duty_manager', 'manager'];
 
 type Dialog = null | 'assess' | 'reallocate' | 'note' | 'confirm' | 'dismiss';
 
-function Problem({ error }: { error: string | null }) {
-  return error ? (
-    <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
-      {error}
-    </Alert>
-  ) : null;
-}
-
 function ActionModal({ title, opened, onClose, children, size = 'lg' }: { title: string; opened: boolean; onClose: () => void; children: ReactNode; size?: string }) {
   return (
     <Modal opened={opened} onClose={onClose} title={title} size={size} closeButtonProps={{ 'aria-label': 'Close' }}>
@@ -39,8 +33,6 @@ function ActionModal({ title, opened, onClose, children, size = 'lg' }: { title:
 
 export function CaseActions({ record, user }: { record: AllegationRecord; user: UserView }) {
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [rating, setRating] = useState<RiskRating>('thirty_days');
   const [text, setText] = useState('');
   const [unit, setUnit] = useState<string | null>(null);
@@ -49,6 +41,11 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
   const gradingProblem = isEmptyDraft(grading) ? null : (draftProblems(grading)[0]?.message ?? null);
   const closed = record.status === 'closed';
   const mine = record.allocatedTo.some((a) => a.userId === user.id);
+
+  const { busy, error, setError, run } = useAction(async (action: () => Promise<AllegationRecord>) => {
+    await action();
+    setDialog(null);
+  });
 
   const [routesTo, setRoutesTo] = useState<{ unit: string; unitName: string; reason: string } | null>(null);
   const open = (d: Dialog) => {
@@ -70,18 +67,6 @@ export function CaseActions({ record, user }: { record: AllegationRecord; user: 
         .catch(() => undefined);
     }
   };
-  async function run(action: () => Promise<AllegationRecord>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      setDialog(null);
-    } catch (e) {
-      setError(e instanceof CallError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const tc = record.timeCriticalDetail;
   return (

@@ -1,15 +1,17 @@
 // Managers' sample checks (004 §7.36-7.41): for a unit and a month, how many cases it closed and how many a sample
 // takes; drawing the random sample (once); and recording each check against the checklist, with findings.
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Modal, Radio, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconDice5 } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Card, Checkbox, Group, Modal, Radio, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { IconDice5 } from '@tabler/icons-react';
 import type { UserView } from '../../../shared/api.ts';
 import type { QaCheckView } from '../../../shared/api/results.ts';
 import { QA_FINDINGS, QA_FINDING_LABELS, type QaFinding, type QaResult } from '../../../shared/domain/qa.ts';
 import { OUTCOME_LABELS, type Outcome } from '../../../shared/domain/vocabularies.ts';
 import { UNITS, unitName } from '../../../shared/domain/units.ts';
-import { call, CallError } from '../api/client.ts';
+import { call } from '../api/client.ts';
 import { useCall } from '../api/useCall.ts';
+import { useAction } from '../api/useSubmit.ts';
+import { Problem } from '../components/Problem.tsx';
 import { href, navigate } from '../router.ts';
 import { formatDateTime } from '../format.ts';
 import { GuidanceLink } from '../components/GuidanceLink.tsx';
@@ -22,28 +24,14 @@ function CheckDialog({ check, onClose, onDone }: { check: QaCheckView; onClose: 
   const [result, setResult] = useState<QaResult>('no_issues');
   const [findings, setFindings] = useState<QaFinding[]>([]);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      await call('qa.check', { checkId: check.id, result, findings: result === 'issues' ? findings : [], note });
-      onDone();
-    } catch (e) {
-      setError(e instanceof CallError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: save } = useAction(async () => {
+    await call('qa.check', { checkId: check.id, result, findings: result === 'issues' ? findings : [], note });
+    onDone();
+  });
   return (
     <Modal opened onClose={onClose} title={`Sample check of ${check.reference}`} size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
-        {error && (
-          <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
-            {error}
-          </Alert>
-        )}
+        <Problem error={error} />
         <Text size="sm">
           Read the case against the checklist: <Anchor href={href({ name: 'allegation', reference: check.reference })} target="_blank" underline="always">open {check.reference}</Anchor>. The check is recorded once.
         </Text>
@@ -78,20 +66,10 @@ export function QaScreen({ user, unit: unitParam, month: monthParam }: { user: U
   const month = monthParam && /^\d{4}-\d{2}$/.test(monthParam) ? monthParam : thisMonth();
   const { data, error, reload } = useCall('qa.sample', { unit, month });
   const [checking, setChecking] = useState<QaCheckView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [drawError, setDrawError] = useState<string | null>(null);
-  async function draw() {
-    setBusy(true);
-    setDrawError(null);
-    try {
-      await call('qa.draw', { unit, month });
-      reload();
-    } catch (e) {
-      setDrawError(e instanceof CallError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error: drawError, run: draw } = useAction(async () => {
+    await call('qa.draw', { unit, month });
+    reload();
+  });
   const checked = data?.drawn.filter((d) => d.result).length ?? 0;
   return (
     <Stack gap="md" maw={1200}>
@@ -108,11 +86,7 @@ export function QaScreen({ user, unit: unitParam, month: monthParam }: { user: U
         <Select label="Unit" w={300} searchable allowDeselect={false} value={unit} data={UNITS.filter((u) => u.kind !== 'nsu').map((u) => ({ value: u.code, label: u.name }))} onChange={(v) => v && navigate({ name: 'qa', unit: v, month })} />
         <TextInput label="Month closed" type="month" value={month} onChange={(e) => e.currentTarget.value && navigate({ name: 'qa', unit, month: e.currentTarget.value })} />
       </Group>
-      {(error || drawError) && (
-        <Alert color="red" icon={<IconAlertCircle size={18} />}>
-          {error?.message ?? drawError}
-        </Alert>
-      )}
+      <Problem error={error ?? drawError} />
       {data && (
         <Card withBorder padding="md">
           <Group justify="space-between">

@@ -3,7 +3,7 @@
 // compliance officer's sign-off with evidence of what was checked, which alone closes the case.
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Group, List, Modal, NativeSelect, Radio, SimpleGrid, Stack, Table, Text, Textarea, TextInput, ThemeIcon, Title } from '@mantine/core';
-import { IconAlertCircle, IconCheck, IconClipboardList, IconGavel, IconSearch, IconShieldCheck, IconX } from '@tabler/icons-react';
+import { IconCheck, IconClipboardList, IconGavel, IconSearch, IconShieldCheck, IconX } from '@tabler/icons-react';
 import type { UserView } from '../../../../shared/api.ts';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import {
@@ -19,49 +19,25 @@ import {
   type Outcome,
 } from '../../../../shared/domain/vocabularies.ts';
 import { CHECK_FINDINGS, CHECK_FINDING_LABELS, HOME_OFFICE_SYSTEMS, SIGNOFF_EVIDENCE, SIGNOFF_EVIDENCE_LABELS, type CheckFinding, type SignoffEvidence } from '../../../../shared/domain/outcome.ts';
-import { call, CallError } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
+import { useAction } from '../../api/useSubmit.ts';
+import { Problem } from '../Problem.tsx';
 import { formatDateTime, plural } from '../../format.ts';
 import { GuidanceLink } from '../GuidanceLink.tsx';
 
 const CHECK_ROLES = ['analyst', 'duty_manager', 'compliance_officer', 'manager'];
-
-function Problem({ error }: { error: string | null }) {
-  return error ? (
-    <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
-      {error}
-    </Alert>
-  ) : null;
-}
-
-function messageOf(e: unknown): string {
-  if (e instanceof CallError) {
-    const more = Object.values(e.fields).filter((m) => !e.message.includes(m));
-    return more.length ? `${e.message} Also: ${more.join('; ')}.` : e.message;
-  }
-  return String(e);
-}
 
 function AddCheck({ record, onAdded }: { record: AllegationRecord; onAdded: () => void }) {
   const [system, setSystem] = useState<CheckSystem>('cid_atlas');
   const [subjectId, setSubjectId] = useState('');
   const [finding, setFinding] = useState<CheckFinding>('no_trace');
   const [result, setResult] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function add() {
-    setBusy(true);
-    setError(null);
-    try {
-      await call('checks.add', { allegationId: record.id, system, subjectId: subjectId || null, finding, result });
-      setResult('');
-      onAdded();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: add } = useAction(async () => {
+    await call('checks.add', { allegationId: record.id, system, subjectId: subjectId || null, finding, result });
+    setResult('');
+    onAdded();
+  });
   return (
     <Stack gap="xs" component="form" onSubmit={(e) => { e.preventDefault(); void add(); }} aria-label="Record a background check">
       <Problem error={error} />
@@ -91,27 +67,17 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
   const [nfaReason, setNfaReason] = useState<NfaReason>('insufficient_information');
   const [duplicateOf, setDuplicateOf] = useState<string>('');
   const [rationale, setRationale] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      await call('allegations.outcome', {
-        id: record.id,
-        outcome,
-        actions: [],
-        nfaReason: outcome === 'nfa_non_actionable' ? nfaReason : null,
-        duplicateOf: outcome === 'nfa_non_actionable' && nfaReason === 'duplicate' ? duplicateOf || (originals[0]?.allegationId ?? null) : null,
-        rationale,
-      });
-      onDone();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: save } = useAction(async () => {
+    await call('allegations.outcome', {
+      id: record.id,
+      outcome,
+      actions: [],
+      nfaReason: outcome === 'nfa_non_actionable' ? nfaReason : null,
+      duplicateOf: outcome === 'nfa_non_actionable' && nfaReason === 'duplicate' ? duplicateOf || (originals[0]?.allegationId ?? null) : null,
+      rationale,
+    });
+    onDone();
+  });
   return (
     <Modal closeButtonProps={{ "aria-label": "Close" }} opened={opened} onClose={onClose} title={`Outcome for ${record.reference}`} size="lg">
       <Stack>
@@ -161,20 +127,10 @@ function OutcomeDialog({ record, opened, onClose, onDone, originals }: { record:
 function SignOffDialog({ record, opened, onClose, onDone }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: () => void }) {
   const [evidence, setEvidence] = useState<SignoffEvidence[]>([]);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function decide(decision: 'approve' | 'return') {
-    setBusy(true);
-    setError(null);
-    try {
-      await call('allegations.signOff', { id: record.id, decision, evidence, note });
-      onDone();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: decide } = useAction(async (decision: 'approve' | 'return') => {
+    await call('allegations.signOff', { id: record.id, decision, evidence, note });
+    onDone();
+  });
   return (
     <Modal closeButtonProps={{ "aria-label": "Close" }} opened={opened} onClose={onClose} title={`Compliance check of ${record.reference}`} size="lg">
       <Stack>

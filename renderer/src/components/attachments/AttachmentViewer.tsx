@@ -3,7 +3,7 @@
 // from the text (each shown where it sits on the page, and added to the form only when a person clicks), and,
 // when the scan reveals its writer, the flag, the move into the restricted pane and the sanitised copy.
 // Deep links: #/allegation/REF?tab=attachments&attachment=ID&page=N[&q=terms] open it on that page.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import { ActionIcon, Alert, Badge, Box, Button, Card, Grid, Group, Modal, Radio, SegmentedControl, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import {
   IconArrowLeft,
@@ -18,18 +18,17 @@ import {
   IconZoomOut,
   IconZoomReset,
 } from '@tabler/icons-react';
-import { Document, Page } from 'react-pdf';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
-import type { AttachmentDetail, BoxView, SuggestionView, WriterAs } from '../../../../shared/api/attachments.ts';
-import { applySuggestion, SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
+import type { AttachmentDetail, SuggestionView, WriterAs } from '../../../../shared/api/attachments.ts';
+import { SUGGESTION_LABELS, suggestionOnForm } from '../../../../shared/attachments/rules.ts';
 import { SuggestionDecision, SuggestionValue } from './SuggestionValue.tsx';
 import { call, CallError } from '../../api/client.ts';
-import { allegationFormShape } from '../../../../shared/schemas/form.ts';
 import { useCall } from '../../api/useCall.ts';
 import { formatDateTime, plural } from '../../format.ts';
 import { navigate } from '../../router.ts';
 import { readWhole, saveFile } from './files.ts';
-import { PDF_OPTIONS } from './pdf.ts';
+import { Highlighted, highlightTerms, ImagePage, Overlay, PdfPage } from './AttachmentPage.tsx';
+import { useAddToForm } from './useAddToForm.ts';
 import { Busy } from '../Busy.tsx';
 
 const REGION_LABELS: Record<AttachmentDetail['source']['regions'][number]['kind'], string> = {
@@ -45,95 +44,6 @@ const REGION_LABELS: Record<AttachmentDetail['source']['regions'][number]['kind'
 /** "name, address and phone". */
 function listWords(words: readonly string[]): string {
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-}
-
-/** Words of a search to highlight: quoted phrases whole, field filters and operators left out. */
-export function highlightTerms(q: string): string[] {
-  const terms: string[] = [];
-  for (const m of q.matchAll(/"([^"]+)"|(\S+)/g)) {
-    const t = (m[1] ?? m[2] ?? '').replace(/^[-+]/, '').replace(/\*$/, '');
-    if (!t || /^(AND|OR|NOT)$/.test(t) || t.includes(':')) continue;
-    if (t.length >= 2) terms.push(t);
-  }
-  return terms;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function Highlighted({ text, terms }: { text: string; terms: string[] }): ReactNode {
-  const usable = terms.filter((t) => t.trim().length >= 2);
-  if (!usable.length) return text;
-  const re = new RegExp(`(${usable.map((t) => escapeRe(t).replace(/\s+/g, '\\s+')).join('|')})`, 'gi');
-  return text.split(re).map((part, i) =>
-    i % 2 === 1 ? (
-      <mark key={i} className="hit">
-        {part}
-      </mark>
-    ) : (
-      part
-    ),
-  );
-}
-
-/** Outlines on the page, in percentages of the page image so that they follow any zoom. */
-function Overlay({ boxes, frame, kind }: { boxes: BoxView[]; frame: { width: number; height: number } | null; kind: 'suggestion' | 'source' }) {
-  if (!frame || !frame.width || !frame.height) return null;
-  return (
-    <>
-      {boxes.map((b, i) => (
-        <div
-          key={i}
-          className={`page-box page-box-${kind}`}
-          aria-hidden
-          style={{ left: `${(100 * b.x0) / frame.width}%`, top: `${(100 * b.y0) / frame.height}%`, width: `${(100 * (b.x1 - b.x0)) / frame.width}%`, height: `${(100 * (b.y1 - b.y0)) / frame.height}%` }}
-        />
-      ))}
-    </>
-  );
-}
-
-function PdfPage({ id, page, width, children }: { id: string; page: number; width: number; children: ReactNode }) {
-  const [bytes, setBytes] = useState<Uint8Array | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    readWhole('attachments.content', id).then(
-      (f) => current && setBytes(f.bytes),
-      (e: unknown) => current && setError(e instanceof CallError ? e.message : String(e)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [id]);
-  // pdf.js takes the bytes to its worker: give it its own copy, once.
-  const file = useMemo(() => (bytes ? { data: bytes.slice() } : null), [bytes]);
-  if (error) return <Alert color="red">{error}</Alert>;
-  if (!file) return <Busy label="Loading the PDF" />;
-  return (
-    <Document file={file} options={PDF_OPTIONS} suspense={false} loading={<Busy label="Loading the PDF" />} error={<Alert color="red">The PDF could not be shown.</Alert>}>
-      <div className="page-frame">
-        <Page pageNumber={page} width={width} suspense={false} renderTextLayer={false} renderAnnotationLayer={false} loading={<Busy label="Drawing the page" />} />
-        {children}
-      </div>
-    </Document>
-  );
-}
-
-function ImagePage({ id, page, variant, width, children, onFrame }: { id: string; page: number; variant: 'original' | 'sanitised'; width: number; children: ReactNode; onFrame: (f: { width: number; height: number }) => void }) {
-  const { data, error, loading } = useCall('attachments.page', { id, page, variant });
-  useEffect(() => {
-    if (data) onFrame({ width: data.width, height: data.height });
-  }, [data, onFrame]);
-  if (error) return <Alert color={error.code === 'forbidden' ? 'orange' : 'red'}>{error.message}</Alert>;
-  if (!data || loading) return <Busy label="Loading the page" />;
-  return (
-    <div className="page-frame" style={{ width }}>
-      <img src={`data:image/png;base64,${data.png}`} alt={`Page ${page}${variant === 'sanitised' ? ' (sanitised copy)' : ''}`} style={{ width: '100%', display: 'block' }} />
-      {children}
-    </div>
-  );
 }
 
 interface Props {
@@ -155,6 +65,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   const [reason, setReason] = useState('');
   const [writerAs, setWriterAs] = useState<WriterAs | null>(null);
   const [busy, setBusy] = useState(false);
+  const { adding, addToForm } = useAddToForm(record, attachmentId, (text) => setNotice(text ? { color: 'red', text } : null));
 
   // Opened from a link (a search hit, the attachments list): bring the viewer into view once.
   const loaded = detail !== undefined;
@@ -194,24 +105,6 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
   const sourceBoxes = variant === 'original' && detail.revealsSource ? detail.source.regions.filter((r) => r.page === page).flatMap((r) => r.boxes) : [];
   const width = Math.round(640 * zoom);
   const terms = [...highlightTerms(q), ...highlightTerms(find), ...(chosen && chosen.page === page ? [chosen.text] : [])];
-
-  async function addToForm(s: SuggestionView) {
-    setBusy(true);
-    setNotice(null);
-    try {
-      // One draft of amendments per allegation: adding again builds on what was added before (and not saved).
-      const held = (await call('drafts.list', {})).find((d) => d.allegationId === record.id);
-      const base = held ? allegationFormShape.safeParse((await call('drafts.get', { id: held.id })).form) : null;
-      const current = base?.success ? base.data : (await call('allegations.form', { id: record.id })).form;
-      const { form, path } = applySuggestion(current, s, { from: 'attachment', fromId: attachmentId, key: s.key });
-      const draft = await call('drafts.save', { ...(held ? { id: held.id } : {}), allegationId: record.id, form });
-      navigate({ name: 'edit', reference: record.reference, draft: draft.id, added: `${path.join('.')}|${SUGGESTION_LABELS[s.kind]} ${s.value}|${detail?.fileName ?? ''} page ${s.page}` });
-    } catch (e) {
-      setNotice({ color: 'red', text: e instanceof CallError ? e.message : String(e) });
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function retry(pages?: number[]) {
     setNotice(null);
@@ -456,7 +349,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
                             </Badge>
                           ) : (
                             <>
-                              <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} loading={busy} onClick={() => void addToForm(s)} aria-label={`Add ${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value} to the form`}>
+                              <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} loading={busy || adding} onClick={() => void addToForm(s, detail.fileName)} aria-label={`Add ${SUGGESTION_LABELS[s.kind].toLowerCase()} ${s.value} to the form`}>
                                 Add to form
                               </Button>
                               {s.decision?.decision !== 'rejected' && (
@@ -494,7 +387,7 @@ export function AttachmentViewer({ attachmentId, page: requestedPage, q, record 
             <Button variant="default" onClick={() => setMoving(false)}>
               Cancel
             </Button>
-            <Button color="orange" loading={busy} disabled={reason.trim().length < 5 || (detail.source.hasSource && !writerAs)} onClick={() => void moveSource()}>
+            <Button color="orange" loading={busy || adding} disabled={reason.trim().length < 5 || (detail.source.hasSource && !writerAs)} onClick={() => void moveSource()}>
               Move into the pane
             </Button>
           </Group>

@@ -4,70 +4,41 @@
 // Nodes can be hidden and pinned, kinds and dates filtered, and the chart exported as an image. Judged links are
 // dashed red, as on the panel. A canvas says nothing to a screen reader and cannot take focus by node, so the
 // chart is operable from the keyboard (arrows move from node to node; E expands, H hides, P pins, Enter opens)
-// and always comes with its text equivalent, a table of what is shown.
+// and always comes with its text equivalent, a table of what is shown. What the core sends is joined into the
+// chart by shared/entities/chart-graph.ts: one person or place written several ways is one node.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import cytoscape, { type Core as Cy, type NodeSingular } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
-import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Kbd, Table, Text, VisuallyHidden } from '@mantine/core';
-import { UkDateInput } from '../form/UkDateInput.tsx';
+import { Alert, Box, Text } from '@mantine/core';
 import { isRealIsoDate } from '../../../../shared/schemas/common.ts';
-import { IconArrowsMaximize, IconDownload, IconEye, IconEyeOff, IconLayoutGrid, IconPin, IconPinnedOff, IconPlus } from '@tabler/icons-react';
-import type { ChartEdge, ChartKind, ChartNode, ChartView } from '../../../../shared/api/workbench.ts';
+import type { ChartKind, ChartNode, ChartView } from '../../../../shared/api/workbench.ts';
 import { CHART_KINDS } from '../../../../shared/api/workbench.ts';
-import { entityPath, ENTITY_KIND_LABELS, type EntityRef } from '../../../../shared/entities/entity.ts';
+import { ChartGraph } from '../../../../shared/entities/chart-graph.ts';
+import { entityPath, type EntityRef } from '../../../../shared/entities/entity.ts';
 import { call, CallError } from '../../api/client.ts';
-import { href, navigate } from '../../router.ts';
+import { navigate } from '../../router.ts';
 import { Busy } from '../Busy.tsx';
+import { CHART_STYLE, KIND_TEXT } from './chart-style.ts';
+import { ChartToolbar } from './ChartToolbar.tsx';
+import { ChartFilters } from './ChartFilters.tsx';
+import { ChartTable } from './ChartTable.tsx';
 
 cytoscape.use(fcose);
 
-const KIND_TEXT: Record<ChartKind, string> = { allegation: 'Allegation', ...ENTITY_KIND_LABELS };
-const KIND_STYLE: Record<ChartKind, { shape: string; colour: string }> = {
-  allegation: { shape: 'round-rectangle', colour: '#3b4cc0' },
-  person: { shape: 'ellipse', colour: '#0b7a6b' },
-  address: { shape: 'diamond', colour: '#b35900' },
-  postcode: { shape: 'diamond', colour: '#8f5b00' },
-  business: { shape: 'hexagon', colour: '#8a2be2' },
-  phone: { shape: 'tag', colour: '#4a5560' },
-  email: { shape: 'tag', colour: '#1c6ea4' },
-  vehicle: { shape: 'rectangle', colour: '#a61e4d' },
-  flight: { shape: 'triangle', colour: '#2b8a3e' },
-};
 /** Past this many nodes the chart draws for speed: no labels while moving, a draft layout. */
 const LARGE = 800;
 /** The closest a layout zooms in when it fits the chart to its box. */
 const MAX_FIT_ZOOM = 1.3;
-/** Rows of the text equivalent shown at once (filters narrow it). */
-const TABLE_ROWS = 300;
-
-interface Graph {
-  nodes: Map<string, ChartNode>;
-  edges: Map<string, ChartEdge>;
-}
 
 type Start = { allegationId: string } | { entity: EntityRef };
-
-/** The records each node is joined to (allegation references), from the edges. */
-function neighbours(graph: Graph): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  const add = (a: string, b: string) => {
-    const set = out.get(a) ?? new Set<string>();
-    set.add(b);
-    out.set(a, set);
-  };
-  for (const e of graph.edges.values()) {
-    add(e.source, e.target);
-    add(e.target, e.source);
-  }
-  return out;
-}
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : null);
 
 export function LinkChart({ start, current, label }: { start: Start; current?: string; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   const cy = useRef<Cy | null>(null);
-  const graph = useRef<Graph>({ nodes: new Map(), edges: new Map() });
+  // One graph for the chart's life, made once (not a new one thrown away on every render).
+  const [g] = useState(() => new ChartGraph());
   const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
   const [hidden, setHidden] = useState<Set<string>>(() => new Set());
@@ -81,37 +52,20 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
   const [notice, setNotice] = useState<string | null>(null);
   const startKey = JSON.stringify(start);
 
-  /** Adds what the core returned; new nodes start around the node they grew from (or in a fresh layout). */
-  const merge = useCallback((view: ChartView, from: string | null) => {
-    const g = graph.current;
+  /**
+   * Joins what the core returned into the chart (the same person or place written another way is the node
+   * already drawn); new nodes start around the node they grew from, or beside their own record.
+   */
+  const merge = useCallback((view: ChartView, from: string | null, grewFrom: ChartNode[] = []) => {
     const instance = cy.current;
-    const added: string[] = [];
-    for (const n of view.nodes) {
-      const held = g.nodes.get(n.id);
-      if (held) {
-        if (n.date && (!held.date || n.date < held.date)) held.date = n.date;
-        continue;
-      }
-      g.nodes.set(n.id, n);
-      added.push(n.id);
-    }
-    const addedEdges: ChartEdge[] = [];
-    for (const e of view.edges) {
-      const held = g.edges.get(e.id);
-      if (held) {
-        if (e.judged) held.judged = e.judged;
-        continue;
-      }
-      g.edges.set(e.id, e);
-      addedEdges.push(e);
-    }
+    const { added, addedEdges, relabelled } = g.add(view, grewFrom);
     if (instance) {
       const origin = from ? instance.getElementById(from) : null;
       const centre = origin?.nonempty() ? origin.position() : { x: 0, y: 0 };
       // Each new node starts beside a node it is joined to that is already drawn (the one it grew from, or when
       // many grow at once, its own record): no global layout, so a large chart stays put and fast.
       const anchorOf = new Map<string, string>();
-      for (const e of view.edges) {
+      for (const e of addedEdges) {
         if (!instance.getElementById(e.source).empty() && !anchorOf.has(e.target)) anchorOf.set(e.target, e.source);
         if (!instance.getElementById(e.target).empty() && !anchorOf.has(e.source)) anchorOf.set(e.source, e.target);
       }
@@ -127,12 +81,13 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
           const a = i * 2.39996;
           instance.add({ group: 'nodes', data: { id, label: n.label, kind: n.kind, current: n.value === current ? 1 : 0 }, position: { x: at.x + r * Math.cos(a), y: at.y + r * Math.sin(a) } });
         });
+        for (const id of relabelled) instance.getElementById(id).data('label', g.nodes.get(id)?.label ?? '');
         for (const e of addedEdges) instance.add({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, judged: e.judged ? 1 : 0 } });
       });
     }
     setVersion((v) => v + 1);
     return added;
-  }, [current]);
+  }, [current, g]);
 
   const layout = useCallback((randomize: boolean) => {
     const instance = cy.current;
@@ -153,8 +108,11 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
         quality: large ? 'draft' : 'default',
         randomize,
         animate: false,
-        nodeRepulsion: 6000,
-        idealEdgeLength: 80,
+        // Room for the labels: nodes are kept apart by their size with their label, not only their shape.
+        nodeDimensionsIncludeLabels: !large,
+        nodeRepulsion: 9000,
+        idealEdgeLength: 110,
+        nodeSeparation: 90,
         numIter: large ? 600 : 2500,
         fit: true,
         padding: 24,
@@ -175,41 +133,7 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     const instance = cytoscape({
       container: box.current,
       elements: [],
-      style: [
-        {
-          selector: 'node',
-          style: {
-            label: 'data(label)',
-            'font-size': 10,
-            'min-zoomed-font-size': 7,
-            'text-wrap': 'ellipsis',
-            'text-max-width': '150px',
-            'text-valign': 'bottom',
-            'text-margin-y': 4,
-            color: '#1f2328',
-            width: 22,
-            height: 22,
-            'border-width': 1,
-            'border-color': '#ffffff',
-          },
-        },
-        ...(Object.keys(KIND_STYLE) as ChartKind[]).map((k) => ({
-          selector: `node[kind = "${k}"]`,
-          style: { shape: KIND_STYLE[k].shape as 'ellipse', 'background-color': KIND_STYLE[k].colour },
-        })),
-        { selector: 'node[kind = "allegation"]', style: { width: 34, height: 22, 'font-weight': 'bold' } },
-        { selector: 'node.shared[kind != "allegation"]', style: { width: 30, height: 30, 'border-width': 3, 'border-color': '#f2c94c' } },
-        { selector: 'node[current = 1]', style: { 'border-width': 4, 'border-color': '#111111' } },
-        { selector: 'node.pinned', style: { 'border-width': 3, 'border-color': '#e8590c', 'border-style': 'double' } },
-        { selector: 'node.expanded', style: { 'background-opacity': 0.75 } },
-        { selector: 'node:selected', style: { 'overlay-color': '#f59f00', 'overlay-opacity': 0.35, 'overlay-padding': 6 } },
-        { selector: '.hidden', style: { display: 'none' } },
-        { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa4ae', 'curve-style': 'haystack' } },
-        {
-          selector: 'edge[judged = 1]',
-          style: { width: 3, 'line-color': '#c92a2a', 'line-style': 'dashed', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 9, color: '#8a1c1c', 'text-background-color': '#ffffff', 'text-background-opacity': 1 },
-        },
-      ],
+      style: CHART_STYLE,
       layout: { name: 'preset' },
       wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
@@ -220,7 +144,7 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
       if (evt.target === instance) setSelected(null);
     });
     instance.on('dbltap', 'node', (evt) => {
-      const n = graph.current.nodes.get((evt.target as NodeSingular).id());
+      const n = g.nodes.get((evt.target as NodeSingular).id());
       if (n) openNode(n);
     });
     cy.current = instance;
@@ -228,7 +152,7 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
       instance.destroy();
       cy.current = null;
     };
-  }, []);
+  }, [g]);
 
   // The chart it opens on (a chart opened elsewhere is a new component: callers key it by where it starts).
   useEffect(() => {
@@ -254,8 +178,6 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     };
   }, [startKey, merge, layout]);
 
-  const g = graph.current;
-  const adjacency = useMemo(() => neighbours(g), [g, version]); // eslint-disable-line react-hooks/exhaustive-deps
   const inRange = useCallback((n: ChartNode) => {
     const d = day(n.date);
     if (!d) return true;
@@ -272,12 +194,12 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     for (const n of g.nodes.values()) if (n.kind === 'allegation' && !hidden.has(n.id) && kinds.has('allegation') && inRange(n)) out.add(n.id);
     for (const n of g.nodes.values()) {
       if (n.kind === 'allegation' || hidden.has(n.id) || !kinds.has(n.kind)) continue;
-      const records = [...(adjacency.get(n.id) ?? [])].filter((id) => id.startsWith('allegation:'));
+      const records = g.records(n.id);
       const anyRecord = records.length === 0 || records.some((id) => out.has(id) || (!kinds.has('allegation') && inRange(g.nodes.get(id) as ChartNode)));
       if (anyRecord) out.add(n.id);
     }
     return out;
-  }, [g, version, hidden, kinds, inRange, adjacency]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [g, version, hidden, kinds, inRange]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     const instance = cy.current;
@@ -285,7 +207,7 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     instance.batch(() => {
       instance.nodes().forEach((node) => {
         const id = node.id();
-        const records = [...(adjacency.get(id) ?? [])].filter((x) => x.startsWith('allegation:')).length;
+        const records = g.records(id).length;
         node.toggleClass('hidden', !visible.has(id));
         node.toggleClass('shared', records > 1);
         node.toggleClass('pinned', pinned.has(id));
@@ -299,7 +221,7 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     const renderer = (instance as unknown as { renderer(): { textureOnViewport: boolean; hideEdgesOnViewport: boolean } }).renderer();
     renderer.textureOnViewport = large;
     renderer.hideEdgesOnViewport = large;
-  }, [visible, pinned, expanded, adjacency, version]);
+  }, [g, visible, pinned, expanded, version]);
 
   useEffect(() => {
     const instance = cy.current;
@@ -320,7 +242,7 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     setProblem(null);
     try {
       const view = await call('chart.expand', { nodes: nodes.map((n) => ({ kind: n.kind, value: n.value })) });
-      const added = merge(view, nodes.length === 1 ? (nodes[0]?.id ?? null) : null);
+      const added = merge(view, nodes.length === 1 ? (nodes[0]?.id ?? null) : null, nodes);
       setExpanded((s) => new Set([...s, ...ids]));
       setNotice(`${added.length ? `${added.length} node${added.length === 1 ? '' : 's'} added` : 'Nothing new to add'}${view.truncated ? '; more exist than were added (the newest first)' : ''}.`);
       // A chart of ordinary size is laid out again around what it held (pinned nodes stay put); a large one keeps
@@ -352,7 +274,18 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     const instance = cy.current;
     if (!instance) return;
     // Sharp at a normal size; a chart of thousands is capped in pixels so the export stays quick and openable.
-    const blob = instance.png({ full: true, scale: 2, maxWidth: 6000, maxHeight: 6000, bg: '#ffffff', output: 'blob' }) as unknown as Blob;
+    // Encoded by the browser's own toBlob, off the page's thread: the data-URL route ('blob') encoded a 6000 px
+    // image as base64 on the page's thread and decoded it again, and froze the chart for tens of seconds.
+    setBusy('Saving the chart as an image');
+    let blob: Blob;
+    try {
+      blob = await instance.png({ full: true, scale: 2, maxWidth: 6000, maxHeight: 6000, bg: '#ffffff', output: 'blob-promise' });
+    } catch (e) {
+      setProblem(`The chart could not be saved as an image: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    } finally {
+      setBusy(null);
+    }
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -372,18 +305,25 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
         .sort(
           (a, b) =>
             (a.kind === 'allegation' ? 0 : 1) - (b.kind === 'allegation' ? 0 : 1) ||
-            (adjacency.get(b.id)?.size ?? 0) - (adjacency.get(a.id)?.size ?? 0) ||
+            g.neighbours(b.id).size - g.neighbours(a.id).size ||
             a.label.localeCompare(b.label),
         ),
-    [g, visible, adjacency, version], // eslint-disable-line react-hooks/exhaustive-deps
+    [g, visible, version], // eslint-disable-line react-hooks/exhaustive-deps
   );
 
-  const recordsOf = (id: string) =>
-    [...(adjacency.get(id) ?? [])]
-      .filter((x) => x.startsWith('allegation:'))
-      .map((x) => g.nodes.get(x)?.value ?? '')
-      .filter(Boolean);
-  const describe = (n: ChartNode) => (n.kind === 'allegation' ? `Allegation ${n.label}` : `${KIND_TEXT[n.kind]} ${n.label}, in ${recordsOf(n.id).join(', ')}`);
+  const recordsOf = useCallback(
+    (id: string) =>
+      g
+        .records(id)
+        .map((x) => g.nodes.get(x)?.value ?? '')
+        .filter(Boolean),
+    [g, version], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const describe = (n: ChartNode) => {
+    if (n.kind === 'allegation') return `Allegation ${n.label}`;
+    const variants = g.variants(n.id);
+    return `${KIND_TEXT[n.kind]} ${n.label}, in ${recordsOf(n.id).join(', ')}${variants.length ? ` (also written: ${variants.join('; ')})` : ''}`;
+  };
 
   function onKey(e: React.KeyboardEvent) {
     if (!order.length) return;
@@ -403,66 +343,33 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
     e.preventDefault();
   }
 
+  // Read from the graph once per change of what is shown, not on every render (a key press, a notice).
   const chosen = selected ? g.nodes.get(selected) : undefined;
-  const allegations = [...visible].filter((id) => id.startsWith('allegation:')).length;
-  const shownNodes = order;
-  const judged = [...g.edges.values()].filter((e) => e.judged && visible.has(e.source) && visible.has(e.target));
-  const presentKinds = CHART_KINDS.filter((k) => [...g.nodes.values()].some((n) => n.kind === k));
-  const unexpandedAllegations = order.filter((n) => n.kind === 'allegation' && !expanded.has(n.id)).map((n) => n.id);
+  const allegations = useMemo(() => [...visible].filter((id) => id.startsWith('allegation:')).length, [visible]);
+  const judged = useMemo(() => [...g.edges.values()].filter((e) => e.judged && visible.has(e.source) && visible.has(e.target)), [g, visible]);
+  const presentKinds = useMemo(() => {
+    const present = new Set([...g.nodes.values()].map((n) => n.kind));
+    return CHART_KINDS.filter((k) => present.has(k));
+  }, [g, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const unexpandedAllegations = useMemo(() => order.filter((n) => n.kind === 'allegation' && !expanded.has(n.id)).map((n) => n.id), [order, expanded]);
 
   return (
     <Box>
-      <Group gap="xs" mb={6} wrap="wrap" role="toolbar" aria-label="Link chart">
-        <Button size="compact-xs" variant="light" leftSection={<IconPlus size={12} />} disabled={!chosen || !!busy} onClick={() => chosen && void expand([chosen.id])}>
-          Expand{chosen ? ` ${KIND_TEXT[chosen.kind].toLowerCase()}` : ''} <Kbd size="xs" ml={4}>E</Kbd>
-        </Button>
-        <Button size="compact-xs" variant="light" leftSection={<IconEyeOff size={12} />} disabled={!chosen} onClick={() => chosen && hide(chosen.id)}>
-          Hide <Kbd size="xs" ml={4}>H</Kbd>
-        </Button>
-        <Button size="compact-xs" variant="light" leftSection={chosen && pinned.has(chosen.id) ? <IconPinnedOff size={12} /> : <IconPin size={12} />} disabled={!chosen} onClick={() => chosen && togglePin(chosen.id)}>
-          {chosen && pinned.has(chosen.id) ? 'Unpin' : 'Pin'} <Kbd size="xs" ml={4}>P</Kbd>
-        </Button>
-        <Button size="compact-xs" variant="light" leftSection={<IconArrowsMaximize size={12} />} disabled={!unexpandedAllegations.length || !!busy} onClick={() => void expand(unexpandedAllegations)}>
-          Expand every allegation shown ({unexpandedAllegations.length})
-        </Button>
-        <Button size="compact-xs" variant="default" leftSection={<IconEye size={12} />} disabled={!hidden.size} onClick={() => setHidden(new Set())}>
-          Show hidden ({hidden.size})
-        </Button>
-        <Button size="compact-xs" variant="default" leftSection={<IconLayoutGrid size={12} />} disabled={!!busy} onClick={() => layout(false)}>
-          Re-arrange
-        </Button>
-        <Button size="compact-xs" variant="default" leftSection={<IconDownload size={12} />} onClick={() => void exportImage()}>
-          Export image
-        </Button>
-      </Group>
-      <Group gap="md" mb={6} align="flex-end" wrap="wrap">
-        <Checkbox.Group
-          label="Show"
-          value={[...kinds]}
-          onChange={(v) => setKinds(new Set(v as ChartKind[]))}
-        >
-          <Group gap="xs" mt={4}>
-            {presentKinds.map((k) => (
-              <Checkbox
-                key={k}
-                value={k}
-                size="xs"
-                label={
-                  <Group gap={4} wrap="nowrap">
-                    <span aria-hidden style={{ display: 'inline-block', width: 10, height: 10, borderRadius: k === 'person' ? 5 : 2, background: KIND_STYLE[k].colour }} />
-                    {KIND_TEXT[k]}
-                  </Group>
-                }
-              />
-            ))}
-          </Group>
-        </Checkbox.Group>
-        <UkDateInput size="xs" label="Received from" value={from} onChange={setFrom} w={170} />
-        <UkDateInput size="xs" label="Received to" value={to} onChange={setTo} w={170} />
-        <Text size="xs" c="dimmed">
-          gold ring: in more than one record · dashed red: judged link · orange double ring: pinned
-        </Text>
-      </Group>
+      <ChartToolbar
+        chosen={chosen}
+        chosenPinned={!!chosen && pinned.has(chosen.id)}
+        busy={!!busy}
+        unexpandedAllegations={unexpandedAllegations.length}
+        hiddenCount={hidden.size}
+        onExpand={() => chosen && void expand([chosen.id])}
+        onHide={() => chosen && hide(chosen.id)}
+        onTogglePin={() => chosen && togglePin(chosen.id)}
+        onExpandAll={() => void expand(unexpandedAllegations)}
+        onShowHidden={() => setHidden(new Set())}
+        onRearrange={() => layout(false)}
+        onExport={() => void exportImage()}
+      />
+      <ChartFilters present={presentKinds} kinds={kinds} onKinds={setKinds} from={from} to={to} onFrom={setFrom} onTo={setTo} />
       {problem && (
         <Alert color="red" role="alert" mb={6} p="xs">
           {problem}
@@ -497,70 +404,7 @@ export function LinkChart({ start, current, label }: { start: Start; current?: s
           {notice}
         </Text>
       )}
-      <Table fz="sm" mt="sm" striped aria-label="What the chart shows (the chart as text)" captionSide="top">
-        <Table.Caption>
-          <Text size="sm" fw={600} ta="left">
-            The chart as text: what each record holds, and what they share
-            {shownNodes.length > TABLE_ROWS ? ` (the first ${TABLE_ROWS} of ${shownNodes.length}; filter the chart to narrow it)` : ''}
-          </Text>
-        </Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>Who or what</Table.Th>
-            <Table.Th>In records</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {judged.map((e) => (
-            <Table.Tr key={e.id}>
-              <Table.Td>Judged link</Table.Td>
-              <Table.Td>{e.label}</Table.Td>
-              <Table.Td>
-                {g.nodes.get(e.source)?.value} — {g.nodes.get(e.target)?.value}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-          {shownNodes
-            .filter((n) => n.kind !== 'allegation')
-            .slice(0, TABLE_ROWS)
-            .map((n) => {
-              const refs = recordsOf(n.id);
-              return (
-                <Table.Tr key={n.id}>
-                  <Table.Td>{KIND_TEXT[n.kind]}</Table.Td>
-                  <Table.Td>
-                    <Anchor href={entityPath({ kind: n.kind as EntityRef['kind'], value: n.value })} size="sm">
-                      {n.label}
-                    </Anchor>{' '}
-                    {refs.length > 1 && (
-                      <Badge size="xs" color="yellow" variant="light">
-                        shared
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {refs.map((r, i) => (
-                      <span key={r}>
-                        {i > 0 ? ', ' : ''}
-                        {r === current ? (
-                          <Text span fw={600} size="sm">
-                            {r}
-                            <VisuallyHidden> (this record)</VisuallyHidden>
-                          </Text>
-                        ) : (
-                          <Anchor href={href({ name: 'allegation', reference: r })} size="sm">
-                            {r}
-                          </Anchor>
-                        )}
-                      </span>
-                    ))}
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-        </Table.Tbody>
-      </Table>
+      <ChartTable graph={g} judged={judged} shown={order} recordsOf={recordsOf} current={current} />
     </Box>
   );
 }

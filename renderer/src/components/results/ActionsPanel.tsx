@@ -3,35 +3,21 @@
 // result; and debriefs of operations, attached as such (004 §7.1-7.7).
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Code, Group, Modal, NativeSelect, NumberInput, ScrollArea, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconClipboardText, IconSend } from '@tabler/icons-react';
+import { IconClipboardText, IconSend } from '@tabler/icons-react';
 import type { UserView } from '../../../../shared/api.ts';
 import type { ActionView, FeedbackView } from '../../../../shared/api/results.ts';
 import type { AllegationRecord } from '../../../../shared/schemas/record.ts';
 import { OUTCOME_ACTIONS, OUTCOME_ACTION_LABELS, type OutcomeAction } from '../../../../shared/domain/vocabularies.ts';
 import { ACTION_RECIPIENTS, MARKER_SYSTEMS, RECIPIENT_TYPE_LABELS, REPORT_ACTIONS, RESULTS, RESULTS_NEEDING_REASON, RESULT_LABELS, type DisseminationResult, type RecipientType } from '../../../../shared/domain/dissemination.ts';
 import { UNITS } from '../../../../shared/domain/units.ts';
-import { call, CallError } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
 import { useCall } from '../../api/useCall.ts';
+import { useAction } from '../../api/useSubmit.ts';
+import { Problem } from '../Problem.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { GuidanceLink } from '../GuidanceLink.tsx';
 
 const WORK_ROLES = ['analyst', 'duty_manager', 'manager'];
-
-function messageOf(e: unknown): string {
-  if (e instanceof CallError) {
-    const more = Object.values(e.fields).filter((m) => !e.message.includes(m));
-    return more.length ? `${e.message} Also: ${more.join('; ')}.` : e.message;
-  }
-  return String(e);
-}
-
-function Problem({ error }: { error: string | null }) {
-  return error ? (
-    <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
-      {error}
-    </Alert>
-  ) : null;
-}
 
 function RecordAction({ record, opened, onClose, onDone }: { record: AllegationRecord; opened: boolean; onClose: () => void; onDone: () => void }) {
   const [action, setAction] = useState<OutcomeAction>('tasked_ice');
@@ -43,8 +29,6 @@ function RecordAction({ record, opened, onClose, onDone }: { record: AllegationR
   const [agreementRef, setAgreementRef] = useState('');
   const [note, setNote] = useState('');
   const [sentOn, setSentOn] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const chooseAction = (a: OutcomeAction) => {
     setAction(a);
     const t = ACTION_RECIPIENTS[a][0] as RecipientType;
@@ -52,21 +36,13 @@ function RecordAction({ record, opened, onClose, onDone }: { record: AllegationR
     setRecipient(MARKER_SYSTEMS[a] ?? '');
   };
   const sendsReport = REPORT_ACTIONS.includes(action);
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      // An action sent earlier (by phone, before it was recorded) is dated that day at noon; today's is dated now.
-      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-      const sentAt = sentOn && sentOn !== today ? new Date(`${sentOn}T12:00:00Z`).toISOString() : undefined;
-      await call('actions.record', { allegationId: record.id, action, recipientType, recipient, recipientUnit: recipientType === 'other_unit' ? recipientUnit || null : null, legalBasis, agreementRef, note, ...(sentAt ? { sentAt } : {}) });
-      onDone();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: save } = useAction(async () => {
+    // An action sent earlier (by phone, before it was recorded) is dated that day at noon; today's is dated now.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+    const sentAt = sentOn && sentOn !== today ? new Date(`${sentOn}T12:00:00Z`).toISOString() : undefined;
+    await call('actions.record', { allegationId: record.id, action, recipientType, recipient, recipientUnit: recipientType === 'other_unit' ? recipientUnit || null : null, legalBasis, agreementRef, note, ...(sentAt ? { sentAt } : {}) });
+    onDone();
+  });
   return (
     <Modal opened={opened} onClose={onClose} title={`Record an action on ${record.reference}`} size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
@@ -112,20 +88,10 @@ function RecordResult({ action, opened, onClose, onDone }: { action: ActionView;
   const choices = RESULTS.filter((r) => (marker ? ['marker_placed', 'not_actioned', 'other'].includes(r) : r !== 'marker_placed'));
   const [result, setResult] = useState<DisseminationResult>(choices[0] as DisseminationResult);
   const [detail, setDetail] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      await call('actions.result', { actionId: action.id, result, detail });
-      onDone();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: save } = useAction(async () => {
+    await call('actions.result', { actionId: action.id, result, detail });
+    onDone();
+  });
   return (
     <Modal opened={opened} onClose={onClose} title={`Result from ${action.recipient}`} size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
@@ -153,21 +119,11 @@ function RecordResult({ action, opened, onClose, onDone }: { action: ActionView;
 function Debrief({ record, actions, opened, onClose, onDone }: { record: AllegationRecord; actions: ActionView[]; opened: boolean; onClose: () => void; onDone: () => void }) {
   const [actionId, setActionId] = useState(actions.find((a) => a.recipientType === 'ice_team')?.id ?? '');
   const [f, setF] = useState({ operationDate: '', officerInCharge: '', premises: '', encountered: '', arrests: 0, observations: '' });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) => setF({ ...f, [k]: e.currentTarget.value });
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      await call('feedback.debrief', { allegationId: record.id, actionId: actionId || null, debrief: f });
-      onDone();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: save } = useAction(async () => {
+    await call('feedback.debrief', { allegationId: record.id, actionId: actionId || null, debrief: f });
+    onDone();
+  });
   return (
     <Modal opened={opened} onClose={onClose} title={`Debrief of an operation on ${record.reference}`} size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack>
