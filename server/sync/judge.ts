@@ -7,7 +7,7 @@ import { decodeKey, entitySpec, type EntitySpec } from '../../shared/sync/entiti
 import { mergeChange } from '../../shared/sync/merge.ts';
 import { ruleProblem } from '../../shared/sync/rules.ts';
 import { rowAllegations } from '../../shared/sync/scope.ts';
-import { canonicalJson } from '../../shared/sync/canonical.ts';
+import { canonicalChange } from '../../shared/sync/canonical.ts';
 import type { HybridClock } from '../../shared/sync/hlc.ts';
 import { legacyReference, referenceYear, type ReservedReferences } from './references.ts';
 import { type PlaceState, type RowState, type WorkingState } from './state.ts';
@@ -68,7 +68,7 @@ export function prepare(changes: readonly ChangeRow[]): Map<ChangeRow, Prepared>
 
 export function contentHash(c: Omit<ChangeRow, 'seq'> & { seq?: number }): string {
   const { seq: _seq, ...content } = c;
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  return createHash('sha256').update(canonicalChange(content)).digest('hex');
 }
 
 const str = (v: FieldValue | undefined): string | null => (typeof v === 'string' && v ? v : null);

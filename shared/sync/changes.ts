@@ -13,6 +13,39 @@ export type FieldValue = z.infer<typeof fieldValue>;
 export const fieldChange = z.object({ from: fieldValue, to: fieldValue }).strict();
 export type FieldChange = z.infer<typeof fieldChange>;
 
+function valueProblem(v: unknown): string | null {
+  if (v === null || typeof v === 'string') return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? null : 'is not a finite number';
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === 'b64' && typeof (v as { b64: unknown }).b64 === 'string') return null;
+  }
+  return 'must be text, a number, null or {"b64": text}';
+}
+
+/** What is wrong with a change's fields, naming the first field at fault, or null: the rules of fieldChange. */
+export function fieldsProblem(fields: unknown): string | null {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return 'fields must be an object of {from, to} by column';
+  for (const name of Object.keys(fields)) {
+    const c = (fields as Record<string, unknown>)[name];
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) return `field ${JSON.stringify(name)} must be {from, to}`;
+    const keys = Object.keys(c);
+    if (keys.length !== 2 || !keys.includes('from') || !keys.includes('to')) return `field ${JSON.stringify(name)} must have "from" and "to" and nothing else`;
+    for (const side of ['from', 'to'] as const) {
+      const problem = valueProblem((c as Record<string, unknown>)[side]);
+      if (problem) return `field ${JSON.stringify(name)}: "${side}" ${problem}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * A change's fields, column by column: the same rules as a record of fieldChange, checked in one pass over the value
+ * (no copy). As a record of unions, zod's checking of the fields of every change pushed and pulled was a tenth of a
+ * busy server's time, most of it in making the copy and collecting it.
+ */
+export const changeFields = z.custom<Record<string, FieldChange>>((v) => fieldsProblem(v) === null, { error: (issue) => fieldsProblem(issue.input) ?? 'fields are not valid' });
+
 export const CHANGE_OPS = ['insert', 'update', 'append'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];
 
@@ -25,7 +58,7 @@ export const changeRow = z
     id: z.string().min(1).max(512),
     allegationId: z.string().max(64).nullable(),
     op: z.enum(CHANGE_OPS),
-    fields: z.record(z.string(), fieldChange),
+    fields: changeFields,
     userId: z.string().max(64).nullable(),
   })
   .strict();
