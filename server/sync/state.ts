@@ -218,12 +218,14 @@ const LOCK = `
        locked AS MATERIALIZED (SELECT h, pg_advisory_xact_lock(${ROW_LOCK_CLASS}, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM names ORDER BY h) s)
   SELECT (SELECT count(*) FROM locked)::int AS locks, (SELECT coalesce(array_agg(k), '{}') FROM names) AS names`;
 
+// An allegation row the changes name is in `named` already, and is not read (and turned into JSON) twice.
 const PUSH_READ = `
   WITH named AS MATERIALIZED (${named(ROW_COLUMNS)}),
        allegations AS MATERIALIZED (SELECT unnest($4::text[]) AS id UNION SELECT unnest(allegation_ids) FROM named)
   SELECT (SELECT row_to_json(d) FROM (SELECT id, node, status, last_seq FROM desks WHERE id = $1::text) d) AS desk,
          (SELECT coalesce(json_agg(w), '[]') FROM (SELECT * FROM named
-            UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allegation' AND id = ANY(ARRAY(SELECT id FROM allegations))
+            UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allegation'
+                        AND id = ANY(ARRAY(SELECT id FROM allegations EXCEPT SELECT id FROM named WHERE entity = 'allegation'))
             UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allocation'
                         AND id = ANY(ARRAY(SELECT id FROM allocations WHERE allegation_id = ANY($6::text[]) AND ended_at IS NULL))) w) AS rows,
          (SELECT coalesce(json_agg(s), '[]') FROM (SELECT allegation_id, unit_code, status, reference, allocated_users
