@@ -9,7 +9,11 @@ export function canonicalJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
     return `${out}]`;
   }
-  const object = value as Record<string, unknown>;
+  return objectJson(value as Record<string, unknown>, canonicalJson);
+}
+
+/** An object's keys in sorted order, each value (undefined ones left out) written by `valueJson`. */
+function objectJson(object: Record<string, unknown>, valueJson: (v: unknown) => string): string {
   // The default sort orders by UTF-16 code units, as `<` does on strings.
   const keys = Object.keys(object).sort();
   let out = '{';
@@ -17,10 +21,17 @@ export function canonicalJson(value: unknown): string {
   for (const k of keys) {
     const v = object[k];
     if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${valueJson(v)}`;
     first = false;
   }
   return `${out}}`;
+}
+
+/** A field's {from, to} as canonicalJson writes it, without sorting its two keys; any other shape to canonicalJson. */
+function fieldChangeJson(v: unknown): string {
+  const pair = v as { from?: unknown; to?: unknown } | null;
+  const plain = pair !== null && typeof pair === 'object' && !Array.isArray(pair) && Object.keys(pair).length === 2 && pair.from !== undefined && pair.to !== undefined;
+  return plain ? `{"from":${canonicalJson(pair.from)},"to":${canonicalJson(pair.to)}}` : canonicalJson(v);
 }
 
 const CHANGE_KEYS = ['allegationId', 'entity', 'fields', 'hlc', 'id', 'op', 'userId'] as const;
@@ -42,20 +53,7 @@ function isPlainChange(c: Record<string, unknown>): boolean {
  */
 export function canonicalChange(c: Record<string, unknown>): string {
   if (!isPlainChange(c)) return canonicalJson(c);
-  const fields = c.fields as Record<string, unknown>;
-  const names = Object.keys(fields).sort();
-  let f = '{';
-  let first = true;
-  for (const name of names) {
-    const v = fields[name];
-    if (v === undefined) continue;
-    const pair = v as { from?: unknown; to?: unknown } | null;
-    const plain = pair !== null && typeof pair === 'object' && !Array.isArray(pair) && Object.keys(pair).length === 2 && pair.from !== undefined && pair.to !== undefined;
-    const text = plain ? `{"from":${canonicalJson(pair.from)},"to":${canonicalJson(pair.to)}}` : canonicalJson(v);
-    f += `${first ? '' : ','}${JSON.stringify(name)}:${text}`;
-    first = false;
-  }
-  f += '}';
-  const s = (v: unknown) => canonicalJson(v);
-  return `{"allegationId":${s(c.allegationId)},"entity":${s(c.entity)},"fields":${f},"hlc":${s(c.hlc)},"id":${s(c.id)},"op":${s(c.op)},"userId":${s(c.userId)}}`;
+  const f = objectJson(c.fields as Record<string, unknown>, fieldChangeJson);
+  const j = canonicalJson;
+  return `{"allegationId":${j(c.allegationId)},"entity":${j(c.entity)},"fields":${f},"hlc":${j(c.hlc)},"id":${j(c.id)},"op":${j(c.op)},"userId":${j(c.userId)}}`;
 }
