@@ -90,7 +90,7 @@ interface Window {
 /**
  * The window's columns. Whether a change brings allegations into the desk's scope or takes them out is decided here,
  * and its allegations are sent only when it does: the four lists of units and users and the allegations of every
- * change, parsed from PostgreSQL's text on the server's one thread, were a tenth of a busy server's time.
+ * change were parsed from PostgreSQL's text on the server's one thread, only to be compared with the desk's scope.
  */
 function windowColumns(scope: DeskScope, params: unknown[]): string {
   const base = 'c.seq, c.desk_id, c.hlc, c.entity, c.entity_id, c.allegation_id, c.op, c.fields, c.user_id';
