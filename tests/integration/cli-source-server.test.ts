@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/core.ts';
 import { ROOT, signIn, tempDir, TEST_PASSPHRASE, TEST_PASSWORD } from '../helpers.ts';
-import { bakeryLetter, birminghamLetter, joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { bakeryLetter, birminghamLetter, allocateOnArrival, joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 const IMS = join(ROOT, 'bin', 'ims.js');
 let s: TestServer;
@@ -57,11 +57,7 @@ beforeAll(async () => {
   const ids = [(await sifter.call('allegations.create', { form: { ...birminghamLetter(), source: writers[0] } })).id];
   ids.push((await sifter.call('allegations.create', { form: { ...bakeryLetter(), source: writers[1] } })).id);
   await syncOk(nat);
-  await syncOk(wm);
-  const analyst = await signIn(wm, 'wm.analyst');
-  for (const id of ids) await analyst.call('allegations.allocate', { id });
-  await syncOk(wm);
-  await syncOk(nat);
+  await allocateOnArrival(wm, 'wm.analyst', ids, [nat]);
   for (const id of ids) refs.push((wm.store.db.prepare('SELECT reference FROM allegations WHERE id = ?').get(id) as { reference: string }).reference);
   // The desk app is closed; the command line opens its profile.
   wm.close();

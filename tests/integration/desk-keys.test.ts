@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Core } from '../../electron/core/core.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
 import { signIn, tempDir } from '../helpers.ts';
-import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { allocateOnArrival, joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 import { SimNetwork } from '../sync/sim-network.ts';
 
 const HOUR = 3_600_000;
@@ -73,12 +73,7 @@ beforeAll(async () => {
     ids.push(made.id);
   }
   await syncOk(nat);
-  await syncOk(wm);
-  const analyst = await signIn(wm, 'wm.analyst');
-  for (const id of ids) await analyst.call('allegations.allocate', { id });
-  await syncOk(wm);
-  await syncOk(nat);
-  await syncOk(nsuDesk);
+  await allocateOnArrival(wm, 'wm.analyst', ids, [nat, nsuDesk]);
   for (const id of ids) refs.push((wm.store.db.prepare('SELECT reference FROM allegations WHERE id = ?').get(id) as { reference: string }).reference);
 }, 240_000);
 

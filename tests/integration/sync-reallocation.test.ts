@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core.ts';
 import { signIn, tempDir } from '../helpers.ts';
-import { bakeryLetter, birminghamLetter, joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { bakeryLetter, birminghamLetter, allocateOnArrival, joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 let s: TestServer;
 const dirs = { nat: tempDir('ims-realloc-nat-'), wm: tempDir('ims-realloc-wm-'), duty: tempDir('ims-realloc-duty-') };
@@ -41,10 +41,7 @@ beforeAll(async () => {
   ids.push((await sifter.call('allegations.create', { form: { ...bakeryLetter(), source: writers[1] } })).id);
   await syncOk(nat);
   await syncOk(duty);
-  await syncOk(wm);
-  const analyst = await signIn(wm, 'wm.analyst');
-  for (const id of ids) await analyst.call('allegations.allocate', { id });
-  await syncOk(wm);
+  const analyst = await allocateOnArrival(wm, 'wm.analyst', ids);
   for (const [i, id] of ids.entries()) {
     const pane = await analyst.call('source.open', { allegationId: id, reason: 'Recontact the writer about the rota' });
     expect(pane.details.name).toBe(writers[i]?.name);

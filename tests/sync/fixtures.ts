@@ -101,6 +101,19 @@ export async function syncOk(core: Core): Promise<void> {
 
 type Session = Awaited<ReturnType<typeof signIn>>;
 
+/**
+ * Letters keyed at another desk reach a unit desk, whose analyst takes each of them (the allocation is pushed, so the
+ * server will release their keys to that analyst); then each desk in `after` syncs too. Answers the analyst's session.
+ */
+export async function allocateOnArrival(desk: Core, analystName: string, ids: readonly string[], after: readonly Core[] = []): Promise<Session> {
+  await syncOk(desk);
+  const analyst = await signIn(desk, analystName);
+  for (const id of ids) await analyst.call('allegations.allocate', { id });
+  await syncOk(desk);
+  for (const other of after) await syncOk(other);
+  return analyst;
+}
+
 /** The conflict scenario's first half: an analyst assesses the letter, runs checks and judges its candidates, so
  * that an outcome may be recorded. */
 export async function readyForOutcome(analyst: Session, letterId: string): Promise<void> {
