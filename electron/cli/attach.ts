@@ -25,6 +25,9 @@ async function readWithProgress(core: Core, ids: string[]): Promise<void> {
   });
   try {
     for (const id of ids) await core.attachments.whenIdle(id);
+    // And whatever else the reading took up from the queue (an entry a killed run left behind, even for a scan it had
+    // finished): the command must not end half-way through reading it, leaving it "running".
+    await core.attachments.whenIdle();
   } finally {
     off();
   }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { STORE_FILE } from '../../electron/store/db.ts';
 import { createAllegation } from '../../electron/core/cases.ts';
 import { findUserByName } from '../../electron/core/users.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
@@ -64,6 +66,28 @@ describe('attachments from the command line', () => {
     expect(retry.code, retry.stderr).toBe(0);
     expect(JSON.parse(retry.stdout).status.attachments.map((a: { ocrStatus: string }) => a.ocrStatus)).toEqual(['done', 'done']);
     expect(ims('ocr-status', reference).stdout).toMatch(/0000971160\.png {2}done {2}1\/1 pages read/);
+  });
+
+  it('ocr-retry --wait finishes what it takes up from the queue, even a scan read already whose entry a killed run left', () => {
+    // A run killed after marking a scan read but before taking it off the queue leaves its entry behind: here both
+    // scans read so far (four pages), queued after the one-page scan the retry is for, so that it is read first.
+    const db = new Database(join(profile, STORE_FILE));
+    try {
+      db.prepare("INSERT INTO ocr_queue (attachment_id, seq, pages, queued_at) SELECT id, 1, NULL, '9999-12-31T00:00:00.000Z' FROM attachments WHERE ocr_status = 'done'").run();
+    } finally {
+      db.close();
+    }
+    expect(ims('attach', reference, join(FUNSD, '0000989556.png')).code).toBe(0);
+    const retry = ims('ocr-retry', reference, '--wait');
+    expect(retry.code, retry.stderr).toBe(0);
+    const status = JSON.parse(ims('ocr-status', reference, '--json').stdout);
+    expect(status.attachments.map((a: { ocrStatus: string }) => a.ocrStatus)).toEqual(['done', 'done', 'done']);
+    const left = new Database(join(profile, STORE_FILE), { readonly: true });
+    try {
+      expect(left.prepare('SELECT count(*) FROM ocr_queue').pluck().get()).toBe(0);
+    } finally {
+      left.close();
+    }
   });
 
   it('says clearly why a file cannot be attached', () => {
