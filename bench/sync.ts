@@ -6,9 +6,9 @@
 // Then the initial sync of a new West Midlands desk from a server holding --allegations (default 100k) allegations
 // with a subject and a note each (written straight into the server's database before it starts): the snapshot
 // pages and the pull after them, timed and weighed at the desk's end of the wire (the desk's own apply is not in it).
-// On PostgreSQL, the ceiling: the same change rows written straight into the same tables in the same batches by as
-// many connections as desks, with no server in between (the median of three runs, each in ceilingRuns); the server's
-// figure is reported as a ratio of it.
+// On PostgreSQL, the ceiling: the rows the server writes for the same pushes (its own write statement of each batch,
+// made in advance: _sync-ceiling.ts) written straight into PostgreSQL by as many connections as desks, with no server
+// in between (the median of three runs, each in ceilingRuns); the server's figure is reported as a ratio of it.
 // serverCpuMsPerChange: the server process's CPU time during the pushes (its pulls for the listening desk included)
 // per accepted change, which a busy machine disturbs less than the rates.
 // IMS_CPU_PROF=1 writes a CPU profile of the server process to /tmp/cpuprof.
@@ -16,12 +16,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { HybridClock } from '../shared/sync/hlc.ts';
 import type { ChangeRow } from '../shared/sync/changes.ts';
-import { MutationBuilder } from '../tests/server/builders.ts';
+import { ceiling } from './_sync-ceiling.ts';
+import { workload } from './_sync-workload.ts';
 import { openPglite } from '../server/db/pglite.ts';
 import { openPostgres } from '../server/db/postgres.ts';
 import { migrate } from '../server/db/migrate.ts';
@@ -105,79 +105,6 @@ const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number) : 0;
 };
-
-/** A desk's working day: intake of new allegations, then amendments and notes on them. */
-function workload(node: string, userId: string, mutations: number): ChangeRow[] {
-  const clock = new HybridClock(node);
-  const out: ChangeRow[] = [];
-  let seq = 0;
-  const next = () => ++seq;
-  const cases: Array<{ id: string; text: string }> = [];
-  for (let i = 0; i < mutations; i++) {
-    const m = new MutationBuilder(clock.tick(), userId, out, next);
-    if (cases.length < 100 || i % 10 === 0) {
-      const id = m.allegation({ unit_code: 'WMID' });
-      m.insert('subject', randomUUID(), { allegation_id: id, ordinal: 0, role: 'main', forename: 'Name', surname: `Surname${i}` }, id);
-      cases.push({ id, text: 'He works at the car wash every day with no papers.' });
-    } else if (i % 2 === 0) {
-      const c = cases[i % cases.length] as { id: string; text: string };
-      const text = `${c.text.slice(0, 60)} amended ${i}`;
-      m.update('allegation', c.id, { free_text: [c.text, text] }, c.id);
-      c.text = text;
-    } else {
-      const c = cases[i % cases.length] as { id: string };
-      m.insert('note', randomUUID(), { allegation_id: c.id, note_date: '2026-03-02', author_name: 'Bench', author_user_id: userId, text: `Research note ${i}: checked the address.`, amends_note_id: null, created_at: new Date().toISOString() }, c.id);
-    }
-  }
-  return out;
-}
-
-/** The same rows, written straight into PostgreSQL in batches: the most the database itself takes here. */
-async function ceiling(databaseUrl: string, desks: number, mutations: number, batch: number): Promise<number> {
-  const db = await openPostgres(databaseUrl, { max: desks });
-  try {
-    await migrate(db);
-    const loads = Array.from({ length: desks }, (_, n) => workload(`ceiling${n}`, randomUUID(), mutations));
-    let seq = 0;
-    const started = performance.now();
-    await Promise.all(
-      loads.map(async (changes) => {
-        for (let i = 0; i < changes.length; i += batch) {
-          const part = changes.slice(i, i + batch).map((c) => ({ ...c, serverSeq: ++seq }));
-          await db.transaction(async (tx) => {
-            await tx.query(
-              `INSERT INTO change_log (seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, received_at, status, scope, scope_units)
-               SELECT seq, hlc, entity, entity_id, allegation_id, ARRAY[allegation_id], op, fields, user_id, md5(fields::text), now(), 'accepted', 'allegation', ARRAY['WMID']
-                 FROM jsonb_to_recordset($1::jsonb) AS c(seq bigint, hlc text, entity text, entity_id text, allegation_id text, op text, fields jsonb, user_id text)`,
-              [JSON.stringify(part.map((c) => ({ seq: c.serverSeq, hlc: c.hlc, entity: c.entity, entity_id: c.id, allegation_id: c.allegationId, op: c.op, fields: c.fields, user_id: c.userId })))],
-            );
-            const rows = new Map(part.map((c) => [`${c.entity}/${c.id}`, c]));
-            await tx.query(
-              `INSERT INTO entity_rows (entity, id, scope, allegation_ids, data, clocks)
-               SELECT entity, id, 'allegation', ARRAY[allegation_id], data, clocks
-                 FROM jsonb_to_recordset($1::jsonb) AS r(entity text, id text, allegation_id text, data jsonb, clocks jsonb)
-               ON CONFLICT (entity, id) DO UPDATE SET data = entity_rows.data || excluded.data, clocks = entity_rows.clocks || excluded.clocks`,
-              [
-                JSON.stringify(
-                  [...rows.values()].map((c) => ({
-                    entity: c.entity,
-                    id: c.id,
-                    allegation_id: c.allegationId,
-                    data: Object.fromEntries(Object.entries(c.fields).map(([k, v]) => [k, v.to])),
-                    clocks: Object.fromEntries(Object.keys(c.fields).map((k) => [k, c.hlc])),
-                  })),
-                ),
-              ],
-            );
-          });
-        }
-      }),
-    );
-    return Math.round(seq / ((performance.now() - started) / 1000));
-  } finally {
-    await db.close();
-  }
-}
 
 async function measure(databaseUrl: string | null, desks: number, mutations: number, batch: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ims-bench-sync-'));

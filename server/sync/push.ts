@@ -19,8 +19,8 @@ import { MAX_DRIFT_MS, parseHlc } from '../../shared/sync/hlc.ts';
 import type { AuditHead, PushResponse, PushResult } from '../../shared/sync/protocol.ts';
 import type { ServerContext } from '../context.ts';
 import type { Queryable } from '../db/database.ts';
-import { chainAudit, chainedSeq } from '../store/audit-queue.ts';
-import { contentHash, giveReferences, judge, prepare, referencesToGive, type Prepared } from './judge.ts';
+import { chainAudit, chainedSeq, type QueuedAudit } from '../store/audit-queue.ts';
+import { contentHash, giveReferences, judge, prepare, referencesToGive, type Plan, type Prepared } from './judge.ts';
 import { nudgePayload } from './nudge.ts';
 import { reserveReferences } from './references.ts';
 import { allegationLock, lockedNames, lockMore, missingLocks, pushRead, pushWorld, type PushReading, type PushWorld } from './state.ts';
@@ -52,6 +52,27 @@ async function answered(tx: Queryable, deskId: string, changes: readonly ChangeR
     }
     return { seq: c.seq, status: r.status, serverSeq: r.seq, reason: r.reason, stale: r.stale, conflictId: r.conflict_id };
   });
+}
+
+/** The audit entry of a push that brought new changes: what it carried, what was accepted and refused. */
+export function pushAudit(deskId: string, fresh: readonly ChangeRow[], plan: Plan, now: Date, auditHead: AuditHead | undefined): QueuedAudit {
+  const accepted = plan.entries.filter((e) => e.deskId && e.status === 'accepted').length;
+  const rejected = plan.entries.filter((e) => e.status === 'rejected');
+  return {
+    at: now,
+    userId: null,
+    deskId,
+    action: 'sync.push',
+    details: {
+      from: (fresh[0] as ChangeRow).seq,
+      to: (fresh.at(-1) as ChangeRow).seq,
+      accepted,
+      rejected: rejected.length,
+      rejections: rejected.slice(0, 20).map((e) => ({ seq: e.deskSeq, entity: e.change.entity, id: e.change.id, userId: e.change.userId, reason: e.reason })),
+      references: plan.references.length,
+      ...(auditHead ? { deskAuditHead: auditHead } : {}),
+    },
+  };
 }
 
 /** A deadlock PostgreSQL broke by failing this push: only possible when a push had to lock more after its read. */
@@ -129,25 +150,9 @@ async function pushOnce(ctx: ServerContext, deskId: string, changes: readonly Ch
     plan.entries.forEach((e, i) => {
       e.seq = i + 1;
     });
-    const accepted = plan.entries.filter((e) => e.deskId && e.status === 'accepted').length;
-    const rejected = plan.entries.filter((e) => e.status === 'rejected');
     // The desk's audit head enters the server's own chain with the push that carried it (queued here, chained after
     // the commit: store/audit-queue.ts).
-    const audit = {
-      at: now,
-      userId: null,
-      deskId,
-      action: 'sync.push',
-      details: {
-        from: (fresh[0] as ChangeRow).seq,
-        to: last,
-        accepted,
-        rejected: rejected.length,
-        rejections: rejected.slice(0, 20).map((e) => ({ seq: e.deskSeq, entity: e.change.entity, id: e.change.id, userId: e.change.userId, reason: e.reason })),
-        references: plan.references.length,
-        ...(auditHead ? { deskAuditHead: auditHead } : {}),
-      },
-    };
+    const audit = pushAudit(deskId, fresh, plan, now, auditHead);
     const nudge = nudgeOf(plan);
     const mine = new Map(plan.entries.filter((e) => e.deskId).map((e) => [e.deskSeq as number, e]));
     const judged = fresh.map((c) => {

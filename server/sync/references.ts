@@ -33,6 +33,10 @@ export function legacyReference(change: ChangeRow): { reference: string; year: n
   return m && reference ? { reference, year: Number(m[1]), n: Number(m[2]) } : null;
 }
 
+/** Reserves $2 numbers of year $1's sequence, answering the last of them. */
+export const RESERVE_NUMBERS =
+  'INSERT INTO reference_sequences (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET last = reference_sequences.last + excluded.last RETURNING last';
+
 /**
  * Reserves the references of the plan's new allegations. `q` commits each statement at once (PostgreSQL), or is the
  * push's own transaction where transactions run one at a time (PGlite).
@@ -60,10 +64,7 @@ export async function reserveReferences(q: Queryable, plan: Plan, now: () => Dat
   }
   const next = new Map<number, number>();
   for (const [year, count] of counts) {
-    const [row] = await q.query<{ last: number }>(
-      `INSERT INTO reference_sequences (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET last = reference_sequences.last + excluded.last RETURNING last`,
-      [year, count],
-    );
+    const [row] = await q.query<{ last: number }>(RESERVE_NUMBERS, [year, count]);
     next.set(year, Number((row as { last: number }).last) - count + 1);
   }
   return { kept, next };
