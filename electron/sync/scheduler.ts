@@ -43,6 +43,12 @@ export class SyncScheduler {
     this.timer = null;
     this.stream?.abort();
     this.stream = null;
+    // Said now, while the store is open: the stream's own ending comes a turn later, when a closing desk (Core.close)
+    // has closed its store, and its status would be read from it.
+    if (this.engine.live) {
+      this.engine.live = false;
+      this.engine.emitStatus();
+    }
   }
 
   /** Sync within `ms` (sooner if already due sooner). */

@@ -1,6 +1,7 @@
 // Two desks of one unit syncing through a real central server (PGlite in memory, on loopback): a file an analyst
 // attaches on one desk reaches the other desk — its attachment row and its bytes — and a desk listening to the
-// server's live nudge pulls what another desk pushed at once, long before its next poll.
+// server's live nudge pulls what another desk pushed at once, long before its next poll; a desk closed while its
+// nudge is connected reads nothing from its closed store afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -97,6 +98,28 @@ describe('two West Midlands desks and the central server', () => {
       expect(Date.now() - pushedAt).toBeLessThan(10_000);
     } finally {
       wm2.syncScheduler.stop();
+    }
+  }, 60_000);
+
+  it('closes a desk whose live nudge is connected with nothing left reading its closed store', async () => {
+    const core = await joinDesk(s, join(tmp.dir, 'wm3'), 'wm3', 'WMID', 'wm.analyst2', { sync: { pollMs: 600_000 } });
+    const strays: unknown[] = [];
+    const stray = (error: unknown) => strays.push(error);
+    process.on('unhandledRejection', stray);
+    try {
+      const live: boolean[] = [];
+      core.on((event) => {
+        if (event.type === 'sync.status') live.push(event.status.live);
+      });
+      core.syncScheduler.start();
+      expect(await until(() => core.sync.live, 10_000)).toBe(true);
+      core.close();
+      // The stream ends a turn after the close: before the fix, its ending read the sync state from the closed store.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(strays.map(String)).toEqual([]);
+      expect(live.at(-1)).toBe(false);
+    } finally {
+      process.off('unhandledRejection', stray);
     }
   }, 60_000);
 });
