@@ -30,7 +30,7 @@ interface Batch {
 type Numbering = Map<number, number>;
 
 /** A desk's batches as the server would write them, judged in memory against the rows of its earlier batches. */
-function deskBatches(deskId: string, userId: string, changes: readonly ChangeRow[], batch: number, numbering: Numbering, now: () => Date): Batch[] {
+export function deskBatches(deskId: string, userId: string, changes: readonly ChangeRow[], batch: number, numbering: Numbering, now: () => Date): Batch[] {
   const state = new WorkingState();
   state.persons.set(userId, { id: userId, username: `ceiling.${deskId}`, role: 'analyst', unit: 'WMID', active: true });
   state.deskUsers.add(userId);

@@ -7,6 +7,7 @@ import * as m0004 from './0004-mi-facts.ts';
 import * as m0005 from './0005-national-referrers.ts';
 import * as m0006 from './0006-concurrent-pushes.ts';
 import * as m0007 from './0007-lighter-writes.ts';
+import * as m0008 from './0008-unused-rows-index.ts';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'national-referrers', sql: m0005.sql + m0005.sourceAccessSql },
   { version: 6, name: 'concurrent-pushes', sql: m0006.sql },
   { version: 7, name: 'lighter-writes', sql: m0007.sql },
+  { version: 8, name: 'unused-rows-index', sql: m0008.sql },
 ];

@@ -1,7 +1,7 @@
 // Judges a desk's new changes in order against the national record held in memory (state.ts), merges the accepted
 // ones, and plans what to write. A mutation (changes sharing one clock) is accepted or rejected whole: when one of
 // its changes breaks a rule, every change of it is rejected and the state is as if none had come.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { changeProblem, type ChangeRow, type FieldValue } from '../../shared/sync/changes.ts';
 import { decodeKey, entitySpec, type EntitySpec } from '../../shared/sync/entities.ts';
 import { mergeChange } from '../../shared/sync/merge.ts';
@@ -68,7 +68,8 @@ export function prepare(changes: readonly ChangeRow[]): Map<ChangeRow, Prepared>
 
 export function contentHash(c: Omit<ChangeRow, 'seq'> & { seq?: number }): string {
   const { seq: _seq, ...content } = c;
-  return createHash('sha256').update(canonicalChange(content)).digest('hex');
+  // The one-shot digest: a Hash object for each change cost more than the digest of its kilobyte.
+  return hash('sha256', canonicalChange(content), 'hex');
 }
 
 const str = (v: FieldValue | undefined): string | null => (typeof v === 'string' && v ? v : null);

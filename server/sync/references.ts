@@ -5,7 +5,7 @@
 // (a legacy record) is kept only if the year's sequence has not reached it, and the sequence then moves past it, so
 // it can never be given twice; one the sequence has reached gets a new number, and stays searchable as an alias.
 import type { ChangeRow, FieldValue } from '../../shared/sync/changes.ts';
-import { ukDate } from '../../shared/domain/uk-time.ts';
+import { ukYear } from '../../shared/domain/uk-time.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Plan } from './judge.ts';
 import { NATIONAL_REFERENCE } from './state.ts';
@@ -23,7 +23,7 @@ const str = (v: FieldValue | undefined): string | null => (typeof v === 'string'
 export function referenceYear(change: ChangeRow, now: () => Date): number {
   const receivedAt = str(change.fields.received_at?.to);
   const when = receivedAt && !Number.isNaN(Date.parse(receivedAt)) ? new Date(receivedAt) : now();
-  return Number(ukDate(when).slice(0, 4));
+  return ukYear(when);
 }
 
 /** A reference in national form the new allegation brings: its year and number. */

@@ -95,37 +95,40 @@ export function planStatement(state: WorkingState, plan: Plan, receivedAt: Date,
   const at = () => (atParam ??= `${p(receivedAt)}::timestamptz`);
 
   const entries = plan.entries;
-  // Each entry's number is its transaction's base plus its ordinal, given here (numbering.ts).
+  // Each entry's number is its transaction's base plus its ordinal, given here (numbering.ts). Nulls and empty lists
+  // are left out of the document (undefined is not written) and restored in SQL: most entries have no reason, no
+  // stale fields and no movement in or out of scope, and those keys were a fifth of the document.
   part(
     'log',
     entries.map((e) => ({
       seq: ordinal(e.seq),
-      desk_id: e.deskId,
-      desk_seq: e.deskSeq,
+      desk_id: e.deskId ?? undefined,
+      desk_seq: e.deskSeq ?? undefined,
       hlc: e.change.hlc,
       entity: e.change.entity,
       entity_id: e.change.id,
-      allegation_id: e.change.allegationId,
+      allegation_id: e.change.allegationId ?? undefined,
       allegation_ids: e.allegationIds,
       op: e.change.op,
       fields: e.change.fields,
-      user_id: e.change.userId,
+      user_id: e.change.userId ?? undefined,
       content_hash: e.contentHash,
       status: e.status,
-      reason: e.reason,
-      stale: e.stale,
+      reason: e.reason ?? undefined,
+      stale: some(e.stale),
       scope: e.scope,
-      scope_units: e.scopeUnits,
-      scope_users: e.scopeUsers,
-      enters_units: e.entersUnits,
-      enters_users: e.entersUsers,
-      leaves_units: e.leavesUnits,
-      leaves_users: e.leavesUsers,
+      scope_units: some(e.scopeUnits),
+      scope_users: some(e.scopeUsers),
+      enters_units: some(e.entersUnits),
+      enters_users: some(e.entersUsers),
+      leaves_units: some(e.leavesUnits),
+      leaves_users: some(e.leavesUsers),
     })),
     (input) => `INSERT INTO change_log (seq, desk_id, desk_seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, received_at,
                                status, reason, stale, scope, scope_units, scope_users, enters_units, enters_users, leaves_units, leaves_users)
        SELECT ${TX_BASE} + seq, desk_id, desk_seq, hlc, entity, entity_id, allegation_id, allegation_ids, op, fields, user_id, content_hash, ${at()},
-              status, reason, stale, scope, scope_units, scope_users, enters_units, enters_users, leaves_units, leaves_users
+              status, reason, coalesce(stale, '{}'), scope, coalesce(scope_units, '{}'), coalesce(scope_users, '{}'), coalesce(enters_units, '{}'),
+              coalesce(enters_users, '{}'), coalesce(leaves_units, '{}'), coalesce(leaves_users, '{}')
          FROM jsonb_to_recordset(${input}) AS e(seq bigint, desk_id text, desk_seq bigint, hlc text, entity text, entity_id text, allegation_id text,
               allegation_ids text[], op text, fields jsonb, user_id text, content_hash text, status text, reason text, stale text[], scope text,
               scope_units text[], scope_users text[], enters_units text[], enters_users text[], leaves_units text[], leaves_users text[])`,
@@ -155,10 +158,13 @@ export function planStatement(state: WorkingState, plan: Plan, receivedAt: Date,
   const places = [...state.places.values()].filter((pl) => pl.dirty);
   // A stored row sends only the fields given a new value, laid over the stored ones (jsonb ||): an amended
   // allegation sends its one changed field, not its whole text again. A new row sends everything.
+  // A new row made by one change has one clock for all its fields: it sends that once (`clock`), and the statement
+  // gives it to each field.
   const rowDocs = rows.map((r) => {
     const data = r.stored ? pick(r.data, r.changed ?? []) : r.data;
     const clocks = r.stored ? pick(r.clocks, r.changed ?? []) : r.clocks;
-    return { entity: r.entity, id: r.id, scope: r.scope, allegation_ids: r.allegationIds, owner_user: r.ownerUser, data, clocks };
+    const clock = r.stored ? undefined : oneClock(data, clocks);
+    return { entity: r.entity, id: r.id, scope: r.scope, allegation_ids: r.allegationIds, owner_user: r.ownerUser ?? undefined, data, clocks: clock ? undefined : clocks, clock };
   });
   for (const r of rows) {
     r.dirty = false;
@@ -170,8 +176,8 @@ export function planStatement(state: WorkingState, plan: Plan, receivedAt: Date,
     'rows',
     rowDocs,
     (input) => `INSERT INTO entity_rows (entity, id, scope, allegation_ids, owner_user, data, clocks)
-       SELECT entity, id, scope, allegation_ids, owner_user, data, clocks
-         FROM jsonb_to_recordset(${input}) AS r(entity text, id text, scope text, allegation_ids text[], owner_user text, data jsonb, clocks jsonb)
+       SELECT entity, id, scope, allegation_ids, owner_user, data, coalesce(clocks, (SELECT jsonb_object_agg(k, clock) FROM jsonb_object_keys(data) AS k))
+         FROM jsonb_to_recordset(${input}) AS r(entity text, id text, scope text, allegation_ids text[], owner_user text, data jsonb, clocks jsonb, clock text)
        ON CONFLICT (entity, id) DO UPDATE SET data = entity_rows.data || excluded.data, clocks = entity_rows.clocks || excluded.clocks, owner_user = excluded.owner_user`,
   );
   part(
@@ -218,6 +224,24 @@ export function planStatement(state: WorkingState, plan: Plan, receivedAt: Date,
     outputs.push(`pg_notify(${p(NUDGE_CHANNEL)}::text, jsonb_set(${n}, '{latestSeq}', to_jsonb(${TX_BASE} + (${n}->>'latestSeq')::bigint))::text) AS nudged`);
   }
   return { sql: `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT ${outputs.join(', ')}`, params };
+}
+
+/** A list, or undefined when it is empty (left out of a JSON document). */
+const some = (xs: readonly string[]): readonly string[] | undefined => (xs.length ? xs : undefined);
+
+/** The clock every field of a row carries, when each of its fields has one and they are all the same. */
+function oneClock(data: Readonly<Record<string, unknown>>, clocks: Readonly<Record<string, string>>): string | undefined {
+  let clock: string | undefined;
+  let fields = 0;
+  for (const k in data) {
+    const c = clocks[k];
+    if (c === undefined || (clock !== undefined && c !== clock)) return undefined;
+    clock = c;
+    fields++;
+  }
+  let clocked = 0;
+  for (const _ in clocks) clocked++;
+  return fields === clocked ? clock : undefined;
 }
 
 function pick<T>(record: Readonly<Record<string, T>>, keys: readonly string[]): Record<string, T> {

@@ -3,13 +3,33 @@
 // (Written with loops and string building rather than entries/filter/sort/map/join: the server hashes every
 // change of every push with it, and the intermediate arrays were most of its cost.)
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value === null || typeof value !== 'object') return scalarJson(value);
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
     return `${out}]`;
   }
   return objectJson(value as Record<string, unknown>, canonicalJson);
+}
+
+// A string JSON.stringify would write between quotes unchanged: no quote, backslash, control character or surrogate
+// (a lone one is escaped, and a pair is left to JSON.stringify too). Nearly every string of a change is one.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+const quoted = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+/** JSON.stringify of a value that is not an object (undefined, a function or a symbol as null), without the call for the common ones. */
+function scalarJson(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return quoted(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return v === null ? 'null' : (JSON.stringify(v) ?? 'null');
+  }
 }
 
 /** An object's keys in sorted order, each value (undefined ones left out) written by `valueJson`. */
@@ -21,7 +41,7 @@ function objectJson(object: Record<string, unknown>, valueJson: (v: unknown) => 
   for (const k of keys) {
     const v = object[k];
     if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${valueJson(v)}`;
+    out += `${first ? '' : ','}${quoted(k)}:${valueJson(v)}`;
     first = false;
   }
   return `${out}}`;

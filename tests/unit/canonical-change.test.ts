@@ -4,12 +4,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalChange, canonicalJson } from '../../shared/sync/canonical.ts';
 
-const value = fc.oneof(fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constant(null), fc.record({ b64: fc.base64String() }));
-const fields = fc.dictionary(fc.string(), fc.oneof({ weight: 8, arbitrary: fc.record({ from: value, to: value }) }, { weight: 1, arbitrary: fc.anything() }));
+// Strings of any code unit (control characters, quotes, backslashes, lone surrogates), which JSON escapes, beside
+// ordinary ones, which it does not: canonicalJson writes the second kind without JSON.stringify.
+const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary-ascii' }));
+const value = fc.oneof(text, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.record({ b64: fc.base64String() }));
+const fields = fc.dictionary(text, fc.oneof({ weight: 8, arbitrary: fc.record({ from: value, to: value }) }, { weight: 1, arbitrary: fc.anything() }));
 const change = fc.record({
-  hlc: fc.string(),
-  entity: fc.string(),
-  id: fc.string(),
+  hlc: text,
+  entity: text,
+  id: text,
   allegationId: fc.option(fc.string(), { nil: null }),
   op: fc.constantFrom('insert', 'update', 'delete'),
   fields,
@@ -24,6 +27,18 @@ describe('canonicalChange', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('writes strings, numbers and the values JSON has no form for exactly as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, fc.double(), fc.integer(), fc.boolean(), fc.constant(null)), (v) => {
+        expect(canonicalJson(v)).toBe(JSON.stringify(v));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const odd of ['\ud800', 'a\udc00b', '😀', '"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', -0, Number.NaN, Infinity]) expect(canonicalJson(odd)).toBe(JSON.stringify(odd));
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson([undefined, () => 1])).toBe('[null,null]');
   });
 
   it('gives the same text for shapes it does not know: an extra key, a missing one, a key left undefined', () => {
