@@ -24,13 +24,15 @@ export function ukDate(instant: Date): string {
 }
 
 /**
- * The UK calendar year of an instant. From February to November the UK's offset from UTC (at most an hour) cannot
- * carry an instant into another year, so the UTC year is the answer without asking the zone database (the server
- * gives every new allegation its reference by this year, and the formatter was a twentieth of that work).
+ * The UK calendar year of an instant. The UK is never a day or more away from UTC, so only on 31 December and
+ * 1 January (UTC) can the two years differ; any other day's UTC year is the answer without asking the zone database
+ * (the server gives every new allegation its reference by this year, and the formatter was a twentieth of that work).
  */
 export function ukYear(instant: Date): number {
   const month = instant.getUTCMonth();
-  return month > 0 && month < 11 ? instant.getUTCFullYear() : (parts(instant).year as number);
+  const day = instant.getUTCDate();
+  const nearNewYear = (month === 11 && day === 31) || (month === 0 && day === 1);
+  return nearNewYear ? (parts(instant).year as number) : instant.getUTCFullYear();
 }
 
 /** Minutes the UK is ahead of UTC at an instant (0 in winter, 60 in summer time). */
