@@ -24,6 +24,7 @@ import { ceiling } from './_sync-ceiling.ts';
 import { workload } from './_sync-workload.ts';
 import { openPglite } from '../server/db/pglite.ts';
 import { openPostgres } from '../server/db/postgres.ts';
+import { SERVER_NODE_FLAGS } from '../server/config.ts';
 import { migrate } from '../server/db/migrate.ts';
 import type { Database } from '../server/db/database.ts';
 import { UNIT_CODES } from '../shared/domain/units.ts';
@@ -43,7 +44,7 @@ async function startServer(dataDir: string, databaseUrl: string | null): Promise
   const env = { ...process.env };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), [...(process.env.IMS_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cpuprof'] : []), join(ROOT, 'server', 'main.ts'), '--data', dataDir, '--port', String(port), '--quiet'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), [...SERVER_NODE_FLAGS, ...(process.env.IMS_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cpuprof'] : []), join(ROOT, 'server', 'main.ts'), '--data', dataDir, '--port', String(port), '--quiet'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
     if (child.exitCode !== null) throw new Error('the server exited');

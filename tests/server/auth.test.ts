@@ -1,7 +1,7 @@
 // Accounts, sign-in, sessions, desks and the server's audit chain, on both databases.
 import { describe, expect, it } from 'vitest';
 import { eachDatabase, PASSWORD } from './harness.ts';
-import { listenProblem, isLoopback } from '../../server/config.ts';
+import { listenProblem, isLoopback, SERVER_NODE_FLAGS } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -18,6 +18,11 @@ describe('where the server may listen', () => {
     expect(listenProblem('127.0.0.1', false)).toBeNull();
     expect(listenProblem('0.0.0.0', true)).toBeNull();
     expect(listenProblem('0.0.0.0', false)).toMatch(/Refusing to listen on 0\.0\.0\.0 without TLS.*--tls-cert FILE and --tls-key FILE/);
+  });
+
+  it('is started by `npm run server` with the Node flags the benchmark measures it with', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.server).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} server/main.ts`);
   });
 
   it('refuses to start on a non-loopback address without TLS, before opening anything', async () => {
