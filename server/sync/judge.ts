@@ -203,11 +203,6 @@ function emptyScope(scope: EntitySpec['scope']) {
 /** Merges an accepted change into the working state and says where it lives. */
 export function apply(state: WorkingState, spec: EntitySpec, change: Omit<ChangeRow, 'seq'>, current: RowState | undefined, allegations: string[], seq: number, base: Omit<LogEntry, 'status' | 'reason' | 'scope' | 'scopeUnits' | 'scopeUsers' | 'entersUnits' | 'entersUsers' | 'leavesUnits' | 'leavesUsers' | 'seq'>): LogEntry {
   const before = allegations.map((a) => state.place(a)).filter((p): p is PlaceState => p !== undefined);
-  if (current?.clocksOf && spec.merge !== 'append') {
-    for (const f in change.fields) {
-      if (!(f in current.clocks) && !current.clocksOf.has(f)) throw new Error(`the push did not read the clock of ${f} in ${spec.entity} ${change.id}: it cannot judge a change to it`);
-    }
-  }
   const merged = mergeChange(spec, current ?? null, change);
   const owner = spec.scope === 'user' ? str(merged.row.data[spec.userColumn ?? 'user_id']) : null;
   const row: RowState = {
@@ -221,7 +216,6 @@ export function apply(state: WorkingState, spec: EntitySpec, change: Omit<Change
     stored: current?.stored ?? false,
     dirty: merged.applied.length > 0 || !current,
     ...(current?.stored ? { changed: merged.applied.length ? union(current.changed ?? [], merged.applied) : (current.changed ?? []) } : {}),
-    ...(current?.clocksOf ? { clocksOf: current.clocksOf } : {}),
   };
   state.putRow(row);
 

@@ -107,11 +107,11 @@ async function pushOnce(ctx: ServerContext, deskId: string, changes: readonly Ch
     // The desk, the state the changes touch: read after the locks. Replayed changes are read too; what they name is
     // harmless to hold.
     const locked = lockedNames(opened[1]?.[0]);
-    let world = pushWorld(opened[2]?.[0], reading);
+    let world = pushWorld(opened[2]?.[0]);
     for (let missing = missingLocks(world.state, locked); missing.length; missing = missingLocks(world.state, locked)) {
       const [row] = await tx.batch([lockMore(missing), reading.read]);
       for (const a of missing) locked.add(allegationLock(a));
-      world = pushWorld(row, reading);
+      world = pushWorld(row);
     }
     const desk: DeskRow | null = world.desk;
     if (!desk || desk.status !== 'approved') throw new ApiError('forbidden', 'This desk is not approved to sync: an administrator approves it on the server');

@@ -21,12 +21,6 @@ export interface RowState extends MergedRow {
    * changed it meanwhile; a row's fields are never removed, only set.
    */
   changed?: readonly string[];
-  /**
-   * The fields whose clocks were read (a push reads only the clocks of the fields its changes set: the rest were two
-   * thirds of what it read), or undefined when every clock was. Merging into another field of such a row is refused
-   * as an error of the server's (judge.ts, apply), never judged against a clock that was not read.
-   */
-  clocksOf?: ReadonlySet<string>;
 }
 
 export interface PlaceState {
@@ -148,9 +142,8 @@ export interface PushWorld {
 }
 
 /** The rows, allegations, people and references the changes of one push name (before their rows are read). */
-function wantedBy(changes: readonly ChangeRow[]): { rowKeys: Array<[string, string]>; clockFields: Map<string, Set<string>>; allegations: Set<string>; persons: Set<string>; moving: string[] } {
+function wantedBy(changes: readonly ChangeRow[]): { rowKeys: Array<[string, string]>; allegations: Set<string>; persons: Set<string>; moving: string[] } {
   const rowKeys: Array<[string, string]> = [];
-  const clockFields = new Map<string, Set<string>>();
   const allegations = new Set<string>();
   const moving = new Set<string>();
   const persons = new Set<string>();
@@ -162,10 +155,6 @@ function wantedBy(changes: readonly ChangeRow[]): { rowKeys: Array<[string, stri
       continue; // judged unknown later
     }
     rowKeys.push([c.entity, c.id]);
-    const key = rowKey(c.entity, c.id);
-    const fields = clockFields.get(key) ?? new Set<string>();
-    for (const f in c.fields) fields.add(f);
-    clockFields.set(key, fields);
     if (c.allegationId) allegations.add(c.allegationId);
     if (c.userId) persons.add(c.userId);
     for (const col of spec.allegations ?? []) {
@@ -190,7 +179,7 @@ function wantedBy(changes: readonly ChangeRow[]): { rowKeys: Array<[string, stri
     const original = str(c.fields.duplicate_of?.to);
     if (original) allegations.add(original);
   }
-  return { rowKeys, clockFields, allegations, persons, moving: [...moving] };
+  return { rowKeys, allegations, persons, moving: [...moving] };
 }
 
 
@@ -229,20 +218,13 @@ const LOCK = `
        locked AS MATERIALIZED (SELECT h, pg_advisory_xact_lock(${ROW_LOCK_CLASS}, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM names ORDER BY h) s)
   SELECT (SELECT count(*) FROM locked)::int AS locks, (SELECT coalesce(array_agg(k), '{}') FROM names) AS names`;
 
-// A row's clocks are read only for the fields the push's changes set in it ($7, each row's list joined by commas;
-// empty for a row read as a parent), and every clock of an allocation (the server ends allocations with changes of
-// its own). An allegation row the changes name is in `named` already, and is not read (and turned into JSON) twice.
-const NAMED_TRIMMED = `SELECT r.* FROM unnest($2::text[], $3::text[], $7::text[]) AS k(e, i, f) CROSS JOIN LATERAL (
-    SELECT entity, id, scope, allegation_ids, owner_user, data,
-           CASE WHEN entity = 'allocation' THEN clocks
-                ELSE coalesce((SELECT jsonb_object_agg(x, clocks->x) FROM unnest(string_to_array(k.f, ',')) AS x WHERE clocks ? x), '{}') END AS clocks
-      FROM entity_rows WHERE entity = k.e AND id = k.i OFFSET 0) r`;
+// An allegation row the changes name is in `named` already, and is not read (and turned into JSON) twice.
 const PUSH_READ = `
-  WITH named AS MATERIALIZED (${NAMED_TRIMMED}),
+  WITH named AS MATERIALIZED (${named(ROW_COLUMNS)}),
        allegations AS MATERIALIZED (SELECT unnest($4::text[]) AS id UNION SELECT unnest(allegation_ids) FROM named)
   SELECT (SELECT row_to_json(d) FROM (SELECT id, node, status, last_seq FROM desks WHERE id = $1::text) d) AS desk,
          (SELECT coalesce(json_agg(w), '[]') FROM (SELECT * FROM named
-            UNION ALL SELECT entity, id, scope, allegation_ids, owner_user, data, '{}'::jsonb FROM entity_rows WHERE entity = 'allegation'
+            UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allegation'
                         AND id = ANY(ARRAY(SELECT id FROM allegations EXCEPT SELECT id FROM named WHERE entity = 'allegation'))
             UNION ALL SELECT ${ROW_COLUMNS} FROM entity_rows WHERE entity = 'allocation'
                         AND id = ANY(ARRAY(SELECT id FROM allocations WHERE allegation_id = ANY($6::text[]) AND ended_at IS NULL))) w) AS rows,
@@ -256,8 +238,6 @@ export interface PushReading {
   statements: Statement[];
   /** The read alone, to run again after more locks were taken (see missingLocks). */
   read: Statement;
-  /** By row, the fields whose clocks the read reads (every other row but an allocation: none). */
-  clockFields: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -270,19 +250,17 @@ export interface PushReading {
  * moving case covers its allocations, and none is made or ended elsewhere between the read and the commit.
  */
 export function pushRead(deskId: string, changes: readonly ChangeRow[]): PushReading {
-  const { rowKeys, clockFields, allegations, persons, moving } = wantedBy(changes);
+  const { rowKeys, allegations, persons, moving } = wantedBy(changes);
   const names = new Set([...allegations].map(allegationLock));
   for (const c of changes) if (!c.allegationId) names.add(rowLock(c.entity, c.id));
   const keys = [...new Map(rowKeys.map(([e, i]) => [`${e}/${i}`, [e, i] as const])).values()];
   const rows: SqlValue[] = [keys.map(([e]) => e), keys.map(([, i]) => i)];
-  const fields = keys.map(([e, i]) => [...(clockFields.get(rowKey(e, i)) ?? [])].join(','));
-  const read = { sql: PUSH_READ, params: [deskId, ...rows, [...allegations], [...persons], moving, fields] };
+  const read = { sql: PUSH_READ, params: [deskId, ...rows, [...allegations], [...persons], moving] };
   return {
     // An advisory lock, not the desk's row FOR UPDATE: locking a row gives the transaction its id at once, and pulls
     // wait for every transaction with an id to end (numbering.ts); a push takes its id only when it writes, at its end.
     statements: [{ sql: `SELECT pg_advisory_xact_lock(${DESK_LOCK_CLASS}, hashtext($1::text))`, params: [deskId] }, { sql: LOCK, params: [[...names], ...rows] }, read],
     read,
-    clockFields,
   };
 }
 
@@ -310,16 +288,13 @@ export function lockMore(allegations: readonly string[]): Statement {
   };
 }
 
-export function pushWorld(row: Record<string, unknown> | undefined, reading: Pick<PushReading, 'clockFields'>): PushWorld {
+export function pushWorld(row: Record<string, unknown> | undefined): PushWorld {
   if (!row) throw new Error('the push read returned no row');
   const world = row as unknown as PushRead;
   const state = new WorkingState();
   for (const r of world.rows) {
     const key = rowKey(r.entity, r.id);
-    if (state.rows.has(key)) continue;
-    const read = stored(r);
-    if (r.entity !== 'allocation') read.clocksOf = reading.clockFields.get(key) ?? new Set();
-    state.rows.set(key, read);
+    if (!state.rows.has(key)) state.rows.set(key, stored(r));
   }
   for (const p of world.places) {
     state.places.set(p.allegation_id, { allegationId: p.allegation_id, unit: p.unit_code, status: p.status, reference: p.reference, allocatedTo: p.allocated_users, stored: true, dirty: false });
