@@ -4,7 +4,7 @@
 // filled with a ballast file, not a simulated error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
@@ -15,6 +15,7 @@ import { STORE_FILE } from '../../electron/store/db.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
 import { addUser, openCore, ROOT, tempDir, TEST_PASSPHRASE } from '../helpers.ts';
 import { FAX } from '../scan-maker.ts';
+import { mountTmpfs, whyNoTmpfs } from '../tmpfs.ts';
 
 const IMS = join(ROOT, 'bin', 'ims.js');
 const tmp = tempDir('ims-attach-faults-');
@@ -114,19 +115,8 @@ describe('a desk stopped between reading the last page and finishing the attachm
   }, 240_000);
 });
 
-/** A tmpfs of the given size at `dir` (root only). Returns why it cannot, or null. */
-function mountTmpfs(dir: string, size: string): string | null {
-  mkdirSync(dir, { recursive: true });
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
-  return r.status === 0 ? null : (r.stderr || r.error?.message || `mount exited ${r.status}`).trim();
-}
-
 const cannotMount = (() => {
-  const probe = tempDir('ims-mount-probe-');
-  const at = join(probe.dir, 'fs');
-  const why = mountTmpfs(at, '1m');
-  if (!why) spawnSync('umount', [at]);
-  probe.cleanup();
+  const why = whyNoTmpfs();
   return why ? `a small filesystem cannot be mounted here (${why}); the disk-full tests need root` : null;
 })();
 if (cannotMount) console.warn(`SKIPPED disk-full attach tests: ${cannotMount}`);

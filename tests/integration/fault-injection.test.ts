@@ -11,7 +11,7 @@
 // The last two need root (CI runs as root); without it they are skipped and said so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { STORE_FILE } from '../../electron/store/db.ts';
@@ -20,6 +20,7 @@ import { findUserByName } from '../../electron/core/users.ts';
 import { emptyForm } from '../../shared/schemas/form.ts';
 import { addUser, CORPUS_1K, openCore, ROOT, tempDir, TEST_PASSPHRASE } from '../helpers.ts';
 import { FUNSD } from '../scan-maker.ts';
+import { mountTmpfs, whyNoTmpfs } from '../tmpfs.ts';
 
 const IMS = join(ROOT, 'bin', 'ims.js');
 const tmp = tempDir('ims-fault-injection-');
@@ -242,18 +243,8 @@ describe('kill -9 at random moments of attaching and reading scans', () => {
   }, 1_800_000);
 });
 
-function mountTmpfs(dir: string, size: string): string | null {
-  mkdirSync(dir, { recursive: true });
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
-  return r.status === 0 ? null : (r.stderr || r.error?.message || `mount exited ${r.status}`).trim();
-}
-
 const cannotMount = (() => {
-  const probe = tempDir('ims-mount-probe-');
-  const at = join(probe.dir, 'fs');
-  const why = mountTmpfs(at, '1m');
-  if (!why) spawnSync('umount', [at]);
-  probe.cleanup();
+  const why = whyNoTmpfs();
   return why ? `a small filesystem cannot be mounted here (${why}); disk-full and read-only faults need root` : null;
 })();
 if (cannotMount) console.warn(`SKIPPED disk-full and read-only faults: ${cannotMount}`);

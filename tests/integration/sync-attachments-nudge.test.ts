@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/core.ts';
 import { emptyForm, type AllegationFormInput } from '../../shared/schemas/form.ts';
-import { signIn, tempDir } from '../helpers.ts';
-import { joinDesk, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import type { signIn } from '../helpers.ts';
+import { joinDesk, natAndWestMidlands, syncOk, type TestServer } from '../sync/fixtures.ts';
 import { makeTextPdf } from '../pdf-maker.ts';
 
 type Caller = Awaited<ReturnType<typeof signIn>>;
@@ -29,9 +29,8 @@ async function until(what: () => boolean, ms: number): Promise<boolean> {
 }
 
 describe('two West Midlands desks and the central server', () => {
+  let desks: Awaited<ReturnType<typeof natAndWestMidlands>>;
   let s: TestServer;
-  const tmp = tempDir('ims-sync-live-');
-  const cores: Core[] = [];
   let nat: Core;
   let wm1: Core;
   let wm2: Core;
@@ -39,27 +38,12 @@ describe('two West Midlands desks and the central server', () => {
   let analyst: Caller;
 
   beforeAll(async () => {
-    s = await startTestServer();
-    await s.addUser('nat.sifter', 'sifter', 'NAT');
-    await s.addUser('wm.analyst', 'analyst', 'WMID');
-    await s.addUser('wm.analyst2', 'analyst', 'WMID');
     // The second West Midlands desk polls only every ten minutes: anything it gets sooner came by the nudge.
-    const open = async (name: string, unit: string, user: string, pollMs?: number) => {
-      const core = await joinDesk(s, join(tmp.dir, name), name, unit, user, pollMs ? { sync: { pollMs } } : {});
-      cores.push(core);
-      return core;
-    };
-    nat = await open('nat', 'NAT', 'nat.sifter');
-    wm1 = await open('wm1', 'WMID', 'wm.analyst');
-    wm2 = await open('wm2', 'WMID', 'wm.analyst2', 600_000);
-    sifter = await signIn(nat, 'nat.sifter');
-    analyst = await signIn(wm1, 'wm.analyst');
-    await signIn(wm2, 'wm.analyst2');
+    desks = await natAndWestMidlands({ wm2: { sync: { pollMs: 600_000 } } });
+    ({ s, nat, wm1, wm2, sifter, analyst } = desks);
   }, 600_000);
   afterAll(async () => {
-    for (const c of cores) c.close();
-    await s?.stop();
-    tmp.cleanup();
+    await desks?.close();
   });
 
   it('brings a file attached on one desk to the other desk of the unit: its attachment row and its bytes', async () => {
@@ -68,7 +52,7 @@ describe('two West Midlands desks and the central server', () => {
     await syncOk(wm1);
     await syncOk(wm2);
     const pdf = makeTextPdf([['Witness statement: the car wash on Soho Road opens at 8am.']]);
-    const file = join(tmp.dir, 'statement.pdf');
+    const file = join(desks.dir, 'statement.pdf');
     writeFileSync(file, pdf);
     const user = wm1.store.db.prepare('SELECT id, display_name FROM users WHERE username = ?').get('wm.analyst') as { id: string; display_name: string };
     await wm1.attachments.attachFile({ userId: user.id, name: user.display_name }, id, file, 'statement.pdf', { read: false });
@@ -102,7 +86,7 @@ describe('two West Midlands desks and the central server', () => {
   }, 60_000);
 
   it('closes a desk whose live nudge is connected with nothing left reading its closed store', async () => {
-    const core = await joinDesk(s, join(tmp.dir, 'wm3'), 'wm3', 'WMID', 'wm.analyst2', { sync: { pollMs: 600_000 } });
+    const core = await joinDesk(s, join(desks.dir, 'wm3'), 'wm3', 'WMID', 'wm.analyst2', { sync: { pollMs: 600_000 } });
     const strays: unknown[] = [];
     const stray = (error: unknown) => strays.push(error);
     process.on('unhandledRejection', stray);

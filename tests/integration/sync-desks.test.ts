@@ -5,15 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core.ts';
 import { dispatch } from '../../electron/api/dispatch.ts';
-import { signIn, tempDir } from '../helpers.ts';
-import { birminghamLetter, closeAsActioned, joinDesk, readyForOutcome, recordLateOutcome, startTestServer, syncOk, type TestServer } from '../sync/fixtures.ts';
+import { signIn } from '../helpers.ts';
+import { birminghamLetter, closeAsActioned, natAndWestMidlands, readyForOutcome, recordLateOutcome, syncOk, type TestServer } from '../sync/fixtures.ts';
 
 type Caller = Awaited<ReturnType<typeof signIn>>;
 
 describe('desks syncing with a central server', () => {
+  let desks: Awaited<ReturnType<typeof natAndWestMidlands>>;
   let s: TestServer;
-  const dirs: Array<ReturnType<typeof tempDir>> = [];
-  const cores: Core[] = [];
   let nat: Core;
   let wm1: Core;
   let wm2: Core;
@@ -23,29 +22,11 @@ describe('desks syncing with a central server', () => {
   let letterId: string;
 
   beforeAll(async () => {
-    s = await startTestServer();
-    await s.addUser('nat.sifter', 'sifter', 'NAT');
-    await s.addUser('wm.analyst', 'analyst', 'WMID');
-    await s.addUser('wm.analyst2', 'analyst', 'WMID');
-    await s.addUser('wm.compliance', 'compliance_officer', 'WMID');
-    const open = async (name: string, unit: string, user: string) => {
-      const d = tempDir('ims-sync-desk-');
-      dirs.push(d);
-      const core = await joinDesk(s, d.dir, name, unit, user);
-      cores.push(core);
-      return core;
-    };
-    nat = await open('NAT post room', 'NAT', 'nat.sifter');
-    wm1 = await open('West Midlands 1', 'WMID', 'wm.analyst');
-    wm2 = await open('West Midlands 2', 'WMID', 'wm.analyst2');
-    sifter = await signIn(nat, 'nat.sifter');
-    analyst = await signIn(wm1, 'wm.analyst');
-    analyst2 = await signIn(wm2, 'wm.analyst2');
+    desks = await natAndWestMidlands({ users: [['wm.compliance', 'compliance_officer', 'WMID']] });
+    ({ s, nat, wm1, wm2, sifter, analyst, analyst2 } = desks);
   }, 600_000);
   afterAll(async () => {
-    for (const c of cores) c.close();
-    await s?.stop();
-    for (const d of dirs) d.cleanup();
+    await desks?.close();
   });
 
   it('brings a Birmingham letter keyed at NAT into the West Midlands analyst’s queue, numbered nationally', async () => {
@@ -126,11 +107,7 @@ describe('desks syncing with a central server', () => {
   });
 
   it('stops syncing a desk whose clock is hours behind the server’s, saying so, and loses nothing', async () => {
-    const d = tempDir('ims-sync-desk-');
-    dirs.push(d);
-    const { openCore } = await import('../helpers.ts');
-    const core = await openCore(d.dir, { now: () => Date.now() - 3 * 3_600_000 });
-    cores.push(core);
+    const core = await desks.openDesk('slow-clock', { now: () => Date.now() - 3 * 3_600_000 });
     await s.addUser('wm.late', 'analyst', 'WMID');
     expect((await dispatch(core, 'sync.configure', { url: s.url, deskName: 'Slow clock', unit: 'WMID' }, null)).ok).toBe(true);
     const late = await signIn(core, 'wm.late');
@@ -144,11 +121,7 @@ describe('desks syncing with a central server', () => {
   });
 
   it('refuses plain http to another machine, and an unknown unit, changing nothing', async () => {
-    const d = tempDir('ims-sync-desk-');
-    dirs.push(d);
-    const { openCore } = await import('../helpers.ts');
-    const core = await openCore(d.dir);
-    cores.push(core);
+    const core = await desks.openDesk('somewhere');
     const r = await dispatch(core, 'sync.configure', { url: 'http://ims.example.gov.uk', deskName: 'Somewhere', unit: 'WMID' }, null);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/Refusing plain http to ims\.example\.gov\.uk/);

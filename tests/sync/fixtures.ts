@@ -93,6 +93,52 @@ export async function joinDesk(s: Pick<TestServer, 'url' | 'approve'>, dir: stri
   return core;
 }
 
+/**
+ * The desks most sync tests start from: the NAT post room and two West Midlands desks on one test server, each joined
+ * by its first user (nat.sifter, wm.analyst, wm.analyst2) and signed in. `users` adds more accounts first; `wm2`
+ * gives the second West Midlands desk options of its own (a long poll, so that only the nudge brings it anything
+ * soon). `openDesk` opens one more desk's profile; `close` closes every
+ * desk and the server and removes the profiles.
+ */
+export async function natAndWestMidlands(options: { users?: Array<[string, Role, string]>; wm2?: CoreOptions } = {}) {
+  const s = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), 'ims-sync-desks-'));
+  const cores: Core[] = [];
+  await s.addUser('nat.sifter', 'sifter', 'NAT');
+  await s.addUser('wm.analyst', 'analyst', 'WMID');
+  await s.addUser('wm.analyst2', 'analyst', 'WMID');
+  for (const [name, role, unit] of options.users ?? []) await s.addUser(name, role, unit);
+  const open = async (folder: string, name: string, unit: string, user: string, coreOptions: CoreOptions = {}) => {
+    const core = await joinDesk(s, join(dir, folder), name, unit, user, coreOptions);
+    cores.push(core);
+    return core;
+  };
+  const nat = await open('nat', 'NAT post room', 'NAT', 'nat.sifter');
+  const wm1 = await open('wm1', 'West Midlands 1', 'WMID', 'wm.analyst');
+  const wm2 = await open('wm2', 'West Midlands 2', 'WMID', 'wm.analyst2', options.wm2);
+  return {
+    s,
+    dir,
+    nat,
+    wm1,
+    wm2,
+    sifter: await signIn(nat, 'nat.sifter'),
+    analyst: await signIn(wm1, 'wm.analyst'),
+    analyst2: await signIn(wm2, 'wm.analyst2'),
+    /** Another desk's profile, not yet joined to the server; closed with the rest. */
+    openDesk: async (folder: string, coreOptions: CoreOptions = {}) => {
+      const core = await openCore(join(dir, folder), coreOptions);
+      cores.push(core);
+      return core;
+    },
+    close: async () => {
+      for (const c of cores) c.close();
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** One sync cycle that must succeed. */
 export async function syncOk(core: Core): Promise<void> {
   const r = await core.sync.cycle();
