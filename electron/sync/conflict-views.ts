@@ -11,7 +11,21 @@ import { rowAllegations } from '../../shared/sync/scope.ts';
 import type { AllegationPlace } from '../../shared/domain/access.ts';
 import type { ConflictGroup } from '../../shared/api/sync.ts';
 import { parseHlc } from '../../shared/sync/hlc.ts';
-import type { Role } from '../../shared/domain/vocabularies.ts';
+import {
+  CHANNEL_LABELS,
+  CHECK_SYSTEM_LABELS,
+  GENDER_LABELS,
+  NFA_REASON_LABELS,
+  OFFENCE_TYPE_LABELS,
+  OUTCOME_ACTION_LABELS,
+  OUTCOME_LABELS,
+  REPORTER_TYPE_LABELS,
+  RISK_RATING_LABELS,
+  STATUS_LABELS,
+  type Role,
+} from '../../shared/domain/vocabularies.ts';
+import { CHECK_FINDING_LABELS, SIGNOFF_EVIDENCE_LABELS } from '../../shared/domain/outcome.ts';
+import { unitName } from '../../shared/domain/units.ts';
 import { changeBySeq } from './push.ts';
 import { RESOLVE_FOR_OTHERS, type ConflictRow } from './conflicts.ts';
 
@@ -30,14 +44,51 @@ const ENTITY_LABELS: Record<string, string> = {
 /** Keys and bookkeeping a person does not read: ids of the row and of what it names, and structured detail. */
 const HIDDEN_FIELDS = /(^id$|_id$|^hlc$)/;
 
+/** Field names whose words alone do not read as the forms call them. */
+const FIELD_LABELS: Record<string, string> = { nfa_reason: 'NFA reason', dob: 'Date of birth', vrm: 'VRM', unit_code: 'Unit', by_user: 'By' };
+
 function label(name: string): string {
   const t = name.replace(/_/g, ' ');
-  return t.charAt(0).toUpperCase() + t.slice(1);
+  return FIELD_LABELS[name] ?? t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-function show(v: FieldValue | undefined): string {
+/** The words the forms use for the values of fields with a vocabulary (a code the desk stores, a label it shows). */
+const VALUE_LABELS: Record<string, Readonly<Record<string, string>>> = {
+  channel: CHANNEL_LABELS,
+  reporter_type: REPORTER_TYPE_LABELS,
+  offence_type: OFFENCE_TYPE_LABELS,
+  status: STATUS_LABELS,
+  risk_rating: RISK_RATING_LABELS,
+  outcome: OUTCOME_LABELS,
+  nfa_reason: NFA_REASON_LABELS,
+  action: OUTCOME_ACTION_LABELS,
+  system: CHECK_SYSTEM_LABELS,
+  finding: CHECK_FINDING_LABELS,
+  evidence: SIGNOFF_EVIDENCE_LABELS,
+  gender: GENDER_LABELS,
+};
+const YES_NO_FIELDS = new Set(['time_critical', 'malicious_suspected', 'has_source']);
+const ukDateTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const ukDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
+
+/** A value as the redo compares it with the record's: a sealed value is the same as any other sealed value. */
+function comparable(v: FieldValue | undefined): string {
   if (v === null || v === undefined) return '(empty)';
   if (typeof v === 'object') return '(sealed: restricted)';
+  return String(v);
+}
+
+/** A field's value as the forms show it: its vocabulary's label, a UK date and time, Yes or No; otherwise as stored. */
+export function shownValue(field: string, v: FieldValue | undefined): string {
+  if (v === null || v === undefined) return '(empty)';
+  if (typeof v === 'object') return '(sealed: restricted)';
+  const vocabulary = VALUE_LABELS[field];
+  if (vocabulary && typeof v === 'string' && vocabulary[v]) return vocabulary[v];
+  if (field === 'unit_code' && typeof v === 'string') return unitName(v);
+  if (YES_NO_FIELDS.has(field) && (v === 0 || v === 1)) return v ? 'Yes' : 'No';
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return ukDateTime.format(new Date(v));
+  // A calendar date is not an instant: written as it is, with no zone to shift it.
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))) return ukDay.format(new Date(`${v}T12:00:00Z`));
   return String(v);
 }
 
@@ -80,7 +131,7 @@ function redoChanges(db: Db, group: readonly ConflictRow[], userId: string): Cha
       const data = rowFields(db, c.entity, c.entity_id) ?? {};
       out.push({ ...change, userId, op: spec.merge === 'append' ? 'append' : 'insert', fields: Object.fromEntries(spec.columns.map((f) => [f, { from: null, to: data[f] ?? null }])) });
     } else {
-      const fields = Object.fromEntries(Object.entries(change.fields).filter(([f, v]) => show(current.data[f]) !== show(v.to)).map(([f, v]) => [f, { from: current.data[f] ?? null, to: v.to }]));
+      const fields = Object.fromEntries(Object.entries(change.fields).filter(([f, v]) => comparable(current.data[f]) !== comparable(v.to)).map(([f, v]) => [f, { from: current.data[f] ?? null, to: v.to }]));
       if (Object.keys(fields).length) out.push({ ...change, userId, op: 'update', fields });
     }
   }
@@ -148,7 +199,7 @@ export function conflictGroups(db: Db, viewer: Viewer, state: 'open' | 'all'): C
           op: change?.op ?? 'update',
           fields: Object.entries(change?.fields ?? {})
             .filter(([f, v]) => (change?.op === 'update' || v.to !== null) && !HIDDEN_FIELDS.test(f) && !(typeof v.to === 'string' && /^[[{]/.test(v.to)))
-            .map(([f, v]) => ({ field: f, label: label(f), yours: show(v.to), now: withdrawn || !now ? null : show(now[f]) })),
+            .map(([f, v]) => ({ field: f, label: label(f), yours: shownValue(f, v.to), now: withdrawn || !now ? null : shownValue(f, now[f]) })),
         };
       }),
       resolvedAt: first.resolved_at,

@@ -107,7 +107,8 @@ describe('two desks syncing through a central server', () => {
     const card = page.getByRole('region', { name: new RegExp(`Your change to ${reference} was not accepted`) });
     await card.waitFor();
     await card.getByText(/the allegation is closed/i).first().waitFor();
-    await card.getByText('nfa_non_actionable').first().waitFor();
+    await card.getByText('NFA — non-actionable').first().waitFor();
+    await card.getByText('Insufficient information').first().waitFor();
     await screenshot(page, 'sync-conflict');
     expect(await seriousViolations(page)).toEqual([]);
     await card.getByLabel('Note (kept with the record)').fill('Closed by the other desk first: their outcome stands');

@@ -91,7 +91,10 @@ describe('desks syncing with a central server', () => {
     // The desk shows the national record (closed, actioned); the rejected outcome stays in the conflict.
     const held = await analyst2.call('allegations.get', { id: letterId });
     expect(held.status).toBe('closed');
-    expect(JSON.stringify(conflict.changes)).toContain('nfa_non_actionable');
+    // Shown as the form words it: the outcome, and the reason, not their codes.
+    const fields = conflict.changes.flatMap((c) => c.fields);
+    expect(fields.find((f) => f.field === 'outcome')?.yours).toBe('NFA — non-actionable');
+    expect(fields.find((f) => f.field === 'nfa_reason')).toMatchObject({ label: 'NFA reason', yours: 'Insufficient information' });
     expect(conflict.redoProblem).toMatch(/closed/);
 
     const resolved = await analyst2.call('sync.resolve', { key: conflict.key, resolution: 'discarded', note: 'Closed by West Midlands 1: fine' });
