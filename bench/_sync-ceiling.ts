@@ -15,7 +15,7 @@ import type { Statement } from '../server/db/database.ts';
 import { giveReferences, judge, prepare, referencesToGive, type Plan } from '../server/sync/judge.ts';
 import { nudgePayload } from '../server/sync/nudge.ts';
 import { pushAudit } from '../server/sync/push.ts';
-import { referenceYear, RESERVE_NUMBERS } from '../server/sync/references.ts';
+import { referenceCounts, RESERVE_NUMBERS } from '../server/sync/references.ts';
 import { WorkingState } from '../server/sync/state.ts';
 import { nudgeOf, planStatement } from '../server/sync/write.ts';
 import { workload } from './_sync-workload.ts';
@@ -60,15 +60,9 @@ export function deskBatches(deskId: string, userId: string, changes: readonly Ch
  * the numbers it reserved (references.ts); answers the reservations, written before the batch.
  */
 function giveFromNumbering(state: WorkingState, plan: Plan, numbering: Numbering, now: () => Date): Statement[] {
-  const counts = new Map<number, number>();
-  for (const e of plan.entries) {
-    if (!e.pending) continue;
-    const year = referenceYear(e.pending.insert, now);
-    counts.set(year, (counts.get(year) ?? 0) + 1);
-  }
   const next = new Map<number, number>();
   const reserve: Statement[] = [];
-  for (const [year, count] of counts) {
+  for (const [year, count] of referenceCounts(plan, now)) {
     const last = (numbering.get(year) ?? 0) + count;
     numbering.set(year, last);
     next.set(year, last - count + 1);

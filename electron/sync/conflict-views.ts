@@ -26,6 +26,7 @@ import {
 } from '../../shared/domain/vocabularies.ts';
 import { CHECK_FINDING_LABELS, SIGNOFF_EVIDENCE_LABELS } from '../../shared/domain/outcome.ts';
 import { unitName } from '../../shared/domain/units.ts';
+import { ukDateTimeText, ukDayText } from '../../shared/domain/uk-time.ts';
 import { changeBySeq } from './push.ts';
 import { RESOLVE_FOR_OTHERS, type ConflictRow } from './conflicts.ts';
 
@@ -68,8 +69,6 @@ const VALUE_LABELS: Record<string, Readonly<Record<string, string>>> = {
   gender: GENDER_LABELS,
 };
 const YES_NO_FIELDS = new Set(['time_critical', 'malicious_suspected', 'has_source']);
-const ukDateTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const ukDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
 
 /** A value as the redo compares it with the record's: a sealed value is the same as any other sealed value. */
 function comparable(v: FieldValue | undefined): string {
@@ -80,15 +79,13 @@ function comparable(v: FieldValue | undefined): string {
 
 /** A field's value as the forms show it: its vocabulary's label, a UK date and time, Yes or No; otherwise as stored. */
 export function shownValue(field: string, v: FieldValue | undefined): string {
-  if (v === null || v === undefined) return '(empty)';
-  if (typeof v === 'object') return '(sealed: restricted)';
+  if (v === null || v === undefined || typeof v === 'object') return comparable(v);
   const vocabulary = VALUE_LABELS[field];
   if (vocabulary && typeof v === 'string' && vocabulary[v]) return vocabulary[v];
   if (field === 'unit_code' && typeof v === 'string') return unitName(v);
   if (YES_NO_FIELDS.has(field) && (v === 0 || v === 1)) return v ? 'Yes' : 'No';
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return ukDateTime.format(new Date(v));
-  // A calendar date is not an instant: written as it is, with no zone to shift it.
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))) return ukDay.format(new Date(`${v}T12:00:00Z`));
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return ukDateTimeText(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))) return ukDayText(v);
   return String(v);
 }
 

@@ -1,17 +1,12 @@
-// Dates and times as UK staff read them, always on UK time whatever the machine's zone.
-const ZONE = 'Europe/London';
-const dateTime = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const dateOnly = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric' });
+// Dates and times as UK staff read them, always on UK time whatever the machine's zone (shared/domain/uk-time.ts).
+import { ukDateTimeText, ukDayText } from '../../shared/domain/uk-time.ts';
 
 export function formatDateTime(iso: string | null | undefined): string {
-  return iso ? dateTime.format(new Date(iso)) : '—';
+  return iso ? ukDateTimeText(iso) : '—';
 }
 
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  // Calendar dates (YYYY-MM-DD) are not instants: format them without shifting zones.
-  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return dateOnly.format(new Date(`${iso}T12:00:00Z`));
-  return dateOnly.format(new Date(iso));
+  return iso ? ukDayText(iso) : '—';
 }
 
 /** "in 1 d 4 h", "overdue 3 d": short enough for a queue column. */

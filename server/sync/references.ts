@@ -37,6 +37,19 @@ export function legacyReference(change: ChangeRow): { reference: string; year: n
 export const RESERVE_NUMBERS =
   'INSERT INTO reference_sequences (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET last = reference_sequences.last + excluded.last RETURNING last';
 
+/** How many new references each year's sequence must give the plan's new allegations (those keeping a legacy one aside). */
+export function referenceCounts(plan: Plan, now: () => Date, kept: ReadonlySet<string> = new Set()): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const e of plan.entries) {
+    if (!e.pending) continue;
+    const l = legacyReference(e.pending.insert);
+    if (l && kept.has(l.reference)) continue;
+    const year = referenceYear(e.pending.insert, now);
+    counts.set(year, (counts.get(year) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /**
  * Reserves the references of the plan's new allegations. `q` commits each statement at once (PostgreSQL), or is the
  * push's own transaction where transactions run one at a time (PGlite).
@@ -55,15 +68,8 @@ export async function reserveReferences(q: Queryable, plan: Plan, now: () => Dat
     );
     if (moved.length) kept.add(l.reference);
   }
-  const counts = new Map<number, number>();
-  for (const c of inserts) {
-    const l = legacyReference(c);
-    if (l && kept.has(l.reference)) continue;
-    const year = referenceYear(c, now);
-    counts.set(year, (counts.get(year) ?? 0) + 1);
-  }
   const next = new Map<number, number>();
-  for (const [year, count] of counts) {
+  for (const [year, count] of referenceCounts(plan, now, kept)) {
     const [row] = await q.query<{ last: number }>(RESERVE_NUMBERS, [year, count]);
     next.set(year, Number((row as { last: number }).last) - count + 1);
   }

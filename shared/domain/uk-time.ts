@@ -17,6 +17,24 @@ function parts(instant: Date): Record<string, number> {
   return Object.fromEntries(partsFormatter.formatToParts(instant).filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
 }
 
+// As UK staff read dates and times: "7 Dec 2026, 15:48" and "2 Mar 2026", on UK time.
+const dateTimeText = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dayText = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric' });
+
+/** An instant (an ISO string) on UK time, as people read it: "7 Dec 2026, 15:48". */
+export function ukDateTimeText(iso: string): string {
+  return dateTimeText.format(new Date(iso));
+}
+
+/**
+ * A calendar date (YYYY-MM-DD), written as it is (it is not an instant: no zone shifts it), or an instant's UK date:
+ * "2 Mar 2026".
+ */
+export function ukDayText(value: string): string {
+  // Noon UTC is the same calendar day in the UK, summer or winter.
+  return dayText.format(new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value));
+}
+
 /** The UK calendar date (YYYY-MM-DD) of an instant. */
 export function ukDate(instant: Date): string {
   const p = parts(instant);
