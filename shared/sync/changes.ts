@@ -27,6 +27,9 @@ function valueProblem(v: unknown): string | null {
 export function fieldsProblem(fields: unknown): string | null {
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return 'fields must be an object of {from, to} by column';
   for (const name of Object.keys(fields)) {
+    // zod's record passes over an own "__proto__" key without looking at it; a change names columns, and a key that
+    // is read as an object's prototype is never one, so it is refused here rather than passed on unchecked.
+    if (name === '__proto__') return 'field "__proto__" is not a column name';
     const c = (fields as Record<string, unknown>)[name];
     if (typeof c !== 'object' || c === null || Array.isArray(c)) return `field ${JSON.stringify(name)} must be {from, to}`;
     const keys = Object.keys(c);
@@ -40,7 +43,7 @@ export function fieldsProblem(fields: unknown): string | null {
 }
 
 /**
- * A change's fields, column by column: the same rules as a record of fieldChange, checked in one pass over the value
+ * A change's fields, column by column: the same rules as a record of fieldChange (and no "__proto__" key), checked in one pass over the value
  * (no copy). As a record of unions, zod's checking of the fields of every change pushed and pulled was a tenth of a
  * busy server's time, most of it in making the copy and collecting it.
  */
